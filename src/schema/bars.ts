@@ -1,0 +1,35 @@
+/**
+ * Bars are columns, not objects: one typed array per field. Time is UTC epoch ms of the bar's start,
+ * strictly increasing. Float64 keeps prices exact to the cent up to well beyond 1,000,000.
+ * Only the first `length` entries are meaningful (buffers may be larger and shared).
+ */
+export interface BarColumns {
+  readonly symbol: string;
+  /** '1m' | '5m' | '15m' | '1h' | '1d' | '1w' | '1mo' */
+  readonly timeframe: string;
+  readonly length: number;
+  readonly time: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/**
+ * A step series (fundamentals, economic data, custom data such as mention counts), keyed by the time the
+ * value became known. A lookup at time t sees the last value with time <= t, never a later one.
+ * `symbol` null means a global series (e.g. CPI).
+ */
+export interface StepSeries {
+  readonly name: string;
+  readonly symbol: string | null;
+  readonly length: number;
+  readonly time: Float64Array;
+  readonly value: Float64Array;
+}
+
+export const BAR_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+export type BarField = (typeof BAR_FIELDS)[number];
+export const TIMEFRAMES = ['1m', '5m', '15m', '30m', '1h', '4h', '1d', '1w', '1mo'] as const;
+export type Timeframe = (typeof TIMEFRAMES)[number];
