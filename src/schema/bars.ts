@@ -33,3 +33,13 @@ export const BAR_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 export type BarField = (typeof BAR_FIELDS)[number];
 export const TIMEFRAMES = ['1m', '5m', '15m', '30m', '1h', '4h', '1d', '1w', '1mo'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
+
+/**
+ * The merged multi-asset timeline: the sorted union of all symbols' bar times (no duplicates).
+ * The engine walks it with one cursor per symbol; a symbol without a bar at a step keeps its last bar
+ * (as-of semantics) and never sees a future one.
+ */
+export interface Timeline {
+  readonly length: number;
+  readonly time: Float64Array;
+}
