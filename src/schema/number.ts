@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** `{"$param": "fast"}`: a placeholder for a named parameter that optimization varies. */
+export interface ParamRef {
+  $param: string;
+}
+export const ParamRefSchema = z.strictObject({
+  $param: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'parameter names are letters, digits and _'),
+});
+
+/** A number written inline, or a parameter placeholder. */
+export type NumberLike = number | ParamRef;
+export const NumberLikeSchema = z.union([z.number().finite(), ParamRefSchema], {
+  error: 'expected a number or {"$param": name}',
+});
+
+/** Positive whole number (window lengths, counts) or a parameter. */
+export const CountSchema = z.union([z.number().int('expected a whole number').positive('expected a number > 0'), ParamRefSchema], {
+  error: 'expected a whole number or {"$param": name}',
+});
+
+export function isParamRef(x: unknown): x is ParamRef {
+  return typeof x === 'object' && x !== null && '$param' in x;
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { TIMEFRAMES } from './bars.ts';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?$/, 'expected an ISO date like 2010-01-31');
+
+/**
+ * Costs are additive like a real broker's schedule: fraction × notional + perShare × |quantity| +
+ * perOrder, then at least `minimum` per order (when the order has any commission at all).
+ */
+export const FeesSchema = z.strictObject({
+  fraction: z.number().min(0).max(0.5).default(0),
+  perShare: z.number().min(0).default(0),
+  perOrder: z.number().min(0).default(0),
+  minimum: z.number().min(0).default(0),
+});
+
+/** Slippage moves every fill against the trader: buys pay price × (1 + bps/1e4) + fixed, sells get the mirror. */
+export const SlippageSchema = z.strictObject({
+  bps: z.number().min(0).max(10_000).default(0),
+  fixed: z.number().min(0).default(0),
+});
+
+export const SettingsSchema = z.strictObject({
+  universe: z.array(z.string().min(1).regex(/^[^$\s]+$/, 'symbols have no spaces and do not start with $')).min(1, 'expected at least one symbol'),
+  timeframe: z.enum(TIMEFRAMES).default('1d'),
+  range: z.strictObject({ from: isoDate.optional(), to: isoDate.optional() }).optional(),
+  initialCash: z.number().positive().default(10_000),
+  fees: FeesSchema.default({ fraction: 0, perShare: 0, perOrder: 0, minimum: 0 }),
+  slippage: SlippageSchema.default({ bps: 0, fixed: 0 }),
+  /** nextOpen: an order from bar t fills at the open of the asset's next bar. close: at bar t's close (optimistic). */
+  fillModel: z.enum(['nextOpen', 'close']).default('nextOpen'),
+  units: z.enum(['whole', 'fractional']).default('whole'),
+  allowShort: z.boolean().default(false),
+  /** Symbol whose buy-and-hold is the benchmark; defaults to the first universe symbol. */
+  benchmark: z.string().min(1).optional(),
+  /** Exchange time zone for calendar fields and daily grouping. */
+  timezone: z.string().default('America/New_York'),
+  riskFreeRate: z.number().min(0).max(1).default(0),
+  /** Equity history sampling: every bar, or hourly/daily. auto = every bar for daily data, hourly intraday. */
+  sampling: z.enum(['auto', 'bar', 'hour', 'day']).default('auto'),
+});
+
+export type Settings = z.output<typeof SettingsSchema>;
+export type SettingsInput = z.input<typeof SettingsSchema>;
+export type Fees = z.output<typeof FeesSchema>;
+export type Slippage = z.output<typeof SlippageSchema>;

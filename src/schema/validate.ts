@@ -1,0 +1,82 @@
+import { DocumentSchema, type StrategyDocument } from './document.ts';
+import { formatPath, formatZodError, type SchemaError } from './errors.ts';
+import { migrate } from './migrate.ts';
+
+export type ParseResult =
+  | { ok: true; doc: StrategyDocument; warnings: SchemaError[]; migratedFrom?: number }
+  | { ok: false; errors: SchemaError[] };
+
+/** "$asset" stands for the candidate being evaluated; it only means something inside a universe rule. */
+export const ASSET_PLACEHOLDER = '$asset';
+
+/**
+ * The one entry point every caller uses (UI, workers, CLI, LLM, proxy): migrate, check the shape with
+ * zod, then check what a shape cannot say (parameters exist, assets are known, ids unique).
+ */
+export function parseDocument(input: unknown): ParseResult {
+  const m = migrate(input);
+  if (!m.ok) return m;
+  const parsed = DocumentSchema.safeParse(m.doc);
+  if (!parsed.success) return { ok: false, errors: formatZodError(parsed.error) };
+  const doc = parsed.data;
+  const errors = semanticErrors(doc);
+  if (errors.length) return { ok: false, errors };
+  const warnings: SchemaError[] = [];
+  if (doc.settings.fillModel === 'close') {
+    warnings.push({
+      path: 'settings.fillModel',
+      message: '"close" fills at the bar that produced the signal: optimistic, results will look better than trading can achieve',
+    });
+  }
+  return m.migrated ? { ok: true, doc, warnings, migratedFrom: m.from } : { ok: true, doc, warnings };
+}
+
+function semanticErrors(doc: StrategyDocument): SchemaError[] {
+  const errors: SchemaError[] = [];
+  const universe = new Set(doc.settings.universe);
+  const ids = new Set<string>();
+  doc.strategies.forEach((s, i) => {
+    if (ids.has(s.id)) errors.push({ path: `strategies[${i}].id`, message: `duplicate strategy id "${s.id}"` });
+    ids.add(s.id);
+  });
+
+  const visit = (node: unknown, path: (string | number)[], inRule: boolean, known: Set<string>): void => {
+    if (Array.isArray(node)) {
+      node.forEach((x, i) => visit(x, [...path, i], inRule, known));
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const obj = node as Record<string, unknown>;
+    if (typeof obj.$param === 'string' && !(obj.$param in doc.parameters)) {
+      errors.push({ path: formatPath(path), message: `unknown parameter "${obj.$param}"; declare it under parameters` });
+    }
+    if (typeof obj.asset === 'string' && path.length > 0) {
+      if (obj.asset === ASSET_PLACEHOLDER) {
+        if (!inRule) errors.push({ path: formatPath([...path, 'asset']), message: '"$asset" is only meaningful inside a universe rule' });
+      } else if (!known.has(obj.asset)) {
+        errors.push({ path: formatPath([...path, 'asset']), message: `unknown symbol "${obj.asset}"; add it to settings.universe` });
+      }
+    }
+    if (obj.kind === 'sinceSignal' && typeof obj.strategy === 'string' && !ids.has(obj.strategy)) {
+      errors.push({ path: formatPath([...path, 'strategy']), message: `no strategy with id "${obj.strategy}"` });
+    }
+    if (obj.type === 'setWeight' && typeof obj.weight === 'number') {
+      if (Math.abs(obj.weight) > 1) errors.push({ path: formatPath([...path, 'weight']), message: 'expected a weight between -1 and 1' });
+      if (obj.weight < 0 && !doc.settings.allowShort) {
+        errors.push({ path: formatPath([...path, 'weight']), message: 'a negative weight is a short: set settings.allowShort to true' });
+      }
+    }
+    if (typeof obj.universe === 'object' && obj.universe !== null && obj.type === 'rebalance') {
+      const rule = obj.universe as { candidates: string[] };
+      const candidates = new Set([...known, ...rule.candidates]);
+      rule.candidates.forEach((c, i) => {
+        if (!universe.has(c)) errors.push({ path: formatPath([...path, 'universe', 'candidates', i]), message: `unknown symbol "${c}"; add it to settings.universe` });
+      });
+      for (const [k, v] of Object.entries(obj.universe)) visit(v, [...path, 'universe', k], true, candidates);
+      return;
+    }
+    for (const [k, v] of Object.entries(obj)) visit(v, [...path, k], inRule, known);
+  };
+  doc.strategies.forEach((s, i) => visit(s, ['strategies', i], false, universe));
+  return errors;
+}
