@@ -9,3 +9,4 @@ export * from './document.ts';
 export * from './errors.ts';
 export * from './migrate.ts';
 export * from './validate.ts';
+export * from './results.ts';

@@ -1,0 +1,128 @@
+/**
+ * What a run produces. Plain data (structured-clone friendly) so results cross worker boundaries and
+ * persist in IndexedDB unchanged. Times are UTC epoch ms; percentages are in percent (12.5 = 12.5 %).
+ */
+
+export type Side = 'long' | 'short';
+
+/** A round trip: opened by one fill, closed (fully or partly) by another. */
+export interface Trade {
+  symbol: string;
+  side: Side;
+  quantity: number;
+  entryTime: number;
+  exitTime: number;
+  entryPrice: number;
+  exitPrice: number;
+  /** Net of both legs' fees. */
+  pnl: number;
+  /** pnl / (entryPrice × quantity) × 100, signed for shorts (a falling price is a positive short return). */
+  returnPct: number;
+  fees: number;
+  /** Strategy whose order opened the trade. */
+  strategyId: string;
+}
+
+export type OrderStatus = 'open' | 'filled' | 'rejected' | 'cancelled';
+
+export interface OrderRecord {
+  id: number;
+  strategyId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  /** Requested quantity (positive); filledQuantity may be lower when clipped. */
+  quantity: number;
+  createdTime: number;
+  status: OrderStatus;
+  fillTime: number | null;
+  fillPrice: number | null;
+  filledQuantity: number;
+  fees: number;
+  /** Why an order was rejected or clipped: "insufficient cash", "shorting not allowed", "no bar" … */
+  reason: string | null;
+}
+
+/** One operand as the condition saw it. */
+export interface TraceOperand {
+  label: string;
+  value: number;
+}
+
+export type TraceNode =
+  | { type: 'compare'; op: string; lhs: TraceOperand; rhs: TraceOperand; prevLhs?: number; prevRhs?: number; result: boolean }
+  | { type: 'all' | 'any' | 'not'; result: boolean; children: TraceNode[] }
+  | { type: 'atLeast' | 'atMost'; count: number; result: boolean; children: TraceNode[] }
+  | { type: 'always'; result: true };
+
+export interface SignalEvent {
+  time: number;
+  strategyId: string;
+  action: string;
+  trace: TraceNode;
+  /** Target weights a rebalance or setWeight computed, if any. */
+  weights: { asset: string; weight: number }[] | null;
+  orderIds: number[];
+  message: string | null;
+}
+
+/** Statistics; definitions in src/engine/stats.ts and docs/STATISTICS.md. NaN where undefined. */
+export interface Stats {
+  startTime: number;
+  endTime: number;
+  durationDays: number;
+  initialEquity: number;
+  finalEquity: number;
+  peakEquity: number;
+  totalReturnPct: number;
+  buyHoldReturnPct: number;
+  annualReturnPct: number;
+  annualVolatilityPct: number;
+  cagrPct: number;
+  sharpe: number;
+  sortino: number;
+  calmar: number;
+  maxDrawdownPct: number;
+  avgDrawdownPct: number;
+  maxDrawdownDays: number;
+  avgDrawdownDays: number;
+  exposurePct: number;
+  tradeCount: number;
+  winRatePct: number;
+  bestTradePct: number;
+  worstTradePct: number;
+  avgTradePct: number;
+  maxTradeDays: number;
+  avgTradeDays: number;
+  expectancyPct: number;
+  profitFactor: number;
+  sqn: number;
+  kelly: number;
+  feesPaid: number;
+  turnover: number;
+  alphaPct: number;
+  beta: number;
+}
+
+export interface Curves {
+  /** Sampled history (every bar for daily data, hourly intraday by default). */
+  time: Float64Array;
+  equity: Float64Array;
+  /** Drawdown from the running peak, as a negative fraction (−0.25 = 25 % below the peak). */
+  drawdown: Float64Array;
+  /** Benchmark buy-and-hold equity scaled to the initial cash. */
+  benchmark: Float64Array;
+}
+
+export interface RunResult {
+  engineVersion: string;
+  stats: Stats;
+  curves: Curves;
+  trades: Trade[];
+  orders: OrderRecord[];
+  signals: SignalEvent[];
+  /** Bars read (all symbols, including warm-up). */
+  barCount: number;
+  /** Timeline steps processed (including warm-up). */
+  eventCount: number;
+  warnings: string[];
+}
