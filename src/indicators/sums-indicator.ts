@@ -1,0 +1,48 @@
+/**
+ * Base of the indicators that are a function of SlidingSums over the window (SMA, WMA, standard deviation,
+ * Bollinger): one update path, so each subclass only says how to read its outputs. Each subclass is its
+ * own hidden class, so the `emit` call inside `update` stays monomorphic per call site.
+ */
+import type { Indicator, WindowSpec } from './types.ts';
+import { SlidingSums, Warmup, checkWindow } from './window.ts';
+
+export abstract class SumsIndicator implements Indicator {
+  value = NaN;
+  ready = false;
+  readonly warmupBars: number;
+  readonly warmupMs: number;
+  protected readonly sums: SlidingSums;
+  private readonly warm: Warmup;
+
+  constructor(window: WindowSpec, name: string) {
+    checkWindow(window, name);
+    this.sums = new SlidingSums(window);
+    this.warm = new Warmup(window);
+    this.warmupBars = this.warm.warmupBars;
+    this.warmupMs = this.warm.warmupMs;
+  }
+
+  update(time: number, value: number, _high: number, _low: number): number {
+    this.sums.add(time, value);
+    if (this.warm.observe(time)) {
+      this.ready = true;
+      this.emit();
+    }
+    return this.value;
+  }
+
+  reset(): void {
+    this.sums.reset();
+    this.warm.reset();
+    this.ready = false;
+    this.clear();
+  }
+
+  /** Sets `value` (and any extra outputs) from `this.sums`; called only when ready. */
+  protected abstract emit(): void;
+
+  /** Sets every output back to NaN. */
+  protected clear(): void {
+    this.value = NaN;
+  }
+}
