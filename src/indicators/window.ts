@@ -153,6 +153,11 @@ export class Warmup {
  * rounding of large prices into a spurious deviation (√ of noise) on a flat window. Running sums drift by
  * one rounding per add/remove; recomputing them exactly (two-pass) from the buffer once per max(n, 64)
  * updates bounds the drift and keeps the cost O(1) amortized.
+ * Removing the values that carried a large variance leaves m2 as a small difference of large terms: its
+ * absolute error is ~ε·`noise` (the sum of the magnitudes of all m2 updates since the last recompute), so
+ * when m2 falls below 1e-6·noise (relative error of the std dev could exceed ~1e-9) we recompute at once.
+ * That takes a collapse of the variance by ~10⁶, which needs the carriers to leave the window, so it
+ * cannot happen on every update and the cost stays O(1) amortized.
  */
 export class SlidingSums {
   readonly ring: Ring;
@@ -165,6 +170,7 @@ export class SlidingSums {
   xmean = 0;
   /** Sum of squared deviations from `xmean`. */
   m2 = 0;
+  private noise = 0;
   private sinceRecompute = 0;
 
   constructor(window: WindowSpec) {
@@ -183,14 +189,16 @@ export class SlidingSums {
     this.wsum += n * x;
     const d = x - this.xmean;
     this.xmean += d / n;
-    this.m2 += d * (x - this.xmean);
+    const dm = d * (x - this.xmean);
+    this.m2 += dm;
+    this.noise += dm;
     if (this.bars > 0) {
       if (n > this.bars) this.removeOldest();
     } else {
       const edge = time - this.ms;
       while (ring.frontTime() <= edge) this.removeOldest();
     }
-    if (++this.sinceRecompute >= ring.size && this.sinceRecompute >= 64) this.recompute();
+    if ((++this.sinceRecompute >= ring.size && this.sinceRecompute >= 64) || this.m2 < 1e-6 * this.noise) this.recompute();
   }
 
   mean(): number {
@@ -215,6 +223,7 @@ export class SlidingSums {
     this.wsum = 0;
     this.xmean = 0;
     this.m2 = 0;
+    this.noise = 0;
     this.sinceRecompute = 0;
   }
 
@@ -226,7 +235,9 @@ export class SlidingSums {
     const n = this.ring.size;
     const d = x - this.xmean;
     this.xmean -= d / n;
-    this.m2 -= d * (x - this.xmean);
+    const dm = d * (x - this.xmean);
+    this.m2 -= dm;
+    this.noise += dm;
   }
 
   /** Exact sums from the buffer, re-centred on the current mean. */
@@ -251,7 +262,8 @@ export class SlidingSums {
     this.sum = s;
     this.wsum = w;
     this.xmean = s / n;
-    this.m2 = q - s * this.xmean;
+    this.m2 = Math.max(0, q - s * this.xmean);
+    this.noise = 0;
     this.sinceRecompute = 0;
   }
 }
