@@ -57,6 +57,12 @@ function semanticErrors(doc: StrategyDocument): SchemaError[] {
         errors.push({ path: formatPath([...path, 'asset']), message: `unknown symbol "${obj.asset}"; add it to settings.universe` });
       }
     }
+    if (obj.kind === 'macd') {
+      const kinds = ['fast', 'slow', 'signal'].map((k) => (typeof obj[k] === 'object' && obj[k] !== null && 'bars' in obj[k] ? 'bars' : 'duration'));
+      if (new Set(kinds).size > 1) {
+        errors.push({ path: formatPath([...path, 'signal']), message: 'MACD windows fast, slow and signal must all be bars or all durations' });
+      }
+    }
     if (obj.kind === 'sinceSignal' && typeof obj.strategy === 'string' && !ids.has(obj.strategy)) {
       errors.push({ path: formatPath([...path, 'strategy']), message: `no strategy with id "${obj.strategy}"` });
     }

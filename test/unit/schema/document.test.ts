@@ -119,6 +119,12 @@ describe('validation errors carry JSON paths', () => {
     expect(errorsOf(doc)).toEqual(['strategies[0].action.universe.candidates[5]: unknown symbol "TSLA"; add it to settings.universe']);
   });
 
+  it('MACD windows of mixed kinds', () => {
+    const doc = base();
+    doc.strategies[0]!.condition = { lhs: { kind: 'macd', fast: { bars: 12 }, slow: { bars: 26 }, signal: { duration: '9d' }, output: 'line' }, op: '>', rhs: 0 };
+    expect(errorsOf(doc)).toEqual(['strategies[0].condition.lhs.signal: MACD windows fast, slow and signal must all be bars or all durations']);
+  });
+
   it('warns about close fills', () => {
     const doc = base();
     doc.settings.fillModel = 'close';

@@ -1,0 +1,56 @@
+import type { IndicatorSpec, WindowSpec } from '../indicators/index.ts';
+import { parseDuration, formatDuration } from '../lib/duration.ts';
+import type { IndicatorNode, Window } from '../schema/index.ts';
+import type { IndicatorSource } from './plan.ts';
+
+/** After substitution, windows hold plain numbers. */
+export function windowSpec(w: Window): WindowSpec {
+  if ('bars' in w) return { bars: w.bars as number };
+  return { ms: parseDuration(w.duration) };
+}
+
+export function windowLabel(w: WindowSpec): string {
+  return 'bars' in w ? String(w.bars) : formatDuration(w.ms);
+}
+
+type WindowedKind = 'sma' | 'ema' | 'wma' | 'rsi' | 'stddev' | 'roc' | 'highest' | 'lowest' | 'atr' | 'bollinger' | 'macd';
+
+/** The instance an indicator node needs: same kind, parameters, asset and source ⇒ same instance. */
+export function indicatorInstance(node: IndicatorNode & { kind: WindowedKind }): { spec: IndicatorSpec; source: IndicatorSource; output: 'value' | 'upper' | 'lower' | 'signal' | 'histogram' } {
+  switch (node.kind) {
+    case 'bollinger': {
+      const output = node.band === 'middle' ? 'value' : node.band;
+      return { spec: { kind: 'bollinger', window: windowSpec(node.window), k: (node.k as number | undefined) ?? 2 }, source: node.source ?? 'close', output };
+    }
+    case 'macd': {
+      const output = node.output === 'line' ? 'value' : node.output;
+      return {
+        spec: { kind: 'macd', fast: windowSpec(node.fast), slow: windowSpec(node.slow), signal: windowSpec(node.signal) },
+        source: node.source ?? 'close',
+        output,
+      };
+    }
+    case 'atr':
+      return { spec: { kind: 'atr', window: windowSpec(node.window) }, source: 'close', output: 'value' };
+    default:
+      return { spec: { kind: node.kind, window: windowSpec(node.window) }, source: node.source ?? 'close', output: 'value' };
+  }
+}
+
+/** Stable JSON (sorted keys) so equal specs give equal keys whatever order the document wrote them in. */
+export function stableKey(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(stableKey).join(',')}]`;
+  if (typeof x === 'object' && x !== null) {
+    return `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${stableKey((x as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(x);
+}
+
+export function specLabel(spec: IndicatorSpec, source: IndicatorSource, asset: string): string {
+  const src = source === 'close' ? '' : ` ${source}`;
+  switch (spec.kind) {
+    case 'bollinger': return `BB(${windowLabel(spec.window)}, ${spec.k ?? 2}) of ${asset}${src}`;
+    case 'macd': return `MACD(${windowLabel(spec.fast)}, ${windowLabel(spec.slow)}, ${windowLabel(spec.signal)}) of ${asset}${src}`;
+    default: return `${spec.kind.toUpperCase()}(${windowLabel(spec.window)}) of ${asset}${src}`;
+  }
+}

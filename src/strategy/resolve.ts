@@ -1,0 +1,45 @@
+import { ASSET_PLACEHOLDER, type IndicatorNode } from '../schema/index.ts';
+import { indicatorInstance, stableKey } from './keys.ts';
+import type { EvalContext, IndicatorSource } from './plan.ts';
+
+export class CompileError extends Error {
+  override name = 'CompileError';
+}
+
+
+export function resolveAsset(assets: readonly string[], asset: string | undefined, ctx: EvalContext): number {
+  if (asset === undefined) return ctx.candidate >= 0 ? ctx.candidate : ctx.asset;
+  if (asset === ASSET_PLACEHOLDER) {
+    if (ctx.candidate < 0) throw new CompileError('"$asset" is only meaningful inside a universe rule');
+    return ctx.candidate;
+  }
+  const i = assets.indexOf(asset);
+  if (i < 0) throw new CompileError(`unknown symbol "${asset}"`);
+  return i;
+}
+
+/**
+ * The canonical key of a non-arithmetic expression node in a context: equal keys share one slot, which
+ * is how identical indicators across strategies are computed once.
+ */
+export function nodeKey(assets: readonly string[], node: IndicatorNode, ctx: EvalContext): string {
+  switch (node.kind) {
+    case 'price': return `price:${resolveAsset(assets, node.asset, ctx)}:${node.field}`;
+    case 'lastOrderPrice': return `lop:${resolveAsset(assets, node.asset, ctx)}`;
+    case 'position': return `pos:${resolveAsset(assets, node.asset, ctx)}:${node.field}`;
+    case 'cash': case 'equity': case 'drawdown': return node.kind;
+    case 'sinceSignal': return `since:${node.strategy ?? `#${ctx.strategy}`}:${node.unit}`;
+    case 'series': return `series:${node.name}:${node.global ? -1 : resolveAsset(assets, node.asset, ctx)}`;
+    case 'calendar': return `cal:${node.field}`;
+    case 'math': throw new CompileError('arithmetic has no slot of its own');
+    default: {
+      const inst = indicatorInstance(node);
+      return `ind:${instanceKey(resolveAsset(assets, node.asset, ctx), inst.spec, inst.source)}#${inst.output}`;
+    }
+  }
+}
+
+export function instanceKey(asset: number, spec: unknown, source: IndicatorSource): string {
+  return stableKey({ asset, spec, source });
+}
+
