@@ -54,7 +54,8 @@ const barsArb = fc.array(
 );
 
 /** A minimal driver: feeds each plan indicator its asset's bars and writes inputs, as the kernel does. */
-function drive(plan: Plan, bars: fc.RecordValue<{ gap: number; asset: number; close: number; spread: number; cash: number }>[], onStep: (v: Float64Array) => void): void {
+interface RandomBar { gap: number; asset: number; close: number; spread: number; cash: number }
+function drive(plan: Plan, bars: RandomBar[], onStep: (v: Float64Array) => void): void {
   const v = new Float64Array(plan.slotCount).fill(NaN);
   const inds: Indicator[] = plan.indicators.map((i) => createIndicator(i.spec));
   let t = 0;
