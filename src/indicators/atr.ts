@@ -39,8 +39,8 @@ export class ATR implements Indicator {
   }
 
   update(time: number, close: number, high: number, low: number): number {
-    const ready = this.warm.observe(time);
-    const first = this.warm.count === 1;
+    const ready = this.ready || this.warm.observe(time);
+    const first = Number.isNaN(this.prevTime);
     if (!first || !this.skipFirst) {
       const p = this.prevClose;
       const tr = first ? high - low : (high > p ? high : p) - (low < p ? low : p);

@@ -48,6 +48,16 @@ export class EMA implements Indicator {
   }
 
   update(time: number, value: number, _high: number, _low: number): number {
+    if (this.ready) {
+      // The steady state, kept short: one smoothing step.
+      const a = this.ms > 0 ? emaAlpha(time - this.prevTime, this.ms) : this.alpha;
+      this.prevTime = time;
+      return (this.value = this.raw += a * (value - this.raw));
+    }
+    return this.warmUp(time, value);
+  }
+
+  private warmUp(time: number, value: number): number {
     const ready = this.warm.observe(time);
     if (this.seeded) {
       const a = this.ms > 0 ? emaAlpha(time - this.prevTime, this.ms) : this.alpha;

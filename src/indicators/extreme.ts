@@ -20,6 +20,8 @@ export abstract class Extreme implements Indicator {
   /** Candidates in decreasing sign·value order; the time column holds the observation number for bar windows. */
   private readonly deque: Ring;
   private readonly warm: Warmup;
+  /** Observation number, the deque key for bar windows. */
+  private seq = 0;
 
   protected constructor(window: WindowSpec, sign: 1 | -1, name: string) {
     checkWindow(window, name);
@@ -33,12 +35,13 @@ export abstract class Extreme implements Indicator {
   }
 
   update(time: number, value: number, _high: number, _low: number): number {
-    const ready = this.warm.observe(time);
+    const ready = this.ready || this.warm.observe(time);
+    this.seq++;
     const dq = this.deque;
     const x = this.sign * value;
     // An older candidate no larger than x can never be the extreme again: x outlives it.
     while (dq.size > 0 && dq.backValue() <= x) dq.pop();
-    const key = this.bars > 0 ? this.warm.count : time;
+    const key = this.bars > 0 ? this.seq : time;
     dq.push(key, x);
     const edge = this.bars > 0 ? key - this.bars : time - this.ms;
     while (dq.frontTime() <= edge) dq.shift();
@@ -52,6 +55,7 @@ export abstract class Extreme implements Indicator {
   reset(): void {
     this.deque.clear();
     this.warm.reset();
+    this.seq = 0;
     this.value = NaN;
     this.ready = false;
   }

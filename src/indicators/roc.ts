@@ -39,7 +39,7 @@ export class ROC implements Indicator {
       const edge = time - this.ms;
       while (ring.size > 1 && ring.timeAt(1) <= edge) ring.shift();
     }
-    if (this.warm.observe(time)) {
+    if (this.ready || this.warm.observe(time)) {
       this.ready = true;
       const then = ring.frontValue();
       this.value = (100 * (value - then)) / then;

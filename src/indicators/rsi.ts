@@ -37,8 +37,8 @@ export class RSI implements Indicator {
   }
 
   update(time: number, value: number, _high: number, _low: number): number {
-    const ready = this.warm.observe(time);
-    if (this.warm.count > 1) {
+    const ready = this.ready || this.warm.observe(time);
+    if (!Number.isNaN(this.prevTime)) {
       const d = value - this.prev;
       const dt = time - this.prevTime;
       this.gains.add(d > 0 ? d : 0, dt, ready);

@@ -24,7 +24,7 @@ export abstract class SumsIndicator implements Indicator {
 
   update(time: number, value: number, _high: number, _low: number): number {
     this.sums.add(time, value);
-    if (this.warm.observe(time)) {
+    if (this.ready || this.warm.observe(time)) {
       this.ready = true;
       this.emit();
     }
