@@ -1,0 +1,51 @@
+import type { BarColumns, StepSeries } from '../schema/bars.ts';
+import { BAR_COLUMNS, plainAllocator, type BufferAllocator } from './columns.ts';
+import { BarFormatError, DEFAULT_CHUNK_ROWS, encodeColumns, type EncodedFile } from './format.ts';
+import { memoryReader, readColumns, type RandomAccessReader, type TimeRange } from './reader.ts';
+
+const SERIES_FIELDS = ['time', 'value'] as const;
+
+export function encodeBars(bars: BarColumns, chunkRows = DEFAULT_CHUNK_ROWS): EncodedFile {
+  return encodeColumns(BAR_COLUMNS, BAR_COLUMNS.map((n) => bars[n]), bars.length,
+    { kind: 'bars', symbol: bars.symbol, key: bars.timeframe }, chunkRows);
+}
+
+export function encodeSeries(s: StepSeries, chunkRows = DEFAULT_CHUNK_ROWS): EncodedFile {
+  return encodeColumns(SERIES_FIELDS, [s.time, s.value], s.length, { kind: 'series', symbol: s.symbol, key: s.name }, chunkRows);
+}
+
+/** The whole file as one byte array (tests, small files, downloads). */
+export function toBytes(enc: EncodedFile): Uint8Array {
+  const out = new Uint8Array(enc.totalBytes);
+  out.set(enc.header);
+  let at = enc.header.length;
+  for (const p of enc.pieces()) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function expectFields(name: string, got: readonly string[], want: readonly string[]): void {
+  if (got.length !== want.length || got.some((f, i) => f !== want[i])) {
+    throw new BarFormatError(name, `field layout [${got.join(',')}] is not [${want.join(',')}]`);
+  }
+}
+
+export async function readBars(r: RandomAccessReader, range?: TimeRange, alloc: BufferAllocator = plainAllocator): Promise<BarColumns> {
+  const { header, count, columns } = await readColumns(r, range, alloc);
+  if (header.meta.kind !== 'bars') throw new BarFormatError(r.name, `holds a ${String(header.meta.kind)}, not bars`);
+  expectFields(r.name, header.fields, BAR_COLUMNS);
+  const [time, open, high, low, close, volume] = columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  return { symbol: String(header.meta.symbol), timeframe: header.meta.key, length: count, time, open, high, low, close, volume };
+}
+
+export async function readSeries(r: RandomAccessReader, range?: TimeRange, alloc: BufferAllocator = plainAllocator): Promise<StepSeries> {
+  const { header, count, columns } = await readColumns(r, range, alloc);
+  if (header.meta.kind !== 'series') throw new BarFormatError(r.name, `holds ${String(header.meta.kind)}, not a series`);
+  expectFields(r.name, header.fields, SERIES_FIELDS);
+  return { name: header.meta.key, symbol: header.meta.symbol, length: count, time: columns[0]!, value: columns[1]! };
+}
+
+export const decodeBars = (bytes: Uint8Array, range?: TimeRange, name = 'bytes') => readBars(memoryReader(bytes, name), range);
+export const decodeSeries = (bytes: Uint8Array, range?: TimeRange, name = 'bytes') => readSeries(memoryReader(bytes, name), range);

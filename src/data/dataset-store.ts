@@ -1,0 +1,132 @@
+import type { BarColumns, StepSeries } from '../schema/bars.ts';
+import { wallClock, type Clock } from '../lib/clock.ts';
+import { encodeBars, encodeSeries, readBars, readSeries } from './codec.ts';
+import type { EncodedFile } from './format.ts';
+import {
+  barsId, seriesId, type BarStore, type CatalogBackend, type DatasetInfo, type FileBackend, type GetOptions, type PutOptions,
+} from './store.ts';
+import { abortError } from './abort.ts';
+
+function generation(): string {
+  const b = new Uint8Array(6);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._^=-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+/**
+ * The store protocol on top of any file + catalog backend. A put writes a NEW file (fresh name), then
+ * swaps the catalog row in one transaction, then removes the old file: until the swap the old row and
+ * file are untouched, so a failed or cancelled put changes nothing. A crash between the swap and the
+ * removal only leaves an orphan file, which `collectGarbage` removes.
+ */
+export class DatasetStore implements BarStore {
+  private readonly inFlight = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly files: FileBackend, readonly catalog: CatalogBackend, private readonly clock: Clock = wallClock) {}
+
+  list(): Promise<DatasetInfo[]> {
+    return this.catalog.list();
+  }
+
+  info(symbol: string, timeframe: string): Promise<DatasetInfo | undefined> {
+    return this.catalog.get(barsId(symbol, timeframe));
+  }
+
+  async get(symbol: string, timeframe: string, opts: GetOptions = {}): Promise<BarColumns | null> {
+    const info = await this.catalog.get(barsId(symbol, timeframe));
+    if (!info) return null;
+    return this.read(info.file, (f) => readBars(f, opts.range, opts.alloc));
+  }
+
+  async getSeries(name: string, symbol: string | null, opts: GetOptions = {}): Promise<StepSeries | null> {
+    const info = await this.catalog.get(seriesId(name, symbol));
+    if (!info) return null;
+    return this.read(info.file, (f) => readSeries(f, opts.range, opts.alloc));
+  }
+
+  put(bars: BarColumns, opts: PutOptions = {}): Promise<DatasetInfo> {
+    return this.write(barsId(bars.symbol, bars.timeframe), 'bars', bars.symbol, bars.timeframe, encodeBars(bars), bars.length,
+      bars.length ? [bars.time[0]!, bars.time[bars.length - 1]!] : [NaN, NaN], opts);
+  }
+
+  putSeries(s: StepSeries, opts: PutOptions = {}): Promise<DatasetInfo> {
+    return this.write(seriesId(s.name, s.symbol), 'series', s.symbol, s.name, encodeSeries(s), s.length,
+      s.length ? [s.time[0]!, s.time[s.length - 1]!] : [NaN, NaN], opts);
+  }
+
+  delete(symbol: string, timeframe: string): Promise<boolean> {
+    return this.remove(barsId(symbol, timeframe));
+  }
+
+  deleteSeries(name: string, symbol: string | null): Promise<boolean> {
+    return this.remove(seriesId(name, symbol));
+  }
+
+  /** Removes files no catalog row points to (left by a crash); returns their names. */
+  async collectGarbage(): Promise<string[]> {
+    return this.serial(async () => {
+      const live = new Set((await this.catalog.list()).map((d) => d.file));
+      const orphans = (await this.files.names()).filter((n) => !live.has(n) && !this.inFlight.has(n));
+      for (const n of orphans) await this.files.remove(n);
+      return orphans;
+    });
+  }
+
+  private async read<T>(file: string, fn: (f: Awaited<ReturnType<FileBackend['open']>>) => Promise<T>): Promise<T> {
+    const f = await this.files.open(file);
+    try {
+      return await fn(f);
+    } finally {
+      await f.close();
+    }
+  }
+
+  /** Catalog swaps run one at a time so two puts of one dataset cannot both think they replaced the same file. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(id: string, kind: 'bars' | 'series', symbol: string | null, key: string, enc: EncodedFile, rows: number,
+    [first, last]: [number, number], opts: PutOptions): Promise<DatasetInfo> {
+    const file = `${kind}~${safe(symbol ?? '*')}~${safe(key)}~${generation()}.col`;
+    this.inFlight.add(file);
+    try {
+      if (opts.signal?.aborted) throw abortError(opts.signal);
+      await this.files.write(file, enc, opts.signal);
+      const info: DatasetInfo = {
+        id, kind, symbol, key, first, last, rows, bytes: enc.totalBytes, source: opts.source ?? '',
+        importedAt: this.clock.now(), adjusted: opts.adjusted ?? false, file,
+      };
+      let old: DatasetInfo | undefined;
+      try {
+        await this.serial(async () => {
+          if (opts.signal?.aborted) throw abortError(opts.signal);
+          old = await this.catalog.get(id);
+          await this.catalog.set(id, info);
+        });
+      } catch (e) {
+        await this.files.remove(file).catch(() => undefined);
+        throw e;
+      }
+      if (old && old.file !== file) await this.files.remove(old.file).catch(() => undefined);
+      return info;
+    } finally {
+      this.inFlight.delete(file);
+    }
+  }
+
+  private remove(id: string): Promise<boolean> {
+    return this.serial(async () => {
+      const info = await this.catalog.get(id);
+      if (!info) return false;
+      await this.catalog.set(id, null);
+      await this.files.remove(info.file).catch(() => undefined);
+      return true;
+    });
+  }
+}

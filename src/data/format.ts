@@ -1,0 +1,215 @@
+/**
+ * The bar store file format (version 1), shared by OPFS, the Node file system and in-memory stores.
+ *
+ * Layout (all numbers little-endian):
+ *   0   8  magic "SWBTCOL\n"
+ *   8   4  u32 version (1)
+ *   12  4  u32 headerBytes: where the first chunk starts (multiple of 8)
+ *   16  4  u32 fieldCount F
+ *   20  4  u32 chunkRows: rows per chunk (the last chunk may be shorter)
+ *   24  4  u32 count: rows
+ *   28  4  u32 chunkCount = ceil(count / chunkRows)
+ *   32  8  f64 first time (NaN when empty)
+ *   40  8  f64 last time (NaN when empty)
+ *   48  4  u32 metaBytes M
+ *   52  4  u32 FNV-1a checksum of bytes [0, headerBytes) computed with this field zeroed
+ *   56  8F field names, ASCII, NUL-padded to 8 bytes each (column 0 is always "time")
+ *   ..  M  metadata JSON (UTF-8), then zero padding to a multiple of 8
+ *   ..  16 × chunkCount: the chunk index, (first time, last time) per chunk, f64 each
+ *   headerBytes: chunk 0 = F columns of rows₀ f64 each, then chunk 1, ...
+ * A file's size must be exactly headerBytes + count × F × 8: anything else is truncated or padded.
+ * Columns are raw IEEE-754 doubles, so every value round-trips bit for bit.
+ */
+export const MAGIC = 'SWBTCOL\n';
+export const FORMAT_VERSION = 1;
+export const FIXED_HEADER = 56;
+export const DEFAULT_CHUNK_ROWS = 65_536;
+const MAX_FIELDS = 64;
+const MAX_META = 1 << 20;
+
+export class BarFormatError extends Error {
+  override name = 'BarFormatError';
+  constructor(where: string, message: string) {
+    super(`${where}: ${message}`);
+  }
+}
+
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+  // Columns are read straight into Float64Arrays; a big-endian host would see garbage.
+  throw new Error('bar store format requires a little-endian platform');
+}
+
+export interface FileMeta {
+  kind: 'bars' | 'series';
+  /** Symbol for bars and per-symbol series; null for a global series. */
+  symbol: string | null;
+  /** Timeframe for bars, series name for series. */
+  key: string;
+  [extra: string]: unknown;
+}
+
+export interface FileHeader {
+  version: number;
+  headerBytes: number;
+  fields: string[];
+  chunkRows: number;
+  count: number;
+  chunkCount: number;
+  first: number;
+  last: number;
+  meta: FileMeta;
+  /** Per chunk: [first time, last time]. */
+  index: Float64Array;
+  /** Exact file size implied by the header. */
+  totalBytes: number;
+}
+
+function fnv1a(bytes: Uint8Array, skipFrom: number, skipTo: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    h = Math.imul(h ^ (i >= skipFrom && i < skipTo ? 0 : bytes[i]!), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+const pad8 = (n: number) => (n + 7) & ~7;
+
+/** Everything needed to write a file: the header bytes, then each chunk's columns in order (views, no copies). */
+export interface EncodedFile {
+  header: Uint8Array;
+  totalBytes: number;
+  pieces(): Iterable<Uint8Array>;
+}
+
+export function encodeColumns(
+  fields: readonly string[], columns: readonly Float64Array[], count: number, meta: FileMeta, chunkRows = DEFAULT_CHUNK_ROWS,
+): EncodedFile {
+  const where = `encode ${meta.kind} ${meta.symbol ?? '(global)'}/${meta.key}`;
+  if (fields.length !== columns.length || fields.length === 0 || fields.length > MAX_FIELDS) {
+    throw new BarFormatError(where, `field count ${fields.length} does not match ${columns.length} columns`);
+  }
+  if (fields[0] !== 'time') throw new BarFormatError(where, 'the first field must be "time"');
+  if (!Number.isInteger(count) || count < 0 || count > 0xffffffff) throw new BarFormatError(where, `bad row count ${count}`);
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new BarFormatError(where, `bad chunk size ${chunkRows}`);
+  columns.forEach((c, i) => {
+    if (c.length < count) throw new BarFormatError(where, `column ${fields[i]} has ${c.length} values, need ${count}`);
+  });
+  const time = columns[0]!;
+  for (let i = 0; i < count; i++) {
+    const t = time[i]!;
+    if (!Number.isFinite(t)) throw new BarFormatError(where, `row ${i}: time is not finite (${t})`);
+    if (i > 0 && !(t > time[i - 1]!)) throw new BarFormatError(where, `row ${i}: time ${t} is not after ${time[i - 1]}`);
+  }
+  const metaBytes = new TextEncoder().encode(JSON.stringify(meta));
+  if (metaBytes.length > MAX_META) throw new BarFormatError(where, 'metadata too large');
+  const chunkCount = Math.ceil(count / chunkRows);
+  const indexAt = pad8(FIXED_HEADER + 8 * fields.length + metaBytes.length);
+  const headerBytes = indexAt + 16 * chunkCount;
+  const header = new Uint8Array(headerBytes);
+  const dv = new DataView(header.buffer);
+  for (let i = 0; i < 8; i++) header[i] = MAGIC.charCodeAt(i);
+  dv.setUint32(8, FORMAT_VERSION, true);
+  dv.setUint32(12, headerBytes, true);
+  dv.setUint32(16, fields.length, true);
+  dv.setUint32(20, chunkRows, true);
+  dv.setUint32(24, count, true);
+  dv.setUint32(28, chunkCount, true);
+  dv.setFloat64(32, count ? time[0]! : NaN, true);
+  dv.setFloat64(40, count ? time[count - 1]! : NaN, true);
+  dv.setUint32(48, metaBytes.length, true);
+  fields.forEach((name, i) => {
+    if (!/^[a-z][a-z0-9_]{0,7}$/.test(name)) throw new BarFormatError(where, `bad field name ${JSON.stringify(name)}`);
+    for (let k = 0; k < name.length; k++) header[FIXED_HEADER + 8 * i + k] = name.charCodeAt(k);
+  });
+  header.set(metaBytes, FIXED_HEADER + 8 * fields.length);
+  for (let c = 0; c < chunkCount; c++) {
+    dv.setFloat64(indexAt + 16 * c, time[c * chunkRows]!, true);
+    dv.setFloat64(indexAt + 16 * c + 8, time[Math.min(count, (c + 1) * chunkRows) - 1]!, true);
+  }
+  dv.setUint32(52, fnv1a(header, 52, 56), true);
+  return {
+    header,
+    totalBytes: headerBytes + count * fields.length * 8,
+    *pieces() {
+      for (let c = 0; c < chunkCount; c++) {
+        const from = c * chunkRows, to = Math.min(count, from + chunkRows);
+        for (const col of columns) yield new Uint8Array(col.buffer, col.byteOffset + from * 8, (to - from) * 8);
+      }
+    },
+  };
+}
+
+/** Reads the fixed part: enough to know how many header bytes to fetch. */
+export function headerLength(fixed: Uint8Array, fileSize: number, where: string): number {
+  if (fileSize < FIXED_HEADER || fixed.length < FIXED_HEADER) {
+    throw new BarFormatError(where, `file is ${fileSize} bytes, shorter than the ${FIXED_HEADER}-byte header (truncated)`);
+  }
+  for (let i = 0; i < 8; i++) {
+    if (fixed[i] !== MAGIC.charCodeAt(i)) throw new BarFormatError(where, 'wrong magic: not a bar store file');
+  }
+  const dv = new DataView(fixed.buffer, fixed.byteOffset, FIXED_HEADER);
+  const version = dv.getUint32(8, true);
+  if (version !== FORMAT_VERSION) {
+    throw new BarFormatError(where, `unknown format version ${version} (this build reads version ${FORMAT_VERSION})`);
+  }
+  const headerBytes = dv.getUint32(12, true);
+  if (headerBytes < FIXED_HEADER || headerBytes % 8 !== 0 || headerBytes > fileSize) {
+    throw new BarFormatError(where, `header length ${headerBytes} is impossible for a ${fileSize}-byte file (truncated or corrupt)`);
+  }
+  return headerBytes;
+}
+
+export function parseHeader(bytes: Uint8Array, fileSize: number, where: string): FileHeader {
+  const headerBytes = headerLength(bytes, fileSize, where);
+  if (bytes.length < headerBytes) throw new BarFormatError(where, `header truncated: ${bytes.length} of ${headerBytes} bytes`);
+  const head = bytes.subarray(0, headerBytes);
+  const dv = new DataView(head.buffer, head.byteOffset, headerBytes);
+  if (dv.getUint32(52, true) !== fnv1a(head, 52, 56)) throw new BarFormatError(where, 'header checksum mismatch (corrupt header)');
+  const fieldCount = dv.getUint32(16, true);
+  const chunkRows = dv.getUint32(20, true);
+  const count = dv.getUint32(24, true);
+  const chunkCount = dv.getUint32(28, true);
+  const metaLen = dv.getUint32(48, true);
+  if (fieldCount < 1 || fieldCount > MAX_FIELDS) throw new BarFormatError(where, `bad field count ${fieldCount}`);
+  if (chunkRows < 1 || chunkCount !== Math.ceil(count / chunkRows)) {
+    throw new BarFormatError(where, `chunk count ${chunkCount} disagrees with ${count} rows of ${chunkRows}`);
+  }
+  const indexAt = pad8(FIXED_HEADER + 8 * fieldCount + metaLen);
+  if (indexAt + 16 * chunkCount !== headerBytes) throw new BarFormatError(where, 'header layout is inconsistent (corrupt header)');
+  const totalBytes = headerBytes + count * fieldCount * 8;
+  if (fileSize !== totalBytes) {
+    throw new BarFormatError(where, fileSize < totalBytes
+      ? `truncated: header says ${count} rows (${totalBytes} bytes) but the file has ${fileSize} bytes`
+      : `row count ${count} disagrees with the file size ${fileSize} (expected ${totalBytes} bytes)`);
+  }
+  const fields: string[] = [];
+  for (let i = 0; i < fieldCount; i++) {
+    let s = '';
+    for (let k = 0; k < 8; k++) {
+      const c = head[FIXED_HEADER + 8 * i + k]!;
+      if (c === 0) break;
+      s += String.fromCharCode(c);
+    }
+    fields.push(s);
+  }
+  if (fields[0] !== 'time') throw new BarFormatError(where, `first field is ${JSON.stringify(fields[0])}, expected "time"`);
+  let meta: FileMeta;
+  try {
+    meta = JSON.parse(new TextDecoder().decode(head.subarray(FIXED_HEADER + 8 * fieldCount, FIXED_HEADER + 8 * fieldCount + metaLen))) as FileMeta;
+  } catch {
+    throw new BarFormatError(where, 'metadata is not valid JSON');
+  }
+  const index = new Float64Array(2 * chunkCount);
+  for (let i = 0; i < 2 * chunkCount; i++) index[i] = dv.getFloat64(indexAt + 8 * i, true);
+  return {
+    version: FORMAT_VERSION, headerBytes, fields, chunkRows, count, chunkCount,
+    first: dv.getFloat64(32, true), last: dv.getFloat64(40, true), meta, index, totalBytes,
+  };
+}
+
+/** Byte offset of column `field` of chunk `chunk`. */
+export function columnOffset(h: FileHeader, chunk: number, field: number): number {
+  const from = chunk * h.chunkRows;
+  const rows = Math.min(h.count, from + h.chunkRows) - from;
+  return h.headerBytes + from * h.fields.length * 8 + field * rows * 8;
+}

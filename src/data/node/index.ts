@@ -1,0 +1,5 @@
+/** Node-only data API (file system store, file loaders, embedded data from node_modules). */
+export { createFsStore } from './fs-store.ts';
+export { FsFiles, FsCatalog } from './fs-backend.ts';
+export { loadCsvFile, loadSeriesFile } from './load.ts';
+export { loadEmbeddedBars, vegaDataDir } from './embedded.ts';

@@ -1,0 +1,81 @@
+import type { BarColumns, StepSeries } from '../schema/bars.ts';
+import type { BufferAllocator } from './columns.ts';
+import type { EncodedFile } from './format.ts';
+import type { RandomAccessReader, TimeRange } from './reader.ts';
+
+/** One catalog row: a stored bar set or step series. */
+export interface DatasetInfo {
+  /** `bars:SYMBOL:TF` or `series:SYMBOL|*:NAME`. */
+  id: string;
+  kind: 'bars' | 'series';
+  /** null for a global series. */
+  symbol: string | null;
+  /** Timeframe (bars) or series name (series). */
+  key: string;
+  first: number;
+  last: number;
+  rows: number;
+  bytes: number;
+  /** Where the data came from ("GOOG.csv", "synthetic seed 1", "embedded: vega-datasets sp500-2000"). */
+  source: string;
+  /** Epoch ms. */
+  importedAt: number;
+  adjusted: boolean;
+  /** Name of the stored file (a new name per write, so a write never touches the live file). */
+  file: string;
+}
+
+export interface PutOptions {
+  source?: string;
+  adjusted?: boolean;
+  /** Cancels the write; the previous data stay as they were. */
+  signal?: AbortSignal;
+}
+
+export interface GetOptions {
+  range?: TimeRange;
+  /** Backing memory for the result (e.g. sharedAllocator to load straight into a SharedArrayBuffer). */
+  alloc?: BufferAllocator;
+}
+
+/**
+ * The bar store: one interface, implemented over OPFS + IndexedDB in the browser, the file system in Node
+ * and memory in tests. `put` is atomic: it either replaces the dataset and its catalog entry or, when it
+ * fails or is cancelled, leaves both exactly as they were.
+ */
+export interface BarStore {
+  list(): Promise<DatasetInfo[]>;
+  info(symbol: string, timeframe: string): Promise<DatasetInfo | undefined>;
+  /** null when the dataset is not stored. */
+  get(symbol: string, timeframe: string, opts?: GetOptions): Promise<BarColumns | null>;
+  put(bars: BarColumns, opts?: PutOptions): Promise<DatasetInfo>;
+  delete(symbol: string, timeframe: string): Promise<boolean>;
+  getSeries(name: string, symbol: string | null, opts?: GetOptions): Promise<StepSeries | null>;
+  putSeries(series: StepSeries, opts?: PutOptions): Promise<DatasetInfo>;
+  deleteSeries(name: string, symbol: string | null): Promise<boolean>;
+}
+
+/** An open stored file. */
+export interface OpenFile extends RandomAccessReader {
+  close(): Promise<void> | void;
+}
+
+/** Where file bytes live (OPFS, a directory, memory). */
+export interface FileBackend {
+  /** Writes a complete new file; on failure or abort it leaves no file of that name behind and throws. */
+  write(name: string, file: EncodedFile, signal?: AbortSignal): Promise<void>;
+  open(name: string): Promise<OpenFile>;
+  remove(name: string): Promise<void>;
+  names(): Promise<string[]>;
+}
+
+/** Where catalog rows live (IndexedDB, a JSON file, memory). */
+export interface CatalogBackend {
+  list(): Promise<DatasetInfo[]>;
+  get(id: string): Promise<DatasetInfo | undefined>;
+  /** Replaces (or with null removes) one row in a single transaction. */
+  set(id: string, info: DatasetInfo | null): Promise<void>;
+}
+
+export const barsId = (symbol: string, timeframe: string) => `bars:${symbol}:${timeframe}`;
+export const seriesId = (name: string, symbol: string | null) => `series:${symbol ?? '*'}:${name}`;
