@@ -1,0 +1,402 @@
+/**
+ * Run statistics: every formula lives here, and docs/STATISTICS.md states the same definitions in prose.
+ *
+ * Definitions follow backtesting.py's `compute_stats` so numbers are comparable with the tool most users
+ * know; DESIGN.md ("Statistics") wins where the two differ, and each deliberate difference is marked
+ * "≠ backtesting.py" below and listed in the doc.
+ *
+ * Cost model: one pass over the step arrays and one over the trades, no allocation per step. The W1 budget
+ * (a whole 3,780-bar backtest in ≤ 1 ms) and W2 (~1 M steps) leave no room for per-day arrays, so every
+ * series statistic is an accumulator: day-end returns are folded into sums and a Welford variance the moment
+ * a day closes, drawdown periods are closed as soon as equity regains its peak, and the equity/benchmark
+ * covariance behind beta is a streaming (Welford) co-moment.
+ */
+import type { Stats, Trade } from '../schema/results.ts';
+
+export interface StatsInput {
+  /** Equity marked at each bar's close, one entry per timeline step (not sampled); only [0, length) valid. */
+  time: Float64Array;
+  equity: Float64Array;
+  length: number;
+  /** Benchmark price (e.g. the benchmark asset's close, as-of) aligned to `time`; NaN before its first bar. */
+  benchmark: Float64Array | null;
+  /** 1 where the portfolio held any position at that step's close, else 0. */
+  exposed: Uint8Array;
+  trades: readonly Trade[];
+  initialEquity: number;
+  feesPaid: number;
+  /** Sum of |fill notional| over all fills. */
+  tradedNotional: number;
+  /** Annual, as a fraction (0.02 = 2 %); 0 by default. */
+  riskFreeRate: number;
+  /** Maps a time to its calendar-day key in the exchange time zone (injected so stats stay tz-correct without Intl in the hot path). */
+  dayKey: (time: number) => number;
+}
+
+/**
+ * Annualisation factor for daily returns. Returns are always daily (day-end equities), so intraday data
+ * uses it too. ≠ backtesting.py, which switches to 365 when weekends make up most of the index (crypto);
+ * DESIGN.md fixes 252.
+ */
+export const TRADING_DAYS_PER_YEAR = 252;
+/** Calendar year for CAGR and durations: DESIGN.md's "days / 365.25". */
+export const DAYS_PER_YEAR = 365.25;
+export const DAY_MS = 86_400_000;
+
+/**
+ * Day-to-day returns folded as they close: Σ log(1 + r) for the geometric mean, a Welford mean/M2 for the
+ * sample variance, and Σ min(r, 0)² for Sortino's downside deviation.
+ */
+class DailyReturns {
+  n = 0;
+  sumLog1p = 0;
+  anyRuin = false;
+  sumDown2 = 0;
+  private mean = 0;
+  private m2 = 0;
+
+  add(r: number): void {
+    this.n++;
+    if (1 + r > 0) this.sumLog1p += Math.log1p(r);
+    else this.anyRuin = true;
+    if (r < 0) this.sumDown2 += r * r;
+    const d = r - this.mean;
+    this.mean += d / this.n;
+    this.m2 += d * (r - this.mean);
+  }
+
+  /** Sample variance (ddof 1), as pandas' Series.var. */
+  variance(): number {
+    return this.n > 1 ? this.m2 / (this.n - 1) : NaN;
+  }
+}
+
+/** Closed drawdown periods: how many, and the sum/max of their depths and durations. */
+class DrawdownPeriods {
+  count = 0;
+  depthSum = 0;
+  daysSum = 0;
+  daysMax = 0;
+
+  close(depth: number, days: number): void {
+    this.count++;
+    this.depthSum += depth;
+    this.daysSum += days;
+    if (days > this.daysMax) this.daysMax = days;
+  }
+}
+
+/** Equity-curve part of the statistics, filled by one pass over the step arrays. */
+interface SeriesPass {
+  peak: number;
+  maxDd: number;
+  dd: DrawdownPeriods;
+  daily: DailyReturns;
+  exposedSteps: number;
+  equitySum: number;
+}
+
+function seriesPass(inp: StatsInput, n: number): SeriesPass {
+  const { time, equity, exposed, dayKey } = inp;
+
+  // Drawdown: dd = 1 − equity / running peak (backtesting.py). A period starts at the last step where
+  // dd = 0 (the peak) and ends at the first step where equity is back at or above that peak, or at the last
+  // step when it never recovers; its duration runs from peak to recovery/end, its depth is its largest dd.
+  const periods = new DrawdownPeriods();
+  let peak = equity[0]!;
+  let peakIdx = 0;
+  let inDd = false;
+  let depth = 0;
+  let maxDd = 0;
+
+  // Daily returns r_k = E_k / E_{k−1} − 1 between consecutive calendar days' last equities. The first day
+  // has no previous day-end, so it yields no return (pandas' pct_change NaN, dropped).
+  const daily = new DailyReturns();
+  let day = dayKey(time[0]!);
+  let prevDayEnd = NaN;
+
+  let exposedSteps = 0;
+  let equitySum = 0;
+
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    equitySum += e;
+    exposedSteps += exposed[i]!;
+
+    if (e >= peak) {
+      if (inDd) {
+        periods.close(depth, (time[i]! - time[peakIdx]!) / DAY_MS);
+        inDd = false;
+        depth = 0;
+      }
+      peak = e;
+      peakIdx = i;
+    } else {
+      const dd = 1 - e / peak;
+      inDd = true;
+      if (dd > depth) depth = dd;
+      if (dd > maxDd) maxDd = dd;
+    }
+
+    if (i > 0) {
+      const k = dayKey(time[i]!);
+      if (k !== day) {
+        day = k;
+        const dayEnd = equity[i - 1]!;
+        if (prevDayEnd === prevDayEnd) daily.add(dayEnd / prevDayEnd - 1);
+        prevDayEnd = dayEnd;
+      }
+    }
+  }
+
+  // The last step closes the last day and any unrecovered drawdown. ≠ backtesting.py: its period finder
+  // drops an unrecovered drawdown that begins on the very last bar (a one-bar gap); we count it, so a
+  // non-zero max drawdown always has at least one period.
+  if (prevDayEnd === prevDayEnd) daily.add(equity[n - 1]! / prevDayEnd - 1);
+  if (inDd) periods.close(depth, (time[n - 1]! - time[peakIdx]!) / DAY_MS);
+
+  return { peak, maxDd, dd: periods, daily, exposedSteps, equitySum };
+}
+
+interface BenchmarkPass {
+  /** Total buy-and-hold return (fraction) from the first valid price to the last. */
+  buyHold: number;
+  beta: number;
+}
+
+/**
+ * Beta from per-step log returns of equity (x) and benchmark (y), over the steps where both are defined.
+ * A separate pass so the equity loop carries no benchmark branches, and runs without a benchmark skip it;
+ * its cost is the two logarithms per step.
+ * Plain sums rather than a Welford update (no per-step division) of values shifted by the first pair:
+ * log returns already sit near 0 and the shift removes what remains of their mean, so
+ * cov = (Σxy − ΣxΣy/n) / (n − 1) does not cancel.
+ */
+function benchmarkPass(equity: Float64Array, bench: Float64Array, n: number): BenchmarkPass {
+  let first = NaN, last = NaN, prevB = NaN;
+  let m = 0, kx = 0, ky = 0, sx = 0, sy = 0, sxy = 0, syy = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bench[i]!;
+    if (!(b > 0 && b < Infinity)) {
+      prevB = NaN;
+      continue;
+    }
+    if (first !== first) first = b;
+    last = b;
+    if (prevB === prevB) {
+      const x = Math.log(equity[i]! / equity[i - 1]!);
+      // A non-positive equity has no log return; such steps are left out rather than poisoning beta.
+      if (Math.abs(x) < Infinity) {
+        const y = Math.log(b / prevB);
+        if (m === 0) {
+          kx = x;
+          ky = y;
+        }
+        m++;
+        const dx = x - kx, dy = y - ky;
+        sx += dx;
+        sy += dy;
+        sxy += dx * dy;
+        syy += dy * dy;
+      }
+    }
+    prevB = b;
+  }
+  return {
+    buyHold: last / first - 1,
+    // cov/var with the same ddof on both, so the n − 1 cancels; backtesting.py needs two pairs (np.cov).
+    beta: m > 1 ? ratio(sxy - (sx * sy) / m, syy - (sy * sy) / m) : NaN,
+  };
+}
+
+/** Trade-list part of the statistics. */
+interface TradePass {
+  n: number;
+  wins: number;
+  winPnlSum: number;
+  losses: number;
+  lossPnlSum: number;
+  pnlMean: number;
+  pnlStd: number;
+  best: number;
+  worst: number;
+  retSum: number;
+  posRetSum: number;
+  negRetSum: number;
+  sumLog1p: number;
+  anyRuin: boolean;
+  maxDays: number;
+  daysSum: number;
+}
+
+function tradePass(trades: readonly Trade[]): TradePass {
+  const n = trades.length;
+  let wins = 0, winPnlSum = 0, losses = 0, lossPnlSum = 0;
+  let pMean = 0, pM2 = 0;
+  let best = -Infinity, worst = Infinity;
+  let retSum = 0, posRetSum = 0, negRetSum = 0, sumLog1p = 0, anyRuin = false;
+  let maxDays = -Infinity, daysSum = 0;
+  for (let i = 0; i < n; i++) {
+    const t = trades[i]!;
+    const pnl = t.pnl;
+    // Win/loss by pnl (net of fees), as backtesting.py's `pl > 0`; a zero-pnl trade is neither.
+    if (pnl > 0) {
+      wins++;
+      winPnlSum += pnl;
+    } else if (pnl < 0) {
+      losses++;
+      lossPnlSum += pnl;
+    }
+    const d = pnl - pMean;
+    pMean += d / (i + 1);
+    pM2 += d * (pnl - pMean);
+
+    const r = t.returnPct / 100;
+    if (t.returnPct > best) best = t.returnPct;
+    if (t.returnPct < worst) worst = t.returnPct;
+    retSum += r;
+    if (r > 0) posRetSum += r;
+    else if (r < 0) negRetSum += r;
+    if (1 + r > 0) sumLog1p += Math.log1p(r);
+    else anyRuin = true;
+
+    const days = (t.exitTime - t.entryTime) / DAY_MS;
+    if (days > maxDays) maxDays = days;
+    daysSum += days;
+  }
+  return {
+    n, wins, winPnlSum, losses, lossPnlSum,
+    pnlMean: n > 0 ? pMean : NaN,
+    pnlStd: n > 1 ? Math.sqrt(pM2 / (n - 1)) : NaN,
+    best: n > 0 ? best : NaN,
+    worst: n > 0 ? worst : NaN,
+    retSum, posRetSum, negRetSum, sumLog1p, anyRuin,
+    maxDays: n > 0 ? maxDays : NaN,
+    daysSum,
+  };
+}
+
+/**
+ * Geometric mean return from Σ log(1 + r) over n returns. backtesting.py's convention: a return of −100 %
+ * or worse (1 + r ≤ 0) has no logarithm, and the mean is then reported as 0 rather than NaN.
+ */
+function geometricMean(sumLog1p: number, anyRuin: boolean, n: number): number {
+  if (n === 0) return NaN;
+  return anyRuin ? 0 : Math.expm1(sumLog1p / n);
+}
+
+/** x / y, NaN when y is 0 (backtesting.py's `x / (y or np.nan)`): a ratio over nothing is undefined, not ∞. */
+function ratio(x: number, y: number): number {
+  return y === 0 ? NaN : x / y;
+}
+
+export function computeStats(inp: StatsInput): Stats {
+  const n = Math.max(0, Math.min(inp.length, inp.time.length, inp.equity.length));
+  const rf = inp.riskFreeRate;
+  const tr = tradePass(inp.trades);
+
+  // Trades.
+  const winRate = tr.n > 0 ? tr.wins / tr.n : NaN;
+  // Kelly = W − (1 − W) / R, R = mean winning pnl / |mean losing pnl| (backtesting.py); NaN without both.
+  const winLoss = (tr.winPnlSum / tr.wins) / (-tr.lossPnlSum / tr.losses);
+  const kelly = winRate - (1 - winRate) / winLoss;
+  // SQN (Van Tharp) = √n × mean(pnl) / std(pnl), ddof 1.
+  const sqn = ratio(Math.sqrt(tr.n) * tr.pnlMean, tr.pnlStd);
+  const tradeStats = {
+    tradeCount: tr.n,
+    winRatePct: winRate * 100,
+    bestTradePct: tr.best,
+    worstTradePct: tr.worst,
+    // Average trade is geometric (compounding), expectancy arithmetic: both as in backtesting.py.
+    avgTradePct: geometricMean(tr.sumLog1p, tr.anyRuin, tr.n) * 100,
+    maxTradeDays: tr.maxDays,
+    avgTradeDays: tr.n > 0 ? tr.daysSum / tr.n : NaN,
+    expectancyPct: tr.n > 0 ? (tr.retSum / tr.n) * 100 : NaN,
+    // Profit factor on trade returns, not pnl, as backtesting.py does (size-neutral).
+    profitFactor: tr.n > 0 ? ratio(tr.posRetSum, -tr.negRetSum) : NaN,
+    sqn,
+    kelly,
+  };
+
+  if (n === 0) {
+    return {
+      startTime: NaN, endTime: NaN, durationDays: NaN, initialEquity: inp.initialEquity,
+      finalEquity: NaN, peakEquity: NaN, totalReturnPct: NaN, buyHoldReturnPct: NaN,
+      annualReturnPct: NaN, annualVolatilityPct: NaN, cagrPct: NaN, sharpe: NaN, sortino: NaN, calmar: NaN,
+      maxDrawdownPct: NaN, avgDrawdownPct: NaN, maxDrawdownDays: NaN, avgDrawdownDays: NaN, exposurePct: NaN,
+      ...tradeStats,
+      feesPaid: inp.feesPaid, turnover: NaN, alphaPct: NaN, beta: NaN,
+    };
+  }
+
+  const s = seriesPass(inp, n);
+  const bp: BenchmarkPass = inp.benchmark === null ? { buyHold: NaN, beta: NaN } : benchmarkPass(inp.equity, inp.benchmark, n);
+  const startTime = inp.time[0]!;
+  const endTime = inp.time[n - 1]!;
+  const durationDays = (endTime - startTime) / DAY_MS;
+  const finalEquity = inp.equity[n - 1]!;
+
+  // Total return against the cash the user started with. ≠ backtesting.py, which divides by equity[0]: here
+  // equity[0] is already marked at the first close, after any fill (and fee) the close fill model made there.
+  const totalReturn = finalEquity / inp.initialEquity - 1;
+  // CAGR over calendar time (DESIGN.md: days / 365.25). ≠ backtesting.py, which divides calendar days by its
+  // trading-days factor.
+  const cagr = durationDays > 0 ? Math.pow(finalEquity / inp.initialEquity, DAYS_PER_YEAR / durationDays) - 1 : NaN;
+  // ≠ backtesting.py, which divides by the close of the strategy's own data: the benchmark may start later,
+  // so buy-and-hold runs from its first valid price to its last.
+  const buyHold = bp.buyHold;
+
+  // g: geometric mean daily return. ≠ backtesting.py, whose geometric_mean fills the first day's NaN with 0
+  // and so divides Σ log(1+r) by the number of days instead of the number of returns; we average the returns
+  // that exist, so a constant daily return r gives g = r exactly.
+  const g = geometricMean(s.daily.sumLog1p, s.daily.anyRuin, s.daily.n);
+  const annualReturn = Math.pow(1 + g, TRADING_DAYS_PER_YEAR) - 1;
+  // Annual volatility of compounded returns (backtesting.py, after SSRN 3054517):
+  //   σ_a = √((var + (1+g)²)^252 − (1+g)^(2·252)).
+  // Evaluated as (1+g)^252 · √(expm1(252 · log1p(var / (1+g)²))), the same quantity factored so that the
+  // difference of two nearly equal powers never cancels: var = 0 gives exactly 0 (Sharpe NaN) instead of
+  // ±rounding noise, and small variances keep full relative precision.
+  const a = 1 + g;
+  const annualVol = Math.pow(a, TRADING_DAYS_PER_YEAR) *
+    Math.sqrt(Math.expm1(TRADING_DAYS_PER_YEAR * Math.log1p(s.daily.variance() / (a * a))));
+  // Sharpe and Sortino in fractions on both sides. ≠ backtesting.py, whose Sharpe subtracts the fractional
+  // rate from a percentage return (a unit slip); with rf = 0 the two agree.
+  const sharpe = ratio(annualReturn - rf, annualVol);
+  // Sortino's downside deviation: √(mean(min(r, 0)²)) over all daily returns, annualised by √252.
+  const downside = s.daily.n > 0 ? Math.sqrt(s.daily.sumDown2 / s.daily.n) * Math.sqrt(TRADING_DAYS_PER_YEAR) : NaN;
+  const sortino = ratio(annualReturn - rf, downside);
+  const calmar = ratio(annualReturn, s.maxDd);
+
+  // Jensen's alpha as backtesting.py defines it: whole-period returns, the annual rate applied once.
+  const alpha = totalReturn - rf - bp.beta * (buyHold - rf);
+
+  return {
+    startTime,
+    endTime,
+    durationDays,
+    initialEquity: inp.initialEquity,
+    finalEquity,
+    peakEquity: s.peak,
+    totalReturnPct: totalReturn * 100,
+    buyHoldReturnPct: buyHold * 100,
+    annualReturnPct: annualReturn * 100,
+    annualVolatilityPct: annualVol * 100,
+    cagrPct: cagr * 100,
+    sharpe,
+    sortino,
+    calmar,
+    // Printed negative, as backtesting.py does (−47.98); `0 - x` keeps a flat curve at +0, not −0.
+    maxDrawdownPct: 0 - s.maxDd * 100,
+    avgDrawdownPct: s.dd.count > 0 ? -(s.dd.depthSum / s.dd.count) * 100 : NaN,
+    maxDrawdownDays: s.dd.count > 0 ? s.dd.daysMax : NaN,
+    avgDrawdownDays: s.dd.count > 0 ? s.dd.daysSum / s.dd.count : NaN,
+    exposurePct: (s.exposedSteps / n) * 100,
+    ...tradeStats,
+    feesPaid: inp.feesPaid,
+    // Turnover: traded notional over the mean marked equity, i.e. how many times the average capital was
+    // traded over the whole run (not annualised; one round trip of the full equity ≈ 2).
+    turnover: ratio(inp.tradedNotional, s.equitySum / n),
+    alphaPct: alpha * 100,
+    beta: bp.beta,
+  };
+}
