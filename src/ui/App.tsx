@@ -1,11 +1,81 @@
-export function App() {
-  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { DataPage } from './data/DataPage.tsx';
+import { validate } from './doc/validation.ts';
+import { useBacktest } from './hooks/useBacktest.ts';
+import { useDefaultDocument } from './hooks/useDefaultDocument.ts';
+import { useDocumentHistory } from './hooks/useDocumentHistory.ts';
+import { loadDraft, useDraftStorage } from './hooks/useDraftStorage.ts';
+import { useHashRoute } from './hooks/useHashRoute.ts';
+import { OptimizePage } from './optimize/OptimizePage.tsx';
+import { ResultsView } from './results/ResultsView.tsx';
+import type { Runner } from './runner.ts';
+import { Header } from './shell/Header.tsx';
+import { StatusLine } from './shell/StatusLine.tsx';
+import { StrategyPage } from './strategy/StrategyPage.tsx';
+import './styles.css';
+
+export interface AppProps {
+  /** Executes backtests (the worker pool). Null: the app edits and validates but cannot run. */
+  runner?: Runner | null;
+  /** Tests pass their own client to isolate caches. */
+  queryClient?: QueryClient;
+}
+
+export function App({ runner = null, queryClient }: AppProps) {
+  const [client] = useState(
+    () => queryClient ?? new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false, retry: 1 } } }),
+  );
   return (
-    <main>
-      <h1>Backtester</h1>
-      <p data-testid="isolation">
-        {isolated ? 'Cross-origin isolated: workers share bar data without copying.' : 'Not cross-origin isolated: bar data are copied to workers (slower).'}
-      </p>
-    </main>
+    <QueryClientProvider client={client}>
+      <Shell runner={runner} />
+    </QueryClientProvider>
+  );
+}
+
+function Shell({ runner }: { runner: Runner | null }) {
+  const [page, go] = useHashRoute();
+  const [initial] = useState(loadDraft);
+  const history = useDocumentHistory(initial);
+  const templates = useDefaultDocument(history.doc, history.set);
+  useDraftStorage(history.doc);
+  const validation = useMemo(() => (history.doc ? validate(history.doc) : null), [history.doc]);
+  const backtest = useBacktest(runner, () => go('results'));
+
+  return (
+    <div className="app">
+      <Header page={page} />
+      <main className="page">
+        {page === 'strategy' &&
+          (history.doc && validation ? (
+            <StrategyPage
+              history={history}
+              doc={history.doc}
+              validation={validation}
+              run={{
+                canRun: runner !== null,
+                running: backtest.running,
+                progress: backtest.progress,
+                error: backtest.error,
+                onRun: backtest.run,
+                onCancel: backtest.cancel,
+              }}
+            />
+          ) : templates.error ? (
+            <p role="alert" className="field-error">The default template could not be loaded: {templates.error.message}</p>
+          ) : (
+            <p role="status" className="muted">Loading the default strategy…</p>
+          ))}
+        {page === 'results' &&
+          (backtest.result ? (
+            <ResultsView result={backtest.result} title={backtest.resultDoc?.name ?? 'Results'} />
+          ) : (
+            <p className="panel muted">No backtest has run in this session yet. Press “Run backtest” on the Strategy page.</p>
+          ))}
+        {page === 'data' && <DataPage doc={validation?.doc ?? null} />}
+        {page === 'optimize' && <OptimizePage doc={validation?.doc ?? null} />}
+      </main>
+      <StatusLine engine={runner !== null} />
+    </div>
   );
 }

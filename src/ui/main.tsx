@@ -1,11 +1,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import type { Runner } from './runner.ts';
+
+/**
+ * The worker-pool Runner is constructed here when it exists (src/rpc + workers/); until then the app edits
+ * and validates strategies and says that no engine is connected.
+ */
+const runner: Runner | null = null;
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App runner={runner} />
   </StrictMode>,
 );

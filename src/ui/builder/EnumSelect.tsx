@@ -1,0 +1,34 @@
+export interface EnumSelectProps<T extends string> {
+  label: string;
+  value: T | undefined;
+  options: readonly T[];
+  onChange: (value: T) => void;
+  /** Display text per option; the option value itself when absent. */
+  names?: Partial<Record<T, string>>;
+  /** Adds an empty first option meaning "not set"; choosing it calls onUnset. */
+  unsetName?: string;
+  onUnset?: () => void;
+  invalid?: boolean;
+}
+
+export function EnumSelect<T extends string>(p: EnumSelectProps<T>) {
+  return (
+    <select
+      aria-label={p.label}
+      aria-invalid={p.invalid || undefined}
+      value={p.value ?? ''}
+      onChange={(e) => {
+        const v = e.target.value;
+        if (v === '') p.onUnset?.();
+        else p.onChange(v as T);
+      }}
+    >
+      {(p.unsetName !== undefined || p.value === undefined) && <option value="">{p.unsetName ?? '—'}</option>}
+      {p.options.map((o) => (
+        <option key={o} value={o}>
+          {p.names?.[o] ?? o}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,23 @@
+import { useCallback, useSyncExternalStore } from 'react';
+
+export const PAGES = ['strategy', 'results', 'data', 'optimize'] as const;
+export type Page = (typeof PAGES)[number];
+
+function current(): Page {
+  const name = window.location.hash.replace(/^#\/?/, '');
+  return (PAGES as readonly string[]).includes(name) ? (name as Page) : 'strategy';
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+/** Hash routing: pages are bookmarkable and the back button works, and a static host needs no rewrites. */
+export function useHashRoute(): [Page, (page: Page) => void] {
+  const page = useSyncExternalStore(subscribe, current, () => 'strategy' as Page);
+  const go = useCallback((p: Page) => {
+    window.location.hash = `/${p}`;
+  }, []);
+  return [page, go];
+}

@@ -1,0 +1,53 @@
+import type { RunResult } from '../../schema/index.ts';
+import { AuditExplorer } from './AuditExplorer.tsx';
+import { EquityCharts } from './EquityCharts.tsx';
+import { formatCount, formatMoney, formatPct, formatRatio } from './format.ts';
+import { StatsTable } from './StatsTable.tsx';
+import { TradeTable } from './TradeTable.tsx';
+
+function Kpi({ label, value, negative }: { label: string; value: string; negative?: boolean }) {
+  return (
+    <div className="kpi">
+      <dt>{label}</dt>
+      <dd className={negative ? 'neg' : undefined}>{value}</dd>
+    </div>
+  );
+}
+
+/** Everything a run produced, read-only. */
+export function ResultsView({ result, title }: { result: RunResult; title: string }) {
+  const s = result.stats;
+  return (
+    <div className="results">
+      <header className="results-head">
+        <h2>{title}</h2>
+        <dl className="kpis">
+          <Kpi label="Total return" value={formatPct(s.totalReturnPct)} negative={s.totalReturnPct < 0} />
+          <Kpi label="Final equity" value={formatMoney(s.finalEquity)} />
+          <Kpi label="Sharpe" value={formatRatio(s.sharpe)} />
+          <Kpi label="Max drawdown" value={formatPct(s.maxDrawdownPct)} negative={s.maxDrawdownPct < 0} />
+          <Kpi label="Trades" value={formatCount(s.tradeCount)} />
+        </dl>
+        <p className="muted">
+          {formatCount(result.barCount)} bars, {formatCount(result.eventCount)} steps · engine {result.engineVersion}
+        </p>
+      </header>
+      {result.warnings.length > 0 && (
+        <ul className="warnings" aria-label="Run warnings">
+          {result.warnings.map((w, i) => (
+            <li key={i} className="warning">{w}</li>
+          ))}
+        </ul>
+      )}
+      <EquityCharts curves={result.curves} />
+      <div className="results-grid">
+        <StatsTable stats={s} />
+        <TradeTable trades={result.trades} />
+      </div>
+      <section aria-labelledby="h-audit">
+        <h2 id="h-audit">Audit</h2>
+        <AuditExplorer signals={result.signals} orders={result.orders} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { useMemo, useState } from 'react';
+import type { Trade } from '../../schema/index.ts';
+import { formatMoney, formatPct, formatPrice, formatQty, formatTime } from './format.ts';
+
+type Key = keyof Trade;
+type Dir = 'ascending' | 'descending';
+
+const COLUMNS: [label: string, key: Key, format: (t: Trade) => string, numeric: boolean][] = [
+  ['Symbol', 'symbol', (t) => t.symbol, false],
+  ['Side', 'side', (t) => t.side, false],
+  ['Entry', 'entryTime', (t) => formatTime(t.entryTime), false],
+  ['Exit', 'exitTime', (t) => formatTime(t.exitTime), false],
+  ['Quantity', 'quantity', (t) => formatQty(t.quantity), true],
+  ['Entry price', 'entryPrice', (t) => formatPrice(t.entryPrice), true],
+  ['Exit price', 'exitPrice', (t) => formatPrice(t.exitPrice), true],
+  ['P&L', 'pnl', (t) => formatMoney(t.pnl), true],
+  ['Return', 'returnPct', (t) => formatPct(t.returnPct), true],
+  ['Fees', 'fees', (t) => formatMoney(t.fees), true],
+  ['Strategy', 'strategyId', (t) => t.strategyId, false],
+];
+
+const PAGE = 200;
+
+function compare(a: Trade, b: Trade, key: Key): number {
+  const x = a[key];
+  const y = b[key];
+  return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+}
+
+/** Sortable by any column (click a header again to reverse); long lists render a page at a time. */
+export function TradeTable({ trades }: { trades: readonly Trade[] }) {
+  const [sort, setSort] = useState<{ key: Key; dir: Dir }>({ key: 'entryTime', dir: 'ascending' });
+  const [shown, setShown] = useState(PAGE);
+  const sorted = useMemo(() => {
+    const out = [...trades].sort((a, b) => compare(a, b, sort.key));
+    return sort.dir === 'ascending' ? out : out.reverse();
+  }, [trades, sort]);
+  const toggle = (key: Key) =>
+    setSort((s) => ({ key, dir: s.key === key && s.dir === 'ascending' ? 'descending' : 'ascending' }));
+  return (
+    <div className="trades">
+      <table className="grid">
+        <caption>Trades ({trades.length})</caption>
+        <thead>
+          <tr>
+            {COLUMNS.map(([label, key, , numeric]) => (
+              <th key={key} scope="col" className={numeric ? 'n' : undefined} aria-sort={sort.key === key ? sort.dir : 'none'}>
+                <button type="button" className="sort" onClick={() => toggle(key)}>
+                  {label}
+                  <span aria-hidden="true">{sort.key === key ? (sort.dir === 'ascending' ? ' ▲' : ' ▼') : ''}</span>
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.slice(0, shown).map((t, i) => (
+            <tr key={i}>
+              {COLUMNS.map(([, key, format, numeric]) => (
+                <td key={key} className={numeric ? `n${(key === 'pnl' || key === 'returnPct') && t[key] < 0 ? ' neg' : ''}` : undefined}>
+                  {format(t)}
+                </td>
+              ))}
+            </tr>
+          ))}
+          {trades.length === 0 && (
+            <tr>
+              <td colSpan={COLUMNS.length} className="muted">No trades.</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {shown < sorted.length && (
+        <button type="button" className="small" onClick={() => setShown((n) => n + PAGE)}>
+          Show {Math.min(PAGE, sorted.length - shown)} more of {sorted.length - shown}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import type { RunResult, StrategyDocument } from '../schema/index.ts';
+
+/** Job phases as DESIGN.md §3 "Parallelism" names them, for the ones a caller can observe mid-run. */
+export type RunPhase = 'queued' | 'warmingUp' | 'running';
+
+export interface RunProgress {
+  phase: RunPhase;
+  /** 0…1 of the timeline processed; null while unknown (queued, loading data). */
+  fraction: number | null;
+}
+
+export interface RunOptions {
+  /** Aborting rejects the promise with an AbortError and cancels the job (the engine checks a shared flag). */
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+/**
+ * The seam between the UI and whatever executes backtests. The worker pool implements it; main.tsx hands
+ * the instance to <App runner={…}>. The UI never imports engine code, only this contract.
+ */
+export interface Runner {
+  /** `doc` has passed parseDocument(); the runner may assume a valid, migrated document. */
+  run(doc: StrategyDocument, opts?: RunOptions): Promise<RunResult>;
+}

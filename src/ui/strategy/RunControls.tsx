@@ -1,0 +1,55 @@
+import { useId } from 'react';
+import type { StrategyDocument } from '../../schema/index.ts';
+import type { RunProgress } from '../runner.ts';
+
+export interface RunControlsProps {
+  /** The validated document, or null while it has problems. */
+  doc: StrategyDocument | null;
+  problemCount: number;
+  /** False when the build has no backtest engine connected (no Runner was given to <App>). */
+  canRun: boolean;
+  running: boolean;
+  progress: RunProgress | null;
+  error: Error | null;
+  onRun: (doc: StrategyDocument) => void;
+  onCancel: () => void;
+}
+
+const PHASES = { queued: 'queued', warmingUp: 'loading data', running: 'running' } as const;
+
+export function RunControls(p: RunControlsProps) {
+  const reasonId = useId();
+  const reason = !p.canRun
+    ? 'No backtest engine is connected in this build.'
+    : p.doc === null
+      ? `Fix ${p.problemCount} problem${p.problemCount === 1 ? '' : 's'} first.`
+      : null;
+  return (
+    <div className="run">
+      <button
+        type="button"
+        className="primary"
+        disabled={reason !== null || p.running}
+        aria-describedby={reason ? reasonId : undefined}
+        onClick={() => p.doc && p.onRun(p.doc)}
+      >
+        Run backtest
+      </button>
+      {p.running && (
+        <>
+          <span role="status" className="muted">
+            {p.progress ? PHASES[p.progress.phase] : 'starting'}
+            {p.progress?.fraction != null && ` ${Math.round(p.progress.fraction * 100)} %`}
+          </span>
+          <button type="button" onClick={p.onCancel}>Cancel</button>
+        </>
+      )}
+      {reason && <span id={reasonId} className="muted">{reason}</span>}
+      {p.error && !p.running && (
+        <span role="alert" className="field-error">
+          {p.error.name === 'AbortError' ? 'Cancelled.' : `Run failed: ${p.error.message}`}
+        </span>
+      )}
+    </div>
+  );
+}

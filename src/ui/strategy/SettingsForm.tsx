@@ -1,0 +1,90 @@
+import type { ReactNode } from 'react';
+import { TIMEFRAMES, type SettingsInput } from '../../schema/index.ts';
+import { AssetInput } from '../builder/AssetInput.tsx';
+import { EnumSelect } from '../builder/EnumSelect.tsx';
+import { FieldErrors } from '../builder/FieldErrors.tsx';
+import { NumberInput } from '../builder/NumberInput.tsx';
+import { withKey } from '../builder/set.ts';
+import { SymbolListInput } from '../builder/SymbolListInput.tsx';
+import { childPath, type Path } from '../doc/path.ts';
+
+export interface SettingsFormProps {
+  value: SettingsInput;
+  onChange: (value: SettingsInput) => void;
+  path: Path;
+}
+
+function Row({ label, path, children }: { label: string; path?: Path; children: ReactNode }) {
+  return (
+    <div className="set-row">
+      <span className="set-label" aria-hidden="true">{label}</span>
+      <span className="set-ctl">
+        {children}
+        {path && <FieldErrors path={path} />}
+      </span>
+    </div>
+  );
+}
+
+/** Omitted settings show the schema's defaults as placeholders, so the form never writes defaults the user did not choose. */
+export function SettingsForm({ value, onChange, path }: SettingsFormProps) {
+  const set = (key: keyof SettingsInput, v: unknown) => onChange(withKey(value, key, v));
+  const fees = value.fees ?? {};
+  const slip = value.slippage ?? {};
+  const range = value.range ?? {};
+  const setRange = (key: 'from' | 'to', v: string) => {
+    const next = withKey(range, key, v || undefined);
+    set('range', Object.keys(next).length ? next : undefined);
+  };
+  const p = (...k: (string | number)[]) => childPath(path, ...k);
+  return (
+    <div className="settings">
+      <Row label="Universe">
+        <SymbolListInput label="Universe symbols" value={value.universe} onChange={(u) => set('universe', u)} path={p('universe')} />
+      </Row>
+      <Row label="Timeframe" path={p('timeframe')}>
+        <EnumSelect label="Timeframe" value={value.timeframe ?? '1d'} options={TIMEFRAMES} onChange={(t) => set('timeframe', t)} />
+      </Row>
+      <Row label="From / to">
+        <input type="date" aria-label="Start date" value={range.from?.slice(0, 10) ?? ''} onChange={(e) => setRange('from', e.target.value)} />
+        <input type="date" aria-label="End date" value={range.to?.slice(0, 10) ?? ''} onChange={(e) => setRange('to', e.target.value)} />
+        <FieldErrors path={p('range', 'from')} />
+        <FieldErrors path={p('range', 'to')} />
+      </Row>
+      <Row label="Initial cash" path={p('initialCash')}>
+        <NumberInput optional label="Initial cash" placeholder="10000" value={value.initialCash} onChange={(v) => set('initialCash', v)} />
+      </Row>
+      <Row label="Fees">
+        <NumberInput optional label="Fee fraction of notional" placeholder="fraction 0" value={fees.fraction} onChange={(v) => set('fees', withKey(fees, 'fraction', v))} />
+        <NumberInput optional label="Fee per share" placeholder="/share 0" value={fees.perShare} onChange={(v) => set('fees', withKey(fees, 'perShare', v))} />
+        <NumberInput optional label="Fee per order" placeholder="/order 0" value={fees.perOrder} onChange={(v) => set('fees', withKey(fees, 'perOrder', v))} />
+        <NumberInput optional label="Minimum fee per order" placeholder="min 0" value={fees.minimum} onChange={(v) => set('fees', withKey(fees, 'minimum', v))} />
+        {(['fraction', 'perShare', 'perOrder', 'minimum'] as const).map((k) => <FieldErrors key={k} path={p('fees', k)} />)}
+      </Row>
+      <Row label="Slippage">
+        <NumberInput optional label="Slippage in basis points" placeholder="bps 0" value={slip.bps} onChange={(v) => set('slippage', withKey(slip, 'bps', v))} />
+        <NumberInput optional label="Fixed slippage per unit" placeholder="fixed 0" value={slip.fixed} onChange={(v) => set('slippage', withKey(slip, 'fixed', v))} />
+        <FieldErrors path={p('slippage', 'bps')} />
+        <FieldErrors path={p('slippage', 'fixed')} />
+      </Row>
+      <Row label="Fill at">
+        <EnumSelect label="Fill model" value={value.fillModel ?? 'nextOpen'} options={['nextOpen', 'close'] as const}
+          names={{ nextOpen: 'next bar open', close: 'signal bar close' }} onChange={(v) => set('fillModel', v)} />
+        {value.fillModel === 'close' && (
+          <span className="warning" role="note">
+            Fills at the close of the bar that produced the signal: optimistic, results will look better than trading can achieve.
+          </span>
+        )}
+      </Row>
+      <Row label="Units">
+        <EnumSelect label="Units" value={value.units ?? 'whole'} options={['whole', 'fractional'] as const} onChange={(v) => set('units', v)} />
+        <label className="inline">
+          <input type="checkbox" checked={value.allowShort ?? false} onChange={(e) => set('allowShort', e.target.checked)} /> allow shorting
+        </label>
+      </Row>
+      <Row label="Benchmark">
+        <AssetInput label="Benchmark symbol" value={value.benchmark} onChange={(v) => set('benchmark', v)} path={p('benchmark')} />
+      </Row>
+    </div>
+  );
+}
