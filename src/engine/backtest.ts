@@ -1,0 +1,160 @@
+import { parseIsoUtc } from '../lib/time.ts';
+import type { BarColumns, RunResult, StrategyDocument } from '../schema/index.ts';
+import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
+import { Kernel, type Explanation } from './kernel.ts';
+import { barsFor, RunError, type MarketData } from './market.ts';
+import { buildResult } from './result.ts';
+import { SimulatedVenue } from './venue.ts';
+
+export interface RunOptions {
+  /** Parameter overrides (optimization); ignored when `plan` is given. */
+  params?: ParamValues;
+  /** A plan compiled once and reused across runs. */
+  plan?: Plan;
+  /** Record condition traces of signals (default true; sweeps turn it off). */
+  audit?: boolean;
+  /** Non-zero at index 0 ⇒ stop; checked every CANCEL_CHECK_STEPS steps. */
+  cancel?: Int32Array;
+  onProgress?: (fraction: number) => void;
+}
+
+export const CANCEL_CHECK_STEPS = 4096;
+
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+}
+
+/** The range of a document: `from` at UTC midnight; a date-only `to` includes that whole day. */
+export function rangeOf(doc: StrategyDocument): { from: number; to: number } {
+  const r = doc.settings.range;
+  const from = r?.from ? parseIsoUtc(r.from) : -Infinity;
+  let to = r?.to ? parseIsoUtc(r.to) : Infinity;
+  if (r?.to && /^\d{4}-\d{2}-\d{2}$/.test(r.to)) to += 86_400_000 - 1;
+  return { from, to };
+}
+
+interface Prepared {
+  plan: Plan;
+  cols: BarColumns[];
+  kernel: Kernel;
+  from: number;
+  to: number;
+  warnings: string[];
+}
+
+function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Prepared {
+  const plan = opts.plan ?? compile(doc, { params: opts.params });
+  const cols = barsFor(data, plan.assets);
+  const { from, to } = rangeOf(doc);
+  const steps = cols.reduce((m, c) => Math.max(m, c.length), 0);
+  const kernel = new Kernel({
+    plan,
+    settings: doc.settings,
+    venue: (n) => new SimulatedVenue(doc.settings.fillModel, n),
+    series: data.series ?? [],
+    fromTime: from,
+    audit: opts.audit ?? true,
+    capacity: steps,
+  });
+  return { plan, cols, kernel, from, to, warnings: warmupWarnings(plan, cols, from) };
+}
+
+/** When the data hold too little history before the start, say which indicator and how much is missing. */
+function warmupWarnings(plan: Plan, cols: BarColumns[], from: number): string[] {
+  const out: string[] = [];
+  for (const need of plan.warmup.detail) {
+    const c = cols[plan.assets.indexOf(need.asset)]!;
+    if (c.length === 0) continue;
+    let before = 0;
+    while (before < c.length && c.time[before]! < from) before++;
+    const start = Number.isFinite(from) ? from : c.time[0]!;
+    if (need.bars > 1 && before < need.bars) {
+      const readyAt = c.time[Math.min(need.bars - 1, c.length - 1)]!;
+      out.push(`${need.label} needs ${need.bars} bars of history, the data have ${before} before the start: ${need.bars - before} missing, not ready until ${new Date(readyAt).toISOString().slice(0, 10)}`);
+    }
+    if (need.ms > 0 && c.time[0]! > start - need.ms) {
+      const missingDays = (c.time[0]! - (start - need.ms)) / 86_400_000;
+      out.push(`${need.label} needs ${(need.ms / 86_400_000).toFixed(1)} days of history before the start: ${missingDays.toFixed(1)} days missing`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The backtest processor: walks the merged timeline of all assets (a k-way merge over per-symbol
+ * cursors, no timeline array) and hands each timestamp's bars to the kernel. Resumable: `until` can be
+ * called again with a later end.
+ */
+class Walker {
+  private readonly cursor: Int32Array;
+  private readonly total: number;
+  private steps = 0;
+
+  constructor(private readonly p: Prepared, private readonly opts: RunOptions) {
+    this.cursor = new Int32Array(p.cols.length);
+    this.total = p.cols.reduce((s, c) => s + c.length, 0);
+  }
+
+  /** Processes every timestamp ≤ min(end, range end). */
+  until(end: number): void {
+    const { cols, kernel } = this.p;
+    const cursor = this.cursor;
+    const n = cols.length;
+    const stop = Math.min(end, this.p.to);
+    for (;;) {
+      let t = Infinity;
+      for (let a = 0; a < n; a++) {
+        const c = cols[a]!;
+        const i = cursor[a]!;
+        if (i < c.length && c.time[i]! < t) t = c.time[i]!;
+      }
+      if (t === Infinity || t > stop) return;
+      for (let a = 0; a < n; a++) {
+        const c = cols[a]!;
+        const i = cursor[a]!;
+        if (i < c.length && c.time[i] === t) {
+          kernel.setBar(a, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!);
+          cursor[a] = i + 1;
+        }
+      }
+      kernel.step(t);
+      if (++this.steps % CANCEL_CHECK_STEPS === 0) {
+        if (this.opts.cancel && Atomics.load(this.opts.cancel, 0) !== 0) throw new CancelledError('cancelled');
+        this.opts.onProgress?.(kernel.barsSeen / this.total);
+      }
+    }
+  }
+}
+
+export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOptions = {}): RunResult {
+  const p = prepare(doc, data, opts);
+  new Walker(p, opts).until(Infinity);
+  if (p.kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
+  p.kernel.venue.finish();
+  opts.onProgress?.(1);
+  return buildResult(p.kernel, p.warnings);
+}
+
+/**
+ * Why each strategy did or did not act at `time` (the last timestamp at or before it): the run is
+ * deterministic, so replaying up to that bar and evaluating it with tracing on gives the exact answer.
+ */
+export function explain(doc: StrategyDocument, data: MarketData, time: number, opts: RunOptions = {}): Explanation[] {
+  const p = prepare(doc, data, { ...opts, audit: false });
+  const cols = p.cols;
+  let last = -Infinity;
+  for (const c of cols) {
+    for (let lo = 0, hi = c.length; lo < hi;) {
+      const mid = (lo + hi) >>> 1;
+      if (c.time[mid]! <= time) { last = Math.max(last, c.time[mid]!); lo = mid + 1; } else hi = mid;
+    }
+  }
+  if (last === -Infinity) throw new RunError(`no bar at or before ${new Date(time).toISOString()}`);
+  const walker = new Walker(p, opts);
+  walker.until(last - 1);
+  const out: Explanation[] = [];
+  p.kernel.explanations = out;
+  walker.until(last);
+  p.kernel.explanations = null;
+  return out;
+}

@@ -1,0 +1,43 @@
+import { civilFromDays, weekday } from '../lib/civil.ts';
+import { tzOffset } from '../lib/tz.ts';
+
+/**
+ * Calendar fields of the current bar in the exchange time zone. Recomputed only when the local day
+ * changes; "first bar of week/month" compare with the previous bar's local date (the first bar seen counts).
+ */
+export class CalendarState {
+  dayOfWeek = NaN;
+  dayOfMonth = NaN;
+  month = NaN;
+  minuteOfDay = NaN;
+  firstBarOfWeek = 0;
+  firstBarOfMonth = 0;
+  private day = NaN;
+  private week = NaN;
+  private monthKey = NaN;
+
+  constructor(private readonly zone: string) {}
+
+  update(t: number): void {
+    const local = t + tzOffset(this.zone, t);
+    const day = Math.floor(local / 86_400_000);
+    this.minuteOfDay = Math.floor((local - day * 86_400_000) / 60_000);
+    if (day === this.day) {
+      this.firstBarOfWeek = 0;
+      this.firstBarOfMonth = 0;
+      return;
+    }
+    this.day = day;
+    const [y, m, d] = civilFromDays(day);
+    this.dayOfWeek = weekday(day);
+    this.dayOfMonth = d;
+    this.month = m;
+    // ISO weeks start on Monday; day 0 (1970-01-01) was a Thursday.
+    const week = Math.floor((day + 3) / 7);
+    this.firstBarOfWeek = week !== this.week ? 1 : 0;
+    this.week = week;
+    const monthKey = y * 12 + m;
+    this.firstBarOfMonth = monthKey !== this.monthKey ? 1 : 0;
+    this.monthKey = monthKey;
+  }
+}

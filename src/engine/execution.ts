@@ -1,0 +1,137 @@
+import type { Settings } from '../schema/index.ts';
+import { affordable, commission, slippedPrice } from './costs.ts';
+import type { Order } from './orders.ts';
+import { reject } from './orders.ts';
+import type { Portfolio } from './portfolio.ts';
+
+const EPS = 1e-9;
+
+/** What an order does at its fill price: a signed closing quantity, then an opening side and size. */
+interface Intent {
+  close: number;
+  openSide: 1 | -1 | 0;
+  /** Units to open; null = as many as the budget allows. */
+  openQty: number | null;
+  /** Money the open may use (after the close), capped by buying power; null = all buying power. */
+  budget: ((p: Portfolio) => number) | null;
+}
+
+/**
+ * Simulated fills for the backtest and replay processors. Sizing happens here, at the fill price:
+ * - a reversal is two fills: close the old position, then open the new one with what is then available;
+ * - opening beyond the buying power is clipped (whole units: floor), and recorded with the reason;
+ * - selling more than is held opens a short only when shorting is allowed; otherwise it is clipped.
+ */
+export class SimulatedFills {
+  private readonly whole: boolean;
+  constructor(private readonly p: Portfolio, private readonly s: Settings) {
+    this.whole = s.units === 'whole';
+  }
+
+  /** Fills `order` at raw market price `price` (before slippage) at `time`. */
+  execute(order: Order, price: number, time: number): void {
+    const p = this.p;
+    const pos = p.qty[order.asset]!;
+    const buyPx = slippedPrice(1, price, this.s.slippage);
+    const sellPx = slippedPrice(-1, price, this.s.slippage);
+    const intent = order.kind === 'target' ? this.targetIntent(order.weight, pos, buyPx, sellPx) : this.deltaIntent(order, pos, buyPx, sellPx);
+
+    // Closing is always allowed: it only frees cash.
+    if (Math.abs(intent.close) > EPS) this.fill(order, intent.close, intent.close > 0 ? buyPx : sellPx, time);
+
+    let reason: string | null = null;
+    let requested = order.record.filledQuantity;
+    if (intent.openSide !== 0) {
+      const px = intent.openSide === 1 ? buyPx : sellPx;
+      const max = affordable(intent.budget === null ? p.buyingPower() : Math.min(p.buyingPower(), intent.budget(p)), px, this.s.fees, this.whole);
+      let q = intent.openQty === null ? max : intent.openQty;
+      requested += q;
+      if (intent.openSide === -1 && !this.s.allowShort) {
+        reason = 'shorting not allowed';
+        q = 0;
+      } else if (q > max + EPS) {
+        reason = `reduced from ${fmt(q)} to ${fmt(max)}: insufficient cash`;
+        q = max;
+      }
+      if (q > EPS) this.fill(order, intent.openSide * q, px, time);
+      else reason ??= 'insufficient cash';
+    }
+
+    const r = order.record;
+    r.quantity = requested;
+    if (r.filledQuantity > 0) {
+      r.status = 'filled';
+      r.reason = reason;
+    } else {
+      reject(r, reason ?? (order.kind === 'delta' && order.side === -1 ? 'no position to sell' : 'already at target'));
+    }
+  }
+
+  /**
+   * Target weight w of equity. Flat or same side: move to round(|w| × equity / unit cost) units. Opposite
+   * side or w = 0: close everything, then open |w| × equity (as it stands after closing).
+   */
+  private targetIntent(w: number, pos: number, buyPx: number, sellPx: number): Intent {
+    const side: 1 | -1 = w > 0 ? 1 : -1;
+    if (w === 0) return { close: -pos, openSide: 0, openQty: 0, budget: null };
+    const byWeight = (pf: Portfolio) => Math.abs(w) * pf.equity();
+    if (pos !== 0 && Math.sign(pos) !== side) return { close: -pos, openSide: side, openQty: null, budget: byWeight };
+    const px = side === 1 ? buyPx : sellPx;
+    const target = this.round(byWeight(this.p) / this.unitCost(px));
+    const diff = target - Math.abs(pos);
+    if (diff < -EPS) return { close: side * diff, openSide: 0, openQty: 0, budget: null };
+    if (diff > EPS) return { close: 0, openSide: side, openQty: null, budget: (pf) => byWeight(pf) - Math.abs(pos) * px };
+    return { close: 0, openSide: 0, openQty: 0, budget: null };
+  }
+
+  /**
+   * Buy or sell an amount. "all": buy with all buying power (covering a short first), or sell the whole
+   * long position; from flat or short, "sell all" is an all-in short. Other units give a quantity; the
+   * part that crosses zero opens the other side.
+   */
+  private deltaIntent(order: Order, pos: number, buyPx: number, sellPx: number): Intent {
+    const side = order.side;
+    if (order.unit === 'all') {
+      if (side === 1) return { close: pos < 0 ? -pos : 0, openSide: 1, openQty: null, budget: null };
+      if (pos > 0) return { close: -pos, openSide: 0, openQty: 0, budget: null };
+      return { close: 0, openSide: -1, openQty: null, budget: null };
+    }
+    const unitCost = this.unitCost(side === 1 ? buyPx : sellPx);
+    let qty: number;
+    switch (order.unit) {
+      case 'quantity': qty = order.value; break;
+      case 'percentOfPosition': qty = (Math.abs(pos) * order.value) / 100; break;
+      case 'cash': qty = order.value / unitCost; break;
+      case 'percentOfCash': qty = (Math.max(this.p.buyingPower(), 0) * order.value) / 100 / unitCost; break;
+      case 'percentOfEquity': qty = (this.p.equity() * order.value) / 100 / unitCost; break;
+    }
+    qty = this.round(qty);
+    if (!(qty > 0)) return { close: 0, openSide: 0, openQty: 0, budget: null };
+    const closing = pos !== 0 && Math.sign(pos) !== side ? Math.min(qty, Math.abs(pos)) : 0;
+    const rest = qty - closing;
+    return { close: side * closing, openSide: rest > EPS ? side : 0, openQty: rest, budget: null };
+  }
+
+  private unitCost(px: number): number {
+    return px * (1 + this.s.fees.fraction) + this.s.fees.perShare;
+  }
+
+  private round(q: number): number {
+    return this.whole ? Math.floor(q + 1e-9) : q;
+  }
+
+  private fill(order: Order, delta: number, price: number, time: number): void {
+    const fee = commission(Math.abs(delta), price, this.s.fees);
+    this.p.fill(order.asset, delta, price, fee, time, order.record.strategyId);
+    const r = order.record;
+    r.filledQuantity += Math.abs(delta);
+    r.fees += fee;
+    r.fillTime = time;
+    r.fillPrice = price;
+    r.side = delta > 0 ? 'buy' : 'sell';
+  }
+}
+
+function fmt(q: number): string {
+  return Number.isInteger(q) ? String(q) : q.toPrecision(6);
+}

@@ -1,0 +1,384 @@
+import { createIndicator, type Indicator } from '../indicators/index.ts';
+import type { OrderRecord, Settings, SignalEvent, StepSeries, TraceNode } from '../schema/index.ts';
+import { TracedEvaluator, type CompiledAction, type Plan, type PlanStrategy } from '../strategy/index.ts';
+import { CalendarState } from './calendar.ts';
+import { SimulatedFills } from './execution.ts';
+import { newRecord, reject, type Order } from './orders.ts';
+import { Portfolio } from './portfolio.ts';
+import { Recorder } from './recorder.ts';
+import { targetWeights } from './rebalance.ts';
+import type { StepView, Venue } from './venue.ts';
+
+const FIELD_INDEX = { open: 0, high: 1, low: 2, close: 3, volume: 4 } as const;
+
+/** Why a strategy did or did not act at one time. */
+export interface Explanation {
+  time: number;
+  strategyId: string;
+  evaluated: boolean;
+  fired: boolean;
+  trace: TraceNode | null;
+  reason: string;
+}
+
+export interface KernelOptions {
+  plan: Plan;
+  settings: Settings;
+  venue: (assets: number) => Venue;
+  series?: readonly StepSeries[];
+  /** Steps before this time feed indicators and crossings but never trade or record (warm-up). */
+  fromTime?: number;
+  /** Record the condition trace of every signal (off for optimization sweeps). */
+  audit?: boolean;
+  /** Expected number of steps, to size the recorder once. */
+  capacity?: number;
+}
+
+/**
+ * The one kernel behind every processor. A processor sets the bars of a timestamp (setBar) and calls
+ * step(t); the kernel runs DESIGN.md's order: fills due now → indicators → mark to market → strategies in
+ * document order → orders to the venue → record. It never reads a clock or does I/O.
+ */
+export class Kernel implements StepView {
+  readonly plan: Plan;
+  readonly settings: Settings;
+  readonly portfolio: Portfolio;
+  readonly recorder: Recorder;
+  readonly venue: Venue;
+  readonly orders: OrderRecord[] = [];
+  readonly signals: SignalEvent[] = [];
+
+  time = NaN;
+  stepIndex = -1;
+  readonly hasBar: Uint8Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  private readonly barAssets: Int32Array;
+  private barCount = 0;
+  barsSeen = 0;
+
+  /** Every number conditions read (see Plan). */
+  readonly v: Float64Array;
+  private readonly mems: Float64Array[];
+  private readonly indicators: Indicator[];
+  /** Per asset: indices into `indicators`. */
+  private readonly byAsset: Int32Array[];
+  private readonly outputSlots: Int32Array[];
+  private readonly outputFields: string[][];
+  private readonly priceSlots: Int32Array;
+  private readonly prevClose: Float64Array;
+  private readonly triggers: (Uint8Array | null)[];
+  private readonly lastSignalStep: Float64Array;
+  private readonly lastSignalTime: Float64Array;
+  private readonly fills: SimulatedFills;
+  private readonly calendar: CalendarState | null;
+  private readonly seriesFor: (StepSeries | null)[];
+  private readonly seriesCursor: Int32Array;
+  private readonly fromTime: number;
+  private readonly audit: boolean;
+  private readonly benchmark: number;
+  private peak: number;
+  private nextOrderId = 1;
+  private readonly ruleMems: Map<object, Float64Array> = new Map();
+  /** When set, the next steps record why each strategy did or did not act (explain). */
+  explanations: Explanation[] | null = null;
+
+  constructor(o: KernelOptions) {
+    const { plan, settings } = o;
+    const n = plan.assets.length;
+    this.plan = plan;
+    this.settings = settings;
+    this.fromTime = o.fromTime ?? -Infinity;
+    this.audit = o.audit ?? true;
+    this.portfolio = new Portfolio(plan.assets, settings.initialCash);
+    this.venue = o.venue(n);
+    this.fills = new SimulatedFills(this.portfolio, settings);
+    this.recorder = new Recorder(o.capacity ?? 1024);
+    this.peak = settings.initialCash;
+    this.benchmark = plan.assets.indexOf(settings.benchmark ?? settings.universe[0]!);
+
+    this.hasBar = new Uint8Array(n);
+    this.open = new Float64Array(n);
+    this.high = new Float64Array(n);
+    this.low = new Float64Array(n);
+    this.close = new Float64Array(n);
+    this.volume = new Float64Array(n);
+    this.barAssets = new Int32Array(n);
+    this.prevClose = new Float64Array(n).fill(NaN);
+
+    this.v = new Float64Array(plan.slotCount).fill(NaN);
+    this.mems = plan.strategies.map((s) => new Float64Array(s.condition.memSize).fill(NaN));
+    this.indicators = plan.indicators.map((pi) => createIndicator(pi.spec));
+    const lists: number[][] = Array.from({ length: n }, () => []);
+    plan.indicators.forEach((pi, k) => lists[pi.asset]!.push(k));
+    this.byAsset = lists.map((l) => Int32Array.from(l));
+    this.outputSlots = plan.indicators.map((pi) => Int32Array.from(pi.outputs.map((x) => x.slot)));
+    this.outputFields = plan.indicators.map((pi) => pi.outputs.map((x) => x.field));
+    this.priceSlots = new Int32Array(n * 5).fill(-1);
+    for (const input of plan.inputs) if (input.kind === 'price') this.priceSlots[input.asset * 5 + FIELD_INDEX[input.field]] = input.slot;
+    this.triggers = plan.strategies.map((s) => {
+      if (s.triggers.length === 0) return null;
+      const mask = new Uint8Array(n);
+      for (const a of s.triggers) mask[a] = 1;
+      return mask;
+    });
+    this.lastSignalStep = new Float64Array(plan.strategies.length).fill(NaN);
+    this.lastSignalTime = new Float64Array(plan.strategies.length).fill(NaN);
+    this.calendar = plan.inputs.some((i) => i.kind === 'calendar') ? new CalendarState(settings.timezone) : null;
+
+    const series = o.series ?? [];
+    this.seriesFor = plan.inputs.map((input) => {
+      if (input.kind !== 'series') return null;
+      const symbol = input.asset < 0 ? null : plan.assets[input.asset]!;
+      const s = series.find((x) => x.name === input.name && x.symbol === symbol);
+      if (!s) throw new RangeError(`series "${input.name}"${symbol ? ` for ${symbol}` : ' (global)'} is not loaded`);
+      return s;
+    });
+    this.seriesCursor = new Int32Array(plan.inputs.length).fill(-1);
+  }
+
+  /** Processor: this asset has a bar at the coming step. */
+  setBar(asset: number, open: number, high: number, low: number, close: number, volume: number): void {
+    if (this.hasBar[asset]) throw new RangeError(`two bars for ${this.plan.assets[asset]} at one time`);
+    this.hasBar[asset] = 1;
+    this.barAssets[this.barCount++] = asset;
+    this.open[asset] = open;
+    this.high[asset] = high;
+    this.low[asset] = low;
+    this.close[asset] = close;
+    this.volume[asset] = volume;
+  }
+
+  step(t: number): void {
+    if (t <= this.time) throw new RangeError(`time went backwards or repeated: ${t} after ${this.time}`);
+    this.time = t;
+    this.stepIndex++;
+    this.barsSeen += this.barCount;
+    const p = this.portfolio;
+    const trading = t >= this.fromTime;
+    const bars = this.barAssets;
+    const count = this.barCount;
+
+    // 1. Fills due now, sized with positions marked at this bar's open.
+    for (let i = 0; i < count; i++) p.mark[bars[i]!] = this.open[bars[i]!]!;
+    this.venue.fillDue(this);
+
+    // 2. Indicators take the new bars.
+    const v = this.v;
+    for (let i = 0; i < count; i++) {
+      const a = bars[i]!;
+      const o = this.open[a]!, h = this.high[a]!, l = this.low[a]!, c = this.close[a]!, vol = this.volume[a]!;
+      const ps = a * 5;
+      let s = this.priceSlots[ps]!; if (s >= 0) v[s] = o;
+      s = this.priceSlots[ps + 1]!; if (s >= 0) v[s] = h;
+      s = this.priceSlots[ps + 2]!; if (s >= 0) v[s] = l;
+      s = this.priceSlots[ps + 3]!; if (s >= 0) v[s] = c;
+      s = this.priceSlots[ps + 4]!; if (s >= 0) v[s] = vol;
+      const list = this.byAsset[a]!;
+      for (let j = 0; j < list.length; j++) {
+        const k = list[j]!;
+        const src = this.plan.indicators[k]!.source;
+        let x: number;
+        if (src === 'return') {
+          const prev = this.prevClose[a]!;
+          if (!(prev > 0)) continue;
+          x = c / prev - 1;
+        } else {
+          x = src === 'close' ? c : src === 'open' ? o : src === 'high' ? h : src === 'low' ? l : vol;
+        }
+        const ind = this.indicators[k]!;
+        const out = ind.update(t, x, h, l);
+        const slots = this.outputSlots[k]!;
+        v[slots[0]!] = this.outputFields[k]![0] === 'value' ? out : (ind as unknown as Record<string, number>)[this.outputFields[k]![0]!]!;
+        for (let m = 1; m < slots.length; m++) v[slots[m]!] = (ind as unknown as Record<string, number>)[this.outputFields[k]![m]!]!;
+      }
+      this.prevClose[a] = c;
+    }
+
+    // 3. Mark to market at the close.
+    for (let i = 0; i < count; i++) p.mark[bars[i]!] = this.close[bars[i]!]!;
+
+    // 4–5. Strategies in document order; their orders go to the venue.
+    this.calendar?.update(t);
+    this.writeInputs();
+    const strategies = this.plan.strategies;
+    for (let si = 0; si < strategies.length; si++) {
+      const trig = this.triggers[si]!;
+      const s = strategies[si]!;
+      if (trig !== null && !this.anyBar(trig)) {
+        this.explanations?.push({ time: t, strategyId: s.id, evaluated: false, fired: false, trace: null, reason: 'not evaluated: none of its assets has a new bar at this time' });
+        continue;
+      }
+      const fired = s.condition.fast(v, this.mems[si]!);
+      if (this.explanations) this.explain(s, fired, trading);
+      if (fired && trading) {
+        this.act(s);
+        this.writeInputs();
+      }
+    }
+
+    // 6. Record.
+    if (trading) {
+      const e = p.equity();
+      if (e > this.peak) this.peak = e;
+      this.recorder.push(t, e, p.exposed() ? 1 : 0, this.benchmark >= 0 ? p.mark[this.benchmark]! : NaN);
+    }
+    for (let i = 0; i < count; i++) this.hasBar[bars[i]!] = 0;
+    this.barCount = 0;
+  }
+
+  /** StepView: the venue fills through here. */
+  execute(order: Order, price: number): void {
+    this.fills.execute(order, price, this.time);
+    if (order.record.status === 'filled') {
+      // Marking the filled asset keeps equity consistent for the next order in this step.
+      if (Number.isNaN(this.portfolio.mark[order.asset]!)) this.portfolio.mark[order.asset] = price;
+    }
+  }
+
+  private explain(s: PlanStrategy, fired: boolean, trading: boolean): void {
+    const trace = new TracedEvaluator(this.plan, s.condition, this.mems[s.index]!).evaluate(this.v);
+    const reason = !trading ? 'warm-up: before the start of the range, signals are not traded'
+      : fired ? `condition true: ${s.action.type} fired`
+      : 'condition false';
+    this.explanations!.push({ time: this.time, strategyId: s.id, evaluated: true, fired: fired && trading, trace, reason });
+  }
+
+  private anyBar(mask: Uint8Array): boolean {
+    const bars = this.barAssets;
+    for (let i = 0; i < this.barCount; i++) if (mask[bars[i]!]) return true;
+    return false;
+  }
+
+  private writeInputs(): void {
+    const v = this.v;
+    const p = this.portfolio;
+    const inputs = this.plan.inputs;
+    let equity = NaN;
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i]!;
+      switch (input.kind) {
+        case 'price': break;
+        case 'cash': v[input.slot] = p.cash; break;
+        case 'equity': v[input.slot] = equity = Number.isNaN(equity) ? p.equity() : equity; break;
+        case 'drawdown': {
+          const e = Number.isNaN(equity) ? (equity = p.equity()) : equity;
+          v[input.slot] = e / Math.max(this.peak, e) - 1;
+          break;
+        }
+        case 'position': {
+          const q = p.qty[input.asset]!;
+          if (input.field === 'quantity') v[input.slot] = q;
+          else {
+            const value = q === 0 ? 0 : q * p.mark[input.asset]!;
+            if (input.field === 'value') v[input.slot] = value;
+            else v[input.slot] = value / (Number.isNaN(equity) ? (equity = p.equity()) : equity);
+          }
+          break;
+        }
+        case 'lastOrderPrice': v[input.slot] = p.lastFillPrice[input.asset]!; break;
+        case 'sinceSignal': {
+          const last = this.lastSignalStep[input.strategy]!;
+          v[input.slot] = Number.isNaN(last) ? Infinity
+            : input.unit === 'bars' ? this.stepIndex - last : (this.time - this.lastSignalTime[input.strategy]!) / 86_400_000;
+          break;
+        }
+        case 'series': {
+          const s = this.seriesFor[i]!;
+          let c = this.seriesCursor[i]!;
+          while (c + 1 < s.length && s.time[c + 1]! <= this.time) c++;
+          this.seriesCursor[i] = c;
+          v[input.slot] = c >= 0 ? s.value[c]! : NaN;
+          break;
+        }
+        case 'calendar': v[input.slot] = this.calendar![input.field]; break;
+      }
+    }
+  }
+
+  private act(s: PlanStrategy): void {
+    this.lastSignalStep[s.index] = this.stepIndex;
+    this.lastSignalTime[s.index] = this.time;
+    const created: Order[] = [];
+    const a = s.action;
+    let weights: { asset: string; weight: number }[] | null = null;
+    let message: string | null = null;
+    switch (a.type) {
+      case 'buy': case 'sell':
+        created.push(this.order(s, a.asset, 'delta', a.type === 'buy' ? 1 : -1, a.unit, a.value, 0));
+        break;
+      case 'setWeight':
+        weights = [{ asset: this.plan.assets[a.asset]!, weight: a.weight }];
+        created.push(this.order(s, a.asset, 'target', a.weight >= 0 ? 1 : -1, 'all', 0, a.weight));
+        break;
+      case 'closeAll':
+        this.portfolio.qty.forEach((q, asset) => {
+          if (q !== 0) created.push(this.order(s, asset, 'target', q > 0 ? -1 : 1, 'all', 0, 0));
+        });
+        break;
+      case 'rebalance': {
+        const targets = targetWeights(a, this.v, this.ruleMemFor(a));
+        weights = targets.map((x) => ({ asset: this.plan.assets[x.asset]!, weight: x.weight }));
+        for (const x of this.rebalanceOrderOf(targets)) created.push(this.order(s, x.asset, 'target', x.weight >= 0 ? 1 : -1, 'all', 0, x.weight));
+        break;
+      }
+      case 'alert':
+        message = a.message;
+        break;
+    }
+    const orderIds: number[] = [];
+    for (const o of created) {
+      this.orders.push(o.record);
+      orderIds.push(o.record.id);
+      if (this.venue.hasOpenOrder(o.asset)) reject(o.record, `an order for ${o.record.symbol} is already open`);
+      else this.venue.submit(o, this);
+    }
+    this.signals.push({
+      time: this.time,
+      strategyId: s.id,
+      action: a.type,
+      trace: this.audit ? new TracedEvaluator(this.plan, s.condition, this.mems[s.index]!).evaluate(this.v) : { type: 'always', result: true },
+      weights,
+      orderIds,
+      message,
+    });
+  }
+
+  /** Held assets not in the target go to 0; reductions first so their cash funds the increases. */
+  private rebalanceOrderOf(targets: { asset: number; weight: number }[]): { asset: number; weight: number }[] {
+    const p = this.portfolio;
+    const all = new Map<number, number>();
+    p.qty.forEach((q, asset) => { if (q !== 0) all.set(asset, 0); });
+    for (const t of targets) all.set(t.asset, t.weight);
+    const equity = p.equity();
+    const list = [...all].map(([asset, weight]) => ({ asset, weight, current: p.qty[asset]! * (p.mark[asset]! || 0) / equity }));
+    list.sort((x, y) => (x.weight - x.current) - (y.weight - y.current) || x.asset - y.asset);
+    return list.map(({ asset, weight }) => ({ asset, weight }));
+  }
+
+  private ruleMemFor(a: CompiledAction & { type: 'rebalance' }): Float64Array[] {
+    if (!a.rule) return [];
+    let mem = this.ruleMems.get(a.rule);
+    if (!mem) {
+      const size = a.rule.filters.reduce((n, f) => n + (f?.memSize ?? 0), 0);
+      mem = new Float64Array(size).fill(NaN);
+      this.ruleMems.set(a.rule, mem);
+    }
+    const out: Float64Array[] = [];
+    let off = 0;
+    for (const f of a.rule.filters) {
+      const n = f?.memSize ?? 0;
+      out.push(mem.subarray(off, off + n));
+      off += n;
+    }
+    return out;
+  }
+
+  private order(s: PlanStrategy, asset: number, kind: 'delta' | 'target', side: 1 | -1, unit: Order['unit'], value: number, weight: number): Order {
+    const record = newRecord(this.nextOrderId++, s.id, this.plan.assets[asset]!, side === 1 ? 'buy' : 'sell', this.time);
+    return { asset, kind, side, unit, value, weight, record };
+  }
+}

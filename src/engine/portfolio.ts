@@ -1,0 +1,113 @@
+import type { Trade } from '../schema/index.ts';
+
+/**
+ * Cash and one aggregate position per asset with its average cost. Trades are round trips: a position
+ * opened from flat is one trade; reducing it closes that part of the trade at the average entry price;
+ * a fill through zero (reversal) closes the old trade and opens the new one with the remainder.
+ * Entry fees are carried with the position and charged to trades pro rata.
+ */
+export class Portfolio {
+  cash: number;
+  readonly qty: Float64Array;
+  readonly avgPrice: Float64Array;
+  readonly openTime: Float64Array;
+  readonly entryFees: Float64Array;
+  readonly openStrategy: string[];
+  /** Last price each asset was marked at (this bar's close, or its open while filling at the open). */
+  readonly mark: Float64Array;
+  readonly lastFillPrice: Float64Array;
+  readonly trades: Trade[] = [];
+  feesPaid = 0;
+  tradedNotional = 0;
+
+  constructor(readonly symbols: readonly string[], initialCash: number) {
+    const n = symbols.length;
+    this.cash = initialCash;
+    this.qty = new Float64Array(n);
+    this.avgPrice = new Float64Array(n);
+    this.openTime = new Float64Array(n);
+    this.entryFees = new Float64Array(n);
+    this.openStrategy = new Array<string>(n).fill('');
+    this.mark = new Float64Array(n).fill(NaN);
+    this.lastFillPrice = new Float64Array(n).fill(NaN);
+  }
+
+  equity(): number {
+    let e = this.cash;
+    const q = this.qty, m = this.mark;
+    for (let a = 0; a < q.length; a++) if (q[a] !== 0) e += q[a]! * m[a]!;
+    return e;
+  }
+
+  /** Cash free for new positions: shorts are backed by cash, so their market value is held twice (proceeds + collateral). */
+  buyingPower(): number {
+    let bp = this.cash;
+    const q = this.qty, m = this.mark;
+    for (let a = 0; a < q.length; a++) if (q[a]! < 0) bp += 2 * q[a]! * m[a]!;
+    return bp;
+  }
+
+  exposed(): boolean {
+    const q = this.qty;
+    for (let a = 0; a < q.length; a++) if (q[a] !== 0) return true;
+    return false;
+  }
+
+  /** Applies a fill of `delta` units (positive buys) at `price` with `fee`. */
+  fill(asset: number, delta: number, price: number, fee: number, time: number, strategyId: string): void {
+    if (delta === 0) return;
+    this.cash -= delta * price + fee;
+    this.feesPaid += fee;
+    this.tradedNotional += Math.abs(delta) * price;
+    this.lastFillPrice[asset] = price;
+    const pos = this.qty[asset]!;
+    if (pos === 0 || Math.sign(pos) === Math.sign(delta)) {
+      this.open(asset, delta, price, fee, time, strategyId);
+      return;
+    }
+    const closing = Math.min(Math.abs(delta), Math.abs(pos));
+    const exitFee = fee * (closing / Math.abs(delta));
+    const entryFee = this.entryFees[asset]! * (closing / Math.abs(pos));
+    const side = pos > 0 ? 1 : -1;
+    const entry = this.avgPrice[asset]!;
+    const pnl = (price - entry) * closing * side - entryFee - exitFee;
+    this.trades.push({
+      symbol: this.symbols[asset]!,
+      side: side === 1 ? 'long' : 'short',
+      quantity: closing,
+      entryTime: this.openTime[asset]!,
+      exitTime: time,
+      entryPrice: entry,
+      exitPrice: price,
+      pnl,
+      returnPct: (pnl / (entry * closing)) * 100,
+      fees: entryFee + exitFee,
+      strategyId: this.openStrategy[asset]!,
+    });
+    this.entryFees[asset] = this.entryFees[asset]! - entryFee;
+    const rest = pos + delta;
+    // Exactly flat, or a reversal: the remainder (if any) opens a fresh position.
+    if (Math.abs(delta) >= Math.abs(pos)) {
+      this.qty[asset] = 0;
+      this.avgPrice[asset] = 0;
+      this.entryFees[asset] = 0;
+      if (rest !== 0) this.open(asset, rest, price, fee - exitFee, time, strategyId);
+    } else {
+      this.qty[asset] = rest;
+    }
+  }
+
+  private open(asset: number, delta: number, price: number, fee: number, time: number, strategyId: string): void {
+    const pos = this.qty[asset]!;
+    const total = Math.abs(pos) + Math.abs(delta);
+    if (pos === 0) {
+      this.openTime[asset] = time;
+      this.openStrategy[asset] = strategyId;
+      this.avgPrice[asset] = price;
+    } else {
+      this.avgPrice[asset] = (this.avgPrice[asset]! * Math.abs(pos) + price * Math.abs(delta)) / total;
+    }
+    this.qty[asset] = pos + delta;
+    this.entryFees[asset] = this.entryFees[asset]! + fee;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Per-step history: time, equity at the close, whether a position was held, the benchmark price.
+ * Growable typed arrays (doubling), so recording allocates O(log n) times per run, never per bar.
+ */
+export class Recorder {
+  length = 0;
+  time: Float64Array;
+  equity: Float64Array;
+  exposed: Uint8Array;
+  benchmark: Float64Array;
+
+  constructor(capacity: number) {
+    const c = Math.max(16, capacity);
+    this.time = new Float64Array(c);
+    this.equity = new Float64Array(c);
+    this.exposed = new Uint8Array(c);
+    this.benchmark = new Float64Array(c);
+  }
+
+  push(t: number, equity: number, exposed: number, benchmark: number): void {
+    if (this.length === this.time.length) this.grow();
+    const i = this.length++;
+    this.time[i] = t;
+    this.equity[i] = equity;
+    this.exposed[i] = exposed;
+    this.benchmark[i] = benchmark;
+  }
+
+  private grow(): void {
+    const c = this.time.length * 2;
+    const t = new Float64Array(c); t.set(this.time); this.time = t;
+    const e = new Float64Array(c); e.set(this.equity); this.equity = e;
+    const x = new Uint8Array(c); x.set(this.exposed); this.exposed = x;
+    const b = new Float64Array(c); b.set(this.benchmark); this.benchmark = b;
+  }
+}

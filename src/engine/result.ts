@@ -1,0 +1,77 @@
+import { zonedDay } from '../lib/tz.ts';
+import type { Curves, RunResult, Settings } from '../schema/index.ts';
+import type { Kernel } from './kernel.ts';
+import { computeStats } from './stats.ts';
+import { ENGINE_VERSION } from './version.ts';
+
+/** Sampling bucket of a time: every bar, the UTC hour, or the exchange-local day. */
+function bucketOf(settings: Settings): ((t: number) => number) | null {
+  const mode = settings.sampling === 'auto'
+    ? (['1d', '1w', '1mo'].includes(settings.timeframe) ? 'bar' : 'hour')
+    : settings.sampling;
+  if (mode === 'bar') return null;
+  if (mode === 'hour') return (t) => Math.floor(t / 3_600_000);
+  return (t) => zonedDay(settings.timezone, t);
+}
+
+/**
+ * Curves keep the last step of each bucket (and every step when sampling by bar). Drawdown is measured
+ * against the running peak over every step, not only the sampled ones, so sampling never hides a trough's
+ * depth at the sampled points.
+ */
+export function sampleCurves(k: Kernel): Curves {
+  const r = k.recorder;
+  const n = r.length;
+  const bucket = bucketOf(k.settings);
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (bucket === null || i === n - 1 || bucket(r.time[i]!) !== bucket(r.time[i + 1]!)) keep.push(i);
+  }
+  const m = keep.length;
+  const time = new Float64Array(m), equity = new Float64Array(m), drawdown = new Float64Array(m), benchmark = new Float64Array(m);
+  let firstBench = NaN;
+  for (let i = 0; i < n && Number.isNaN(firstBench); i++) if (r.benchmark[i]! > 0) firstBench = r.benchmark[i]!;
+  let peak = -Infinity, j = 0;
+  for (let i = 0; i < n; i++) {
+    const e = r.equity[i]!;
+    if (e > peak) peak = e;
+    if (keep[j] === i) {
+      time[j] = r.time[i]!;
+      equity[j] = e;
+      drawdown[j] = e / peak - 1;
+      benchmark[j] = (r.benchmark[i]! / firstBench) * k.settings.initialCash;
+      j++;
+    }
+  }
+  return { time, equity, drawdown, benchmark };
+}
+
+export function buildResult(k: Kernel, warnings: string[]): RunResult {
+  const r = k.recorder;
+  const p = k.portfolio;
+  const tz = k.settings.timezone;
+  const stats = computeStats({
+    time: r.time,
+    equity: r.equity,
+    length: r.length,
+    benchmark: r.benchmark,
+    exposed: r.exposed,
+    trades: p.trades,
+    initialEquity: k.settings.initialCash,
+    feesPaid: p.feesPaid,
+    tradedNotional: p.tradedNotional,
+    riskFreeRate: k.settings.riskFreeRate,
+    dayKey: (t) => zonedDay(tz, t),
+  });
+  return {
+    engineVersion: ENGINE_VERSION,
+    stats,
+    curves: sampleCurves(k),
+    trades: p.trades,
+    orders: k.orders,
+    signals: k.signals,
+    barCount: k.barsSeen,
+    eventCount: k.stepIndex + 1,
+    warnings,
+  };
+}
