@@ -22,7 +22,7 @@ export function EquityCharts({ curves }: { curves: Curves }) {
     [curves.drawdown],
   );
   return (
-    <div className="charts">
+    <div className="charts" data-sync-key={syncKey}>
       <UPlotChart title="Equity vs benchmark" x={x} series={equity} height={260} syncKey={syncKey} formatY={formatEquity} />
       <UPlotChart title="Drawdown" x={x} series={drawdown} height={140} syncKey={syncKey} formatY={formatDrawdown} />
     </div>

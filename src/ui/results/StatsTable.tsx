@@ -33,7 +33,7 @@ const GROUPS: [string, Row[]][] = [
     ['Max drawdown duration', 'maxDrawdownDays', formatDays],
     ['Average drawdown duration', 'avgDrawdownDays', formatDays],
   ]],
-  ['Trades', [
+  ['Trade statistics', [
     ['Trades', 'tradeCount', formatCount],
     ['Win rate', 'winRatePct', formatPct],
     ['Best trade', 'bestTradePct', formatPct],
