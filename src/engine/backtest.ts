@@ -62,12 +62,14 @@ function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Pre
 /** When the data hold too little history before the start, say which indicator and how much is missing. */
 function warmupWarnings(plan: Plan, cols: BarColumns[], from: number): string[] {
   const out: string[] = [];
+  // Without a start date trading begins whenever indicators are ready: nothing is missing.
+  if (!Number.isFinite(from)) return out;
   for (const need of plan.warmup.detail) {
     const c = cols[plan.assets.indexOf(need.asset)]!;
     if (c.length === 0) continue;
     let before = 0;
     while (before < c.length && c.time[before]! < from) before++;
-    const start = Number.isFinite(from) ? from : c.time[0]!;
+    const start = from;
     if (need.bars > 1 && before < need.bars) {
       const readyAt = c.time[Math.min(need.bars - 1, c.length - 1)]!;
       out.push(`${need.label} needs ${need.bars} bars of history, the data have ${before} before the start: ${need.bars - before} missing, not ready until ${new Date(readyAt).toISOString().slice(0, 10)}`);

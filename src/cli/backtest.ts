@@ -1,0 +1,42 @@
+/**
+ * npm run backtest -- --strategy <file> --data <csv file | directory> [--symbol S] [--cash N]
+ *   [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional]
+ *   [--from DATE] [--to DATE] [--strict] [--json]
+ */
+import { runBacktest } from '../engine/index.ts';
+import { parseArgs, UsageError } from './args.ts';
+import { humanReport, toJson } from './format.ts';
+import { applyFlags, DATA_FLAGS, loadBars, readDocument } from './inputs.ts';
+
+export const USAGE = 'usage: npm run backtest -- --strategy <file> --data <csv file | directory> [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict] [--json]';
+
+export async function backtestCli(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  try {
+    const flags = parseArgs(argv, DATA_FLAGS);
+    if (!flags.strategy || !flags.data) throw new UsageError(`--strategy and --data are required\n${USAGE}`);
+    const doc = readDocument(flags.strategy);
+    const bars = await loadBars(flags.data, flags, err);
+    const run = applyFlags(doc, flags, bars);
+    const result = runBacktest(run, { bars });
+    if (flags.json) {
+      out(JSON.stringify({
+        stats: toJson(result.stats),
+        trades: toJson(result.trades),
+        barCount: result.barCount,
+        eventCount: result.eventCount,
+        engineVersion: result.engineVersion,
+        warnings: result.warnings,
+      }));
+    } else {
+      out(humanReport(result));
+    }
+    return 0;
+  } catch (e) {
+    err(`error: ${(e as Error).message.split('\n')[0]}`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (process.argv[1]?.endsWith('backtest.ts')) {
+  process.exitCode = await backtestCli(process.argv.slice(2), (s) => console.log(s), (s) => console.error(s));
+}

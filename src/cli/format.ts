@@ -1,0 +1,54 @@
+import type { RunResult, Stats } from '../schema/index.ts';
+
+const TIME_KEYS = new Set(['startTime', 'endTime', 'entryTime', 'exitTime', 'createdTime', 'fillTime', 'time']);
+
+/** JSON with every time as an ISO-8601 UTC string and NaN/Infinity as null (JSON has neither). */
+export function toJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toJson);
+  if (value instanceof Float64Array) return Array.from(value, (x) => (Number.isFinite(x) ? x : null));
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = TIME_KEYS.has(k) && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : toJson(v);
+  }
+  return out;
+}
+
+const LABELS: [keyof Stats, string, 'time' | 'money' | 'pct' | 'ratio' | 'days' | 'count'][] = [
+  ['startTime', 'Start', 'time'], ['endTime', 'End', 'time'], ['durationDays', 'Duration [days]', 'days'],
+  ['exposurePct', 'Exposure [%]', 'pct'], ['finalEquity', 'Equity final', 'money'], ['peakEquity', 'Equity peak', 'money'],
+  ['totalReturnPct', 'Return [%]', 'pct'], ['buyHoldReturnPct', 'Buy & hold return [%]', 'pct'],
+  ['annualReturnPct', 'Return (ann.) [%]', 'pct'], ['annualVolatilityPct', 'Volatility (ann.) [%]', 'pct'], ['cagrPct', 'CAGR [%]', 'pct'],
+  ['sharpe', 'Sharpe ratio', 'ratio'], ['sortino', 'Sortino ratio', 'ratio'], ['calmar', 'Calmar ratio', 'ratio'],
+  ['alphaPct', 'Alpha [%]', 'pct'], ['beta', 'Beta', 'ratio'],
+  ['maxDrawdownPct', 'Max. drawdown [%]', 'pct'], ['avgDrawdownPct', 'Avg. drawdown [%]', 'pct'],
+  ['maxDrawdownDays', 'Max. drawdown duration [days]', 'days'], ['avgDrawdownDays', 'Avg. drawdown duration [days]', 'days'],
+  ['tradeCount', '# Trades', 'count'], ['winRatePct', 'Win rate [%]', 'pct'], ['bestTradePct', 'Best trade [%]', 'pct'],
+  ['worstTradePct', 'Worst trade [%]', 'pct'], ['avgTradePct', 'Avg. trade [%]', 'pct'], ['maxTradeDays', 'Max. trade duration [days]', 'days'],
+  ['avgTradeDays', 'Avg. trade duration [days]', 'days'], ['profitFactor', 'Profit factor', 'ratio'], ['expectancyPct', 'Expectancy [%]', 'pct'],
+  ['sqn', 'SQN', 'ratio'], ['kelly', 'Kelly criterion', 'ratio'], ['feesPaid', 'Fees paid', 'money'], ['turnover', 'Turnover [× equity]', 'ratio'],
+];
+
+function fmt(v: number, kind: (typeof LABELS)[number][2]): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'n/a' : v > 0 ? '∞' : '−∞';
+  switch (kind) {
+    case 'time': return new Date(v).toISOString().replace('T00:00:00.000Z', '').replace('.000Z', 'Z');
+    case 'money': return v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    case 'pct': return v.toFixed(2);
+    case 'ratio': return v.toFixed(3);
+    case 'days': return v.toFixed(v % 1 === 0 ? 0 : 1);
+    case 'count': return String(v);
+  }
+}
+
+export function statsTable(stats: Stats): string {
+  const width = Math.max(...LABELS.map(([, l]) => l.length));
+  return LABELS.map(([k, label, kind]) => `${label.padEnd(width)}  ${fmt(stats[k], kind)}`).join('\n');
+}
+
+export function humanReport(r: RunResult): string {
+  const lines = [statsTable(r.stats), '', `${r.trades.length} trades, ${r.orders.length} orders (${r.orders.filter((o) => o.status === 'rejected').length} rejected), ${r.barCount} bars read`];
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,129 @@
+/**
+ * What `backtest` and `optimize` share: read the strategy document, load bar files, apply the data and
+ * cost flags on top of the document's settings.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { symbolFromFileName } from '../data/index.ts';
+import { loadCsvFile } from '../data/node/index.ts';
+import { parseDocument, type BarColumns, type StrategyDocument } from '../schema/index.ts';
+import { rebindSymbol } from '../strategy/index.ts';
+import { UsageError } from './args.ts';
+
+export const DATA_FLAGS = {
+  strategy: 'string',
+  data: 'string',
+  symbol: 'string',
+  cash: 'number',
+  commission: 'number',
+  'slippage-bps': 'number',
+  fill: 'string',
+  'whole-units': 'boolean',
+  fractional: 'boolean',
+  from: 'string',
+  to: 'string',
+  strict: 'boolean',
+  json: 'boolean',
+} as const;
+
+export interface DataFlags {
+  strategy?: string;
+  data?: string;
+  symbol?: string;
+  cash?: number;
+  commission?: number;
+  'slippage-bps'?: number;
+  fill?: string;
+  'whole-units'?: boolean;
+  fractional?: boolean;
+  from?: string;
+  to?: string;
+  strict?: boolean;
+}
+
+export function readDocument(file: string): StrategyDocument {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read strategy ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}: not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+  }
+  const r = parseDocument(json);
+  if (!r.ok) throw new UsageError(`${file}: invalid strategy: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  return r.doc;
+}
+
+/** Loads one bar file, or every .csv/.json file of a directory (one symbol per file, named by the file). */
+export async function loadBars(path: string, flags: DataFlags, warn: (line: string) => void): Promise<BarColumns[]> {
+  let files: string[];
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (e) {
+    throw new UsageError(`cannot read data ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (isDir) {
+    files = readdirSync(path).filter((f) => /\.(csv|json)$/i.test(f)).sort().map((f) => join(path, f));
+    if (files.length === 0) throw new UsageError(`no .csv or .json files in ${path}`);
+  } else {
+    files = [path];
+  }
+  const out: BarColumns[] = [];
+  for (const file of files) {
+    const symbol = !isDir && flags.symbol ? flags.symbol : symbolFromFileName(basename(file));
+    const { bars, report } = await loadCsvFile(file, { symbol, maxRejectedSamples: 1_000_000 }).catch((e: Error) => {
+      throw new UsageError(`${file}: ${e.message}`);
+    });
+    for (const r of report.rejected) warn(`${file}:${r.line}: rejected (${r.reason}${r.field ? ` in ${r.field}` : ''}): ${r.text}`);
+    if (report.rowsRejected > 0 && flags.strict) {
+      throw new UsageError(`${file}: ${report.rowsRejected} row(s) rejected and --strict is set`);
+    }
+    out.push(bars);
+  }
+  return out;
+}
+
+/** Flags override the document's settings; --symbol rebinds a single-asset document to the file's symbol. */
+export function applyFlags(doc: StrategyDocument, flags: DataFlags, bars: readonly BarColumns[]): StrategyDocument {
+  let d = doc;
+  if (flags.symbol) {
+    d = rebindSymbol(d, flags.symbol);
+  } else if (bars.length === 1 && d.settings.universe.length === 1 && !bars.some((b) => b.symbol === d.settings.universe[0])) {
+    // A single-asset template on a single file: run it on that file's symbol.
+    d = rebindSymbol(d, bars[0]!.symbol);
+  }
+  const s = { ...d.settings, fees: { ...d.settings.fees }, slippage: { ...d.settings.slippage }, range: { ...d.settings.range } };
+  if (flags.cash !== undefined) {
+    if (!(flags.cash > 0)) throw new UsageError('--cash must be > 0');
+    s.initialCash = flags.cash;
+  }
+  if (flags.commission !== undefined) {
+    if (!(flags.commission >= 0 && flags.commission < 0.5)) throw new UsageError('--commission is a fraction of notional in [0, 0.5)');
+    s.fees.fraction = flags.commission;
+  }
+  if (flags['slippage-bps'] !== undefined) {
+    if (!(flags['slippage-bps'] >= 0)) throw new UsageError('--slippage-bps must be ≥ 0');
+    s.slippage.bps = flags['slippage-bps'];
+  }
+  if (flags.fill !== undefined) {
+    if (flags.fill !== 'next-open' && flags.fill !== 'close') throw new UsageError('--fill is next-open or close');
+    s.fillModel = flags.fill === 'close' ? 'close' : 'nextOpen';
+  }
+  if (flags['whole-units'] && flags.fractional) throw new UsageError('--whole-units and --fractional exclude each other');
+  if (flags['whole-units']) s.units = 'whole';
+  if (flags.fractional) s.units = 'fractional';
+  for (const k of ['from', 'to'] as const) {
+    const v = flags[k];
+    if (v === undefined) continue;
+    if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) throw new UsageError(`--${k}: expected a date like 2010-01-31, got "${v}"`);
+    s.range[k] = v;
+  }
+  return { ...d, settings: s };
+}
