@@ -47,12 +47,12 @@ export class DatasetStore implements BarStore {
     return this.read(info.file, (f) => readSeries(f, opts.range, opts.alloc));
   }
 
-  put(bars: BarColumns, opts: PutOptions = {}): Promise<DatasetInfo> {
+  async put(bars: BarColumns, opts: PutOptions = {}): Promise<DatasetInfo> {
     return this.write(barsId(bars.symbol, bars.timeframe), 'bars', bars.symbol, bars.timeframe, encodeBars(bars), bars.length,
       bars.length ? [bars.time[0]!, bars.time[bars.length - 1]!] : [NaN, NaN], opts);
   }
 
-  putSeries(s: StepSeries, opts: PutOptions = {}): Promise<DatasetInfo> {
+  async putSeries(s: StepSeries, opts: PutOptions = {}): Promise<DatasetInfo> {
     return this.write(seriesId(s.name, s.symbol), 'series', s.symbol, s.name, encodeSeries(s), s.length,
       s.length ? [s.time[0]!, s.time[s.length - 1]!] : [NaN, NaN], opts);
   }

@@ -9,7 +9,13 @@ import type { ImportReport, RejectReason, RejectedRow } from './report.ts';
  * prices ≥ 0, volume ≥ 0, high ≥ low.
  */
 export class BarSink {
-  private readonly cols = [0, 1, 2, 3, 4, 5].map(() => new GrowableF64(1 << 16));
+  private readonly ct = new GrowableF64(1 << 16);
+  private readonly co = new GrowableF64(1 << 16);
+  private readonly ch = new GrowableF64(1 << 16);
+  private readonly cl = new GrowableF64(1 << 16);
+  private readonly cc = new GrowableF64(1 << 16);
+  private readonly cv = new GrowableF64(1 << 16);
+  private readonly cols = [this.ct, this.co, this.ch, this.cl, this.cc, this.cv];
   private lines = new Uint32Array(1 << 16);
   private n = 0;
   private unsorted = false;
@@ -42,8 +48,7 @@ export class BarSink {
       this.lines = next;
     }
     this.lines[this.n++] = line;
-    const [ct, co, ch, cl, cc, cv] = this.cols as [GrowableF64, GrowableF64, GrowableF64, GrowableF64, GrowableF64, GrowableF64];
-    ct.push(t); co.push(o); ch.push(h); cl.push(l); cc.push(c); cv.push(v);
+    this.ct.push(t); this.co.push(o); this.ch.push(h); this.cl.push(l); this.cc.push(c); this.cv.push(v);
     if (t <= this.lastT) this.unsorted = true;
     this.lastT = t;
     return null;

@@ -62,15 +62,10 @@ function timeOfDay(b: Uint8Array, i: number, e: number, compact: boolean): numbe
   return ((h * 60 + mi) * 60 + s) * 1000 + frac;
 }
 
-function trimmed(b: Uint8Array, s: number, e: number): [number, number] {
+/** Returns UTC epoch ms, or NaN when the field is not a time this parser knows. */
+export function parseTime(b: Uint8Array, s: number, e: number, zone: Zone): number {
   while (s < e && (b[s] === 32 || b[s] === 34 || b[s] === 9)) s++;
   while (e > s && (b[e - 1] === 32 || b[e - 1] === 34 || b[e - 1] === 9 || b[e - 1] === 13)) e--;
-  return [s, e];
-}
-
-/** Returns UTC epoch ms, or NaN when the field is not a time this parser knows. */
-export function parseTime(b: Uint8Array, s0: number, e0: number, zone: Zone): number {
-  const [s, e] = trimmed(b, s0, e0);
   const n = e - s;
   if (n === 0) return NaN;
   const c0 = b[s]!;

@@ -1,0 +1,90 @@
+import type { BarColumns, StepSeries } from '../../schema/bars.ts';
+import { defaultAllocator } from '../columns.ts';
+import type { ImportOptions } from '../csv/import.ts';
+import type { ProgressInfo } from '../csv/source.ts';
+import { loadEmbeddedBars } from '../embedded/browser.ts';
+import { importIntoStore } from '../import-to-store.ts';
+import type { TimeRange } from '../reader.ts';
+import type { DatasetInfo, PutOptions } from '../store.ts';
+import { generateMinuteBars, type SyntheticOptions } from '../synthetic.ts';
+import { createOpfsStore, type OpfsStore, type OpfsStoreOptions } from './opfs-store.ts';
+
+export type WorkerImportOptions = Omit<ImportOptions, 'signal' | 'onProgress'>;
+
+/**
+ * What the data worker exposes over Comlink: imports with progress and cancel, the store, and loads into
+ * SharedArrayBuffer columns (shared with the caller, not copied, when the page is cross-origin isolated).
+ */
+export function createDataService() {
+  let store: Promise<OpfsStore> | undefined;
+  const jobs = new Map<string, AbortController>();
+  const s = () => (store ??= createOpfsStore());
+
+  return {
+    /** Chooses the OPFS directory and IndexedDB database (tests use their own). */
+    async open(opts: OpfsStoreOptions = {}): Promise<void> {
+      (await store)?.close();
+      store = createOpfsStore(opts);
+      await store;
+    },
+    /** Streams a File/Blob or byte stream into the store; the previous dataset survives any failure or cancel. */
+    async importBars(jobId: string, source: Blob | ReadableStream<Uint8Array>, opts: WorkerImportOptions, onProgress?: (p: ProgressInfo) => void) {
+      const ac = new AbortController();
+      jobs.set(jobId, ac);
+      try {
+        const stream = source instanceof Blob ? source.stream() : source;
+        const totalBytes = source instanceof Blob ? source.size : opts.totalBytes;
+        const { report, info } = await importIntoStore(await s(), stream, { ...opts, totalBytes, signal: ac.signal, onProgress });
+        return { report, info };
+      } finally {
+        jobs.delete(jobId);
+      }
+    },
+    cancel(jobId: string): boolean {
+      const ac = jobs.get(jobId);
+      ac?.abort(new DOMException(`import ${jobId} cancelled`, 'AbortError'));
+      return !!ac;
+    },
+    async list(): Promise<DatasetInfo[]> {
+      return (await s()).list();
+    },
+    async get(symbol: string, timeframe: string, range?: TimeRange): Promise<BarColumns | null> {
+      return (await s()).get(symbol, timeframe, { range, alloc: defaultAllocator() });
+    },
+    async put(bars: BarColumns, opts: Omit<PutOptions, 'signal'> = {}): Promise<DatasetInfo> {
+      return (await s()).put(bars, opts);
+    },
+    async delete(symbol: string, timeframe: string): Promise<boolean> {
+      return (await s()).delete(symbol, timeframe);
+    },
+    async putSeries(series: StepSeries, opts: Omit<PutOptions, 'signal'> = {}): Promise<DatasetInfo> {
+      return (await s()).putSeries(series, opts);
+    },
+    async getSeries(name: string, symbol: string | null): Promise<StepSeries | null> {
+      return (await s()).getSeries(name, symbol);
+    },
+    async collectGarbage(): Promise<string[]> {
+      return (await s()).collectGarbage();
+    },
+    /** Generates seeded synthetic minute bars inside the worker and stores them. */
+    async storeSynthetic(opts: SyntheticOptions): Promise<DatasetInfo[]> {
+      const st = await s();
+      const out: DatasetInfo[] = [];
+      for (const bars of generateMinuteBars(opts)) out.push(await st.put(bars, { source: `synthetic seed ${opts.seed ?? 1}` }));
+      return out;
+    },
+    /** Stores the embedded vega-datasets bars (S&P 500 daily, five monthly stocks). */
+    async storeEmbedded(): Promise<DatasetInfo[]> {
+      const st = await s();
+      const out: DatasetInfo[] = [];
+      for (const bars of await loadEmbeddedBars()) out.push(await st.put(bars, { source: 'embedded: vega-datasets' }));
+      return out;
+    },
+    async close(): Promise<void> {
+      (await store)?.close();
+      store = undefined;
+    },
+  };
+}
+
+export type DataService = ReturnType<typeof createDataService>;
