@@ -1,6 +1,7 @@
 import { parseIsoUtc } from '../lib/time.ts';
 import type { BarColumns, RunResult, StrategyDocument } from '../schema/index.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
+import type { IndicatorCache } from './indicator-cache.ts';
 import { Kernel, type Explanation } from './kernel.ts';
 import { barsFor, RunError, type MarketData } from './market.ts';
 import { buildResult } from './result.ts';
@@ -13,6 +14,8 @@ export interface RunOptions {
   plan?: Plan;
   /** Record condition traces of signals (default true; sweeps turn it off). */
   audit?: boolean;
+  /** Shared precomputed indicator columns for these bars (optimization batches). */
+  indicatorCache?: IndicatorCache;
   /** Non-zero at index 0 ⇒ stop; checked every CANCEL_CHECK_STEPS steps. */
   cancel?: Int32Array;
   onProgress?: (fraction: number) => void;
@@ -55,6 +58,7 @@ function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Pre
     fromTime: from,
     audit: opts.audit ?? true,
     capacity: steps,
+    precomputed: opts.indicatorCache ? plan.indicators.map((pi) => opts.indicatorCache!.get(pi, cols[pi.asset]!)) : undefined,
   });
   return { plan, cols, kernel, from, to, warnings: warmupWarnings(plan, cols, from) };
 }
@@ -115,7 +119,7 @@ class Walker {
         const c = cols[a]!;
         const i = cursor[a]!;
         if (i < c.length && c.time[i] === t) {
-          kernel.setBar(a, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!);
+          kernel.setBar(a, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, i);
           cursor[a] = i + 1;
         }
       }

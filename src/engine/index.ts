@@ -5,3 +5,4 @@ export { RunError, type MarketData } from './market.ts';
 export { computeStats, type StatsInput } from './stats.ts';
 export { SimulatedVenue, type Venue, type StepView } from './venue.ts';
 export { ENGINE_VERSION } from './version.ts';
+export { IndicatorCache } from './indicator-cache.ts';

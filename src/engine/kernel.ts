@@ -32,6 +32,11 @@ export interface KernelOptions {
   audit?: boolean;
   /** Expected number of steps, to size the recorder once. */
   capacity?: number;
+  /**
+   * Per plan indicator, its output columns precomputed over the asset's bars (IndicatorCache), or null to
+   * stream it. Precomputed columns are read at the bar index the processor passes to setBar.
+   */
+  precomputed?: readonly (readonly Float64Array[] | null)[];
 }
 
 /**
@@ -57,7 +62,11 @@ export class Kernel implements StepView {
   readonly close: Float64Array;
   readonly volume: Float64Array;
   private readonly barAssets: Int32Array;
+  private readonly barIndex: Int32Array;
   private barCount = 0;
+  private readonly precomputed: readonly (readonly Float64Array[] | null)[];
+  /** Per indicator: 0 stream from close, 1 open, 2 high, 3 low, 4 volume, 5 return; 6 precomputed. */
+  private readonly sourceCode: Uint8Array;
   barsSeen = 0;
 
   /** Every number conditions read (see Plan). */
@@ -107,6 +116,10 @@ export class Kernel implements StepView {
     this.close = new Float64Array(n);
     this.volume = new Float64Array(n);
     this.barAssets = new Int32Array(n);
+    this.barIndex = new Int32Array(n).fill(-1);
+    this.precomputed = o.precomputed ?? plan.indicators.map(() => null);
+    const SOURCE_CODE = { close: 0, open: 1, high: 2, low: 3, volume: 4, return: 5 } as const;
+    this.sourceCode = Uint8Array.from(plan.indicators, (pi, k) => (this.precomputed[k] ? 6 : SOURCE_CODE[pi.source]));
     this.prevClose = new Float64Array(n).fill(NaN);
 
     this.v = new Float64Array(plan.slotCount).fill(NaN);
@@ -140,10 +153,11 @@ export class Kernel implements StepView {
     this.seriesCursor = new Int32Array(plan.inputs.length).fill(-1);
   }
 
-  /** Processor: this asset has a bar at the coming step. */
-  setBar(asset: number, open: number, high: number, low: number, close: number, volume: number): void {
+  /** Processor: this asset has a bar at the coming step (its `index` in the asset's columns, or −1 for a live bar). */
+  setBar(asset: number, open: number, high: number, low: number, close: number, volume: number, index = -1): void {
     if (this.hasBar[asset]) throw new RangeError(`two bars for ${this.plan.assets[asset]} at one time`);
     this.hasBar[asset] = 1;
+    this.barIndex[asset] = index;
     this.barAssets[this.barCount++] = asset;
     this.open[asset] = open;
     this.high[asset] = high;
@@ -180,20 +194,27 @@ export class Kernel implements StepView {
       const list = this.byAsset[a]!;
       for (let j = 0; j < list.length; j++) {
         const k = list[j]!;
-        const src = this.plan.indicators[k]!.source;
+        const slots = this.outputSlots[k]!;
+        const code = this.sourceCode[k]!;
+        if (code === 6) {
+          const cols = this.precomputed[k]!;
+          const idx = this.barIndex[a]!;
+          for (let m = 0; m < slots.length; m++) v[slots[m]!] = cols[m]![idx]!;
+          continue;
+        }
         let x: number;
-        if (src === 'return') {
+        if (code === 5) {
           const prev = this.prevClose[a]!;
           if (!(prev > 0)) continue;
           x = c / prev - 1;
         } else {
-          x = src === 'close' ? c : src === 'open' ? o : src === 'high' ? h : src === 'low' ? l : vol;
+          x = code === 0 ? c : code === 1 ? o : code === 2 ? h : code === 3 ? l : vol;
         }
         const ind = this.indicators[k]!;
         const out = ind.update(t, x, h, l);
-        const slots = this.outputSlots[k]!;
-        v[slots[0]!] = this.outputFields[k]![0] === 'value' ? out : (ind as unknown as Record<string, number>)[this.outputFields[k]![0]!]!;
-        for (let m = 1; m < slots.length; m++) v[slots[m]!] = (ind as unknown as Record<string, number>)[this.outputFields[k]![m]!]!;
+        const fields = this.outputFields[k]!;
+        v[slots[0]!] = fields[0] === 'value' ? out : (ind as unknown as Record<string, number>)[fields[0]!]!;
+        for (let m = 1; m < slots.length; m++) v[slots[m]!] = (ind as unknown as Record<string, number>)[fields[m]!]!;
       }
       this.prevClose[a] = c;
     }

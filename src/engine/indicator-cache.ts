@@ -1,0 +1,67 @@
+import { createIndicator } from '../indicators/index.ts';
+import type { BarColumns } from '../schema/index.ts';
+import type { Plan, PlanIndicator } from '../strategy/index.ts';
+
+/**
+ * Indicator outputs computed once per (asset bars, indicator key) as whole columns indexed by the
+ * asset's bar index, then shared by every run that needs them: the candidates of an optimization batch,
+ * or one run's repeated strategies. Each column is produced by a tight, monomorphic loop over one
+ * indicator, which is also the fastest way to compute it.
+ *
+ * A cache belongs to one set of bar columns (it keys on symbol; callers make one cache per data set).
+ */
+export class IndicatorCache {
+  private readonly columns = new Map<string, Float64Array[]>();
+  hits = 0;
+  misses = 0;
+
+  /** Output columns of `pi` (in pi.outputs order) over `bars`, computing them on first use. */
+  get(pi: PlanIndicator, bars: BarColumns): Float64Array[] {
+    const key = `${bars.symbol}|${pi.key}|${pi.outputs.map((o) => o.field).join(',')}`;
+    const hit = this.columns.get(key);
+    if (hit) {
+      this.hits++;
+      return hit;
+    }
+    this.misses++;
+    const cols = computeColumns(pi, bars);
+    this.columns.set(key, cols);
+    return cols;
+  }
+
+  /** Precomputes every indicator of a plan (e.g. before spreading a batch over workers). */
+  warm(plan: Plan, bars: readonly BarColumns[]): void {
+    for (const pi of plan.indicators) this.get(pi, bars[pi.asset]!);
+  }
+
+  get size(): number {
+    return this.columns.size;
+  }
+}
+
+function computeColumns(pi: PlanIndicator, b: BarColumns): Float64Array[] {
+  const n = b.length;
+  const outs = pi.outputs.map(() => new Float64Array(n));
+  const ind = createIndicator(pi.spec);
+  const fields = pi.outputs.map((o) => o.field);
+  const extra = ind as unknown as Record<string, number>;
+  const src = pi.source === 'return' ? null : b[pi.source];
+  for (let i = 0; i < n; i++) {
+    let x: number;
+    if (src === null) {
+      const prev = i > 0 ? b.close[i - 1]! : NaN;
+      if (!(prev > 0)) {
+        // Like the streaming kernel: no update, the outputs keep their last values.
+        for (let k = 0; k < outs.length; k++) outs[k]![i] = i > 0 ? outs[k]![i - 1]! : NaN;
+        continue;
+      }
+      x = b.close[i]! / prev - 1;
+    } else {
+      x = src[i]!;
+    }
+    const v = ind.update(b.time[i]!, x, b.high[i]!, b.low[i]!);
+    outs[0]![i] = fields[0] === 'value' ? v : extra[fields[0]!]!;
+    for (let k = 1; k < outs.length; k++) outs[k]![i] = extra[fields[k]!]!;
+  }
+  return outs;
+}
