@@ -41,16 +41,29 @@ export interface ReadResult {
   columns: Float64Array[];
 }
 
-async function chunkTimes(r: RandomAccessReader, h: FileHeader, chunk: number): Promise<Float64Array> {
+/**
+ * lowerBound(x) within one chunk's time column by positioned reads: halving with 8-byte reads down to a
+ * window of 512 rows, then one small read. A range lookup costs O(log n) tiny reads, never a chunk scan.
+ */
+async function searchChunk(r: RandomAccessReader, h: FileHeader, chunk: number, x: number): Promise<number> {
   const rows = Math.min(h.count, (chunk + 1) * h.chunkRows) - chunk * h.chunkRows;
-  const t = new Float64Array(rows);
-  await readExact(r, new Uint8Array(t.buffer), columnOffset(h, chunk, 0));
-  return t;
+  const base = columnOffset(h, chunk, 0);
+  const one = new Float64Array(1), oneBytes = new Uint8Array(one.buffer);
+  let lo = 0, hi = rows;
+  while (hi - lo > 512) {
+    const mid = (lo + hi) >>> 1;
+    await readExact(r, oneBytes, base + mid * 8);
+    if (one[0]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  const window = new Float64Array(hi - lo);
+  await readExact(r, new Uint8Array(window.buffer), base + lo * 8);
+  return lo + lowerBound(window, x);
 }
 
 /**
- * Reads the rows whose time lies in the range. Chunks are found by binary search on the index; only the
- * boundary chunks' time columns are read twice. Columns land directly in the allocator's buffer.
+ * Reads the rows whose time lies in the range. Chunks are found by binary search on the index, rows within
+ * the boundary chunks by searchChunk. Columns land directly in the allocator's buffer.
  */
 export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, alloc: BufferAllocator = plainAllocator, header?: FileHeader): Promise<ReadResult> {
   const h = header ?? await readHeader(r);
@@ -65,13 +78,22 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
   const c1 = lowerBound(firsts, to);
   let start = 0, end = 0;
   if (c0 < c1) {
-    start = c0 * h.chunkRows + lowerBound(await chunkTimes(r, h, c0), from);
-    end = (c1 - 1) * h.chunkRows + lowerBound(await chunkTimes(r, h, c1 - 1), to);
+    // An open end needs no search, so a whole-file load reads every byte exactly once.
+    start = from === -Infinity ? 0 : c0 * h.chunkRows + await searchChunk(r, h, c0, from);
+    end = to === Infinity ? h.count : (c1 - 1) * h.chunkRows + await searchChunk(r, h, c1 - 1, to);
   }
   const count = Math.max(0, end - start);
   const buf = alloc(count * F * 8);
   const columns = h.fields.map((_, f) => new Float64Array(buf, f * count * 8, count));
-  for (let c = c0; c < c1 && count > 0; c++) {
+  const whole = count > 0 && start === 0 && end === h.count && h.chunkCount === 1;
+  if (whole) {
+    // One chunk read whole has the same layout as the destination (columns back to back): one read.
+    await readExact(r, new Uint8Array(buf, 0, count * F * 8), h.headerBytes);
+    if (columns[0]![0] !== firsts[0] || columns[0]![count - 1] !== lasts[0]) {
+      throw new BarFormatError(r.name, 'chunk 0 does not match its index entry (corrupt body)');
+    }
+  }
+  for (let c = c0; c < c1 && count > 0 && !whole; c++) {
     const cFrom = c * h.chunkRows;
     const cTo = Math.min(h.count, cFrom + h.chunkRows);
     const a = Math.max(cFrom, start), b = Math.min(cTo, end);

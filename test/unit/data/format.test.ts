@@ -46,6 +46,17 @@ describe('bar file format', () => {
     expect((await decodeBars(bytes, { from: t(3) })).length).toBe(497);
   });
 
+  it('finds range ends inside one large chunk by binary search, matching a linear filter', async () => {
+    const b = sample(5000);
+    const bytes = toBytes(encodeBars(b));
+    for (const [i, j] of [[0, 5000], [1, 4999], [600, 601], [1234, 4321], [4999, 5000], [2500, 2500]] as const) {
+      const from = b.time[i]!, to = j < 5000 ? b.time[j]! : Infinity;
+      const r = await decodeBars(bytes, { from, to });
+      expect(r.length).toBe(j - i);
+      if (r.length) expect([r.time[0], r.close[r.length - 1]]).toEqual([b.time[i], b.close[j - 1]]);
+    }
+  });
+
   it('stores empty bar sets and step series', async () => {
     const e = await decodeBars(toBytes(encodeBars(allocBars('E', '1d', 0))));
     expect(e).toMatchObject({ symbol: 'E', timeframe: '1d', length: 0 });

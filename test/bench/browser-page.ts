@@ -1,0 +1,28 @@
+/**
+ * The page side of `npm run bench:browser`: finds every test/bench/*.browser-bench.ts (each default-exports
+ * a BenchSuite), runs those the runner asks for, and hands the rows back through window.__runBenches.
+ */
+import type { BenchRow, BenchSuite } from './harness.ts';
+
+const modules = import.meta.glob<{ default: BenchSuite }>('./*.browser-bench.ts');
+
+declare global {
+  interface Window {
+    __runBenches?: (opts: { quick: boolean; only: string[] }) => Promise<Record<string, Record<string, BenchRow>>>;
+    __benchReady?: boolean;
+  }
+}
+
+window.__runBenches = async ({ quick, only }) => {
+  const results: Record<string, Record<string, BenchRow>> = {};
+  for (const path of Object.keys(modules).sort()) {
+    const suite = (await modules[path]!()).default;
+    if (only.length && !only.some((o) => suite.name.toLowerCase().includes(o.toLowerCase()))) continue;
+    document.getElementById('status')!.textContent = `running ${suite.name}`;
+    console.log(`running ${suite.name}`);
+    results[suite.name] = await suite.run({ quick });
+  }
+  document.getElementById('status')!.textContent = 'done';
+  return results;
+};
+window.__benchReady = true;

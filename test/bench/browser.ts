@@ -1,0 +1,66 @@
+/**
+ * `npm run bench:browser [--quick] [--out FILE] [name…]`: serves the project with Vite on 127.0.0.1 (a free
+ * port, the COOP/COEP headers of vite.config.ts), opens test/bench/browser.html in headless Chromium, runs
+ * every test/bench/*.browser-bench.ts suite there, prints the rows, and closes the browser and server.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { chromium } from 'playwright';
+import { createServer } from 'vite';
+import type { BenchRow } from './harness.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const outIdx = args.indexOf('--out');
+const out = outIdx >= 0 ? args[outIdx + 1] : undefined;
+const quick = args.includes('--quick');
+const only = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--out');
+
+const server = await createServer({
+  root,
+  configFile: join(root, 'vite.config.ts'),
+  logLevel: 'warn',
+  server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
+});
+// A persistent profile on disk: an incognito context keeps OPFS in memory behind a slower path.
+const profile = mkdtempSync(join(tmpdir(), 'bench-chromium-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+let failed = false;
+try {
+  await server.listen();
+  const { port } = server.httpServer!.address() as AddressInfo;
+  const page = await browser.newPage();
+  page.on('console', (m) => console.log(`[page] ${m.text()}`));
+  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+  await page.goto(`http://127.0.0.1:${port}/test/bench/browser.html`);
+  await page.waitForFunction(() => window.__benchReady === true, undefined, { timeout: 120_000 });
+  const version = browser.browser()?.version() ?? 'unknown';
+  console.log(`chromium ${version}, crossOriginIsolated=${await page.evaluate(() => crossOriginIsolated)}`);
+  const results = await page.evaluate(
+    (o) => window.__runBenches!(o), { quick, only },
+  ) as Record<string, Record<string, BenchRow>>;
+  for (const [name, rows] of Object.entries(results)) {
+    console.log(`\n## ${name} (chromium)`);
+    console.table(rows);
+  }
+  if (out) {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify({ runtime: `chromium ${version}`, results }, null, 2));
+    console.log(`wrote ${out}`);
+  }
+} catch (e) {
+  failed = true;
+  console.error(e);
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
