@@ -87,6 +87,8 @@ export class Kernel implements StepView {
   private readonly seriesFor: (StepSeries | null)[];
   private readonly seriesCursor: Int32Array;
   private readonly fromTime: number;
+  /** Inputs other than prices exist (portfolio, calendar, series…): only then are they written each step. */
+  private readonly hasInputs: boolean;
   private readonly audit: boolean;
   private readonly benchmark: number;
   private peak: number;
@@ -140,7 +142,7 @@ export class Kernel implements StepView {
     });
     this.lastSignalStep = new Float64Array(plan.strategies.length).fill(NaN);
     this.lastSignalTime = new Float64Array(plan.strategies.length).fill(NaN);
-    this.calendar = plan.inputs.some((i) => i.kind === 'calendar') ? new CalendarState(settings.timezone) : null;
+    this.calendar = plan.inputs.some((i) => i.kind === 'calendar') ? new CalendarState(settings.timezone, settings.timeframe) : null;
 
     const series = o.series ?? [];
     this.seriesFor = plan.inputs.map((input) => {
@@ -151,6 +153,7 @@ export class Kernel implements StepView {
       return s;
     });
     this.seriesCursor = new Int32Array(plan.inputs.length).fill(-1);
+    this.hasInputs = plan.inputs.some((i) => i.kind !== 'price');
   }
 
   /** Processor: this asset has a bar at the coming step (its `index` in the asset's columns, or −1 for a live bar). */
@@ -224,7 +227,7 @@ export class Kernel implements StepView {
 
     // 4–5. Strategies in document order; their orders go to the venue.
     this.calendar?.update(t);
-    this.writeInputs();
+    if (this.hasInputs) this.writeInputs();
     const strategies = this.plan.strategies;
     for (let si = 0; si < strategies.length; si++) {
       const trig = this.triggers[si]!;
@@ -237,7 +240,7 @@ export class Kernel implements StepView {
       if (this.explanations) this.explain(s, fired, trading);
       if (fired && trading) {
         this.act(s);
-        this.writeInputs();
+        if (this.hasInputs) this.writeInputs();
       }
     }
 

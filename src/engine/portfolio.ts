@@ -19,6 +19,8 @@ export class Portfolio {
   readonly trades: Trade[] = [];
   feesPaid = 0;
   tradedNotional = 0;
+  /** Assets with a non-zero position: lets equity and exposure skip the asset loop when flat. */
+  private openCount = 0;
 
   constructor(readonly symbols: readonly string[], initialCash: number) {
     const n = symbols.length;
@@ -33,6 +35,7 @@ export class Portfolio {
   }
 
   equity(): number {
+    if (this.openCount === 0) return this.cash;
     let e = this.cash;
     const q = this.qty, m = this.mark;
     for (let a = 0; a < q.length; a++) if (q[a] !== 0) e += q[a]! * m[a]!;
@@ -41,6 +44,7 @@ export class Portfolio {
 
   /** Cash free for new positions: shorts are backed by cash, so their market value is held twice (proceeds + collateral). */
   buyingPower(): number {
+    if (this.openCount === 0) return this.cash;
     let bp = this.cash;
     const q = this.qty, m = this.mark;
     for (let a = 0; a < q.length; a++) if (q[a]! < 0) bp += 2 * q[a]! * m[a]!;
@@ -48,9 +52,7 @@ export class Portfolio {
   }
 
   exposed(): boolean {
-    const q = this.qty;
-    for (let a = 0; a < q.length; a++) if (q[a] !== 0) return true;
-    return false;
+    return this.openCount > 0;
   }
 
   /** Applies a fill of `delta` units (positive buys) at `price` with `fee`. */
@@ -89,6 +91,7 @@ export class Portfolio {
     // Exactly flat, or a reversal: the remainder (if any) opens a fresh position.
     if (Math.abs(delta) >= Math.abs(pos)) {
       this.qty[asset] = 0;
+      this.openCount--;
       this.avgPrice[asset] = 0;
       this.entryFees[asset] = 0;
       if (rest !== 0) this.open(asset, rest, price, fee - exitFee, time, strategyId);
@@ -107,6 +110,7 @@ export class Portfolio {
     } else {
       this.avgPrice[asset] = (this.avgPrice[asset]! * Math.abs(pos) + price * Math.abs(delta)) / total;
     }
+    if (pos === 0) this.openCount++;
     this.qty[asset] = pos + delta;
     this.entryFees[asset] = this.entryFees[asset]! + fee;
   }

@@ -1,4 +1,4 @@
-import { zonedDay } from '../lib/tz.ts';
+import { DayKeyer } from '../lib/tz.ts';
 import type { Curves, RunResult, Settings } from '../schema/index.ts';
 import type { Kernel } from './kernel.ts';
 import { computeStats } from './stats.ts';
@@ -11,7 +11,8 @@ function bucketOf(settings: Settings): ((t: number) => number) | null {
     : settings.sampling;
   if (mode === 'bar') return null;
   if (mode === 'hour') return (t) => Math.floor(t / 3_600_000);
-  return (t) => zonedDay(settings.timezone, t);
+  const days = new DayKeyer(settings.timezone);
+  return (t) => days.day(t);
 }
 
 /**
@@ -23,11 +24,19 @@ export function sampleCurves(k: Kernel): Curves {
   const r = k.recorder;
   const n = r.length;
   const bucket = bucketOf(k.settings);
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (bucket === null || i === n - 1 || bucket(r.time[i]!) !== bucket(r.time[i + 1]!)) keep.push(i);
+  // Indices of the last step of each bucket, in one preallocated array.
+  const keep = new Int32Array(n);
+  let m = 0;
+  if (bucket === null) {
+    for (let i = 0; i < n; i++) keep[m++] = i;
+  } else {
+    let next = n > 0 ? bucket(r.time[0]!) : 0;
+    for (let i = 0; i < n; i++) {
+      const cur = next;
+      if (i + 1 < n) next = bucket(r.time[i + 1]!);
+      if (i === n - 1 || cur !== next) keep[m++] = i;
+    }
   }
-  const m = keep.length;
   const time = new Float64Array(m), equity = new Float64Array(m), drawdown = new Float64Array(m), benchmark = new Float64Array(m);
   let firstBench = NaN;
   for (let i = 0; i < n && Number.isNaN(firstBench); i++) if (r.benchmark[i]! > 0) firstBench = r.benchmark[i]!;
@@ -49,7 +58,7 @@ export function sampleCurves(k: Kernel): Curves {
 export function buildResult(k: Kernel, warnings: string[]): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
-  const tz = k.settings.timezone;
+  const days = new DayKeyer(k.settings.timezone);
   const stats = computeStats({
     time: r.time,
     equity: r.equity,
@@ -61,7 +70,7 @@ export function buildResult(k: Kernel, warnings: string[]): RunResult {
     feesPaid: p.feesPaid,
     tradedNotional: p.tradedNotional,
     riskFreeRate: k.settings.riskFreeRate,
-    dayKey: (t) => zonedDay(tz, t),
+    dayKey: (t) => days.day(t),
   });
   return {
     engineVersion: ENGINE_VERSION,

@@ -184,7 +184,9 @@ function benchmarkPass(equity: Float64Array, bench: Float64Array, n: number): Be
     if (first !== first) first = b;
     last = b;
     if (prevB === prevB) {
-      const x = Math.log(equity[i]! / equity[i - 1]!);
+      // Flat stretches (no position) are common and their log return is exactly 0: skip the log.
+      const e0 = equity[i - 1]!, e1 = equity[i]!;
+      const x = e1 === e0 && e0 > 0 ? 0 : Math.log(e1 / e0);
       // A non-positive equity has no log return; such steps are left out rather than poisoning beta.
       if (Math.abs(x) < Infinity) {
         const y = Math.log(b / prevB);
