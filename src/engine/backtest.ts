@@ -74,9 +74,10 @@ function warmupWarnings(plan: Plan, cols: BarColumns[], from: number): string[] 
     let before = 0;
     while (before < c.length && c.time[before]! < from) before++;
     const start = from;
-    if (need.bars > 1 && before < need.bars) {
+    // Ready after `bars` observations: ready on the first tradable bar when `bars − 1` come before it.
+    if (need.bars > 1 && before < need.bars - 1) {
       const readyAt = c.time[Math.min(need.bars - 1, c.length - 1)]!;
-      out.push(`${need.label} needs ${need.bars} bars of history, the data have ${before} before the start: ${need.bars - before} missing, not ready until ${new Date(readyAt).toISOString().slice(0, 10)}`);
+      out.push(`${need.label} needs ${need.bars - 1} bars of history before the start, the data have ${before}: ${need.bars - 1 - before} missing, not ready until ${new Date(readyAt).toISOString().slice(0, 10)}`);
     }
     if (need.ms > 0 && c.time[0]! > start - need.ms) {
       const missingDays = (c.time[0]! - (start - need.ms)) / 86_400_000;

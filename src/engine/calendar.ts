@@ -1,9 +1,14 @@
 import { civilFromDays, weekday } from '../lib/civil.ts';
 import { tzOffset } from '../lib/tz.ts';
 
+/** Timeframes whose bars are stamped with their session date at midnight UTC (see src/data's README). */
+const SESSION_DATED = new Set(['1d', '1w', '1mo']);
+
 /**
  * Calendar fields of the current bar in the exchange time zone. Recomputed only when the local day
  * changes; "first bar of week/month" compare with the previous bar's local date (the first bar seen counts).
+ * Daily and longer bars carry their session date at midnight UTC, so they are read in UTC: shifting them
+ * into a zone west of UTC would put every session on the previous day.
  */
 export class CalendarState {
   dayOfWeek = NaN;
@@ -16,7 +21,11 @@ export class CalendarState {
   private week = NaN;
   private monthKey = NaN;
 
-  constructor(private readonly zone: string) {}
+  private readonly zone: string;
+
+  constructor(zone: string, timeframe = '1m') {
+    this.zone = SESSION_DATED.has(timeframe) ? 'UTC' : zone;
+  }
 
   update(t: number): void {
     const local = t + tzOffset(this.zone, t);

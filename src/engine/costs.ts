@@ -14,22 +14,19 @@ export function commission(quantity: number, price: number, f: Fees): number {
 
 /**
  * The largest quantity whose cost (quantity × price + commission) fits in `available`.
- * Whole units: floor(available / (price + per-unit commission)) as DESIGN.md fixes, then stepped down while
- * the fixed parts (per-order fee, minimum) still overspend — a few iterations at most.
+ * The cost is q × price + max(linear(q), minimum), so q fits exactly when both
+ *   q ≤ (available − perOrder) / (price × (1 + fraction) + perShare)   and   q ≤ (available − minimum) / price;
+ * whole units take the floor of the smaller bound (DESIGN.md's floor(available / (price + per-unit commission))
+ * when no fixed fee binds). A final check steps down past floating-point overshoot.
  */
 export function affordable(available: number, price: number, f: Fees, whole: boolean): number {
   if (!(available > 0) || !(price > 0)) return 0;
   const perUnit = price * (1 + f.fraction) + f.perShare;
-  let q = (available - f.perOrder) / perUnit;
+  let q = Math.min((available - f.perOrder) / perUnit, (available - f.minimum) / price);
   if (whole) q = Math.floor(q);
-  if (q <= 0) return 0;
+  if (!(q > 0)) return 0;
   if (q * price + commission(q, price, f) <= available) return q;
-  // The minimum commission binds: solve with it, then step down to be safe against rounding.
-  q = (available - f.minimum) / price;
-  if (whole) {
-    q = Math.floor(q);
-    while (q > 0 && q * price + commission(q, price, f) > available) q--;
-    return Math.max(q, 0);
-  }
-  return q > 0 && q * price + commission(q, price, f) <= available * (1 + 1e-12) ? q : 0;
+  if (!whole) return q * (1 - 1e-12);
+  while (q > 0 && q * price + commission(q, price, f) > available) q--;
+  return q;
 }

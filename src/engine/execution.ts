@@ -14,6 +14,8 @@ interface Intent {
   openQty: number | null;
   /** Money the open may use (after the close), capped by buying power; null = all buying power. */
   budget: ((p: Portfolio) => number) | null;
+  /** Why nothing can be done, when the intent is empty. */
+  reason?: string;
 }
 
 /**
@@ -63,7 +65,7 @@ export class SimulatedFills {
       r.status = 'filled';
       r.reason = reason;
     } else {
-      reject(r, reason ?? (order.kind === 'delta' && order.side === -1 ? 'no position to sell' : 'already at target'));
+      reject(r, reason ?? intent.reason ?? 'already at target');
     }
   }
 
@@ -86,11 +88,12 @@ export class SimulatedFills {
 
   /**
    * Buy or sell an amount. "all": buy with all buying power (covering a short first), or sell the whole
-   * long position; from flat or short, "sell all" is an all-in short. Other units give a quantity; the
-   * part that crosses zero opens the other side.
+   * long position; from flat or short, "sell all" is an all-in short (a sell with no position and shorting
+   * off is rejected as such). Other units give a quantity; the part that crosses zero opens the other side.
    */
   private deltaIntent(order: Order, pos: number, buyPx: number, sellPx: number): Intent {
     const side = order.side;
+    if (side === -1 && pos <= 0 && !this.s.allowShort) return nothing('no position to sell');
     if (order.unit === 'all') {
       if (side === 1) return { close: pos < 0 ? -pos : 0, openSide: 1, openQty: null, budget: null };
       if (pos > 0) return { close: -pos, openSide: 0, openQty: 0, budget: null };
@@ -105,8 +108,11 @@ export class SimulatedFills {
       case 'percentOfCash': qty = (Math.max(this.p.buyingPower(), 0) * order.value) / 100 / unitCost; break;
       case 'percentOfEquity': qty = (this.p.equity() * order.value) / 100 / unitCost; break;
     }
+    if (!(qty > 0)) {
+      return nothing(!(order.value > 0) ? 'amount is not positive' : order.unit === 'percentOfPosition' ? 'no position' : 'insufficient cash');
+    }
     qty = this.round(qty);
-    if (!(qty > 0)) return { close: 0, openSide: 0, openQty: 0, budget: null };
+    if (!(qty > 0)) return nothing('amount is less than one whole unit');
     const closing = pos !== 0 && Math.sign(pos) !== side ? Math.min(qty, Math.abs(pos)) : 0;
     const rest = qty - closing;
     return { close: side * closing, openSide: rest > EPS ? side : 0, openQty: rest, budget: null };
@@ -130,6 +136,10 @@ export class SimulatedFills {
     r.fillPrice = price;
     r.side = delta > 0 ? 'buy' : 'sell';
   }
+}
+
+function nothing(reason: string): Intent {
+  return { close: 0, openSide: 0, openQty: 0, budget: null, reason };
 }
 
 function fmt(q: number): string {
