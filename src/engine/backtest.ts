@@ -4,6 +4,7 @@ import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
 import type { IndicatorCache } from './indicator-cache.ts';
 import { Kernel, type Explanation } from './kernel.ts';
 import { barsFor, RunError, type MarketData } from './market.ts';
+import { releaseRecorder } from './recorder.ts';
 import { buildResult } from './result.ts';
 import { SimulatedVenue } from './venue.ts';
 
@@ -64,7 +65,7 @@ function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Pre
 }
 
 /** When the data hold too little history before the start, say which indicator and how much is missing. */
-function warmupWarnings(plan: Plan, cols: BarColumns[], from: number): string[] {
+export function warmupWarnings(plan: Plan, cols: BarColumns[], from: number): string[] {
   const out: string[] = [];
   // Without a start date trading begins whenever indicators are ready: nothing is missing.
   if (!Number.isFinite(from)) return out;
@@ -139,7 +140,9 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
   if (p.kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   p.kernel.venue.finish();
   opts.onProgress?.(1);
-  return buildResult(p.kernel, p.warnings);
+  const result = buildResult(p.kernel, p.warnings);
+  releaseRecorder(p.kernel.recorder);
+  return result;
 }
 
 /**
@@ -163,5 +166,6 @@ export function explain(doc: StrategyDocument, data: MarketData, time: number, o
   p.kernel.explanations = out;
   walker.until(last);
   p.kernel.explanations = null;
+  releaseRecorder(p.kernel.recorder);
   return out;
 }

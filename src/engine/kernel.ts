@@ -5,7 +5,7 @@ import { CalendarState } from './calendar.ts';
 import { SimulatedFills } from './execution.ts';
 import { newRecord, reject, type Order } from './orders.ts';
 import { Portfolio } from './portfolio.ts';
-import { Recorder } from './recorder.ts';
+import { acquireRecorder, type Recorder } from './recorder.ts';
 import { targetWeights } from './rebalance.ts';
 import type { StepView, Venue } from './venue.ts';
 
@@ -107,7 +107,7 @@ export class Kernel implements StepView {
     this.portfolio = new Portfolio(plan.assets, settings.initialCash);
     this.venue = o.venue(n);
     this.fills = new SimulatedFills(this.portfolio, settings);
-    this.recorder = new Recorder(o.capacity ?? 1024);
+    this.recorder = acquireRecorder(o.capacity ?? 1024);
     this.peak = settings.initialCash;
     this.benchmark = plan.assets.indexOf(settings.benchmark ?? settings.universe[0]!);
 

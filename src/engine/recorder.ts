@@ -34,3 +34,28 @@ export class Recorder {
     const b = new Float64Array(c); b.set(this.benchmark); this.benchmark = b;
   }
 }
+
+/**
+ * Recorders are reused across runs: a fresh 8 MB typed array costs a page fault per 4 KB on first write,
+ * which measured as the largest single cost of a 1 M-step run. Results never reference recorder arrays
+ * (stats read them, curves are sampled into new arrays), so a run returns its recorder when done.
+ */
+const spare: Recorder[] = [];
+const MAX_SPARE = 2;
+
+export function acquireRecorder(capacity: number): Recorder {
+  for (let i = spare.length - 1; i >= 0; i--) {
+    const r = spare[i]!;
+    if (r.time.length >= capacity) {
+      spare.splice(i, 1);
+      r.length = 0;
+      return r;
+    }
+  }
+  return new Recorder(capacity);
+}
+
+export function releaseRecorder(r: Recorder): void {
+  if (spare.length >= MAX_SPARE) spare.shift();
+  spare.push(r);
+}

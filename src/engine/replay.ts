@@ -1,8 +1,9 @@
 import type { BarColumns, RunResult, StrategyDocument } from '../schema/index.ts';
 import { compile } from '../strategy/index.ts';
-import { rangeOf, type RunOptions } from './backtest.ts';
+import { rangeOf, warmupWarnings, type RunOptions } from './backtest.ts';
 import { Kernel } from './kernel.ts';
 import { barsFor, RunError, type MarketData } from './market.ts';
+import { releaseRecorder } from './recorder.ts';
 import { buildResult } from './result.ts';
 import { SimulatedVenue, type Venue } from './venue.ts';
 
@@ -56,7 +57,7 @@ export function runReplay(doc: StrategyDocument, data: MarketData, opts: RunOpti
   replay.flush();
   if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   kernel.venue.finish();
-  return buildResult(kernel, []);
+  return buildResult(kernel, warmupWarnings(plan, cols, from));
 }
 
 /** Bars of all symbols as single objects in feed order — deliberately the slow, live-shaped path. */
