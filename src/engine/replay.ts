@@ -57,7 +57,9 @@ export function runReplay(doc: StrategyDocument, data: MarketData, opts: RunOpti
   replay.flush();
   if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   kernel.venue.finish();
-  return buildResult(kernel, warmupWarnings(plan, cols, from));
+  const result = buildResult(kernel, warmupWarnings(plan, cols, from));
+  releaseRecorder(kernel.recorder);
+  return result;
 }
 
 /** Bars of all symbols as single objects in feed order — deliberately the slow, live-shaped path. */
