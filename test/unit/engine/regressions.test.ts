@@ -1,6 +1,7 @@
 /** One test per engine bug the suite found, named after it, on the smallest data that showed it. */
 import { describe, expect, it } from 'vitest';
 import { affordable } from '../../../src/engine/costs.ts';
+import { runReplay } from '../../../src/engine/index.ts';
 import { ocBars } from '../../helpers/bars.ts';
 import { close9, day, doc, expectOrder, finalEquity, on, run } from './helpers.ts';
 
@@ -64,5 +65,13 @@ describe('engine regressions', () => {
     const short = run(doc({ range: { from: '2024-01-02' } }, [...s]), A);
     expect(short.warnings).toEqual(['SMA(3) of A needs 2 bars of history before the start, the data have 1: 1 missing, not ready until 2024-01-03']);
     expect(short.signals[0]!.time).toBe(day(3));
+  });
+
+  it('regression: replay dropped the warm-up warnings the backtest reports', () => {
+    const A = ocBars('A', [1, 2, 3, 4].map((c, i) => [day(i + 1), c, c, 0] as const));
+    const d = doc({ range: { from: '2024-01-02' } }, [{ condition: { lhs: { kind: 'sma', window: { bars: 3 } }, op: '>', rhs: 0 }, action: { type: 'alert', message: 'x' } }]);
+    const want = ['SMA(3) of A needs 2 bars of history before the start, the data have 1: 1 missing, not ready until 2024-01-03'];
+    expect(run(d, A).warnings).toEqual(want);
+    expect(runReplay(d, { bars: [A] }).warnings).toEqual(want);
   });
 });
