@@ -1,5 +1,5 @@
 import type { Settings } from '../schema/index.ts';
-import { affordable, commission, slippedPrice } from './costs.ts';
+import { affordable, furtherLegFees, legCommission, linearCommission, slippedPrice } from './costs.ts';
 import type { Order } from './orders.ts';
 import { reject } from './orders.ts';
 import type { Portfolio } from './portfolio.ts';
@@ -39,13 +39,15 @@ export class SimulatedFills {
     const intent = order.kind === 'target' ? this.targetIntent(order.weight, pos, buyPx, sellPx) : this.deltaIntent(order, pos, buyPx, sellPx);
 
     // Closing is always allowed: it only frees cash.
-    if (Math.abs(intent.close) > EPS) this.fill(order, intent.close, intent.close > 0 ? buyPx : sellPx, time);
+    let linear = 0;
+    if (Math.abs(intent.close) > EPS) linear = this.fill(order, intent.close, intent.close > 0 ? buyPx : sellPx, time, 0);
 
     let reason: string | null = null;
     let requested = order.record.filledQuantity;
     if (intent.openSide !== 0) {
       const px = intent.openSide === 1 ? buyPx : sellPx;
-      const max = affordable(intent.budget === null ? p.buyingPower() : Math.min(p.buyingPower(), intent.budget(p)), px, this.s.fees, this.whole);
+      const fees = order.record.filledQuantity > 0 ? furtherLegFees(this.s.fees) : this.s.fees;
+      const max = affordable(intent.budget === null ? p.buyingPower() : Math.min(p.buyingPower(), intent.budget(p)), px, fees, this.whole);
       let q = intent.openQty === null ? max : intent.openQty;
       requested += q;
       if (intent.openSide === -1 && !this.s.allowShort) {
@@ -55,7 +57,7 @@ export class SimulatedFills {
         reason = `reduced from ${fmt(q)} to ${fmt(max)}: insufficient cash`;
         q = max;
       }
-      if (q > EPS) this.fill(order, intent.openSide * q, px, time);
+      if (q > EPS) this.fill(order, intent.openSide * q, px, time, linear);
       else reason ??= 'insufficient cash';
     }
 
@@ -126,15 +128,18 @@ export class SimulatedFills {
     return this.whole ? Math.floor(q + 1e-9) : q;
   }
 
-  private fill(order: Order, delta: number, price: number, time: number): void {
-    const fee = commission(Math.abs(delta), price, this.s.fees);
-    this.p.fill(order.asset, delta, price, fee, time, order.record.strategyId);
+  /** Fills one leg; returns the order's variable commission so far (a further leg pays no fixed fee again). */
+  private fill(order: Order, delta: number, price: number, time: number, linearSoFar: number): number {
     const r = order.record;
+    const linear = linearCommission(Math.abs(delta), price, this.s.fees);
+    const fee = legCommission(r.filledQuantity === 0, linearSoFar, linear, r.fees, this.s.fees);
+    this.p.fill(order.asset, delta, price, fee, time, r.strategyId);
     r.filledQuantity += Math.abs(delta);
     r.fees += fee;
     r.fillTime = time;
     r.fillPrice = price;
     r.side = delta > 0 ? 'buy' : 'sell';
+    return linearSoFar + linear;
   }
 }
 

@@ -75,3 +75,29 @@ describe('engine regressions', () => {
     expect(runReplay(d, { bars: [A] }).warnings).toEqual(want);
   });
 });
+
+describe('engine decisions pinned by tests', () => {
+  it('a reversal is one order: perOrder and the minimum are charged once across its two legs', () => {
+    // Cash 1000, whole units, perOrder 5. Day 1 (vol 1): long all → fills day 2 at 10: q = floor(995 / 10) = 99,
+    // fee 5, cash 1000 − 990 − 5 = 5. Day 2 (vol 2): setWeight −1 → fills day 3 at 10: close 99 (fee 5: the
+    // first leg pays the fixed part), cash 5 + 990 − 5 = 990; open short with buying power 990 and no fixed fee
+    // left: q = floor(990 / 10) = 99, fee 0. Order fees total 5, not 10.
+    const r = run(doc({ allowShort: true, units: 'whole', fees: { perOrder: 5 } }, [
+      on(1, { type: 'setWeight', weight: 1 }),
+      on(2, { type: 'setWeight', weight: -1 }),
+    ]), ocBars('A', [[day(1), 10, 10, 1], [day(2), 10, 10, 2], [day(3), 10, 10, 0]]));
+    expectOrder(r.orders[1], { status: 'filled', side: 'sell', filledQuantity: 198, fees: 5 });
+    close9(r.stats.feesPaid, 10);
+  });
+
+  it('a fixed slippage larger than the price never makes a sale pay: the sell price floors at 0', () => {
+    // Buys pay 1 + 2 = 3 (cash 10 → 7); the sale gets max(0, 1 − 2) = 0, not −1 (which would cost cash).
+    const r = run(doc({ units: 'whole', initialCash: 10, slippage: { fixed: 2 } }, [
+      on(1, { type: 'buy', amount: { unit: 'quantity', value: 1 } }),
+      on(2, { type: 'sell', amount: { unit: 'all' } }),
+    ]), ocBars('A', [[day(1), 1, 1, 1], [day(2), 1, 1, 2], [day(3), 1, 1, 0]]));
+    expectOrder(r.orders[0], { status: 'filled', fillPrice: 3 });
+    expectOrder(r.orders[1], { status: 'filled', fillPrice: 0 });
+    close9(finalEquity(r), 7);
+  });
+});
