@@ -1,0 +1,120 @@
+import type { RunResult, StrategyDocument } from '../schema/index.ts';
+import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
+import { CancelledError, explain, runBacktest } from './backtest.ts';
+import { IndicatorCache } from './indicator-cache.ts';
+import type { Explanation } from './kernel.ts';
+import { barsFor, type MarketData } from './market.ts';
+
+/** One backtest as an engine worker receives it: data by id (loaded once per worker), the rest by value. */
+export interface EngineTask {
+  /** Pool-wide task id, echoed in progress reports. */
+  id: number;
+  dataId: string;
+  doc: StrategyDocument;
+  params?: ParamValues;
+  /** Record signal traces (default true; optimizer batches turn it off). */
+  audit?: boolean;
+  /** Shared flag: non-zero at index 0 stops the run (checked between indicators and every 4096 steps). */
+  cancel?: Int32Array;
+}
+
+/** What a run reads beyond bars: the assets and step series a document needs, so a caller loads only those. */
+export interface DataNeeds {
+  assets: string[];
+  timeframe: string;
+  series: { name: string; symbol: string | null }[];
+}
+
+/**
+ * Progress from a worker: `fraction` of the bars processed. The first report of a task (0) comes after its
+ * indicators are warmed up, so it doubles as the WARMING_UP → RUNNING transition.
+ */
+export type ProgressSink = (taskId: number, fraction: number) => unknown;
+
+interface Dataset {
+  data: MarketData;
+  /** Indicator columns computed once per data set and reused by every run on it (bit-identical to streaming). */
+  cache: IndicatorCache;
+}
+
+const PLAN_CACHE = 64;
+
+/**
+ * The engine API a worker exposes (workers/engine.worker.ts and its Node twin only wire it to Comlink).
+ * Datasets stay loaded between tasks so a batch pays the transfer (or copy) and indicator work once.
+ */
+export function createEngineService() {
+  const datasets = new Map<string, Dataset>();
+  // Compiling generates evaluator code; a batch reruns the same document, so plans are kept by content.
+  const plans = new Map<string, Plan>();
+  let sink: ProgressSink | null = null;
+
+  const dataset = (id: string): Dataset => {
+    const d = datasets.get(id);
+    if (!d) throw new Error(`data set ${id} is not loaded in this worker`);
+    return d;
+  };
+
+  const planFor = (doc: StrategyDocument, params: ParamValues | undefined): Plan => {
+    const key = JSON.stringify([doc, params ?? null]);
+    const hit = plans.get(key);
+    if (hit) {
+      plans.delete(key);
+      plans.set(key, hit);
+      return hit;
+    }
+    const plan = compile(doc, { params });
+    plans.set(key, plan);
+    if (plans.size > PLAN_CACHE) plans.delete(plans.keys().next().value!);
+    return plan;
+  };
+
+  const cancelled = (flag: Int32Array | undefined) => flag !== undefined && Atomics.load(flag, 0) !== 0;
+
+  return {
+    /** Receives every task's progress; set once per worker (one channel instead of one per task). */
+    setProgressSink(fn: ProgressSink | null): void {
+      sink = fn;
+    },
+    /** Keeps a data set under `id`. Shared columns are read in place; cloned ones are this worker's copy. */
+    load(id: string, data: MarketData): void {
+      datasets.set(id, { data, cache: new IndicatorCache() });
+    },
+    drop(id: string): boolean {
+      return datasets.delete(id);
+    },
+    loaded(): string[] {
+      return [...datasets.keys()];
+    },
+    /** Which bars and series `doc` reads (throws the compiler's error for an invalid document). */
+    needs(doc: StrategyDocument, params?: ParamValues): DataNeeds {
+      const plan = planFor(doc, params);
+      const series = new Map<string, { name: string; symbol: string | null }>();
+      for (const input of plan.inputs) {
+        if (input.kind !== 'series') continue;
+        const symbol = input.asset < 0 ? null : plan.assets[input.asset]!;
+        series.set(`${input.name}|${symbol}`, { name: input.name, symbol });
+      }
+      return { assets: [...plan.assets], timeframe: doc.settings.timeframe, series: [...series.values()] };
+    },
+    run(task: EngineTask): RunResult {
+      const { data, cache } = dataset(task.dataId);
+      const plan = planFor(task.doc, task.params);
+      // Warm-up: indicator columns one by one, so a cancel is honoured here too, not only in the loop.
+      const cols = barsFor(data, plan.assets);
+      for (const pi of plan.indicators) {
+        if (cancelled(task.cancel)) throw new CancelledError('cancelled');
+        cache.get(pi, cols[pi.asset]!);
+      }
+      void sink?.(task.id, 0);
+      const report = sink ? (f: number) => void sink?.(task.id, f) : undefined;
+      return runBacktest(task.doc, data, { plan, audit: task.audit, indicatorCache: cache, cancel: task.cancel, onProgress: report });
+    },
+    explain(dataId: string, doc: StrategyDocument, time: number, params?: ParamValues): Explanation[] {
+      const { data, cache } = dataset(dataId);
+      return explain(doc, data, time, { plan: planFor(doc, params), indicatorCache: cache });
+    },
+  };
+}
+
+export type EngineService = ReturnType<typeof createEngineService>;

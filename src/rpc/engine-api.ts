@@ -1,0 +1,15 @@
+import type { Endpoint } from 'comlink';
+import type { EngineService } from '../engine/service.ts';
+
+export type { DataNeeds, EngineService, EngineTask, ProgressSink } from '../engine/service.ts';
+
+/**
+ * A spawned engine worker as the pool sees it: a Comlink endpoint it can terminate. A browser `Worker`
+ * is one as it is; a Node `worker_threads` Worker is adapted by src/cli/node-pool.ts.
+ */
+export type EngineEndpoint = Endpoint & { terminate(): unknown };
+
+export type SpawnEngine = () => EngineEndpoint;
+
+/** The API over the wire is the service itself (results come back with their curves transferred). */
+export type EngineApi = EngineService;

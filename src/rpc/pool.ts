@@ -1,0 +1,346 @@
+import { proxy, wrap, type Remote } from 'comlink';
+import { wallClock, type Clock } from '../lib/clock.ts';
+import type { MarketData } from '../engine/market.ts';
+import type { Explanation } from '../engine/kernel.ts';
+import type { RunResult, StrategyDocument } from '../schema/index.ts';
+import type { ParamValues } from '../strategy/params.ts';
+import type { DataNeeds, EngineApi, EngineEndpoint, SpawnEngine } from './engine-api.ts';
+import { canShareMemory, prepareData } from './pool-data.ts';
+import { throttle } from './throttle.ts';
+
+export interface PoolOptions {
+  /** Starts one engine worker (browser: `() => new Worker(new URL('…/workers/engine.worker.ts', import.meta.url), { type: 'module' })`). */
+  spawn: SpawnEngine;
+  /** Number of workers; default max(1, hardwareConcurrency − 1) so the page's own thread keeps a core. */
+  size?: number;
+  /** Share bar columns through SharedArrayBuffer (default: when the page can). False forces the copy path. */
+  share?: boolean;
+  /** Times progress throttling. */
+  clock?: Clock;
+  /** Minimum ms between two progress events of one task (default 100: at most 10 per second). */
+  progressIntervalMs?: number;
+  /** Data sets a worker keeps loaded (with their indicator columns) before dropping the least recent. */
+  datasetsPerWorker?: number;
+}
+
+export interface RunRequest {
+  doc: StrategyDocument;
+  data: MarketData;
+  params?: ParamValues;
+  /** Record signal traces (default true). */
+  audit?: boolean;
+}
+
+export type PoolPhase = 'warmingUp' | 'running';
+
+export interface RunEvents {
+  signal?: AbortSignal;
+  /** warmingUp: a worker took the task and prepares data and indicators; running: the event loop started. */
+  onPhase?: (phase: PoolPhase) => void;
+  /** Fraction of bars processed, throttled. */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface BatchEvents {
+  signal?: AbortSignal;
+  onPhase?: (phase: PoolPhase) => void;
+  /** Tasks finished so far, throttled. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Slot {
+  ep: EngineEndpoint;
+  api: Remote<EngineApi>;
+  /** Data set ids loaded in this worker, least recently used first. */
+  loaded: string[];
+  task: Task | null;
+}
+
+/** Members of one batch: cancelled together, through one flag. */
+interface Group {
+  tasks: Set<Task>;
+  flag: Int32Array | undefined;
+  signal: AbortSignal;
+}
+
+interface Task {
+  id: number;
+  exec(slot: Slot, task: Task): Promise<unknown>;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  signal?: AbortSignal;
+  /** Shared cancel flag (shared mode only). */
+  flag?: Int32Array;
+  slot: Slot | null;
+  done: boolean;
+  onPhase?: (phase: PoolPhase) => void;
+  onProgress?: (fraction: number) => void;
+  running: boolean;
+}
+
+/** How a cancelled run rejects everywhere (pool, queue, runner): like fetch, a DOMException named AbortError. */
+export function abortError(message = 'backtest cancelled'): Error {
+  return new DOMException(message, 'AbortError');
+}
+
+export function isAbortError(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'AbortError' || e.name === 'CancelledError');
+}
+
+function defaultSize(): number {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;
+  return Math.max(1, n - 1);
+}
+
+/**
+ * A pool of engine workers over Comlink: tasks wait in a FIFO and go to whichever worker is idle. Bar
+ * columns reach workers as SharedArrayBuffer views (no copy) when `shared`, else as one structured-clone
+ * copy per worker and data set; results come back with their curve buffers transferred.
+ *
+ * Cancel: shared mode raises the task's Int32Array flag, which the engine reads between indicators and
+ * every 4096 steps; copy mode (no shared memory to signal through) terminates the worker and starts a new one.
+ */
+export class EnginePool {
+  readonly size: number;
+  readonly shared: boolean;
+  private readonly spawnFn: SpawnEngine;
+  private readonly clock: Clock;
+  private readonly interval: number;
+  private readonly keep: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private readonly byId = new Map<number, Task>();
+  private readonly dataIds = new WeakMap<MarketData, { id: string; payload: MarketData }>();
+  private nextTask = 1;
+  private nextData = 1;
+  private closed = false;
+
+  constructor(opts: PoolOptions) {
+    this.spawnFn = opts.spawn;
+    this.size = Math.max(1, Math.floor(opts.size ?? defaultSize()));
+    this.shared = (opts.share ?? true) && canShareMemory();
+    this.clock = opts.clock ?? wallClock;
+    this.interval = opts.progressIntervalMs ?? 100;
+    this.keep = Math.max(1, opts.datasetsPerWorker ?? 4);
+  }
+
+  /** Workers started so far (they start on demand, up to `size`). */
+  get workers(): number {
+    return this.slots.length;
+  }
+
+  run(req: RunRequest, ev: RunEvents = {}): Promise<RunResult> {
+    return this.runIn(req, ev, {});
+  }
+
+  /** Many runs spread over the pool; results in input order. The first failure cancels the rest. */
+  async runBatch(reqs: readonly RunRequest[], ev: BatchEvents = {}): Promise<RunResult[]> {
+    if (ev.signal?.aborted) throw abortError();
+    // One abort listener and one flag for the whole batch: raising it stops every running member at once.
+    const ctl = new AbortController();
+    const group: Group = { tasks: new Set(), flag: this.newFlag(), signal: ctl.signal };
+    const stop = () => {
+      ctl.abort();
+      for (const t of [...group.tasks]) this.cancel(t);
+    };
+    ev.signal?.addEventListener('abort', stop, { once: true });
+    const seen = new Set<PoolPhase>();
+    const phase = (p: PoolPhase) => {
+      if (!seen.has(p)) { seen.add(p); ev.onPhase?.(p); }
+    };
+    const progress = ev.onProgress ? throttle(this.clock, this.interval, ev.onProgress) : undefined;
+    let done = 0;
+    try {
+      return await Promise.all(reqs.map(async (r) => {
+        try {
+          const out = await this.runIn(r, { onPhase: phase }, group);
+          progress?.(++done, reqs.length);
+          return out;
+        } catch (e) {
+          stop();
+          throw e;
+        }
+      }));
+    } finally {
+      ev.signal?.removeEventListener('abort', stop);
+    }
+  }
+
+  private runIn(req: RunRequest, ev: RunEvents, group: Partial<Group>): Promise<RunResult> {
+    const data = this.dataset(req.data);
+    return this.submit<RunResult>(async (slot, task) => {
+      await this.ensureLoaded(slot, data.id, data.payload);
+      return slot.api.run({ id: task.id, dataId: data.id, doc: req.doc, params: req.params, audit: req.audit, cancel: task.flag });
+    }, ev, group);
+  }
+
+  /** The assets, timeframe and series a document reads (compiled in a worker; the UI cannot compile). */
+  needs(doc: StrategyDocument, params?: ParamValues, signal?: AbortSignal): Promise<DataNeeds> {
+    return this.submit<DataNeeds>((slot) => slot.api.needs(doc, params), { signal });
+  }
+
+  /** Why each strategy did or did not act at `time` (see engine explain). */
+  explain(req: RunRequest, time: number, signal?: AbortSignal): Promise<Explanation[]> {
+    const data = this.dataset(req.data);
+    return this.submit<Explanation[]>(async (slot) => {
+      await this.ensureLoaded(slot, data.id, data.payload);
+      return slot.api.explain(data.id, req.doc, time, req.params);
+    }, { signal });
+  }
+
+  /** Forgets a data set in every worker (frees their copies and indicator columns). */
+  async release(data: MarketData): Promise<void> {
+    const d = this.dataIds.get(data);
+    if (!d) return;
+    this.dataIds.delete(data);
+    await Promise.all(this.slots.map(async (s) => {
+      const i = s.loaded.indexOf(d.id);
+      if (i < 0) return;
+      s.loaded.splice(i, 1);
+      await s.api.drop(d.id);
+    }));
+  }
+
+  /** Stops every worker; queued and running tasks reject with an AbortError. */
+  close(): void {
+    this.closed = true;
+    for (const t of [...this.queue, ...this.slots.map((s) => s.task)]) if (t) this.settle(t, false, abortError('engine pool closed'));
+    this.queue.length = 0;
+    for (const s of this.slots) this.stopWorker(s);
+    this.slots.length = 0;
+  }
+
+  private newFlag(): Int32Array | undefined {
+    return this.shared ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  }
+
+  private dataset(data: MarketData): { id: string; payload: MarketData } {
+    let d = this.dataIds.get(data);
+    if (!d) {
+      d = { id: `d${this.nextData++}`, payload: prepareData(data, this.shared) };
+      this.dataIds.set(data, d);
+    }
+    return d;
+  }
+
+  private async ensureLoaded(slot: Slot, id: string, payload: MarketData): Promise<void> {
+    const i = slot.loaded.indexOf(id);
+    if (i >= 0) {
+      slot.loaded.splice(i, 1);
+      slot.loaded.push(id);
+      return;
+    }
+    await slot.api.load(id, payload);
+    slot.loaded.push(id);
+    while (slot.loaded.length > this.keep) void slot.api.drop(slot.loaded.shift()!);
+  }
+
+  private submit<T>(exec: (slot: Slot, task: Task) => Promise<T>, ev: RunEvents, group: Partial<Group> = {}): Promise<T> {
+    const signal = group.signal ?? ev.signal;
+    if (this.closed) return Promise.reject(abortError('engine pool closed'));
+    if (signal?.aborted) return Promise.reject(abortError());
+    return new Promise<T>((resolve, reject) => {
+      const task: Task = {
+        id: this.nextTask++, exec, resolve: resolve as (v: unknown) => void, reject, signal,
+        flag: group.flag ?? this.newFlag(), slot: null, done: false, running: false, onPhase: ev.onPhase,
+        onProgress: ev.onProgress ? throttle(this.clock, this.interval, ev.onProgress) : undefined,
+      };
+      // A batch member is cancelled by its batch (one listener for all); a lone task listens itself.
+      const onAbort = () => this.cancel(task);
+      if (group.tasks) group.tasks.add(task); else ev.signal?.addEventListener('abort', onAbort, { once: true });
+      const cleanup = () => {
+        group.tasks?.delete(task);
+        ev.signal?.removeEventListener('abort', onAbort);
+      };
+      task.resolve = (v) => { cleanup(); resolve(v as T); };
+      task.reject = (e) => { cleanup(); reject(e); };
+      this.byId.set(task.id, task);
+      this.queue.push(task);
+      this.pump();
+    });
+  }
+
+  private cancel(task: Task): void {
+    if (task.done) return;
+    const slot = task.slot;
+    if (!slot) {
+      this.queue.splice(this.queue.indexOf(task), 1);
+      this.settle(task, false, abortError());
+      return;
+    }
+    if (task.flag) {
+      // The worker notices within 4096 steps and rejects with CancelledError; settle() maps it.
+      Atomics.store(task.flag, 0, 1);
+      return;
+    }
+    // Copy mode: nothing shared to signal through, so the worker goes and a fresh one takes its place.
+    this.settle(task, false, abortError());
+    this.replace(slot);
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.task === null);
+      if (!slot && this.slots.length < this.size) slot = this.startWorker();
+      if (!slot) return;
+      const task = this.queue.shift()!;
+      slot.task = task;
+      task.slot = slot;
+      task.onPhase?.('warmingUp');
+      task.exec(slot, task).then(
+        (v) => this.settle(task, true, v),
+        (e: unknown) => this.settle(task, false, task.signal?.aborted && isAbortError(e) ? abortError() : e),
+      );
+    }
+  }
+
+  private settle(task: Task, ok: boolean, value: unknown): void {
+    if (task.done) return;
+    task.done = true;
+    this.byId.delete(task.id);
+    if (task.slot && task.slot.task === task) task.slot.task = null;
+    if (ok) task.resolve(value); else task.reject(value);
+    if (!this.closed) this.pump();
+  }
+
+  private onProgress(taskId: number, fraction: number): void {
+    const task = this.byId.get(taskId);
+    if (!task || task.done) return;
+    if (!task.running) {
+      task.running = true;
+      task.onPhase?.('running');
+    }
+    task.onProgress?.(fraction);
+  }
+
+  private startWorker(): Slot {
+    const ep = this.spawnFn();
+    const api = wrap<EngineApi>(ep);
+    const slot: Slot = { ep, api, loaded: [], task: null };
+    void api.setProgressSink(proxy((id: number, f: number) => this.onProgress(id, f)));
+    // A worker that dies (failed module load, out of memory) would otherwise leave its task pending forever.
+    const withError = ep as { onerror?: unknown };
+    if ('onerror' in withError) {
+      withError.onerror = (e: { message?: string; preventDefault?: () => void }) => {
+        e.preventDefault?.();
+        if (slot.task) this.settle(slot.task, false, new Error(`engine worker failed: ${e.message ?? 'unknown error'}`));
+        this.replace(slot);
+      };
+    }
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** Swaps a terminated or failed worker for a fresh one (lazily: the next pump starts it). */
+  private replace(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    this.stopWorker(slot);
+    if (!this.closed) this.pump();
+  }
+
+  private stopWorker(slot: Slot): void {
+    // No releaseProxy(): it waits for an answer a terminated worker never sends.
+    void slot.ep.terminate();
+  }
+}

@@ -1,0 +1,49 @@
+/** Documents and seeded synthetic data shared by the Node and Chromium pool tests. */
+import { generateMinuteBars, resample } from '../../../src/data/index.ts';
+import { parseDocument, type BarColumns, type StrategyDocument, type StrategyDocumentInput } from '../../../src/schema/index.ts';
+
+export function parse(input: StrategyDocumentInput): StrategyDocument {
+  const r = parseDocument(input);
+  if (!r.ok) throw new Error(`fixture document invalid: ${JSON.stringify(r.errors)}`);
+  return r.doc;
+}
+
+/** Two symbols, 4 years of daily bars (resampled from seeded minutes). */
+export function dailyBars(): BarColumns[] {
+  return generateMinuteBars({ symbols: ['AAA', 'BBB'], years: 4, seed: 7, gaps: true }).map((b) => resample(b, '1d'));
+}
+
+/** Two strategies on AAA sharing one portfolio with a monthly rebalance over both symbols. */
+export function crossDoc(): StrategyDocument {
+  const sma = (w: unknown) => ({ kind: 'sma', asset: 'AAA', window: { bars: w as number } });
+  return parse({
+    version: 1, name: 'pool fixture',
+    settings: { universe: ['AAA', 'BBB'], timeframe: '1d', initialCash: 10_000, fees: { fraction: 0.001 }, units: 'whole', allowShort: true },
+    parameters: { fast: { default: 10, min: 2, max: 60, step: 1 }, slow: { default: 30, min: 10, max: 200, step: 5 } },
+    strategies: [
+      { id: 'up', name: 'fast above slow', condition: { lhs: sma({ $param: 'fast' }), op: 'crossesAbove', rhs: sma({ $param: 'slow' }) }, action: { type: 'setWeight', asset: 'AAA', weight: 0.6 } },
+      { id: 'down', name: 'fast below slow', condition: { lhs: sma({ $param: 'fast' }), op: 'crossesBelow', rhs: sma({ $param: 'slow' }) }, action: { type: 'setWeight', asset: 'AAA', weight: -0.3 } },
+      { id: 'monthly', name: 'monthly rebalance', condition: { lhs: { kind: 'calendar', field: 'firstBarOfMonth' }, op: '=', rhs: 1 }, action: { type: 'rebalance', universe: { candidates: ['AAA', 'BBB'], weighting: { kind: 'equal' }, totalWeight: 0.3 } } },
+    ],
+  });
+}
+
+/** Parameter sets for a batch: enough to keep several workers busy, each run different. */
+export function paramSets(n: number): { fast: number; slow: number }[] {
+  return Array.from({ length: n }, (_, i) => ({ fast: 3 + (i % 12) * 2, slow: 40 + (i % 7) * 10 }));
+}
+
+/** A run long enough to cancel mid-way: 3 symbols of minute bars and several indicators per symbol. */
+export function longMinuteRun(years: number): { doc: StrategyDocument; bars: BarColumns[] } {
+  const symbols = ['M1', 'M2', 'M3'];
+  const bars = generateMinuteBars({ symbols, years, seed: 11, gaps: false });
+  const strategies: StrategyDocumentInput['strategies'] = symbols.map((s) => ({
+    id: `rsi-${s}`, name: `RSI ${s}`,
+    condition: { any: [
+      { lhs: { kind: 'rsi', asset: s, window: { bars: 14 } }, op: '<', rhs: 30 },
+      { lhs: { kind: 'sma', asset: s, window: { bars: 50 } }, op: 'crossesAbove', rhs: { kind: 'ema', asset: s, window: { bars: 200 } } },
+    ] },
+    action: { type: 'setWeight', asset: s, weight: 0.2 },
+  }));
+  return { bars, doc: parse({ version: 1, name: 'long minute run', settings: { universe: symbols, timeframe: '1m', initialCash: 100_000, units: 'fractional' }, strategies }) };
+}

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNodePool } from '../../../src/cli/node-pool.ts';
+import { runBacktest } from '../../../src/engine/index.ts';
+import type { EnginePool } from '../../../src/rpc/pool.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets } from './fixture.ts';
+
+const pools: EnginePool[] = [];
+afterEach(() => { for (const p of pools.splice(0)) p.close(); });
+const pool = (size: number) => {
+  const p = createNodePool({ size });
+  pools.push(p);
+  return p;
+};
+
+describe('engine pool on worker_threads', () => {
+  it('a batch over 2 threads equals the same batch on 1 thread and in-process runs, in input order', async () => {
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const reqs = paramSets(12).map((params) => ({ doc, data, params }));
+    const one = pool(1), two = pool(2);
+    const [a, b] = await Promise.all([one.runBatch(reqs), two.runBatch(reqs)]);
+    expect(two.workers).toBe(2);
+    expect(one.workers).toBe(1);
+    expect(two.shared).toBe(true);
+    expect(b).toEqual(a);
+    // Same as the engine called directly, so neither pool changes a result (e.g. through its indicator cache).
+    for (const i of [0, 5, 11]) expect(a[i]).toEqual(runBacktest(doc, data, { params: reqs[i]!.params }));
+    // Different parameters give different runs: order is really input order, not completion order.
+    expect(new Set(a.map((r) => r.stats.finalEquity)).size).toBeGreaterThan(3);
+  });
+
+  it('cancels a running task through the shared flag and keeps the worker for the next task', async () => {
+    const p = pool(1);
+    const { doc, bars } = longMinuteRun(2);
+    const ctl = new AbortController();
+    let cancelledAt = 0;
+    const run = p.run({ doc, data: { bars } }, {
+      signal: ctl.signal,
+      onPhase: (ph) => { if (ph === 'running') { cancelledAt = performance.now(); ctl.abort(); } },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    console.log(`node pool: cancel honoured ${(performance.now() - cancelledAt).toFixed(1)} ms after the request`);
+    const small = await p.run({ doc: crossDoc(), data: { bars: dailyBars() } });
+    expect(small.stats.tradeCount).toBeGreaterThan(0);
+    expect(p.workers).toBe(1);
+  });
+
+  it('reports what a document needs and fails a run with the engine error', async () => {
+    const p = pool(1);
+    expect(await p.needs(crossDoc())).toEqual({ assets: ['AAA', 'BBB'], timeframe: '1d', series: [] });
+    await expect(p.run({ doc: crossDoc(), data: { bars: dailyBars().slice(0, 1) } })).rejects.toThrow(/no data for symbol "BBB"/);
+  });
+});
