@@ -1,0 +1,76 @@
+import type { DatasetInfo } from '../data/store.ts';
+import type { MarketData } from '../engine/market.ts';
+import type { JobQueue, JobState } from '../rpc/job-queue.ts';
+import { abortError, type EnginePool } from '../rpc/pool.ts';
+import type { BarColumns, RunResult, StepSeries, StrategyDocument } from '../schema/index.ts';
+import type { Runner, RunOptions, RunPhase } from './runner.ts';
+
+/** Where bars come from: the data worker's API (Remote<DataService>) has exactly these. */
+export interface BarSource {
+  list(): Promise<DatasetInfo[]>;
+  get(symbol: string, timeframe: string): Promise<BarColumns | null>;
+  getSeries(name: string, symbol: string | null): Promise<StepSeries | null>;
+}
+
+const PHASE: Partial<Record<JobState, RunPhase>> = { QUEUED: 'queued', WARMING_UP: 'warmingUp', RUNNING: 'running' };
+
+/**
+ * The UI's Runner on the engine pool: asks a worker what the document reads, loads those bars from the
+ * store (into SharedArrayBuffers when the page is isolated), and runs it as a persisted job. The last
+ * loaded data set is kept while the catalog says its files are unchanged, so re-running after an edit
+ * skips the load and the workers keep their indicator columns.
+ */
+export class PoolRunner implements Runner {
+  private cached: { key: string; files: string; data: MarketData } | null = null;
+
+  constructor(private readonly pool: EnginePool, private readonly queue: () => Promise<JobQueue>, private readonly source: BarSource) {}
+
+  /** False when bars are copied to each worker (no cross-origin isolation): the UI says it is slower. */
+  get shared(): boolean {
+    return this.pool.shared;
+  }
+
+  async run(doc: StrategyDocument, opts: RunOptions = {}): Promise<RunResult> {
+    const { signal, onProgress } = opts;
+    const check = () => { if (signal?.aborted) throw abortError(); };
+    onProgress?.({ phase: 'queued', fraction: null });
+    const needs = await this.pool.needs(doc, undefined, signal);
+    check();
+    onProgress?.({ phase: 'warmingUp', fraction: null });
+    const data = await this.load(needs.assets, needs.timeframe, needs.series);
+    check();
+    const queue = await this.queue();
+    let phase: RunPhase = 'queued';
+    const job = queue.submit({ doc, data }, {
+      signal,
+      onState: (j) => {
+        const p = PHASE[j.state];
+        if (p && p !== phase) { phase = p; onProgress?.({ phase, fraction: p === 'running' ? 0 : null }); }
+      },
+      onProgress: (fraction) => { if (phase === 'running') onProgress?.({ phase, fraction }); },
+    });
+    return job.result;
+  }
+
+  private async load(assets: string[], timeframe: string, series: { name: string; symbol: string | null }[]): Promise<MarketData> {
+    const key = JSON.stringify([timeframe, assets, series]);
+    const catalog = new Map((await this.source.list()).map((d) => [d.id, d.file]));
+    const ids = [...assets.map((s) => `bars:${s}:${timeframe}`), ...series.map((s) => `series:${s.symbol ?? '*'}:${s.name}`)];
+    const files = ids.map((id) => catalog.get(id) ?? '').join('|');
+    if (this.cached?.key === key && this.cached.files === files) return this.cached.data;
+    const bars = await Promise.all(assets.map(async (s) => {
+      const b = await this.source.get(s, timeframe);
+      if (!b) throw new Error(`no ${timeframe} bars stored for ${s}: import them on the Data page`);
+      return b;
+    }));
+    const steps = await Promise.all(series.map(async (s) => {
+      const v = await this.source.getSeries(s.name, s.symbol);
+      if (!v) throw new Error(`series "${s.name}"${s.symbol ? ` for ${s.symbol}` : ''} is not stored`);
+      return v;
+    }));
+    if (this.cached) void this.pool.release(this.cached.data);
+    const data: MarketData = { bars, series: steps };
+    this.cached = { key, files, data };
+    return data;
+  }
+}

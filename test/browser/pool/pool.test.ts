@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBacktest } from '../../../src/engine/index.ts';
+import type { EnginePool } from '../../../src/rpc/pool.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets } from '../../unit/pool/fixture.ts';
+import { browserPool } from './spawn.ts';
+
+const pools: EnginePool[] = [];
+afterEach(() => { for (const p of pools.splice(0)) p.close(); });
+const pool = (...a: Parameters<typeof browserPool>) => {
+  const p = browserPool(...a);
+  pools.push(p);
+  return p;
+};
+
+describe('engine pool in Chromium workers', () => {
+  it('a batch over 3 workers equals 1 worker, the copy fallback and in-page runs', async () => {
+    expect(crossOriginIsolated).toBe(true);
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const reqs = paramSets(15).map((params) => ({ doc, data, params }));
+    const one = pool({ size: 1 }), three = pool({ size: 3 }), copy = pool({ size: 2, share: false });
+    expect([one.shared, three.shared, copy.shared]).toEqual([true, true, false]);
+    const a = await one.runBatch(reqs);
+    const [b, c] = await Promise.all([three.runBatch(reqs), copy.runBatch(reqs)]);
+    expect(three.workers).toBe(3);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    for (const i of [0, 7, 14]) expect(a[i]).toEqual(runBacktest(doc, data, { params: reqs[i]!.params }));
+    expect(new Set(a.map((r) => r.stats.finalEquity)).size).toBeGreaterThan(3);
+    // Curves arrive as their own (transferred) buffers, not views of something shared.
+    expect(a[0]!.curves.equity.buffer).toBeInstanceOf(ArrayBuffer);
+  });
+
+  it('cancels a long run in shared mode (flag) and in copy mode (worker replaced), then runs again', async () => {
+    const { doc, bars } = longMinuteRun(2);
+    for (const share of [true, false]) {
+      const p = pool({ size: 1, share });
+      const ctl = new AbortController();
+      let asked = 0;
+      const run = p.run({ doc, data: { bars } }, {
+        signal: ctl.signal,
+        onProgress: (f) => { if (f > 0 && !asked) { asked = performance.now(); ctl.abort(); } },
+      });
+      await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+      const ms = performance.now() - asked;
+      console.log(`pool cancel (${share ? 'shared flag' : 'terminate + respawn'}): ${ms.toFixed(1)} ms after the request`);
+      expect(ms).toBeLessThan(1000);
+      const again = await p.run({ doc: crossDoc(), data: { bars: dailyBars() } });
+      expect(again.stats.tradeCount).toBeGreaterThan(0);
+    }
+  });
+
+  it('reports phases in order and throttles progress to 10 per second', async () => {
+    const { doc, bars } = longMinuteRun(1);
+    const p = pool({ size: 1 });
+    const events: string[] = [];
+    const at: number[] = [];
+    await p.run({ doc, data: { bars } }, {
+      onPhase: (ph) => events.push(ph),
+      onProgress: () => { events.push('progress'); at.push(performance.now()); },
+    });
+    expect(events.slice(0, 3)).toEqual(['warmingUp', 'running', 'progress']);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(95);
+  });
+
+  it('queued tasks wait for a worker and a queued cancel never reaches one', async () => {
+    const p = pool({ size: 1 });
+    const { doc, bars } = longMinuteRun(1);
+    const first = p.run({ doc, data: { bars } });
+    const ctl = new AbortController();
+    const phases: string[] = [];
+    const second = p.run({ doc: crossDoc(), data: { bars: dailyBars() } }, { signal: ctl.signal, onPhase: (ph) => phases.push(ph) });
+    ctl.abort();
+    await expect(second).rejects.toMatchObject({ name: 'AbortError' });
+    expect(phases).toEqual([]);
+    expect((await first).barCount).toBe(bars.reduce((n, b) => n + b.length, 0));
+  });
+});
