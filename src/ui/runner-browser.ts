@@ -9,6 +9,8 @@ export interface BrowserRunnerOptions {
   share?: boolean;
   /** Engine workers; default max(1, hardwareConcurrency − 1). */
   size?: number;
+  /** IndexedDB database of the job queue (tests use their own). */
+  jobsDb?: string;
 }
 
 /**
@@ -23,5 +25,5 @@ export function createBrowserRunner(opts: BrowserRunnerOptions): PoolRunner {
     size: opts.size,
   });
   let queue: Promise<JobQueue> | undefined;
-  return new PoolRunner(pool, () => (queue ??= JobQueue.open({ pool })), opts.data);
+  return new PoolRunner(pool, () => (queue ??= JobQueue.open({ pool, dbName: opts.jobsDb })), opts.data);
 }

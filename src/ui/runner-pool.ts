@@ -30,6 +30,12 @@ export class PoolRunner implements Runner {
     return this.pool.shared;
   }
 
+  /** Stops the workers and closes the job queue (the page or the test is done with this runner). */
+  async close(): Promise<void> {
+    this.pool.close();
+    (await this.queue()).close();
+  }
+
   async run(doc: StrategyDocument, opts: RunOptions = {}): Promise<RunResult> {
     const { signal, onProgress } = opts;
     const check = () => { if (signal?.aborted) throw abortError(); };
