@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodePool } from '../../../src/cli/node-pool.ts';
-import { runBacktest } from '../../../src/engine/index.ts';
+import { explain, runBacktest } from '../../../src/engine/index.ts';
 import type { EnginePool } from '../../../src/rpc/pool.ts';
 import { crossDoc, dailyBars, longMinuteRun, paramSets } from './fixture.ts';
 
@@ -43,6 +43,16 @@ describe('engine pool on worker_threads', () => {
     const small = await p.run({ doc: crossDoc(), data: { bars: dailyBars() } });
     expect(small.stats.tradeCount).toBeGreaterThan(0);
     expect(p.workers).toBe(1);
+  });
+
+  it('explains a bar in a worker exactly as in-process', async () => {
+    const p = pool(1);
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const time = data.bars[0]!.time[300]!;
+    const got = await p.explain({ doc, data }, time);
+    expect(got.length).toBe(3);
+    expect(got).toEqual(explain(doc, data, time));
   });
 
   it('reports what a document needs and fails a run with the engine error', async () => {
