@@ -1,6 +1,6 @@
 import { IndicatorCache, runBacktest, type MarketData } from '../engine/index.ts';
 import type { Stats, StrategyDocument } from '../schema/index.ts';
-import { compile, type ParamValues } from '../strategy/index.ts';
+import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
 
 /**
  * The data a batch of candidates runs on. Walk-forward makes one scope per in-sample window; `id` names
@@ -40,17 +40,21 @@ export function invalidStats(): Stats {
  * in range) concerns every candidate alike and is thrown. optimize() compiles the document's defaults
  * first, so a broken document fails loudly instead of as a search where everything scores NaN.
  */
-export function scopeRunner(scope: EvaluationScope): (params: ParamValues) => Stats {
-  const cache = new IndicatorCache();
+export function scopeRunner(scope: EvaluationScope, cache = new IndicatorCache()): (params: ParamValues) => Stats {
   return (params) => {
-    let plan;
-    try {
-      plan = compile(scope.doc, { params });
-    } catch {
-      return invalidStats();
-    }
+    const plan = tryCompile(scope.doc, params);
+    if (!plan) return invalidStats();
     return runBacktest(scope.doc, scope.data, { plan, audit: false, indicatorCache: cache }).stats;
   };
+}
+
+/** The plan of a candidate, or null when the compiler rejects its values. */
+export function tryCompile(doc: StrategyDocument, params: ParamValues): Plan | null {
+  try {
+    return compile(doc, { params });
+  } catch {
+    return null;
+  }
 }
 
 /** The default evaluator: this thread, in candidate order, checking `signal` between runs. */

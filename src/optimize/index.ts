@@ -1,7 +1,7 @@
 /** The optimization lab: searches (grid, random, genetic), walk-forward, and robustness checks. */
 export { optimize, type OptimizeOptions, type OptimizeResult, type OptimizeProgress } from './optimize.ts';
 export { search, METHODS, DEFAULT_EVALUATIONS, GRID_CEILING, type Method, type SearchOptions, type SearchResult, type Candidate } from './search.ts';
-export { inProcess, scopeRunner, invalidStats, type Evaluator, type EvaluatorFactory, type EvaluationScope } from './evaluator.ts';
+export { inProcess, scopeRunner, invalidStats, tryCompile, type Evaluator, type EvaluatorFactory, type EvaluationScope } from './evaluator.ts';
 export { METRICS, isMetric, score, feasible, objectiveLabel, type MetricName, type Objective, type Constraints } from './objective.ts';
 export { buildSpace, parameterValues, SpaceError, type SearchSpace, type Dimension, type Genome } from './space.ts';
 export type { GeneticOptions } from './genetic.ts';
@@ -12,3 +12,4 @@ export { parseWindowSizes, planWindows, sliceData, timelineOf, type WindowSizes,
 export { stitch, type Stitched } from './stitch.ts';
 export { bootstrap, tradeReturns, distribution, PERCENTILES, type BootstrapResult, type BootstrapOptions, type Distribution } from './bootstrap.ts';
 export { heatmap, type HeatmapOptions, type HeatmapResult } from './heatmap.ts';
+export { poolEvaluator, type BatchRunner } from './pool-evaluator.ts';

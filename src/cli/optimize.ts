@@ -1,0 +1,92 @@
+/**
+ * npm run optimize -- --strategy <file> --data <csv file | directory> [data and cost flags of backtest]
+ *   --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return | sharpe=1,calmar=0.5]
+ *   [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT [--anchored]] [--population N]
+ *   [--workers N] [--json]
+ */
+import { isMetric, METHODS, optimize, parseWindowSizes, poolEvaluator, SpaceError, type Method, type Objective, type OptimizeOptions } from '../optimize/index.ts';
+import { prepareData } from '../rpc/pool-data.ts';
+import { parseArgs, UsageError } from './args.ts';
+import { applyFlags, DATA_FLAGS, loadBars, readDocument } from './inputs.ts';
+import { createNodePool } from './node-pool.ts';
+import { optimizeHuman, optimizeJson } from './optimize-format.ts';
+
+export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--workers N] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
+
+const FLAGS = {
+  ...DATA_FLAGS,
+  method: 'string',
+  evaluations: 'number',
+  objective: 'string',
+  seed: 'number',
+  'min-trades': 'number',
+  'max-drawdown': 'number',
+  'walk-forward': 'string',
+  anchored: 'boolean',
+  population: 'number',
+  top: 'number',
+  workers: 'number',
+} as const;
+
+/** "sharpe", or a weighted mix "sharpe=1,calmar=0.5". */
+export function parseObjective(text: string): Objective {
+  const names = 'sharpe, sortino, cagr, calmar, return';
+  if (!text.includes('=')) {
+    if (!isMetric(text)) throw new UsageError(`--objective: expected one of ${names} or a mix like sharpe=1,calmar=0.5, got "${text}"`);
+    return text;
+  }
+  const weights: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const [name = '', w = ''] = part.split('=').map((s) => s.trim());
+    if (!isMetric(name) || w === '' || !Number.isFinite(Number(w))) throw new UsageError(`--objective: "${part}" is not metric=weight (metrics: ${names})`);
+    weights[name] = Number(w);
+  }
+  return { weights };
+}
+
+function wholeAtLeast(name: string, v: number | undefined, min: number): number | undefined {
+  if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new UsageError(`--${name} must be a whole number ≥ ${min}`);
+  return v;
+}
+
+export async function optimizeCli(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let pool: ReturnType<typeof createNodePool> | undefined;
+  try {
+    const flags = parseArgs(argv, FLAGS);
+    if (!flags.strategy || !flags.data || !flags.method) throw new UsageError(`--strategy, --data and --method are required\n${USAGE}`);
+    if (!METHODS.includes(flags.method as Method)) throw new UsageError(`--method is one of ${METHODS.join(', ')}, got "${flags.method}"`);
+    if (flags.anchored && !flags['walk-forward']) throw new UsageError('--anchored needs --walk-forward');
+    const workers = wholeAtLeast('workers', flags.workers, 0) ?? 0;
+    const options: OptimizeOptions = {
+      method: flags.method as Method,
+      evaluations: wholeAtLeast('evaluations', flags.evaluations, 1),
+      objective: parseObjective(flags.objective ?? 'sharpe'),
+      seed: flags.seed,
+      constraints: { minTrades: flags['min-trades'], maxDrawdownPct: flags['max-drawdown'] },
+      genetic: { population: wholeAtLeast('population', flags.population, 2) },
+      top: wholeAtLeast('top', flags.top, 1),
+      walkForward: flags['walk-forward'] ? { ...parseWindowSizes(flags['walk-forward']), anchored: flags.anchored ?? false } : undefined,
+    };
+    const doc = readDocument(flags.strategy);
+    const bars = await loadBars(flags.data, flags, err);
+    const run = applyFlags(doc, flags, bars);
+    let data = { bars };
+    if (workers > 0) {
+      pool = createNodePool({ size: workers });
+      // Columns in shared memory once, so every window's slice reaches the workers as views, not copies.
+      if (pool.shared) data = prepareData(data, true) as typeof data;
+    }
+    const result = await optimize(run, data, options, pool && poolEvaluator(pool));
+    out(flags.json ? optimizeJson(result, workers) : optimizeHuman(result, workers));
+    return 0;
+  } catch (e) {
+    err(`error: ${(e as Error).message.split('\n')[0]}`);
+    return e instanceof UsageError || e instanceof SpaceError ? 2 : 1;
+  } finally {
+    pool?.close();
+  }
+}
+
+if (process.argv[1]?.endsWith('optimize.ts')) {
+  process.exitCode = await optimizeCli(process.argv.slice(2), (s) => console.log(s), (s) => console.error(s));
+}

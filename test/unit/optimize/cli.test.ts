@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { optimizeCli, parseObjective } from '../../../src/cli/optimize.ts';
+import { dailyBars } from './fixtures.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const strategy = join(root, 'public', 'strategies', 'sma-cross.json');
+const dir = mkdtempSync(join(tmpdir(), 'optimize-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A small synthetic daily CSV (file name = symbol). */
+function writeCsv(name: string, n: number): string {
+  const b = dailyBars(n, 3);
+  const lines = ['time,open,high,low,close,volume'];
+  for (let i = 0; i < b.length; i++) lines.push(`${new Date(b.time[i]!).toISOString().slice(0, 10)},${b.open[i]!.toFixed(2)},${b.high[i]!.toFixed(2)},${b.low[i]!.toFixed(2)},${b.close[i]!.toFixed(2)},1000`);
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+const csv = writeCsv('ZZZ.csv', 600);
+
+async function cli(...argv: string[]) {
+  const out: string[] = [], err: string[] = [];
+  const code = await optimizeCli(argv, (s) => out.push(s), (s) => err.push(s));
+  return { code, out: out.join('\n'), err };
+}
+
+describe('optimize CLI', () => {
+  it('--json: best parameters and stats, evaluations and their rate; the same seed gives the same answer', async () => {
+    const args = ['--strategy', strategy, '--data', csv, '--method', 'genetic', '--evaluations', '60', '--seed', '4', '--objective', 'sortino', '--json'];
+    const r = await cli(...args);
+    expect(r.err).toEqual([]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.method).toBe('genetic');
+    expect(j.objective).toBe('sortino');
+    expect(j.evaluations).toBeLessThanOrEqual(60);
+    expect(j.evaluations).toBeGreaterThan(20);
+    expect(j.evaluationsPerSecond).toBeGreaterThan(0);
+    expect(Object.keys(j.best.params).sort()).toEqual(['fast', 'slow']);
+    expect(j.best.score).toBe(j.best.stats.sortino);
+    expect(j.best.stats.startTime).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(j.top).toHaveLength(10);
+    expect(j.top[0]).toEqual(j.best);
+    const again = JSON.parse((await cli(...args)).out);
+    expect(again.best).toEqual(j.best);
+  });
+
+  it('--walk-forward: windows with their chosen parameters and the out-of-sample statistics', async () => {
+    const r = await cli('--strategy', strategy, '--data', csv, '--method', 'random', '--evaluations', '20', '--walk-forward', '300/100', '--anchored', '--json');
+    expect(r.code).toBe(0);
+    const wf = JSON.parse(r.out).walkForward;
+    expect(wf.sizes).toEqual({ inSample: 300, outOfSample: 100, unit: 'bars', anchored: true });
+    expect(wf.windows).toHaveLength(3);
+    expect(wf.windows[0].inSample).toMatchObject({ from: '2010-01-04T00:00:00.000Z', bars: 300 });
+    expect(wf.windows[2].inSample.bars).toBe(500);
+    for (const w of wf.windows) expect(Object.keys(w.params).sort()).toEqual(['fast', 'slow']);
+    expect(wf.outOfSample.stats.startTime).toBe(wf.windows[0].outOfSample.from);
+    expect(wf.outOfSample.equity).toHaveLength(300);
+    expect(JSON.parse(r.out).evaluations).toBe(60);
+  });
+
+  it('--workers 2 (worker_threads pool) chooses exactly what the in-process search chooses', async () => {
+    const args = ['--strategy', strategy, '--data', csv, '--method', 'genetic', '--evaluations', '80', '--seed', '9', '--walk-forward', '300/150', '--json'];
+    const [one, two] = await Promise.all([cli(...args), cli(...args, '--workers', '2')]);
+    expect(two.err).toEqual([]);
+    const a = JSON.parse(one.out), b = JSON.parse(two.out);
+    expect(b.workers).toBe(2);
+    expect(b.top).toEqual(a.top);
+    expect(b.walkForward.windows).toEqual(a.walkForward.windows);
+    expect(b.walkForward.outOfSample.stats).toEqual(a.walkForward.outOfSample.stats);
+  });
+
+  it('prints a table of the top 10 for people', async () => {
+    const r = await cli('--strategy', strategy, '--data', csv, '--method', 'random', '--evaluations', '15', '--min-trades', '1000');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^random search, objective sharpe, seed 1: 15 evaluations of 1960 candidates in .* stopped: budget$/);
+    const header = lines.findIndex((l) => /^#\s+fast\s+slow\s+score/.test(l));
+    expect(header).toBeGreaterThan(0);
+    const rows = lines.slice(header + 2, header + 12);
+    expect(rows.map((l) => l.split(/\s+/)[0])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    // Nothing reaches 1,000 trades: every row says it violates the constraint.
+    expect(rows.every((l) => l.endsWith('violates constraints'))).toBe(true);
+  });
+
+  it('fails with a usage error on bad flags', async () => {
+    for (const argv of [
+      ['--strategy', strategy, '--data', csv],
+      ['--strategy', strategy, '--data', csv, '--method', 'annealing'],
+      ['--strategy', strategy, '--data', csv, '--method', 'grid', '--objective', 'alpha'],
+      ['--strategy', strategy, '--data', csv, '--method', 'grid', '--walk-forward', '10'],
+      ['--strategy', strategy, '--data', csv, '--method', 'grid', '--evaluations', '100'],
+      ['--strategy', strategy, '--data', csv, '--method', 'random', '--evaluations', '0'],
+    ]) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err.at(-1)).toMatch(/^error: /);
+    }
+  });
+
+  it('parses a weighted objective', () => {
+    expect(parseObjective('calmar')).toBe('calmar');
+    expect(parseObjective('sharpe=1, calmar=0.5')).toEqual({ weights: { sharpe: 1, calmar: 0.5 } });
+    expect(() => parseObjective('sharpe=x')).toThrow(/metric=weight/);
+  });
+});
