@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import type { DataClient } from './data/client.ts';
 import { DataPage } from './data/DataPage.tsx';
 import { validate } from './doc/validation.ts';
 import { useBacktest } from './hooks/useBacktest.ts';
@@ -12,28 +13,33 @@ import { ResultsView } from './results/ResultsView.tsx';
 import type { Runner } from './runner.ts';
 import { Header } from './shell/Header.tsx';
 import { StatusLine } from './shell/StatusLine.tsx';
+import { ShareBanner } from './share/ShareBanner.tsx';
+import { ShareButton } from './share/ShareButton.tsx';
+import { useShareLink } from './share/useShareLink.ts';
 import { StrategyPage } from './strategy/StrategyPage.tsx';
 import './styles.css';
 
 export interface AppProps {
   /** Executes backtests (the worker pool). Null: the app edits and validates but cannot run. */
   runner?: Runner | null;
+  /** The data worker (catalog, import, bars for link fingerprints). Null: no data store in this build. */
+  data?: DataClient | null;
   /** Tests pass their own client to isolate caches. */
   queryClient?: QueryClient;
 }
 
-export function App({ runner = null, queryClient }: AppProps) {
+export function App({ runner = null, data = null, queryClient }: AppProps) {
   const [client] = useState(
     () => queryClient ?? new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false, retry: 1 } } }),
   );
   return (
     <QueryClientProvider client={client}>
-      <Shell runner={runner} />
+      <Shell runner={runner} data={data} />
     </QueryClientProvider>
   );
 }
 
-function Shell({ runner }: { runner: Runner | null }) {
+function Shell({ runner, data }: { runner: Runner | null; data: DataClient | null }) {
   const [page, go] = useHashRoute();
   const [initial] = useState(loadDraft);
   const history = useDocumentHistory(initial);
@@ -41,17 +47,20 @@ function Shell({ runner }: { runner: Runner | null }) {
   useDraftStorage(history.doc);
   const validation = useMemo(() => (history.doc ? validate(history.doc) : null), [history.doc]);
   const backtest = useBacktest(runner, () => go('results'));
+  const link = useShareLink(history.set, data);
 
   return (
     <div className="app">
       <Header page={page} />
       <main className="page">
+        <ShareBanner state={link.state} onDismiss={link.dismiss} />
         {page === 'strategy' &&
           (history.doc && validation ? (
             <StrategyPage
               history={history}
               doc={history.doc}
               validation={validation}
+              share={<ShareButton doc={validation.doc} data={data} />}
               run={{
                 canRun: runner !== null,
                 running: backtest.running,
@@ -68,11 +77,16 @@ function Shell({ runner }: { runner: Runner | null }) {
           ))}
         {page === 'results' &&
           (backtest.result ? (
-            <ResultsView result={backtest.result} title={backtest.resultDoc?.name ?? 'Results'} />
+            <>
+              <div className="results-actions">
+                <ShareButton doc={backtest.resultDoc} data={data} />
+              </div>
+              <ResultsView result={backtest.result} title={backtest.resultDoc?.name ?? 'Results'} />
+            </>
           ) : (
             <p className="panel muted">No backtest has run in this session yet. Press “Run backtest” on the Strategy page.</p>
           ))}
-        {page === 'data' && <DataPage doc={validation?.doc ?? null} />}
+        {page === 'data' && <DataPage doc={validation?.doc ?? null} data={data} />}
         {page === 'optimize' && <OptimizePage doc={validation?.doc ?? null} />}
       </main>
       <StatusLine engine={runner !== null} />

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { createDataClient } from './data/worker-client.ts';
 import type { Runner } from './runner.ts';
 
 /**
@@ -9,10 +10,14 @@ import type { Runner } from './runner.ts';
  */
 const runner: Runner | null = null;
 
+/** The data worker: catalog, imports, and bars for share-link fingerprints. */
+const data = createDataClient().client;
+
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App runner={runner} />
+    <App runner={runner} data={data} />
   </StrictMode>,
 );

@@ -1,58 +1,77 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import type { DatasetInfo } from '../../data/store.ts';
 import type { StrategyDocument } from '../../schema/index.ts';
 import { DEFAULT_SYMBOL } from '../defaults.ts';
+import type { DataClient } from './client.ts';
+import { DatasetTable } from './DatasetTable.tsx';
+import { ImportPanel } from './ImportPanel.tsx';
+import { STORAGE_KEY, StoragePanel } from './StoragePanel.tsx';
 import { requiredSymbols } from './symbols.ts';
 
-function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+export const DATASETS_KEY = ['datasets'] as const;
+
+function Needs({ doc, datasets }: { doc: StrategyDocument | null; datasets: readonly DatasetInfo[] | undefined }) {
+  if (!doc) return <p className="muted">The document has problems; fix them on the Strategy page.</p>;
+  const tf = doc.settings.timeframe;
+  const symbols = requiredSymbols(doc);
+  const missing = datasets ? symbols.filter((s) => !datasets.some((d) => d.kind === 'bars' && d.symbol === s && d.key === tf)) : [];
+  return (
+    <>
+      <p>
+        {tf} bars of <b>{symbols.join(', ')}</b>
+        {doc.settings.range?.from || doc.settings.range?.to
+          ? ` from ${doc.settings.range.from ?? 'the first bar'} to ${doc.settings.range.to ?? 'the last bar'}`
+          : ', all available history'}
+        .
+      </p>
+      {datasets && (missing.length ? (
+        <p className="warn" data-testid="missing">Not stored yet: {missing.join(', ')}.</p>
+      ) : (
+        <p className="good">All stored on this device.</p>
+      ))}
+    </>
+  );
 }
 
-/** What data the current document needs, and the device storage bars will be cached in. */
-export function DataPage({ doc }: { doc: StrategyDocument | null }) {
-  const storage = useQuery({
-    queryKey: ['storage-estimate'],
-    queryFn: async () => {
-      const [estimate, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted()]);
-      return { ...estimate, persisted };
-    },
-  });
-  const workers = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
+/** Stored datasets, import, and device storage; every store operation runs in the data worker. */
+export function DataPage({ doc, data }: { doc: StrategyDocument | null; data: DataClient | null }) {
+  const qc = useQueryClient();
+  const datasets = useQuery({ queryKey: DATASETS_KEY, queryFn: () => data!.list(), enabled: data !== null });
+  const refresh = useCallback(() => {
+    void qc.invalidateQueries({ queryKey: DATASETS_KEY });
+    void qc.invalidateQueries({ queryKey: STORAGE_KEY });
+  }, [qc]);
+  const remove = async (d: DatasetInfo) => {
+    await data!.delete(d.symbol!, d.key);
+    refresh();
+  };
+  const embedded = useMutation({ mutationFn: () => data!.storeEmbedded(), onSuccess: refresh });
   return (
     <div className="data-page">
       <section className="panel" aria-labelledby="h-needs">
         <h2 id="h-needs">Data this strategy needs</h2>
-        {doc ? (
-          <p>
-            {doc.settings.timeframe} bars of <b>{requiredSymbols(doc).join(', ')}</b>
-            {doc.settings.range?.from || doc.settings.range?.to
-              ? ` from ${doc.settings.range.from ?? 'the first bar'} to ${doc.settings.range.to ?? 'the last bar'}`
-              : ', all available history'}
-            .
-          </p>
-        ) : (
-          <p className="muted">The document has problems; fix them on the Strategy page.</p>
-        )}
-        <p className="muted">The embedded S&amp;P 500 daily series is {DEFAULT_SYMBOL}.</p>
+        <Needs doc={doc} datasets={datasets.data} />
       </section>
-      <section className="panel" aria-labelledby="h-device">
-        <h2 id="h-device">This device</h2>
-        <dl className="facts">
-          <dt>Storage used</dt>
-          <dd>{storage.data ? `${formatBytes(storage.data.usage ?? 0)} of ${formatBytes(storage.data.quota ?? 0)}` : storage.error ? 'unavailable' : '…'}</dd>
-          <dt>Persistent storage</dt>
-          <dd>{storage.data ? (storage.data.persisted ? 'yes' : 'no (the browser may evict cached bars)') : '…'}</dd>
-          <dt>Backtest workers</dt>
-          <dd>{workers}</dd>
-          <dt>Shared memory</dt>
-          <dd>{crossOriginIsolated ? 'available (bars are shared with workers without copying)' : 'unavailable (bars are copied to each worker)'}</dd>
-        </dl>
-      </section>
+      {data ? (
+        <>
+          <section className="panel" aria-labelledby="h-datasets">
+            <h2 id="h-datasets">Stored datasets</h2>
+            {datasets.data ? <DatasetTable datasets={datasets.data} onDelete={remove} /> : datasets.error ? (
+              <p role="alert" className="field-error">The catalog could not be read: {datasets.error.message}</p>
+            ) : <p className="muted">Reading the catalog…</p>}
+            <p className="row">
+              <button type="button" disabled={embedded.isPending} onClick={() => embedded.mutate()}>Add sample data</button>
+              <span className="muted">The embedded S&amp;P 500 daily series ({DEFAULT_SYMBOL}) and five monthly stocks, no download needed.</span>
+              {embedded.error && <span role="alert" className="field-error">Sample data could not be stored: {embedded.error.message}</span>}
+            </p>
+          </section>
+          <ImportPanel client={data} onStored={refresh} />
+        </>
+      ) : (
+        <p className="panel warn">No data store is connected in this build.</p>
+      )}
+      <StoragePanel />
     </div>
   );
 }

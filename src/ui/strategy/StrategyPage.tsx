@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { Strategy } from '../../schema/index.ts';
 import { BuilderContext, type BuilderInfo } from '../builder/BuilderContext.ts';
 import type { Draft } from '../doc/draft.ts';
@@ -19,6 +19,8 @@ export interface StrategyPageProps {
   doc: Draft;
   validation: Validation;
   run: Omit<RunControlsProps, 'doc' | 'problemCount'>;
+  /** The "Copy link" control (App owns the data client it needs). */
+  share?: ReactNode;
 }
 
 function builderInfo(doc: Draft): BuilderInfo {
@@ -32,7 +34,7 @@ function builderInfo(doc: Draft): BuilderInfo {
   };
 }
 
-export function StrategyPage({ history, doc, validation, run }: StrategyPageProps) {
+export function StrategyPage({ history, doc, validation, run, share }: StrategyPageProps) {
   const templates = useTemplates();
   useUndoKeys(history.undo, history.redo);
   const info = useMemo(() => builderInfo(doc), [doc]);
@@ -50,6 +52,7 @@ export function StrategyPage({ history, doc, validation, run }: StrategyPageProp
               onChange={(e) => set({ ...doc, name: e.target.value }, 'name')}
             />
             <HistoryButtons canUndo={history.canUndo} canRedo={history.canRedo} onUndo={history.undo} onRedo={history.redo} />
+            {share}
             <RunControls {...run} doc={validation.doc} problemCount={validation.errors.length} />
           </div>
           <aside className="panel side">
