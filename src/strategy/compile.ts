@@ -151,6 +151,23 @@ function canGenerate(): boolean {
   return codegenAllowed;
 }
 
+/**
+ * Compiled functions by source. Parameter sets that only change windows produce identical source (same
+ * slots), so a sweep reuses one hot, optimized function instead of starting every candidate in the
+ * interpreter — measured 7.2 → ~1 ms per W1 run in a batch. Bounded: cleared when it grows past the cap.
+ */
+const functionCache = new Map<string, unknown>();
+const FUNCTION_CACHE_MAX = 1024;
+function generated<F>(key: string, make: () => F): F {
+  let f = functionCache.get(key) as F | undefined;
+  if (f === undefined) {
+    if (functionCache.size >= FUNCTION_CACHE_MAX) functionCache.clear();
+    f = make();
+    functionCache.set(key, f);
+  }
+  return f;
+}
+
 /** Filled in once the plan exists, for interpreted conditions (they look slots up through the plan). */
 interface PlanHolder { plan: Plan | null }
 
@@ -161,14 +178,14 @@ function compileCondition(b: Builder, tree: Condition | undefined, ctx: EvalCont
   const memSize = 4 * gen.crossings;
   const shape = { tree: tree ?? null, memSize, ctx };
   const fast: FastCondition = canGenerate()
-    ? (new Function('v', 'm', source) as FastCondition)
+    ? generated(`c:${source}`, () => new Function('v', 'm', source) as FastCondition)
     : (v, m) => new TracedEvaluator(holder.plan!, shape, m, 'update').evaluate(v).result;
   return { ...shape, fast, source };
 }
 
 function compileExpr(b: Builder, e: Expr, ctx: EvalContext): FastExpr {
   const code = b.expr(e, ctx);
-  if (canGenerate()) return new Function('v', `return ${code};`) as FastExpr;
+  if (canGenerate()) return generated(`e:${code}`, () => new Function('v', `return ${code};`) as FastExpr);
   const m = /^v\[(\d+)\]$/.exec(code);
   if (typeof e === 'number') return () => e;
   if (m) {
