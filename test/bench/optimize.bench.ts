@@ -1,0 +1,66 @@
+/**
+ * Optimizer throughput on the DESIGN.md §4 workloads, through the public optimize() path (search, memo,
+ * ranking included), in-process and on the worker_threads engine pool:
+ *
+ * W1  1,000 genetic evaluations of the SMA cross on 3,780 daily bars (goal ≤ 1 s on 2 cores).
+ * W3  1,000 parameter combinations × ~1 M minute bars (goal ≤ 10 s on 2 cores). A full pass takes minutes
+ *     at today's engine speed, so by default a seeded random sample of the same grid is timed and the
+ *     1,000-combination figure projected from it; OPTIMIZE_BENCH_FULL=1 runs the whole grid on the pool.
+ */
+import { availableParallelism } from 'node:os';
+import { createNodePool } from '../../src/cli/node-pool.ts';
+import { optimize, poolEvaluator, type OptimizeOptions, type OptimizeResult } from '../../src/optimize/index.ts';
+import { prepareData } from '../../src/rpc/pool-data.ts';
+import type { MarketData } from '../../src/engine/index.ts';
+import type { StrategyDocument } from '../../src/schema/index.ts';
+import type { BenchRow, BenchSuite } from './harness.ts';
+import { w1, w3 } from './workloads.ts';
+
+const WORKERS = Math.max(2, Math.min(availableParallelism(), 4));
+
+function row(r: OptimizeResult, extra: BenchRow = {}): BenchRow {
+  return {
+    evaluations: r.evaluations, seconds: r.elapsedMs / 1000, evaluationsPerSecond: r.evaluationsPerSecond, stopReason: r.stopReason,
+    bestSharpe: r.best?.score ?? null, ...extra,
+  };
+}
+
+async function onPool(doc: StrategyDocument, data: MarketData, options: OptimizeOptions): Promise<OptimizeResult> {
+  const pool = createNodePool({ size: WORKERS });
+  try {
+    const shared = prepareData(data, true);
+    // Start the workers and load the data before the clock runs: a long-lived pool pays this once.
+    await pool.runBatch(Array.from({ length: WORKERS }, () => ({ doc, data: shared, audit: false })));
+    return await optimize(doc, shared, options, poolEvaluator(pool));
+  } finally {
+    pool.close();
+  }
+}
+
+const suite: BenchSuite = {
+  name: 'optimize',
+  async run({ quick }) {
+    const rows: Record<string, BenchRow> = {};
+
+    const a = w1();
+    // Patience high enough that the search spends its whole budget: the bench measures 1,000 evaluations.
+    const genetic: OptimizeOptions = { method: 'genetic', evaluations: 1000, seed: 1, genetic: { patience: 1000 } };
+    await optimize(a.doc, a.data, { ...genetic, evaluations: 200 }); // JIT warm-up
+    rows['W1 genetic 1,000, in-process'] = row(await optimize(a.doc, a.data, genetic), { workers: 0 });
+    rows[`W1 genetic 1,000, pool ×${WORKERS}`] = row(await onPool(a.doc, a.data, genetic), { workers: WORKERS });
+
+    const c = w3();
+    const full = process.env.OPTIMIZE_BENCH_FULL === '1' && !quick;
+    const sample = quick ? 6 : 60;
+    const sampled: OptimizeOptions = { method: 'random', evaluations: sample, seed: 3, batchSize: sample };
+    const inProc = await optimize(c.doc, c.data, sampled);
+    rows['W3 sample, in-process'] = row(inProc, { workers: 0, bars: c.bars, projectedSecondsFor1000: 1000 / inProc.evaluationsPerSecond });
+    const pooled = await onPool(c.doc, c.data, full ? { method: 'grid', batchSize: 1000 } : sampled);
+    rows[full ? `W3 grid 1,000, pool ×${WORKERS}` : `W3 sample, pool ×${WORKERS}`] = row(pooled, {
+      workers: WORKERS, bars: c.bars, projectedSecondsFor1000: 1000 / pooled.evaluationsPerSecond,
+      barsPerSecond: (pooled.evaluationsPerSecond * c.bars),
+    });
+    return rows;
+  },
+};
+export default suite;
