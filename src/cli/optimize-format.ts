@@ -2,6 +2,7 @@
 import type { Candidate, OptimizeResult, Span, WalkForwardResult } from '../optimize/index.ts';
 import type { Stats } from '../schema/index.ts';
 import { toJson } from './format.ts';
+import type { Robustness } from './optimize-robustness.ts';
 
 const iso = (t: number) => new Date(t).toISOString();
 const span = (s: Span) => ({ from: iso(s.from), to: iso(s.to), bars: s.bars });
@@ -27,7 +28,7 @@ function walkForwardJson(wf: WalkForwardResult): unknown {
   };
 }
 
-export function optimizeJson(r: OptimizeResult, workers: number): string {
+export function optimizeJson(r: OptimizeResult, workers: number, extra: Robustness = {}): string {
   return JSON.stringify({
     method: r.method, objective: r.objective, seed: r.seed, workers,
     evaluations: r.evaluations, evaluationsPerSecond: toJson(r.evaluationsPerSecond), elapsedMs: r.elapsedMs,
@@ -35,6 +36,8 @@ export function optimizeJson(r: OptimizeResult, workers: number): string {
     best: r.best && candidate(r.best),
     top: r.top.map(candidate),
     ...(r.walkForward ? { walkForward: walkForwardJson(r.walkForward) } : {}),
+    ...(extra.bootstrap ? { bootstrap: toJson(extra.bootstrap) } : {}),
+    ...(extra.heatmap ? { heatmap: toJson(extra.heatmap) } : {}),
   });
 }
 
@@ -52,7 +55,22 @@ function statsLine(s: Stats): string {
   return `return ${num(s.totalReturnPct)} %, CAGR ${num(s.cagrPct)} %, Sharpe ${num(s.sharpe, 3)}, Sortino ${num(s.sortino, 3)}, max drawdown ${num(s.maxDrawdownPct)} %, ${s.tradeCount} trades`;
 }
 
-export function optimizeHuman(r: OptimizeResult, workers: number): string {
+function robustnessLines(extra: Robustness): string[] {
+  const out: string[] = [];
+  const b = extra.bootstrap;
+  if (b) {
+    const ps = (d: typeof b.totalReturnPct) => d.percentiles.map((x) => `p${x.p} ${num(x.value)}`).join(', ');
+    out.push('', `bootstrap of ${b.trades} trades (${b.samples} resamples):`, `  total return %: ${ps(b.totalReturnPct)}`, `  max drawdown %: ${ps(b.maxDrawdownPct)}`);
+  }
+  const h = extra.heatmap;
+  if (h) {
+    out.push('', `heatmap ${h.x.name} × ${h.y.name} (${h.x.values.length} × ${h.y.values.length}): best ${h.x.name}=${h.x.values[h.best.i]} ${h.y.name}=${h.y.values[h.best.j]} ` +
+      `score ${num(h.best.score, 3)}; plateau score ${num(h.plateau, 2)} (neighbours ÷ best: near 1 a plateau, near 0 a spike)`);
+  }
+  return out;
+}
+
+export function optimizeHuman(r: OptimizeResult, workers: number, extra: Robustness = {}): string {
   const names = r.space.map((d) => d.name);
   const out = [
     `${r.method} search, objective ${r.objective}, seed ${r.seed}: ${r.evaluations} evaluations ` +
@@ -78,5 +96,6 @@ export function optimizeHuman(r: OptimizeResult, workers: number): string {
   } else if (r.best) {
     out.push('', `best: ${statsLine(r.best.stats)}`);
   }
+  out.push(...robustnessLines(extra));
   return out.join('\n');
 }

@@ -2,7 +2,7 @@
  * npm run optimize -- --strategy <file> --data <csv file | directory> [data and cost flags of backtest]
  *   --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return | sharpe=1,calmar=0.5]
  *   [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT [--anchored]] [--population N]
- *   [--workers N] [--json]
+ *   [--bootstrap N] [--heatmap X,Y] [--workers N] [--json]
  */
 import { isMetric, METHODS, optimize, parseWindowSizes, poolEvaluator, SpaceError, type Method, type Objective, type OptimizeOptions } from '../optimize/index.ts';
 import { prepareData } from '../rpc/pool-data.ts';
@@ -10,8 +10,9 @@ import { parseArgs, UsageError } from './args.ts';
 import { applyFlags, DATA_FLAGS, loadBars, readDocument } from './inputs.ts';
 import { createNodePool } from './node-pool.ts';
 import { optimizeHuman, optimizeJson } from './optimize-format.ts';
+import { robustness } from './optimize-robustness.ts';
 
-export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--workers N] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
+export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--bootstrap N] [--heatmap X,Y] [--workers N] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
 
 const FLAGS = {
   ...DATA_FLAGS,
@@ -25,6 +26,8 @@ const FLAGS = {
   anchored: 'boolean',
   population: 'number',
   top: 'number',
+  bootstrap: 'number',
+  heatmap: 'string',
   workers: 'number',
 } as const;
 
@@ -57,6 +60,7 @@ export async function optimizeCli(argv: readonly string[], out: (s: string) => v
     if (!METHODS.includes(flags.method as Method)) throw new UsageError(`--method is one of ${METHODS.join(', ')}, got "${flags.method}"`);
     if (flags.anchored && !flags['walk-forward']) throw new UsageError('--anchored needs --walk-forward');
     const workers = wholeAtLeast('workers', flags.workers, 0) ?? 0;
+    const checks = { bootstrap: wholeAtLeast('bootstrap', flags.bootstrap, 1), heatmap: flags.heatmap };
     const options: OptimizeOptions = {
       method: flags.method as Method,
       evaluations: wholeAtLeast('evaluations', flags.evaluations, 1),
@@ -76,8 +80,10 @@ export async function optimizeCli(argv: readonly string[], out: (s: string) => v
       // Columns in shared memory once, so every window's slice reaches the workers as views, not copies.
       if (pool.shared) data = prepareData(data, true) as typeof data;
     }
-    const result = await optimize(run, data, options, pool && poolEvaluator(pool));
-    out(flags.json ? optimizeJson(result, workers) : optimizeHuman(result, workers));
+    const factory = pool && poolEvaluator(pool);
+    const result = await optimize(run, data, options, factory);
+    const extra = await robustness(run, data, options, result, checks, factory);
+    out(flags.json ? optimizeJson(result, workers, extra) : optimizeHuman(result, workers, extra));
     return 0;
   } catch (e) {
     err(`error: ${(e as Error).message.split('\n')[0]}`);

@@ -74,6 +74,22 @@ describe('optimize CLI', () => {
     expect(b.walkForward.outOfSample.stats).toEqual(a.walkForward.outOfSample.stats);
   });
 
+  it('--bootstrap and --heatmap add the robustness checks around the winner', async () => {
+    const r = await cli('--strategy', strategy, '--data', csv, '--method', 'random', '--evaluations', '10', '--bootstrap', '200', '--heatmap', 'fast,slow', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.bootstrap.samples).toBe(200);
+    expect(j.bootstrap.trades).toBe(j.best.stats.tradeCount);
+    expect(j.bootstrap.totalReturnPct.percentiles.map((x: { p: number }) => x.p)).toEqual([5, 25, 50, 75, 95]);
+    expect(j.heatmap.x.name).toBe('fast');
+    expect(j.heatmap.z).toHaveLength(40);
+    expect(j.heatmap.z[0]).toHaveLength(49);
+    // The heatmap covers the whole grid, so its best is at least as good as the sampled winner.
+    expect(j.heatmap.best.score).toBeGreaterThanOrEqual(j.best.score);
+    const bad = await cli('--strategy', strategy, '--data', csv, '--method', 'random', '--evaluations', '3', '--heatmap', 'fast');
+    expect(bad.code).toBe(2);
+  });
+
   it('prints a table of the top 10 for people', async () => {
     const r = await cli('--strategy', strategy, '--data', csv, '--method', 'random', '--evaluations', '15', '--min-trades', '1000');
     expect(r.code).toBe(0);
