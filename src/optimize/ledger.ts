@@ -8,7 +8,8 @@ export interface Progress {
   evaluations: number;
   /** The planned number (the budget, or the grid size). */
   total: number;
-  best: Scored | undefined;
+  /** The best so far, as a UI shows it live. */
+  best: { params: Record<string, number>; score: number; feasible: boolean } | undefined;
 }
 
 export interface LedgerOptions {
@@ -61,7 +62,11 @@ export class Ledger {
         this.seen.set(keyOf(g), s);
         if (this.top === undefined || compareScored(s, this.top) < 0) this.top = s;
       });
-      this.opts.onProgress?.({ evaluations: this.seen.size, total: this.opts.total, best: this.top });
+      const top = this.top;
+      this.opts.onProgress?.({
+        evaluations: this.seen.size, total: this.opts.total,
+        best: top && { params: paramsOf(this.space, top.genome), score: top.score, feasible: top.feasible },
+      });
     }
     return genomes.map((g) => this.seen.get(keyOf(g))!);
   }

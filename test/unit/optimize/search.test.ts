@@ -107,6 +107,17 @@ describe('determinism across workers', () => {
   }
 });
 
+describe('progress', () => {
+  it('reports evaluations against the planned total and the best so far', async () => {
+    const seen: { evaluations: number; total: number; best?: Record<string, number> }[] = [];
+    await optimize(doc, data, { method: 'grid', batchSize: 1000 }, landscapeEvaluator(bowl(17, 135)), (p) => seen.push({ evaluations: p.evaluations, total: p.total, best: p.best?.params }));
+    expect(seen).toEqual([
+      { evaluations: 1000, total: 1960, best: expect.any(Object) },
+      { evaluations: 1960, total: 1960, best: { fast: 17, slow: 135 } },
+    ]);
+  });
+});
+
 describe('cancellation', () => {
   it('stops between batches when the signal aborts', async () => {
     const ac = new AbortController();
