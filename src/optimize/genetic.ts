@@ -52,6 +52,7 @@ const FRESH_TRIES = 10;
 export async function geneticSearch(ledger: Ledger, rng: Rng, budget: number, start: Genome, options: GeneticOptions = {}): Promise<Outcome> {
   const space = ledger.space;
   const o = resolve(options, budget, space.dims.length);
+  const radix = space.dims.map((d) => d.values.length);
   const initial: Genome[] = [start];
   const startKey = keyOf(start);
   for (const n of distinctPositions(rng, space.size, o.population)) {
@@ -73,10 +74,8 @@ export async function geneticSearch(ledger: Ledger, rng: Rng, budget: number, st
     let fresh = 0;
     const room = budget - ledger.count;
     for (let attempts = 0; next.length < o.population && fresh < room && attempts < o.population * FRESH_TRIES * 2; attempts++) {
-      let child = breed(rng, population, o, space.dims.map((d) => d.values.length));
-      for (let t = 1; t < FRESH_TRIES && (keys.has(keyOf(child)) || ledger.has(child)); t++) {
-        child = breed(rng, population, o, space.dims.map((d) => d.values.length));
-      }
+      let child = breed(rng, population, o, radix);
+      for (let t = 1; t < FRESH_TRIES && (keys.has(keyOf(child)) || ledger.has(child)); t++) child = breed(rng, population, o, radix);
       const k = keyOf(child);
       if (keys.has(k)) continue;
       keys.add(k);

@@ -85,8 +85,10 @@ export async function search(
   const batch = Math.max(1, Math.round(options.batchSize ?? 256));
   const requested = options.evaluations;
   if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) throw new SpaceError(`evaluations must be a whole number ≥ 1, got ${requested}`);
+  const defaults = resolvedDefaults(scope, space);
   // A broken document should fail here, once, not as a search in which every candidate scores NaN.
-  compile(scope.doc, { params: paramsOf(space, genomeNear(space, resolvedDefaults(scope, space))) });
+  compile(scope.doc, { params: defaults });
+  const start = genomeNear(space, defaults);
 
   let total: number;
   if (options.method === 'grid') {
@@ -103,7 +105,7 @@ export async function search(
   switch (options.method) {
     case 'grid': outcome = await gridSearch(ledger, batch); break;
     case 'random': outcome = await randomSearch(ledger, rng, total, batch); break;
-    case 'genetic': outcome = await geneticSearch(ledger, rng, total, genomeNear(space, resolvedDefaults(scope, space)), options.genetic); break;
+    case 'genetic': outcome = await geneticSearch(ledger, rng, total, start, options.genetic); break;
     default: throw new SpaceError(`unknown method "${options.method as string}"; expected ${METHODS.join(', ')}`);
   }
   const elapsedMs = performance.now() - t0;

@@ -1,5 +1,5 @@
 import { runBacktest, type MarketData } from '../engine/index.ts';
-import type { Curves, Stats, StrategyDocument, Trade } from '../schema/index.ts';
+import type { Curves, RunResult, Stats, StrategyDocument, Trade } from '../schema/index.ts';
 import type { EvaluatorFactory } from './evaluator.ts';
 import type { Progress } from './ledger.ts';
 import { score } from './objective.ts';
@@ -61,7 +61,7 @@ export async function walkForward(
   const objective = options.objective ?? 'sharpe';
   const inSampleDoc: StrategyDocument = { ...doc, settings: { ...doc.settings, range: undefined } };
   const windows: WalkForwardWindow[] = [];
-  const runs = [];
+  const runs: RunResult[] = [];
   let evaluations = 0, elapsedMs = 0;
   let latest: SearchResult | undefined;
   for (const w of plans) {
