@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
+import { afterAll, beforeAll } from 'vitest';
 
 export const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
@@ -34,4 +35,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, name);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** One Chromium for a test file, launched before its tests and closed after; `when` false skips the launch. */
+export function chromiumForFile(when = true): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (when) browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium was not launched for this file');
+    return browser;
+  };
 }

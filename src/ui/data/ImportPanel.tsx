@@ -59,7 +59,7 @@ export function ImportPanel({ client, onStored }: { client: DataClient; onStored
           }} />
         <label htmlFor={symbolId} className="inline">
           Symbol
-          <input id={symbolId} type="text" className="sym" value={symbol} placeholder="from name" onChange={(e) => setSymbol(e.target.value)} />
+          <input id={symbolId} type="text" className="sym-wide" value={symbol} placeholder="from file name" onChange={(e) => setSymbol(e.target.value)} />
         </label>
         <p className="muted">
           Formats: Yahoo, Stooq, NinjaTrader, generic time/open/high/low/close/volume. The symbol defaults to the start of the file

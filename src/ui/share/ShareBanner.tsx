@@ -17,8 +17,9 @@ function CheckText({ check }: { check: DataCheck }) {
 export function ShareBanner({ state, onDismiss }: { state: LinkState; onDismiss: () => void }) {
   if (state.kind === 'none') return null;
   const refused = state.kind === 'refused';
+  const tone = refused ? 'bad' : state.check.kind === 'match' || state.check.kind === 'checking' ? 'ok' : 'caution';
   return (
-    <section className={`share-banner ${refused ? 'bad' : 'ok'}`} aria-label="Shared link">
+    <section className={`share-banner ${tone}`} aria-label="Shared link">
       {refused ? (
         <div role="alert">
           <p><b>This link could not be opened:</b> {state.message}. Nothing was changed.</p>
