@@ -15,6 +15,11 @@ export interface RunOptions {
   plan?: Plan;
   /** Record condition traces of signals (default true; sweeps turn it off). */
   audit?: boolean;
+  /**
+   * 'stats' keeps only what statistics need: no signal or order log and no sampled curves (empty arrays).
+   * For optimization sweeps, where thousands of runs are reduced to their stats.
+   */
+  record?: 'full' | 'stats';
   /** Shared precomputed indicator columns for these bars (optimization batches). */
   indicatorCache?: IndicatorCache;
   /** Non-zero at index 0 ⇒ stop; checked every CANCEL_CHECK_STEPS steps. */
@@ -58,6 +63,7 @@ function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Pre
     series: data.series ?? [],
     fromTime: from,
     audit: opts.audit ?? true,
+    record: opts.record,
     capacity: steps,
     precomputed: opts.indicatorCache ? plan.indicators.map((pi) => opts.indicatorCache!.get(pi, cols[pi.asset]!)) : undefined,
   });
@@ -140,7 +146,7 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
   if (p.kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   p.kernel.venue.finish();
   opts.onProgress?.(1);
-  const result = buildResult(p.kernel, p.warnings);
+  const result = buildResult(p.kernel, p.warnings, opts.record === 'stats');
   releaseRecorder(p.kernel.recorder);
   return result;
 }

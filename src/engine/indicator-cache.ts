@@ -8,24 +8,32 @@ import type { Plan, PlanIndicator } from '../strategy/index.ts';
  * or one run's repeated strategies. Each column is produced by a tight, monomorphic loop over one
  * indicator, which is also the fastest way to compute it.
  *
- * A cache belongs to one set of bar columns (it keys on symbol; callers make one cache per data set).
+ * Keyed on the bar columns themselves (their time array and length), so one cache can serve several data
+ * sets, or slices of one (walk-forward windows), without ever handing a column to the wrong bars.
  */
 export class IndicatorCache {
-  private readonly columns = new Map<string, Float64Array[]>();
+  private readonly byBars = new WeakMap<Float64Array, Map<string, Float64Array[]>>();
+  private count = 0;
   hits = 0;
   misses = 0;
 
   /** Output columns of `pi` (in pi.outputs order) over `bars`, computing them on first use. */
   get(pi: PlanIndicator, bars: BarColumns): Float64Array[] {
-    const key = `${bars.symbol}|${pi.key}|${pi.outputs.map((o) => o.field).join(',')}`;
-    const hit = this.columns.get(key);
+    let columns = this.byBars.get(bars.time);
+    if (!columns) {
+      columns = new Map();
+      this.byBars.set(bars.time, columns);
+    }
+    const key = `${bars.length}|${pi.key}|${pi.outputs.map((o) => o.field).join(',')}`;
+    const hit = columns.get(key);
     if (hit) {
       this.hits++;
       return hit;
     }
     this.misses++;
     const cols = computeColumns(pi, bars);
-    this.columns.set(key, cols);
+    columns.set(key, cols);
+    this.count++;
     return cols;
   }
 
@@ -34,8 +42,9 @@ export class IndicatorCache {
     for (const pi of plan.indicators) this.get(pi, bars[pi.asset]!);
   }
 
+  /** Number of columns computed so far. */
   get size(): number {
-    return this.columns.size;
+    return this.count;
   }
 }
 

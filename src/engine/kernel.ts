@@ -30,6 +30,8 @@ export interface KernelOptions {
   fromTime?: number;
   /** Record the condition trace of every signal (off for optimization sweeps). */
   audit?: boolean;
+  /** 'stats': keep only what statistics need (trades, equity) — no signal or order log (optimization sweeps). */
+  record?: 'full' | 'stats';
   /** Expected number of steps, to size the recorder once. */
   capacity?: number;
   /**
@@ -90,6 +92,7 @@ export class Kernel implements StepView {
   /** Inputs other than prices exist (portfolio, calendar, series…): only then are they written each step. */
   private readonly hasInputs: boolean;
   private readonly audit: boolean;
+  private readonly keepLog: boolean;
   private readonly benchmark: number;
   private peak: number;
   private nextOrderId = 1;
@@ -104,6 +107,7 @@ export class Kernel implements StepView {
     this.settings = settings;
     this.fromTime = o.fromTime ?? -Infinity;
     this.audit = o.audit ?? true;
+    this.keepLog = (o.record ?? 'full') === 'full';
     this.portfolio = new Portfolio(plan.assets, settings.initialCash);
     this.venue = o.venue(n);
     this.fills = new SimulatedFills(this.portfolio, settings);
@@ -353,12 +357,15 @@ export class Kernel implements StepView {
         message = a.message;
         break;
     }
+    for (const o of created) {
+      if (this.venue.hasOpenOrder(o.asset)) reject(o.record, `an order for ${o.record.symbol} is already open`);
+      else this.venue.submit(o, this);
+    }
+    if (!this.keepLog) return;
     const orderIds: number[] = [];
     for (const o of created) {
       this.orders.push(o.record);
       orderIds.push(o.record.id);
-      if (this.venue.hasOpenOrder(o.asset)) reject(o.record, `an order for ${o.record.symbol} is already open`);
-      else this.venue.submit(o, this);
     }
     this.signals.push({
       time: this.time,

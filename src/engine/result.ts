@@ -55,7 +55,9 @@ export function sampleCurves(k: Kernel): Curves {
   return { time, equity, drawdown, benchmark };
 }
 
-export function buildResult(k: Kernel, warnings: string[]): RunResult {
+const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(0), drawdown: new Float64Array(0), benchmark: new Float64Array(0) };
+
+export function buildResult(k: Kernel, warnings: string[], statsOnly = false): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
   const days = new DayKeyer(k.settings.timezone);
@@ -75,7 +77,7 @@ export function buildResult(k: Kernel, warnings: string[]): RunResult {
   return {
     engineVersion: ENGINE_VERSION,
     stats,
-    curves: sampleCurves(k),
+    curves: statsOnly ? { ...NO_CURVES } : sampleCurves(k),
     trades: p.trades,
     orders: k.orders,
     signals: k.signals,

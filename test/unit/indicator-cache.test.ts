@@ -40,3 +40,29 @@ describe('IndicatorCache', () => {
     expect(cache.hits).toBe(2 * (perRun - 1));
   });
 });
+
+describe('IndicatorCache keys', () => {
+  it('regression: a slice of the same symbol never reuses the whole series\' columns', () => {
+    const cache = new IndicatorCache();
+    const whole = data.bars[0]!;
+    const half = { ...whole, length: Math.floor(whole.length / 2), time: whole.time.subarray(0, Math.floor(whole.length / 2)) };
+    const pi = compile(doc).indicators[0]!;
+    const a = cache.get(pi, whole);
+    const b = cache.get(pi, half);
+    expect(b).not.toBe(a);
+    expect(b[0]!.length).toBe(half.length);
+    expect(cache.get(pi, half)).toBe(b);
+    expect(cache.size).toBe(2);
+  });
+});
+
+describe("record: 'stats'", () => {
+  it('gives the same statistics and trades with no signal/order log and no curves', () => {
+    const full = runBacktest(doc, data, {});
+    const lean = runBacktest(doc, data, { record: 'stats', audit: false });
+    expect(lean.stats).toEqual(full.stats);
+    expect(lean.trades).toEqual(full.trades);
+    expect(full.signals.length).toBeGreaterThan(0);
+    expect([lean.signals.length, lean.orders.length, lean.curves.equity.length]).toEqual([0, 0, 0]);
+  });
+});
