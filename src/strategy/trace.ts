@@ -23,7 +23,15 @@ export class TracedEvaluator {
     private readonly mode: 'update' | 'view' = mem ? 'view' : 'update',
   ) {
     this.mem = mem ?? new Float64Array(cond.memSize).fill(NaN);
+    let memo = MEMO.get(cond);
+    if (!memo) {
+      memo = { slots: new Map(), labels: new Map() };
+      MEMO.set(cond, memo);
+    }
+    this.memo = memo;
   }
+
+  private readonly memo: Memo;
 
   evaluate(v: Float64Array): TraceNode {
     this.crossing = 0;
@@ -94,15 +102,35 @@ export class TracedEvaluator {
       }
       return acc;
     }
-    const slot = this.plan.slotOf.get(nodeKey(this.plan.assets, e, this.cond.ctx));
-    if (slot === undefined) throw new Error(`no slot for ${this.label(e)}`);
+    let slot = this.memo.slots.get(e);
+    if (slot === undefined) {
+      slot = this.plan.slotOf.get(nodeKey(this.plan.assets, e, this.cond.ctx));
+      if (slot === undefined) throw new Error(`no slot for ${this.label(e)}`);
+      this.memo.slots.set(e, slot);
+    }
     return v[slot]!;
   }
 
   label(e: Expr): string {
-    return exprLabel(this.plan.assets, e, this.cond.ctx);
+    if (typeof e !== 'object') return exprLabel(this.plan.assets, e, this.cond.ctx);
+    let label = this.memo.labels.get(e);
+    if (label === undefined) {
+      label = exprLabel(this.plan.assets, e, this.cond.ctx);
+      this.memo.labels.set(e, label);
+    }
+    return label;
   }
 }
+
+/**
+ * Slots and labels of a condition's operands, computed once per compiled condition: an audit records a
+ * trace for every signal, and building canonical keys and labels each time dominated W2's audit cost.
+ */
+interface Memo {
+  slots: Map<object, number>;
+  labels: Map<object, string>;
+}
+const MEMO = new WeakMap<object, Memo>();
 
 const OP_SIGN = { '+': '+', '-': '−', '*': '×', '/': '÷' } as const;
 
