@@ -42,20 +42,30 @@ export interface DataFlags {
   strict?: boolean;
 }
 
-export function readDocument(file: string): StrategyDocument {
+/** A strategy document is a few kilobytes; anything this large is the wrong file, refused before reading. */
+export const MAX_DOCUMENT_BYTES = 1 << 20;
+
+/** Reads a JSON or YAML document file (by extension) into plain data; throws a one-line UsageError. */
+export function readDocumentData(file: string): unknown {
   let text: string;
   try {
+    const { size } = statSync(file);
+    if (size > MAX_DOCUMENT_BYTES) throw new UsageError(`${file}: ${size} bytes is too large for a strategy document (limit ${MAX_DOCUMENT_BYTES})`);
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read strategy ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let json: unknown;
+  const yaml = /\.ya?ml$/i.test(file);
   try {
-    json = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+    return yaml ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${file}: not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+    throw new UsageError(`${file}: not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
   }
-  const r = parseDocument(json);
+}
+
+export function readDocument(file: string): StrategyDocument {
+  const r = parseDocument(readDocumentData(file));
   if (!r.ok) throw new UsageError(`${file}: invalid strategy: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   return r.doc;
 }

@@ -1,4 +1,4 @@
-import type { RunResult, StrategyDocument } from '../schema/index.ts';
+import type { RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
 import { CancelledError, explain, runBacktest } from './backtest.ts';
 import { IndicatorCache } from './indicator-cache.ts';
@@ -15,6 +15,17 @@ export interface EngineTask {
   /** Record signal traces (default true; optimizer batches turn it off). */
   audit?: boolean;
   /** Shared flag: non-zero at index 0 stops the run (checked between indicators and every 4096 steps). */
+  cancel?: Int32Array;
+}
+
+/** A chunk of optimizer candidates: one message runs them all on one data set and returns only their stats. */
+export interface EvaluateTask {
+  /** Pool-wide task id, echoed in progress reports. */
+  id: number;
+  dataId: string;
+  doc: StrategyDocument;
+  params: ParamValues[];
+  /** Shared flag: non-zero at index 0 stops the chunk (checked between candidates and inside each run). */
   cancel?: Int32Array;
 }
 
@@ -109,6 +120,20 @@ export function createEngineService() {
       void sink?.(task.id, 0);
       const report = sink ? (f: number) => void sink?.(task.id, f) : undefined;
       return runBacktest(task.doc, data, { plan, audit: task.audit, indicatorCache: cache, cancel: task.cancel, onProgress: report });
+    },
+    /**
+     * Runs every candidate of a chunk without signal traces, sharing the data set's IndicatorCache (a column
+     * is computed once per worker) and the strategy compiler's generated functions (cached by source).
+     * Plans are not put in the plan LRU: an optimizer never evaluates a candidate twice, so they would only
+     * evict the plans that runs and explains reuse.
+     */
+    evaluate(task: EvaluateTask): Stats[] {
+      const { data, cache } = dataset(task.dataId);
+      return task.params.map((params) => {
+        if (cancelled(task.cancel)) throw new CancelledError('cancelled');
+        const plan = compile(task.doc, { params });
+        return runBacktest(task.doc, data, { plan, audit: false, indicatorCache: cache, cancel: task.cancel }).stats;
+      });
     },
     explain(dataId: string, doc: StrategyDocument, time: number, params?: ParamValues): Explanation[] {
       const { data, cache } = dataset(dataId);

@@ -5,18 +5,19 @@ import { invalidStats, tryCompile, type EvaluatorFactory } from './evaluator.ts'
 
 /**
  * What the optimizer needs of an engine pool (src/rpc's EnginePool, in the browser or on worker_threads):
- * a batch of runs, results in input order. Structural, so this layer does not import the pool.
+ * candidates' statistics in input order, computed in chunks (one message per chunk, not per candidate).
+ * Structural, so this layer does not import the pool.
  */
 export interface BatchRunner {
-  runBatch(
-    reqs: readonly { doc: StrategyDocument; data: MarketData; params?: ParamValues; audit?: boolean }[],
+  evaluateBatch(
+    doc: StrategyDocument, data: MarketData, params: readonly ParamValues[],
     ev?: { signal?: AbortSignal },
-  ): Promise<readonly { stats: Stats }[]>;
+  ): Promise<Stats[]>;
 }
 
 /**
  * Evaluates on a pool. Candidates are compiled here first (microseconds each): one the compiler rejects
- * scores NaN without reaching the pool, because a failed task would cancel the rest of its batch.
+ * scores NaN without reaching the pool, because a failed chunk would cancel the rest of its batch.
  */
 export function poolEvaluator(pool: BatchRunner, signal?: AbortSignal): EvaluatorFactory {
   return (scope) => async (candidates) => {
@@ -26,9 +27,9 @@ export function poolEvaluator(pool: BatchRunner, signal?: AbortSignal): Evaluato
       if (tryCompile(scope.doc, params)) valid.push(i);
       else out[i] = invalidStats();
     });
-    const results = await pool.runBatch(valid.map((i) => ({ doc: scope.doc, data: scope.data, params: candidates[i], audit: false })), { signal });
+    const results = await pool.evaluateBatch(scope.doc, scope.data, valid.map((i) => candidates[i]!), { signal });
     valid.forEach((i, k) => {
-      out[i] = results[k]!.stats;
+      out[i] = results[k]!;
     });
     return out;
   };

@@ -2,7 +2,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import { wallClock, type Clock } from '../lib/clock.ts';
 import type { MarketData } from '../engine/market.ts';
 import type { Explanation } from '../engine/kernel.ts';
-import type { RunResult, StrategyDocument } from '../schema/index.ts';
+import type { RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import type { ParamValues } from '../strategy/params.ts';
 import type { DataNeeds, EngineApi, EngineEndpoint, SpawnEngine } from './engine-api.ts';
 import { canShareMemory, prepareData } from './pool-data.ts';
@@ -48,12 +48,24 @@ export interface BatchEvents {
   onProgress?: (done: number, total: number) => void;
 }
 
+export interface EvaluateEvents {
+  signal?: AbortSignal;
+  /** Candidates evaluated so far, throttled (reported as chunks come back). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Chunks of one evaluateBatch a worker may hold at once: the next is already queued in the worker when one returns. */
+const PIPELINE_DEPTH = 2;
+/** Chunks per worker in an evaluateBatch: enough to even out slow and fast candidates, few enough to amortize a round trip. */
+const CHUNKS_PER_WORKER = 4;
+
 interface Slot {
   ep: EngineEndpoint;
   api: Remote<EngineApi>;
   /** Data set ids loaded in this worker, least recently used first. */
   loaded: string[];
-  task: Task | null;
+  /** In flight: one task, or up to PIPELINE_DEPTH pipelined ones. */
+  tasks: Task[];
 }
 
 /** Members of one batch: cancelled together, through one flag. */
@@ -76,6 +88,10 @@ interface Task {
   onPhase?: (phase: PoolPhase) => void;
   onProgress?: (fraction: number) => void;
   running: boolean;
+  /** May share its worker with other pipelined tasks (evaluate chunks), instead of needing it alone. */
+  pipelined?: boolean;
+  /** The data set it reads, so a worker never drops it while the task is queued there. */
+  dataId?: string;
 }
 
 /** How a cancelled run rejects everywhere (pool, queue, runner): like fetch, a DOMException named AbortError. */
@@ -174,6 +190,48 @@ export class EnginePool {
     }, ev, group);
   }
 
+  /**
+   * Optimizer candidates' statistics, in input order. The list is cut into chunks of
+   * ceil(n / (workers × 4)) candidates, one message each, and every worker holds up to two chunks, so it
+   * never idles through a round trip. The first failure cancels the rest (one shared flag, as runBatch).
+   */
+  async evaluateBatch(doc: StrategyDocument, data: MarketData, params: readonly ParamValues[], ev: EvaluateEvents = {}): Promise<Stats[]> {
+    if (ev.signal?.aborted) throw abortError();
+    if (params.length === 0) return [];
+    const d = this.dataset(data);
+    const size = Math.max(1, Math.ceil(params.length / (this.size * CHUNKS_PER_WORKER)));
+    const chunks: ParamValues[][] = [];
+    for (let i = 0; i < params.length; i += size) chunks.push(params.slice(i, i + size));
+    const ctl = new AbortController();
+    const group: Group = { tasks: new Set(), flag: this.newFlag(), signal: ctl.signal };
+    const stop = () => {
+      ctl.abort();
+      for (const t of [...group.tasks]) this.cancel(t);
+    };
+    ev.signal?.addEventListener('abort', stop, { once: true });
+    const progress = ev.onProgress ? throttle(this.clock, this.interval, ev.onProgress) : undefined;
+    let done = 0;
+    try {
+      const parts = await Promise.all(chunks.map(async (chunk) => {
+        try {
+          const out = await this.submit<Stats[]>(async (slot, task) => {
+            await this.ensureLoaded(slot, d.id, d.payload);
+            return slot.api.evaluate({ id: task.id, dataId: d.id, doc, params: chunk, cancel: task.flag });
+          }, {}, group, { pipelined: true, dataId: d.id });
+          done += chunk.length;
+          progress?.(done, params.length);
+          return out;
+        } catch (e) {
+          stop();
+          throw e;
+        }
+      }));
+      return parts.flat();
+    } finally {
+      ev.signal?.removeEventListener('abort', stop);
+    }
+  }
+
   /** The assets, timeframe and series a document reads (compiled in a worker; the UI cannot compile). */
   needs(doc: StrategyDocument, params?: ParamValues, signal?: AbortSignal): Promise<DataNeeds> {
     return this.submit<DataNeeds>((slot) => slot.api.needs(doc, params), { signal });
@@ -204,7 +262,7 @@ export class EnginePool {
   /** Stops every worker; queued and running tasks reject with an AbortError. */
   close(): void {
     this.closed = true;
-    for (const t of [...this.queue, ...this.slots.map((s) => s.task)]) if (t) this.settle(t, false, abortError('engine pool closed'));
+    for (const t of [...this.queue, ...this.slots.flatMap((s) => s.tasks)]) this.settle(t, false, abortError('engine pool closed'));
     this.queue.length = 0;
     for (const s of this.slots) this.stopWorker(s);
     this.slots.length = 0;
@@ -230,12 +288,27 @@ export class EnginePool {
       slot.loaded.push(id);
       return;
     }
-    await slot.api.load(id, payload);
+    // Marked loaded before the answer: a pipelined task's call is posted after this load, and a worker
+    // handles messages in order, so it finds the data without a second load (which would reset its cache).
     slot.loaded.push(id);
-    while (slot.loaded.length > this.keep) void slot.api.drop(slot.loaded.shift()!);
+    const evict = slot.loaded.filter((x) => x !== id && !slot.tasks.some((t) => t.dataId === x));
+    while (slot.loaded.length > this.keep && evict.length > 0) {
+      const old = evict.shift()!;
+      slot.loaded.splice(slot.loaded.indexOf(old), 1);
+      void slot.api.drop(old);
+    }
+    try {
+      await slot.api.load(id, payload);
+    } catch (e) {
+      slot.loaded.splice(slot.loaded.indexOf(id), 1);
+      throw e;
+    }
   }
 
-  private submit<T>(exec: (slot: Slot, task: Task) => Promise<T>, ev: RunEvents, group: Partial<Group> = {}): Promise<T> {
+  private submit<T>(
+    exec: (slot: Slot, task: Task) => Promise<T>, ev: RunEvents, group: Partial<Group> = {},
+    extra: Pick<Task, 'pipelined' | 'dataId'> = {},
+  ): Promise<T> {
     const signal = group.signal ?? ev.signal;
     if (this.closed) return Promise.reject(abortError('engine pool closed'));
     if (signal?.aborted) return Promise.reject(abortError());
@@ -243,7 +316,7 @@ export class EnginePool {
       const task: Task = {
         id: this.nextTask++, exec, resolve: resolve as (v: unknown) => void, reject, signal,
         flag: group.flag ?? this.newFlag(), slot: null, done: false, running: false, onPhase: ev.onPhase,
-        onProgress: ev.onProgress ? throttle(this.clock, this.interval, ev.onProgress) : undefined,
+        onProgress: ev.onProgress ? throttle(this.clock, this.interval, ev.onProgress) : undefined, ...extra,
       };
       // A batch member is cancelled by its batch (one listener for all); a lone task listens itself.
       const onAbort = () => this.cancel(task);
@@ -273,23 +346,46 @@ export class EnginePool {
       Atomics.store(task.flag, 0, 1);
       return;
     }
-    // Copy mode: nothing shared to signal through, so the worker goes and a fresh one takes its place.
+    // Copy mode: nothing shared to signal through, so the worker goes and a fresh one takes its place;
+    // another batch's chunk queued on the same worker goes back to the queue rather than failing.
+    const others = slot.tasks.filter((t) => t !== task);
+    this.detach(slot);
+    for (const other of others.reverse()) this.requeue(other);
     this.settle(task, false, abortError());
-    this.replace(slot);
+  }
+
+  /** An idle worker; for a pipelined task, failing that, one holding only pipelined tasks with room for another. */
+  private slotFor(task: Task): Slot | undefined {
+    const idle = this.slots.find((s) => s.tasks.length === 0);
+    if (idle || !task.pipelined) return idle;
+    if (this.slots.length < this.size) return undefined;
+    let best: Slot | undefined;
+    for (const s of this.slots) {
+      if (s.tasks.length < PIPELINE_DEPTH && s.tasks.every((t) => t.pipelined) && (!best || s.tasks.length < best.tasks.length)) best = s;
+    }
+    return best;
+  }
+
+  private requeue(task: Task): void {
+    if (task.done) return;
+    task.slot = null;
+    task.running = false;
+    this.queue.unshift(task);
   }
 
   private pump(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.task === null);
+      const head = this.queue[0]!;
+      let slot = this.slotFor(head);
       if (!slot && this.slots.length < this.size) slot = this.startWorker();
       if (!slot) return;
       const task = this.queue.shift()!;
-      slot.task = task;
+      slot.tasks.push(task);
       task.slot = slot;
       task.onPhase?.('warmingUp');
       task.exec(slot, task).then(
-        (v) => this.settle(task, true, v),
-        (e: unknown) => this.settle(task, false, task.signal?.aborted && isAbortError(e) ? abortError() : e),
+        (v) => { if (task.slot === slot) this.settle(task, true, v); },
+        (e: unknown) => { if (task.slot === slot) this.settle(task, false, task.signal?.aborted && isAbortError(e) ? abortError() : e); },
       );
     }
   }
@@ -298,7 +394,8 @@ export class EnginePool {
     if (task.done) return;
     task.done = true;
     this.byId.delete(task.id);
-    if (task.slot && task.slot.task === task) task.slot.task = null;
+    const tasks = task.slot?.tasks;
+    if (tasks?.includes(task)) tasks.splice(tasks.indexOf(task), 1);
     if (ok) task.resolve(value); else task.reject(value);
     if (!this.closed) this.pump();
   }
@@ -316,27 +413,34 @@ export class EnginePool {
   private startWorker(): Slot {
     const ep = this.spawnFn();
     const api = wrap<EngineApi>(ep);
-    const slot: Slot = { ep, api, loaded: [], task: null };
+    const slot: Slot = { ep, api, loaded: [], tasks: [] };
     void api.setProgressSink(proxy((id: number, f: number) => this.onProgress(id, f)));
     // A worker that dies (failed module load, out of memory) would otherwise leave its task pending forever.
     const withError = ep as { onerror?: unknown };
     if ('onerror' in withError) {
       withError.onerror = (e: { message?: string; preventDefault?: () => void }) => {
         e.preventDefault?.();
-        if (slot.task) this.settle(slot.task, false, new Error(`engine worker failed: ${e.message ?? 'unknown error'}`));
-        this.replace(slot);
+        // Detached first, so settling (which pumps) cannot hand the dying worker a new task.
+        const lost = this.detach(slot);
+        for (const t of lost) this.settle(t, false, new Error(`engine worker failed: ${e.message ?? 'unknown error'}`));
+        if (!this.closed) this.pump();
       };
     }
     this.slots.push(slot);
     return slot;
   }
 
-  /** Swaps a terminated or failed worker for a fresh one (lazily: the next pump starts it). */
-  private replace(slot: Slot): void {
+  /**
+   * Takes a worker out of the pool and stops it (a fresh one starts lazily on the next pump); returns the
+   * tasks it held, now without a worker.
+   */
+  private detach(slot: Slot): Task[] {
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
     this.stopWorker(slot);
-    if (!this.closed) this.pump();
+    const held = slot.tasks.splice(0);
+    for (const t of held) t.slot = null;
+    return held;
   }
 
   private stopWorker(slot: Slot): void {

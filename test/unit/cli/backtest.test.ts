@@ -83,6 +83,14 @@ describe('backtest CLI', () => {
     expect(r.err[0]).toMatch(/invalid strategy: strategies\[0\]\.action\.amount: /);
   });
 
+  it('an oversized strategy file is refused before it is read', async () => {
+    const big = join(dir, 'big.json');
+    writeFileSync(big, ' '.repeat((1 << 20) + 1));
+    const r = await cli('--strategy', big, '--data', writeCsv('B.csv', false));
+    expect(r.code).not.toBe(0);
+    expect(r.err).toEqual([expect.stringMatching(/big\.json: 1048577 bytes is too large for a strategy document \(limit 1048576\)$/)]);
+  });
+
   it('prints a statistics table for people', async () => {
     const r = await cli('--strategy', template('sma-cross.json'), '--data', writeCsv('T.csv', false), '--fractional', '--slippage-bps', '5');
     expect(r.code).toBe(0);

@@ -36,16 +36,16 @@ describe('in-process evaluator', () => {
 });
 
 describe('pool evaluator', () => {
-  it('sends only compilable candidates to the pool, in order, without audit', async () => {
+  it('sends only compilable candidates to the pool, in order, in one batch', async () => {
     const seen: unknown[] = [];
     const pool: BatchRunner = {
-      async runBatch(reqs) {
-        seen.push(...reqs.map((r) => [r.params, r.audit]));
-        return reqs.map((r) => runBacktest(r.doc, r.data, { params: r.params, audit: false }));
+      async evaluateBatch(d, md, params) {
+        seen.push(params);
+        return params.map((p) => runBacktest(d, md, { params: p, audit: false }).stats);
       },
     };
     const stats = await poolEvaluator(pool)({ id: 'all', doc, data })([{ fast: 3, slow: 20 }, { fast: 2.5, slow: 20 }, { fast: 8, slow: 30 }]);
-    expect(seen).toEqual([[{ fast: 3, slow: 20 }, false], [{ fast: 8, slow: 30 }, false]]);
+    expect(seen).toEqual([[{ fast: 3, slow: 20 }, { fast: 8, slow: 30 }]]);
     expect(stats[1]!.sharpe).toBeNaN();
     expect(stats[2]).toEqual(runBacktest(doc, data, { params: { fast: 8, slow: 30 }, audit: false }).stats);
   });

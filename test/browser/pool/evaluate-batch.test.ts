@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBacktest } from '../../../src/engine/index.ts';
+import type { EnginePool } from '../../../src/rpc/pool.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets } from '../../unit/pool/fixture.ts';
+import { browserPool } from './spawn.ts';
+
+const pools: EnginePool[] = [];
+afterEach(() => { for (const p of pools.splice(0)) p.close(); });
+const pool = (...a: Parameters<typeof browserPool>) => {
+  const p = browserPool(...a);
+  pools.push(p);
+  return p;
+};
+
+describe('EnginePool.evaluateBatch in Chromium workers', () => {
+  it('equals in-page stats in input order, shared over 3 workers and in copy mode', async () => {
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const params = paramSets(25);
+    const three = pool({ size: 3 }), copy = pool({ size: 2, share: false });
+    const [a, b] = await Promise.all([three.evaluateBatch(doc, data, params), copy.evaluateBatch(doc, data, params)]);
+    const expected = params.map((p) => runBacktest(doc, data, { params: p, audit: false }).stats);
+    expect(a).toEqual(expected);
+    expect(b).toEqual(expected);
+    expect(three.workers).toBe(3);
+    expect(new Set(a.map((s) => s.finalEquity)).size).toBeGreaterThan(3);
+  });
+
+  it('a batch and a plain run share the pool: both finish with their own results', async () => {
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const p = pool({ size: 2 });
+    const [batch, run] = await Promise.all([p.evaluateBatch(doc, data, paramSets(16)), p.run({ doc, data, params: { fast: 5, slow: 60 } })]);
+    expect(batch).toHaveLength(16);
+    expect(run.stats).toEqual(runBacktest(doc, data, { params: { fast: 5, slow: 60 } }).stats);
+  });
+
+  it('cancels in shared mode (flag) and copy mode (workers replaced), then evaluates again', async () => {
+    const { doc, bars } = longMinuteRun(2);
+    for (const share of [true, false]) {
+      const p = pool({ size: 1, share });
+      const ctl = new AbortController();
+      const t0 = performance.now();
+      const run = p.evaluateBatch(doc, { bars }, [{}, {}, {}, {}], { signal: ctl.signal });
+      setTimeout(() => ctl.abort(), 300);
+      await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+      expect(performance.now() - t0).toBeLessThan(3000);
+      const again = await p.evaluateBatch(crossDoc(), { bars: dailyBars() }, paramSets(3));
+      expect(again[2]!.tradeCount).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNodePool } from '../../../src/cli/node-pool.ts';
+import { runBacktest } from '../../../src/engine/index.ts';
+import type { EnginePool } from '../../../src/rpc/pool.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets } from './fixture.ts';
+
+const pools: EnginePool[] = [];
+afterEach(() => { for (const p of pools.splice(0)) p.close(); });
+const pool = (size: number, share?: boolean) => {
+  const p = createNodePool({ size, share });
+  pools.push(p);
+  return p;
+};
+
+describe('EnginePool.evaluateBatch on worker_threads', () => {
+  it('returns in-process stats, in input order, over 2 workers and several chunks', async () => {
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const params = paramSets(21);
+    const p = pool(2);
+    const seen: [number, number][] = [];
+    const got = await p.evaluateBatch(doc, data, params, { onProgress: (d, t) => seen.push([d, t]) });
+    expect(got).toHaveLength(21);
+    params.forEach((ps, i) => expect(got[i]).toEqual(runBacktest(doc, data, { params: ps, audit: false }).stats));
+    expect(new Set(got.map((s) => s.finalEquity)).size).toBeGreaterThan(3);
+    expect(p.workers).toBe(2);
+    // Throttled, but the first chunk back is always reported, and never more than the total.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(([d, t]) => t === 21 && d > 0 && d <= 21)).toBe(true);
+    expect(await p.evaluateBatch(doc, data, [])).toEqual([]);
+  });
+
+  it('gives the same stats in copy mode, where each worker holds its own copy', async () => {
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const params = paramSets(9);
+    const p = pool(2, false);
+    expect(p.shared).toBe(false);
+    expect(await p.evaluateBatch(doc, data, params)).toEqual(params.map((ps) => runBacktest(doc, data, { params: ps, audit: false }).stats));
+  });
+
+  it('cancels a running batch through the shared flag and then serves the next one', async () => {
+    const { doc, bars } = longMinuteRun(2);
+    const p = pool(1);
+    const ctl = new AbortController();
+    const t0 = performance.now();
+    const run = p.evaluateBatch(doc, { bars }, [{}, {}, {}, {}], { signal: ctl.signal });
+    setTimeout(() => ctl.abort(), 300);
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    // Four full minute runs take seconds; a cancel lands within one check interval of the abort.
+    expect(performance.now() - t0).toBeLessThan(3000);
+    const small = await p.evaluateBatch(crossDoc(), { bars: dailyBars() }, paramSets(2));
+    expect(small[0]!.tradeCount).toBeGreaterThan(0);
+    expect(p.workers).toBe(1);
+  });
+});
