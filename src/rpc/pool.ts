@@ -151,34 +151,43 @@ export class EnginePool {
 
   /** Many runs spread over the pool; results in input order. The first failure cancels the rest. */
   async runBatch(reqs: readonly RunRequest[], ev: BatchEvents = {}): Promise<RunResult[]> {
-    if (ev.signal?.aborted) throw abortError();
-    // One abort listener and one flag for the whole batch: raising it stops every running member at once.
-    const ctl = new AbortController();
-    const group: Group = { tasks: new Set(), flag: this.newFlag(), signal: ctl.signal };
-    const stop = () => {
-      ctl.abort();
-      for (const t of [...group.tasks]) this.cancel(t);
-    };
-    ev.signal?.addEventListener('abort', stop, { once: true });
     const seen = new Set<PoolPhase>();
     const phase = (p: PoolPhase) => {
       if (!seen.has(p)) { seen.add(p); ev.onPhase?.(p); }
     };
     const progress = ev.onProgress ? throttle(this.clock, this.interval, ev.onProgress) : undefined;
     let done = 0;
+    return this.inGroup(ev.signal, reqs.map((r) => async (group) => {
+      const out = await this.runIn(r, { onPhase: phase }, group);
+      progress?.(++done, reqs.length);
+      return out;
+    }));
+  }
+
+  /**
+   * Runs the members of a batch with one abort listener and one cancel flag for all: raising it stops every
+   * running member at once. The first failure cancels the rest.
+   */
+  private async inGroup<T>(signal: AbortSignal | undefined, members: ((group: Group) => Promise<T>)[]): Promise<T[]> {
+    if (signal?.aborted) throw abortError();
+    const ctl = new AbortController();
+    const group: Group = { tasks: new Set(), flag: this.newFlag(), signal: ctl.signal };
+    const stop = () => {
+      ctl.abort();
+      for (const t of [...group.tasks]) this.cancel(t);
+    };
+    signal?.addEventListener('abort', stop, { once: true });
     try {
-      return await Promise.all(reqs.map(async (r) => {
+      return await Promise.all(members.map(async (m) => {
         try {
-          const out = await this.runIn(r, { onPhase: phase }, group);
-          progress?.(++done, reqs.length);
-          return out;
+          return await m(group);
         } catch (e) {
           stop();
           throw e;
         }
       }));
     } finally {
-      ev.signal?.removeEventListener('abort', stop);
+      signal?.removeEventListener('abort', stop);
     }
   }
 
@@ -202,34 +211,18 @@ export class EnginePool {
     const size = Math.max(1, Math.ceil(params.length / (this.size * CHUNKS_PER_WORKER)));
     const chunks: ParamValues[][] = [];
     for (let i = 0; i < params.length; i += size) chunks.push(params.slice(i, i + size));
-    const ctl = new AbortController();
-    const group: Group = { tasks: new Set(), flag: this.newFlag(), signal: ctl.signal };
-    const stop = () => {
-      ctl.abort();
-      for (const t of [...group.tasks]) this.cancel(t);
-    };
-    ev.signal?.addEventListener('abort', stop, { once: true });
     const progress = ev.onProgress ? throttle(this.clock, this.interval, ev.onProgress) : undefined;
     let done = 0;
-    try {
-      const parts = await Promise.all(chunks.map(async (chunk) => {
-        try {
-          const out = await this.submit<Stats[]>(async (slot, task) => {
-            await this.ensureLoaded(slot, d.id, d.payload);
-            return slot.api.evaluate({ id: task.id, dataId: d.id, doc, params: chunk, cancel: task.flag });
-          }, {}, group, { pipelined: true, dataId: d.id });
-          done += chunk.length;
-          progress?.(done, params.length);
-          return out;
-        } catch (e) {
-          stop();
-          throw e;
-        }
-      }));
-      return parts.flat();
-    } finally {
-      ev.signal?.removeEventListener('abort', stop);
-    }
+    const parts = await this.inGroup(ev.signal, chunks.map((chunk) => async (group) => {
+      const out = await this.submit<Stats[]>(async (slot, task) => {
+        await this.ensureLoaded(slot, d.id, d.payload);
+        return slot.api.evaluate({ id: task.id, dataId: d.id, doc, params: chunk, cancel: task.flag });
+      }, {}, group, { pipelined: true, dataId: d.id });
+      done += chunk.length;
+      progress?.(done, params.length);
+      return out;
+    }));
+    return parts.flat();
   }
 
   /** The assets, timeframe and series a document reads (compiled in a worker; the UI cannot compile). */
