@@ -4,6 +4,9 @@ import { CancelledError, explain, runBacktest } from './backtest.ts';
 import { IndicatorCache } from './indicator-cache.ts';
 import type { Explanation } from './kernel.ts';
 import { barsFor, type MarketData } from './market.ts';
+import { chartOverlays, type AssetOverlay } from './overlays.ts';
+
+export type { AssetOverlay, OverlayLine } from './overlays.ts';
 
 /** One backtest as an engine worker receives it: data by id (loaded once per worker), the rest by value. */
 export interface EngineTask {
@@ -138,6 +141,11 @@ export function createEngineService() {
     explain(dataId: string, doc: StrategyDocument, time: number, params?: ParamValues): Explanation[] {
       const { data, cache } = dataset(dataId);
       return explain(doc, data, time, { plan: planFor(doc, params), indicatorCache: cache });
+    },
+    /** Per traded asset, bars and the plan's indicator columns sampled to at most `points` buckets (charts). */
+    overlays(dataId: string, doc: StrategyDocument, points: number, params?: ParamValues): AssetOverlay[] {
+      const { data, cache } = dataset(dataId);
+      return chartOverlays(planFor(doc, params), data, cache, points);
     },
   };
 }

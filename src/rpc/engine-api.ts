@@ -1,7 +1,8 @@
 import type { Endpoint } from 'comlink';
 import type { EngineService } from '../engine/service.ts';
 
-export type { DataNeeds, EngineService, EngineTask, ProgressSink } from '../engine/service.ts';
+export type { AssetOverlay, DataNeeds, EngineService, EngineTask, OverlayLine, ProgressSink } from '../engine/service.ts';
+export type { Explanation } from '../engine/kernel.ts';
 
 /**
  * A spawned engine worker as the pool sees it: a Comlink endpoint it can terminate. A browser `Worker`

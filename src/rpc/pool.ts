@@ -2,6 +2,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import { wallClock, type Clock } from '../lib/clock.ts';
 import type { MarketData } from '../engine/market.ts';
 import type { Explanation } from '../engine/kernel.ts';
+import type { AssetOverlay } from '../engine/overlays.ts';
 import type { RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import type { ParamValues } from '../strategy/params.ts';
 import type { DataNeeds, EngineApi, EngineEndpoint, SpawnEngine } from './engine-api.ts';
@@ -236,6 +237,15 @@ export class EnginePool {
     return this.submit<Explanation[]>(async (slot) => {
       await this.ensureLoaded(slot, data.id, data.payload);
       return slot.api.explain(data.id, req.doc, time, req.params);
+    }, { signal });
+  }
+
+  /** Chart series of a run's assets: sampled bars and indicator columns (computed once per worker and data set). */
+  overlays(req: RunRequest, points: number, signal?: AbortSignal): Promise<AssetOverlay[]> {
+    const data = this.dataset(req.data);
+    return this.submit<AssetOverlay[]>(async (slot) => {
+      await this.ensureLoaded(slot, data.id, data.payload);
+      return slot.api.overlays(data.id, req.doc, points, req.params);
     }, { signal });
   }
 

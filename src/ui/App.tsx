@@ -8,8 +8,9 @@ import { useDefaultDocument } from './hooks/useDefaultDocument.ts';
 import { useDocumentHistory } from './hooks/useDocumentHistory.ts';
 import { loadDraft, useDraftStorage } from './hooks/useDraftStorage.ts';
 import { useHashRoute } from './hooks/useHashRoute.ts';
+import { useRunHistory } from './history/useRunHistory.ts';
 import { OptimizePage } from './optimize/OptimizePage.tsx';
-import { ResultsView } from './results/ResultsView.tsx';
+import { ResultsPage } from './results/ResultsPage.tsx';
 import type { Runner } from './runner.ts';
 import { Header } from './shell/Header.tsx';
 import { StatusLine } from './shell/StatusLine.tsx';
@@ -46,7 +47,11 @@ function Shell({ runner, data }: { runner: Runner | null; data: DataClient | nul
   const templates = useDefaultDocument(history.doc, history.set);
   useDraftStorage(history.doc);
   const validation = useMemo(() => (history.doc ? validate(history.doc) : null), [history.doc]);
-  const backtest = useBacktest(runner, () => go('results'));
+  const runs = useRunHistory();
+  const backtest = useBacktest(runner, (result, doc) => {
+    runs.save(doc, result);
+    go('results');
+  });
   const link = useShareLink(history.set, data);
 
   return (
@@ -75,17 +80,10 @@ function Shell({ runner, data }: { runner: Runner | null; data: DataClient | nul
           ) : (
             <p role="status" className="muted">Loading the default strategy…</p>
           ))}
-        {page === 'results' &&
-          (backtest.result ? (
-            <>
-              <div className="results-actions">
-                <ShareButton doc={backtest.resultDoc} data={data} />
-              </div>
-              <ResultsView result={backtest.result} title={backtest.resultDoc?.name ?? 'Results'} />
-            </>
-          ) : (
-            <p className="panel muted">No backtest has run in this session yet. Press “Run backtest” on the Strategy page.</p>
-          ))}
+        {page === 'results' && (
+          <ResultsPage runner={runner} result={backtest.result} doc={backtest.resultDoc} history={runs}
+            actions={<ShareButton doc={backtest.resultDoc} data={data} />} />
+        )}
         {page === 'data' && <DataPage doc={validation?.doc ?? null} data={data} />}
         {page === 'optimize' && <OptimizePage doc={validation?.doc ?? null} />}
       </main>

@@ -2,21 +2,18 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { createDataClient } from './data/worker-client.ts';
-import type { Runner } from './runner.ts';
+import { embeddedData } from './embedded-data.ts';
+import { createBrowserRunner } from './runner-browser.ts';
 import { registerServiceWorker } from './sw/register.ts';
-
-/**
- * The worker-pool Runner is constructed here when it exists (src/rpc + workers/); until then the app edits
- * and validates strategies and says that no engine is connected.
- */
-const runner: Runner | null = null;
 
 /** The data worker: catalog, imports, and bars for share-link fingerprints. */
 const data = createDataClient().client;
 
+/** The engine pool reads bars through the one data worker (it owns the OPFS handles); SPX is stored on first use. */
+const runner = createBrowserRunner({ data: embeddedData(data).source });
+
 // Offline shell and header-less cross-origin isolation; never in the dev server, where it would cache stale modules.
 if (import.meta.env.PROD) void registerServiceWorker().catch((e: unknown) => console.warn('service worker not registered:', e));
-
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

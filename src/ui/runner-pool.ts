@@ -1,5 +1,6 @@
 import type { DatasetInfo } from '../data/store.ts';
 import type { MarketData } from '../engine/market.ts';
+import type { AssetOverlay, Explanation } from '../rpc/engine-api.ts';
 import type { JobQueue, JobState } from '../rpc/job-queue.ts';
 import { abortError, type EnginePool } from '../rpc/pool.ts';
 import type { BarColumns, RunResult, StepSeries, StrategyDocument } from '../schema/index.ts';
@@ -56,6 +57,22 @@ export class PoolRunner implements Runner {
       onProgress: (fraction) => { if (phase === 'running') onProgress?.({ phase, fraction }); },
     });
     return job.result;
+  }
+
+  async explain(doc: StrategyDocument, time: number, signal?: AbortSignal): Promise<Explanation[]> {
+    return this.pool.explain({ doc, data: await this.dataFor(doc, signal) }, time, signal);
+  }
+
+  async overlays(doc: StrategyDocument, points: number, signal?: AbortSignal): Promise<AssetOverlay[]> {
+    return this.pool.overlays({ doc, data: await this.dataFor(doc, signal) }, points, signal);
+  }
+
+  /** The data set a document reads; after a run of it this is the cached one, so workers reuse their indicator columns. */
+  private async dataFor(doc: StrategyDocument, signal?: AbortSignal): Promise<MarketData> {
+    const needs = await this.pool.needs(doc, undefined, signal);
+    const data = await this.load(needs.assets, needs.timeframe, needs.series);
+    if (signal?.aborted) throw abortError();
+    return data;
   }
 
   private async load(assets: string[], timeframe: string, series: { name: string; symbol: string | null }[]): Promise<MarketData> {

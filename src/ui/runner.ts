@@ -1,3 +1,4 @@
+import type { AssetOverlay, Explanation } from '../rpc/engine-api.ts';
 import type { RunResult, StrategyDocument } from '../schema/index.ts';
 
 /** Job phases as DESIGN.md §3 "Parallelism" names them, for the ones a caller can observe mid-run. */
@@ -22,4 +23,8 @@ export interface RunOptions {
 export interface Runner {
   /** `doc` has passed parseDocument(); the runner may assume a valid, migrated document. */
   run(doc: StrategyDocument, opts?: RunOptions): Promise<RunResult>;
+  /** Why each strategy did or did not act at `time` (re-evaluated with tracing on the same data). Optional: a runner without it hides "why". */
+  explain?(doc: StrategyDocument, time: number, signal?: AbortSignal): Promise<Explanation[]>;
+  /** Price and indicator series of the document's assets, sampled to at most `points` per asset. Optional: without it no price charts. */
+  overlays?(doc: StrategyDocument, points: number, signal?: AbortSignal): Promise<AssetOverlay[]>;
 }

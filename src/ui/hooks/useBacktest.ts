@@ -14,7 +14,7 @@ export interface Backtest {
   resultDoc: StrategyDocument | null;
 }
 
-export function useBacktest(runner: Runner | null, onDone: (result: RunResult) => void): Backtest {
+export function useBacktest(runner: Runner | null, onDone: (result: RunResult, doc: StrategyDocument) => void): Backtest {
   const abort = useRef<AbortController | null>(null);
   const [progress, setProgress] = useState<RunProgress | null>(null);
   const mutation = useMutation({
@@ -30,7 +30,7 @@ export function useBacktest(runner: Runner | null, onDone: (result: RunResult) =
         setProgress(null);
       }
     },
-    onSuccess: (result) => onDone(result),
+    onSuccess: (result, doc) => onDone(result, doc),
   });
   const { mutate } = mutation;
   const run = useCallback((doc: StrategyDocument) => mutate(doc), [mutate]);

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { RunResult } from '../../schema/index.ts';
 import { AuditExplorer } from './AuditExplorer.tsx';
 import { EquityCharts } from './EquityCharts.tsx';
@@ -15,7 +16,7 @@ function Kpi({ label, value, negative }: { label: string; value: string; negativ
 }
 
 /** Everything a run produced, read-only. */
-export function ResultsView({ result, title }: { result: RunResult; title: string }) {
+export function ResultsView({ result, title, market }: { result: RunResult; title: string; market?: ReactNode }) {
   const s = result.stats;
   return (
     <div className="results">
@@ -40,6 +41,8 @@ export function ResultsView({ result, title }: { result: RunResult; title: strin
         </ul>
       )}
       <EquityCharts curves={result.curves} />
+      {/* Price charts and "why" sit right under the equity, above the long tables. */}
+      {market}
       <div className="results-grid">
         <StatsTable stats={s} />
         <TradeTable trades={result.trades} />

@@ -1,9 +1,9 @@
 import type { Stats } from '../../schema/index.ts';
 import { formatCount, formatDays, formatMoney, formatPct, formatRatio, formatTime } from './format.ts';
 
-type Row = [label: string, key: keyof Stats, format: (x: number) => string];
+export type Row = [label: string, key: keyof Stats, format: (x: number) => string];
 
-const GROUPS: [string, Row[]][] = [
+export const GROUPS: [string, Row[]][] = [
   ['Period', [
     ['Start', 'startTime', formatTime],
     ['End', 'endTime', formatTime],

@@ -5,11 +5,13 @@ import { useElementWidth } from '../hooks/useElementWidth.ts';
 
 export interface ChartSeries {
   label: string;
-  values: ArrayLike<number>;
+  values: ArrayLike<number | null>;
   /** CSS custom property holding the colour, so charts follow the light/dark theme. */
   colorVar: string;
   /** CSS custom property holding an area fill colour, if the series is drawn as an area. */
   fillVar?: string;
+  /** Markers only, no line (trade entries and exits); null values draw nothing. */
+  markers?: boolean;
 }
 
 export interface UPlotChartProps {
@@ -21,6 +23,8 @@ export interface UPlotChartProps {
   /** Charts with one key share cursor, series focus and x zoom. */
   syncKey: string;
   formatY: (v: number) => string;
+  /** Called with the index into `x` of the point under the cursor when the plot is clicked (not after a drag-zoom). */
+  onPick?: (index: number) => void;
 }
 
 function cssVar(el: Element, name: string, fallback: string): string {
@@ -40,7 +44,10 @@ function syncZoom(syncKey: string) {
   };
 }
 
-export function UPlotChart({ title, x, series, height, syncKey, formatY }: UPlotChartProps) {
+export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick }: UPlotChartProps) {
+  // The latest callback without rebuilding the chart when a parent re-renders with a new closure.
+  const pick = useRef(onPick);
+  pick.current = onPick;
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const width = useElementWidth(box);
@@ -72,16 +79,31 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY }: UPlot
               width: 1.5,
               fill: s.fillVar ? cssVar(el, s.fillVar, 'transparent') : undefined,
               value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatY(v)),
+              ...(s.markers ? { paths: () => null, points: { show: true, size: 9, width: 2, fill: color } } : { spanGaps: true }),
             };
           }),
         ],
         hooks: { setScale: [syncZoom(syncKey)] },
       },
-      [x, ...series.map((s) => s.values as unknown as number[])],
+      [x, ...series.map((s) => s.values as unknown as (number | null)[])],
       el,
     );
     plot.current = u;
+    // A click is a mousedown and mouseup at one spot; a drag between them is uPlot's zoom, not a pick.
+    let down: number | null = null;
+    const onDown = (e: MouseEvent) => { down = e.clientX; };
+    const onUp = (e: MouseEvent) => {
+      const idx = u.cursor.idx;
+      if (down !== null && Math.abs(e.clientX - down) < 3 && idx != null) pick.current?.(idx);
+      down = null;
+    };
+    // Capture phase: uPlot's own drag handlers must not hide these from us.
+    u.over.addEventListener('mousedown', onDown, true);
+    u.over.addEventListener('click', onUp, true);
+    if (pick.current) u.over.style.cursor = 'pointer';
     return () => {
+      u.over.removeEventListener('mousedown', onDown, true);
+      u.over.removeEventListener('click', onUp, true);
       u.destroy();
       plot.current = null;
     };

@@ -15,7 +15,8 @@ export interface RunControlsProps {
   onCancel: () => void;
 }
 
-const PHASES = { queued: 'queued', warmingUp: 'loading data', running: 'running' } as const;
+/** DESIGN.md's job states; warming up covers loading bars and computing indicator columns. */
+const PHASES = { queued: 'Queued', warmingUp: 'Warming up', running: 'Running' } as const;
 
 export function RunControls(p: RunControlsProps) {
   const reasonId = useId();
@@ -37,10 +38,7 @@ export function RunControls(p: RunControlsProps) {
       </button>
       {p.running && (
         <>
-          <span role="status" className="muted">
-            {p.progress ? PHASES[p.progress.phase] : 'starting'}
-            {p.progress?.fraction != null && ` ${Math.round(p.progress.fraction * 100)} %`}
-          </span>
+          <RunProgressBar progress={p.progress} />
           <button type="button" onClick={p.onCancel}>Cancel</button>
         </>
       )}
@@ -51,5 +49,17 @@ export function RunControls(p: RunControlsProps) {
         </span>
       )}
     </div>
+  );
+}
+
+/** Indeterminate until the event loop reports a fraction (a <progress> without value is the native "busy" bar). */
+function RunProgressBar({ progress }: { progress: RunProgress | null }) {
+  const phase = progress ? PHASES[progress.phase] : PHASES.queued;
+  const pct = progress?.fraction != null ? Math.round(progress.fraction * 100) : null;
+  return (
+    <span className="run-progress">
+      <progress aria-label="Backtest progress" max={100} value={pct ?? undefined} />
+      <span role="status" className="muted">{pct === null ? `${phase}…` : `${phase} ${pct} %`}</span>
+    </span>
   );
 }

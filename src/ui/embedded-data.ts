@@ -1,0 +1,40 @@
+import { DEFAULT_SYMBOL } from './defaults.ts';
+import type { BarSource } from './runner-pool.ts';
+
+/** The part of the data worker's API this needs (DataClient has it; tests may pass a smaller object). */
+export interface EmbeddedSource extends BarSource {
+  storeEmbedded(): Promise<unknown>;
+}
+
+/** The catalog id of the embedded S&P 500 daily bars that a first visit runs on. */
+export const EMBEDDED_ID = `bars:${DEFAULT_SYMBOL}:1d`;
+
+/**
+ * Makes sure the embedded S&P 500 is in the store when a run first asks for it: written from the bundled CSV
+ * the first time only, so a reload neither rewrites OPFS nor changes the catalog's file ids (which would drop
+ * the runner's cached data). Lazy, so opening the app (or a shared link) stores nothing by itself.
+ * One promise per page; a failure is retried on the next call.
+ */
+export function embeddedData(source: EmbeddedSource): { ready: () => Promise<void>; source: BarSource } {
+  let pending: Promise<void> | null = null;
+  const ready = () =>
+    (pending ??= (async () => {
+      const list = await source.list();
+      if (!list.some((d) => d.id === EMBEDDED_ID)) await source.storeEmbedded();
+    })().catch((e: unknown) => {
+      pending = null;
+      throw e;
+    }));
+  const wrapped: BarSource = {
+    list: async () => {
+      await pending?.catch(() => undefined);
+      return source.list();
+    },
+    get: async (symbol, timeframe) => {
+      if (`bars:${symbol}:${timeframe}` === EMBEDDED_ID) await ready();
+      return source.get(symbol, timeframe);
+    },
+    getSeries: (name, symbol) => source.getSeries(name, symbol),
+  };
+  return { ready, source: wrapped };
+}

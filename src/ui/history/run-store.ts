@@ -1,0 +1,85 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Curves, RunResult, Stats, StrategyDocument, Trade } from '../../schema/index.ts';
+
+/** A finished run as the history keeps it: enough to list, compare and chart it, not the full audit log. */
+export interface StoredRun {
+  id: string;
+  /** Epoch ms when the run finished. */
+  time: number;
+  name: string;
+  doc: StrategyDocument;
+  stats: Stats;
+  /** Curves sampled to at most CURVE_POINTS points. */
+  curves: Curves;
+  /** The first MAX_TRADES trades; `tradeCount` in stats says how many there were. */
+  trades: Trade[];
+  barCount: number;
+  engineVersion: string;
+}
+
+export const CURVE_POINTS = 1000;
+export const MAX_TRADES = 1000;
+/** Older runs beyond this are dropped on save, so the history cannot grow without bound. */
+export const MAX_RUNS = 100;
+
+interface RunsDB extends DBSchema {
+  runs: { key: string; value: StoredRun; indexes: { time: number } };
+}
+
+/** Every `step`-th point plus the last one, so the final equity of a sampled curve is exact. */
+function sample(a: Float64Array, step: number): Float64Array {
+  if (step <= 1) return a.slice();
+  const n = a.length;
+  const out = new Float64Array(Math.ceil(n / step) + ((n - 1) % step === 0 ? 0 : 1));
+  let j = 0;
+  for (let i = 0; i < n; i += step) out[j++] = a[i]!;
+  if ((n - 1) % step !== 0) out[j] = a[n - 1]!;
+  return out;
+}
+
+export function compactCurves(c: Curves, points = CURVE_POINTS): Curves {
+  const step = Math.max(1, Math.ceil(c.time.length / points));
+  return { time: sample(c.time, step), equity: sample(c.equity, step), drawdown: sample(c.drawdown, step), benchmark: sample(c.benchmark, step) };
+}
+
+export function compactRun(doc: StrategyDocument, r: RunResult, time: number, id: string): StoredRun {
+  return {
+    id, time, name: doc.name, doc, stats: r.stats, curves: compactCurves(r.curves), trades: r.trades.slice(0, MAX_TRADES),
+    barCount: r.barCount, engineVersion: r.engineVersion,
+  };
+}
+
+/** The run history in its own IndexedDB database (the job queue and data catalog have theirs). */
+export class RunStore {
+  private constructor(private readonly db: IDBPDatabase<RunsDB>) {}
+
+  static async open(name = 'backtester-runs'): Promise<RunStore> {
+    const db = await openDB<RunsDB>(name, 1, {
+      upgrade(d) {
+        d.createObjectStore('runs', { keyPath: 'id' }).createIndex('time', 'time');
+      },
+    });
+    return new RunStore(db);
+  }
+
+  async save(run: StoredRun): Promise<void> {
+    const tx = this.db.transaction('runs', 'readwrite');
+    await tx.store.put(run);
+    const keys = await tx.store.index('time').getAllKeys();
+    for (const k of keys.slice(0, Math.max(0, keys.length - MAX_RUNS))) await tx.store.delete(k);
+    await tx.done;
+  }
+
+  /** Newest first. */
+  async list(): Promise<StoredRun[]> {
+    return (await this.db.getAllFromIndex('runs', 'time')).reverse();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.delete('runs', id);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

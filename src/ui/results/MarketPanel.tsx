@@ -1,0 +1,71 @@
+import { useQuery } from '@tanstack/react-query';
+import { useRef, useState, type FormEvent } from 'react';
+import type { RunResult, StrategyDocument } from '../../schema/index.ts';
+import type { Runner } from '../runner.ts';
+import { ExplainPanel, type ExplainState } from './ExplainPanel.tsx';
+import { PriceCharts } from './PriceCharts.tsx';
+
+/** Buckets per asset: every bar of 20 years of daily data stays its own clickable point. */
+const CHART_POINTS = 6000;
+
+/** "2010-01-04" or "2010-01-04 14:30", read as UTC like every time the app shows. */
+export function parseUtc(text: string): number | null {
+  const s = text.trim().replace(' ', 'T');
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/.test(s)) return null;
+  const t = Date.parse(s.length === 10 ? s : `${s}Z`);
+  return Number.isFinite(t) ? t : null;
+}
+
+export interface MarketPanelProps {
+  runner: Runner;
+  doc: StrategyDocument;
+  result: RunResult;
+}
+
+/** Price charts with indicators and trades, and "why" for any bar (a click, or a typed time for keyboard users). */
+export function MarketPanel({ runner, doc, result }: MarketPanelProps) {
+  const overlays = useQuery({
+    // The result identifies the run: a re-run of the same document on re-imported bars gets new charts.
+    queryKey: ['overlays', doc, result.engineVersion, result.barCount, result.stats.endTime],
+    queryFn: ({ signal }) => runner.overlays!(doc, CHART_POINTS, signal),
+    enabled: runner.overlays !== undefined,
+    staleTime: Infinity,
+    gcTime: 0,
+  });
+  const [why, setWhy] = useState<ExplainState>({ status: 'idle' });
+  const latest = useRef(0);
+  const explain = (time: number) => {
+    if (!runner.explain) return;
+    const ticket = ++latest.current;
+    setWhy({ status: 'loading', time });
+    runner.explain(doc, time).then(
+      (explanations) => { if (ticket === latest.current) setWhy({ status: 'done', time, explanations }); },
+      (e: unknown) => { if (ticket === latest.current) setWhy({ status: 'error', time, message: e instanceof Error ? e.message : String(e) }); },
+    );
+  };
+  const [typed, setTyped] = useState('');
+  const typedTime = parseUtc(typed);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (typedTime !== null) explain(typedTime);
+  };
+  if (!runner.overlays) return null;
+  return (
+    <section aria-labelledby="h-prices" className="market">
+      <h2 id="h-prices">Prices and signals</h2>
+      {overlays.isPending && <p role="status" className="muted">Loading price charts…</p>}
+      {overlays.error && <p role="alert" className="field-error">Price charts failed: {overlays.error.message}</p>}
+      {overlays.data && <PriceCharts overlays={overlays.data} trades={result.trades} onPick={explain} />}
+      {runner.explain && (
+        <form className="explain-form" onSubmit={submit}>
+          <label>
+            Explain bar at (UTC){' '}
+            <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="2010-01-04 or 2010-01-04 14:30" aria-invalid={typed !== '' && typedTime === null} />
+          </label>{' '}
+          <button type="submit" disabled={typedTime === null}>Explain</button>
+        </form>
+      )}
+      {runner.explain && <ExplainPanel state={why} />}
+    </section>
+  );
+}
