@@ -288,6 +288,9 @@ function geometricMean(sumLog1p: number, anyRuin: boolean, n: number): number {
 }
 
 /** x / y, NaN when y is 0 (backtesting.py's `x / (y or np.nan)`): a ratio over nothing is undefined, not ∞. */
+/** Annual volatility (as a fraction) below which it counts as zero: 1e-9 = 0.0000001 %. */
+export const MIN_ANNUAL_VOL = 1e-9;
+
 function ratio(x: number, y: number): number {
   return y === 0 ? NaN : x / y;
 }
@@ -363,7 +366,10 @@ export function computeStats(inp: StatsInput): Stats {
     Math.sqrt(Math.expm1(TRADING_DAYS_PER_YEAR * Math.log1p(s.daily.variance() / (a * a))));
   // Sharpe and Sortino in fractions on both sides. ≠ backtesting.py, whose Sharpe subtracts the fractional
   // rate from a percentage return (a unit slip); with rf = 0 the two agree.
-  const sharpe = ratio(annualReturn - rf, annualVol);
+  // A strategy that compounds to nothing within a year ((1+g)^252 ≈ 0) has an annual volatility that
+  // collapses to ~1e-18 by this formula; dividing by it gave Sharpe ≈ −4e17 on a month of minute bars.
+  // Below MIN_ANNUAL_VOL the volatility is numerically zero and the ratio is undefined, like var = 0.
+  const sharpe = annualVol < MIN_ANNUAL_VOL ? NaN : ratio(annualReturn - rf, annualVol);
   // Sortino's downside deviation: √(mean(min(r, 0)²)) over all daily returns, annualised by √252.
   const downside = s.daily.n > 0 ? Math.sqrt(s.daily.sumDown2 / s.daily.n) * Math.sqrt(TRADING_DAYS_PER_YEAR) : NaN;
   const sortino = ratio(annualReturn - rf, downside);

@@ -375,3 +375,18 @@ describe('computeStats: degenerate inputs', () => {
     expect(s.calmar).toBeNaN();
   });
 });
+
+describe('regressions', () => {
+  it('regression: Sharpe was ≈ −4e17 when equity compounds to nothing within a year (volatility collapses to ~1e-18)', () => {
+    // Losing 15 % a day (with some spread) for 20 days: (1 + g)^252 ≈ 0.85^252 ≈ 1.6e-18, so the compounded
+    // annual volatility is numerically zero; Sharpe is undefined rather than a 17-digit number.
+    const equity = [10_000];
+    for (let k = 1; k <= 20; k++) equity.push(equity[k - 1]! * (k % 2 ? 0.8 : 0.9));
+    const s = computeStats(daily(equity));
+    expect(s.annualVolatilityPct).toBeLessThan(1e-7);
+    expect(s.sharpe).toBeNaN();
+    // The other ratios stay defined: Sortino annualises by √252, not by compounding.
+    expect(s.sortino).toBeLessThan(0);
+    expect(s.annualReturnPct).toBeCloseTo(-100, 6);
+  });
+});
