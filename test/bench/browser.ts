@@ -3,6 +3,7 @@
  * port, the COOP/COEP headers of vite.config.ts), opens test/bench/browser.html in headless Chromium, runs
  * every test/bench/*.browser-bench.ts suite there, prints the rows, and closes the browser and server.
  */
+import { workloadSummary } from './summary.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -52,7 +53,7 @@ try {
   }
   if (out) {
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify({ runtime: `chromium ${version}`, results }, null, 2));
+    writeFileSync(out, JSON.stringify({ ...workloadSummary(results), runtime: `chromium ${version}`, results }, null, 2));
     console.log(`wrote ${out}`);
   }
 } catch (e) {
