@@ -91,7 +91,7 @@ describe('Data page with the real data worker, OPFS and IndexedDB', () => {
     chooseFiles(new File([dailyCsv(0), ...Array.from({ length: 600 }, () => block)], 'BIG.csv'));
     const bar = page.getByRole('progressbar', { name: 'Importing BIG.csv' });
     await expect.element(bar).toBeVisible();
-    await expect.poll(() => Number(bar.element().getAttribute('value') ?? 0)).toBeGreaterThan(0);
+    await expect.poll(() => Number(bar.element().getAttribute('value') ?? 0), { timeout: 20_000 }).toBeGreaterThan(0);
     await userEvent.click(page.getByRole('button', { name: 'Cancel' }));
     await expect.element(page.getByText('Import of BIG.csv cancelled; stored data are unchanged.')).toBeVisible();
     expect((await client.list()).map((d) => [d.id, d.rows])).toEqual([['bars:BIG:1d', 100]]);
