@@ -68,7 +68,8 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick 
         cursor: { sync: { key: syncKey, setSeries: true }, drag: { x: true, y: false } },
         scales: { x: { time: true } },
         legend: { live: true },
-        axes: [axis, { ...axis, size: 64, values: (_u, ticks) => ticks.map(formatY) }],
+        // The y axis grows with its longest label ("3,000.00" was clipped at a fixed 64 px).
+        axes: [axis, { ...axis, size: (_u, values) => Math.max(48, 16 + 7.5 * Math.max(0, ...(values ?? []).map((v) => String(v).length))), values: (_u, ticks) => ticks.map(formatY) }],
         series: [
           {},
           ...series.map((s) => {
