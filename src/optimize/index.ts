@@ -13,3 +13,4 @@ export { stitch, type Stitched } from './stitch.ts';
 export { bootstrap, tradeReturns, distribution, PERCENTILES, type BootstrapResult, type BootstrapOptions, type Distribution } from './bootstrap.ts';
 export { heatmap, type HeatmapOptions, type HeatmapResult } from './heatmap.ts';
 export { poolEvaluator, type BatchRunner } from './pool-evaluator.ts';
+export { runOptimizeJob, remoteEvaluator, type OptimizeJob, type OptimizeJobResult, type JobProgress, type RemoteEvaluate, type OptimizeWorkerApi } from './job.ts';

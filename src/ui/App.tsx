@@ -12,6 +12,7 @@ import { useRunHistory } from './history/useRunHistory.ts';
 import { OptimizePage } from './optimize/OptimizePage.tsx';
 import { ResultsPage } from './results/ResultsPage.tsx';
 import type { Runner } from './runner.ts';
+import { optimizerOf } from './runner-optimize.ts';
 import { Header } from './shell/Header.tsx';
 import { StatusLine } from './shell/StatusLine.tsx';
 import { ShareBanner } from './share/ShareBanner.tsx';
@@ -85,7 +86,9 @@ function Shell({ runner, data }: { runner: Runner | null; data: DataClient | nul
             actions={<ShareButton doc={backtest.resultDoc} data={data} />} />
         )}
         {page === 'data' && <DataPage doc={validation?.doc ?? null} data={data} />}
-        {page === 'optimize' && <OptimizePage doc={validation?.doc ?? null} />}
+        {page === 'optimize' && (
+          <OptimizePage doc={validation?.doc ?? null} draft={history.doc} optimizer={optimizerOf(runner)} onApply={(d) => history.set(d)} />
+        )}
       </main>
       <StatusLine engine={runner !== null} />
     </div>

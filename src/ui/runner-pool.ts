@@ -5,6 +5,8 @@ import type { JobQueue, JobState } from '../rpc/job-queue.ts';
 import { abortError, type EnginePool } from '../rpc/pool.ts';
 import type { BarColumns, RunResult, StepSeries, StrategyDocument } from '../schema/index.ts';
 import type { Runner, RunOptions, RunPhase } from './runner.ts';
+import { optimizeOnPool, type Optimizer, type OptimizeRunOptions } from './runner-optimize.ts';
+import type { OptimizeJob, OptimizeJobResult } from '../optimize/job.ts';
 
 /** Where bars come from: the data worker's API (Remote<DataService>) has exactly these. */
 export interface BarSource {
@@ -21,7 +23,7 @@ const PHASE: Partial<Record<JobState, RunPhase>> = { QUEUED: 'queued', WARMING_U
  * loaded data set is kept while the catalog says its files are unchanged, so re-running after an edit
  * skips the load and the workers keep their indicator columns.
  */
-export class PoolRunner implements Runner {
+export class PoolRunner implements Runner, Optimizer {
   private cached: { key: string; files: string; data: MarketData } | null = null;
 
   constructor(private readonly pool: EnginePool, private readonly queue: () => Promise<JobQueue>, private readonly source: BarSource) {}
@@ -35,6 +37,14 @@ export class PoolRunner implements Runner {
   async close(): Promise<void> {
     this.pool.close();
     (await this.queue()).close();
+  }
+
+  /** A search over the document's parameters on the same bars a run reads (see runner-optimize.ts). */
+  async optimize(doc: StrategyDocument, job: OptimizeJob, opts: OptimizeRunOptions = {}): Promise<OptimizeJobResult> {
+    const needs = await this.pool.needs(doc, undefined, opts.signal);
+    const data = await this.load(needs.assets, needs.timeframe, needs.series);
+    if (opts.signal?.aborted) throw abortError();
+    return optimizeOnPool(this.pool, data, doc, job, opts);
   }
 
   async run(doc: StrategyDocument, opts: RunOptions = {}): Promise<RunResult> {
