@@ -2,7 +2,7 @@ import { civilFromDays, weekday } from '../lib/civil.ts';
 import { tzOffset } from '../lib/tz.ts';
 
 /** Timeframes whose bars are stamped with their session date at midnight UTC (see src/data's README). */
-const SESSION_DATED = new Set(['1d', '1w', '1mo']);
+export const SESSION_DATED: ReadonlySet<string> = new Set(['1d', '1w', '1mo']);
 
 /**
  * Calendar fields of the current bar in the exchange time zone. Recomputed only when the local day

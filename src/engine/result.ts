@@ -1,18 +1,29 @@
 import { DayKeyer } from '../lib/tz.ts';
+import { SESSION_DATED } from './calendar.ts';
 import type { Curves, RunResult, Settings } from '../schema/index.ts';
 import type { Kernel } from './kernel.ts';
 import { computeStats } from './stats.ts';
 import { ENGINE_VERSION } from './version.ts';
 
+/**
+ * Calendar day of a time, for daily returns. Daily and longer bars are stamped at UTC midnight of their
+ * session date, so their day is the UTC day (exact, and no time-zone lookup per bar); intraday bars are
+ * grouped by the exchange-local date.
+ */
+function dayKeyOf(settings: Settings): (t: number) => number {
+  if (SESSION_DATED.has(settings.timeframe)) return (t) => Math.floor(t / 86_400_000);
+  const days = new DayKeyer(settings.timezone);
+  return (t) => days.day(t);
+}
+
 /** Sampling bucket of a time: every bar, the UTC hour, or the exchange-local day. */
 function bucketOf(settings: Settings): ((t: number) => number) | null {
   const mode = settings.sampling === 'auto'
-    ? (['1d', '1w', '1mo'].includes(settings.timeframe) ? 'bar' : 'hour')
+    ? (SESSION_DATED.has(settings.timeframe) ? 'bar' : 'hour')
     : settings.sampling;
   if (mode === 'bar') return null;
   if (mode === 'hour') return (t) => Math.floor(t / 3_600_000);
-  const days = new DayKeyer(settings.timezone);
-  return (t) => days.day(t);
+  return dayKeyOf(settings);
 }
 
 /**
@@ -60,7 +71,7 @@ const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(
 export function buildResult(k: Kernel, warnings: string[], statsOnly = false): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
-  const days = new DayKeyer(k.settings.timezone);
+  const dayKey = dayKeyOf(k.settings);
   const stats = computeStats({
     time: r.time,
     equity: r.equity,
@@ -72,7 +83,7 @@ export function buildResult(k: Kernel, warnings: string[], statsOnly = false): R
     feesPaid: p.feesPaid,
     tradedNotional: p.tradedNotional,
     riskFreeRate: k.settings.riskFreeRate,
-    dayKey: (t) => days.day(t),
+    dayKey,
   });
   return {
     engineVersion: ENGINE_VERSION,
