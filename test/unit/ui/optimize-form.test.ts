@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { applyParams, buildJob, initialForm } from '../../../src/ui/optimize/form.ts';
+import { smaCross } from '../optimize/fixtures.ts';
+
+const doc = smaCross({ fast: { default: 10, min: 2, max: 50, step: 1 }, slow: { default: 20, min: 5, max: 200, step: 5 }, fixed: { default: 3 } });
+
+describe('Optimize page form', () => {
+  it('starts from the document: ranged parameters searched, the rest fixed, heatmap over the first two', () => {
+    const f = initialForm(doc);
+    expect(f.ranges).toEqual({
+      fast: { include: true, min: '2', max: '50', step: '1' }, slow: { include: true, min: '5', max: '200', step: '5' },
+      fixed: { include: false, min: '', max: '', step: '' },
+    });
+    expect([f.heatX, f.heatY]).toEqual(['fast', 'slow']);
+  });
+
+  it('builds the job from edited ranges, clamping each default into its range', () => {
+    const f = initialForm(doc);
+    f.ranges.fast = { include: true, min: '12', max: '20', step: '4' };
+    f.objective = 'mix';
+    f.weights = { ...f.weights, sharpe: '1', cagr: '0.5' };
+    f.minTrades = '5';
+    f.walkForward = true;
+    const b = buildJob(doc, f);
+    if (!b.ok) throw new Error(b.error);
+    expect(b.doc.parameters.fast).toMatchObject({ min: 12, max: 20, step: 4, default: 12 });
+    expect(b.job.options).toMatchObject({
+      method: 'grid', parameters: ['fast', 'slow'], constraints: { minTrades: 5, maxDrawdownPct: undefined },
+      objective: { weights: { sharpe: 1, sortino: 0, cagr: 0.5, calmar: 0, return: 0 } },
+      walkForward: { inSample: 504, outOfSample: 126, unit: 'bars', anchored: false },
+    });
+    expect(b.job.heatmap).toEqual({ x: 'fast', y: 'slow', resolution: 25 });
+  });
+
+  it('says what is wrong instead of building a job', () => {
+    const f = initialForm(doc);
+    f.ranges.fast = { include: true, min: '30', max: '20', step: '1' };
+    expect(buildJob(doc, f)).toEqual({ ok: false, error: '$fast: max is below min' });
+    f.ranges.fast = { include: false, min: '', max: '', step: '' };
+    f.ranges.slow = { include: false, min: '', max: '', step: '' };
+    expect(buildJob(doc, f)).toEqual({ ok: false, error: 'choose at least one parameter to search' });
+    expect(buildJob(doc, { ...initialForm(doc), seed: '1.5' })).toEqual({ ok: false, error: 'seed must be a whole number' });
+  });
+
+  it('Apply sets defaults and widens a range the value falls outside', () => {
+    const draft = { ...doc, parameters: { ...doc.parameters } };
+    const out = applyParams(draft, { fast: 60, slow: 25 });
+    expect(out.parameters).toMatchObject({ fast: { default: 60, min: 2, max: 60 }, slow: { default: 25, min: 5, max: 200 }, fixed: { default: 3 } });
+    expect(draft.parameters.fast!.default).toBe(10);
+  });
+});
