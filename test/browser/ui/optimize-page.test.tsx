@@ -93,6 +93,26 @@ describe('Optimize page on the real engine pool', () => {
     await expect.element(page.getByRole('status').filter({ hasText: 'Applied' })).toBeVisible();
   });
 
+  it('walk-forward: a row per window with the parameters chosen in-sample and both samples\' figures', async () => {
+    await open();
+    await range('fast', 4, 12, 4);
+    await range('slow', 40, 80, 20);
+    await userEvent.click(page.getByRole('checkbox', { name: 'Walk-forward' }));
+    await userEvent.fill(page.getByLabelText('In-sample size'), '400');
+    await userEvent.fill(page.getByLabelText('Out-of-sample size'), '200');
+    await userEvent.click(page.getByRole('button', { name: 'Run optimization' }));
+    const windows = page.getByRole('table', { name: 'Walk-forward windows' });
+    await expect.element(windows, { timeout: 30_000 }).toBeVisible();
+    const rows = [...document.querySelectorAll('table[aria-label="Walk-forward windows"] tbody tr')];
+    // ~1,000 daily bars: 400 in-sample then 200-bar out-of-sample windows.
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const r of rows) {
+      expect([4, 8, 12]).toContain(Number(r.children[2]!.textContent));
+      expect([40, 60, 80]).toContain(Number(r.children[3]!.textContent));
+    }
+    await expect.element(page.getByText(/^Stitched out-of-sample: return/)).toBeVisible();
+  });
+
   it('shows live progress and cancels a long grid', async () => {
     await open();
     await range('fast', 2, 60, 1);
