@@ -1,16 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../src/engine/index.ts';
-import type { EnginePool } from '../../../src/rpc/pool.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets } from '../../unit/pool/fixture.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach } from '../../unit/pool/fixture.ts';
 import { browserPool } from './spawn.ts';
 
-const pools: EnginePool[] = [];
-afterEach(() => { for (const p of pools.splice(0)) p.close(); });
-const pool = (...a: Parameters<typeof browserPool>) => {
-  const p = browserPool(...a);
-  pools.push(p);
-  return p;
-};
+const pool = closedAfterEach(browserPool);
 
 describe('EnginePool.evaluateBatch in Chromium workers', () => {
   it('equals in-page stats in input order, shared over 3 workers and in copy mode', async () => {

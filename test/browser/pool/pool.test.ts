@@ -1,16 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../src/engine/index.ts';
-import type { EnginePool } from '../../../src/rpc/pool.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets } from '../../unit/pool/fixture.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach } from '../../unit/pool/fixture.ts';
 import { browserPool } from './spawn.ts';
 
-const pools: EnginePool[] = [];
-afterEach(() => { for (const p of pools.splice(0)) p.close(); });
-const pool = (...a: Parameters<typeof browserPool>) => {
-  const p = browserPool(...a);
-  pools.push(p);
-  return p;
-};
+const pool = closedAfterEach(browserPool);
 
 describe('engine pool in Chromium workers', () => {
   it('a batch over 3 workers equals 1 worker, the copy fallback and in-page runs', async () => {

@@ -1,16 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNodePool } from '../../../src/cli/node-pool.ts';
 import { runBacktest } from '../../../src/engine/index.ts';
-import type { EnginePool } from '../../../src/rpc/pool.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets } from './fixture.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach } from './fixture.ts';
 
-const pools: EnginePool[] = [];
-afterEach(() => { for (const p of pools.splice(0)) p.close(); });
-const pool = (size: number, share?: boolean) => {
-  const p = createNodePool({ size, share });
-  pools.push(p);
-  return p;
-};
+const pool = closedAfterEach((size: number, share?: boolean) => createNodePool({ size, share }));
 
 describe('EnginePool.evaluateBatch on worker_threads', () => {
   it('returns in-process stats, in input order, over 2 workers and several chunks', async () => {

@@ -1,5 +1,7 @@
 /** Documents and seeded synthetic data shared by the Node and Chromium pool tests. */
+import { afterEach } from 'vitest';
 import { generateMinuteBars, resample } from '../../../src/data/index.ts';
+import type { EnginePool } from '../../../src/rpc/pool.ts';
 import { parseDocument, type BarColumns, type StrategyDocument, type StrategyDocumentInput } from '../../../src/schema/index.ts';
 
 export function parse(input: StrategyDocumentInput): StrategyDocument {
@@ -46,4 +48,15 @@ export function longMinuteRun(years: number): { doc: StrategyDocument; bars: Bar
     action: { type: 'setWeight', asset: s, weight: 0.2 },
   }));
   return { bars, doc: parse({ version: 1, name: 'long minute run', settings: { universe: symbols, timeframe: '1m', initialCash: 100_000, units: 'fractional' }, strategies }) };
+}
+
+/** Wraps a pool factory so every pool a test makes is closed after that test. */
+export function closedAfterEach<A extends unknown[]>(make: (...a: A) => EnginePool): (...a: A) => EnginePool {
+  const pools: EnginePool[] = [];
+  afterEach(() => { for (const p of pools.splice(0)) p.close(); });
+  return (...a) => {
+    const p = make(...a);
+    pools.push(p);
+    return p;
+  };
 }

@@ -1,16 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNodePool } from '../../../src/cli/node-pool.ts';
 import { explain, runBacktest } from '../../../src/engine/index.ts';
-import type { EnginePool } from '../../../src/rpc/pool.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets } from './fixture.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach } from './fixture.ts';
 
-const pools: EnginePool[] = [];
-afterEach(() => { for (const p of pools.splice(0)) p.close(); });
-const pool = (size: number) => {
-  const p = createNodePool({ size });
-  pools.push(p);
-  return p;
-};
+const pool = closedAfterEach((size: number) => createNodePool({ size }));
 
 describe('engine pool on worker_threads', () => {
   it('a batch over 2 threads equals the same batch on 1 thread and in-process runs, in input order', async () => {
