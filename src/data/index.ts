@@ -28,4 +28,4 @@ export type { SyntheticOptions } from './synthetic.ts';
 export { EMBEDDED, sp500FromCsv, stocksFromCsv } from './embedded/parse.ts';
 export { inferTimeframe, timeframeMs } from './timeframe.ts';
 export { defaultTimezone, symbolFromFileName } from './naming.ts';
-export { Zone } from './zone.ts';
+export { Zone } from '../lib/zone.ts';

@@ -2,7 +2,7 @@ import type { BarColumns } from '../schema/bars.ts';
 import { DAY_MS } from '../lib/civil.ts';
 import { allocBars } from './columns.ts';
 import { GrowableF64 } from './grow.ts';
-import { Zone } from './zone.ts';
+import { Zone } from '../lib/zone.ts';
 
 export type ResampleTarget = '5m' | '15m' | '30m' | '1h' | '4h' | '1d';
 const SIZE: Record<ResampleTarget, number> = { '5m': 300_000, '15m': 900_000, '30m': 1_800_000, '1h': 3_600_000, '4h': 14_400_000, '1d': DAY_MS };

@@ -12,7 +12,7 @@ import type { BarColumns } from '../schema/bars.ts';
 import { DAY_MS, daysFromCivil, weekday } from '../lib/civil.ts';
 import { Rng } from '../lib/rng.ts';
 import { allocBars } from './columns.ts';
-import { Zone } from './zone.ts';
+import { Zone } from '../lib/zone.ts';
 
 export interface SyntheticOptions {
   /** Symbol names, or how many to make (SYN0, SYN1, …). Default 7. */

@@ -1,5 +1,5 @@
 import { civilFromDays, weekday } from '../lib/civil.ts';
-import { tzOffset } from '../lib/tz.ts';
+import { Zone } from '../lib/zone.ts';
 
 /** Timeframes whose bars are stamped with their session date at midnight UTC (see src/data's README). */
 export const SESSION_DATED: ReadonlySet<string> = new Set(['1d', '1w', '1mo']);
@@ -21,14 +21,14 @@ export class CalendarState {
   private week = NaN;
   private monthKey = NaN;
 
-  private readonly zone: string;
+  private readonly zone: Zone;
 
   constructor(zone: string, timeframe = '1m') {
-    this.zone = SESSION_DATED.has(timeframe) ? 'UTC' : zone;
+    this.zone = new Zone(SESSION_DATED.has(timeframe) ? 'UTC' : zone);
   }
 
   update(t: number): void {
-    const local = t + tzOffset(this.zone, t);
+    const local = this.zone.toLocal(t);
     const day = Math.floor(local / 86_400_000);
     this.minuteOfDay = Math.floor((local - day * 86_400_000) / 60_000);
     if (day === this.day) {

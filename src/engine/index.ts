@@ -6,3 +6,4 @@ export { computeStats, type StatsInput } from './stats.ts';
 export { SimulatedVenue, type Venue, type StepView } from './venue.ts';
 export { ENGINE_VERSION } from './version.ts';
 export { IndicatorCache } from './indicator-cache.ts';
+export { dayKeyOf } from './result.ts';

@@ -1,4 +1,4 @@
-import { DayKeyer } from '../lib/tz.ts';
+import { Zone } from '../lib/zone.ts';
 import { SESSION_DATED } from './calendar.ts';
 import type { Curves, RunResult, Settings } from '../schema/index.ts';
 import type { Kernel } from './kernel.ts';
@@ -10,10 +10,10 @@ import { ENGINE_VERSION } from './version.ts';
  * session date, so their day is the UTC day (exact, and no time-zone lookup per bar); intraday bars are
  * grouped by the exchange-local date.
  */
-function dayKeyOf(settings: Settings): (t: number) => number {
+export function dayKeyOf(settings: Pick<Settings, 'timeframe' | 'timezone'>): (t: number) => number {
   if (SESSION_DATED.has(settings.timeframe)) return (t) => Math.floor(t / 86_400_000);
-  const days = new DayKeyer(settings.timezone);
-  return (t) => days.day(t);
+  const zone = new Zone(settings.timezone);
+  return (t) => Math.floor(zone.toLocal(t) / 86_400_000);
 }
 
 /** Sampling bucket of a time: every bar, the UTC hour, or the exchange-local day. */

@@ -92,21 +92,3 @@ export function fromZoned(zone: string, wallMs: number): number {
 export function zonedDay(zone: string, utcMs: number): number {
   return Math.floor(toZoned(zone, utcMs) / 86_400_000);
 }
-
-/**
- * zonedDay for a stream of non-decreasing times: one cached hour, so minute bars ask the offset table
- * once an hour instead of once a bar. Identical results to zonedDay.
- */
-export class DayKeyer {
-  private hour = NaN;
-  private offset = 0;
-  constructor(private readonly zone: string) {}
-  day(utcMs: number): number {
-    const h = Math.floor(utcMs / 3_600_000);
-    if (h !== this.hour) {
-      this.hour = h;
-      this.offset = tzOffset(this.zone, utcMs);
-    }
-    return Math.floor((utcMs + this.offset) / 86_400_000);
-  }
-}

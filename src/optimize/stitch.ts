@@ -1,5 +1,4 @@
-import { computeStats } from '../engine/index.ts';
-import { DayKeyer } from '../lib/tz.ts';
+import { computeStats, dayKeyOf } from '../engine/index.ts';
 import type { Curves, RunResult, Settings, Stats, Trade } from '../schema/index.ts';
 
 export interface Stitched {
@@ -47,10 +46,9 @@ export function stitch(runs: readonly RunResult[], settings: Settings): Stitched
       if (Number.isFinite(lastBench) && lastBench > 0) benchScale *= lastBench / cash;
     }
   }
-  const days = new DayKeyer(settings.timezone);
   const stats = computeStats({
     time, equity, length: total, benchmark, exposed: new Uint8Array(total), trades, initialEquity: cash,
-    feesPaid: fees, tradedNotional: notional, riskFreeRate: settings.riskFreeRate, dayKey: (t) => days.day(t),
+    feesPaid: fees, tradedNotional: notional, riskFreeRate: settings.riskFreeRate, dayKey: dayKeyOf(settings),
   });
   if (total > 0) stats.exposurePct = exposure / total;
   return { stats, curves: { time, equity, drawdown, benchmark }, trades };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { importBars } from '../../src/data/csv/import.ts';
 import { loadCsvFile } from '../../src/data/node/load.ts';
 import { generateMinuteBars } from '../../src/data/synthetic.ts';
-import { Zone } from '../../src/data/zone.ts';
+import { Zone } from '../../src/lib/zone.ts';
 import type { BarColumns } from '../../src/schema/bars.ts';
 import type { BenchRow, BenchSuite } from './harness.ts';
 

@@ -1,4 +1,4 @@
-import type { Zone } from '../zone.ts';
+import type { Zone } from '../../lib/zone.ts';
 import type { CsvLayout, LayoutColumn } from './detect.ts';
 import { FieldSplitter, isBlank, lineText } from './fields.ts';
 import { isMissingToken, parseNumber } from './numbers.ts';

@@ -1,5 +1,5 @@
 import type { BarColumns } from '../../schema/bars.ts';
-import { Zone } from '../zone.ts';
+import { Zone } from '../../lib/zone.ts';
 import { defaultTimezone, symbolFromFileName } from '../naming.ts';
 import { inferTimeframe, timeframeMs } from '../timeframe.ts';
 import { CsvBarRows } from './bar-rows.ts';

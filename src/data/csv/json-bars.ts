@@ -1,4 +1,4 @@
-import type { Zone } from '../zone.ts';
+import type { Zone } from '../../lib/zone.ts';
 import { ImportError } from './report.ts';
 import type { BarSink } from './sink.ts';
 import { parseTime } from './times.ts';

@@ -1,5 +1,5 @@
 import type { StepSeries } from '../../schema/bars.ts';
-import { Zone } from '../zone.ts';
+import { Zone } from '../../lib/zone.ts';
 import { GrowableF64 } from '../grow.ts';
 import { normalizeName } from './detect.ts';
 import { FieldSplitter, isBlank, lineText } from './fields.ts';

@@ -8,7 +8,7 @@
  * A date-time without an offset is a wall time in the given zone.
  */
 import { DAY_MS, daysFromCivil, daysInMonth } from '../../lib/civil.ts';
-import type { Zone } from '../zone.ts';
+import type { Zone } from '../../lib/zone.ts';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asOf, asOfIndex, AsOfCursor } from '../../../src/data/asof.ts';
 import { loadEmbeddedBars } from '../../../src/data/node/embedded.ts';
-import { Zone } from '../../../src/data/zone.ts';
+import { Zone } from '../../../src/lib/zone.ts';
 
 describe('as-of lookup', () => {
   const s = { name: 'eps', symbol: 'A', length: 3, time: new Float64Array([10, 20, 30]), value: new Float64Array([1, 2, 3]) };

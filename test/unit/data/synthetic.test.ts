@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { barsEqual } from '../../../src/data/columns.ts';
 import { generateMinuteBars, MINUTES_PER_SESSION, sessionOpens } from '../../../src/data/synthetic.ts';
-import { Zone } from '../../../src/data/zone.ts';
+import { Zone } from '../../../src/lib/zone.ts';
 
 describe('synthetic minute bars', () => {
   const opts = { symbols: 2, years: 0.25, seed: 7 };

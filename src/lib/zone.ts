@@ -1,5 +1,5 @@
-import { DAY_MS } from '../lib/civil.ts';
-import { assertTimeZone, fromZoned, tzOffset } from '../lib/tz.ts';
+import { DAY_MS } from './civil.ts';
+import { assertTimeZone, fromZoned, tzOffset } from './tz.ts';
 
 /**
  * A time zone with a one-day memo in front of src/lib/tz.ts, for parsers and resamplers that convert
