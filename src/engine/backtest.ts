@@ -1,3 +1,4 @@
+import { lowerBound, upperBound } from '../lib/search.ts';
 import { parseIsoUtc } from '../lib/time.ts';
 import type { BarColumns, RunResult, StrategyDocument } from '../schema/index.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
@@ -78,8 +79,7 @@ export function warmupWarnings(plan: Plan, cols: BarColumns[], from: number): st
   for (const need of plan.warmup.detail) {
     const c = cols[plan.assets.indexOf(need.asset)]!;
     if (c.length === 0) continue;
-    let before = 0;
-    while (before < c.length && c.time[before]! < from) before++;
+    const before = lowerBound(c.time, from, 0, c.length);
     const start = from;
     // Ready after `bars` observations: ready on the first tradable bar when `bars − 1` come before it.
     if (need.bars > 1 && before < need.bars - 1) {
@@ -160,10 +160,8 @@ export function explain(doc: StrategyDocument, data: MarketData, time: number, o
   const cols = p.cols;
   let last = -Infinity;
   for (const c of cols) {
-    for (let lo = 0, hi = c.length; lo < hi;) {
-      const mid = (lo + hi) >>> 1;
-      if (c.time[mid]! <= time) { last = Math.max(last, c.time[mid]!); lo = mid + 1; } else hi = mid;
-    }
+    const i = upperBound(c.time, time, 0, c.length) - 1;
+    if (i >= 0) last = Math.max(last, c.time[i]!);
   }
   if (last === -Infinity) throw new RunError(`no bar at or before ${new Date(time).toISOString()}`);
   const walker = new Walker(p, opts);
