@@ -54,6 +54,7 @@ function computeColumns(pi: PlanIndicator, b: BarColumns): Float64Array[] {
   const ind = createIndicator(pi.spec);
   const fields = pi.outputs.map((o) => o.field);
   const extra = ind as unknown as Record<string, number>;
+  const onlyValue = fields.length === 1 && fields[0] === 'value';
   const src = pi.source === 'return' ? null : b[pi.source];
   for (let i = 0; i < n; i++) {
     let x: number;
@@ -69,8 +70,8 @@ function computeColumns(pi: PlanIndicator, b: BarColumns): Float64Array[] {
       x = src[i]!;
     }
     const v = ind.update(b.time[i]!, x, b.high[i]!, b.low[i]!);
-    outs[0]![i] = fields[0] === 'value' ? v : extra[fields[0]!]!;
-    for (let k = 1; k < outs.length; k++) outs[k]![i] = extra[fields[k]!]!;
+    if (onlyValue) outs[0]![i] = v;
+    else for (let k = 0; k < outs.length; k++) outs[k]![i] = fields[k] === 'value' ? v : extra[fields[k]!]!;
   }
   return outs;
 }

@@ -79,6 +79,8 @@ export class Kernel implements StepView {
   private readonly byAsset: Int32Array[];
   private readonly outputSlots: Int32Array[];
   private readonly outputFields: string[][];
+  /** 1 where an indicator's only output is its primary value (the common case, decided once, not per bar). */
+  private readonly onlyValue: Uint8Array;
   private readonly priceSlots: Int32Array;
   private readonly prevClose: Float64Array;
   private readonly triggers: (Uint8Array | null)[];
@@ -136,6 +138,7 @@ export class Kernel implements StepView {
     this.byAsset = lists.map((l) => Int32Array.from(l));
     this.outputSlots = plan.indicators.map((pi) => Int32Array.from(pi.outputs.map((x) => x.slot)));
     this.outputFields = plan.indicators.map((pi) => pi.outputs.map((x) => x.field));
+    this.onlyValue = Uint8Array.from(plan.indicators, (pi) => (pi.outputs.length === 1 && pi.outputs[0]!.field === 'value' ? 1 : 0));
     this.priceSlots = new Int32Array(n * 5).fill(-1);
     for (const input of plan.inputs) if (input.kind === 'price') this.priceSlots[input.asset * 5 + FIELD_INDEX[input.field]] = input.slot;
     this.triggers = plan.strategies.map((s) => {
@@ -219,9 +222,12 @@ export class Kernel implements StepView {
         }
         const ind = this.indicators[k]!;
         const out = ind.update(t, x, h, l);
+        if (this.onlyValue[k]) {
+          v[slots[0]!] = out;
+          continue;
+        }
         const fields = this.outputFields[k]!;
-        v[slots[0]!] = fields[0] === 'value' ? out : (ind as unknown as Record<string, number>)[fields[0]!]!;
-        for (let m = 1; m < slots.length; m++) v[slots[m]!] = (ind as unknown as Record<string, number>)[fields[m]!]!;
+        for (let m = 0; m < slots.length; m++) v[slots[m]!] = fields[m] === 'value' ? out : (ind as unknown as Record<string, number>)[fields[m]!]!;
       }
       this.prevClose[a] = c;
     }
