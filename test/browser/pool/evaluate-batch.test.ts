@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../src/engine/index.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach } from '../../unit/pool/fixture.ts';
+import { crossDoc, dailyBars, paramSets, closedAfterEach, expectCancelThenServe } from '../../unit/pool/fixture.ts';
 import { browserPool } from './spawn.ts';
 
 const pool = closedAfterEach(browserPool);
@@ -29,17 +29,6 @@ describe('EnginePool.evaluateBatch in Chromium workers', () => {
   });
 
   it('cancels in shared mode (flag) and copy mode (workers replaced), then evaluates again', async () => {
-    const { doc, bars } = longMinuteRun(2);
-    for (const share of [true, false]) {
-      const p = pool({ size: 1, share });
-      const ctl = new AbortController();
-      const t0 = performance.now();
-      const run = p.evaluateBatch(doc, { bars }, [{}, {}, {}, {}], { signal: ctl.signal });
-      setTimeout(() => ctl.abort(), 300);
-      await expect(run).rejects.toMatchObject({ name: 'AbortError' });
-      expect(performance.now() - t0).toBeLessThan(3000);
-      const again = await p.evaluateBatch(crossDoc(), { bars: dailyBars() }, paramSets(3));
-      expect(again[2]!.tradeCount).toBeGreaterThan(0);
-    }
+    for (const share of [true, false]) await expectCancelThenServe(pool({ size: 1, share }));
   });
 });

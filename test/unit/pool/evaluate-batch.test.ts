@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNodePool } from '../../../src/cli/node-pool.ts';
 import { runBacktest } from '../../../src/engine/index.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach } from './fixture.ts';
+import { crossDoc, dailyBars, paramSets, closedAfterEach, expectCancelThenServe } from './fixture.ts';
 
 const pool = closedAfterEach((size: number, share?: boolean) => createNodePool({ size, share }));
 
@@ -33,17 +33,8 @@ describe('EnginePool.evaluateBatch on worker_threads', () => {
   });
 
   it('cancels a running batch through the shared flag and then serves the next one', async () => {
-    const { doc, bars } = longMinuteRun(2);
     const p = pool(1);
-    const ctl = new AbortController();
-    const t0 = performance.now();
-    const run = p.evaluateBatch(doc, { bars }, [{}, {}, {}, {}], { signal: ctl.signal });
-    setTimeout(() => ctl.abort(), 300);
-    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
-    // Four full minute runs take seconds; a cancel lands within one check interval of the abort.
-    expect(performance.now() - t0).toBeLessThan(3000);
-    const small = await p.evaluateBatch(crossDoc(), { bars: dailyBars() }, paramSets(2));
-    expect(small[0]!.tradeCount).toBeGreaterThan(0);
+    await expectCancelThenServe(p);
     expect(p.workers).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 /** Documents and seeded synthetic data shared by the Node and Chromium pool tests. */
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { generateMinuteBars, resample } from '../../../src/data/index.ts';
 import type { EnginePool } from '../../../src/rpc/pool.ts';
 import { parseDocument, type BarColumns, type StrategyDocument, type StrategyDocumentInput } from '../../../src/schema/index.ts';
@@ -59,4 +59,20 @@ export function closedAfterEach<A extends unknown[]>(make: (...a: A) => EnginePo
     pools.push(p);
     return p;
   };
+}
+
+/**
+ * Cancels a batch of four long minute runs 300 ms in and expects an AbortError within 3 s (four full runs
+ * take seconds; a cancel lands within one check interval), then a small batch on the same pool.
+ */
+export async function expectCancelThenServe(p: EnginePool): Promise<void> {
+  const { doc, bars } = longMinuteRun(2);
+  const ctl = new AbortController();
+  const t0 = performance.now();
+  const run = p.evaluateBatch(doc, { bars }, [{}, {}, {}, {}], { signal: ctl.signal });
+  setTimeout(() => ctl.abort(), 300);
+  await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  expect(performance.now() - t0).toBeLessThan(3000);
+  const small = await p.evaluateBatch(crossDoc(), { bars: dailyBars() }, paramSets(2));
+  expect(small[0]!.tradeCount).toBeGreaterThan(0);
 }
