@@ -1,3 +1,4 @@
+import { upperBound } from '../lib/search.ts';
 import { Rng } from '../lib/rng.ts';
 import type { Curves, Trade } from '../schema/index.ts';
 
@@ -31,11 +32,7 @@ export interface BootstrapOptions {
  */
 export function tradeReturns(trades: readonly Trade[], curves: Curves): number[] {
   return trades.map((t) => {
-    let lo = 0, hi = curves.time.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (curves.time[mid]! <= t.entryTime) lo = mid + 1; else hi = mid;
-    }
+    const lo = upperBound(curves.time, t.entryTime);
     // The trade opened at or after the last sample before it; before the first sample equity is the initial one.
     const equity = lo > 0 ? curves.equity[lo - 1]! : (curves.equity[0] ?? NaN);
     return equity > 0 ? (t.pnl / equity) * 100 : t.returnPct;

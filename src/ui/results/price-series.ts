@@ -1,3 +1,4 @@
+import { upperBound } from '../../lib/search.ts';
 import type { AssetOverlay } from '../../rpc/engine-api.ts';
 import type { Trade } from '../../schema/index.ts';
 
@@ -8,14 +9,7 @@ export function gaps(values: ArrayLike<number>): (number | null)[] {
 
 /** Index of the bucket holding `time`: the last bucket starting at or before it (−1 before the first). */
 export function bucketOf(time: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid]! <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
+  return upperBound(time, t) - 1;
 }
 
 /**
