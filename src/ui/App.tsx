@@ -1,7 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { Suspense, useMemo, useState } from 'react';
 import type { DataClient } from './data/client.ts';
-import { DataPage } from './data/DataPage.tsx';
 import { validate } from './doc/validation.ts';
 import { useBacktest } from './hooks/useBacktest.ts';
 import { useDefaultDocument } from './hooks/useDefaultDocument.ts';
@@ -9,11 +8,11 @@ import { useDocumentHistory } from './hooks/useDocumentHistory.ts';
 import { loadDraft, useDraftStorage } from './hooks/useDraftStorage.ts';
 import { useHashRoute } from './hooks/useHashRoute.ts';
 import { useRunHistory } from './history/useRunHistory.ts';
-import { OptimizePage } from './optimize/OptimizePage.tsx';
 import { ResultsPage } from './results/ResultsPage.tsx';
 import type { Runner } from './runner.ts';
 import { optimizerOf } from './runner-optimize.ts';
 import { Header } from './shell/Header.tsx';
+import { DataPage, OptimizePage } from './shell/lazy-pages.ts';
 import { StatusLine } from './shell/StatusLine.tsx';
 import { ShareBanner } from './share/ShareBanner.tsx';
 import { ShareButton } from './share/ShareButton.tsx';
@@ -85,10 +84,12 @@ function Shell({ runner, data }: { runner: Runner | null; data: DataClient | nul
           <ResultsPage runner={runner} result={backtest.result} doc={backtest.resultDoc} history={runs}
             actions={<ShareButton doc={backtest.resultDoc} data={data} />} />
         )}
-        {page === 'data' && <DataPage doc={validation?.doc ?? null} data={data} />}
-        {page === 'optimize' && (
-          <OptimizePage doc={validation?.doc ?? null} draft={history.doc} optimizer={optimizerOf(runner)} onApply={(d) => history.set(d)} />
-        )}
+        <Suspense fallback={<p role="status" className="muted">Loading the page…</p>}>
+          {page === 'data' && <DataPage doc={validation?.doc ?? null} data={data} />}
+          {page === 'optimize' && (
+            <OptimizePage doc={validation?.doc ?? null} draft={history.doc} optimizer={optimizerOf(runner)} onApply={(d) => history.set(d)} />
+          )}
+        </Suspense>
       </main>
       <StatusLine engine={runner !== null} />
     </div>

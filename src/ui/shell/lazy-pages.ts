@@ -1,0 +1,9 @@
+import { lazy } from 'react';
+
+/**
+ * Pages loaded on demand, so the first load carries only the Strategy and Results pages (issue #16: first
+ * load ≤ 200 KB of gzip JS). A new page that is not needed on first visit joins this list the same way and
+ * renders inside the App's <Suspense>.
+ */
+export const OptimizePage = lazy(() => import('../optimize/OptimizePage.tsx').then((m) => ({ default: m.OptimizePage })));
+export const DataPage = lazy(() => import('../data/DataPage.tsx').then((m) => ({ default: m.DataPage })));
