@@ -10,3 +10,4 @@ export * from './errors.ts';
 export * from './migrate.ts';
 export * from './validate.ts';
 export * from './results.ts';
+export * from './proxy.ts';

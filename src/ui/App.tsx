@@ -12,7 +12,7 @@ import { ResultsPage } from './results/ResultsPage.tsx';
 import type { Runner } from './runner.ts';
 import { optimizerOf } from './runner-optimize.ts';
 import { Header } from './shell/Header.tsx';
-import { DataPage, OptimizePage } from './shell/lazy-pages.ts';
+import { DataPage, OptimizePage, SettingsPage } from './shell/lazy-pages.ts';
 import { StatusLine } from './shell/StatusLine.tsx';
 import { ShareBanner } from './share/ShareBanner.tsx';
 import { ShareButton } from './share/ShareButton.tsx';
@@ -89,6 +89,7 @@ function Shell({ runner, data }: { runner: Runner | null; data: DataClient | nul
           {page === 'optimize' && (
             <OptimizePage doc={validation?.doc ?? null} draft={history.doc} optimizer={optimizerOf(runner)} onApply={(d) => history.set(d)} />
           )}
+          {page === 'settings' && <SettingsPage />}
         </Suspense>
       </main>
       <StatusLine engine={runner !== null} />

@@ -7,3 +7,4 @@ import { lazy } from 'react';
  */
 export const OptimizePage = lazy(() => import('../optimize/OptimizePage.tsx').then((m) => ({ default: m.OptimizePage })));
 export const DataPage = lazy(() => import('../data/DataPage.tsx').then((m) => ({ default: m.DataPage })));
+export const SettingsPage = lazy(() => import('../settings/SettingsPage.tsx'));
