@@ -51,7 +51,8 @@ export function readDocumentData(file: string): unknown {
   try {
     const { size } = statSync(file);
     if (size > MAX_DOCUMENT_BYTES) throw new UsageError(`${file}: ${size} bytes is too large for a strategy document (limit ${MAX_DOCUMENT_BYTES})`);
-    text = readFileSync(file, 'utf8');
+    // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON or YAML text.
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read strategy ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);

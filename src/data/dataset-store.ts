@@ -1,11 +1,14 @@
 import type { BarColumns, StepSeries } from '../schema/bars.ts';
 import { wallClock, type Clock } from '../lib/clock.ts';
 import { encodeBars, encodeSeries, readBars, readSeries } from './codec.ts';
-import type { EncodedFile } from './format.ts';
+import { BarFormatError, type EncodedFile } from './format.ts';
+import { readHeader } from './reader.ts';
 import {
   barsId, seriesId, type BarStore, type CatalogBackend, type DatasetInfo, type FileBackend, type GetOptions, type PutOptions,
 } from './store.ts';
 import { abortError } from './abort.ts';
+
+const TMP = '.tmp';
 
 function generation(): string {
   const b = new Uint8Array(6);
@@ -65,14 +68,51 @@ export class DatasetStore implements BarStore {
     return this.remove(seriesId(name, symbol));
   }
 
-  /** Removes files no catalog row points to (left by a crash); returns their names. */
-  async collectGarbage(): Promise<string[]> {
+  /**
+   * Removes files no catalog row points to (left by a crash or a kill mid-write, `.col.tmp` included);
+   * returns their names. `olderThanMs` spares files modified more recently (another tab may be writing
+   * one right now): the automatic collection at start-up passes it; an explicit call need not.
+   */
+  async collectGarbage(opts: { olderThanMs?: number } = {}): Promise<string[]> {
     return this.serial(async () => {
       const live = new Set((await this.catalog.list()).map((d) => d.file));
-      const orphans = (await this.files.names()).filter((n) => !live.has(n) && !this.inFlight.has(n));
+      const orphans: string[] = [];
+      for (const n of await this.files.names()) {
+        const base = n.endsWith(TMP) ? n.slice(0, -TMP.length) : n;
+        if (live.has(n) || this.inFlight.has(base)) continue;
+        if (opts.olderThanMs && this.files.modifiedAt) {
+          const at = await this.files.modifiedAt(n).catch(() => NaN);
+          if (!(this.clock.now() - at >= opts.olderThanMs)) continue;
+        }
+        orphans.push(n);
+      }
       for (const n of orphans) await this.files.remove(n);
       return orphans;
     });
+  }
+
+  /**
+   * Proves a freshly written file before the catalog points at it: it opens, its header parses (which
+   * checks the size the header implies), its row count and times are the ones written, and its last 8
+   * bytes are the last 8 encoded. A short or silently failed write is caught here, with the old data kept.
+   */
+  private async verify(file: string, enc: EncodedFile, rows: number, first: number, last: number): Promise<void> {
+    const f = await this.files.open(file);
+    try {
+      if (f.size !== enc.totalBytes) throw new BarFormatError(file, `written file has ${f.size} of ${enc.totalBytes} bytes`);
+      const h = await readHeader(f);
+      if (h.count !== rows || !Object.is(h.first, first) || !Object.is(h.last, last)) {
+        throw new BarFormatError(file, `written file reads back ${h.count} rows, expected ${rows}`);
+      }
+      let tail: Uint8Array = enc.header;
+      for (const p of enc.pieces()) if (p.length) tail = p;
+      const want = tail.subarray(Math.max(0, tail.length - 8));
+      const got = new Uint8Array(want.length);
+      await f.read(got, enc.totalBytes - want.length);
+      if (got.some((b, i) => b !== want[i])) throw new BarFormatError(file, 'written file does not read back as written');
+    } finally {
+      await f.close();
+    }
   }
 
   private async read<T>(file: string, fn: (f: Awaited<ReturnType<FileBackend['open']>>) => Promise<T>): Promise<T> {
@@ -98,6 +138,12 @@ export class DatasetStore implements BarStore {
     try {
       if (opts.signal?.aborted) throw abortError(opts.signal);
       await this.files.write(file, enc, opts.signal);
+      try {
+        await this.verify(file, enc, rows, first, last);
+      } catch (e) {
+        await this.files.remove(file).catch(() => undefined);
+        throw e;
+      }
       const info: DatasetInfo = {
         id, kind, symbol, key, first, last, rows, bytes: enc.totalBytes, source: opts.source ?? '',
         importedAt: this.clock.now(), adjusted: opts.adjusted ?? false, file,

@@ -66,7 +66,10 @@ export interface FileBackend {
   write(name: string, file: EncodedFile, signal?: AbortSignal): Promise<void>;
   open(name: string): Promise<OpenFile>;
   remove(name: string): Promise<void>;
+  /** Stored files, finished (`.col`) or left half-written by a kill (`.col.tmp`). */
   names(): Promise<string[]>;
+  /** Last modification (epoch ms), when the backend knows it: lets start-up collection spare fresh files. */
+  modifiedAt?(name: string): Promise<number>;
 }
 
 /** Where catalog rows live (IndexedDB, a JSON file, memory). */
@@ -79,3 +82,25 @@ export interface CatalogBackend {
 
 export const barsId = (symbol: string, timeframe: string) => `bars:${symbol}:${timeframe}`;
 export const seriesId = (name: string, symbol: string | null) => `series:${symbol ?? '*'}:${name}`;
+
+/** Stored files end in `.col`; `.col.tmp` is one being written (Node), left behind only by a kill. */
+export const isStoreFile = (name: string) => name.endsWith('.col') || name.endsWith('.col.tmp');
+
+const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+
+/**
+ * A write that ran out of room. The previous data are untouched (the new file is removed); the message says
+ * how much room is missing so the user can free that much.
+ */
+export class StorageFullError extends Error {
+  override name = 'StorageFullError';
+  /** Bytes more the browser would have to grant; undefined when it gives no estimate. */
+  readonly missing: number | undefined;
+  constructor(readonly file: string, readonly needed: number, readonly written: number, free: number | undefined) {
+    const missing = free === undefined ? undefined : Math.max(1, needed - (free + written));
+    super(`not enough storage to save ${needed > 0 ? mb(needed) : 'the data'}: the write stopped after ${mb(written)}`
+      + (missing === undefined ? '' : `, about ${mb(missing)} more room is needed`)
+      + '; the previous data are kept. Delete datasets you no longer need or allow this site more storage, then import again.');
+    this.missing = missing;
+  }
+}

@@ -15,3 +15,15 @@ export function parseIsoUtc(text: string): number {
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(t)) return Date.parse(`${t.replace(' ', 'T')}Z`);
   return Date.parse(t);
 }
+
+/**
+ * The times a bar, a series value or a date setting may have: 1800-01-01 to 2200-01-01 UTC (exclusive).
+ * Wider than any market record, narrow enough that every such time formats as a date (Date throws
+ * "Invalid time value" beyond ±8.64e15 ms) and adds a period without losing the millisecond.
+ */
+export const TIME_MIN = Date.UTC(1800, 0, 1);
+export const TIME_MAX = Date.UTC(2200, 0, 1);
+
+export function isSaneTime(ms: number): boolean {
+  return ms >= TIME_MIN && ms < TIME_MAX;
+}

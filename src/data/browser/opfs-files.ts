@@ -1,6 +1,6 @@
 import { throwIfAborted } from '../abort.ts';
 import type { EncodedFile } from '../format.ts';
-import type { FileBackend, OpenFile } from '../store.ts';
+import { isStoreFile, StorageFullError, type FileBackend, type OpenFile } from '../store.ts';
 
 /** The parts of the OPFS sync access handle we use (lib.dom lacks them; they exist in dedicated workers only). */
 interface SyncHandle {
@@ -46,10 +46,18 @@ export class OpfsFiles implements FileBackend {
           for (const piece of [file.header, ...file.pieces()]) {
             throwIfAborted(signal);
             let done = 0;
-            while (done < piece.length) done += h.write(piece.subarray(done), { at: at + done });
+            while (done < piece.length) {
+              const n = h.write(piece.subarray(done), { at: at + done });
+              // Past the quota Chromium has returned 4294967288 (a negative error code as u32) instead of
+              // throwing: a result outside (0, remaining] is a failed write, never a byte count.
+              if (!(Number.isInteger(n) && n > 0 && n <= piece.length - done)) throw await quotaError(name, file.totalBytes, at + done);
+              done += n;
+            }
             at += piece.length;
           }
           h.flush();
+          const size = h.getSize();
+          if (size !== file.totalBytes) throw await quotaError(name, file.totalBytes, size);
         } finally {
           h.close();
         }
@@ -65,13 +73,19 @@ export class OpfsFiles implements FileBackend {
           await w.close();
         } catch (e) {
           await w.abort().catch(() => undefined);
-          throw e;
+          throw isQuota(e) ? await quotaError(name, file.totalBytes, 0) : e;
         }
+        const size = (await fh.getFile()).size;
+        if (size !== file.totalBytes) throw await quotaError(name, file.totalBytes, size);
       }
     } catch (e) {
       await this.remove(name);
-      throw e;
+      throw isQuota(e) && !(e instanceof StorageFullError) ? await quotaError(name, file.totalBytes, 0) : e;
     }
+  }
+
+  async modifiedAt(name: string): Promise<number> {
+    return (await (await this.dir.getFileHandle(name)).getFile()).lastModified;
   }
 
   async open(name: string): Promise<OpenFile> {
@@ -104,7 +118,7 @@ export class OpfsFiles implements FileBackend {
 
   async names(): Promise<string[]> {
     const out: string[] = [];
-    for await (const key of (this.dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (key.endsWith('.col')) out.push(key);
+    for await (const key of (this.dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (isStoreFile(key)) out.push(key);
     return out;
   }
 }
@@ -122,4 +136,18 @@ function readShared(h: SyncHandle, into: Uint8Array, at: number): number {
     into.set(bounce.subarray(0, n));
     return n;
   }
+}
+
+const isQuota = (e: unknown) => e instanceof DOMException && e.name === 'QuotaExceededError';
+
+/** A write that did not fit: says how much room the file needs and how much the browser has left. */
+async function quotaError(name: string, needed: number, written: number): Promise<StorageFullError> {
+  let free: number | undefined;
+  try {
+    const est = await navigator.storage.estimate();
+    if (est.quota !== undefined && est.usage !== undefined) free = Math.max(0, est.quota - est.usage);
+  } catch {
+    // No estimate: the message says what is known.
+  }
+  return new StorageFullError(name, needed, written, free);
 }

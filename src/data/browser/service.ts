@@ -9,6 +9,16 @@ import type { DatasetInfo, PutOptions } from '../store.ts';
 import { generateMinuteBars, type SyntheticOptions } from '../synthetic.ts';
 import { createOpfsStore, type OpfsStore, type OpfsStoreOptions } from './opfs-store.ts';
 
+/** Files no catalog row names and untouched this long are left by a kill or crash; removed at start-up. */
+export const STARTUP_GC_AGE_MS = 10 * 60_000;
+
+/** Opens the store and clears what a killed tab left behind (a failure to collect never blocks opening). */
+async function openCollected(opts?: OpfsStoreOptions): Promise<OpfsStore> {
+  const st = await createOpfsStore(opts);
+  await st.collectGarbage({ olderThanMs: STARTUP_GC_AGE_MS }).catch(() => undefined);
+  return st;
+}
+
 export type WorkerImportOptions = Omit<ImportOptions, 'signal' | 'onProgress'>;
 
 /**
@@ -18,13 +28,13 @@ export type WorkerImportOptions = Omit<ImportOptions, 'signal' | 'onProgress'>;
 export function createDataService() {
   let store: Promise<OpfsStore> | undefined;
   const jobs = new Map<string, AbortController>();
-  const s = () => (store ??= createOpfsStore());
+  const s = () => (store ??= openCollected());
 
   return {
     /** Chooses the OPFS directory and IndexedDB database (tests use their own). */
     async open(opts: OpfsStoreOptions = {}): Promise<void> {
       (await store)?.close();
-      store = createOpfsStore(opts);
+      store = openCollected(opts);
       await store;
     },
     /** Streams a File/Blob or byte stream into the store; the previous dataset survives any failure or cancel. */
@@ -63,8 +73,8 @@ export function createDataService() {
     async getSeries(name: string, symbol: string | null): Promise<StepSeries | null> {
       return (await s()).getSeries(name, symbol);
     },
-    async collectGarbage(): Promise<string[]> {
-      return (await s()).collectGarbage();
+    async collectGarbage(opts?: { olderThanMs?: number }): Promise<string[]> {
+      return (await s()).collectGarbage(opts);
     },
     /** Generates seeded synthetic minute bars inside the worker and stores them. */
     async storeSynthetic(opts: SyntheticOptions): Promise<DatasetInfo[]> {

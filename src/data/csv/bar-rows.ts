@@ -28,7 +28,12 @@ export class CsvBarRows {
     const i = this.cols[key];
     if (i < 0) return NaN;
     const v = parseNumber(b, this.f.starts[i]!, this.f.ends[i]!);
-    if (v === v) return v;
+    if (v - v === 0) return v;
+    if (v === v) {
+      // 1e999 parses as Infinity: a number, but no price or volume.
+      this.sink.reject(line, 'non-finite', this.fieldName(key), () => lineText(b, s, e));
+      return NaN;
+    }
     this.sink.reject(line, isMissingToken(b, this.f.starts[i]!, this.f.ends[i]!) ? 'nan' : 'unparseable-number', this.fieldName(key), () => lineText(b, s, e));
     return NaN;
   }
@@ -68,7 +73,8 @@ export class CsvBarRows {
     }
     const reason = sink.push(line, t, open, high, low, close, volume);
     if (reason) {
-      const field = reason === 'negative-volume' ? this.fieldName('volume') : reason === 'high-below-low' ? this.fieldName('high') : undefined;
+      const field = reason === 'negative-volume' ? this.fieldName('volume') : reason === 'high-below-low' ? this.fieldName('high')
+        : reason === 'time-out-of-range' ? this.fieldName('time') : undefined;
       sink.reject(line, reason, field, () => lineText(b, s, e));
     } else if (shape !== 'date') {
       this.sawIntraday = true;

@@ -52,13 +52,25 @@ function pickDelimiter(line: string): number {
 }
 
 /**
- * Decides the layout from the first line (and the caller's overrides). The first column with a known
+ * NinjaTrader when the first line has its shape, or when most of the sampled lines do: a malformed first
+ * line is then one rejected line, not a reason to read 17,000 good ones as a different format (and zone).
+ */
+function looksNinja(line: string, sample: readonly string[]): boolean {
+  if (NINJA_RE.test(line)) return true;
+  const rest = sample.slice(1).map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  if (/[A-Za-z]/.test(line) || rest.length === 0) return false;
+  return rest.filter((l) => NINJA_RE.test(l)).length * 2 > rest.length;
+}
+
+/**
+ * Decides the layout from the first line, a sample of the following ones (`sample`, first line included)
+ * and the caller's overrides. The first column with a known
  * time name wins in the order of NAMES.time (so `time_utc_ms` beats `time_ny`); an unnamed first column is
  * the date column of pandas exports.
  */
-export function detectLayout(firstLine: string, o: LayoutOverrides = {}): CsvLayout {
+export function detectLayout(firstLine: string, o: LayoutOverrides = {}, sample: readonly string[] = [firstLine]): CsvLayout {
   const line = firstLine.replace(/^\uFEFF/, '').replace(/\r$/, '');
-  if (o.format === 'ninjatrader' || (!o.format && NINJA_RE.test(line))) {
+  if (o.format === 'ninjatrader' || (!o.format && looksNinja(line, sample))) {
     const delimiter = (o.delimiter ?? ';').charCodeAt(0);
     const fixed = withColumns(o, ['time', 'open', 'high', 'low', 'close', 'volume']);
     return {

@@ -37,6 +37,7 @@ export interface ImportResult {
 }
 
 const DETECT_BYTES = 4096;
+const SAMPLE_LINES = 20;
 
 /**
  * Streams bytes into validated, sorted, de-duplicated bar columns. Only one line at a time is decoded, and
@@ -59,9 +60,11 @@ export async function importBars(source: ByteSource, opts: ImportOptions = {}): 
   const notes: string[] = [];
 
   const startCsv = (bytes: Uint8Array) => {
-    const nl = bytes.indexOf(10);
-    const first = new TextDecoder().decode(bytes.subarray(0, nl < 0 ? bytes.length : nl));
-    const layout = detectLayout(first, { ...opts, format: opts.format as LayoutOverrides['format'] });
+    // The format is decided from up to SAMPLE_LINES lines of the head (a partial last line is left out).
+    const head = new TextDecoder().decode(bytes.subarray(0, DETECT_BYTES)).split('\n');
+    if (bytes.length > DETECT_BYTES && head.length > 1) head.pop();
+    const sample = head.slice(0, SAMPLE_LINES);
+    const layout = detectLayout(sample[0]!, { ...opts, format: opts.format as LayoutOverrides['format'] }, sample);
     format = layout.format;
     timezone ||= layout.format === 'ninjatrader' ? 'UTC' : defaultTimezone(symbol);
     if (layout.columns.volume < 0) notes.push('no volume column: volume set to 0');

@@ -45,17 +45,17 @@ export function parseJsonBars(text: string, symbol: string, zone: Zone, sink: Ba
       const bytes = enc.encode(it.t);
       t = parseTime(bytes, 0, bytes.length, zone);
     }
-    if (!Number.isFinite(t)) return sink.reject(line, 'bad-time', 't', text);
+    if (t !== t) return sink.reject(line, 'bad-time', 't', text);
     const vals: number[] = [];
     for (const key of ['o', 'h', 'l', 'c', 'v'] as const) {
       const v = it[key];
       if (v === undefined || v === null) return sink.reject(line, key === 'v' ? 'missing-field' : 'nan', key, text);
       const x = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
-      if (!Number.isFinite(x)) return sink.reject(line, 'unparseable-number', key, text);
+      if (!Number.isFinite(x)) return sink.reject(line, x === x ? 'non-finite' : 'unparseable-number', key, text);
       vals.push(x);
     }
     const reason = sink.push(line, t, vals[0]!, vals[1]!, vals[2]!, vals[3]!, vals[4]!);
-    if (reason) sink.reject(line, reason, undefined, text);
+    if (reason) sink.reject(line, reason, reason === 'time-out-of-range' ? 't' : undefined, text);
   });
   return format;
 }

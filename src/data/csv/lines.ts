@@ -11,6 +11,8 @@ export class LineSplitter {
   private emit(b: Uint8Array, s: number, e: number): void {
     this.lineNo++;
     if (e > s && b[e - 1] === 13) e--;
+    // A UTF-8 byte-order mark belongs to the file, not to line 1's first field.
+    if (this.lineNo === 1 && e - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
     this.onLine(b, s, e, this.lineNo);
   }
 

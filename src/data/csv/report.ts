@@ -1,6 +1,6 @@
 export const REJECT_REASONS = [
   'bad-time', 'unparseable-number', 'nan', 'negative-price', 'negative-volume', 'high-below-low', 'missing-field',
-  'duplicate-time',
+  'duplicate-time', 'time-out-of-range', 'non-finite',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

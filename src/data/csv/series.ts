@@ -8,6 +8,7 @@ import { isMissingToken, parseNumber } from './numbers.ts';
 import { ImportError, type RejectReason, type RejectedRow } from './report.ts';
 import { chunksOf, type ByteSource, type ProgressInfo } from './source.ts';
 import { parseTime } from './times.ts';
+import { isSaneTime } from '../../lib/time.ts';
 import { abortError } from '../abort.ts';
 
 export interface SeriesImportOptions {
@@ -82,10 +83,12 @@ export async function importSeries(source: ByteSource, opts: SeriesImportOptions
     if (n <= Math.max(cols.time, cols.symbol, cols.value)) return reject(line, 'missing-field', undefined, lineText(b, s, e));
     const t = parseTime(b, f.starts[cols.time]!, f.ends[cols.time]!, zone);
     if (t !== t) return reject(line, 'bad-time', cols.names[cols.time], lineText(b, s, e));
+    if (!isSaneTime(t)) return reject(line, 'time-out-of-range', cols.names[cols.time], lineText(b, s, e));
     const v = parseNumber(b, f.starts[cols.value]!, f.ends[cols.value]!);
     if (v !== v) {
       return reject(line, isMissingToken(b, f.starts[cols.value]!, f.ends[cols.value]!) ? 'nan' : 'unparseable-number', cols.names[cols.value], lineText(b, s, e));
     }
+    if (!Number.isFinite(v)) return reject(line, 'non-finite', cols.names[cols.value], lineText(b, s, e));
     const sym = cols.symbol < 0 ? null : lineText(b, f.starts[cols.symbol]!, f.ends[cols.symbol]!).trim().replace(/^"|"$/g, '');
     let g = groups.get(sym);
     if (!g) groups.set(sym, (g = { t: new GrowableF64(), v: new GrowableF64(), lines: [] }));

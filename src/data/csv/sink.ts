@@ -1,12 +1,13 @@
 import type { BarColumns } from '../../schema/bars.ts';
 import { allocBars } from '../columns.ts';
 import { GrowableF64 } from '../grow.ts';
+import { isSaneTime } from '../../lib/time.ts';
 import type { ImportReport, RejectReason, RejectedRow } from './report.ts';
 
 /**
  * Collects validated bars into growable columns, with the line number of each kept row so that duplicates
- * found after sorting can still be reported by line. Validation rules: every value a finite number,
- * prices ≥ 0, volume ≥ 0, high ≥ low.
+ * found after sorting can still be reported by line. Validation rules: a time in [TIME_MIN, TIME_MAX)
+ * (1800–2200), every value a finite number, prices ≥ 0, volume ≥ 0, high ≥ low.
  */
 export class BarSink {
   private readonly ct = new GrowableF64(1 << 16);
@@ -39,6 +40,9 @@ export class BarSink {
 
   /** Returns the reason when the row is invalid (and records nothing), else appends it. */
   push(line: number, t: number, o: number, h: number, l: number, c: number, v: number): RejectReason | null {
+    if (!isSaneTime(t)) return 'time-out-of-range';
+    // o − o is NaN for ±Infinity and NaN: one test for all five values.
+    if ((o - o) + (h - h) + (l - l) + (c - c) + (v - v) !== 0) return 'non-finite';
     if (!(o >= 0 && h >= 0 && l >= 0 && c >= 0)) return 'negative-price';
     if (!(v >= 0)) return 'negative-volume';
     if (h < l) return 'high-below-low';

@@ -1,8 +1,8 @@
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfAborted } from '../abort.ts';
 import type { EncodedFile } from '../format.ts';
-import type { CatalogBackend, DatasetInfo, FileBackend, OpenFile } from '../store.ts';
+import { isStoreFile, type CatalogBackend, type DatasetInfo, type FileBackend, type OpenFile } from '../store.ts';
 
 const TMP = '.tmp';
 
@@ -55,9 +55,13 @@ export class FsFiles implements FileBackend {
     await rm(join(this.dir, name), { force: true });
   }
 
+  async modifiedAt(name: string): Promise<number> {
+    return (await stat(join(this.dir, name))).mtimeMs;
+  }
+
   async names(): Promise<string[]> {
     try {
-      return (await readdir(this.dir)).filter((n) => n.endsWith('.col'));
+      return (await readdir(this.dir)).filter(isStoreFile);
     } catch {
       return [];
     }
