@@ -3,6 +3,7 @@ import { CountSchema, NumberLikeSchema, type NumberLike } from './number.ts';
 import { ConditionSchema, type Condition } from './condition.ts';
 import { ExprSchema, type Expr } from './expr.ts';
 import { WindowSchema, type Window } from './window.ts';
+import { EntrySchema, ExitsSchema, type Entry, type Exits } from './orders.ts';
 
 /** How much to buy or sell. Percentages are 0–100. "all": all available cash (buy) / the whole position (sell). */
 export type Amount =
@@ -44,10 +45,14 @@ export interface UniverseRule {
   totalWeight?: NumberLike;
 }
 
+/**
+ * `entry` (default market) says how a buy or sell is placed; `exits` attach stop-loss, take-profit, trailing
+ * and time exits to the position the order opens (see src/schema/orders.ts and docs/ENGINE.md).
+ */
 export type Action =
-  | { type: 'buy'; asset?: string; amount: Amount }
-  | { type: 'sell'; asset?: string; amount: Amount }
-  | { type: 'setWeight'; asset?: string; weight: NumberLike }
+  | { type: 'buy'; asset?: string; amount: Amount; entry?: Entry; exits?: Exits }
+  | { type: 'sell'; asset?: string; amount: Amount; entry?: Entry; exits?: Exits }
+  | { type: 'setWeight'; asset?: string; weight: NumberLike; exits?: Exits }
   | { type: 'rebalance'; weights: { asset: string; weight: NumberLike }[] }
   | { type: 'rebalance'; universe: UniverseRule }
   | { type: 'closeAll' }
@@ -76,9 +81,9 @@ const asset = z.string().min(1).optional();
 
 export const ActionSchema: z.ZodType<Action> = z.union(
   [
-    z.strictObject({ type: z.literal('buy'), asset, amount: AmountSchema }),
-    z.strictObject({ type: z.literal('sell'), asset, amount: AmountSchema }),
-    z.strictObject({ type: z.literal('setWeight'), asset, weight: NumberLikeSchema }),
+    z.strictObject({ type: z.literal('buy'), asset, amount: AmountSchema, entry: EntrySchema.optional(), exits: ExitsSchema.optional() }),
+    z.strictObject({ type: z.literal('sell'), asset, amount: AmountSchema, entry: EntrySchema.optional(), exits: ExitsSchema.optional() }),
+    z.strictObject({ type: z.literal('setWeight'), asset, weight: NumberLikeSchema, exits: ExitsSchema.optional() }),
     z.strictObject({
       type: z.literal('rebalance'),
       weights: z.array(z.strictObject({ asset: z.string().min(1), weight: NumberLikeSchema })).min(1),

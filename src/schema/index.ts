@@ -3,6 +3,7 @@ export * from './number.ts';
 export * from './window.ts';
 export * from './expr.ts';
 export * from './condition.ts';
+export * from './orders.ts';
 export * from './action.ts';
 export * from './settings.ts';
 export * from './document.ts';

@@ -2,6 +2,7 @@
  * What a run produces. Plain data (structured-clone friendly) so results cross worker boundaries and
  * persist in IndexedDB unchanged. Times are UTC epoch ms; percentages are in percent (12.5 = 12.5 %).
  */
+import type { ExitReason } from './orders.ts';
 
 export type Side = 'long' | 'short';
 
@@ -21,7 +22,15 @@ export interface Trade {
   fees: number;
   /** Strategy whose order opened the trade. */
   strategyId: string;
+  /**
+   * Which exit attached to the position closed it (stop-loss, take-profit, trailing stop, time exit).
+   * Absent when a strategy's order closed it ("signal"), so results of documents without exits are unchanged.
+   */
+  exitReason?: Exclude<ExitReason, 'signal'>;
 }
+
+/** Order types beyond market: resting entries, and the exits the venue places for a position. */
+export type OrderType = 'limit' | 'stop' | 'stopLimit' | 'stopLoss' | 'takeProfit' | 'trailingStop' | 'timeExit';
 
 export type OrderStatus = 'open' | 'filled' | 'rejected' | 'cancelled';
 
@@ -40,6 +49,11 @@ export interface OrderRecord {
   fees: number;
   /** Why an order was rejected or clipped: "insufficient cash", "shorting not allowed", "no bar" … */
   reason: string | null;
+  /** Absent for market orders. */
+  type?: OrderType;
+  /** Trigger and limit prices of a resting or exit order (absent where the type has none). */
+  stopPrice?: number;
+  limitPrice?: number;
 }
 
 /** One operand as the condition saw it. */

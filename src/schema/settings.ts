@@ -29,6 +29,13 @@ export const SettingsSchema = z.strictObject({
   slippage: SlippageSchema.default({ bps: 0, fixed: 0 }),
   /** nextOpen: an order from bar t fills at the open of the asset's next bar. close: at bar t's close (optimistic). */
   fillModel: z.enum(['nextOpen', 'close']).default('nextOpen'),
+  /**
+   * When one bar's range holds both an exit's stop and its target (or a stop-limit's stop and limit):
+   * pessimistic (default) = the stop first; optimistic = the target first; finerData = look inside the bar
+   * with finer bars of the same symbol when the run has them (bar magnifier), pessimistic where it has not.
+   * Omitted means pessimistic.
+   */
+  intrabar: z.enum(['pessimistic', 'optimistic', 'finerData']).optional(),
   units: z.enum(['whole', 'fractional']).default('whole'),
   allowShort: z.boolean().default(false),
   /** Symbol whose buy-and-hold is the benchmark; defaults to the first universe symbol. */

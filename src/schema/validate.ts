@@ -66,6 +66,9 @@ function semanticErrors(doc: StrategyDocument): SchemaError[] {
     if (obj.kind === 'sinceSignal' && typeof obj.strategy === 'string' && !ids.has(obj.strategy)) {
       errors.push({ path: formatPath([...path, 'strategy']), message: `no strategy with id "${obj.strategy}"` });
     }
+    if ((obj.type === 'buy' || obj.type === 'sell' || obj.type === 'setWeight') && (obj.exits || obj.entry)) {
+      orderErrors(obj, path, doc.settings.allowShort, errors);
+    }
     if (obj.type === 'setWeight' && typeof obj.weight === 'number') {
       if (Math.abs(obj.weight) > 1) errors.push({ path: formatPath([...path, 'weight']), message: 'expected a weight between -1 and 1' });
       if (obj.weight < 0 && !doc.settings.allowShort) {
@@ -85,4 +88,47 @@ function semanticErrors(doc: StrategyDocument): SchemaError[] {
   };
   doc.strategies.forEach((s, i) => visit(s, ['strategies', i], false, universe));
   return errors;
+}
+
+type Lvl = { percent?: unknown; distance?: unknown; atr?: unknown; price?: unknown };
+
+/**
+ * What the shape cannot say about entries and exits: a long's stop below its entry and its target above
+ * (shorts mirrored) when both are literal prices, percentages that would cross zero, exits on a short that
+ * shorting does not allow, and an expiry that only a good-till-cancelled order can have.
+ */
+function orderErrors(obj: Record<string, unknown>, path: (string | number)[], allowShort: boolean, errors: SchemaError[]): void {
+  const side = obj.type === 'buy' ? 1 : obj.type === 'sell' ? -1 : typeof obj.weight === 'number' ? Math.sign(obj.weight) : 0;
+  const at = (...p: (string | number)[]) => formatPath([...path, ...p]);
+  const what = side === 1 ? "a long's" : "a short's";
+  const exits = obj.exits as { stopLoss?: Lvl; takeProfit?: Lvl; trailingStop?: Lvl } | undefined;
+  const entry = obj.entry as { type: string; price?: Lvl; stop?: Lvl; limit?: Lvl; timeInForce?: string; expireAfterBars?: unknown } | undefined;
+  if (exits && obj.type === 'sell' && !allowShort) {
+    errors.push({ path: at('exits'), message: 'exits attach to the short a sell opens: set settings.allowShort to true' });
+  }
+  if (entry && entry.expireAfterBars !== undefined && (entry.timeInForce ?? 'day') !== 'gtc') {
+    errors.push({ path: at('entry', 'expireAfterBars'), message: 'expireAfterBars needs timeInForce "gtc" (bar and day orders expire by themselves)' });
+  }
+  // A percentage of 100 or more below a price is a level at or below zero.
+  const below = (l: Lvl | undefined, p: (string | number)[], name: string) => {
+    if (l && typeof l.percent === 'number' && l.percent >= 100) errors.push({ path: at(...p, 'percent'), message: `${name} of ${l.percent} % is at or below zero: expected less than 100` });
+  };
+  if (side === 1) {
+    below(exits?.stopLoss, ['exits', 'stopLoss'], "a long's stop-loss");
+    below(exits?.trailingStop, ['exits', 'trailingStop'], "a long's trailing stop");
+  } else if (side === -1) {
+    below(exits?.takeProfit, ['exits', 'takeProfit'], "a short's take-profit");
+  }
+  if (entry?.type === 'limit' && obj.type === 'buy') below(entry.price, ['entry', 'price'], 'a buy limit');
+  if (entry?.type === 'stop' && obj.type === 'sell') below(entry.price, ['entry', 'price'], 'a sell stop');
+  // Literal prices: the stop must be on the losing side of the entry and the target on the winning side.
+  const ref = entry?.type === 'stopLimit' ? entry.stop?.price : entry?.price?.price;
+  if (typeof ref !== 'number' || side === 0) return;
+  const sl = exits?.stopLoss?.price, tp = exits?.takeProfit?.price;
+  if (typeof sl === 'number' && (sl - ref) * side >= 0) {
+    errors.push({ path: at('exits', 'stopLoss', 'price'), message: `${what} stop-loss (${sl}) must be ${side === 1 ? 'below' : 'above'} its entry price (${ref})` });
+  }
+  if (typeof tp === 'number' && (tp - ref) * side <= 0) {
+    errors.push({ path: at('exits', 'takeProfit', 'price'), message: `${what} take-profit (${tp}) must be ${side === 1 ? 'above' : 'below'} its entry price (${ref})` });
+  }
 }
