@@ -7,6 +7,7 @@ import { Kernel, type Explanation } from './kernel.ts';
 import { barsFor, RunError, type MarketData } from './market.ts';
 import { releaseRecorder } from './recorder.ts';
 import { buildResult } from './result.ts';
+import { venueOptions } from './magnifier.ts';
 import { SimulatedVenue } from './venue.ts';
 
 export interface RunOptions {
@@ -60,7 +61,7 @@ function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Pre
   const kernel = new Kernel({
     plan,
     settings: doc.settings,
-    venue: (n) => new SimulatedVenue(doc.settings.fillModel, n),
+    venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
     series: data.series ?? [],
     fromTime: from,
     audit: opts.audit ?? true,

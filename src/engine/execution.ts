@@ -133,7 +133,7 @@ export class SimulatedFills {
     const r = order.record;
     const linear = linearCommission(Math.abs(delta), price, this.s.fees);
     const fee = legCommission(r.filledQuantity === 0, linearSoFar, linear, r.fees, this.s.fees);
-    this.p.fill(order.asset, delta, price, fee, time, r.strategyId);
+    this.p.fill(order.asset, delta, price, fee, time, r.strategyId, order.exitReason);
     r.filledQuantity += Math.abs(delta);
     r.fees += fee;
     r.fillTime = time;

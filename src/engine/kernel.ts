@@ -1,9 +1,9 @@
 import { createIndicator, type Indicator } from '../indicators/index.ts';
-import type { OrderRecord, Settings, SignalEvent, StepSeries, TraceNode } from '../schema/index.ts';
-import { TracedEvaluator, type CompiledAction, type Plan, type PlanStrategy } from '../strategy/index.ts';
+import type { ExitReason, OrderRecord, OrderType, Settings, SignalEvent, StepSeries, TraceNode } from '../schema/index.ts';
+import { TracedEvaluator, type CompiledAction, type CompiledEntry, type CompiledExits, type Plan, type PlanStrategy } from '../strategy/index.ts';
 import { CalendarState } from './calendar.ts';
 import { SimulatedFills } from './execution.ts';
-import { newRecord, reject, type Order } from './orders.ts';
+import { newRecord, reject, resolveOrder, type Order } from './orders.ts';
 import { Portfolio } from './portfolio.ts';
 import { acquireRecorder, type Recorder } from './recorder.ts';
 import { targetWeights } from './rebalance.ts';
@@ -63,6 +63,8 @@ export class Kernel implements StepView {
   readonly low: Float64Array;
   readonly close: Float64Array;
   readonly volume: Float64Array;
+  /** StepView: the portfolio's signed positions. */
+  readonly qty: Float64Array;
   private readonly barAssets: Int32Array;
   private readonly barIndex: Int32Array;
   private barCount = 0;
@@ -113,6 +115,7 @@ export class Kernel implements StepView {
     this.portfolio = new Portfolio(plan.assets, settings.initialCash);
     this.venue = o.venue(n);
     this.fills = new SimulatedFills(this.portfolio, settings);
+    this.qty = this.portfolio.qty;
     this.recorder = acquireRecorder(o.capacity ?? 1024);
     this.peak = settings.initialCash;
     this.benchmark = plan.assets.indexOf(settings.benchmark ?? settings.universe[0]!);
@@ -342,11 +345,11 @@ export class Kernel implements StepView {
     let message: string | null = null;
     switch (a.type) {
       case 'buy': case 'sell':
-        created.push(this.order(s, a.asset, 'delta', a.type === 'buy' ? 1 : -1, a.unit, a.value, 0));
+        created.push(this.order(s, a.asset, 'delta', a.type === 'buy' ? 1 : -1, a.unit, a.value, 0, a.entry, a.exits));
         break;
       case 'setWeight':
         weights = [{ asset: this.plan.assets[a.asset]!, weight: a.weight }];
-        created.push(this.order(s, a.asset, 'target', a.weight >= 0 ? 1 : -1, 'all', 0, a.weight));
+        created.push(this.order(s, a.asset, 'target', a.weight >= 0 ? 1 : -1, 'all', 0, a.weight, null, a.exits));
         break;
       case 'closeAll':
         this.portfolio.qty.forEach((q, asset) => {
@@ -364,6 +367,7 @@ export class Kernel implements StepView {
         break;
     }
     for (const o of created) {
+      if (o.record.status === 'rejected') continue;
       if (this.venue.hasOpenOrder(o.asset)) reject(o.record, `an order for ${o.record.symbol} is already open`);
       else this.venue.submit(o, this);
     }
@@ -414,8 +418,28 @@ export class Kernel implements StepView {
     return out;
   }
 
-  private order(s: PlanStrategy, asset: number, kind: 'delta' | 'target', side: 1 | -1, unit: Order['unit'], value: number, weight: number): Order {
+  private order(
+    s: PlanStrategy, asset: number, kind: 'delta' | 'target', side: 1 | -1, unit: Order['unit'], value: number, weight: number,
+    entry: CompiledEntry | null = null, exits: CompiledExits | null = null,
+  ): Order {
     const record = newRecord(this.nextOrderId++, s.id, this.plan.assets[asset]!, side === 1 ? 'buy' : 'sell', this.time);
-    return { asset, kind, side, unit, value, weight, record };
+    if (entry === null && exits === null) return { asset, kind, side, unit, value, weight, record, entry: null, exits: null, exitReason: null };
+    const resolved = resolveOrder(entry, exits, side, this.portfolio.mark[asset]!, this.v);
+    if (resolved.error !== null) reject(record, resolved.error);
+    if (resolved.entry !== null) {
+      record.type = resolved.entry.type;
+      if (!Number.isNaN(resolved.entry.stop)) record.stopPrice = resolved.entry.stop;
+      if (!Number.isNaN(resolved.entry.limit)) record.limitPrice = resolved.entry.limit;
+    }
+    return { asset, kind, side, unit, value, weight, record, entry: resolved.entry, exits: resolved.exits, exitReason: null };
+  }
+
+  /** StepView: an order the venue places for an attached exit (recorded like any order). */
+  exitOrder(asset: number, type: OrderType, reason: ExitReason, strategyId: string): Order {
+    const side = this.portfolio.qty[asset]! > 0 ? -1 : 1;
+    const record = newRecord(this.nextOrderId++, strategyId, this.plan.assets[asset]!, side === 1 ? 'buy' : 'sell', this.time);
+    record.type = type;
+    if (this.keepLog) this.orders.push(record);
+    return { asset, kind: 'target', side, unit: 'all', value: 0, weight: 0, record, entry: null, exits: null, exitReason: reason };
   }
 }

@@ -4,6 +4,12 @@ import type { BarColumns, StepSeries } from '../schema/index.ts';
 export interface MarketData {
   readonly bars: readonly BarColumns[];
   readonly series?: readonly StepSeries[];
+  /**
+   * Finer bars of the same symbols (e.g. 1m under a 1d run) for settings.intrabar "finerData": the bar
+   * magnifier looks inside a bar to see which of its exits' levels traded first. Only the finer bars inside
+   * the bar being filled are read, never later ones.
+   */
+  readonly finer?: readonly BarColumns[];
 }
 
 export class RunError extends Error {

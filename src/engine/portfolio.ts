@@ -1,4 +1,4 @@
-import type { Trade } from '../schema/index.ts';
+import type { ExitReason, Trade } from '../schema/index.ts';
 
 /**
  * Cash and one aggregate position per asset with its average cost. Trades are round trips: a position
@@ -55,8 +55,8 @@ export class Portfolio {
     return this.openCount > 0;
   }
 
-  /** Applies a fill of `delta` units (positive buys) at `price` with `fee`. */
-  fill(asset: number, delta: number, price: number, fee: number, time: number, strategyId: string): void {
+  /** Applies a fill of `delta` units (positive buys) at `price` with `fee`; `exitReason`: an attached exit closes. */
+  fill(asset: number, delta: number, price: number, fee: number, time: number, strategyId: string, exitReason: ExitReason | null = null): void {
     if (delta === 0) return;
     this.cash -= delta * price + fee;
     this.feesPaid += fee;
@@ -73,7 +73,7 @@ export class Portfolio {
     const side = pos > 0 ? 1 : -1;
     const entry = this.avgPrice[asset]!;
     const pnl = (price - entry) * closing * side - entryFee - exitFee;
-    this.trades.push({
+    const trade: Trade = {
       symbol: this.symbols[asset]!,
       side: side === 1 ? 'long' : 'short',
       quantity: closing,
@@ -85,7 +85,9 @@ export class Portfolio {
       returnPct: (pnl / (entry * closing)) * 100,
       fees: entryFee + exitFee,
       strategyId: this.openStrategy[asset]!,
-    });
+    };
+    if (exitReason !== null && exitReason !== 'signal') trade.exitReason = exitReason;
+    this.trades.push(trade);
     this.entryFees[asset] = this.entryFees[asset]! - entryFee;
     const rest = pos + delta;
     // Exactly flat, or a reversal: the remainder (if any) opens a fresh position.

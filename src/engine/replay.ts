@@ -5,6 +5,7 @@ import { Kernel } from './kernel.ts';
 import { barsFor, RunError, type MarketData } from './market.ts';
 import { releaseRecorder } from './recorder.ts';
 import { buildResult } from './result.ts';
+import { venueOptions } from './magnifier.ts';
 import { SimulatedVenue, type Venue } from './venue.ts';
 
 /**
@@ -44,7 +45,7 @@ export function runReplay(doc: StrategyDocument, data: MarketData, opts: RunOpti
   const kernel = new Kernel({
     plan,
     settings: doc.settings,
-    venue: opts.venue ?? ((n) => new SimulatedVenue(doc.settings.fillModel, n)),
+    venue: opts.venue ?? ((n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets))),
     series: data.series ?? [],
     fromTime: from,
     audit: opts.audit ?? true,

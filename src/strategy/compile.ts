@@ -1,12 +1,13 @@
 import { createIndicator } from '../indicators/index.ts';
 import { unreachable } from '../lib/assert.ts';
-import type { Action, Condition, Expr, IndicatorNode, StrategyDocument } from '../schema/index.ts';
+import { parseDuration } from '../lib/duration.ts';
+import type { Action, Condition, Entry, Exits, Expr, IndicatorNode, Level, StrategyDocument, TrailingStop } from '../schema/index.ts';
 import { indicatorInstance, specLabel, windowSpec } from './keys.ts';
 import { CompileError, instanceKey, nodeKey, resolveAsset } from './resolve.ts';
 import { TracedEvaluator } from './trace.ts';
 import { resolveParams, substitute, type ParamValues } from './params.ts';
 import type {
-  CompiledAction, CompiledCondition, CompiledRule, EvalContext, FastCondition, FastExpr, IndicatorSource, InputSlot, Plan,
+  CompiledAction, CompiledCondition, CompiledEntry, CompiledExits, CompiledLevel, CompiledRule, EvalContext, FastCondition, FastExpr, IndicatorSource, InputSlot, Plan,
   PlanIndicator, PlanStrategy, WarmupNeed,
 } from './plan.ts';
 
@@ -204,9 +205,17 @@ function compileAction(b: Builder, action: Action, ctx: EvalContext, holder: Pla
   switch (action.type) {
     case 'buy': case 'sell': {
       const amount = action.amount;
-      return { type: action.type, asset: asset(action.asset), unit: amount.unit, value: amount.unit === 'all' ? 0 : (amount.value as number) };
+      const a = asset(action.asset);
+      return {
+        type: action.type, asset: a, unit: amount.unit, value: amount.unit === 'all' ? 0 : (amount.value as number),
+        entry: action.entry ? compileEntry(b, action.entry, action.asset, ctx) : null,
+        exits: action.exits ? compileExits(b, action.exits, action.asset, ctx) : null,
+      };
     }
-    case 'setWeight': return { type: 'setWeight', asset: asset(action.asset), weight: action.weight as number };
+    case 'setWeight': {
+      const a = asset(action.asset);
+      return { type: 'setWeight', asset: a, weight: action.weight as number, exits: action.exits ? compileExits(b, action.exits, action.asset, ctx) : null };
+    }
     case 'closeAll': return { type: 'closeAll' };
     case 'alert': return { type: 'alert', message: action.message };
     case 'rebalance': {
@@ -238,6 +247,49 @@ function compileAction(b: Builder, action: Action, ctx: EvalContext, holder: Pla
     }
     default: return unreachable(action, 'action');
   }
+}
+
+/** A level; ATR multiples read the action asset's ATR at the signal (14 bars unless a window is given). */
+function compileLevel(b: Builder, l: Level | TrailingStop, asset: string | undefined, ctx: EvalContext, what: string): CompiledLevel {
+  const positive = (x: unknown): number => {
+    if (typeof x !== 'number' || !(x > 0)) throw new CompileError(`${what}: expected a number > 0, got ${String(x)}`);
+    return x;
+  };
+  if ('percent' in l) {
+    const x = positive(l.percent);
+    return { mode: 'percent', value: () => x };
+  }
+  if ('distance' in l) {
+    const x = positive(l.distance);
+    return { mode: 'distance', value: () => x };
+  }
+  if ('atr' in l) {
+    const k = positive(l.atr);
+    const atr = compileExpr(b, { kind: 'atr', ...(asset ? { asset } : {}), window: l.window ?? { bars: 14 } }, ctx);
+    return { mode: 'distance', value: (v) => k * atr(v) };
+  }
+  return { mode: 'price', value: compileExpr(b, l.price, ctx) };
+}
+
+function compileEntry(b: Builder, e: Entry, asset: string | undefined, ctx: EvalContext): CompiledEntry | null {
+  if (e.type === 'market') return null;
+  const tif = e.timeInForce ?? 'day';
+  const expireAfterBars = (e.expireAfterBars as number | undefined) ?? 0;
+  if (e.type === 'stopLimit') {
+    return { type: e.type, price: compileLevel(b, e.stop, asset, ctx, 'entry.stop'), limit: compileLevel(b, e.limit, asset, ctx, 'entry.limit'), timeInForce: tif, expireAfterBars };
+  }
+  return { type: e.type, price: compileLevel(b, e.price, asset, ctx, 'entry.price'), limit: null, timeInForce: tif, expireAfterBars };
+}
+
+function compileExits(b: Builder, x: Exits, asset: string | undefined, ctx: EvalContext): CompiledExits {
+  const t = x.timeExit;
+  return {
+    stopLoss: x.stopLoss ? compileLevel(b, x.stopLoss, asset, ctx, 'exits.stopLoss') : null,
+    takeProfit: x.takeProfit ? compileLevel(b, x.takeProfit, asset, ctx, 'exits.takeProfit') : null,
+    trail: x.trailingStop ? { level: compileLevel(b, x.trailingStop, asset, ctx, 'exits.trailingStop'), byClose: x.trailingStop.by === 'close' } : null,
+    timeBars: t && 'bars' in t ? (t.bars as number) : 0,
+    timeMs: t && 'duration' in t ? parseDuration(t.duration) : 0,
+  };
 }
 
 export interface CompileOptions {

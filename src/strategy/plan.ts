@@ -86,9 +86,35 @@ export interface CompiledRule {
   readonly totalWeight: number;
 }
 
+/** A price level: a fixed offset (percent, distance) or a value read at the signal (ATR × k as a distance, or a price). */
+export interface CompiledLevel {
+  readonly mode: 'percent' | 'distance' | 'price';
+  readonly value: FastExpr;
+}
+
+/** An entry beyond market: `price` is the limit (limit) or the stop (stop, stopLimit); `limit` a stop-limit's limit. */
+export interface CompiledEntry {
+  readonly type: 'limit' | 'stop' | 'stopLimit';
+  readonly price: CompiledLevel;
+  readonly limit: CompiledLevel | null;
+  readonly timeInForce: 'bar' | 'day' | 'gtc';
+  readonly expireAfterBars: number;
+}
+
+export interface CompiledExits {
+  readonly stopLoss: CompiledLevel | null;
+  readonly takeProfit: CompiledLevel | null;
+  readonly trail: { readonly level: CompiledLevel; readonly byClose: boolean } | null;
+  readonly timeBars: number;
+  readonly timeMs: number;
+}
+
 export type CompiledAction =
-  | { readonly type: 'buy' | 'sell'; readonly asset: number; readonly unit: AmountUnit; readonly value: number }
-  | { readonly type: 'setWeight'; readonly asset: number; readonly weight: number }
+  | {
+      readonly type: 'buy' | 'sell'; readonly asset: number; readonly unit: AmountUnit; readonly value: number;
+      readonly entry: CompiledEntry | null; readonly exits: CompiledExits | null;
+    }
+  | { readonly type: 'setWeight'; readonly asset: number; readonly weight: number; readonly exits: CompiledExits | null }
   | { readonly type: 'rebalance'; readonly fixed: readonly { readonly asset: number; readonly weight: number }[] | null; readonly rule: CompiledRule | null }
   | { readonly type: 'closeAll' }
   | { readonly type: 'alert'; readonly message: string };
