@@ -1,3 +1,4 @@
+import { proxiedBase, proxyAuthHeaders } from '../../lib/proxy-url.ts';
 import { LlmError } from '../errors.ts';
 import { failure, joinUrl, postJson } from '../http.ts';
 import { readSse, type SseEvent } from '../sse.ts';
@@ -35,9 +36,14 @@ export interface Call {
  */
 export function callFor(cfg: ProviderConfig, wire: Wire, model: string, stream: boolean): Call {
   const proxy = cfg.proxy ?? null;
-  const url = proxy ? joinUrl(proxy.url, `${cfg.provider}/${wire.proxyPath(model, stream)}`) : joinUrl(cfg.baseUrl || wire.defaultBase, wire.directPath(model, stream));
+  let url: string;
+  try {
+    url = proxy ? joinUrl(proxiedBase(proxy.url, cfg.provider), wire.proxyPath(model, stream)) : joinUrl(cfg.baseUrl || wire.defaultBase, wire.directPath(model, stream));
+  } catch (e) {
+    throw new LlmError('config', (e as Error).message);
+  }
   const headers: Record<string, string> = { ...wire.fixedHeaders, ...(proxy ? {} : wire.directHeaders) };
-  if (proxy?.token) headers.authorization = `Bearer ${proxy.token}`;
+  if (proxy?.token) Object.assign(headers, proxyAuthHeaders(proxy.token));
   else if (cfg.apiKey) Object.assign(headers, wire.keyHeaders(cfg.apiKey));
   return { url, headers, secrets: [cfg.apiKey, proxy?.token], label: `${cfg.provider} ${model}`, timeoutMs: cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS };
 }
