@@ -7,7 +7,7 @@ import { Kernel, type Explanation } from './kernel.ts';
 import { barsFor, RunError, type MarketData } from './market.ts';
 import { releaseRecorder } from './recorder.ts';
 import { buildResult } from './result.ts';
-import { venueOptions } from './magnifier.ts';
+import { magnifierWarnings, venueOptions } from './magnifier.ts';
 import { SimulatedVenue } from './venue.ts';
 
 export interface RunOptions {
@@ -147,7 +147,7 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
   if (p.kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   p.kernel.venue.finish();
   opts.onProgress?.(1);
-  const result = buildResult(p.kernel, p.warnings, opts.record === 'stats');
+  const result = buildResult(p.kernel, [...p.warnings, ...magnifierWarnings(doc.settings, data, p.kernel.venue)], opts.record === 'stats');
   releaseRecorder(p.kernel.recorder);
   return result;
 }

@@ -3,7 +3,7 @@ import { Zone } from '../lib/zone.ts';
 import type { BarColumns, Settings } from '../schema/index.ts';
 import { dayKeyOf } from './result.ts';
 import type { MarketData } from './market.ts';
-import type { SimulatedVenueOptions } from './venue.ts';
+import { SimulatedVenue, type SimulatedVenueOptions, type Venue } from './venue.ts';
 
 const INTRADAY_MS: Readonly<Record<string, number>> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '30m': 1_800_000, '1h': 3_600_000, '4h': 14_400_000 };
 const ORDER = ['1m', '5m', '15m', '30m', '1h', '4h', '1d', '1w', '1mo'];
@@ -43,4 +43,12 @@ export function venueOptions(settings: Settings, data: MarketData, assets: reado
     return c;
   });
   return { ...opts, finer, span: barSpan(settings.timeframe, settings.timezone) };
+}
+
+/** What a finerData run could not look inside, said once (empty for other rules). */
+export function magnifierWarnings(settings: Settings, data: MarketData, venue: Venue): string[] {
+  if (settings.intrabar !== 'finerData') return [];
+  if (!data.finer || data.finer.length === 0) return ['intrabar "finerData": no finer bars were loaded, so the pessimistic rule decided every bar'];
+  const misses = venue instanceof SimulatedVenue ? venue.magnifierMisses : 0;
+  return misses > 0 ? [`intrabar "finerData": ${misses} bar${misses === 1 ? '' : 's'} with an open order or exit had no finer bars; the pessimistic rule decided there`] : [];
 }

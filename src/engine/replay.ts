@@ -5,7 +5,7 @@ import { Kernel } from './kernel.ts';
 import { barsFor, RunError, type MarketData } from './market.ts';
 import { releaseRecorder } from './recorder.ts';
 import { buildResult } from './result.ts';
-import { venueOptions } from './magnifier.ts';
+import { magnifierWarnings, venueOptions } from './magnifier.ts';
 import { SimulatedVenue, type Venue } from './venue.ts';
 
 /**
@@ -58,7 +58,7 @@ export function runReplay(doc: StrategyDocument, data: MarketData, opts: RunOpti
   replay.flush();
   if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   kernel.venue.finish();
-  const result = buildResult(kernel, warmupWarnings(plan, cols, from));
+  const result = buildResult(kernel, [...warmupWarnings(plan, cols, from), ...magnifierWarnings(doc.settings, data, kernel.venue)]);
   releaseRecorder(kernel.recorder);
   return result;
 }

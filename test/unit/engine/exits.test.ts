@@ -74,7 +74,13 @@ describe('stop-loss and take-profit', () => {
     // Both levels inside one finer bar: pessimistic inside it. No finer bars for the day: pessimistic too.
     const oneMinute = minute([[10, 11.2, 9.3, 10]]);
     expect(go(BOTH, buyWith(bracket), { intrabar: 'finerData' }, { finer: [oneMinute] }).trades[0]).toMatchObject({ exitPrice: 9.5 });
-    expect(go(BOTH, buyWith(bracket), { intrabar: 'finerData' }, { finer: [] }).trades[0]).toMatchObject({ exitPrice: 9.5 });
+    const none = go(BOTH, buyWith(bracket), { intrabar: 'finerData' }, { finer: [] });
+    expect(none.trades[0]).toMatchObject({ exitPrice: 9.5 });
+    expect(none.warnings).toContain('intrabar "finerData": no finer bars were loaded, so the pessimistic rule decided every bar');
+    const otherDay = minute([[10, 10, 10, 10]]).time.map((x) => x + 86_400_000);
+    const missing = go(BOTH, buyWith(bracket), { intrabar: 'finerData' }, { finer: [{ ...oneMinute, time: otherDay }] });
+    expect(missing.trades[0]).toMatchObject({ exitPrice: 9.5 });
+    expect(missing.warnings.join()).toMatch(/finerData": 2 bars with an open order or exit had no finer bars/);
     // A gap inside the bar: the stop fills at the finer bar's open.
     const gapInside = minute([[10, 10.2, 9.9, 10], [9.2, 9.3, 9.1, 9.2]]);
     expect(go(BOTH, buyWith(bracket), { intrabar: 'finerData' }, { finer: [gapInside] }).trades[0]).toMatchObject({ exitPrice: 9.2, exitReason: 'stop' });
