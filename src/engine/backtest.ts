@@ -27,6 +27,8 @@ export interface RunOptions {
   /** Non-zero at index 0 ⇒ stop; checked every CANCEL_CHECK_STEPS steps. */
   cancel?: Int32Array;
   onProgress?: (fraction: number) => void;
+  /** 'signal': fix each order's quantity at the signal bar's close, as live trading must (docs/ENGINE.md). */
+  sizing?: 'fill' | 'signal';
 }
 
 export const CANCEL_CHECK_STEPS = 4096;
@@ -67,6 +69,7 @@ function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Pre
     audit: opts.audit ?? true,
     record: opts.record,
     capacity: steps,
+    sizing: opts.sizing,
     precomputed: opts.indicatorCache ? plan.indicators.map((pi) => opts.indicatorCache!.get(pi, cols[pi.asset]!)) : undefined,
   });
   return { plan, cols, kernel, from, to, warnings: warmupWarnings(plan, cols, from) };

@@ -65,7 +65,7 @@ export class SimulatedFills {
     r.quantity = requested;
     if (r.filledQuantity > 0) {
       r.status = 'filled';
-      r.reason = reason;
+      r.reason = reason ?? r.reason; // a reason given at the signal (signal sizing clipped it) stands
     } else {
       reject(r, reason ?? intent.reason ?? 'already at target');
     }

@@ -7,6 +7,7 @@ import { newRecord, reject, resolveOrder, type Order } from './orders.ts';
 import { Portfolio } from './portfolio.ts';
 import { acquireRecorder, type Recorder } from './recorder.ts';
 import { targetWeights } from './rebalance.ts';
+import { SignalSizer } from './sizing.ts';
 import type { StepView, Venue } from './venue.ts';
 
 const FIELD_INDEX = { open: 0, high: 1, low: 2, close: 3, volume: 4 } as const;
@@ -39,6 +40,11 @@ export interface KernelOptions {
    * stream it. Precomputed columns are read at the bar index the processor passes to setBar.
    */
   precomputed?: readonly (readonly Float64Array[] | null)[];
+  /**
+   * 'fill' (default): an order is sized when it fills, at the fill price. 'signal': its quantity is fixed
+   * at the signal bar's close before it reaches the venue — the rule live trading must use (sizing.ts).
+   */
+  sizing?: 'fill' | 'signal';
 }
 
 /**
@@ -101,6 +107,7 @@ export class Kernel implements StepView {
   private peak: number;
   private nextOrderId = 1;
   private readonly ruleMems: Map<object, Float64Array> = new Map();
+  private readonly sizer: SignalSizer | null;
   /** When set, the next steps record why each strategy did or did not act (explain). */
   explanations: Explanation[] | null = null;
 
@@ -164,6 +171,7 @@ export class Kernel implements StepView {
     });
     this.seriesCursor = new Int32Array(plan.inputs.length).fill(-1);
     this.hasInputs = plan.inputs.some((i) => i.kind !== 'price');
+    this.sizer = o.sizing === 'signal' ? new SignalSizer(settings) : null;
   }
 
   /** Processor: this asset has a bar at the coming step (its `index` in the asset's columns, or −1 for a live bar). */
@@ -369,7 +377,11 @@ export class Kernel implements StepView {
     for (const o of created) {
       if (o.record.status === 'rejected') continue;
       if (this.venue.hasOpenOrder(o.asset)) reject(o.record, `an order for ${o.record.symbol} is already open`);
-      else this.venue.submit(o, this);
+      else if (this.sizer === null) this.venue.submit(o, this);
+      else {
+        const fixed = this.sizer.fix(o, this.portfolio, this.close[o.asset]!, this.time);
+        if (fixed !== null) this.venue.submit(fixed, this);
+      }
     }
     if (!this.keepLog) return;
     const orderIds: number[] = [];

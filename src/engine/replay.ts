@@ -49,6 +49,7 @@ export function runReplay(doc: StrategyDocument, data: MarketData, opts: RunOpti
     series: data.series ?? [],
     fromTime: from,
     audit: opts.audit ?? true,
+    sizing: opts.sizing,
   });
   const replay = new ReplayProcessor(kernel);
   for (const bar of barStream(cols, plan.assets)) {
