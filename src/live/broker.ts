@@ -1,0 +1,104 @@
+/**
+ * One interface for every broker (DESIGN.md §3, live processor): the simulated broker, Alpaca, and the
+ * adapters that follow. Numbers are numbers (the adapters parse the wire's strings); times are UTC epoch ms.
+ */
+
+export interface BrokerAccount {
+  /** The account number a live deployment names in its confirmation. */
+  id: string;
+  cash: number;
+  equity: number;
+  buyingPower: number;
+}
+
+export interface BrokerClock {
+  time: number;
+  isOpen: boolean;
+  nextOpen: number;
+  nextClose: number;
+}
+
+export interface BrokerPosition {
+  symbol: string;
+  /** Signed: negative is short. */
+  qty: number;
+  avgPrice: number;
+}
+
+/** One execution of an order: a broker that reports only cumulative fills gets them as differences. */
+export interface Execution {
+  qty: number;
+  price: number;
+  fee: number;
+  time: number;
+}
+
+export type BrokerOrderStatus = 'pending' | 'open' | 'partial' | 'filled' | 'cancelled' | 'expired' | 'rejected';
+
+export interface BrokerOrder {
+  id: string;
+  clientOrderId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  filledQty: number;
+  /** Average price of what filled so far (null before any fill). */
+  avgFillPrice: number | null;
+  status: BrokerOrderStatus;
+  /** Executions so far, in order (their quantities sum to filledQty). */
+  executions: Execution[];
+  /** Why the broker rejected, cancelled or clipped it, when it says. */
+  reason: string | null;
+}
+
+export interface OrderRequest {
+  clientOrderId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  extendedHours: boolean;
+}
+
+export interface LiveBar {
+  symbol: string;
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+export interface Broker {
+  /** "sim", "alpaca-paper", "alpaca-live", … (shown in the audit; never a key). */
+  readonly name: string;
+  /** Whether one order may take a position through zero; otherwise a reversal is a close and an open order. */
+  readonly allowsReversal: boolean;
+  account(): Promise<BrokerAccount>;
+  clock(): Promise<BrokerClock>;
+  positions(): Promise<BrokerPosition[]>;
+  openOrders(): Promise<BrokerOrder[]>;
+  submitOrder(req: OrderRequest): Promise<BrokerOrder>;
+  /** null when the broker has no order with this client id (a definitive answer, not a failure). */
+  orderByClientId(clientOrderId: string): Promise<BrokerOrder | null>;
+  cancelOrder(id: string): Promise<void>;
+  /** Start time of the last bar that is complete at `clock` (default: by timeframe and session, see feed.ts). */
+  completedUntil?(clock: BrokerClock, timeframeMs: number): number;
+  /** Bars with start time in [from, to], every page. */
+  bars(symbols: readonly string[], timeframe: string, from: number, to: number): Promise<LiveBar[]>;
+}
+
+/**
+ * How a broker call failed. `ambiguous`: the request may have taken effect (timeout, 5xx, connection lost)
+ * — an order is then looked up by its client id, never re-sent blindly. `refused`: the broker answered no
+ * (4xx other than 429) — nothing happened. `rate-limited`: 429, try after `retryAfterMs`. `malformed`: the
+ * broker answered something that is not what its protocol says.
+ */
+export type BrokerErrorKind = 'ambiguous' | 'refused' | 'rate-limited' | 'malformed';
+
+export class BrokerError extends Error {
+  override name = 'BrokerError';
+  constructor(readonly kind: BrokerErrorKind, message: string, readonly status = 0, readonly retryAfterMs = 0) {
+    super(message);
+  }
+}

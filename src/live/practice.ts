@@ -1,0 +1,109 @@
+import { barsFor, compile, rangeOf, type MarketData } from '../engine/index.ts';
+import type { StrategyDocument } from '../schema/index.ts';
+import type { LiveBar } from './broker.ts';
+import type { LiveEvent } from './events.ts';
+import type { RiskGuards } from './guards.ts';
+import { MemoryJournal, type Intent, type Journal, type JournalEntry } from './journal.ts';
+import { LiveProcessor } from './processor.ts';
+import { SimBroker } from './sim-broker.ts';
+
+/**
+ * A replayed market for the simulated broker: the data's timestamps in order, one per `next()`. "Deploy to
+ * practice" walks it; restarting with the same journal skips what the journal already holds.
+ */
+export class ReplayMarket {
+  private readonly times: number[];
+  private readonly rows: Map<number, LiveBar[]>;
+  private cursor = 0;
+
+  constructor(doc: StrategyDocument, data: MarketData) {
+    const assets = compile(doc).assets;
+    const cols = barsFor(data, assets);
+    const to = rangeOf(doc).to;
+    this.rows = new Map();
+    cols.forEach((c, a) => {
+      for (let i = 0; i < c.length; i++) {
+        const t = c.time[i]!;
+        if (t > to) break;
+        const bar = { symbol: assets[a]!, time: t, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! };
+        const row = this.rows.get(t);
+        if (row) row.push(bar); else this.rows.set(t, [bar]);
+      }
+    });
+    this.times = [...this.rows.keys()].sort((x, y) => x - y);
+  }
+
+  get length(): number {
+    return this.times.length;
+  }
+
+  get position(): number {
+    return this.cursor;
+  }
+
+  done(): boolean {
+    return this.cursor >= this.times.length;
+  }
+
+  /** Moves the broker's market to the next timestamp. */
+  next(broker: SimBroker): number {
+    const t = this.times[this.cursor++]!;
+    broker.advance(t, this.rows.get(t)!);
+    return t;
+  }
+
+  /** Moves the broker's market up to `time`. */
+  seek(broker: SimBroker, time: number): void {
+    while (!this.done() && this.times[this.cursor]! <= time) this.next(broker);
+  }
+}
+
+export interface PracticeOptions {
+  journal?: Journal;
+  guards?: RiskGuards;
+  emit?: (e: LiveEvent) => void;
+  /** Stop after this many timestamps (a practice run can be resumed with the same journal). */
+  maxSteps?: number;
+}
+
+/**
+ * The simulated broker keeps its books in memory; on resume they are rebuilt from the journal, which holds
+ * everything the broker was told and when: the market moves to each journaled step, and each order the
+ * journal says was sent is submitted again at that point (the broker is deterministic, so it fills alike).
+ */
+async function rebuildBroker(entries: readonly JournalEntry[], broker: SimBroker, market: ReplayMarket): Promise<void> {
+  const intents = new Map<string, Intent>();
+  for (const e of entries) {
+    if (e.type === 'step' || e.type === 'updates' || e.type === 'control') for (const i of e.intents) intents.set(i.clientOrderId, i);
+    if (e.type === 'step') market.seek(broker, e.time);
+    else if (e.type === 'sent') {
+      const i = intents.get(e.clientOrderId);
+      if (i) await broker.submitOrder({ ...i, extendedHours: false });
+    } else if (e.type === 'control' && e.action === 'kill') {
+      for (const o of await broker.openOrders()) await broker.cancelOrder(o.id);
+    }
+  }
+}
+
+/**
+ * Deploys a document to practice on recorded data: the simulated broker plays the market timestamp by
+ * timestamp, the live processor trades it. At the end of the data, orders still waiting are cancelled as in
+ * a backtest. Given a journal that already holds a deployment, the run resumes where it stopped.
+ */
+export async function runPractice(doc: StrategyDocument, data: MarketData, o: PracticeOptions = {}): Promise<LiveProcessor> {
+  const market = new ReplayMarket(doc, data);
+  const broker = new SimBroker(compile(doc).assets, doc.settings);
+  const journal = o.journal ?? new MemoryJournal();
+  await rebuildBroker(await journal.read(), broker, market);
+  const lp = await LiveProcessor.open({ broker, journal, create: { doc, mode: 'practice', warmUp: false, guards: o.guards }, emit: o.emit });
+  let steps = 0;
+  while (!market.done() && (o.maxSteps === undefined || steps < o.maxSteps)) {
+    market.next(broker);
+    steps += await lp.tick();
+  }
+  if (market.done()) {
+    broker.endOfData();
+    await lp.poll();
+  }
+  return lp;
+}

@@ -1,0 +1,444 @@
+import { buildResult, compile, dayKeyOf, Kernel, rangeOf, reject } from '../engine/index.ts';
+import type { OrderRecord, RunResult, StrategyDocument } from '../schema/index.ts';
+import { timeframeMs } from '../data/index.ts';
+import { BrokerError, type Broker, type BrokerClock, type LiveBar } from './broker.ts';
+import type { LiveEvent } from './events.ts';
+import { badBar, byTime, completedUntil } from './feed.ts';
+import type { RiskGuards } from './guards.ts';
+import type { DeploymentConfig, Intent, Journal, JournalEntry, OrderUpdate } from './journal.ts';
+import { LiveVenue, type Tracked } from './live-venue.ts';
+
+export interface CreateDeployment {
+  doc: StrategyDocument;
+  mode: DeploymentConfig['mode'];
+  guards?: RiskGuards;
+  extendedHours?: boolean;
+  /** Deployment id (prefix of every client order id); default from the broker clock and a random suffix. */
+  id?: string;
+  /**
+   * practice: the feed starts at the data's beginning and the document's range decides what trades, as in a
+   * backtest. Otherwise history up to the broker's clock warms indicators up and only later bars trade.
+   */
+  warmUp?: boolean;
+}
+
+export interface LiveProcessorOptions {
+  broker: Broker;
+  journal: Journal;
+  /** Required when the journal is empty; ignored (the journal's deployment wins) when resuming. */
+  create?: CreateDeployment;
+  emit?: (e: LiveEvent) => void;
+}
+
+const MAX_EVENTS = 5000;
+
+/**
+ * The live processor (DESIGN.md §3): the backtest's Kernel on a LiveVenue. Each tick: the broker's clock,
+ * news about our orders, the bars completed since the last step; each timestamp steps the kernel (broker
+ * fills first, as in a backtest), its orders are journaled (durably) and only then sent; after the tick the
+ * broker's positions and cash are the truth (reconciliation). The journal rebuilds everything on resume.
+ */
+export class LiveProcessor {
+  readonly kernel: Kernel;
+  readonly venue: LiveVenue;
+  readonly events: LiveEvent[] = [];
+  lastTime = -Infinity;
+  private readonly symbols: ReadonlySet<string>;
+  private readonly index: Map<string, number>;
+  private readonly tfMs: number;
+  private replaying = false;
+  private signalsSeen = 0;
+  private killSeq = 0;
+
+  private constructor(private readonly o: LiveProcessorOptions, readonly config: DeploymentConfig) {
+    const doc = config.doc;
+    const plan = compile(doc);
+    this.symbols = new Set(plan.assets);
+    this.index = new Map(plan.assets.map((s, i) => [s, i]));
+    this.tfMs = timeframeMs(doc.settings.timeframe);
+    this.venue = new LiveVenue({
+      idPrefix: config.id,
+      allowsReversal: o.broker.allowsReversal,
+      guards: config.guards,
+      dayKey: dayKeyOf(doc.settings),
+      emit: (e) => this.emit(e),
+    });
+    this.kernel = new Kernel({
+      plan,
+      settings: { ...doc.settings, initialCash: config.initialCash },
+      venue: () => this.venue,
+      fromTime: config.tradeFrom ?? -Infinity,
+      audit: true,
+      sizing: 'signal',
+    });
+    this.venue.bind(this.kernel);
+  }
+
+  static async open(o: LiveProcessorOptions): Promise<LiveProcessor> {
+    const entries = await o.journal.read();
+    if (entries.length > 0) {
+      const first = entries[0]!;
+      if (first.type !== 'deployment') throw new Error('the state does not start with a deployment entry');
+      const lp = new LiveProcessor(o, first.config);
+      lp.restore(entries.slice(1));
+      return lp;
+    }
+    if (!o.create) throw new Error('no deployment in this state yet: give a strategy to create one');
+    const c = o.create;
+    const [account, clock] = [await o.broker.account(), await o.broker.clock()];
+    const practice = c.warmUp === false;
+    const config: DeploymentConfig = {
+      id: c.id ?? `d${Math.max(0, clock.time).toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+      doc: c.doc,
+      broker: o.broker.name,
+      mode: c.mode,
+      accountId: account.id,
+      createdAt: Number.isFinite(clock.time) ? clock.time : 0,
+      tradeFrom: practice ? nullIfInfinite(rangeOf(c.doc).from) : clock.time,
+      initialCash: practice ? c.doc.settings.initialCash : account.cash,
+      guards: c.guards ?? {},
+      extendedHours: c.extendedHours ?? false,
+    };
+    await o.journal.append([{ type: 'deployment', config }]);
+    const lp = new LiveProcessor(o, config);
+    if (!practice) await lp.warmUp(clock);
+    return lp;
+  }
+
+  /** One round: broker news, completed bars (each a kernel step), sends, reconciliation. Returns the steps taken. */
+  async tick(): Promise<number> {
+    const clock = await this.call('clock', () => this.o.broker.clock());
+    if (clock === undefined) return 0;
+    const updates = await this.collectUpdates(clock.time);
+    const bars = await this.call('bars', () => this.o.broker.bars([...this.symbols], this.config.doc.settings.timeframe, this.lastTime + 1, completedUntil(this.o.broker, clock, this.tfMs)));
+    const groups = byTime(this.validBars(bars ?? [], clock.time), this.kernel.plan.assets);
+    const refusal = this.tradeRefusal(clock);
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
+      const applied = i === 0 ? updates : [];
+      const intents = this.step(g.time, g.bars, applied, refusal);
+      await this.o.journal.append([{ type: 'step', time: g.time, bars: g.bars, updates: applied, intents, refusal }]);
+      this.announce(intents, g.time);
+    }
+    if (groups.length === 0) await this.applyBetweenBars(updates, clock.time);
+    await this.send(clock.time);
+    await this.reconcile(clock.time);
+    return groups.length;
+  }
+
+  /** True while an order of this deployment is open or its outcome is unknown. */
+  busy(): boolean {
+    return this.venue.active().length > 0;
+  }
+
+  /** Broker news only (no bars): used while waiting for open orders to settle. */
+  async poll(): Promise<void> {
+    const clock = await this.call('clock', () => this.o.broker.clock());
+    if (clock === undefined) return;
+    await this.applyBetweenBars(await this.collectUpdates(clock.time), clock.time);
+    await this.send(clock.time);
+    await this.reconcile(clock.time);
+  }
+
+  /** Broker news that arrived with no new bar is applied at once (journaled as such, for the replay). */
+  private async applyBetweenBars(updates: OrderUpdate[], time: number): Promise<void> {
+    if (updates.length === 0) return;
+    this.venue.queue(updates);
+    this.venue.applyQueued(time);
+    const intents = this.venue.takeOutbox();
+    await this.o.journal.append([{ type: 'updates', time, updates, intents }]);
+    this.announce(intents, time);
+  }
+
+  async pause(): Promise<void> {
+    await this.control('pause', []);
+  }
+
+  async resume(): Promise<void> {
+    await this.control('resume', []);
+  }
+
+  /**
+   * The kill switch: pause (no new orders), cancel every open order of this deployment, and optionally
+   * flatten: a market order closing each position, journaled before it is sent like any other.
+   */
+  async kill(flatten: boolean): Promise<void> {
+    const time = Number.isFinite(this.kernel.time) ? this.kernel.time : this.config.createdAt;
+    const intents: Intent[] = [];
+    this.venue.paused = true;
+    for (const t of this.venue.active()) {
+      if (t.state === 'sent' && t.brokerId !== null) {
+        await this.call(`cancel ${t.clientOrderId}`, () => this.o.broker.cancelOrder(t.brokerId!));
+      } else if (t.state === 'intent' || t.state === 'waiting') {
+        this.cancelUnsent(t, 'cancelled by the kill switch before it was sent');
+      }
+    }
+    if (flatten) {
+      const p = this.kernel.portfolio;
+      p.qty.forEach((q, a) => {
+        if (q === 0) return;
+        const symbol = this.kernel.plan.assets[a]!;
+        intents.push({ clientOrderId: `${this.config.id}-k${++this.killSeq}-${symbol}`, symbol, side: q > 0 ? 'sell' : 'buy', qty: Math.abs(q) });
+      });
+      for (const i of intents) this.trackKill(i, time);
+    }
+    await this.control('kill', intents);
+    await this.send(time);
+  }
+
+  /** The deployment as a run result: signals with traces, orders, trades, equity (same shape as a backtest). */
+  result(): RunResult {
+    return buildResult(this.kernel, []);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+
+  private async warmUp(clock: BrokerClock): Promise<void> {
+    const w = this.kernel.plan.warmup;
+    const intraday = this.tfMs < 86_400_000;
+    const lookback = Math.max(w.bars, 2) * this.tfMs * (intraday ? 6 : 1.6) + w.ms + 7 * 86_400_000;
+    const bars = await this.call('warm-up bars', () => this.o.broker.bars([...this.symbols], this.config.doc.settings.timeframe, clock.time - lookback, completedUntil(this.o.broker, clock, this.tfMs)));
+    const entries: JournalEntry[] = [];
+    for (const g of byTime(this.validBars(bars ?? [], clock.time), this.kernel.plan.assets)) {
+      const intents = this.step(g.time, g.bars, [], null);
+      entries.push({ type: 'step', time: g.time, bars: g.bars, updates: [], intents, refusal: null });
+    }
+    await this.o.journal.append(entries);
+  }
+
+  private step(time: number, bars: readonly LiveBar[], updates: readonly OrderUpdate[], refusal: string | null): Intent[] {
+    this.venue.canTrade = () => refusal;
+    this.venue.queue(updates);
+    for (const b of bars) this.kernel.setBar(this.index.get(b.symbol)!, b.open, b.high, b.low, b.close, b.volume);
+    this.kernel.step(time);
+    this.lastTime = time;
+    this.emit({ type: 'bar', time, symbols: bars.map((b) => b.symbol) });
+    const signals = this.kernel.signals;
+    for (; this.signalsSeen < signals.length; this.signalsSeen++) this.emit({ type: 'signal', time, signal: signals[this.signalsSeen]! });
+    return this.venue.takeOutbox();
+  }
+
+  /** Why no order may be sent now: intraday strategies trade only in the session (unless extended hours). */
+  private tradeRefusal(clock: BrokerClock): string | null {
+    if (clock.isOpen || this.config.extendedHours || this.tfMs >= 86_400_000) return null;
+    return 'market closed';
+  }
+
+  private validBars(bars: readonly LiveBar[], now: number): LiveBar[] {
+    const out: LiveBar[] = [];
+    for (const b of bars) {
+      const bad = badBar(b, this.symbols);
+      if (bad !== null) this.error(now, 'bars', bad);
+      else if (b.time > this.lastTime) out.push(b);
+    }
+    return out;
+  }
+
+  private async collectUpdates(now: number): Promise<OrderUpdate[]> {
+    const out: OrderUpdate[] = [];
+    for (const t of this.venue.active()) {
+      if (t.state !== 'sent') continue;
+      const bo = await this.call(`order ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId));
+      if (bo === undefined || bo === null) {
+        if (bo === null) this.error(now, `order ${t.clientOrderId}`, 'the broker does not know an order it accepted');
+        continue;
+      }
+      const executions = bo.executions.length > 0 || bo.avgFillPrice === null
+        ? bo.executions.slice(t.appliedCount)
+        : LiveVenue.fromCumulative(t, bo.filledQty, bo.avgFillPrice, now);
+      const terminal = bo.status !== 'open' && bo.status !== 'partial' && bo.status !== 'pending';
+      if (executions.length > 0 || terminal) out.push({ clientOrderId: t.clientOrderId, executions, status: bo.status, reason: bo.reason });
+    }
+    return out;
+  }
+
+  /** Sends journaled intents. An order that may already be at the broker is looked up by its client id first. */
+  private async send(now: number): Promise<void> {
+    for (const t of [...this.venue.tracked.values()]) {
+      if (t.state !== 'intent' && t.state !== 'unknown') continue;
+      if (t.mayExist || t.state === 'unknown') {
+        const found = await this.call(`look up ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId));
+        if (found === undefined) continue; // the lookup failed: try again next tick, never send blindly
+        if (found !== null) {
+          await this.markSent(t, found.id, now, 'found');
+          continue;
+        }
+      }
+      try {
+        const bo = await this.o.broker.submitOrder({ clientOrderId: t.clientOrderId, symbol: t.symbol, side: t.side, qty: t.qty, extendedHours: this.config.extendedHours });
+        await this.markSent(t, bo.id, now, 'sent');
+      } catch (e) {
+        const err = asBrokerError(e);
+        this.error(now, `send ${t.clientOrderId}`, err.message);
+        if (err.kind === 'refused') {
+          await this.o.journal.append([{ type: 'refused', clientOrderId: t.clientOrderId, reason: err.message }]);
+          this.refuse(t, err.message);
+          this.emit({ type: 'order', time: now, clientOrderId: t.clientOrderId, symbol: t.symbol, side: t.side, qty: t.qty, state: 'refused' });
+        } else if (err.kind !== 'rate-limited') {
+          // It may have reached the broker: from now on only a lookup decides.
+          t.state = 'unknown';
+          t.mayExist = true;
+          await this.o.journal.append([{ type: 'unknown', clientOrderId: t.clientOrderId }]);
+          this.emit({ type: 'order', time: now, clientOrderId: t.clientOrderId, symbol: t.symbol, side: t.side, qty: t.qty, state: 'unknown' });
+          const found = await this.call(`look up ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId));
+          if (found) await this.markSent(t, found.id, now, 'found');
+        }
+      }
+    }
+  }
+
+  private async markSent(t: Tracked, brokerId: string, now: number, state: 'sent' | 'found'): Promise<void> {
+    await this.o.journal.append([{ type: 'sent', clientOrderId: t.clientOrderId, brokerId }]);
+    t.state = 'sent';
+    t.brokerId = brokerId;
+    this.emit({ type: 'order', time: now, clientOrderId: t.clientOrderId, symbol: t.symbol, side: t.side, qty: t.qty, state });
+  }
+
+  private refuse(t: Tracked, reason: string): void {
+    t.state = 'done';
+    if (t.next) t.next.state = 'done';
+    const r = t.record;
+    if (r.filledQuantity > 0) {
+      r.status = 'filled';
+      r.reason = `the rest was refused by the broker: ${reason}`;
+    } else reject(r, `refused by the broker: ${reason}`);
+  }
+
+  private cancelUnsent(t: Tracked, reason: string): void {
+    t.state = 'done';
+    if (t.next) t.next.state = 'done';
+    if (t.record.filledQuantity === 0) {
+      t.record.status = 'cancelled';
+      t.record.reason = reason;
+    }
+  }
+
+  /** The broker's account and positions are the truth; orders still in flight are reconciled once they settle. */
+  private async reconcile(now: number): Promise<void> {
+    const active = this.venue.active();
+    const busy = new Set(active.map((t) => t.asset));
+    const account = await this.call('account', () => this.o.broker.account());
+    const positions = await this.call('positions', () => this.o.broker.positions());
+    if (!account || !positions) return;
+    const p = this.kernel.portfolio;
+    const adjust: Extract<JournalEntry, { type: 'adjust' }> = { type: 'adjust', time: now, cash: null, positions: [] };
+    this.kernel.plan.assets.forEach((symbol, a) => {
+      if (busy.has(a)) return;
+      const actual = positions.find((x) => x.symbol === symbol)?.qty ?? 0;
+      const expected = p.qty[a]!;
+      if (Math.abs(actual - expected) > 1e-6 * Math.max(1, Math.abs(actual))) {
+        const price = p.mark[a]! > 0 ? p.mark[a]! : positions.find((x) => x.symbol === symbol)?.avgPrice ?? 0;
+        adjust.positions.push({ symbol, qty: actual, price });
+        this.emit({ type: 'reconcile', time: now, what: `position ${symbol}`, expected, actual });
+      }
+    });
+    if (active.length === 0 && Math.abs(account.cash - p.cash) > 0.005) {
+      adjust.cash = account.cash;
+      this.emit({ type: 'reconcile', time: now, what: 'cash', expected: p.cash, actual: account.cash });
+    }
+    if (adjust.cash === null && adjust.positions.length === 0) return;
+    await this.o.journal.append([adjust]);
+    this.applyAdjust(adjust);
+  }
+
+  private applyAdjust(x: Extract<JournalEntry, { type: 'adjust' }>): void {
+    const p = this.kernel.portfolio;
+    for (const pos of x.positions) {
+      const a = this.index.get(pos.symbol)!;
+      const cash = p.cash;
+      p.fill(a, pos.qty - p.qty[a]!, pos.price, 0, x.time, 'reconcile');
+      p.cash = cash;
+    }
+    if (x.cash !== null) p.cash = x.cash;
+  }
+
+  private async control(action: 'pause' | 'resume' | 'kill', intents: Intent[]): Promise<void> {
+    const time = Number.isFinite(this.kernel.time) ? this.kernel.time : this.config.createdAt;
+    this.venue.paused = action !== 'resume';
+    await this.o.journal.append([{ type: 'control', time, action, intents }]);
+    this.emit({ type: 'control', time, action, detail: action === 'kill' ? `cancelled open orders${intents.length ? `, flattening ${intents.length} position(s)` : ''}` : action });
+  }
+
+  private trackKill(i: Intent, time: number): void {
+    const record: OrderRecord = {
+      id: -this.killSeq, strategyId: 'kill switch', symbol: i.symbol, side: i.side, quantity: i.qty, createdTime: time,
+      status: 'open', fillTime: null, fillPrice: null, filledQuantity: 0, fees: 0, reason: 'flatten (kill switch)',
+    };
+    this.kernel.orders.push(record);
+    this.venue.trackIntent(i, this.index.get(i.symbol)!, record);
+  }
+
+  private restore(entries: readonly JournalEntry[]): void {
+    this.replaying = true;
+    try {
+      for (const e of entries) {
+        switch (e.type) {
+          case 'step': this.expect(this.step(e.time, e.bars, e.updates, e.refusal), e.intents, e.time); break;
+          case 'updates':
+            this.venue.queue(e.updates);
+            this.venue.applyQueued(e.time);
+            this.expect(this.venue.takeOutbox(), e.intents, e.time);
+            break;
+          case 'sent': { const t = this.venue.tracked.get(e.clientOrderId); if (t) { t.state = 'sent'; t.brokerId = e.brokerId; } break; }
+          case 'refused': { const t = this.venue.tracked.get(e.clientOrderId); if (t) this.refuse(t, e.reason); break; }
+          case 'unknown': { const t = this.venue.tracked.get(e.clientOrderId); if (t) t.state = 'unknown'; break; }
+          case 'adjust': this.applyAdjust(e); break;
+          case 'control':
+            this.venue.paused = e.action !== 'resume';
+            if (e.action === 'kill') {
+              for (const t of this.venue.active()) if (t.state === 'intent' || t.state === 'waiting') this.cancelUnsent(t, 'cancelled by the kill switch before it was sent');
+              for (const i of e.intents) { this.killSeq++; this.trackKill(i, e.time); }
+            }
+            break;
+          case 'event': this.events.push(e.event); break;
+          case 'deployment': throw new Error('the state holds two deployment entries');
+        }
+      }
+      // Whatever was journaled but not confirmed may be at the broker: look it up before sending.
+      for (const t of this.venue.tracked.values()) if (t.state === 'intent' || t.state === 'unknown') t.mayExist = true;
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private expect(got: Intent[], want: readonly Intent[], time: number): void {
+    const a = JSON.stringify(got), b = JSON.stringify(want);
+    if (a !== b) throw new Error(`the state does not replay: at ${new Date(time).toISOString()} the journal recorded orders ${b}, this engine makes ${a} (was the strategy or the engine changed?)`);
+  }
+
+  private announce(intents: readonly Intent[], time: number): void {
+    for (const i of intents) this.emit({ type: 'order', time, clientOrderId: i.clientOrderId, symbol: i.symbol, side: i.side, qty: i.qty, state: 'intent' });
+  }
+
+  /** A broker call whose failure is audited, not thrown (the tick goes on; the next one retries). */
+  private async call<T>(where: string, f: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await f();
+    } catch (e) {
+      this.error(Number.isFinite(this.kernel.time) ? this.kernel.time : 0, where, asBrokerError(e).message);
+      return undefined;
+    }
+  }
+
+  private error(time: number, where: string, message: string): void {
+    const event: LiveEvent = { type: 'error', time, where, message };
+    this.emit(event);
+    if (!this.replaying) void this.o.journal.append([{ type: 'event', event }]).catch(() => {});
+  }
+
+  private emit(e: LiveEvent): void {
+    if (this.replaying) return;
+    this.events.push(e);
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    this.o.emit?.(e);
+  }
+}
+
+function asBrokerError(e: unknown): BrokerError {
+  if (e instanceof BrokerError) return e;
+  return new BrokerError('ambiguous', e instanceof Error ? e.message : String(e));
+}
+
+function nullIfInfinite(t: number): number | null {
+  return Number.isFinite(t) ? t : null;
+}
