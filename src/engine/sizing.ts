@@ -42,7 +42,7 @@ export class SignalSizer {
     order.record.quantity = qty;
     order.record.side = side;
     order.record.reason = dry.record.reason;
-    return { asset: order.asset, kind: 'delta', side: side === 'buy' ? 1 : -1, unit: 'quantity', value: qty, weight: 0, record: order.record };
+    return { ...order, kind: 'delta', side: side === 'buy' ? 1 : -1, unit: 'quantity', value: qty, weight: 0 };
   }
 
   private copy(books: Portfolio, time: number): void {

@@ -89,6 +89,7 @@ export class LiveVenue implements Venue {
     const signed = order.side * order.value;
     const reducing = pos !== 0 && Math.sign(signed) === -Math.sign(pos) && Math.abs(signed) <= Math.abs(pos);
     const refusal = this.paused ? 'paused: the deployment was paused or killed'
+      : order.entry !== null || order.exits !== null ? `${order.entry?.type ?? 'attached exit'} orders are not sent to brokers yet: live trading places market orders only`
       : this.canTrade()
       ?? guardRefusal(this.o.guards, {
         notional: order.value * view.close[order.asset]!,

@@ -1,12 +1,12 @@
 import { Portfolio, SimulatedFills, type Order } from '../engine/index.ts';
-import type { OrderRecord, Settings } from '../schema/index.ts';
+import type { ExitReason, OrderRecord, Settings } from '../schema/index.ts';
 import { BrokerError, type Broker, type BrokerAccount, type BrokerClock, type BrokerOrder, type BrokerPosition, type Execution, type LiveBar, type OrderRequest } from './broker.ts';
 
 /** A portfolio that remembers the legs it was filled with: each leg is one execution reported to the client. */
 class LegPortfolio extends Portfolio {
   legs: Execution[] = [];
-  override fill(asset: number, delta: number, price: number, fee: number, time: number, strategyId: string): void {
-    super.fill(asset, delta, price, fee, time, strategyId);
+  override fill(asset: number, delta: number, price: number, fee: number, time: number, strategyId: string, exitReason: ExitReason | null = null): void {
+    super.fill(asset, delta, price, fee, time, strategyId, exitReason);
     if (delta !== 0) this.legs.push({ qty: Math.abs(delta), price, fee, time });
   }
 }
@@ -141,7 +141,7 @@ export class SimBroker implements Broker {
       id: 0, strategyId: '', symbol: p.req.symbol, side: p.req.side, quantity: 0, createdTime: this.now,
       status: 'open', fillTime: null, fillPrice: null, filledQuantity: 0, fees: 0, reason: null,
     };
-    const order: Order = { asset: p.asset, kind: 'delta', side: p.req.side === 'buy' ? 1 : -1, unit: 'quantity', value: p.req.qty, weight: 0, record };
+    const order: Order = { asset: p.asset, kind: 'delta', side: p.req.side === 'buy' ? 1 : -1, unit: 'quantity', value: p.req.qty, weight: 0, record, entry: null, exits: null, exitReason: null };
     this.books.legs = [];
     this.fills.execute(order, price, this.now);
     const o = p.order;
