@@ -28,9 +28,10 @@ function walkForwardJson(wf: WalkForwardResult): unknown {
   };
 }
 
-export function optimizeJson(r: OptimizeResult, workers: number, extra: Robustness = {}): string {
+/** `where` names a queue when the candidates ran on one (`queue redis://host:port/0`). */
+export function optimizeJson(r: OptimizeResult, workers: number, extra: Robustness = {}, where?: string): string {
   return JSON.stringify({
-    method: r.method, objective: r.objective, seed: r.seed, workers,
+    method: r.method, objective: r.objective, seed: r.seed, workers, ...(where ? { ranOn: where } : {}),
     evaluations: r.evaluations, evaluationsPerSecond: toJson(r.evaluationsPerSecond), elapsedMs: r.elapsedMs,
     stopReason: r.stopReason, generations: r.generations, space: r.space, gridSize: r.gridSize,
     best: r.best && candidate(r.best),
@@ -70,12 +71,12 @@ function robustnessLines(extra: Robustness): string[] {
   return out;
 }
 
-export function optimizeHuman(r: OptimizeResult, workers: number, extra: Robustness = {}): string {
+export function optimizeHuman(r: OptimizeResult, workers: number, extra: Robustness = {}, where?: string): string {
   const names = r.space.map((d) => d.name);
   const out = [
     `${r.method} search, objective ${r.objective}, seed ${r.seed}: ${r.evaluations} evaluations ` +
       `${r.walkForward ? `over ${r.walkForward.windows.length} windows of ${r.gridSize} candidates each` : `of ${r.gridSize} candidates`} ` +
-      `in ${(r.elapsedMs / 1000).toFixed(2)} s (${num(r.evaluationsPerSecond, 0)}/s, ${workers > 0 ? `${workers} worker${workers > 1 ? 's' : ''}` : 'in-process'}), stopped: ${r.stopReason}`,
+      `in ${(r.elapsedMs / 1000).toFixed(2)} s (${num(r.evaluationsPerSecond, 0)}/s, ${where ?? (workers > 0 ? `${workers} worker${workers > 1 ? 's' : ''}` : 'in-process')}), stopped: ${r.stopReason}`,
   ];
   if (r.walkForward) out.push('', 'best of the last in-sample window:');
   out.push('', table(

@@ -2,17 +2,19 @@
  * npm run optimize -- --strategy <file> --data <csv file | directory> [data and cost flags of backtest]
  *   --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return | sharpe=1,calmar=0.5]
  *   [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT [--anchored]] [--population N]
- *   [--bootstrap N] [--heatmap X,Y] [--workers N] [--json]
+ *   [--bootstrap N] [--heatmap X,Y] [--workers N] [--queue redis://HOST:PORT[/DB] [--chunk N]] [--json]
  */
 import { isMetric, METHODS, optimize, parseWindowSizes, poolEvaluator, SpaceError, type Method, type Objective, type OptimizeOptions } from '../optimize/index.ts';
 import { prepareData } from '../rpc/pool-data.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { applyFlags, DATA_FLAGS, loadBars, readDocument } from './inputs.ts';
 import { createNodePool } from './node-pool.ts';
+import { parseQueueUrl } from './queue/connection.ts';
+import { QueueClient, type QueueStatus } from './queue/client.ts';
 import { optimizeHuman, optimizeJson } from './optimize-format.ts';
 import { robustness } from './optimize-robustness.ts';
 
-export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--bootstrap N] [--heatmap X,Y] [--workers N] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
+export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--bootstrap N] [--heatmap X,Y] [--workers N] [--queue redis://HOST:PORT[/DB]] [--chunk N] [--queue-timeout MS] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
 
 const FLAGS = {
   ...DATA_FLAGS,
@@ -29,6 +31,9 @@ const FLAGS = {
   bootstrap: 'number',
   heatmap: 'string',
   workers: 'number',
+  queue: 'string',
+  chunk: 'number',
+  'queue-timeout': 'number',
 } as const;
 
 /** "sharpe", or a weighted mix "sharpe=1,calmar=0.5". */
@@ -52,14 +57,27 @@ function wholeAtLeast(name: string, v: number | undefined, min: number): number 
   return v;
 }
 
-export async function optimizeCli(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/** One status line on stderr while a queued search runs. */
+export function queueStatusLine(s: QueueStatus): string {
+  return `queue: ${s.evaluations} evaluations (${s.evaluationsPerSecond.toFixed(0)}/s), workers ${s.workers}, jobs waiting ${s.waiting}, active ${s.active}, failed ${s.failed}`;
+}
+
+export async function optimizeCli(
+  argv: readonly string[], out: (s: string) => void, err: (s: string) => void,
+  interrupt: (cancel: () => void) => void = onCtrlC,
+): Promise<number> {
   let pool: ReturnType<typeof createNodePool> | undefined;
+  let queue: QueueClient | undefined;
   try {
     const flags = parseArgs(argv, FLAGS);
     if (!flags.strategy || !flags.data || !flags.method) throw new UsageError(`--strategy, --data and --method are required\n${USAGE}`);
     if (!METHODS.includes(flags.method as Method)) throw new UsageError(`--method is one of ${METHODS.join(', ')}, got "${flags.method}"`);
     if (flags.anchored && !flags['walk-forward']) throw new UsageError('--anchored needs --walk-forward');
     const workers = wholeAtLeast('workers', flags.workers, 0) ?? 0;
+    if (flags.queue && workers > 0) throw new UsageError('--queue and --workers exclude each other: queue workers bring their own threads');
+    const chunk = wholeAtLeast('chunk', flags.chunk, 1);
+    if (chunk !== undefined && !flags.queue) throw new UsageError('--chunk needs --queue');
+    const target = flags.queue ? parseQueueUrl(flags.queue) : undefined;
     const checks = { bootstrap: wholeAtLeast('bootstrap', flags.bootstrap, 1), heatmap: flags.heatmap };
     const options: OptimizeOptions = {
       method: flags.method as Method,
@@ -80,17 +98,37 @@ export async function optimizeCli(argv: readonly string[], out: (s: string) => v
       // Columns in shared memory once, so every window's slice reaches the workers as views, not copies.
       if (pool.shared) data = prepareData(data, true) as typeof data;
     }
-    const factory = pool && poolEvaluator(pool);
-    const result = await optimize(run, data, options, factory);
+    let factory = pool && poolEvaluator(pool);
+    let signal: AbortSignal | undefined;
+    if (target) {
+      queue = new QueueClient({ target, chunk, redisTimeoutMs: flags['queue-timeout'], onStatus: (st) => err(queueStatusLine(st)) });
+      const q = queue;
+      interrupt(() => void q.cancel());
+      await q.connect();
+      factory = q.factory(data);
+      signal = q.signal;
+    }
+    const result = await optimize(run, data, options, factory, undefined, signal);
     const extra = await robustness(run, data, options, result, checks, factory);
-    out(flags.json ? optimizeJson(result, workers, extra) : optimizeHuman(result, workers, extra));
+    const where = target ? `queue ${target.label}` : undefined;
+    out(flags.json ? optimizeJson(result, workers, extra, where) : optimizeHuman(result, workers, extra, where));
     return 0;
   } catch (e) {
     err(`error: ${(e as Error).message.split('\n')[0]}`);
     return e instanceof UsageError || e instanceof SpaceError ? 2 : 1;
   } finally {
     pool?.close();
+    await queue?.close();
   }
+}
+
+/** Ctrl-C cancels the search (and its queued jobs); a second Ctrl-C exits at once. */
+function onCtrlC(cancel: () => void): void {
+  process.once('SIGINT', () => {
+    process.stderr.write('cancelling: removing queued jobs\n');
+    cancel();
+    process.once('SIGINT', () => process.exit(130));
+  });
 }
 
 if (process.argv[1]?.endsWith('optimize.ts')) {
