@@ -43,4 +43,6 @@ export const PACKAGES: Record<string, readonly string[] | '*'> = {
   'src/indicators': [],
   'src/strategy': [],
   'src/engine': [],
+  // The Node entry (src/proxy/node.ts) needs node:http and ws; the handler itself is Fetch API only.
+  'src/proxy': ['zod', 'ws', 'node:http', 'node:net', 'node:stream'],
 };
