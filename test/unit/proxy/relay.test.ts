@@ -163,7 +163,7 @@ describe('vault mode', () => {
   it('health reports the token state without revealing anything', async () => {
     const base = await setup(VAULT);
     const states = [];
-    for (const headers of [{}, { authorization: 'Bearer nope-nope-nope' }, { authorization: `Bearer ${TOKEN}` }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope-nope-nope' }, { authorization: `Bearer ${TOKEN}` }] as Record<string, string>[]) {
       const text = await (await fetch(`${base}/health`, { headers })).text();
       for (const v of Object.values(VAULT)) expect(text).not.toContain(v);
       states.push(ProxyHealthSchema.parse(JSON.parse(text)).auth);
