@@ -6,16 +6,30 @@ import { SettingsSchema } from './settings.ts';
 export const CURRENT_VERSION = 1;
 
 /** A named parameter: its default, and the range or list optimization may vary it over. */
+/** Parameter values stay within ±1e15, where doubles still hold every integer and sums stay finite. */
+export const MAX_PARAMETER_ABS = 1e15;
+/** Most values one parameter may take in a search (its list, or (max − min) / step + 1). */
+export const MAX_PARAMETER_VALUES = 10_000;
+
+const paramNumber = z.number().finite().min(-MAX_PARAMETER_ABS, `expected at least -${MAX_PARAMETER_ABS}`)
+  .max(MAX_PARAMETER_ABS, `expected at most ${MAX_PARAMETER_ABS}`);
+
 export const ParameterSchema = z
   .strictObject({
-    default: z.number().finite(),
-    min: z.number().finite().optional(),
-    max: z.number().finite().optional(),
-    step: z.number().positive().optional(),
-    values: z.array(z.number().finite()).min(1).optional(),
+    default: paramNumber,
+    min: paramNumber.optional(),
+    max: paramNumber.optional(),
+    step: z.number().positive().max(MAX_PARAMETER_ABS).optional(),
+    values: z.array(paramNumber).min(1).max(MAX_PARAMETER_VALUES, `expected at most ${MAX_PARAMETER_VALUES} values`).optional(),
     description: z.string().optional(),
   })
   .superRefine((p, ctx) => {
+    if (p.min !== undefined && p.max !== undefined && p.step !== undefined && (p.max - p.min) / p.step + 1 > MAX_PARAMETER_VALUES) {
+      ctx.addIssue({
+        code: 'custom', path: ['step'],
+        message: `step ${p.step} makes ${Math.floor((p.max - p.min) / p.step + 1).toLocaleString('en-US')} values from ${p.min} to ${p.max}; at most ${MAX_PARAMETER_VALUES.toLocaleString('en-US')} (use a larger step)`,
+      });
+    }
     if (p.min !== undefined && p.max !== undefined && p.min > p.max) {
       ctx.addIssue({ code: 'custom', path: ['min'], message: `min ${p.min} is greater than max ${p.max}` });
     }

@@ -10,5 +10,6 @@ export * from './document.ts';
 export * from './errors.ts';
 export * from './migrate.ts';
 export * from './validate.ts';
+export * from './limits.ts';
 export * from './results.ts';
 export * from './proxy.ts';

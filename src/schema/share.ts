@@ -2,9 +2,14 @@ import { z } from 'zod';
 import { formatPath, formatZodError, type SchemaError } from './errors.ts';
 import type { StrategyDocument } from './document.ts';
 import { parseDocument } from './validate.ts';
+import { shapeErrors } from './limits.ts';
+import { isSaneTime } from '../lib/time.ts';
 
 /** Version of the link envelope (the document inside carries, and migrates by, its own `version`). */
 export const SHARE_VERSION = 1;
+
+/** A bar time a store can hold (1800–2200): anything else in a link is tampering, refused with its path. */
+const barTime = z.number().refine(isSaneTime, { error: 'expected a bar time between 1800 and 2200 (epoch ms)' });
 
 /**
  * What the sender's data looked like, so a recipient whose data differ is told how. Times are epoch ms of
@@ -14,9 +19,9 @@ export const SHARE_VERSION = 1;
 export const ShareDataSchema = z.strictObject({
   symbols: z.array(z.string().min(1).max(64)).max(1000),
   timeframe: z.string().min(1).max(8),
-  from: z.number().finite().nullable(),
-  to: z.number().finite().nullable(),
-  rows: z.number().int().min(0),
+  from: barTime.nullable(),
+  to: barTime.nullable(),
+  rows: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   source: z.string().max(2000),
   /** Symbols the sender had no stored bars for (the fingerprint covers only the others). */
   missing: z.array(z.string().min(1).max(64)).max(1000).default([]),
@@ -49,6 +54,8 @@ export type ShareParseResult = { ok: true; payload: SharePayload } | { ok: false
  * numbers and enum names (src/strategy/compile.ts), never from strings a document carries.
  */
 export function parseSharePayload(input: unknown): ShareParseResult {
+  const shape = shapeErrors(input);
+  if (shape.length) return { ok: false, errors: shape };
   const env = SharePayloadSchema.safeParse(input);
   if (!env.success) return { ok: false, errors: formatZodError(env.error) };
   const doc = parseDocument(env.data.doc);

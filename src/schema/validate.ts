@@ -1,6 +1,8 @@
 import { DocumentSchema, type StrategyDocument } from './document.ts';
 import { formatPath, formatZodError, type SchemaError } from './errors.ts';
 import { migrate } from './migrate.ts';
+import { shapeErrors } from './limits.ts';
+import { MAX_COUNT } from './number.ts';
 
 export type ParseResult =
   | { ok: true; doc: StrategyDocument; warnings: SchemaError[]; migratedFrom?: number }
@@ -14,6 +16,8 @@ export const ASSET_PLACEHOLDER = '$asset';
  * zod, then check what a shape cannot say (parameters exist, assets are known, ids unique).
  */
 export function parseDocument(input: unknown): ParseResult {
+  const shape = shapeErrors(input);
+  if (shape.length) return { ok: false, errors: shape };
   const m = migrate(input);
   if (!m.ok) return m;
   const parsed = DocumentSchema.safeParse(m.doc);
@@ -29,6 +33,25 @@ export function parseDocument(input: unknown): ParseResult {
     });
   }
   return m.migrated ? { ok: true, doc, warnings, migratedFrom: m.from } : { ok: true, doc, warnings };
+}
+
+/**
+ * A parameter used as a window length or a count must take whole values in [least, MAX_COUNT] at its
+ * default and everywhere optimization may move it; otherwise a run would fail (or allocate 2^31 slots)
+ * long after validation said yes.
+ */
+function countParamErrors(doc: StrategyDocument, name: string, least: number, usedAt: string, errors: SchemaError[]): void {
+  const p = doc.parameters[name]!;
+  const bad = (x: number) => !Number.isInteger(x) || x < least || x > MAX_COUNT;
+  const why = `parameter "${name}" is a count at ${usedAt}: expected a whole number from ${least} to ${MAX_COUNT.toLocaleString('en-US')}`;
+  const checks: [string, number | undefined][] = [['default', p.default], ['min', p.min], ['max', p.max], ['step', p.step]];
+  for (const [field, x] of checks) {
+    if (x !== undefined && (field === 'step' ? !Number.isInteger(x) : bad(x))) {
+      errors.push({ path: formatPath(['parameters', name, field]), message: field === 'step' ? `${why}, so a whole step` : `${why}, got ${x}` });
+    }
+  }
+  const i = p.values?.findIndex(bad) ?? -1;
+  if (i >= 0) errors.push({ path: formatPath(['parameters', name, 'values', i]), message: `${why}, got ${p.values![i]}` });
 }
 
 function semanticErrors(doc: StrategyDocument): SchemaError[] {
@@ -47,8 +70,15 @@ function semanticErrors(doc: StrategyDocument): SchemaError[] {
     }
     if (typeof node !== 'object' || node === null) return;
     const obj = node as Record<string, unknown>;
-    if (typeof obj.$param === 'string' && !(obj.$param in doc.parameters)) {
+    // Own properties only: "constructor" or "toString" must not be found on Object.prototype.
+    if (typeof obj.$param === 'string' && !Object.hasOwn(doc.parameters, obj.$param)) {
       errors.push({ path: formatPath(path), message: `unknown parameter "${obj.$param}"; declare it under parameters` });
+    }
+    for (const key of ['bars', 'atLeast', 'atMost'] as const) {
+      const ref = obj[key] as { $param?: unknown } | undefined;
+      if (typeof ref === 'object' && ref !== null && typeof ref.$param === 'string' && Object.hasOwn(doc.parameters, ref.$param)) {
+        countParamErrors(doc, ref.$param, key === 'atMost' ? 0 : 1, formatPath([...path, key]), errors);
+      }
     }
     if (typeof obj.asset === 'string' && path.length > 0) {
       if (obj.asset === ASSET_PLACEHOLDER) {
