@@ -44,6 +44,8 @@ export interface BrokerOrder {
   filledQty: number;
   /** Average price of what filled so far (null before any fill). */
   avgFillPrice: number | null;
+  /** When it last filled, as the broker says (null: unknown, the processor's clock stands in). */
+  filledAt: number | null;
   status: BrokerOrderStatus;
   /** Executions so far, in order (their quantities sum to filledQty). */
   executions: Execution[];

@@ -245,7 +245,7 @@ export class LiveProcessor {
       }
       const executions = bo.executions.length > 0 || bo.avgFillPrice === null
         ? bo.executions.slice(t.appliedCount)
-        : LiveVenue.fromCumulative(t, bo.filledQty, bo.avgFillPrice, now);
+        : LiveVenue.fromCumulative(t, bo.filledQty, bo.avgFillPrice, bo.filledAt ?? now);
       const terminal = bo.status !== 'open' && bo.status !== 'partial' && bo.status !== 'pending';
       if (executions.length > 0 || terminal) out.push({ clientOrderId: t.clientOrderId, executions, status: bo.status, reason: bo.reason });
     }

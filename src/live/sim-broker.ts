@@ -97,7 +97,7 @@ export class SimBroker implements Broker {
     if (!(req.qty > 0)) throw new BrokerError('refused', 'qty must be positive', 422);
     const order: BrokerOrder = {
       id: `sim-${this.nextId++}`, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, qty: req.qty,
-      filledQty: 0, avgFillPrice: null, status: 'open', executions: [], reason: null,
+      filledQty: 0, avgFillPrice: null, filledAt: null, status: 'open', executions: [], reason: null,
     };
     this.orders.set(req.clientOrderId, order);
     const p = { req, order, asset };
@@ -147,6 +147,7 @@ export class SimBroker implements Broker {
     const o = p.order;
     o.executions.push(...this.books.legs);
     o.filledQty = record.filledQuantity;
+    o.filledAt = record.filledQuantity > 0 ? this.now : null;
     o.avgFillPrice = o.executions.length === 0 ? null : o.executions.reduce((s, e) => s + e.qty * e.price, 0) / o.filledQty;
     o.status = record.status === 'filled' ? 'filled' : 'rejected';
     o.reason = record.reason;

@@ -1,0 +1,202 @@
+/**
+ * An Alpaca-compatible fake on 127.0.0.1 (port 0): trading API v2 (account, clock, positions, orders, lookup
+ * by client order id, cancel) and market data v2 stock bars with pagination, speaking Alpaca's JSON (numbers
+ * as strings, ISO times, {code, message} errors). Market orders fill at the open of the symbol's next bar when
+ * the test advances the market (`advance`), like the backtest's nextOpen. Faults are scripted per request.
+ * It stops by itself after `lifetimeMs`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface FakeBar { t: number; o: number; h: number; l: number; c: number; v: number }
+
+export type Fault =
+  | { kind: 'hang' } // accept the request (orders are created) and never answer
+  | { kind: 'status'; status: number; body?: string; retryAfter?: number }
+  | { kind: 'garbage' } // 200 with a body that is not JSON
+  | { kind: 'missing'; field: string }; // 200 with one field removed
+
+interface FakeOrder {
+  id: string; client_order_id: string; symbol: string; side: 'buy' | 'sell'; qty: number; filled_qty: number;
+  filled_avg_price: number | null; status: string; created_at: string; filled_at: string | null;
+}
+
+export class FakeAlpaca {
+  readonly key = 'PKTESTKEY123';
+  readonly secret = 'sEcReT-do-not-leak-42';
+  cash: number;
+  positions = new Map<string, { qty: number; avg: number }>();
+  orders: FakeOrder[] = [];
+  /** Clock: the test moves it; `open` says whether the session is open. */
+  now = 0;
+  open = true;
+  nextOpen = 0;
+  /** Bars by symbol (served by the data API only up to `now`). */
+  bars = new Map<string, FakeBar[]>();
+  /** Bars per page of /v2/stocks/bars, small so that pagination is exercised. */
+  pageSize = 3;
+  /** Faults for the next matching requests, consumed in order. */
+  faults: { method: string; path: string; fault: Fault }[] = [];
+  /** Fill only this fraction of an order at the next bar (then the rest at the following one). */
+  partialRatio = 1;
+  /** Refuse the next order with this message (403, as Alpaca does for buying power). */
+  refuseNext: string | null = null;
+  requests: { method: string; path: string; headers: Record<string, string | string[] | undefined> }[] = [];
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  private nextId = 1;
+  url = '';
+
+  constructor(cash: number) {
+    this.cash = cash;
+  }
+
+  async start(lifetimeMs = 60_000): Promise<string> {
+    this.server = createServer((req, res) => { void this.handle(req, res); });
+    this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    setTimeout(() => { void this.stop(); }, lifetimeMs).unref();
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => this.server!.close(() => r()));
+    this.server = null;
+  }
+
+  /** The market reaches the bar at `time` (its open fills waiting orders) and the clock moves past it by `spanMs`. */
+  advance(time: number, spanMs: number): void {
+    for (const o of this.orders) {
+      if (o.status !== 'new' && o.status !== 'accepted' && o.status !== 'partially_filled') continue;
+      const bar = this.bars.get(o.symbol)?.find((b) => b.t === time);
+      if (!bar) continue;
+      const left = o.qty - o.filled_qty;
+      const q = o.filled_qty === 0 && this.partialRatio < 1 ? Math.floor(left * this.partialRatio) || left : left;
+      this.fill(o, q, bar.o, time);
+    }
+    this.now = time + spanMs;
+  }
+
+  position(symbol: string): number {
+    return this.positions.get(symbol)?.qty ?? 0;
+  }
+
+  private fill(o: FakeOrder, q: number, price: number, time: number): void {
+    o.filled_at = new Date(time).toISOString();
+    const sign = o.side === 'buy' ? 1 : -1;
+    o.filled_avg_price = ((o.filled_avg_price ?? 0) * o.filled_qty + price * q) / (o.filled_qty + q);
+    o.filled_qty += q;
+    o.status = o.filled_qty >= o.qty ? 'filled' : 'partially_filled';
+    this.cash -= sign * q * price;
+    const p = this.positions.get(o.symbol) ?? { qty: 0, avg: 0 };
+    const qty = p.qty + sign * q;
+    this.positions.set(o.symbol, { qty, avg: qty === 0 ? 0 : price });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const method = req.method ?? 'GET';
+    this.requests.push({ method, path: url.pathname, headers: req.headers });
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    if (req.headers['apca-api-key-id'] !== this.key || req.headers['apca-api-secret-key'] !== this.secret) {
+      return send(res, 401, { code: 40110000, message: 'request is not authorized' });
+    }
+    const i = this.faults.findIndex((f) => f.method === method && url.pathname.startsWith(f.path));
+    const fault = i >= 0 ? this.faults.splice(i, 1)[0]!.fault : null;
+    if (fault?.kind === 'status') {
+      if (fault.retryAfter !== undefined) res.setHeader('retry-after', String(fault.retryAfter));
+      res.writeHead(fault.status, { 'content-type': 'application/json' });
+      res.end(fault.body ?? JSON.stringify({ code: fault.status * 100000, message: `fake ${fault.status}` }));
+      return;
+    }
+    let status = 200;
+    let out: unknown;
+    try {
+      [status, out] = this.route(method, url, body);
+    } catch (e) {
+      [status, out] = [422, { code: 42210000, message: (e as Error).message }];
+    }
+    if (fault?.kind === 'hang') return; // the request took effect; the answer never comes
+    if (fault?.kind === 'garbage') { res.writeHead(200, { 'content-type': 'application/json' }); res.end('<html>Bad Gateway</html>'); return; }
+    if (fault?.kind === 'missing' && out && typeof out === 'object') delete (out as Record<string, unknown>)[fault.field];
+    send(res, status, out);
+  }
+
+  private route(method: string, url: URL, body: string): [number, unknown] {
+    const p = url.pathname;
+    if (method === 'GET' && p === '/v2/account') {
+      let equity = this.cash;
+      for (const [s, pos] of this.positions) equity += pos.qty * this.lastClose(s);
+      return [200, { account_number: 'PA3FAKE0001', status: 'ACTIVE', currency: 'USD', cash: String(this.cash), equity: String(equity), buying_power: String(this.cash), portfolio_value: String(equity) }];
+    }
+    if (method === 'GET' && p === '/v2/clock') {
+      return [200, { timestamp: new Date(this.now).toISOString(), is_open: this.open, next_open: new Date(this.nextOpen || this.now).toISOString(), next_close: new Date(this.now + 3_600_000).toISOString() }];
+    }
+    if (method === 'GET' && p === '/v2/positions') {
+      return [200, [...this.positions].filter(([, x]) => x.qty !== 0).map(([symbol, x]) => ({ symbol, qty: String(x.qty), avg_entry_price: String(x.avg), side: x.qty > 0 ? 'long' : 'short', market_value: String(x.qty * this.lastClose(symbol)) }))];
+    }
+    if (method === 'GET' && p === '/v2/orders') return [200, this.orders.filter((o) => ['new', 'accepted', 'partially_filled'].includes(o.status)).map(wire)];
+    if (method === 'GET' && p === '/v2/orders:by_client_order_id') {
+      const o = this.orders.find((x) => x.client_order_id === url.searchParams.get('client_order_id'));
+      return o ? [200, wire(o)] : [404, { code: 40410000, message: 'order not found' }];
+    }
+    if (method === 'POST' && p === '/v2/orders') {
+      const b = JSON.parse(body) as { symbol: string; qty: string; side: 'buy' | 'sell'; type: string; time_in_force: string; client_order_id: string };
+      if (this.orders.some((o) => o.client_order_id === b.client_order_id)) return [422, { code: 40010001, message: 'client_order_id must be unique' }];
+      if (this.refuseNext) { const m = this.refuseNext; this.refuseNext = null; return [403, { code: 40310000, message: m }]; }
+      const qty = Number(b.qty);
+      const pos = this.position(b.symbol);
+      if ((b.side === 'sell' && pos > 0 && qty > pos) || (b.side === 'buy' && pos < 0 && qty > -pos)) {
+        return [403, { code: 40310000, message: 'insufficient qty available for order (a position cannot be reversed in one order)' }];
+      }
+      const o: FakeOrder = { id: `fake-${this.nextId++}`, client_order_id: b.client_order_id, symbol: b.symbol, side: b.side, qty, filled_qty: 0, filled_avg_price: null, status: 'accepted', created_at: new Date(this.now).toISOString(), filled_at: null };
+      this.orders.push(o);
+      return [200, wire(o)];
+    }
+    const del = /^\/v2\/orders\/(.+)$/.exec(p);
+    if (method === 'DELETE' && del) {
+      const o = this.orders.find((x) => x.id === decodeURIComponent(del[1]!));
+      if (!o) return [404, { code: 40410000, message: 'order not found' }];
+      if (!['new', 'accepted', 'partially_filled'].includes(o.status)) return [422, { code: 42210000, message: 'order is not cancelable' }];
+      o.status = 'canceled';
+      return [204, null];
+    }
+    if (method === 'GET' && p === '/v2/stocks/bars') return [200, this.barsPage(url)];
+    return [404, { code: 40410000, message: `no route ${method} ${p}` }];
+  }
+
+  private barsPage(url: URL): unknown {
+    const symbols = (url.searchParams.get('symbols') ?? '').split(',');
+    const start = Date.parse(url.searchParams.get('start')!), end = Date.parse(url.searchParams.get('end')!);
+    const rows: { s: string; b: FakeBar }[] = [];
+    for (const s of symbols) for (const b of this.bars.get(s) ?? []) if (b.t >= start && b.t <= end && b.t < this.now) rows.push({ s, b });
+    const from = Number(url.searchParams.get('page_token') ?? 0);
+    const page = rows.slice(from, from + this.pageSize);
+    const bars: Record<string, unknown[]> = {};
+    for (const { s, b } of page) (bars[s] ??= []).push({ t: new Date(b.t).toISOString(), o: b.o, h: b.h, l: b.l, c: b.c, v: b.v, n: 1, vw: b.c });
+    return { bars, next_page_token: from + this.pageSize < rows.length ? String(from + this.pageSize) : null };
+  }
+
+  private lastClose(symbol: string): number {
+    const list = (this.bars.get(symbol) ?? []).filter((b) => b.t < this.now);
+    return list.length ? list[list.length - 1]!.c : 0;
+  }
+}
+
+function wire(o: FakeOrder): Record<string, unknown> {
+  return {
+    id: o.id, client_order_id: o.client_order_id, symbol: o.symbol, side: o.side, type: 'market', time_in_force: 'day',
+    qty: String(o.qty), filled_qty: String(o.filled_qty), filled_avg_price: o.filled_avg_price === null ? null : String(o.filled_avg_price),
+    status: o.status, created_at: o.created_at, filled_at: o.filled_at, asset_class: 'us_equity',
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (status === 204) { res.writeHead(204); res.end(); return; }
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
