@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import type { BenchRow, BenchSuite } from './harness.ts';
-import { workloadSummary } from './summary.ts';
+import { proxySummary, workloadSummary } from './summary.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -25,6 +25,6 @@ for (const f of files) {
 }
 if (out) {
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ ...workloadSummary(results), runtime: `node ${process.version}`, cores: os.cpus().length, results }, null, 2));
+  writeFileSync(out, JSON.stringify({ ...workloadSummary(results), ...proxySummary(results), runtime: `node ${process.version}`, cores: os.cpus().length, results }, null, 2));
   console.log(`wrote ${out}`);
 }

@@ -15,3 +15,11 @@ export function workloadSummary(results: Record<string, Record<string, BenchRow>
   }
   return out;
 }
+
+/** The proxy load run (issue 13) under its own key, `proxy`: requests, errors, added p50/p99 latency. */
+export function proxySummary(results: Record<string, Record<string, BenchRow>>): Record<string, BenchRow> {
+  for (const rows of Object.values(results)) {
+    for (const [name, row] of Object.entries(rows)) if (/^P1\b/.test(name)) return { proxy: { ...row, row: name } };
+  }
+  return {};
+}
