@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Proxy, WsPlan } from './handler.ts';
 
@@ -52,10 +51,22 @@ async function writeResponse(res: ServerResponse, r: Response): Promise<void> {
     res.end();
     return;
   }
-  const body = Readable.fromWeb(r.body as NodeReadableStream<Uint8Array>);
-  res.on('close', () => body.destroy());
-  body.on('error', () => res.destroy());
-  body.pipe(res);
+  // Chunk by chunk with backpressure; a client that goes away cancels the upstream body.
+  const reader = r.body.getReader();
+  res.on('close', () => void reader.cancel().catch(() => undefined));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await new Promise((ok) => {
+        res.once('drain', ok);
+        res.once('close', ok);
+      });
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  }
 }
 
 function plainRefusal(status: number, body: string): string {
