@@ -14,9 +14,13 @@ const MAGIC = 0x53445442; // "BTDS" little-endian
 const FORMAT = 1;
 const BAR_COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 
+interface BarsHeader { symbol: string; timeframe: string; length: number }
+
 interface Header {
-  bars: { symbol: string; timeframe: string; length: number }[];
+  bars: BarsHeader[];
   series: { name: string; symbol: string | null; length: number }[] | null;
+  /** The bar magnifier's finer bars (MarketData.finer), when the data set has them. */
+  finer?: BarsHeader[];
 }
 
 export class DatasetError extends Error {
@@ -27,6 +31,7 @@ function columnsOf(data: MarketData): Float64Array[] {
   const cols: Float64Array[] = [];
   for (const b of data.bars) for (const c of BAR_COLUMNS) cols.push(b[c].subarray(0, b.length));
   for (const s of data.series ?? []) cols.push(s.time.subarray(0, s.length), s.value.subarray(0, s.length));
+  for (const b of data.finer ?? []) for (const c of BAR_COLUMNS) cols.push(b[c].subarray(0, b.length));
   return cols;
 }
 
@@ -35,6 +40,8 @@ export function datasetFingerprint(data: MarketData): string {
   const h = new Fnv64().updateString(`btds${FORMAT}`).updateNumber(data.bars.length).updateNumber(data.series ? data.series.length : -1);
   for (const b of data.bars) h.updateString(b.symbol).updateString(b.timeframe).updateNumber(b.length);
   for (const s of data.series ?? []) h.updateString(s.name).updateString(s.symbol ?? '\u0000global').updateNumber(s.length);
+  h.updateNumber(data.finer ? data.finer.length : -1);
+  for (const b of data.finer ?? []) h.updateString(b.symbol).updateString(b.timeframe).updateNumber(b.length);
   for (const c of columnsOf(data)) h.update(c);
   return h.digest();
 }
@@ -43,6 +50,7 @@ export function encodeDataset(data: MarketData): Buffer {
   const header: Header = {
     bars: data.bars.map((b) => ({ symbol: b.symbol, timeframe: b.timeframe, length: b.length })),
     series: data.series ? data.series.map((s) => ({ name: s.name, symbol: s.symbol, length: s.length })) : null,
+    ...(data.finer ? { finer: data.finer.map((b) => ({ symbol: b.symbol, timeframe: b.timeframe, length: b.length })) } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = Math.ceil((12 + json.length) / 8) * 8;
@@ -80,10 +88,13 @@ export function decodeDataset(bytes: Uint8Array): MarketData {
   } catch {
     throw new DatasetError('data set header is not JSON');
   }
-  if (!Array.isArray(header.bars) || (header.series !== null && !Array.isArray(header.series))) throw new DatasetError('data set header lacks bars/series lists');
+  if (!Array.isArray(header.bars) || (header.series !== null && !Array.isArray(header.series)) || (header.finer !== undefined && !Array.isArray(header.finer))) {
+    throw new DatasetError('data set header lacks bars/series lists');
+  }
   const lengths = [
     ...header.bars.flatMap((b) => BAR_COLUMNS.map(() => b.length)),
     ...(header.series ?? []).flatMap((s) => [s.length, s.length]),
+    ...(header.finer ?? []).flatMap((b) => BAR_COLUMNS.map(() => b.length)),
   ];
   if (!lengths.every(validLength)) throw new DatasetError('data set header has an invalid column length');
   const start = Math.ceil((12 + jsonLength) / 8) * 8;
@@ -97,13 +108,14 @@ export function decodeDataset(bytes: Uint8Array): MarketData {
     at += n;
     return c;
   };
-  const bars: BarColumns[] = header.bars.map((b) => {
-    const [time, open, high, low, close, volume] = BAR_COLUMNS.map(() => take(b.length));
-    return { symbol: String(b.symbol), timeframe: String(b.timeframe), length: b.length, time: time!, open: open!, high: high!, low: low!, close: close!, volume: volume! };
-  });
-  if (header.series === null) return { bars };
-  const series: StepSeries[] = header.series.map((s) => ({
+  const barsOf = (h: BarsHeader): BarColumns => {
+    const [time, open, high, low, close, volume] = BAR_COLUMNS.map(() => take(h.length));
+    return { symbol: String(h.symbol), timeframe: String(h.timeframe), length: h.length, time: time!, open: open!, high: high!, low: low!, close: close!, volume: volume! };
+  };
+  const bars = header.bars.map(barsOf);
+  const series: StepSeries[] | undefined = header.series?.map((s) => ({
     name: String(s.name), symbol: s.symbol === null ? null : String(s.symbol), length: s.length, time: take(s.length), value: take(s.length),
   }));
-  return { bars, series };
+  const finer = header.finer?.map(barsOf);
+  return { bars, ...(series ? { series } : {}), ...(finer ? { finer } : {}) };
 }

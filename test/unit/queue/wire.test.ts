@@ -43,6 +43,17 @@ describe('queue wire format', () => {
     expect(datasetFingerprint({ bars: [{ ...a, high }, b], series: data.series })).not.toBe(datasetFingerprint(data));
   });
 
+  it('carries the bar magnifier\'s finer bars, and they are part of the fingerprint', () => {
+    const day = dailyBars(20, 1, 'AAA');
+    const minute = dailyBars(200, 4, 'AAA');
+    const data = { bars: [day], finer: [{ ...minute, timeframe: '1m' }] };
+    const back = decodeDataset(encodeDataset(data));
+    expect(back.finer?.map((b) => [b.symbol, b.timeframe, b.length])).toEqual([['AAA', '1m', 200]]);
+    expect(Array.from(back.finer![0]!.low)).toEqual(Array.from(minute.low));
+    expect(datasetFingerprint(back)).toBe(datasetFingerprint(data));
+    expect(datasetFingerprint({ bars: [day] })).not.toBe(datasetFingerprint(data));
+  });
+
   it('refuses truncated or foreign bytes with a DatasetError that says what', () => {
     const bytes = encodeDataset({ bars: [dailyBars(50, 1, 'AAA')] });
     expect(() => decodeDataset(bytes.subarray(0, bytes.length - 8))).toThrow(/bytes, its header describes/);
