@@ -66,6 +66,55 @@ export interface PracticeOptions {
   maxSteps?: number;
 }
 
+/** A practice deployment: `advance` moves the market one timestamp and ticks the processor. */
+export interface Practice {
+  readonly processor: LiveProcessor;
+  readonly market: ReplayMarket;
+  /** One timestamp; at the end of the data, orders still waiting are cancelled (as a backtest does). Returns false when done. */
+  advance(): Promise<boolean>;
+}
+
+/**
+ * Opens (or resumes, given a journal that already holds a deployment) a practice deployment on recorded
+ * data: the simulated broker plays the market timestamp by timestamp, the live processor trades it.
+ */
+export async function openPractice(doc: StrategyDocument, data: MarketData, o: PracticeOptions = {}): Promise<Practice> {
+  const market = new ReplayMarket(doc, data);
+  const broker = new SimBroker(compile(doc).assets, doc.settings);
+  const journal = o.journal ?? new MemoryJournal();
+  await rebuildBroker(await journal.read(), broker, market);
+  const processor = await LiveProcessor.open({ broker, journal, create: { doc, mode: 'practice', warmUp: false, guards: o.guards }, emit: o.emit });
+  let ended = false;
+  return {
+    processor,
+    market,
+    async advance() {
+      if (ended) return false;
+      if (!market.done()) {
+        market.next(broker);
+        await processor.tick();
+        return true;
+      }
+      broker.endOfData();
+      await processor.poll();
+      ended = true;
+      return false;
+    },
+  };
+}
+
+/** Runs a practice deployment to the end of the data (or `maxSteps` timestamps). */
+export async function runPractice(doc: StrategyDocument, data: MarketData, o: PracticeOptions = {}): Promise<LiveProcessor> {
+  const p = await openPractice(doc, data, o);
+  let steps = 0;
+  while ((o.maxSteps === undefined || steps < o.maxSteps) && !p.market.done()) {
+    await p.advance();
+    steps++;
+  }
+  if (p.market.done()) await p.advance();
+  return p.processor;
+}
+
 /**
  * The simulated broker keeps its books in memory; on resume they are rebuilt from the journal, which holds
  * everything the broker was told and when: the market moves to each journaled step, and each order the
@@ -83,27 +132,4 @@ async function rebuildBroker(entries: readonly JournalEntry[], broker: SimBroker
       for (const o of await broker.openOrders()) await broker.cancelOrder(o.id);
     }
   }
-}
-
-/**
- * Deploys a document to practice on recorded data: the simulated broker plays the market timestamp by
- * timestamp, the live processor trades it. At the end of the data, orders still waiting are cancelled as in
- * a backtest. Given a journal that already holds a deployment, the run resumes where it stopped.
- */
-export async function runPractice(doc: StrategyDocument, data: MarketData, o: PracticeOptions = {}): Promise<LiveProcessor> {
-  const market = new ReplayMarket(doc, data);
-  const broker = new SimBroker(compile(doc).assets, doc.settings);
-  const journal = o.journal ?? new MemoryJournal();
-  await rebuildBroker(await journal.read(), broker, market);
-  const lp = await LiveProcessor.open({ broker, journal, create: { doc, mode: 'practice', warmUp: false, guards: o.guards }, emit: o.emit });
-  let steps = 0;
-  while (!market.done() && (o.maxSteps === undefined || steps < o.maxSteps)) {
-    market.next(broker);
-    steps += await lp.tick();
-  }
-  if (market.done()) {
-    broker.endOfData();
-    await lp.poll();
-  }
-  return lp;
 }

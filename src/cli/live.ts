@@ -1,0 +1,141 @@
+/**
+ * npm run live -- --strategy <file> --broker alpaca|sim [--paper] [--trading-url URL] [--data-url URL]
+ *   [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>]
+ *   [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID]
+ *   [--kill [--flatten]]
+ *
+ * Keys come from the broker's usual environment variables (APCA_API_KEY_ID, APCA_API_SECRET_KEY); the
+ * proxy's token from PROXY_TOKEN. Restarting with the same --state resumes the deployment; Ctrl-C stops
+ * after the current tick with the state saved.
+ */
+import { proxiedBase, proxyAuthHeaders } from '../lib/proxy-url.ts';
+import { AlpacaBroker, ALPACA_DATA_URL, ALPACA_LIVE_URL, ALPACA_PAPER_URL } from '../live/alpaca.ts';
+import type { Broker } from '../live/broker.ts';
+import type { LiveEvent } from '../live/events.ts';
+import type { RiskGuards } from '../live/guards.ts';
+import { FileJournal } from '../live/node/file-journal.ts';
+import { openPractice } from '../live/practice.ts';
+import { LiveProcessor } from '../live/processor.ts';
+import { runLoop } from '../live/runner.ts';
+import { loadEmbeddedBars } from '../data/node/index.ts';
+import type { StrategyDocument } from '../schema/index.ts';
+import { parseArgs, UsageError } from './args.ts';
+import { loadBars, readDocument } from './inputs.ts';
+
+export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|sim [--paper] [--trading-url URL] [--data-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]]';
+
+const FLAGS = {
+  strategy: 'string', broker: 'string', paper: 'boolean', 'trading-url': 'string', 'data-url': 'string', proxy: 'string',
+  state: 'string', 'poll-ms': 'number', 'max-steps': 'number', json: 'boolean', data: 'string',
+  'max-order-notional': 'number', 'max-orders-per-day': 'number', 'max-daily-loss': 'number', 'confirm-account': 'string',
+  kill: 'boolean', flatten: 'boolean',
+} as const;
+
+export interface LiveCliEnv {
+  env: Record<string, string | undefined>;
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Set to true (Ctrl-C) to stop after the current tick. */
+  stop?: { stopped: boolean };
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<number> {
+  try {
+    const f = parseArgs(argv, FLAGS);
+    if (!f.state) throw new UsageError(`--state <dir> is required\n${USAGE}`);
+    const brokerName = f.broker ?? 'sim';
+    if (brokerName === 'tradier' || brokerName === 'tradestation') throw new UsageError(`--broker ${brokerName}: not available yet (docs/LIVE.md lists what is supported)`);
+    if (brokerName !== 'alpaca' && brokerName !== 'sim') throw new UsageError(`--broker must be alpaca or sim, got "${brokerName}"`);
+    for (const k of ['poll-ms', 'max-steps', 'max-order-notional', 'max-orders-per-day', 'max-daily-loss'] as const) {
+      if (f[k] !== undefined && !(f[k]! >= 0)) throw new UsageError(`--${k} must be ≥ 0`);
+    }
+    const guards: RiskGuards = {
+      ...(f['max-order-notional'] !== undefined ? { maxOrderNotional: f['max-order-notional'] } : {}),
+      ...(f['max-orders-per-day'] !== undefined ? { maxOrdersPerDay: f['max-orders-per-day'] } : {}),
+      ...(f['max-daily-loss'] !== undefined ? { maxDailyLoss: f['max-daily-loss'] } : {}),
+    };
+    const journal = new FileJournal(f.state);
+    const resuming = (await journal.read()).length > 0;
+    if (!resuming && !f.strategy) throw new UsageError(`--strategy is required to create a deployment in ${f.state}\n${USAGE}`);
+    const doc: StrategyDocument | null = f.strategy ? readDocument(f.strategy) : null;
+    const emit = (e: LiveEvent) => { if (f.json) io.out(JSON.stringify(e)); else if (e.type !== 'bar') io.out(human(e)); };
+    const stop = io.stop ?? { stopped: false };
+    const sleep = io.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+    let lp: LiveProcessor;
+    let tick: () => Promise<number>;
+    if (brokerName === 'sim') {
+      const entries = await journal.read();
+      const first = entries[0];
+      const d = first?.type === 'deployment' ? first.config.doc : doc!;
+      const bars = f.data ? await loadBars(f.data, {}, io.err) : await loadEmbeddedBars();
+      const practice = await openPractice(d, { bars }, { journal, guards, emit });
+      lp = practice.processor;
+      tick = async () => (await practice.advance() ? 1 : 0);
+    } else {
+      const broker = alpaca(f, io.env);
+      lp = await LiveProcessor.open({ broker, journal, create: doc ? { doc, mode: f.paper ? 'paper' : 'live', guards } : undefined, emit });
+      if (!resuming && !f.paper && f['confirm-account'] !== lp.config.accountId) {
+        throw new UsageError(`live trading needs --confirm-account naming the account it trades (${lp.config.accountId}); use --paper for paper trading`);
+      }
+      tick = () => lp.tick();
+    }
+    if (f.kill) {
+      await lp.kill(!!f.flatten);
+      io.err(`killed: paused, open orders cancelled${f.flatten ? ', positions flattened' : ''}`);
+      return 0;
+    }
+    const r = await runLoop({
+      tick, poll: () => lp.poll(), busy: () => lp.busy(), pollMs: f['poll-ms'] ?? (brokerName === 'sim' ? 0 : 60_000),
+      maxSteps: f['max-steps'], stopped: () => stop.stopped, sleep,
+    });
+    const res = lp.result();
+    const summary = { steps: r.steps, settled: r.settled, equity: lp.kernel.portfolio.equity(), orders: res.orders.length, trades: res.trades.length, openOrders: lp.venue.active().length };
+    if (f.json) io.out(JSON.stringify({ type: 'summary', ...summary }));
+    else io.out(`${r.steps} bar(s) stepped; equity ${summary.equity.toFixed(2)}; ${summary.orders} order(s), ${summary.trades} trade(s)${summary.openOrders ? `; ${summary.openOrders} order(s) still open` : ''}; state in ${f.state}`);
+    return 0;
+  } catch (e) {
+    io.err(`error: ${(e as Error).message.split('\n')[0]}`);
+    if (e instanceof UsageError && (e.message.includes('\n'))) io.err(e.message.split('\n').slice(1).join('\n'));
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+function alpaca(f: { paper?: boolean; 'trading-url'?: string; 'data-url'?: string; proxy?: string }, env: Record<string, string | undefined>): Broker {
+  const keyId = env.APCA_API_KEY_ID, secretKey = env.APCA_API_SECRET_KEY;
+  if (!keyId || !secretKey) throw new UsageError('set APCA_API_KEY_ID and APCA_API_SECRET_KEY for --broker alpaca');
+  const name = f.paper ? 'alpaca-paper' : 'alpaca-live';
+  const tradingUrl = f['trading-url'] ?? (f.proxy ? proxiedBase(f.proxy, name) : f.paper ? ALPACA_PAPER_URL : ALPACA_LIVE_URL);
+  const dataUrl = f['data-url'] ?? (f.proxy ? proxiedBase(f.proxy, 'alpaca-data') : ALPACA_DATA_URL);
+  return new AlpacaBroker({ name, tradingUrl, dataUrl, keyId, secretKey, headers: f.proxy ? proxyAuthHeaders(env.PROXY_TOKEN) : {} });
+}
+
+function day(t: number): string {
+  return Number.isFinite(t) ? new Date(t).toISOString().replace('T00:00:00.000Z', '').replace('.000Z', 'Z') : '-';
+}
+
+/** One line per event for people; --json prints the events themselves. */
+export function human(e: LiveEvent): string {
+  switch (e.type) {
+    case 'bar': return `${day(e.time)} bar ${e.symbols.join(' ')}`;
+    case 'signal': return `${day(e.time)} signal ${e.signal.strategyId}: ${e.signal.action}${e.signal.message ? ` "${e.signal.message}"` : ''}`;
+    case 'order': return `${day(e.time)} order ${e.state} ${e.side} ${e.qty} ${e.symbol} (${e.clientOrderId})`;
+    case 'fill': return `${day(e.time)} fill ${e.side} ${e.qty} ${e.symbol} @ ${e.price}${e.fee ? ` fee ${e.fee.toFixed(2)}` : ''}`;
+    case 'order-done': return `${day(e.time)} order ${e.record.status} ${e.record.symbol} (${e.clientOrderId})${e.record.reason ? `: ${e.record.reason}` : ''}`;
+    case 'reconcile': return `${day(e.time)} reconcile ${e.what}: expected ${e.expected}, broker has ${e.actual} (adopted)`;
+    case 'guard': return `${day(e.time)} refused ${e.symbol}: ${e.reason}`;
+    case 'control': return `${day(e.time)} ${e.action}: ${e.detail}`;
+    case 'error': return `${day(e.time)} error in ${e.where}: ${e.message}`;
+  }
+}
+
+if (process.argv[1]?.endsWith('live.ts')) {
+  const stop = { stopped: false };
+  process.on('SIGINT', () => {
+    if (stop.stopped) process.exit(130);
+    stop.stopped = true;
+    console.error('stopping after this tick (state is saved); Ctrl-C again to abort now');
+  });
+  process.exitCode = await liveCli(process.argv.slice(2), { env: process.env, out: (s) => console.log(s), err: (s) => console.error(s), stop });
+}
