@@ -42,7 +42,7 @@ function spawnWorker(url: string): { proc: ChildProcess; log: string[] } {
   return { proc, log };
 }
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await ok())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -66,12 +66,12 @@ describe.skipIf(!REDIS_SERVER)('optimize --queue with worker processes (real red
   beforeAll(async () => {
     writeInputs();
     redis = await startRedis();
-  });
+  }, 60_000);
   afterAll(async () => {
     for (const p of procs) p.kill('SIGKILL');
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('grid and genetic searches survive a worker killed mid-job and print what the local run prints', async () => {
     const a = spawnWorker(redis.url), b = spawnWorker(redis.url);
@@ -111,7 +111,7 @@ describe.skipIf(!REDIS_SERVER)('optimize --queue with worker processes (real red
     await events.close();
     await queue.close();
     b.proc.kill('SIGTERM');
-  }, 120_000);
+  }, 300_000);
 
   it('Ctrl-C cancels the search and removes its queued jobs', async () => {
     // No worker listens: the jobs wait until the client is interrupted.
@@ -131,5 +131,5 @@ describe.skipIf(!REDIS_SERVER)('optimize --queue with worker processes (real red
     } finally {
       await queue.close();
     }
-  }, 60_000);
+  }, 180_000);
 });

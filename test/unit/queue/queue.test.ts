@@ -32,11 +32,11 @@ describe.skipIf(!REDIS_SERVER)('optimize on the Redis queue (real redis-server)'
   beforeAll(async () => {
     redis = await startRedis();
     for (let i = 0; i < 2; i++) workers.push(await startWorker({ target: parseQueueUrl(redis.url), threads: 0, log: quiet }));
-  });
+  }, 60_000);
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.close()));
     await redis?.stop();
-  });
+  }, 60_000);
 
   async function viaQueue(options: OptimizeOptions, chunk?: number) {
     const q = new QueueClient({ target: parseQueueUrl(redis.url), chunk, statusEveryMs: 200 });
