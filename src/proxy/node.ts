@@ -116,7 +116,12 @@ function pipe(client: WebSocket, up: WebSocket, plan: WsPlan): void {
 }
 
 export function listenNode(proxy: Proxy, opts: { port?: number; host?: string } = {}): Promise<NodeProxy> {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_CLIENT_MESSAGE, perMessageDeflate: false });
+  // The client is told the sub-protocol the upstream picked (none if it picked none), never a guess.
+  const picked = new WeakMap<IncomingMessage, string>();
+  const wss = new WebSocketServer({
+    noServer: true, maxPayload: WS_MAX_CLIENT_MESSAGE, perMessageDeflate: false,
+    handleProtocols: (_offered, req) => picked.get(req) || false,
+  });
   const upstreams = new Set<WebSocket>();
   const timeoutMs = proxy.config.upstreamTimeoutMs;
 
@@ -168,6 +173,7 @@ export function listenNode(proxy: Proxy, opts: { port?: number; host?: string } 
         if (up.readyState !== WebSocket.OPEN) fail(502, 'upstream-ws', 'The upstream stream could not be opened.');
       });
       up.once('open', () => {
+        if (up.protocol) picked.set(req, up.protocol);
         wss.handleUpgrade(req, socket, head, (client) => pipe(client, up, plan));
       });
     }).catch(() => socket.destroy());

@@ -136,7 +136,7 @@ describe('npm run proxy', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/proxy.ts', '--port', '0'], {
       cwd: join(import.meta.dirname, '../../..'), env: { ...process.env, PROXY_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 50_000);
     let err = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stderr.on('data', (d: Buffer) => {
@@ -152,5 +152,5 @@ describe('npm run proxy', () => {
     child.kill('SIGTERM');
     expect(await code).toBe(0);
     clearTimeout(kill);
-  }, 30_000);
+  }, 60_000);
 });

@@ -90,6 +90,14 @@ describe('WebSocket relay (Node entry)', () => {
     expect(up.wsSeen).toEqual([]);
   });
 
+  it('passes the offered sub-protocols on and tells the client the one the upstream picked', async () => {
+    const { ws } = await setup();
+    const c = new WebSocket(`${ws}/alpaca-data/v2/test`, ['json.v2', 'msgpack.v2']);
+    open.push(async () => c.terminate());
+    await new Promise((r, j) => { c.once('open', r); c.once('error', j); });
+    expect(c.protocol).toBe('json.v2');
+  });
+
   it('closes the client when the upstream closes', async () => {
     const { up, ws } = await setup();
     const c = client(`${ws}/alpaca-data/v2/iex`);
