@@ -44,8 +44,15 @@ export function useShareLink(set: (doc: Draft, tag?: string) => void, data: Data
       snapshotData(data, payload.data.symbols, payload.data.timeframe).then(
         (mine) => {
           if (!alive) return;
-          const v = compareData({ data: payload.data, fingerprint: payload.fingerprint }, mine);
-          setState({ kind: 'opened', name: payload.doc.name, check: v.match ? { kind: 'match' } : { kind: 'differ', reasons: v.reasons } });
+          let check: DataCheck;
+          try {
+            const v = compareData({ data: payload.data, fingerprint: payload.fingerprint }, mine);
+            check = v.match ? { kind: 'match' } : { kind: 'differ', reasons: v.reasons };
+          } catch (e) {
+            // The banner must always leave "Checking your data…", whatever the link carried.
+            check = { kind: 'unavailable', reason: e instanceof Error ? e.message : String(e) };
+          }
+          setState({ kind: 'opened', name: payload.doc.name, check });
         },
         (e: unknown) => {
           if (alive) setState({ kind: 'opened', name: payload.doc.name, check: { kind: 'unavailable', reason: e instanceof Error ? e.message : String(e) } });

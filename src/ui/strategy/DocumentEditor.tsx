@@ -13,13 +13,55 @@ export interface DocumentEditorProps {
 }
 
 const LINE_HEIGHT_PX = 18;
+/**
+ * Past this many lines the gutter is one text node instead of an element per line: 80,000 line elements
+ * (a 5,000-condition document) made every keystroke seconds long. Error lines are then marked in the
+ * problem list only.
+ */
+const GUTTER_ELEMENTS_MAX = 2000;
+
+const lineNumbers = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join('\n');
 
 /**
  * JSON/YAML text over the same document the builder edits. Text that does not parse stays as typed (with
  * its syntax error) and the document keeps its last parsed value; once it parses, the document follows.
  * When the document changes elsewhere (builder, undo), the text is rewritten from it.
  */
-export function DocumentEditor({ doc, onChange, errors, warnings }: DocumentEditorProps) {
+export function DocumentEditor(props: DocumentEditorProps) {
+  const [opened, setOpened] = useState(false);
+  // Sized by its values, not by serializing it: a big draft must not cost a serialization per keystroke.
+  const size = useMemo(() => roughSize(props.doc), [props.doc]);
+  if (size > TEXT_EDITOR_MAX && !opened) {
+    return (
+      <div className="doc-editor" data-testid="editor-collapsed">
+        <p className="muted">
+          This document is about {Math.round(size / 1024).toLocaleString('en-US')} KB as text: the text editor is collapsed so
+          editing stays fast. The builder edits it a page of conditions at a time.
+        </p>
+        <button type="button" onClick={() => setOpened(true)}>Edit as text anyway (slow)</button>
+      </div>
+    );
+  }
+  return <TextEditor {...props} />;
+}
+
+/** Documents larger than this (approximate JSON bytes) open with the text editor collapsed. */
+const TEXT_EDITOR_MAX = 100_000;
+
+function roughSize(doc: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [doc];
+  while (stack.length && n <= TEXT_EDITOR_MAX) {
+    const v = stack.pop();
+    if (typeof v === 'string') n += v.length + 8;
+    else if (Array.isArray(v)) { n += 4; stack.push(...v); }
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { n += k.length + 8; stack.push(x); }
+    else n += 12;
+  }
+  return n;
+}
+
+function TextEditor({ doc, onChange, errors, warnings }: DocumentEditorProps) {
   const [format, setFormat] = useState<TextFormat>('json');
   const [text, setText] = useState(() => serialize(doc, 'json'));
   const [synced, setSynced] = useState<Draft>(doc);
@@ -93,11 +135,11 @@ export function DocumentEditor({ doc, onChange, errors, warnings }: DocumentEdit
       </div>
       <div className="code">
         <div className="gutter" ref={gutter} aria-hidden="true">
-          {Array.from({ length: lineCount }, (_, i) => (
+          {lineCount <= GUTTER_ELEMENTS_MAX ? Array.from({ length: lineCount }, (_, i) => (
             <div key={i} className={errorLines.has(i + 1) ? 'ln err' : 'ln'}>
               {i + 1}
             </div>
-          ))}
+          )) : <div className="ln" style={{ whiteSpace: 'pre' }}>{lineNumbers(lineCount)}</div>}
         </div>
         <textarea
           ref={area}
