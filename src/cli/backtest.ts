@@ -4,6 +4,7 @@
  *   [--from DATE] [--to DATE] [--strict] [--json]
  */
 import { runBacktest } from '../engine/index.ts';
+import { unavailableReasons } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { humanReport, toJson } from './format.ts';
 import { applyFlags, DATA_FLAGS, loadBars, readDocument } from './inputs.ts';
@@ -21,6 +22,8 @@ export async function backtestCli(argv: readonly string[], out: (s: string) => v
     if (flags.json) {
       out(JSON.stringify({
         stats: toJson(result.stats),
+        // Every null statistic with the reason it is not available.
+        statsUnavailable: unavailableReasons(result.stats),
         trades: toJson(result.trades),
         barCount: result.barCount,
         eventCount: result.eventCount,

@@ -1,4 +1,4 @@
-import type { RunResult, Stats } from '../schema/index.ts';
+import { unavailableReasons, type RunResult, type Stats } from '../schema/index.ts';
 
 const TIME_KEYS = new Set(['startTime', 'endTime', 'entryTime', 'exitTime', 'createdTime', 'fillTime', 'time']);
 
@@ -19,6 +19,7 @@ const LABELS: [keyof Stats, string, 'time' | 'money' | 'pct' | 'ratio' | 'days' 
   ['startTime', 'Start', 'time'], ['endTime', 'End', 'time'], ['durationDays', 'Duration [days]', 'days'],
   ['exposurePct', 'Exposure [%]', 'pct'], ['finalEquity', 'Equity final', 'money'], ['peakEquity', 'Equity peak', 'money'],
   ['totalReturnPct', 'Return [%]', 'pct'], ['buyHoldReturnPct', 'Buy & hold return [%]', 'pct'],
+  ['buyHoldWholeReturnPct', 'Buy & hold, whole period [%]', 'pct'], ['periodsPerYear', 'Periods per year', 'count'],
   ['annualReturnPct', 'Return (ann.) [%]', 'pct'], ['annualVolatilityPct', 'Volatility (ann.) [%]', 'pct'], ['cagrPct', 'CAGR [%]', 'pct'],
   ['sharpe', 'Sharpe ratio', 'ratio'], ['sortino', 'Sortino ratio', 'ratio'], ['calmar', 'Calmar ratio', 'ratio'],
   ['alphaPct', 'Alpha [%]', 'pct'], ['beta', 'Beta', 'ratio'],
@@ -42,9 +43,11 @@ function fmt(v: number, kind: (typeof LABELS)[number][2]): string {
   }
 }
 
+/** The human table: a statistic that is not available says why ("n/a: too short to annualise: …"). */
 export function statsTable(stats: Stats): string {
   const width = Math.max(...LABELS.map(([, l]) => l.length));
-  return LABELS.map(([k, label, kind]) => `${label.padEnd(width)}  ${fmt(stats[k], kind)}`).join('\n');
+  const why = unavailableReasons(stats);
+  return LABELS.map(([k, label, kind]) => `${label.padEnd(width)}  ${fmt(stats[k], kind)}${why[k] ? `: ${why[k]}` : ''}`).join('\n');
 }
 
 export function humanReport(r: RunResult): string {

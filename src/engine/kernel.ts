@@ -1,5 +1,5 @@
 import { createIndicator, type Indicator } from '../indicators/index.ts';
-import type { ExitReason, OrderRecord, OrderType, Settings, SignalEvent, StepSeries, TraceNode } from '../schema/index.ts';
+import { exchangeZone, type ExitReason, type OrderRecord, type OrderType, type Settings, type SignalEvent, type StepSeries, type TraceNode } from '../schema/index.ts';
 import { TracedEvaluator, type CompiledAction, type CompiledEntry, type CompiledExits, type Plan, type PlanStrategy } from '../strategy/index.ts';
 import { CalendarState } from './calendar.ts';
 import { SimulatedFills } from './execution.ts';
@@ -159,7 +159,7 @@ export class Kernel implements StepView {
     });
     this.lastSignalStep = new Float64Array(plan.strategies.length).fill(NaN);
     this.lastSignalTime = new Float64Array(plan.strategies.length).fill(NaN);
-    this.calendar = plan.inputs.some((i) => i.kind === 'calendar') ? new CalendarState(settings.timezone, settings.timeframe) : null;
+    this.calendar = plan.inputs.some((i) => i.kind === 'calendar') ? new CalendarState(exchangeZone(settings), settings.timeframe) : null;
 
     const series = o.series ?? [];
     this.seriesFor = plan.inputs.map((input) => {

@@ -1,6 +1,6 @@
 import { DAY_MS } from '../lib/civil.ts';
 import { Zone } from '../lib/zone.ts';
-import type { BarColumns, Settings } from '../schema/index.ts';
+import { exchangeZone, type BarColumns, type Settings } from '../schema/index.ts';
 import { dayKeyOf } from './result.ts';
 import type { MarketData } from './market.ts';
 import { SimulatedVenue, type SimulatedVenueOptions, type Venue } from './venue.ts';
@@ -42,7 +42,7 @@ export function venueOptions(settings: Settings, data: MarketData, assets: reado
     }
     return c;
   });
-  return { ...opts, finer, span: barSpan(settings.timeframe, settings.timezone) };
+  return { ...opts, finer, span: barSpan(settings.timeframe, exchangeZone(settings)) };
 }
 
 /** What a finerData run could not look inside, said once (empty for other rules). */

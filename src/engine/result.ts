@@ -1,6 +1,6 @@
 import { Zone } from '../lib/zone.ts';
 import { SESSION_DATED } from './calendar.ts';
-import type { Curves, RunResult, Settings } from '../schema/index.ts';
+import { exchangeZone, type Curves, type RunResult, type Settings } from '../schema/index.ts';
 import type { Kernel } from './kernel.ts';
 import { computeStats } from './stats.ts';
 import { ENGINE_VERSION } from './version.ts';
@@ -10,9 +10,9 @@ import { ENGINE_VERSION } from './version.ts';
  * session date, so their day is the UTC day (exact, and no time-zone lookup per bar); intraday bars are
  * grouped by the exchange-local date.
  */
-export function dayKeyOf(settings: Pick<Settings, 'timeframe' | 'timezone'>): (t: number) => number {
+export function dayKeyOf(settings: Pick<Settings, 'timeframe' | 'timezone' | 'universe'>): (t: number) => number {
   if (SESSION_DATED.has(settings.timeframe)) return (t) => Math.floor(t / 86_400_000);
-  const zone = new Zone(settings.timezone);
+  const zone = new Zone(exchangeZone(settings));
   return (t) => Math.floor(zone.toLocal(t) / 86_400_000);
 }
 
@@ -68,7 +68,8 @@ export function sampleCurves(k: Kernel): Curves {
 
 const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(0), drawdown: new Float64Array(0), benchmark: new Float64Array(0) };
 
-export function buildResult(k: Kernel, warnings: string[], statsOnly = false): RunResult {
+/** `tradableFrom`: the first time the strategy can trade (firstTradableTime), where buy & hold starts. */
+export function buildResult(k: Kernel, warnings: string[], statsOnly = false, tradableFrom = -Infinity): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
   const dayKey = dayKeyOf(k.settings);
@@ -84,6 +85,8 @@ export function buildResult(k: Kernel, warnings: string[], statsOnly = false): R
     tradedNotional: p.tradedNotional,
     riskFreeRate: k.settings.riskFreeRate,
     dayKey,
+    periodsPerYear: k.settings.periodsPerYear,
+    tradableFrom,
   });
   return {
     engineVersion: ENGINE_VERSION,

@@ -12,6 +12,7 @@
  * covariance behind beta is a streaming (Welford) co-moment.
  */
 import type { Stats, Trade } from '../schema/results.ts';
+import { MIN_YEAR_FRACTION, minReturnsFor } from '../schema/stat-reasons.ts';
 
 export interface StatsInput {
   /** Equity marked at each bar's close, one entry per timeline step (not sampled); only [0, length) valid. */
@@ -31,14 +32,19 @@ export interface StatsInput {
   riskFreeRate: number;
   /** Maps a time to its calendar-day key in the exchange time zone (injected so stats stay tz-correct without Intl in the hot path). */
   dayKey: (time: number) => number;
+  /** Periods per year from the settings; absent (or undefined) ⇒ inferred from the step times. */
+  periodsPerYear?: number | undefined;
+  /**
+   * Time of the first bar the strategy could trade (after warm-up, see firstTradableTime); buy & hold runs
+   * from the benchmark's price at the first step at or after it. Absent ⇒ the first step.
+   */
+  tradableFrom?: number;
 }
 
-/**
- * Annualisation factor for daily returns. Returns are always daily (day-end equities), so intraday data
- * uses it too. ≠ backtesting.py, which switches to 365 when weekends make up most of the index (crypto);
- * DESIGN.md fixes 252.
- */
+/** Periods per year of exchange-traded days (no weekend sessions). */
 export const TRADING_DAYS_PER_YEAR = 252;
+/** Periods per year of days when the data trade on weekends (crypto). */
+export const CALENDAR_DAYS_PER_YEAR = 365;
 /** Calendar year for CAGR and durations: DESIGN.md's "days / 365.25". */
 export const DAYS_PER_YEAR = 365.25;
 export const DAY_MS = 86_400_000;
@@ -49,6 +55,9 @@ export const DAY_MS = 86_400_000;
  */
 class DailyReturns {
   n = 0;
+  /** Days (returns' end days, plus the first day) falling on a Saturday or Sunday, and all days. */
+  weekendDays = 0;
+  days = 0;
   sumLog1p = 0;
   anyRuin = false;
   sumDown2 = 0;
@@ -88,6 +97,8 @@ class DrawdownPeriods {
 
 /** Equity-curve part of the statistics, filled by one pass over the step arrays. */
 interface SeriesPass {
+  /** Gaps between consecutive steps by class: < 5.5 days, weekly, monthly, yearly (see periodsPerYearOf). */
+  gaps: Int32Array;
   peak: number;
   maxDd: number;
   dd: DrawdownPeriods;
@@ -114,6 +125,9 @@ function seriesPass(inp: StatsInput, n: number): SeriesPass {
   const daily = new DailyReturns();
   let day = dayKey(time[0]!);
   let prevDayEnd = NaN;
+  daily.days = 1;
+  daily.weekendDays = isWeekend(day) ? 1 : 0;
+  const gaps = new Int32Array(4);
 
   let exposedSteps = 0;
   let equitySum = 0;
@@ -139,9 +153,13 @@ function seriesPass(inp: StatsInput, n: number): SeriesPass {
     }
 
     if (i > 0) {
+      const gap = time[i]! - time[i - 1]!;
+      gaps[gap < WEEKLY_GAP ? 0 : gap < MONTHLY_GAP ? 1 : gap < YEARLY_GAP ? 2 : 3]!++;
       const k = dayKey(time[i]!);
       if (k !== day) {
         day = k;
+        daily.days++;
+        if (isWeekend(k)) daily.weekendDays++;
         const dayEnd = equity[i - 1]!;
         if (prevDayEnd === prevDayEnd) daily.add(dayEnd / prevDayEnd - 1);
         prevDayEnd = dayEnd;
@@ -155,12 +173,41 @@ function seriesPass(inp: StatsInput, n: number): SeriesPass {
   if (prevDayEnd === prevDayEnd) daily.add(equity[n - 1]! / prevDayEnd - 1);
   if (inDd) periods.close(depth, (time[n - 1]! - time[peakIdx]!) / DAY_MS);
 
-  return { peak, maxDd, dd: periods, daily, exposedSteps, equitySum };
+  return { gaps, peak, maxDd, dd: periods, daily, exposedSteps, equitySum };
+}
+
+/** Gap class bounds: weekly bars are ~7 days apart, monthly 28–31, yearly 365–366. */
+const WEEKLY_GAP = 5.5 * DAY_MS;
+const MONTHLY_GAP = 25 * DAY_MS;
+const YEARLY_GAP = 300 * DAY_MS;
+
+/** A day key (days since 1970-01-01, a Thursday) on a Saturday or Sunday. */
+function isWeekend(day: number): boolean {
+  const wd = (((day + 4) % 7) + 7) % 7; // 0 = Sunday … 6 = Saturday
+  return wd === 0 || wd === 6;
+}
+
+/**
+ * P, the periods per year, from the data (DESIGN.md "Statistics"): the most common gap between steps
+ * decides weekly (52), monthly (12) or yearly (1) bars — one return per bar, since each such bar closes its
+ * own day; otherwise returns are daily and P is 365 when weekend days make up more than 0.6 × 2/7 of the
+ * days (the asset trades on weekends, as backtesting.py decides it), else 252. Ties go to the finer class,
+ * so two daily bars around a weekend stay daily.
+ */
+export function periodsPerYearOf(gaps: Int32Array, days: number, weekendDays: number): number {
+  let best = 0;
+  for (let c = 1; c < 4; c++) if (gaps[c]! > gaps[best]!) best = c;
+  if (best === 1) return 52;
+  if (best === 2) return 12;
+  if (best === 3) return 1;
+  return days > 0 && weekendDays / days > (0.6 * 2) / 7 ? CALENDAR_DAYS_PER_YEAR : TRADING_DAYS_PER_YEAR;
 }
 
 interface BenchmarkPass {
-  /** Total buy-and-hold return (fraction) from the first valid price to the last. */
+  /** Buy-and-hold return (fraction) from the first valid price at or after the first tradable bar to the last. */
   buyHold: number;
+  /** The same from the first valid price of the run. */
+  buyHoldWhole: number;
   beta: number;
 }
 
@@ -172,8 +219,8 @@ interface BenchmarkPass {
  * log returns already sit near 0 and the shift removes what remains of their mean, so
  * cov = (Σxy − ΣxΣy/n) / (n − 1) does not cancel.
  */
-function benchmarkPass(equity: Float64Array, bench: Float64Array, n: number): BenchmarkPass {
-  let first = NaN, last = NaN, prevB = NaN;
+function benchmarkPass(time: Float64Array, equity: Float64Array, bench: Float64Array, n: number, tradableFrom: number): BenchmarkPass {
+  let first = NaN, firstTradable = NaN, last = NaN, prevB = NaN;
   let m = 0, kx = 0, ky = 0, sx = 0, sy = 0, sxy = 0, syy = 0;
   for (let i = 0; i < n; i++) {
     const b = bench[i]!;
@@ -182,6 +229,7 @@ function benchmarkPass(equity: Float64Array, bench: Float64Array, n: number): Be
       continue;
     }
     if (first !== first) first = b;
+    if (firstTradable !== firstTradable && time[i]! >= tradableFrom) firstTradable = b;
     last = b;
     if (prevB === prevB) {
       // Flat stretches (no position) are common and their log return is exactly 0: skip the log.
@@ -205,7 +253,8 @@ function benchmarkPass(equity: Float64Array, bench: Float64Array, n: number): Be
     prevB = b;
   }
   return {
-    buyHold: last / first - 1,
+    buyHold: last / firstTradable - 1,
+    buyHoldWhole: last / first - 1,
     // cov/var with the same ddof on both, so the n − 1 cancels; backtesting.py needs two pairs (np.cov).
     beta: m > 1 ? ratio(sxy - (sx * sy) / m, syy - (sy * sy) / m) : NaN,
   };
@@ -287,10 +336,10 @@ function geometricMean(sumLog1p: number, anyRuin: boolean, n: number): number {
   return anyRuin ? 0 : Math.expm1(sumLog1p / n);
 }
 
-/** x / y, NaN when y is 0 (backtesting.py's `x / (y or np.nan)`): a ratio over nothing is undefined, not ∞. */
 /** Annual volatility (as a fraction) below which it counts as zero: 1e-9 = 0.0000001 %. */
 export const MIN_ANNUAL_VOL = 1e-9;
 
+/** x / y, NaN when y is 0 (backtesting.py's `x / (y or np.nan)`): a ratio over nothing is undefined, not ∞. */
 function ratio(x: number, y: number): number {
   return y === 0 ? NaN : x / y;
 }
@@ -327,6 +376,7 @@ export function computeStats(inp: StatsInput): Stats {
     return {
       startTime: NaN, endTime: NaN, durationDays: NaN, initialEquity: inp.initialEquity,
       finalEquity: NaN, peakEquity: NaN, totalReturnPct: NaN, buyHoldReturnPct: NaN,
+      buyHoldWholeReturnPct: NaN, periodsPerYear: inp.periodsPerYear ?? NaN, returnPeriods: 0,
       annualReturnPct: NaN, annualVolatilityPct: NaN, cagrPct: NaN, sharpe: NaN, sortino: NaN, calmar: NaN,
       maxDrawdownPct: NaN, avgDrawdownPct: NaN, maxDrawdownDays: NaN, avgDrawdownDays: NaN, exposurePct: NaN,
       ...tradeStats,
@@ -335,7 +385,9 @@ export function computeStats(inp: StatsInput): Stats {
   }
 
   const s = seriesPass(inp, n);
-  const bp: BenchmarkPass = inp.benchmark === null ? { buyHold: NaN, beta: NaN } : benchmarkPass(inp.equity, inp.benchmark, n);
+  const bp: BenchmarkPass = inp.benchmark === null
+    ? { buyHold: NaN, buyHoldWhole: NaN, beta: NaN }
+    : benchmarkPass(inp.time, inp.equity, inp.benchmark, n, inp.tradableFrom ?? -Infinity);
   const startTime = inp.time[0]!;
   const endTime = inp.time[n - 1]!;
   const durationDays = (endTime - startTime) / DAY_MS;
@@ -346,32 +398,35 @@ export function computeStats(inp: StatsInput): Stats {
   const totalReturn = finalEquity / inp.initialEquity - 1;
   // CAGR over calendar time (DESIGN.md: days / 365.25). ≠ backtesting.py, which divides calendar days by its
   // trading-days factor.
-  const cagr = durationDays > 0 ? Math.pow(finalEquity / inp.initialEquity, DAYS_PER_YEAR / durationDays) - 1 : NaN;
-  // ≠ backtesting.py, which divides by the close of the strategy's own data: the benchmark may start later,
-  // so buy-and-hold runs from its first valid price to its last.
+  const cagr = durationDays >= DAYS_PER_YEAR * MIN_YEAR_FRACTION ? Math.pow(finalEquity / inp.initialEquity, DAYS_PER_YEAR / durationDays) - 1 : NaN;
+  // Buy & hold from the first bar the strategy could trade (after warm-up), as backtesting.py since its
+  // issue 327; ≠ backtesting.py in reading the benchmark's price, which may start later than the run.
   const buyHold = bp.buyHold;
+
+  // P: from the settings, or inferred from the steps. Annualised figures need enough returns.
+  const P = inp.periodsPerYear ?? periodsPerYearOf(s.gaps, s.daily.days, s.daily.weekendDays);
+  const enough = s.daily.n >= minReturnsFor(P);
 
   // g: geometric mean daily return. ≠ backtesting.py, whose geometric_mean fills the first day's NaN with 0
   // and so divides Σ log(1+r) by the number of days instead of the number of returns; we average the returns
   // that exist, so a constant daily return r gives g = r exactly.
   const g = geometricMean(s.daily.sumLog1p, s.daily.anyRuin, s.daily.n);
-  const annualReturn = Math.pow(1 + g, TRADING_DAYS_PER_YEAR) - 1;
+  const annualReturn = enough ? Math.pow(1 + g, P) - 1 : NaN;
   // Annual volatility of compounded returns (backtesting.py, after SSRN 3054517):
-  //   σ_a = √((var + (1+g)²)^252 − (1+g)^(2·252)).
-  // Evaluated as (1+g)^252 · √(expm1(252 · log1p(var / (1+g)²))), the same quantity factored so that the
+  //   σ_a = √((var + (1+g)²)^P − (1+g)^(2·P)).
+  // Evaluated as (1+g)^P · √(expm1(P · log1p(var / (1+g)²))), the same quantity factored so that the
   // difference of two nearly equal powers never cancels: var = 0 gives exactly 0 (Sharpe NaN) instead of
   // ±rounding noise, and small variances keep full relative precision.
   const a = 1 + g;
-  const annualVol = Math.pow(a, TRADING_DAYS_PER_YEAR) *
-    Math.sqrt(Math.expm1(TRADING_DAYS_PER_YEAR * Math.log1p(s.daily.variance() / (a * a))));
+  const annualVol = enough ? Math.pow(a, P) * Math.sqrt(Math.expm1(P * Math.log1p(s.daily.variance() / (a * a)))) : NaN;
   // Sharpe and Sortino in fractions on both sides. ≠ backtesting.py, whose Sharpe subtracts the fractional
   // rate from a percentage return (a unit slip); with rf = 0 the two agree.
-  // A strategy that compounds to nothing within a year ((1+g)^252 ≈ 0) has an annual volatility that
+  // A strategy that compounds to nothing within a year ((1+g)^P ≈ 0) has an annual volatility that
   // collapses to ~1e-18 by this formula; dividing by it gave Sharpe ≈ −4e17 on a month of minute bars.
   // Below MIN_ANNUAL_VOL the volatility is numerically zero and the ratio is undefined, like var = 0.
   const sharpe = annualVol < MIN_ANNUAL_VOL ? NaN : ratio(annualReturn - rf, annualVol);
-  // Sortino's downside deviation: √(mean(min(r, 0)²)) over all daily returns, annualised by √252.
-  const downside = s.daily.n > 0 ? Math.sqrt(s.daily.sumDown2 / s.daily.n) * Math.sqrt(TRADING_DAYS_PER_YEAR) : NaN;
+  // Sortino's downside deviation: √(mean(min(r, 0)²)) over all period returns, annualised by √P.
+  const downside = s.daily.n > 0 ? Math.sqrt(s.daily.sumDown2 / s.daily.n) * Math.sqrt(P) : NaN;
   const sortino = ratio(annualReturn - rf, downside);
   const calmar = ratio(annualReturn, s.maxDd);
 
@@ -387,6 +442,9 @@ export function computeStats(inp: StatsInput): Stats {
     peakEquity: s.peak,
     totalReturnPct: totalReturn * 100,
     buyHoldReturnPct: buyHold * 100,
+    buyHoldWholeReturnPct: bp.buyHoldWhole * 100,
+    periodsPerYear: P,
+    returnPeriods: s.daily.n,
     annualReturnPct: annualReturn * 100,
     annualVolatilityPct: annualVol * 100,
     cagrPct: cagr * 100,

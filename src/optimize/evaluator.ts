@@ -25,7 +25,8 @@ export type EvaluatorFactory = (scope: EvaluationScope) => Evaluator;
 export function invalidStats(): Stats {
   return {
     startTime: NaN, endTime: NaN, durationDays: NaN, initialEquity: NaN, finalEquity: NaN, peakEquity: NaN,
-    totalReturnPct: NaN, buyHoldReturnPct: NaN, annualReturnPct: NaN, annualVolatilityPct: NaN, cagrPct: NaN,
+    totalReturnPct: NaN, buyHoldReturnPct: NaN, buyHoldWholeReturnPct: NaN, periodsPerYear: NaN, returnPeriods: 0,
+    annualReturnPct: NaN, annualVolatilityPct: NaN, cagrPct: NaN,
     sharpe: NaN, sortino: NaN, calmar: NaN, maxDrawdownPct: NaN, avgDrawdownPct: NaN, maxDrawdownDays: NaN,
     avgDrawdownDays: NaN, exposurePct: NaN, tradeCount: 0, winRatePct: NaN, bestTradePct: NaN, worstTradePct: NaN,
     avgTradePct: NaN, maxTradeDays: NaN, avgTradeDays: NaN, expectancyPct: NaN, profitFactor: NaN, sqn: NaN,

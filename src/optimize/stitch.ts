@@ -49,6 +49,7 @@ export function stitch(runs: readonly RunResult[], settings: Settings): Stitched
   const stats = computeStats({
     time, equity, length: total, benchmark, exposed: new Uint8Array(total), trades, initialEquity: cash,
     feesPaid: fees, tradedNotional: notional, riskFreeRate: settings.riskFreeRate, dayKey: dayKeyOf(settings),
+    periodsPerYear: settings.periodsPerYear,
   });
   if (total > 0) stats.exposurePct = exposure / total;
   return { stats, curves: { time, equity, drawdown, benchmark }, trades };

@@ -13,3 +13,5 @@ export * from './validate.ts';
 export * from './limits.ts';
 export * from './results.ts';
 export * from './proxy.ts';
+export * from './stat-reasons.ts';
+export * from './zones.ts';

@@ -88,7 +88,14 @@ export interface Stats {
   finalEquity: number;
   peakEquity: number;
   totalReturnPct: number;
+  /** Buy & hold of the benchmark from the first bar the strategy could trade (after warm-up) to the end. */
   buyHoldReturnPct: number;
+  /** Buy & hold of the benchmark over the whole run, warm-up included. */
+  buyHoldWholeReturnPct: number;
+  /** P, the periods per year that annualise the period returns (from the settings or inferred from the bars). */
+  periodsPerYear: number;
+  /** How many period returns (daily, or per bar for weekly and longer bars) the ratios are built on. */
+  returnPeriods: number;
   annualReturnPct: number;
   annualVolatilityPct: number;
   cagrPct: number;

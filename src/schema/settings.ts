@@ -68,10 +68,19 @@ export const SettingsSchema = z.strictObject({
   allowShort: z.boolean().default(false),
   /** Symbol whose buy-and-hold is the benchmark; defaults to the first universe symbol. */
   benchmark: z.string().min(1).optional(),
-  /** Exchange time zone for calendar fields and daily grouping. */
+  /**
+   * Exchange time zone for calendar fields and the daily grouping of intraday bars. Omitted: UTC when every
+   * universe symbol is FX/crypto-looking (as the importer reads their times), else America/New_York
+   * (`exchangeZone` in zones.ts).
+   */
   timezone: z.string().refine(isTimeZone, { error: (iss) => `unknown time zone "${String(iss.input)}"; expected an IANA name like America/New_York` })
-    .default('America/New_York'),
+    .optional(),
   riskFreeRate: z.number().min(0).max(1).default(0),
+  /**
+   * Periods per year that annualise returns (docs/STATISTICS.md). Omitted: inferred from the bars — 252 for
+   * exchange days, 365 when the data trade on weekends, 52 / 12 / 1 for weekly / monthly / yearly bars.
+   */
+  periodsPerYear: z.number().positive().max(1_000_000).optional(),
   /** Equity history sampling: every bar, or hourly/daily. auto = every bar for daily data, hourly intraday. */
   sampling: z.enum(['auto', 'bar', 'hour', 'day']).default('auto'),
 });

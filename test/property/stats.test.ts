@@ -64,12 +64,23 @@ function reference(inp: StatsInput) {
     if (i === n - 1 || inp.dayKey(tm[i + 1]!) !== inp.dayKey(tm[i]!)) dayEnds.push(eq[i]!);
   }
   const r = dayEnds.slice(1).map((e, k) => e / dayEnds[k]! - 1);
+  // P: the most common gap class (ties to the finer), then the weekend share of the days.
+  const classes = [0, 0, 0, 0];
+  for (let i = 1; i < n; i++) {
+    const d = (tm[i]! - tm[i - 1]!) / DAY_MS;
+    classes[d < 5.5 ? 0 : d < 25 ? 1 : d < 300 ? 2 : 3]!++;
+  }
+  const mode = classes.indexOf(Math.max(...classes));
+  const days = [...new Set(tm.map((t) => inp.dayKey(t)))];
+  const weekend = days.filter((d) => [0, 6].includes(new Date(d * DAY_MS).getUTCDay())).length / days.length;
+  const P = [weekend > 1.2 / 7 ? 365 : 252, 52, 12, 1][mode]!;
+  const enough = r.length >= Math.max(2, Math.ceil(P / 4));
   const g = r.some((x) => x <= -1) ? 0 : Math.exp(r.reduce((s, x) => s + Math.log(1 + x), 0) / r.length) - 1;
   const mean = r.reduce((s, x) => s + x, 0) / r.length;
   const variance = r.reduce((s, x) => s + (x - mean) ** 2, 0) / (r.length - 1);
-  const annRet = (1 + g) ** 252 - 1;
-  const annVol = Math.sqrt((variance + (1 + g) ** 2) ** 252 - (1 + g) ** 504);
-  const downside = Math.sqrt(r.reduce((s, x) => s + Math.min(x, 0) ** 2, 0) / r.length) * Math.sqrt(252);
+  const annRet = enough ? (1 + g) ** P - 1 : NaN;
+  const annVol = enough ? Math.sqrt((variance + (1 + g) ** 2) ** P - (1 + g) ** (2 * P)) : NaN;
+  const downside = Math.sqrt(r.reduce((s, x) => s + Math.min(x, 0) ** 2, 0) / r.length) * Math.sqrt(P);
 
   // Drawdown periods: each maximal run of steps below the running peak, from the step before it (the
   // peak) to the step after it (recovery) or to the last step.
@@ -100,7 +111,7 @@ function reference(inp: StatsInput) {
   const vy = ys.reduce((s, y) => s + (y - my) ** 2, 0);
   return {
     beta: xs.length > 1 && vy > 0 ? cov / vy : NaN,
-    annRet, annVol, downside, scale: (1 + g) ** 504,
+    P, annRet, annVol, downside, scale: (1 + g) ** (2 * P),
     maxDd: Math.max(...dd), avgDd: avg(depths), maxDdDays: durations.length ? Math.max(...durations) : NaN,
     avgDdDays: avg(durations),
   };
@@ -144,9 +155,9 @@ describe('computeStats properties', () => {
     }));
   });
 
-  it('a constant daily return r annualises to (1 + r)^252 − 1', () => {
+  it('a constant daily return r annualises to (1 + r)^252 − 1 (P = 252 from the settings)', () => {
     fc.assert(fc.property(
-      fc.double({ min: -0.05, max: 0.05, noNaN: true }), fc.integer({ min: 3, max: 400 }), fc.integer({ min: 1, max: 4 }),
+      fc.double({ min: -0.05, max: 0.05, noNaN: true }), fc.integer({ min: 64, max: 400 }), fc.integer({ min: 1, max: 4 }),
       (r, days, barsPerDay) => {
         const n = days * barsPerDay;
         const time = new Float64Array(n), equity = new Float64Array(n);
@@ -160,7 +171,7 @@ describe('computeStats properties', () => {
         }
         const s = computeStats({
           time, equity, length: n, benchmark: null, exposed: new Uint8Array(n), trades: [], initialEquity: 100,
-          feesPaid: 0, tradedNotional: 0, riskFreeRate: 0, dayKey: utcDay,
+          feesPaid: 0, tradedNotional: 0, riskFreeRate: 0, dayKey: utcDay, periodsPerYear: 252,
         });
         const expected = ((1 + r) ** 252 - 1) * 100;
         if (!close(s.annualReturnPct, expected, 1e-9)) throw new Error(`${s.annualReturnPct} vs ${expected}`);
@@ -174,6 +185,7 @@ describe('computeStats properties', () => {
       const s = computeStats(inp);
       const ref = reference(inp);
       const pairs: [string, number, number][] = [
+        ['periodsPerYear', s.periodsPerYear, ref.P],
         ['annualReturn', s.annualReturnPct, ref.annRet * 100],
         ['sortino', s.sortino, ref.downside > 0 ? ref.annRet / ref.downside : NaN],
         ['maxDd', s.maxDrawdownPct, -ref.maxDd * 100],

@@ -1,4 +1,4 @@
-import type { Stats } from '../../schema/index.ts';
+import { unavailableReasons, type Stats } from '../../schema/index.ts';
 import { formatCount, formatDays, formatMoney, formatPct, formatRatio, formatTime } from './format.ts';
 
 export type Row = [label: string, key: keyof Stats, format: (x: number) => string];
@@ -16,8 +16,10 @@ export const GROUPS: [string, Row[]][] = [
     ['Peak equity', 'peakEquity', formatMoney],
     ['Total return', 'totalReturnPct', formatPct],
     ['Buy & hold return', 'buyHoldReturnPct', formatPct],
+    ['Buy & hold, whole period', 'buyHoldWholeReturnPct', formatPct],
   ]],
   ['Risk and return', [
+    ['Periods per year', 'periodsPerYear', formatCount],
     ['Annual return', 'annualReturnPct', formatPct],
     ['CAGR', 'cagrPct', formatPct],
     ['Annual volatility', 'annualVolatilityPct', formatPct],
@@ -52,7 +54,9 @@ export const GROUPS: [string, Row[]][] = [
   ]],
 ];
 
+/** A statistic the run cannot support shows "not available" and why (docs/STATISTICS.md). */
 export function StatsTable({ stats }: { stats: Stats }) {
+  const why = unavailableReasons(stats);
   return (
     <table className="grid stats">
       <caption>Statistics</caption>
@@ -64,7 +68,9 @@ export function StatsTable({ stats }: { stats: Stats }) {
           {rows.map(([label, key, format]) => (
             <tr key={key}>
               <th scope="row">{label}</th>
-              <td className={`n${typeof stats[key] === 'number' && stats[key] < 0 ? ' neg' : ''}`}>{format(stats[key])}</td>
+              {why[key] !== undefined
+                ? <td className="na">not available<span className="why"> ({why[key]})</span></td>
+                : <td className={`n${typeof stats[key] === 'number' && stats[key] < 0 ? ' neg' : ''}`}>{format(stats[key])}</td>}
             </tr>
           ))}
         </tbody>

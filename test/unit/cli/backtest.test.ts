@@ -107,5 +107,20 @@ describe('backtest CLI', () => {
       expect(JSON.parse(a.out).stats).toEqual(JSON.parse(b.out).stats);
       expect(JSON.parse(a.out).barCount).toBe(14180);
     });
+
+    it('regression: a month of minute bars printed an annual return of −100 % and a volatility of 0.00 % (issue 11)', async () => {
+      const file = sharedDataPath('minute', 'SPY-2011-01.csv');
+      const j = await cli('--strategy', template('sma-cross.json'), '--data', file, '--symbol', 'SPY', '--json');
+      const json = JSON.parse(j.out);
+      // A month of sessions → ~24 daily returns at 252 a year: fewer than a quarter of a year (63).
+      expect(json.stats.periodsPerYear).toBe(252);
+      for (const k of ['annualReturnPct', 'annualVolatilityPct', 'sharpe', 'sortino', 'calmar', 'cagrPct']) {
+        expect(json.stats[k], k).toBeNull();
+        expect(json.statsUnavailable[k], k).toMatch(/^too short to annualise/);
+      }
+      const human = await cli('--strategy', template('sma-cross.json'), '--data', file, '--symbol', 'SPY');
+      expect(human.out).toMatch(/Return \(ann\.\) \[%\]\s+n\/a: too short to annualise: \d+ daily returns, at least 63 needed/);
+      expect(human.out).toMatch(/^Volatility \(ann\.\) \[%\]\s+n\/a: /m);
+    });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computeStats, DAY_MS, type StatsInput } from '../../../src/engine/stats.ts';
+import { unavailableReasons } from '../../../src/schema/stat-reasons.ts';
 import type { Stats, Trade } from '../../../src/schema/results.ts';
 import { utcDay } from '../../../src/lib/time.ts';
 import { fromZoned, zonedDay } from '../../../src/lib/tz.ts';
@@ -52,36 +53,39 @@ function trade(pnl: number, returnPct: number, days: number, at = T0): Trade {
   };
 }
 
-describe('computeStats: daily returns and ratios', () => {
+describe('computeStats: period returns and ratios', () => {
   // Day-end equities 100, 110, 99, 108.9, 119.79, 107.811 → five returns +0.1, −0.1, +0.1, +0.1, −0.1.
+  // P = 12 from the settings (five returns are enough at 12 per year: a quarter of a year is 3), so the
+  // arithmetic stays on paper; the inference of P has its own tests below.
   const eq = [100, 110, 99, 108.9, 119.79, 107.811];
-  const s = computeStats(daily(eq));
+  const P12 = { periodsPerYear: 12 };
+  const s = computeStats(daily(eq, P12));
   // Π(1+r) = 1.1³ × 0.9² = 1.331 × 0.81 = 1.07811, so 1 + g = 1.07811^(1/5).
   const onePlusG = 1.07811 ** (1 / 5);
   // mean r = (0.3 − 0.2) / 5 = 0.02; deviations 0.08, −0.12, 0.08, 0.08, −0.12;
   // Σ dev² = 3 × 0.0064 + 2 × 0.0144 = 0.048; sample variance = 0.048 / 4 = 0.012.
   const variance = 0.012;
-  const annRet = onePlusG ** 252 - 1; // = 1.07811^(252/5) − 1
-  const annVol = Math.sqrt((variance + onePlusG ** 2) ** 252 - onePlusG ** 504);
+  const annRet = onePlusG ** 12 - 1; // = 1.07811^(12/5) − 1
+  const annVol = Math.sqrt((variance + onePlusG ** 2) ** 12 - onePlusG ** 24);
 
   it('annual return, volatility, Sharpe', () => {
-    near(s.annualReturnPct, (1.07811 ** (252 / 5) - 1) * 100);
+    near(s.annualReturnPct, (1.07811 ** (12 / 5) - 1) * 100);
     near(s.annualVolatilityPct, annVol * 100, 1e-11);
     near(s.sharpe, annRet / annVol, 1e-11);
+    expect(s.periodsPerYear).toBe(12);
+    expect(s.returnPeriods).toBe(5);
   });
 
-  it('Sortino: downside √(mean(min(r,0)²)) over all five returns × √252', () => {
-    // mean(min(r,0)²) = (0.01 + 0.01) / 5 = 0.004; × 252 under the root: √(0.004 × 252) = √1.008.
-    near(s.sortino, annRet / Math.sqrt(1.008));
+  it('Sortino: downside √(mean(min(r,0)²)) over all five returns × √P', () => {
+    // mean(min(r,0)²) = (0.01 + 0.01) / 5 = 0.004; × 12 under the root: √(0.004 × 12) = √0.048.
+    near(s.sortino, annRet / Math.sqrt(0.048));
   });
 
-  it('Calmar, total return, CAGR, equity extremes, max drawdown', () => {
+  it('Calmar, total return, equity extremes, max drawdown', () => {
     // Max drawdown: 110 → 99 is 1 − 99/110 = 10 %; 119.79 → 107.811 is 1 − 0.9 = 10 % too.
     near(s.maxDrawdownPct, -10);
     near(s.calmar, annRet / 0.1);
     near(s.totalReturnPct, 7.811);
-    // 5 calendar days: (1.07811)^(365.25 / 5) − 1.
-    near(s.cagrPct, (1.07811 ** (365.25 / 5) - 1) * 100);
     expect(s.finalEquity).toBe(107.811);
     expect(s.peakEquity).toBe(119.79);
     expect(s.startTime).toBe(T0);
@@ -89,27 +93,34 @@ describe('computeStats: daily returns and ratios', () => {
     expect(s.durationDays).toBe(5);
   });
 
+  it('CAGR over calendar years, from a quarter of a year on', () => {
+    // 100 → 121 over 730.5 days (two calendar years of 365.25): 1.21^(1/2) − 1 = 10 %.
+    near(computeStats(input([T0, T0 + 730.5 * DAY_MS], [100, 121])).cagrPct, 10, 1e-12);
+    // 5 days is less than 365.25 / 4: extrapolating to a year is not available.
+    expect(s.cagrPct).toBeNaN();
+    expect(unavailableReasons(s).cagrPct).toMatch(/spans 5\.0 days, at least 91\.3/);
+  });
+
   it('risk-free rate is subtracted from the annual return in Sharpe and Sortino', () => {
-    const r = computeStats(daily(eq, { riskFreeRate: 0.02 }));
+    const r = computeStats(daily(eq, { riskFreeRate: 0.02, ...P12 }));
     near(r.sharpe, (annRet - 0.02) / annVol, 1e-11);
-    near(r.sortino, (annRet - 0.02) / Math.sqrt(1.008));
+    near(r.sortino, (annRet - 0.02) / Math.sqrt(0.048));
     // Calmar has no risk-free term (backtesting.py).
     near(r.calmar, annRet / 0.1);
   });
 
-  it('a single day-to-day return has an annual return but no sample variance', () => {
-    // 100 → 101: g = 0.01; annual = 1.01^252 − 1; var (ddof 1) of one value is undefined.
-    const r = computeStats(daily([100, 101]));
-    near(r.annualReturnPct, (1.01 ** 252 - 1) * 100, 1e-11);
-    expect(r.annualVolatilityPct).toBeNaN();
-    expect(r.sharpe).toBeNaN();
-    // No losing day → zero downside deviation → Sortino undefined.
-    expect(r.sortino).toBeNaN();
+  it('a single return is too short to annualise: not available, with the reason', () => {
+    // 100 → 101: one return; annualising needs at least 2 (and a quarter of a year).
+    const r = computeStats(daily([100, 101], P12));
+    for (const k of ['annualReturnPct', 'annualVolatilityPct', 'sharpe', 'sortino', 'calmar'] as const) {
+      expect(r[k], k).toBeNaN();
+      expect(unavailableReasons(r)[k], k).toBe('too short to annualise: 1 monthly return, at least 3 needed (25 % of a year at 12 per year)');
+    }
   });
 
   it('a day return of −100 % or worse makes the geometric mean 0 (backtesting.py)', () => {
-    // 100 → −10: r = −1.1, 1 + r ≤ 0 → g = 0 → annual return (1 + 0)^252 − 1 = 0.
-    const r = computeStats(daily([100, -10, 50], { initialEquity: 100 }));
+    // 100 → −10: r = −1.1, 1 + r ≤ 0 → g = 0 → annual return (1 + 0)^P − 1 = 0 (P = 2 needs 2 returns).
+    const r = computeStats(daily([100, -10, 50], { initialEquity: 100, periodsPerYear: 2 }));
     expect(r.annualReturnPct).toBe(0);
     near(r.totalReturnPct, -50);
   });
@@ -159,14 +170,16 @@ describe('computeStats: intraday bars', () => {
   const times = [T0 + 10 * HOUR, T0 + 14 * HOUR, T0 + 16 * HOUR,
     T0 + DAY_MS + 10 * HOUR, T0 + DAY_MS + 16 * HOUR, T0 + 2 * DAY_MS + 12 * HOUR];
   const eq = [100, 150, 101, 50, 103.02, 104.0502];
-  const s = computeStats(input(times, eq, { exposed: Uint8Array.from([0, 1, 1, 0, 1, 0]) }));
+  // P = 8 from the settings: two returns are enough (a quarter of a year at 8 per year is 2).
+  const s = computeStats(input(times, eq, { exposed: Uint8Array.from([0, 1, 1, 0, 1, 0]), periodsPerYear: 8 }));
 
   it('daily returns use the last equity of each day', () => {
     // returns 103.02/101 − 1 = 0.02 and 104.0502/103.02 − 1 = 0.01 (intraday 150 and 50 are ignored)
     const onePlusG = Math.sqrt(1.02 * 1.01);
-    near(s.annualReturnPct, (onePlusG ** 252 - 1) * 100, 1e-11);
+    expect(s.returnPeriods).toBe(2);
+    near(s.annualReturnPct, (onePlusG ** 8 - 1) * 100, 1e-11);
     // mean 0.015, deviations ±0.005: var = 2 × 0.000025 / 1 = 0.00005
-    near(s.annualVolatilityPct, Math.sqrt((0.00005 + onePlusG ** 2) ** 252 - onePlusG ** 504) * 100, 1e-9);
+    near(s.annualVolatilityPct, Math.sqrt((0.00005 + onePlusG ** 2) ** 8 - onePlusG ** 16) * 100, 1e-9);
   });
 
   it('drawdowns and exposure use every step', () => {
@@ -188,18 +201,18 @@ describe('computeStats: the day key decides calendar days', () => {
   const nyDay = (t: number) => zonedDay(NY, t);
 
   it('groups by the exchange day, not the UTC day', () => {
-    // New York days end at 110 and 132: one return 132/110 − 1 = 0.2 → annual 1.2^252 − 1; one return
-    // has no sample variance.
-    const s = computeStats(input(times, eq, { dayKey: nyDay }));
-    near(s.annualReturnPct, (1.2 ** 252 - 1) * 100, 1e-11);
-    expect(s.annualVolatilityPct).toBeNaN();
+    // New York days end at 110 and 132: one return 132/110 − 1 = 0.2 — too few to annualise.
+    const s = computeStats(input(times, eq, { dayKey: nyDay, periodsPerYear: 8 }));
+    expect(s.returnPeriods).toBe(1);
+    expect(s.annualReturnPct).toBeNaN();
   });
 
   it('UTC days would split the evening session', () => {
     // UTC days: {100}, {110, 99}, {132} → day ends 100, 99, 132: returns −0.01 and 132/99 − 1;
-    // 0.99 × 132/99 = 1.32 → 1 + g = √1.32.
-    const s = computeStats(input(times, eq, { dayKey: utcDay }));
-    near(s.annualReturnPct, (1.32 ** (252 / 2) - 1) * 100, 1e-11);
+    // 0.99 × 132/99 = 1.32 → 1 + g = √1.32, annual (P = 8) 1.32^4 − 1.
+    const s = computeStats(input(times, eq, { dayKey: utcDay, periodsPerYear: 8 }));
+    expect(s.returnPeriods).toBe(2);
+    near(s.annualReturnPct, (1.32 ** (8 / 2) - 1) * 100, 1e-11);
     expect(s.annualVolatilityPct).toBeGreaterThan(0);
   });
 });
@@ -321,9 +334,9 @@ describe('computeStats: benchmark, alpha, beta, costs', () => {
 
   it('total return and CAGR are measured from the initial cash, not the first marked equity', () => {
     // A fill and fee at the first close marks equity[0] at 99; the user started with 100.
-    const s = computeStats(daily([99, 104.5], { initialEquity: 100 }));
+    const s = computeStats(input([T0, T0 + 365.25 * DAY_MS], [99, 104.5], { initialEquity: 100 }));
     near(s.totalReturnPct, 4.5);
-    near(s.cagrPct, (1.045 ** 365.25 - 1) * 100, 1e-11);
+    near(s.cagrPct, 4.5, 1e-11);
     expect(s.initialEquity).toBe(100);
   });
 });
@@ -364,11 +377,11 @@ describe('computeStats: degenerate inputs', () => {
   });
 
   it('flat equity: zero return and volatility, ratios undefined', () => {
-    const s = computeStats(daily([100, 100, 100, 100, 100]));
+    const s = computeStats(daily([100, 100, 100, 100, 100], { periodsPerYear: 12 }));
     expect(s.annualReturnPct).toBe(0);
     expect(s.annualVolatilityPct).toBe(0);
     expect(s.totalReturnPct).toBe(0);
-    expect(s.cagrPct).toBe(0);
+    expect(computeStats(input([T0, T0 + 100 * DAY_MS], [100, 100])).cagrPct).toBe(0);
     expect(s.maxDrawdownPct).toBe(0);
     expect(s.sharpe).toBeNaN();
     expect(s.sortino).toBeNaN();
@@ -378,15 +391,25 @@ describe('computeStats: degenerate inputs', () => {
 
 describe('regressions', () => {
   it('regression: Sharpe was ≈ −4e17 when equity compounds to nothing within a year (volatility collapses to ~1e-18)', () => {
-    // Losing 15 % a day (with some spread) for 20 days: (1 + g)^252 ≈ 0.85^252 ≈ 1.6e-18, so the compounded
-    // annual volatility is numerically zero; Sharpe is undefined rather than a 17-digit number.
+    // Losing 15 % a day (with some spread) for 70 days at P = 252: (1 + g)^252 ≈ 0.85^252 ≈ 1.6e-18, so the
+    // compounded annual volatility is numerically zero; Sharpe is undefined rather than a 17-digit number.
     const equity = [10_000];
-    for (let k = 1; k <= 20; k++) equity.push(equity[k - 1]! * (k % 2 ? 0.8 : 0.9));
-    const s = computeStats(daily(equity));
+    for (let k = 1; k <= 70; k++) equity.push(equity[k - 1]! * (k % 2 ? 0.8 : 0.9));
+    const s = computeStats(daily(equity, { periodsPerYear: 252 }));
     expect(s.annualVolatilityPct).toBeLessThan(1e-7);
     expect(s.sharpe).toBeNaN();
-    // The other ratios stay defined: Sortino annualises by √252, not by compounding.
+    expect(unavailableReasons(s).sharpe).toBe('the returns have no (or numerically zero) volatility');
+    // The other ratios stay defined: Sortino annualises by √P, not by compounding.
     expect(s.sortino).toBeLessThan(0);
     expect(s.annualReturnPct).toBeCloseTo(-100, 6);
+  });
+
+  it('regression: a month of daily returns printed an annual return of −100 % and a volatility of 0.00 % (issue 11)', () => {
+    // The same losses for 20 days: too few returns to annualise at 252 a year → not available, with why.
+    const equity = [10_000];
+    for (let k = 1; k <= 20; k++) equity.push(equity[k - 1]! * (k % 2 ? 0.8 : 0.9));
+    const d = computeStats(daily(equity, { periodsPerYear: 252 }));
+    for (const k of ['annualReturnPct', 'annualVolatilityPct', 'sharpe', 'sortino', 'calmar'] as const) expect(d[k], k).toBeNaN();
+    expect(unavailableReasons(d).annualReturnPct).toBe('too short to annualise: 20 daily returns, at least 63 needed (25 % of a year at 252 per year)');
   });
 });
