@@ -53,7 +53,6 @@ interface Prepared {
   from: number;
   to: number;
   warnings: string[];
-  tradableFrom: number;
 }
 
 function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Prepared {
@@ -73,25 +72,7 @@ function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Pre
     sizing: opts.sizing,
     precomputed: opts.indicatorCache ? plan.indicators.map((pi) => opts.indicatorCache!.get(pi, cols[pi.asset]!)) : undefined,
   });
-  return { plan, cols, kernel, from, to, warnings: warmupWarnings(plan, cols, from), tradableFrom: firstTradableTime(plan, cols, from) };
-}
-
-/**
- * The first time the strategy can trade: the start of the range, or later when an indicator is not ready
- * by then — the time of the bar on which the last of the plan's indicators becomes ready (as backtesting.py's
- * warm-up: the largest index of a first defined indicator value). Buy & hold is measured from here. An
- * indicator whose asset has no bars, or that never becomes ready, does not move it (nothing to measure).
- */
-export function firstTradableTime(plan: Plan, cols: BarColumns[], from: number): number {
-  let t = from;
-  for (const need of plan.warmup.detail) {
-    const c = cols[plan.assets.indexOf(need.asset)]!;
-    if (c.length === 0) continue;
-    // Bar windows: ready on the need.bars-th observation; duration windows: once (t − ms, t] is covered.
-    const i = need.ms > 0 ? lowerBound(c.time, c.time[0]! + need.ms, 0, c.length) : need.bars - 1;
-    if (i < c.length) t = Math.max(t, c.time[i]!);
-  }
-  return t;
+  return { plan, cols, kernel, from, to, warnings: warmupWarnings(plan, cols, from) };
 }
 
 /** When the data hold too little history before the start, say which indicator and how much is missing. */
@@ -169,7 +150,7 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
   if (p.kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   p.kernel.venue.finish();
   opts.onProgress?.(1);
-  const result = buildResult(p.kernel, [...p.warnings, ...magnifierWarnings(doc.settings, data, p.kernel.venue)], opts.record === 'stats', p.tradableFrom);
+  const result = buildResult(p.kernel, [...p.warnings, ...magnifierWarnings(doc.settings, data, p.kernel.venue)], opts.record === 'stats');
   releaseRecorder(p.kernel.recorder);
   return result;
 }

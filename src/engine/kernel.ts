@@ -108,6 +108,8 @@ export class Kernel implements StepView {
   private nextOrderId = 1;
   private readonly ruleMems: Map<object, Float64Array> = new Map();
   private readonly sizer: SignalSizer | null;
+  /** Time of the first tradable bar (see checkTradable); NaN while an indicator has no value yet. */
+  tradableFrom = NaN;
   /** When set, the next steps record why each strategy did or did not act (explain). */
   explanations: Explanation[] | null = null;
 
@@ -267,12 +269,27 @@ export class Kernel implements StepView {
 
     // 6. Record.
     if (trading) {
+      if (this.tradableFrom !== this.tradableFrom) this.checkTradable(t);
       const e = p.equity();
       if (e > this.peak) this.peak = e;
       this.recorder.push(t, e, p.exposed() ? 1 : 0, this.benchmark >= 0 ? p.mark[this.benchmark]! : NaN);
     }
     for (let i = 0; i < count; i++) this.hasBar[bars[i]!] = 0;
     this.barCount = 0;
+  }
+
+  /**
+   * The first tradable bar: the first recorded step at which every output of every indicator has a value
+   * (backtesting.py's warm-up: the largest index of a first defined indicator value). Buy & hold starts
+   * here. Checked only until found, so it costs one comparison per step afterwards.
+   */
+  private checkTradable(t: number): void {
+    const slots = this.outputSlots;
+    for (let k = 0; k < slots.length; k++) {
+      const out = slots[k]!;
+      for (let m = 0; m < out.length; m++) if (Number.isNaN(this.v[out[m]!]!)) return;
+    }
+    this.tradableFrom = t;
   }
 
   /** StepView: the venue fills through here. */

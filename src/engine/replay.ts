@@ -1,6 +1,6 @@
 import type { BarColumns, RunResult, StrategyDocument } from '../schema/index.ts';
 import { compile } from '../strategy/index.ts';
-import { firstTradableTime, rangeOf, warmupWarnings, type RunOptions } from './backtest.ts';
+import { rangeOf, warmupWarnings, type RunOptions } from './backtest.ts';
 import { Kernel } from './kernel.ts';
 import { barsFor, RunError, type MarketData } from './market.ts';
 import { releaseRecorder } from './recorder.ts';
@@ -59,7 +59,7 @@ export function runReplay(doc: StrategyDocument, data: MarketData, opts: RunOpti
   replay.flush();
   if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   kernel.venue.finish();
-  const result = buildResult(kernel, [...warmupWarnings(plan, cols, from), ...magnifierWarnings(doc.settings, data, kernel.venue)], false, firstTradableTime(plan, cols, from));
+  const result = buildResult(kernel, [...warmupWarnings(plan, cols, from), ...magnifierWarnings(doc.settings, data, kernel.venue)]);
   releaseRecorder(kernel.recorder);
   return result;
 }

@@ -68,8 +68,7 @@ export function sampleCurves(k: Kernel): Curves {
 
 const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(0), drawdown: new Float64Array(0), benchmark: new Float64Array(0) };
 
-/** `tradableFrom`: the first time the strategy can trade (firstTradableTime), where buy & hold starts. */
-export function buildResult(k: Kernel, warnings: string[], statsOnly = false, tradableFrom = -Infinity): RunResult {
+export function buildResult(k: Kernel, warnings: string[], statsOnly = false): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
   const dayKey = dayKeyOf(k.settings);
@@ -86,7 +85,8 @@ export function buildResult(k: Kernel, warnings: string[], statsOnly = false, tr
     riskFreeRate: k.settings.riskFreeRate,
     dayKey,
     periodsPerYear: k.settings.periodsPerYear,
-    tradableFrom,
+    // Buy & hold from the first tradable bar; an indicator that never got a value leaves none (NaN, with why).
+    tradableFrom: Number.isNaN(k.tradableFrom) ? Infinity : k.tradableFrom,
   });
   return {
     engineVersion: ENGINE_VERSION,

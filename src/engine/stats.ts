@@ -35,7 +35,7 @@ export interface StatsInput {
   /** Periods per year from the settings; absent (or undefined) ⇒ inferred from the step times. */
   periodsPerYear?: number | undefined;
   /**
-   * Time of the first bar the strategy could trade (after warm-up, see firstTradableTime); buy & hold runs
+   * Time of the first bar the strategy could trade (after warm-up, the kernel's tradableFrom); buy & hold runs
    * from the benchmark's price at the first step at or after it. Absent ⇒ the first step.
    */
   tradableFrom?: number;
