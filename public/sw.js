@@ -25,11 +25,18 @@ self.addEventListener('install', (event) => {
   );
 });
 
+/** Builds whose caches outlive a deploy: a tab opened before it still loads its own hashed chunks (workers). */
+const KEEP_PREVIOUS = 2;
+
 self.addEventListener('activate', (event) => {
+  // Cache names come back in creation order; the newest previous builds stay, older ones go.
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('backtester-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => {
+        const old = keys.filter((k) => k.startsWith('backtester-') && k !== CACHE);
+        return Promise.all(old.slice(0, Math.max(0, old.length - KEEP_PREVIOUS)).map((k) => caches.delete(k)));
+      })
       .then(() => self.clients.claim()),
   );
 });
@@ -47,7 +54,9 @@ function isolated(response) {
 async function cacheFirst(request) {
   // ignoreVary: static hosts send "Vary: Origin", and module scripts (mode cors) carry an Origin header the
   // precache requests did not, so an exact Vary match would miss every cached script.
-  const hit = await caches.match(request, { cacheName: CACHE, ignoreVary: true });
+  // Any build's cache: hashed names are immutable, and a tab still running the previous build asks for its
+  // own chunks (an engine worker started after a deploy), which only the previous cache holds.
+  const hit = await caches.match(request, { ignoreVary: true });
   if (hit) return hit;
   const response = await fetch(request);
   if (response.ok) (await caches.open(CACHE)).put(request, response.clone());
