@@ -464,10 +464,11 @@ export class Kernel implements StepView {
   }
 
   /** StepView: an order the venue places for an attached exit (recorded like any order). */
-  exitOrder(asset: number, type: OrderType, reason: ExitReason, strategyId: string): Order {
+  exitOrder(asset: number, type: OrderType, reason: ExitReason, strategyId: string, parentId: number): Order {
     const side = this.portfolio.qty[asset]! > 0 ? -1 : 1;
     const record = newRecord(this.nextOrderId++, strategyId, this.plan.assets[asset]!, side === 1 ? 'buy' : 'sell', this.time);
     record.type = type;
+    record.parentId = parentId;
     if (this.keepLog) this.orders.push(record);
     return { asset, kind: 'target', side, unit: 'all', value: 0, weight: 0, record, entry: null, exits: null, exitReason: reason };
   }

@@ -19,7 +19,7 @@ export interface StepView {
   readonly qty: Float64Array;
   execute(order: Order, price: number): void;
   /** A new order closing the asset's whole position, recorded in the run's order log. */
-  exitOrder(asset: number, type: OrderType, reason: ExitReason, strategyId: string): Order;
+  exitOrder(asset: number, type: OrderType, reason: ExitReason, strategyId: string, parentId: number): Order;
 }
 
 /**
@@ -182,7 +182,7 @@ export class SimulatedVenue implements Venue {
     const a = o.asset;
     const q = view.qty[a]!;
     if (o.exits !== null && o.record.status === 'filled' && q !== 0 && Math.sign(q) === this.openingSide(o)) {
-      this.arm(a, o.exits, q > 0 ? 1 : -1, price, view.time, o.record.strategyId, watchThisBar);
+      this.arm(a, o, q > 0 ? 1 : -1, price, view.time, watchThisBar);
     }
   }
 
@@ -190,13 +190,14 @@ export class SimulatedVenue implements Venue {
     return o.kind === 'target' ? Math.sign(o.weight) : o.side;
   }
 
-  private arm(a: number, x: OrderExits, side: 1 | -1, price: number, time: number, strategyId: string, watchThisBar: boolean): void {
+  private arm(a: number, o: Order, side: 1 | -1, price: number, time: number, watchThisBar: boolean): void {
+    const x = o.exits!;
     const stop = x.stopLoss ? levelPrice(x.stopLoss.mode, x.stopLoss.value, price, side === 1 ? -1 : 1) : NaN;
     const target = x.takeProfit ? levelPrice(x.takeProfit.mode, x.takeProfit.value, price, side) : NaN;
     this.side[a] = side;
     this.brackets[a] = {
       exits: x, stop, target, best: price, trail: x.trail ? trailLevel(side, price, x.trail.mode, x.trail.value) : NaN,
-      entryTime: time, bars: 0, strategyId, skipRangeAt: watchThisBar ? NaN : time,
+      entryTime: time, bars: 0, strategyId: o.record.strategyId, parentId: o.record.id, skipRangeAt: watchThisBar ? NaN : time,
     };
   }
 
@@ -276,7 +277,7 @@ export class SimulatedVenue implements Venue {
 
   private exit(a: number, view: StepView, price: number, reason: 'stop' | 'target' | 'trail' | 'time'): void {
     const b = this.brackets[a]!;
-    const o = view.exitOrder(a, EXIT_TYPE[reason], reason, b.strategyId);
+    const o = view.exitOrder(a, EXIT_TYPE[reason], reason, b.strategyId, b.parentId);
     if (reason === 'stop' || reason === 'trail') o.record.stopPrice = reason === 'stop' ? b.stop : b.trail;
     else if (reason === 'target') o.record.limitPrice = b.target;
     this.disarm(a);
@@ -321,6 +322,8 @@ interface Bracket {
   /** Bars of the asset since the entry bar. */
   bars: number;
   readonly strategyId: string;
+  /** Id of the order whose exits these are. */
+  readonly parentId: number;
   /** The bar where the entry filled inside the range: its range is not watched again (it was, after the fill, or cannot be ordered). */
   readonly skipRangeAt: number;
 }

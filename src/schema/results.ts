@@ -54,6 +54,8 @@ export interface OrderRecord {
   /** Trigger and limit prices of a resting or exit order (absent where the type has none). */
   stopPrice?: number;
   limitPrice?: number;
+  /** An exit order: the order whose attached exits placed it (the audit links a position's exit to its entry). */
+  parentId?: number;
 }
 
 /** One operand as the condition saw it. */
