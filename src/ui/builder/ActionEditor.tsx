@@ -7,6 +7,7 @@ import { useBuilder } from './BuilderContext.ts';
 import { EnumSelect } from './EnumSelect.tsx';
 import { FieldErrors } from './FieldErrors.tsx';
 import { NumberLikeInput } from './NumberLikeInput.tsx';
+import { EntryEditor, ExitsEditor } from './OrderEditor.tsx';
 import { RebalanceEditor } from './RebalanceEditor.tsx';
 import { withKey } from './set.ts';
 
@@ -38,6 +39,14 @@ export function ActionEditor({ label, value, onChange, path }: ActionEditorProps
           <input type="text" className="wide" aria-label={`${label} message`} value={value.message} onChange={(e) => onChange({ ...value, message: e.target.value })} />
         )}
       </div>
+      {(value.type === 'buy' || value.type === 'sell') && (
+        <EntryEditor label={label} value={value.entry} path={childPath(path, 'entry')}
+          onChange={(entry) => onChange(withKey(value, 'entry', entry))} />
+      )}
+      {(value.type === 'buy' || value.type === 'sell' || value.type === 'setWeight') && (
+        <ExitsEditor label={label} value={value.exits} path={childPath(path, 'exits')}
+          onChange={(exits) => onChange(withKey(value, 'exits', exits))} />
+      )}
       {value.type === 'rebalance' && <RebalanceEditor label={label} value={value} onChange={onChange} path={path} />}
       {type === undefined && <p className="muted">Unrecognized action; edit it in the JSON editor.</p>}
       <FieldErrors path={path} />

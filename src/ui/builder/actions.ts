@@ -25,12 +25,13 @@ export const AMOUNT_NAMES = {
 export function convertAction(a: Action, to: ActionType, universe: readonly string[]): Action {
   const asset = 'asset' in a ? a.asset : undefined;
   const withAsset = asset === undefined ? {} : { asset };
+  const exits = 'exits' in a && a.exits ? { exits: a.exits } : {};
   switch (to) {
     case 'buy':
     case 'sell':
-      return { type: to, ...withAsset, amount: 'amount' in a ? a.amount : { unit: 'all' } };
+      return { type: to, ...withAsset, amount: 'amount' in a ? a.amount : { unit: 'all' }, ...('entry' in a && a.entry ? { entry: a.entry } : {}), ...exits };
     case 'setWeight':
-      return { type: to, ...withAsset, weight: 1 };
+      return { type: to, ...withAsset, weight: 1, ...exits };
     case 'rebalance':
       return { type: to, weights: universe.map((s) => ({ asset: s, weight: 1 / universe.length })) };
     case 'closeAll':

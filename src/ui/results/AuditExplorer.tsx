@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import type { OrderRecord, SignalEvent } from '../../schema/index.ts';
 import { formatPrice, formatQty, formatTime } from './format.ts';
 import { TraceTree } from './TraceTree.tsx';
@@ -18,6 +18,11 @@ export function AuditExplorer({ signals, orders }: AuditExplorerProps) {
   const strategies = useMemo(() => [...new Set(signals.map((s) => s.strategyId))], [signals]);
   const list = useMemo(() => (strategy ? signals.filter((s) => s.strategyId === strategy) : signals), [signals, strategy]);
   const byId = useMemo(() => new Map(orders.map((o) => [o.id, o])), [orders]);
+  const exitsOf = useMemo(() => {
+    const m = new Map<number, OrderRecord[]>();
+    for (const o of orders) if (o.parentId !== undefined) m.set(o.parentId, [...(m.get(o.parentId) ?? []), o]);
+    return m;
+  }, [orders]);
   return (
     <div className="audit">
       <div className="audit-list">
@@ -47,13 +52,24 @@ export function AuditExplorer({ signals, orders }: AuditExplorerProps) {
         )}
       </div>
       <div className="audit-detail" aria-live="polite">
-        {selected ? <SignalDetail signal={selected} byId={byId} /> : <p className="muted">Choose a signal.</p>}
+        {selected ? <SignalDetail signal={selected} byId={byId} exitsOf={exitsOf} /> : <p className="muted">Choose a signal.</p>}
       </div>
     </div>
   );
 }
 
-function SignalDetail({ signal, byId }: { signal: SignalEvent; byId: ReadonlyMap<number, OrderRecord> }) {
+const EXIT_RULE: Partial<Record<NonNullable<OrderRecord['type']>, string>> = {
+  stopLoss: 'stop-loss', takeProfit: 'take-profit', trailingStop: 'trailing stop', timeExit: 'time exit',
+};
+
+/** "closed by the stop-loss (stop 9.50) at 9.40 on 2024-01-03": which attached rule closed the position. */
+export function exitSentence(o: OrderRecord): string {
+  const rule = (o.type && EXIT_RULE[o.type]) ?? 'exit';
+  const level = o.stopPrice !== undefined ? ` (stop ${formatPrice(o.stopPrice)})` : o.limitPrice !== undefined ? ` (target ${formatPrice(o.limitPrice)})` : '';
+  return `closed by the ${rule}${level} at ${o.fillPrice === null ? '—' : formatPrice(o.fillPrice)} on ${o.fillTime === null ? '—' : formatTime(o.fillTime)}`;
+}
+
+function SignalDetail({ signal, byId, exitsOf }: { signal: SignalEvent; byId: ReadonlyMap<number, OrderRecord>; exitsOf: ReadonlyMap<number, OrderRecord[]> }) {
   return (
     <section aria-label="Signal detail">
       <h3>
@@ -73,20 +89,28 @@ function SignalDetail({ signal, byId }: { signal: SignalEvent; byId: ReadonlyMap
           <thead>
             <tr>
               <th scope="col">Id</th><th scope="col">Side</th><th scope="col">Symbol</th><th scope="col" className="n">Quantity</th>
-              <th scope="col">Status</th><th scope="col">Filled</th><th scope="col" className="n">Price</th><th scope="col">Reason</th>
+              <th scope="col">Type</th><th scope="col">Status</th><th scope="col">Filled</th><th scope="col" className="n">Price</th><th scope="col">Reason</th>
             </tr>
           </thead>
           <tbody>
             {signal.orderIds.map((id) => {
               const o = byId.get(id);
               return o ? (
-                <tr key={id}>
-                  <td>{o.id}</td><td>{o.side}</td><td>{o.symbol}</td><td className="n">{formatQty(o.quantity)}</td>
-                  <td>{o.status}</td><td>{o.fillTime === null ? '—' : formatTime(o.fillTime)}</td>
-                  <td className="n">{o.fillPrice === null ? '—' : formatPrice(o.fillPrice)}</td><td>{o.reason ?? ''}</td>
-                </tr>
+                <Fragment key={id}>
+                  <tr>
+                    <td>{o.id}</td><td>{o.side}</td><td>{o.symbol}</td><td className="n">{formatQty(o.quantity)}</td>
+                    <td>{orderType(o)}</td><td>{o.status}</td><td>{o.fillTime === null ? '—' : formatTime(o.fillTime)}</td>
+                    <td className="n">{o.fillPrice === null ? '—' : formatPrice(o.fillPrice)}</td><td>{o.reason ?? ''}</td>
+                  </tr>
+                  {(exitsOf.get(o.id) ?? []).map((x) => (
+                    <tr key={`x${x.id}`} className="exit-row">
+                      <td>{x.id}</td><td>{x.side}</td><td>{x.symbol}</td><td className="n">{formatQty(x.filledQuantity)}</td>
+                      <td colSpan={5}>{exitSentence(x)}</td>
+                    </tr>
+                  ))}
+                </Fragment>
               ) : (
-                <tr key={id}><td>{id}</td><td colSpan={7} className="muted">not in the order log</td></tr>
+                <tr key={id}><td>{id}</td><td colSpan={8} className="muted">not in the order log</td></tr>
               );
             })}
           </tbody>
@@ -94,4 +118,10 @@ function SignalDetail({ signal, byId }: { signal: SignalEvent; byId: ReadonlyMap
       )}
     </section>
   );
+}
+
+function orderType(o: OrderRecord): string {
+  if (o.type === undefined) return 'market';
+  const px = [o.stopPrice !== undefined ? `stop ${formatPrice(o.stopPrice)}` : '', o.limitPrice !== undefined ? `limit ${formatPrice(o.limitPrice)}` : ''].filter(Boolean).join(', ');
+  return px ? `${o.type} (${px})` : o.type;
 }

@@ -2,7 +2,7 @@ import { useId, useMemo } from 'react';
 import type { AssetOverlay } from '../../rpc/engine-api.ts';
 import type { Trade } from '../../schema/index.ts';
 import { formatCount, formatPrice } from './format.ts';
-import { gaps, tradeMarkers } from './price-series.ts';
+import { EXIT_MARKERS, gaps, tradeMarkers } from './price-series.ts';
 import { UPlotChart, type ChartSeries } from './UPlotChart.tsx';
 
 const LINE_COLORS = ['--c-line-1', '--c-line-2', '--c-line-3', '--c-line-4'];
@@ -30,13 +30,17 @@ function AssetChart({ overlay, trades, onPick }: { overlay: AssetOverlay; trades
   const syncKey = useId();
   const x = useMemo(() => overlay.time.map((t) => t / 1000), [overlay.time]);
   const { price, other } = useMemo(() => {
-    const { entries, exits } = tradeMarkers(overlay, trades);
+    const { entries, exits, byReason } = tradeMarkers(overlay, trades);
     const onPrice = overlay.lines.filter((l) => l.onPrice);
     const price: ChartSeries[] = [
       { label: `${overlay.symbol} close`, values: overlay.close, colorVar: '--c-bench' },
       ...onPrice.map((l, i) => ({ label: l.label, values: gaps(l.values), colorVar: LINE_COLORS[i % LINE_COLORS.length]! })),
       { label: 'Entry', values: entries, colorVar: '--c-entry', markers: true },
       { label: 'Exit', values: exits, colorVar: '--c-exit', markers: true },
+      ...EXIT_MARKERS.flatMap((m) => {
+        const values = byReason[m.reason];
+        return values ? [{ label: m.label, values, colorVar: m.colorVar, markers: true }] : [];
+      }),
     ];
     const other: ChartSeries[] = overlay.lines
       .filter((l) => !l.onPrice)

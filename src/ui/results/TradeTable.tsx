@@ -16,6 +16,7 @@ const COLUMNS: [label: string, key: Key, format: (t: Trade) => string, numeric: 
   ['P&L', 'pnl', (t) => formatMoney(t.pnl), true],
   ['Return', 'returnPct', (t) => formatPct(t.returnPct), true],
   ['Fees', 'fees', (t) => formatMoney(t.fees), true],
+  ['Exit by', 'exitReason', (t) => t.exitReason ?? 'signal', false],
   ['Strategy', 'strategyId', (t) => t.strategyId, false],
 ];
 
@@ -24,6 +25,7 @@ const PAGE = 200;
 function compare(a: Trade, b: Trade, key: Key): number {
   const x = a[key];
   const y = b[key];
+  if (key === 'exitReason') return (a.exitReason ?? 'signal').localeCompare(b.exitReason ?? 'signal');
   return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
 }
 

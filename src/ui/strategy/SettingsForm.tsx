@@ -76,6 +76,12 @@ export function SettingsForm({ value, onChange, path }: SettingsFormProps) {
           </span>
         )}
       </Row>
+      <Row label="Stop and target in one bar">
+        <EnumSelect label="Intrabar rule" value={value.intrabar ?? 'pessimistic'} options={['pessimistic', 'optimistic', 'finerData'] as const}
+          names={{ pessimistic: 'stop first (pessimistic)', optimistic: 'target first (optimistic)', finerData: 'look inside with finer bars' }}
+          onChange={(v) => set('intrabar', v)} />
+        <FieldErrors path={p('intrabar')} />
+      </Row>
       <Row label="Units">
         <EnumSelect label="Units" value={value.units ?? 'whole'} options={['whole', 'fractional'] as const} onChange={(v) => set('units', v)} />
         <label className="inline">

@@ -32,7 +32,7 @@ describe('stop-loss and take-profit', () => {
     expect(r.trades).toHaveLength(1);
     expect(r.trades[0]).toMatchObject({ quantity: 100, entryPrice: 10, exitPrice: 9.5, exitTime: day(3), exitReason: 'stop' });
     close9(r.trades[0]!.pnl, -50, 'pnl');
-    expectOrder(r.orders[1], { type: 'stopLoss', stopPrice: 9.5, side: 'sell', fillPrice: 9.5, status: 'filled', filledQuantity: 100, strategyId: 's1' });
+    expectOrder(r.orders[1], { type: 'stopLoss', stopPrice: 9.5, side: 'sell', fillPrice: 9.5, status: 'filled', filledQuantity: 100, strategyId: 's1', parentId: 1 });
   });
 
   it('a gap through the stop fills at the open, not at the stop', () => {
