@@ -71,10 +71,13 @@ describe('engine properties', () => {
             expect(Math.abs(kernel.recorder.equity[recorded]! - equity), 'recorded equity').toBeLessThanOrEqual(tol);
             expect(kernel.recorder.exposed[recorded], 'exposure flag').toBe([...L.qty.values()].some((q) => Math.abs(q) > 1e-12) ? 1 : 0);
           }
-          if (!doc.settings.allowShort) {
+          // A fixed fee can exceed what a tiny fractional reduction raises (a setWeight trimming 0.03 units
+          // pays 1 per order): only whole units, or fees without a fixed part, keep cash ≥ 0 by construction.
+          const fixedFee = doc.settings.fees.perOrder > 0 || doc.settings.fees.minimum > 0;
+          if (!doc.settings.allowShort && (doc.settings.units === 'whole' || !fixedFee)) {
             expect(p.cash, 'cash never negative without shorting').toBeGreaterThanOrEqual(-1e-9);
-            for (const q of p.qty) expect(q).toBeGreaterThanOrEqual(-1e-12);
           }
+          if (!doc.settings.allowShort) for (const q of p.qty) expect(q).toBeGreaterThanOrEqual(-1e-12);
           if (doc.settings.units === 'whole') for (const q of p.qty) expect(Number.isInteger(Math.round(q * 1e9) / 1e9)).toBe(true);
         }
       }),
