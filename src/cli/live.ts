@@ -18,7 +18,7 @@ import { openPractice } from '../live/practice.ts';
 import { LiveProcessor } from '../live/processor.ts';
 import { runLoop } from '../live/runner.ts';
 import { loadEmbeddedBars } from '../data/node/index.ts';
-import type { StrategyDocument } from '../schema/index.ts';
+import type { BarColumns, StrategyDocument } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { loadBars, readDocument } from './inputs.ts';
 
@@ -69,7 +69,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
       const entries = await journal.read();
       const first = entries[0];
       const d = first?.type === 'deployment' ? first.config.doc : doc!;
-      const bars = f.data ? await loadBars(f.data, {}, io.err) : await loadEmbeddedBars();
+      const bars = f.data ? await loadBars(f.data, {}, io.err) : embeddedFor(d, await loadEmbeddedBars(), io.err);
       const practice = await openPractice(d, { bars }, { journal, guards, emit });
       lp = practice.processor;
       tick = async () => (await practice.advance() ? 1 : 0);
@@ -92,8 +92,14 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
     });
     const res = lp.result();
     const summary = { steps: r.steps, settled: r.settled, equity: lp.kernel.portfolio.equity(), orders: res.orders.length, trades: res.trades.length, openOrders: lp.venue.active().length };
-    if (f.json) io.out(JSON.stringify({ type: 'summary', ...summary }));
-    else io.out(`${r.steps} bar(s) stepped; equity ${summary.equity.toFixed(2)}; ${summary.orders} order(s), ${summary.trades} trade(s)${summary.openOrders ? `; ${summary.openOrders} order(s) still open` : ''}; state in ${f.state}`);
+    const div = lp.divergence();
+    if (f.json) {
+      io.out(JSON.stringify({ type: 'divergence', ...div }));
+      io.out(JSON.stringify({ type: 'summary', ...summary }));
+    } else {
+      io.out(`divergence from the backtest of the same bars: ${div.decisionDays} day(s) with different decisions; mean fill slippage against the model ${Number.isNaN(div.meanSlippageBps) ? 'n/a' : `${div.meanSlippageBps.toFixed(1)} bps`}; final equity ${div.finalEquityLive.toFixed(2)} live vs ${div.finalEquityBacktest.toFixed(2)} backtest`);
+    }
+    if (!f.json) io.out(`${r.steps} bar(s) stepped; equity ${summary.equity.toFixed(2)}; ${summary.orders} order(s), ${summary.trades} trade(s)${summary.openOrders ? `; ${summary.openOrders} order(s) still open` : ''}; state in ${f.state}`);
     return 0;
   } catch (e) {
     io.err(`error: ${(e as Error).message.split('\n')[0]}`);
@@ -109,6 +115,17 @@ function alpaca(f: { paper?: boolean; 'trading-url'?: string; 'data-url'?: strin
   const tradingUrl = f['trading-url'] ?? (f.proxy ? proxiedBase(f.proxy, name) : f.paper ? ALPACA_PAPER_URL : ALPACA_LIVE_URL);
   const dataUrl = f['data-url'] ?? (f.proxy ? proxiedBase(f.proxy, 'alpaca-data') : ALPACA_DATA_URL);
   return new AlpacaBroker({ name, tradingUrl, dataUrl, keyId, secretKey, headers: f.proxy ? proxyAuthHeaders(env.PROXY_TOKEN) : {} });
+}
+
+/**
+ * Practice on the embedded data: a one-symbol document whose symbol is not embedded (the templates trade SPY)
+ * practises on the S&P 500 index bars under its own symbol, and says so.
+ */
+function embeddedFor(doc: StrategyDocument, bars: BarColumns[], err: (s: string) => void): BarColumns[] {
+  const u = doc.settings.universe;
+  if (u.length !== 1 || bars.some((b) => b.symbol === u[0])) return bars;
+  err(`note: ${u[0]} is not in the embedded data; practising on the S&P 500 index (SPX) bars as ${u[0]}`);
+  return [{ ...bars[0]!, symbol: u[0]! }];
 }
 
 function day(t: number): string {

@@ -3,6 +3,7 @@ import type { OrderRecord, RunResult, StrategyDocument } from '../schema/index.t
 import { timeframeMs } from '../data/index.ts';
 import { BrokerError, type Broker, type BrokerClock, type LiveBar } from './broker.ts';
 import type { LiveEvent } from './events.ts';
+import { divergence, type DivergenceReport } from './divergence.ts';
 import { badBar, byTime, completedUntil } from './feed.ts';
 import type { RiskGuards } from './guards.ts';
 import type { DeploymentConfig, Intent, Journal, JournalEntry, OrderUpdate } from './journal.ts';
@@ -43,6 +44,8 @@ export class LiveProcessor {
   readonly venue: LiveVenue;
   readonly events: LiveEvent[] = [];
   lastTime = -Infinity;
+  /** Every bar stepped (warm-up included): what the divergence report re-runs the backtest on. */
+  readonly bars: LiveBar[] = [];
   private readonly symbols: ReadonlySet<string>;
   private readonly index: Map<string, number>;
   private readonly tfMs: number;
@@ -191,6 +194,11 @@ export class LiveProcessor {
     return buildResult(this.kernel, []);
   }
 
+  /** This deployment against the backtest of the bars it saw (divergence.ts). */
+  divergence(): DivergenceReport {
+    return divergence(this.result(), this.bars, this.config.doc, this.config.tradeFrom, this.config.initialCash);
+  }
+
   // ---------------------------------------------------------------------------------------------------
 
   private async warmUp(clock: BrokerClock): Promise<void> {
@@ -209,7 +217,10 @@ export class LiveProcessor {
   private step(time: number, bars: readonly LiveBar[], updates: readonly OrderUpdate[], refusal: string | null): Intent[] {
     this.venue.canTrade = () => refusal;
     this.venue.queue(updates);
-    for (const b of bars) this.kernel.setBar(this.index.get(b.symbol)!, b.open, b.high, b.low, b.close, b.volume);
+    for (const b of bars) {
+      this.kernel.setBar(this.index.get(b.symbol)!, b.open, b.high, b.low, b.close, b.volume);
+      this.bars.push(b);
+    }
     this.kernel.step(time);
     this.lastTime = time;
     this.emit({ type: 'bar', time, symbols: bars.map((b) => b.symbol) });

@@ -114,6 +114,24 @@ describe('live trading against the Alpaca fake', () => {
     expect(fake.orders.map((o) => o.client_order_id)).toEqual(live.orders.filter((o) => o.filledQuantity > 0 || o.status === 'open').map((o) => `dtest-${o.id}`));
   });
 
+  it('divergence report: none on the same fills; fills worse than the open show as slippage against the model', async () => {
+    const same = await market();
+    const lp = await deploy(same.fake, smaCross());
+    await run(lp, same.fake, same.bars, WARM, same.bars.length);
+    const d0 = lp.divergence();
+    expect(d0.decisionDays).toBe(0);
+    expect(d0.meanSlippageBps).toBe(0);
+    expect(d0.finalEquityLive).toBe(d0.finalEquityBacktest);
+    const worse = await market();
+    worse.fake.fillOffset = 0.1;
+    const lp2 = await deploy(worse.fake, smaCross());
+    await run(lp2, worse.fake, worse.bars, WARM, worse.bars.length);
+    const d1 = lp2.divergence();
+    expect(d1.meanSlippageBps).toBeGreaterThan(5);
+    expect(d1.days.flatMap((d) => d.fills).every((x) => Math.abs(x.live - x.model) > 0.09)).toBe(true);
+    expect(d1.finalEquityLive).toBeLessThan(d1.finalEquityBacktest);
+  });
+
   it('restart mid-order resumes from the state directory with no duplicate order', async () => {
     const { fake, bars } = await market();
     const doc = smaCross();

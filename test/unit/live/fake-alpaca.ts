@@ -39,6 +39,8 @@ export class FakeAlpaca {
   faults: { method: string; path: string; fault: Fault }[] = [];
   /** Fill only this fraction of an order at the next bar (then the rest at the following one). */
   partialRatio = 1;
+  /** Fills are this much worse than the bar's open (slippage). */
+  fillOffset = 0;
   /** Refuse the next order with this message (403, as Alpaca does for buying power). */
   refuseNext: string | null = null;
   requests: { method: string; path: string; headers: Record<string, string | string[] | undefined> }[] = [];
@@ -75,7 +77,7 @@ export class FakeAlpaca {
       if (!bar) continue;
       const left = o.qty - o.filled_qty;
       const q = o.filled_qty === 0 && this.partialRatio < 1 ? Math.floor(left * this.partialRatio) || left : left;
-      this.fill(o, q, bar.o, time);
+      this.fill(o, q, bar.o + (o.side === 'buy' ? 1 : -1) * this.fillOffset, time);
     }
     this.now = time + spanMs;
   }
