@@ -10,7 +10,7 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { EMBEDDED } from '../data/embedded/parse.ts';
 import { symbolFromFileName } from '../data/naming.ts';
-import { DEFAULT_MODELS, KEY_ENV } from '../llm/defaults.ts';
+import { KEY_ENV, withDefaultModels } from '../llm/defaults.ts';
 import { generateStrategy, PROVIDERS, totals, type AttemptRecord, type FetchLike, type ProgressEvent, type ProviderConfig, type ProviderName } from '../llm/index.ts';
 import { parseDocument, type StrategyDocumentInput } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
@@ -48,7 +48,6 @@ function knownSymbols(data: string | undefined): string[] {
 export function configFrom(flags: ReturnType<typeof parseArgs<typeof FLAGS>>, env: Io['env']): ProviderConfig {
   const provider = (flags.provider ?? 'openai') as ProviderName;
   if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
-  const defaults = DEFAULT_MODELS[provider];
   const local = provider === 'openai' && flags['base-url'] !== undefined;
   const apiKey = env[KEY_ENV[provider]] || undefined;
   const token = env.PROXY_TOKEN || undefined;
@@ -58,17 +57,17 @@ export function configFrom(flags: ReturnType<typeof parseArgs<typeof FLAGS>>, en
   if (flags.model === undefined && local) throw new UsageError('--model is required with --base-url (the local server\'s model name, e.g. llama3.1)');
   if (flags.attempts !== undefined && (!Number.isInteger(flags.attempts) || flags.attempts < 1 || flags.attempts > 5)) throw new UsageError('--attempts must be a whole number from 1 to 5');
   if (flags.timeout !== undefined && !(flags.timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds');
-  return {
+  return withDefaultModels({
     provider,
-    model: flags.model ?? defaults.model,
-    escalateModel: flags['escalate-model'] ?? (flags.model === undefined ? defaults.escalateModel : undefined),
+    model: flags.model ?? '',
+    escalateModel: flags['escalate-model'],
     baseUrl: flags['base-url'],
     apiKey,
     proxy: flags.proxy ? { url: flags.proxy, ...(token ? { token } : {}) } : null,
     stream: !flags['no-stream'],
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
     ...(flags.attempts !== undefined ? { maxAttempts: flags.attempts } : {}),
-  };
+  });
 }
 
 function attemptLine(a: AttemptRecord): string {

@@ -9,6 +9,7 @@ export function assemble(
   outline: Outline, conditions: readonly (Condition | undefined)[], actions: readonly Action[], base?: StrategyDocumentInput,
 ): StrategyDocumentInput {
   return {
+    ...(base?.$schema !== undefined ? { $schema: base.$schema } : {}),
     version: CURRENT_VERSION,
     name: outline.name,
     ...(outline.description ? { description: outline.description } : base?.description ? { description: base.description } : {}),

@@ -5,3 +5,6 @@ export * from './checks.ts';
 export * from './explain.ts';
 export * from './pipeline.ts';
 export { createProvider } from './providers/index.ts';
+export * from './diff.ts';
+export * from './service.ts';
+export * from './defaults.ts';

@@ -38,7 +38,17 @@ export interface GenerateOptions {
 }
 
 export type GenerateResult =
-  | { ok: true; doc: StrategyDocument; warnings: SchemaError[]; explanation: string[]; unsupported: string[]; attempts: AttemptRecord[] }
+  | {
+      ok: true;
+      /** The validated document (defaults filled in): what runs, and what the explanation describes. */
+      doc: StrategyDocument;
+      /** The same document as assembled, before defaults: what an editor shows, so an edit's diff stays small. */
+      document: StrategyDocumentInput;
+      warnings: SchemaError[];
+      explanation: string[];
+      unsupported: string[];
+      attempts: AttemptRecord[];
+    }
   | { ok: false; error: string; errors: SchemaError[]; unsupported: string[]; attempts: AttemptRecord[] };
 
 const TEXT_LIMIT = 4000;
@@ -170,10 +180,11 @@ export async function generateStrategy(input: GenerateInput, o: GenerateOptions)
         continue;
       }
       log();
-      t.value = shape.data;
+      // The answer as written, not zod's output: defaults stay implicit, so an edit's diff shows only the edit.
+      t.value = value;
       t.messages = [...t.messages, { role: 'assistant', content: answer }];
       emit(t, 'done');
-      return shape.data;
+      return value;
     }
     emit(t, 'failed');
     throw new Stop(`${t.label}: ${lastError || 'no valid answer'}`);
@@ -243,7 +254,7 @@ export async function generateStrategy(input: GenerateInput, o: GenerateOptions)
       const errors = parsed.ok ? semanticChecks(parsed.doc, input.known).errors : parsed.errors;
       if (parsed.ok && errors.length === 0) {
         const warnings = [...parsed.warnings, ...semanticChecks(parsed.doc, input.known).warnings];
-        return { ok: true, doc: parsed.doc, warnings, explanation: explainDocument(parsed.doc), unsupported, attempts };
+        return { ok: true, doc: parsed.doc, document: draft, warnings, explanation: explainDocument(parsed.doc), unsupported, attempts };
       }
       lastErrors = errors;
       const byTask = new Map<Task, SchemaError[]>();

@@ -13,7 +13,7 @@ import type { Runner } from './runner.ts';
 import { optimizerOf } from './runner-optimize.ts';
 import { Header } from './shell/Header.tsx';
 import { PageBoundary } from './shell/PageBoundary.tsx';
-import { DataPage, OptimizePage, SettingsPage } from './shell/lazy-pages.ts';
+import { DataPage, LlmPanel, OptimizePage, SettingsPage } from './shell/lazy-pages.ts';
 import { StatusLine } from './shell/StatusLine.tsx';
 import { ShareBanner } from './share/ShareBanner.tsx';
 import { ShareButton } from './share/ShareButton.tsx';
@@ -70,6 +70,7 @@ function Shell({ runner, data }: { runner: Runner | null; data: DataClient | nul
                 doc={history.doc}
                 validation={validation}
                 share={<ShareButton doc={validation.doc} data={data} />}
+                assistant={<Suspense fallback={null}><LlmPanel doc={history.doc} onAccept={(d) => history.set(d)} data={data} /></Suspense>}
                 run={{
                   canRun: runner !== null,
                   running: backtest.running,

@@ -8,3 +8,5 @@ import { lazy } from 'react';
 export const OptimizePage = lazy(() => import('../optimize/OptimizePage.tsx').then((m) => ({ default: m.OptimizePage })));
 export const DataPage = lazy(() => import('../data/DataPage.tsx').then((m) => ({ default: m.DataPage })));
 export const SettingsPage = lazy(() => import('../settings/SettingsPage.tsx'));
+/** The "Describe in words" panel of the Strategy page (src/ui/llm): its code loads after the page shows. */
+export const LlmPanel = lazy(() => import('../llm/LlmPanel.tsx'));

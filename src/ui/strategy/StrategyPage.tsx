@@ -21,6 +21,8 @@ export interface StrategyPageProps {
   run: Omit<RunControlsProps, 'doc' | 'problemCount'>;
   /** The "Copy link" control (App owns the data client it needs). */
   share?: ReactNode;
+  /** The lazily loaded "Describe in words" panel (src/ui/llm), full width under the document bar. */
+  assistant?: ReactNode;
 }
 
 function builderInfo(doc: Draft): BuilderInfo {
@@ -34,7 +36,7 @@ function builderInfo(doc: Draft): BuilderInfo {
   };
 }
 
-export function StrategyPage({ history, doc, validation, run, share }: StrategyPageProps) {
+export function StrategyPage({ history, doc, validation, run, share, assistant }: StrategyPageProps) {
   const templates = useTemplates();
   useUndoKeys(history.undo, history.redo);
   const info = useMemo(() => builderInfo(doc), [doc]);
@@ -55,6 +57,7 @@ export function StrategyPage({ history, doc, validation, run, share }: StrategyP
             {share}
             <RunControls {...run} doc={validation.doc} problemCount={validation.errors.length} />
           </div>
+          {assistant}
           <aside className="panel side">
             <section aria-labelledby="h-templates">
               <h2 id="h-templates">Templates</h2>
