@@ -126,8 +126,8 @@ export class QueueClient {
     }
   }
 
-  private storeDataset(data: MarketData): { fp: string; ready: Promise<void> } {
-    const fp = datasetFingerprint(data);
+  /** `fp` when the caller already hashed the data: hashing reads every byte, once per data set is enough. */
+  private storeDataset(data: MarketData, fp = datasetFingerprint(data)): { fp: string; ready: Promise<void> } {
     let ready = this.stored.get(fp);
     if (!ready) {
       ready = this.store.set(dataKey(fp), encodeDataset(data), 'NX').then(() => undefined);
@@ -141,7 +141,7 @@ export class QueueClient {
    * bars are exactly sliceData(root, first, last); anything else is stored as a data set of its own.
    */
   private describe(scope: EvaluationScope, root: MarketData, rootFp: string): { ref: ScopeRef; ready: Promise<void> } {
-    if (scope.data === root) return { ref: { data: rootFp, slice: null }, ready: this.storeDataset(root).ready };
+    if (scope.data === root) return { ref: { data: rootFp, slice: null }, ready: this.storeDataset(root, rootFp).ready };
     let from = Infinity, to = -Infinity;
     for (const b of scope.data.bars) {
       if (b.length === 0) continue;
@@ -157,7 +157,7 @@ export class QueueClient {
         })
         && (again.series?.length ?? -1) === (scope.data.series?.length ?? -1)
         && (again.series ?? []).every((s, i) => s.length === scope.data.series![i]!.length);
-      if (same) return { ref: { data: rootFp, slice: { from, to } }, ready: this.storeDataset(root).ready };
+      if (same) return { ref: { data: rootFp, slice: { from, to } }, ready: this.storeDataset(root, rootFp).ready };
     }
     const own = this.storeDataset(scope.data);
     return { ref: { data: own.fp, slice: null }, ready: own.ready };
