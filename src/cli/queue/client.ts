@@ -33,6 +33,8 @@ export interface QueueClientOptions {
   redisTimeoutMs?: number;
   onStatus?: (s: QueueStatus) => void;
   statusEveryMs?: number;
+  /** Seconds a stored data set outlives its last use; default one day. Refreshed while a search uses it. */
+  dataTtlSeconds?: number;
 }
 
 export class QueueError extends Error {
@@ -48,6 +50,8 @@ export class QueueClient {
   private readonly flows: FlowProducer;
   private readonly events: QueueEvents;
   private readonly stored = new Map<string, Promise<void>>();
+  /** When each data set's expiry was last pushed back (ms), so a search touches Redis once a minute, not per batch. */
+  private readonly touched = new Map<string, number>();
   private readonly pending = new Set<Job>();
   private readonly abort = new AbortController();
   private statusTimer: ReturnType<typeof setInterval> | undefined;
@@ -130,10 +134,27 @@ export class QueueClient {
   private storeDataset(data: MarketData, fp = datasetFingerprint(data)): { fp: string; ready: Promise<void> } {
     let ready = this.stored.get(fp);
     if (!ready) {
-      ready = this.store.set(dataKey(fp), encodeDataset(data), 'NX').then(() => undefined);
+      // Data sets expire so an abandoned search leaves nothing behind for long; one another client stored
+      // first (NX refused) gets its expiry pushed back instead, since this search now uses it.
+      const ttl = this.dataTtl();
+      ready = this.store.set(dataKey(fp), encodeDataset(data), 'EX', ttl, 'NX')
+        .then((ok) => (ok === 'OK' ? undefined : this.store.expire(dataKey(fp), ttl).then(() => undefined)))
+        .then(() => void this.touched.set(fp, Date.now()));
       this.stored.set(fp, ready);
     }
     return { fp, ready };
+  }
+
+  private dataTtl(): number {
+    return Math.max(60, Math.floor(this.opts.dataTtlSeconds ?? 86_400));
+  }
+
+  /** Keeps a data set alive while a long search still sends batches over it. */
+  private async touch(fp: string): Promise<void> {
+    const last = this.touched.get(fp) ?? 0;
+    if (Date.now() - last < 60_000) return;
+    this.touched.set(fp, Date.now());
+    await this.store.expire(dataKey(fp), this.dataTtl());
   }
 
   /**
@@ -178,6 +199,7 @@ export class QueueClient {
       return async (candidates) => {
         if (candidates.length === 0) return [];
         await ready;
+        await this.touch(ref.data);
         const hashes = candidates.map((c) => candidateHash(scopeKey, c));
         const size = this.chunkSize(candidates.length);
         const children: FlowJob[] = [];

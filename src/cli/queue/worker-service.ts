@@ -29,6 +29,8 @@ export interface WorkerServiceOptions {
   log: (line: string) => void;
   /** Overrides the engine version this worker declares (tests of the refusal). */
   engineVersion?: string;
+  /** Data sets kept decoded in memory (least recently used dropped first); default 4. */
+  datasetsKept?: number;
 }
 
 export interface WorkerService {
@@ -57,12 +59,23 @@ export async function startWorker(opts: WorkerServiceOptions): Promise<WorkerSer
 
   // Data sets by fingerprint and scopes by (fingerprint, slice, document): the same objects every time, so
   // the pool keeps each data set in its threads once and each scope keeps one indicator cache.
+  // Both are bounded: a long-lived worker serves search after search, and each data set can be hundreds of MB.
+  // Map order is recency order (a hit is re-inserted), so the first key is the least recently used.
   const datasets = new Map<string, Promise<MarketData>>();
   const scopes = new Map<string, Evaluator>();
+  const keepDatasets = Math.max(1, opts.datasetsKept ?? 4);
 
   const dataset = (fp: string): Promise<MarketData> => {
     let p = datasets.get(fp);
-    if (!p) {
+    if (p) {
+      datasets.delete(fp);
+      datasets.set(fp, p);
+    } else {
+      while (datasets.size >= keepDatasets) {
+        const old = datasets.keys().next().value!;
+        datasets.delete(old);
+        for (const k of [...scopes.keys()]) if (k.startsWith(`${old}|`)) scopes.delete(k);
+      }
       p = (async () => {
         const bytes = await store.getBuffer(dataKey(fp));
         if (!bytes) throw new UnrecoverableError(`data set ${fp} is not stored in Redis (was it evicted?)`);

@@ -143,6 +143,44 @@ describe.skipIf(!REDIS_SERVER)('optimize on the Redis queue (real redis-server)'
     }
   });
 
+  it('stored data sets expire (worker data cache and bt:data keys no longer grow without bound)', async () => {
+    // Its own Redis and worker, so that the load counts below are this worker's alone.
+    const own = await startRedis();
+    const lines: string[] = [];
+    const w = await startWorker({ target: parseQueueUrl(own.url), threads: 0, log: (l) => lines.push(l), datasetsKept: 1 });
+    const { Redis } = await import('ioredis');
+    const r = new Redis({ host: '127.0.0.1', port: own.port });
+    const other = { bars: [dailyBars(400, 6)] };
+    const search = async (d: typeof data) => {
+      const q = new QueueClient({ target: parseQueueUrl(own.url), statusEveryMs: 200, dataTtlSeconds: 120 });
+      try {
+        await q.connect();
+        return await optimize(doc, d, { method: 'random', evaluations: 3, seed: 4 }, q.factory(d), undefined, q.signal);
+      } finally {
+        await q.close();
+      }
+    };
+    try {
+      await search(data);
+      await search(other);
+      const again = await search(data);
+      expect(outcome(again)).toEqual(outcome(await optimize(doc, data, { method: 'random', evaluations: 3, seed: 4 })));
+      // With one data set kept, the first is dropped for the second and loaded again for the third search.
+      expect(lines.filter((l) => /^data set [0-9a-f]{16}:/.test(l)).length).toBe(3);
+      const keys = await r.keys('bt:data:*');
+      expect(keys.length).toBe(2);
+      for (const k of keys) {
+        const ttl = await r.ttl(k);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(120);
+      }
+    } finally {
+      r.disconnect();
+      await w.close();
+      await own.stop();
+    }
+  });
+
   it('a worker started while Redis is down retries with back-off and serves once it is up', async () => {
     const port = await freePort();
     const lines: string[] = [];
