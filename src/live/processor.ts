@@ -1,4 +1,4 @@
-import { buildResult, compile, dayKeyOf, Kernel, rangeOf, reject } from '../engine/index.ts';
+import { buildResult, compile, dayKeyOf, Kernel, rangeOf, reject, type Explanation } from '../engine/index.ts';
 import type { OrderRecord, RunResult, StrategyDocument } from '../schema/index.ts';
 import { timeframeMs } from '../data/index.ts';
 import { BrokerError, type Broker, type BrokerClock, type LiveBar } from './broker.ts';
@@ -6,7 +6,7 @@ import type { LiveEvent } from './events.ts';
 import { divergence, type DivergenceReport } from './divergence.ts';
 import { badBar, byTime, completedUntil } from './feed.ts';
 import type { RiskGuards } from './guards.ts';
-import type { DeploymentConfig, Intent, Journal, JournalEntry, OrderUpdate } from './journal.ts';
+import { MemoryJournal, type DeploymentConfig, type Intent, type Journal, type JournalEntry, type OrderUpdate } from './journal.ts';
 import { LiveVenue, type Tracked } from './live-venue.ts';
 
 export interface CreateDeployment {
@@ -192,6 +192,34 @@ export class LiveProcessor {
   /** The deployment as a run result: signals with traces, orders, trades, equity (same shape as a backtest). */
   result(): RunResult {
     return buildResult(this.kernel, []);
+  }
+
+  /**
+   * `explain(time)` on a deployment's history: why each strategy did or did not act at the last journaled
+   * step at or before `time`. The journal holds the bars and the broker news of every step, and the run is
+   * deterministic, so replaying it up to that step through a fresh kernel and evaluating the step with tracing
+   * on gives the exact condition trees the deployment saw (no broker is called). `allowsReversal` is the
+   * deployment's broker's, which decides how its orders were split.
+   */
+  static explain(entries: readonly JournalEntry[], time: number, allowsReversal: boolean): Explanation[] {
+    const first = entries[0];
+    if (first?.type !== 'deployment') throw new Error('the state does not start with a deployment entry');
+    let at = -1;
+    entries.forEach((e, i) => { if (e.type === 'step' && e.time <= time && (at < 0 || e.time >= (entries[at] as { time: number }).time)) at = i; });
+    if (at < 0) throw new Error(`the deployment has no step at or before ${new Date(time).toISOString()}`);
+    const target = entries[at] as Extract<JournalEntry, { type: 'step' }>;
+    const lp = new LiveProcessor({ broker: { ...NO_BROKER, allowsReversal }, journal: new MemoryJournal() }, first.config);
+    lp.restore(entries.slice(1, at));
+    const out: Explanation[] = [];
+    lp.replaying = true;
+    lp.kernel.explanations = out;
+    try {
+      lp.step(target.time, target.bars, target.updates, target.refusal);
+    } finally {
+      lp.kernel.explanations = null;
+      lp.replaying = false;
+    }
+    return out;
   }
 
   /** This deployment against the backtest of the bars it saw (divergence.ts). */
@@ -449,6 +477,13 @@ function asBrokerError(e: unknown): BrokerError {
   if (e instanceof BrokerError) return e;
   return new BrokerError('ambiguous', e instanceof Error ? e.message : String(e));
 }
+
+/** The broker of a replay, which must never call one (explain). */
+const refuse = () => Promise.reject(new Error('a replay does not call the broker'));
+const NO_BROKER: Broker = {
+  name: 'replay', allowsReversal: true, account: refuse, clock: refuse, positions: refuse, openOrders: refuse,
+  submitOrder: refuse, orderByClientId: refuse, cancelOrder: refuse, bars: refuse,
+};
 
 function nullIfInfinite(t: number): number | null {
   return Number.isFinite(t) ? t : null;
