@@ -7,7 +7,7 @@ import { runBacktest } from '../engine/index.ts';
 import { unavailableReasons } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { humanReport, toJson } from './format.ts';
-import { applyFlags, DATA_FLAGS, loadBars, readDocument } from './inputs.ts';
+import { applyFlags, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner } from './inputs.ts';
 
 export const USAGE = 'usage: npm run backtest -- --strategy <file> --data <csv file | directory> [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict] [--json]';
 
@@ -16,9 +16,10 @@ export async function backtestCli(argv: readonly string[], out: (s: string) => v
     const flags = parseArgs(argv, DATA_FLAGS);
     if (!flags.strategy || !flags.data) throw new UsageError(`--strategy and --data are required\n${USAGE}`);
     const doc = readDocument(flags.strategy);
-    const bars = await loadBars(flags.data, flags, err);
-    const run = applyFlags(doc, flags, bars);
-    const result = runBacktest(run, { bars });
+    const loaded = separateFiner(await loadBars(flags.data, flags, err), doc.settings.timeframe);
+    const run = applyFlags(doc, flags, loaded.bars);
+    const finer = finerFor(run, loaded.finer, err);
+    const result = runBacktest(run, { bars: loaded.bars, ...(finer ? { finer } : {}) });
     if (flags.json) {
       out(JSON.stringify({
         stats: toJson(result.stats),

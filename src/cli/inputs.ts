@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { symbolFromFileName } from '../data/index.ts';
+import { allocBars, BAR_COLUMNS, sliceBars, symbolFromFileName } from '../data/index.ts';
 import { loadCsvFile } from '../data/node/index.ts';
-import { parseDocument, type BarColumns, type StrategyDocument } from '../schema/index.ts';
+import { finerRange, finerTimeframe, parseDocument, wantsFinerData, type BarColumns, type StrategyDocument } from '../schema/index.ts';
 import { rebindSymbol } from '../strategy/index.ts';
 import { UsageError } from './args.ts';
 
@@ -97,8 +97,77 @@ export async function loadBars(path: string, flags: DataFlags, warn: (line: stri
       throw new UsageError(`${file}: ${report.rowsRejected} row(s) rejected and --strict is set`);
     }
     out.push(bars);
+    fileOf.set(bars, basename(file));
   }
   return out;
+}
+
+/** The file each loaded bar set came from, for saying which files the bar magnifier read. */
+const fileOf = new WeakMap<BarColumns, string>();
+
+/**
+ * Splits a --data directory into the bars a run trades and the bar magnifier's candidates: a file whose
+ * timeframe is shorter than `timeframe`, of a symbol that also has a file at `timeframe`, is finer data
+ * (e.g. SPY.csv daily beside SPY-2011-01.csv minutes). A symbol with files at one timeframe only keeps
+ * trading it, as before.
+ */
+export function separateFiner(bars: readonly BarColumns[], timeframe: string): { bars: BarColumns[]; finer: BarColumns[] } {
+  const atRun = new Set(bars.filter((b) => b.timeframe === timeframe).map((b) => b.symbol));
+  const isFiner = (b: BarColumns) => atRun.has(b.symbol) && finerTimeframe(timeframe, [b.timeframe]) !== null;
+  return { bars: bars.filter((b) => !isFiner(b)), finer: bars.filter(isFiner) };
+}
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * The finer bars a finerData run reads: per symbol of the run's universe, the finest timeframe among the
+ * candidates, its files joined in time order (overlapping files are an error naming both), cut to the
+ * run's range. Says what it used (or that nothing qualified) through `say`. Undefined when the document
+ * does not ask for finerData: nothing is read then.
+ */
+export function finerFor(doc: StrategyDocument, candidates: readonly BarColumns[], say: (line: string) => void): BarColumns[] | undefined {
+  const s = doc.settings;
+  if (!wantsFinerData(s)) return undefined;
+  const range = finerRange(s);
+  const out: BarColumns[] = [];
+  for (const symbol of s.universe) {
+    const mine = candidates.filter((b) => b.symbol === symbol);
+    const tf = finerTimeframe(s.timeframe, mine.map((b) => b.timeframe));
+    if (!tf) {
+      say(`finer data: none for ${symbol} (no file of a timeframe shorter than ${s.timeframe}); the pessimistic rule decides its bars`);
+      continue;
+    }
+    const parts = mine.filter((b) => b.timeframe === tf && b.length > 0).sort((a, b) => a.time[0]! - b.time[0]!);
+    for (let i = 1; i < parts.length; i++) {
+      const prev = parts[i - 1]!;
+      if (parts[i]!.time[0]! <= prev.time[prev.length - 1]!) {
+        throw new UsageError(`finer data: ${fileOf.get(prev) ?? symbol} and ${fileOf.get(parts[i]!) ?? symbol} overlap in time (${symbol} ${tf})`);
+      }
+    }
+    const joined = cutToRange(concatBars(symbol, tf, parts), range.from ?? -Infinity, range.to ?? Infinity);
+    out.push(joined);
+    const span = joined.length > 0 ? `${day(joined.time[0]!)} to ${day(joined.time[joined.length - 1]!)}` : 'none inside the range';
+    say(`finer data: ${symbol} ${tf}, ${joined.length} bars (${span}) from ${parts.map((b) => fileOf.get(b) ?? '?').join(', ')}`);
+  }
+  return out;
+}
+
+function concatBars(symbol: string, timeframe: string, parts: readonly BarColumns[]): BarColumns {
+  if (parts.length === 1) return parts[0]!;
+  const out = allocBars(symbol, timeframe, parts.reduce((a, b) => a + b.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    for (const k of BAR_COLUMNS) out[k].set(p[k].subarray(0, p.length), at);
+    at += p.length;
+  }
+  return out;
+}
+
+function cutToRange(b: BarColumns, from: number, to: number): BarColumns {
+  let i = 0, j = b.length;
+  while (i < j && b.time[i]! < from) i++;
+  while (j > i && b.time[j - 1]! >= to) j--;
+  return i === 0 && j === b.length ? b : sliceBars(b, i, j);
 }
 
 /** Flags override the document's settings; --symbol rebinds a single-asset document to the file's symbol. */

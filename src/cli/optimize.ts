@@ -5,9 +5,10 @@
  *   [--bootstrap N] [--heatmap X,Y] [--workers N] [--queue redis://HOST:PORT[/DB] [--chunk N]] [--json]
  */
 import { isMetric, METHODS, optimize, parseWindowSizes, poolEvaluator, SpaceError, type Method, type Objective, type OptimizeOptions } from '../optimize/index.ts';
+import type { MarketData } from '../engine/index.ts';
 import { prepareData } from '../rpc/pool-data.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { applyFlags, DATA_FLAGS, loadBars, readDocument } from './inputs.ts';
+import { applyFlags, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner } from './inputs.ts';
 import { createNodePool } from './node-pool.ts';
 import { parseQueueUrl } from './queue/connection.ts';
 import { QueueClient, type QueueStatus } from './queue/client.ts';
@@ -90,13 +91,14 @@ export async function optimizeCli(
       walkForward: flags['walk-forward'] ? { ...parseWindowSizes(flags['walk-forward']), anchored: flags.anchored ?? false } : undefined,
     };
     const doc = readDocument(flags.strategy);
-    const bars = await loadBars(flags.data, flags, err);
-    const run = applyFlags(doc, flags, bars);
-    let data = { bars };
+    const loaded = separateFiner(await loadBars(flags.data, flags, err), doc.settings.timeframe);
+    const run = applyFlags(doc, flags, loaded.bars);
+    const finer = finerFor(run, loaded.finer, err);
+    let data: MarketData = { bars: loaded.bars, ...(finer ? { finer } : {}) };
     if (workers > 0) {
       pool = createNodePool({ size: workers });
       // Columns in shared memory once, so every window's slice reaches the workers as views, not copies.
-      if (pool.shared) data = prepareData(data, true) as typeof data;
+      if (pool.shared) data = prepareData(data, true);
     }
     let factory = pool && poolEvaluator(pool);
     let signal: AbortSignal | undefined;

@@ -96,8 +96,9 @@ function sliceSeries(s: StepSeries, to: number): StepSeries {
 /**
  * The market as it was known over [from, to]: bars inside the span, and series values published by `to`
  * (earlier publications stay: a step series' value persists until replaced). Nothing after `to` remains,
- * which is what keeps out-of-sample data out of an in-sample choice.
+ * which is what keeps out-of-sample data out of an in-sample choice. Finer bars (the bar magnifier's) stay
+ * whole: the magnifier reads only those inside a bar being filled, and no bar after `to` remains.
  */
 export function sliceData(data: MarketData, from: number, to: number): MarketData {
-  return { bars: data.bars.map((b) => sliceBars(b, from, to)), series: data.series?.map((s) => sliceSeries(s, to)) };
+  return { bars: data.bars.map((b) => sliceBars(b, from, to)), series: data.series?.map((s) => sliceSeries(s, to)), ...(data.finer ? { finer: data.finer } : {}) };
 }

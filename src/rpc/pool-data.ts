@@ -43,7 +43,10 @@ function rebackSeries(s: StepSeries, alloc: Alloc): StepSeries {
 export function prepareData(data: MarketData, shared: boolean): MarketData {
   const alloc = shared ? sharedAlloc : plainAlloc;
   const fits = (a: Float64Array) => isShared(a) === shared;
-  const bars = data.bars.map((b) => (fits(b.time) && fits(b.open) && fits(b.high) && fits(b.low) && fits(b.close) && fits(b.volume) ? b : rebackBars(b, alloc)));
+  const fitBars = (b: BarColumns) => (fits(b.time) && fits(b.open) && fits(b.high) && fits(b.low) && fits(b.close) && fits(b.volume) ? b : rebackBars(b, alloc));
+  const bars = data.bars.map(fitBars);
   const series = data.series?.map((s) => (fits(s.time) && fits(s.value) ? s : rebackSeries(s, alloc)));
-  return series ? { bars, series } : { bars };
+  // The bar magnifier's finer bars travel like the run's bars (a finerData run on a worker sees what it sees locally).
+  const finer = data.finer?.map(fitBars);
+  return { bars, ...(series ? { series } : {}), ...(finer ? { finer } : {}) };
 }

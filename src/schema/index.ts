@@ -15,3 +15,4 @@ export * from './results.ts';
 export * from './proxy.ts';
 export * from './stat-reasons.ts';
 export * from './zones.ts';
+export * from './finer.ts';

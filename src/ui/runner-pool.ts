@@ -1,9 +1,10 @@
 import type { DatasetInfo } from '../data/store.ts';
+import type { TimeRange } from '../data/reader.ts';
 import type { MarketData } from '../engine/market.ts';
 import type { AssetOverlay, Explanation } from '../rpc/engine-api.ts';
 import type { JobQueue, JobState } from '../rpc/job-queue.ts';
 import { abortError, type EnginePool } from '../rpc/pool.ts';
-import type { BarColumns, RunResult, StepSeries, StrategyDocument } from '../schema/index.ts';
+import { finerRange, finerTimeframe, wantsFinerData, type BarColumns, type RunResult, type Settings, type StepSeries, type StrategyDocument } from '../schema/index.ts';
 import type { Runner, RunOptions, RunPhase } from './runner.ts';
 import { optimizeOnPool, type Optimizer, type OptimizeRunOptions } from './runner-optimize.ts';
 import type { OptimizeJob, OptimizeJobResult } from '../optimize/job.ts';
@@ -11,7 +12,7 @@ import type { OptimizeJob, OptimizeJobResult } from '../optimize/job.ts';
 /** Where bars come from: the data worker's API (Remote<DataService>) has exactly these. */
 export interface BarSource {
   list(): Promise<DatasetInfo[]>;
-  get(symbol: string, timeframe: string): Promise<BarColumns | null>;
+  get(symbol: string, timeframe: string, range?: TimeRange): Promise<BarColumns | null>;
   getSeries(name: string, symbol: string | null): Promise<StepSeries | null>;
 }
 
@@ -41,9 +42,7 @@ export class PoolRunner implements Runner, Optimizer {
 
   /** A search over the document's parameters on the same bars a run reads (see runner-optimize.ts). */
   async optimize(doc: StrategyDocument, job: OptimizeJob, opts: OptimizeRunOptions = {}): Promise<OptimizeJobResult> {
-    const needs = await this.pool.needs(doc, undefined, opts.signal);
-    const data = await this.load(needs.assets, needs.timeframe, needs.series);
-    if (opts.signal?.aborted) throw abortError();
+    const data = await this.dataFor(doc, opts.signal);
     return optimizeOnPool(this.pool, data, doc, job, opts);
   }
 
@@ -54,7 +53,7 @@ export class PoolRunner implements Runner, Optimizer {
     const needs = await this.pool.needs(doc, undefined, signal);
     check();
     onProgress?.({ phase: 'warmingUp', fraction: null });
-    const data = await this.load(needs.assets, needs.timeframe, needs.series);
+    const data = await this.load(needs.assets, needs.timeframe, needs.series, doc.settings);
     check();
     const queue = await this.queue();
     let phase: RunPhase = 'queued';
@@ -80,15 +79,28 @@ export class PoolRunner implements Runner, Optimizer {
   /** The data set a document reads; after a run of it this is the cached one, so workers reuse their indicator columns. */
   private async dataFor(doc: StrategyDocument, signal?: AbortSignal): Promise<MarketData> {
     const needs = await this.pool.needs(doc, undefined, signal);
-    const data = await this.load(needs.assets, needs.timeframe, needs.series);
+    const data = await this.load(needs.assets, needs.timeframe, needs.series, doc.settings);
     if (signal?.aborted) throw abortError();
     return data;
   }
 
-  private async load(assets: string[], timeframe: string, series: { name: string; symbol: string | null }[]): Promise<MarketData> {
-    const key = JSON.stringify([timeframe, assets, series]);
-    const catalog = new Map((await this.source.list()).map((d) => [d.id, d.file]));
-    const ids = [...assets.map((s) => `bars:${s}:${timeframe}`), ...series.map((s) => `series:${s.symbol ?? '*'}:${s.name}`)];
+  /**
+   * The bars and series a document reads. A finerData document also gets, per asset, the finest stored
+   * timeframe below the run's (the bar magnifier's finer bars), only over the document's range; an asset
+   * without one is left to the pessimistic rule and the run's warnings say so.
+   */
+  private async load(assets: string[], timeframe: string, series: { name: string; symbol: string | null }[], settings: Settings): Promise<MarketData> {
+    const rows = await this.source.list();
+    const catalog = new Map(rows.map((d) => [d.id, d.file]));
+    const finerTf = wantsFinerData(settings)
+      ? assets.map((s) => finerTimeframe(timeframe, rows.filter((d) => d.kind === 'bars' && d.symbol === s).map((d) => d.key)))
+      : null;
+    const range: TimeRange = finerTf ? finerRange(settings) : {};
+    const key = JSON.stringify([timeframe, assets, series, finerTf, range]);
+    const ids = [
+      ...assets.map((s) => `bars:${s}:${timeframe}`), ...series.map((s) => `series:${s.symbol ?? '*'}:${s.name}`),
+      ...(finerTf ?? []).map((tf, i) => (tf ? `bars:${assets[i]}:${tf}` : '')),
+    ];
     const files = ids.map((id) => catalog.get(id) ?? '').join('|');
     if (this.cached?.key === key && this.cached.files === files) return this.cached.data;
     const bars = await Promise.all(assets.map(async (s) => {
@@ -101,8 +113,10 @@ export class PoolRunner implements Runner, Optimizer {
       if (!v) throw new Error(`series "${s.name}"${s.symbol ? ` for ${s.symbol}` : ''} is not stored`);
       return v;
     }));
+    const finer = finerTf && (await Promise.all(finerTf.map((tf, i) => (tf ? this.source.get(assets[i]!, tf, range) : null))))
+      .filter((b): b is BarColumns => b !== null);
     if (this.cached) void this.pool.release(this.cached.data);
-    const data: MarketData = { bars, series: steps };
+    const data: MarketData = { bars, series: steps, ...(finer ? { finer } : {}) };
     this.cached = { key, files, data };
     return data;
   }

@@ -1,4 +1,4 @@
-import { wrap } from 'comlink';
+import { wrap, type Remote } from 'comlink';
 import { deleteDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataService } from '../../../src/data/browser/service.ts';
@@ -11,8 +11,8 @@ import { crossDoc, dailyBars, parse } from '../../unit/pool/fixture.ts';
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
 
-/** The data worker on its own OPFS directory and catalog, holding the fixture's daily bars. */
-async function dataWorker(): Promise<{ source: BarSource; gets: () => number }> {
+/** The data worker on its own OPFS directory and catalog, holding the fixture's daily bars (or, with `csv`, these files imported). */
+async function dataWorker(csv?: Record<string, string>): Promise<{ source: BarSource; gets: () => number; api: Remote<DataService>; asked: string[] }> {
   const tag = Math.random().toString(36).slice(2);
   const worker = new Worker(new URL('../../../workers/import.worker.ts', import.meta.url), { type: 'module' });
   const api = wrap<DataService>(worker);
@@ -23,10 +23,16 @@ async function dataWorker(): Promise<{ source: BarSource; gets: () => number }> 
     await (await navigator.storage.getDirectory()).removeEntry(`runner-bars-${tag}`, { recursive: true }).catch(() => undefined);
     await deleteDB(`runner-catalog-${tag}`);
   });
-  for (const b of dailyBars()) await api.put(b);
+  if (!csv) for (const b of dailyBars()) await api.put(b);
+  for (const [name, text] of Object.entries(csv ?? {})) await api.importBars(name, new Blob([text]), { fileName: name });
   let n = 0;
-  const source: BarSource = { list: () => api.list(), get: (s, tf) => { n++; return api.get(s, tf); }, getSeries: (name, s) => api.getSeries(name, s) };
-  return { source, gets: () => n };
+  const asked: string[] = [];
+  const source: BarSource = {
+    list: () => api.list(),
+    get: (s, tf, range) => { n++; asked.push(`${s} ${tf} ${range ? JSON.stringify(range) : 'all'}`); return api.get(s, tf, range); },
+    getSeries: (name, s) => api.getSeries(name, s),
+  };
+  return { source, gets: () => n, api, asked };
 }
 
 function runner(source: BarSource, share?: boolean) {
@@ -64,5 +70,30 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     const other = parse({ ...crossDoc(), settings: { ...crossDoc().settings, universe: ['AAA', 'ZZZ'] }, strategies: [{ id: 'x', name: 'x', action: { type: 'alert', message: 'hi' } }] });
     await expect(r.run(other)).rejects.toThrow(/no 1d bars stored for ZZZ/);
+  });
+
+  it('a finerData document gets the finest stored timeframe under its own, over its range: imported minutes change the exit', async () => {
+    // The hand-computed "up first" day of test/unit/engine/exits.test.ts: day 3's daily bar holds both the
+    // stop (9.5) and the target (11); its minutes reach 11 first. A February minute lies outside the range.
+    const day = (n: number) => new Date(Date.UTC(2024, 0, n)).toISOString().slice(0, 10);
+    const daily = ['Date,Open,High,Low,Close,Volume', `${day(1)},10,10,10,10,1`, `${day(2)},10,10.2,9.8,10,0`, `${day(3)},10,11.2,9.3,10,0`].join('\n');
+    const minutes = ['time,open,high,low,close,volume', '2024-01-02T14:30:00Z,10,10.2,9.8,10,5', '2024-01-03T14:30:00Z,10,10.4,9.9,10.3,5',
+      '2024-01-03T14:31:00Z,10.3,11.2,10.3,11,5', '2024-01-03T14:32:00Z,11,11,9.3,9.5,5', '2024-02-06T14:30:00Z,10,10,10,10,5'].join('\n');
+    const { source, asked, api } = await dataWorker({ 'A.csv': `${daily}\n`, 'A-minutes.csv': `${minutes}\n` });
+    expect((await api.list()).map((d) => d.id).sort()).toEqual(['bars:A:1d', 'bars:A:1m']);
+    const bracket = (intrabar: 'pessimistic' | 'finerData') => parse({
+      version: 1, name: 'bracket', settings: { universe: ['A'], timeframe: '1d', initialCash: 1000, intrabar, range: { to: '2024-01-05' } },
+      strategies: [{ id: 's1', name: 's1', condition: { lhs: { kind: 'price', field: 'volume' }, op: '=', rhs: 1 },
+        action: { type: 'buy', amount: { unit: 'all' }, exits: { stopLoss: { percent: 5 }, takeProfit: { percent: 10 } } } }],
+    });
+    const r = runner(source);
+    const plain = await r.run(bracket('pessimistic'));
+    expect(plain.trades[0]).toMatchObject({ exitPrice: 9.5, exitReason: 'stop' });
+    expect(asked).toEqual(['A 1d all']);
+    const magnified = await r.run(bracket('finerData'));
+    expect(magnified.trades[0]).toMatchObject({ exitPrice: 11, exitReason: 'target', exitTime: Date.UTC(2024, 0, 3) });
+    expect(magnified.warnings.join()).not.toMatch(/finerData/);
+    // The minutes were read only over the range: no `from`, so unbounded before; up to `to` plus a margin of whole days.
+    expect(asked.slice(1)).toEqual(['A 1d all', `A 1m ${JSON.stringify({ to: Date.UTC(2024, 0, 5) + 3 * 86_400_000 })}`]);
   });
 });

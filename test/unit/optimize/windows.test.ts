@@ -51,6 +51,9 @@ describe('walk-forward windows', () => {
     expect(b.close.buffer).toBe(bars.close.buffer);
     expect(b.close[9]).toBe(bars.close[14]);
     expect(Array.from(s.series![0]!.value)).toEqual([1, 2]);
+    // Regression: a walk-forward window of a finerData search lost the bar magnifier's finer bars.
+    expect(sliceData({ bars: [bars], finer: [bars] }, t(5), t(14)).finer).toEqual([bars]);
+    expect(s.finer).toBeUndefined();
   });
 
   it('builds the timeline from the assets the document reads, within its range', () => {
