@@ -70,17 +70,20 @@ export class DatasetStore implements BarStore {
 
   /**
    * Removes files no catalog row points to (left by a crash or a kill mid-write, `.col.tmp` included);
-   * returns their names. `olderThanMs` spares files modified more recently (another tab may be writing
-   * one right now): the automatic collection at start-up passes it; an explicit call need not.
+   * returns their names. Files another live tab is writing are spared: by the backend's write marks when it
+   * has them (`busy`), else by age (`olderThanMs`, passed by the automatic collection at start-up).
    */
   async collectGarbage(opts: { olderThanMs?: number } = {}): Promise<string[]> {
     return this.serial(async () => {
       const live = new Set((await this.catalog.list()).map((d) => d.file));
+      // A backend that marks writes (OPFS: Web Locks, released when a tab or worker dies) tells a killed
+      // write from another tab's live one, so no age is needed; otherwise fresh files are spared.
+      const busy = await this.files.busy?.().catch(() => undefined);
       const orphans: string[] = [];
       for (const n of await this.files.names()) {
         const base = n.endsWith(TMP) ? n.slice(0, -TMP.length) : n;
-        if (live.has(n) || this.inFlight.has(base)) continue;
-        if (opts.olderThanMs && this.files.modifiedAt) {
+        if (live.has(n) || this.inFlight.has(base) || busy?.has(base)) continue;
+        if (!busy && opts.olderThanMs && this.files.modifiedAt) {
           const at = await this.files.modifiedAt(n).catch(() => NaN);
           if (!(this.clock.now() - at >= opts.olderThanMs)) continue;
         }
@@ -134,6 +137,13 @@ export class DatasetStore implements BarStore {
   private async write(id: string, kind: 'bars' | 'series', symbol: string | null, key: string, enc: EncodedFile, rows: number,
     [first, last]: [number, number], opts: PutOptions): Promise<DatasetInfo> {
     const file = `${kind}~${safe(symbol ?? '*')}~${safe(key)}~${generation()}.col`;
+    // Marked from the first byte to the catalog swap: until then only this writer may judge the file.
+    return this.files.hold ? this.files.hold(file, () => this.writeMarked(file, id, kind, symbol, key, enc, rows, first, last, opts))
+      : this.writeMarked(file, id, kind, symbol, key, enc, rows, first, last, opts);
+  }
+
+  private async writeMarked(file: string, id: string, kind: 'bars' | 'series', symbol: string | null, key: string, enc: EncodedFile,
+    rows: number, first: number, last: number, opts: PutOptions): Promise<DatasetInfo> {
     this.inFlight.add(file);
     try {
       if (opts.signal?.aborted) throw abortError(opts.signal);

@@ -70,6 +70,13 @@ export interface FileBackend {
   names(): Promise<string[]>;
   /** Last modification (epoch ms), when the backend knows it: lets start-up collection spare fresh files. */
   modifiedAt?(name: string): Promise<number>;
+  /**
+   * Runs `fn` while `name` is marked as being written, in a way every tab can see and that ends when the
+   * writing tab or worker dies (OPFS: a Web Lock). With it, `busy` tells a live write from a killed one.
+   */
+  hold?<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Names some live writer holds right now (see `hold`); undefined when the backend cannot tell. */
+  busy?(): Promise<Set<string> | undefined>;
 }
 
 /** Where catalog rows live (IndexedDB, a JSON file, memory). */

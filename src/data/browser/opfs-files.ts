@@ -26,12 +26,31 @@ export function hasSyncAccess(): boolean {
  */
 export class OpfsFiles implements FileBackend {
   private readonly sync = hasSyncAccess();
-  constructor(readonly dir: FileSystemDirectoryHandle) {}
+  /** Web Lock names of this directory's writes: `<prefix><file>`. */
+  private readonly lockPrefix: string;
+  constructor(readonly dir: FileSystemDirectoryHandle, path = dir.name) {
+    this.lockPrefix = `swiftbacktest-write:${path}:`;
+  }
 
   static async open(path: string): Promise<OpfsFiles> {
     let dir = await navigator.storage.getDirectory();
     for (const part of path.split('/').filter(Boolean)) dir = await dir.getDirectoryHandle(part, { create: true });
-    return new OpfsFiles(dir);
+    return new OpfsFiles(dir, path);
+  }
+
+  /** Holds a Web Lock for the write: the browser releases it when the tab closes or the worker is terminated. */
+  hold<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const locks = webLocks();
+    return locks ? (locks.request(this.lockPrefix + name, fn) as Promise<Awaited<T>> as Promise<T>) : fn();
+  }
+
+  async busy(): Promise<Set<string> | undefined> {
+    const locks = webLocks();
+    if (!locks) return undefined;
+    const { held = [], pending = [] } = await locks.query();
+    const out = new Set<string>();
+    for (const l of [...held, ...pending]) if (l.name?.startsWith(this.lockPrefix)) out.add(l.name.slice(this.lockPrefix.length));
+    return out;
   }
 
   async write(name: string, file: EncodedFile, signal?: AbortSignal): Promise<void> {
@@ -137,6 +156,8 @@ function readShared(h: SyncHandle, into: Uint8Array, at: number): number {
     return n;
   }
 }
+
+const webLocks = (): LockManager | undefined => (globalThis.navigator as Navigator | undefined)?.locks;
 
 const isQuota = (e: unknown) => e instanceof DOMException && e.name === 'QuotaExceededError';
 
