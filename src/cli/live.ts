@@ -8,8 +8,7 @@
  * proxy's token from PROXY_TOKEN. Restarting with the same --state resumes the deployment; Ctrl-C stops
  * after the current tick with the state saved.
  */
-import { proxiedBase, proxyAuthHeaders } from '../lib/proxy-url.ts';
-import { AlpacaBroker, ALPACA_DATA_URL, ALPACA_LIVE_URL, ALPACA_PAPER_URL } from '../live/alpaca.ts';
+import { alpacaBroker, embeddedFor } from '../live/connect.ts';
 import type { Broker } from '../live/broker.ts';
 import type { LiveEvent } from '../live/events.ts';
 import type { RiskGuards } from '../live/guards.ts';
@@ -69,7 +68,13 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
       const entries = await journal.read();
       const first = entries[0];
       const d = first?.type === 'deployment' ? first.config.doc : doc!;
-      const bars = f.data ? await loadBars(f.data, {}, io.err) : embeddedFor(d, await loadEmbeddedBars(), io.err);
+      let bars: BarColumns[];
+      if (f.data) bars = await loadBars(f.data, {}, io.err);
+      else {
+        const e = embeddedFor(d, await loadEmbeddedBars());
+        if (e.note) io.err(`note: ${e.note}`);
+        bars = e.bars;
+      }
       const practice = await openPractice(d, { bars }, { journal, guards, emit });
       lp = practice.processor;
       tick = async () => (await practice.advance() ? 1 : 0);
@@ -111,21 +116,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
 function alpaca(f: { paper?: boolean; 'trading-url'?: string; 'data-url'?: string; proxy?: string }, env: Record<string, string | undefined>): Broker {
   const keyId = env.APCA_API_KEY_ID, secretKey = env.APCA_API_SECRET_KEY;
   if (!keyId || !secretKey) throw new UsageError('set APCA_API_KEY_ID and APCA_API_SECRET_KEY for --broker alpaca');
-  const name = f.paper ? 'alpaca-paper' : 'alpaca-live';
-  const tradingUrl = f['trading-url'] ?? (f.proxy ? proxiedBase(f.proxy, name) : f.paper ? ALPACA_PAPER_URL : ALPACA_LIVE_URL);
-  const dataUrl = f['data-url'] ?? (f.proxy ? proxiedBase(f.proxy, 'alpaca-data') : ALPACA_DATA_URL);
-  return new AlpacaBroker({ name, tradingUrl, dataUrl, keyId, secretKey, headers: f.proxy ? proxyAuthHeaders(env.PROXY_TOKEN) : {} });
-}
-
-/**
- * Practice on the embedded data: a one-symbol document whose symbol is not embedded (the templates trade SPY)
- * practises on the S&P 500 index bars under its own symbol, and says so.
- */
-function embeddedFor(doc: StrategyDocument, bars: BarColumns[], err: (s: string) => void): BarColumns[] {
-  const u = doc.settings.universe;
-  if (u.length !== 1 || bars.some((b) => b.symbol === u[0])) return bars;
-  err(`note: ${u[0]} is not in the embedded data; practising on the S&P 500 index (SPX) bars as ${u[0]}`);
-  return [{ ...bars[0]!, symbol: u[0]! }];
+  return alpacaBroker({ paper: !!f.paper, keyId, secretKey, proxyUrl: f.proxy, proxyToken: env.PROXY_TOKEN, tradingUrl: f['trading-url'], dataUrl: f['data-url'] });
 }
 
 function day(t: number): string {

@@ -64,6 +64,8 @@ export interface PracticeOptions {
   emit?: (e: LiveEvent) => void;
   /** Stop after this many timestamps (a practice run can be resumed with the same journal). */
   maxSteps?: number;
+  /** Deployment id of a new deployment (the prefix of its client order ids). */
+  id?: string;
 }
 
 /** A practice deployment: `advance` moves the market one timestamp and ticks the processor. */
@@ -83,7 +85,7 @@ export async function openPractice(doc: StrategyDocument, data: MarketData, o: P
   const broker = new SimBroker(compile(doc).assets, doc.settings);
   const journal = o.journal ?? new MemoryJournal();
   await rebuildBroker(await journal.read(), broker, market);
-  const processor = await LiveProcessor.open({ broker, journal, create: { doc, mode: 'practice', warmUp: false, guards: o.guards }, emit: o.emit });
+  const processor = await LiveProcessor.open({ broker, journal, create: { doc, mode: 'practice', warmUp: false, guards: o.guards, id: o.id }, emit: o.emit });
   let ended = false;
   return {
     processor,

@@ -4,8 +4,8 @@ import type { DeploymentConfig, Journal, JournalEntry } from '../journal.ts';
 
 /**
  * The live processor's journal in IndexedDB (DESIGN.md §2: "IndexedDB holds … live-trading state"). Entries
- * are append-only, keyed [deployment id, sequence]; one `append` is one readwrite transaction with strict
- * durability, so it resolves only once the whole batch is on disk, and a batch that fails (a value that cannot
+ * are append-only, keyed [deployment id, sequence]; one `append` is one readwrite transaction (strict
+ * durability for money: it resolves only once the whole batch is on disk), and a batch that fails (a value that cannot
  * be stored, quota, a second tab appending the same sequence number) aborts the transaction and leaves nothing
  * of itself behind. Keys and tokens never reach it: a deployment's config names its broker and account only.
  */
@@ -55,9 +55,9 @@ const range = (id: string) => IDBKeyRange.bound([id, 0], [id, MAX]);
  * Appends `rows` after the last sequence number of `id` in `store`, all or nothing. The last number is read
  * inside the same transaction, so two writers can never interleave a batch; `add` refuses an existing key.
  */
-async function appendRows<S extends 'entries' | 'events'>(store: S, id: string, make: (seq: number, i: number) => LiveDB[S]['value'], n: number): Promise<void> {
+async function appendRows<S extends 'entries' | 'events'>(store: S, id: string, make: (seq: number, i: number) => LiveDB[S]['value'], n: number, durability: IDBTransactionDurability): Promise<void> {
   const d = await liveDb();
-  const tx = d.transaction(store, 'readwrite', { durability: 'strict' });
+  const tx = d.transaction(store, 'readwrite', { durability });
   const done = tx.done;
   try {
     const last = await tx.store.openKeyCursor(range(id), 'prev');
@@ -83,7 +83,12 @@ async function appendRows<S extends 'entries' | 'events'>(store: S, id: string, 
 }
 
 export class IdbJournal implements Journal {
-  constructor(readonly id: string) {}
+  /**
+   * `strict` (paper and live): a write resolves once it is flushed to disk. A practice deployment trades no
+   * money and may use `relaxed` (committed and visible, flushed by the OS later; a crash can lose the last
+   * steps, which a resume replays again from the data).
+   */
+  constructor(readonly id: string, private readonly durability: IDBTransactionDurability = 'strict') {}
 
   async read(): Promise<JournalEntry[]> {
     const rows = await (await liveDb()).getAll('entries', range(this.id));
@@ -92,13 +97,13 @@ export class IdbJournal implements Journal {
 
   async append(entries: readonly JournalEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await appendRows('entries', this.id, (seq, i) => ({ deployment: this.id, seq, entry: entries[i]! }), entries.length);
+    await appendRows('entries', this.id, (seq, i) => ({ deployment: this.id, seq, entry: entries[i]! }), entries.length, this.durability);
   }
 }
 
 export async function appendEvents(id: string, events: readonly LiveEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await appendRows('events', id, (seq, i) => ({ deployment: id, seq, event: events[i]! }), events.length);
+  await appendRows('events', id, (seq, i) => ({ deployment: id, seq, event: events[i]! }), events.length, 'relaxed');
 }
 
 /** The last `limit` events of a deployment, oldest first. */
