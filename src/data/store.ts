@@ -97,17 +97,22 @@ const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
 /**
  * A write that ran out of room. The previous data are untouched (the new file is removed); the message says
- * how much room is missing so the user can free that much.
+ * how much room is missing so the user can free that much. The browser's free-space estimate can disagree
+ * with what it enforces (Chromium's estimate ignores a lowered quota, e.g. CDP's overrideQuotaForOrigin):
+ * then the message says so and gives the bound it can prove, never a made-up "0.0 MB more".
  */
 export class StorageFullError extends Error {
   override name = 'StorageFullError';
-  /** Bytes more the browser would have to grant; undefined when it gives no estimate. */
+  /** Bytes more the browser would have to grant; undefined when its estimate gives no usable figure. */
   readonly missing: number | undefined;
   constructor(readonly file: string, readonly needed: number, readonly written: number, free: number | undefined) {
-    const missing = free === undefined ? undefined : Math.max(1, needed - (free + written));
-    super(`not enough storage to save ${needed > 0 ? mb(needed) : 'the data'}: the write stopped after ${mb(written)}`
-      + (missing === undefined ? '' : `, about ${mb(missing)} more room is needed`)
-      + '; the previous data are kept. Delete datasets you no longer need or allow this site more storage, then import again.');
+    const short = free === undefined ? undefined : needed - (free + written);
+    const missing = short !== undefined && short > 0 ? short : undefined;
+    const room = missing !== undefined ? `, about ${mb(missing)} more room is needed`
+      : free !== undefined ? `; the browser reports ${mb(free)} free but refused the write, so up to ${mb(needed)} more room may be needed`
+        : '';
+    super(`not enough storage to save ${needed > 0 ? mb(needed) : 'the data'}: the write stopped after ${mb(written)}${room}`
+      + '; the previous data are kept. Delete datasets you no longer need or allow this site more storage, then import again');
     this.missing = missing;
   }
 }

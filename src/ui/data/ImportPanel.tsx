@@ -69,7 +69,7 @@ export function ImportPanel({ client, onStored }: { client: DataClient; onStored
       {running && <Progress state={state} onCancel={cancel} />}
       {state.kind === 'done' && <ImportReportView report={state.report} file={state.file} />}
       {state.kind === 'cancelled' && <p role="status">Import of {state.file} cancelled; stored data are unchanged.</p>}
-      {state.kind === 'failed' && <p role="alert" className="field-error">Import of {state.file} failed: {state.message}. Stored data are unchanged.</p>}
+      {state.kind === 'failed' && <p role="alert" className="field-error">Import of {state.file} failed: {state.message.replace(/\.$/, '')}. Stored data are unchanged.</p>}
     </section>
   );
 }

@@ -15,6 +15,7 @@ import { createFsStore } from '../../../src/data/node/fs-store.ts';
 import { loadBars } from '../../../src/cli/inputs.ts';
 import { validateFile } from '../../../src/cli/validate.ts';
 import { TIME_MAX } from '../../../src/lib/time.ts';
+import { StorageFullError } from '../../../src/data/store.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -124,5 +125,17 @@ describe('issue #10 data regressions', () => {
     expect(await store.collectGarbage({ olderThanMs: 60_000 })).toEqual([]);
     expect(await store.collectGarbage()).toEqual(['bars~K~1d~0123456789ab.col.tmp']);
     expect((await readdir(dir)).sort()).toEqual([info.file, 'catalog.json'].sort());
+  });
+
+  it('a quota refusal said "about 0.0 MB more room is needed" when the browser\'s estimate ignored the quota', () => {
+    // Chromium past a CDP-lowered quota: the write fails after 168 bytes while estimate() still reports 10 GB free.
+    const odd = new StorageFullError('f.col', 9_600_168, 168, 10e9);
+    expect(odd.message).toMatch(/reports 10000\.0 MB free but refused the write, so up to 9\.6 MB more room may be needed/);
+    expect(odd.message).not.toMatch(/0\.0 MB more/);
+    expect(odd.missing).toBeUndefined();
+    const fair = new StorageFullError('f.col', 9_600_168, 500_000, 1_000_000);
+    expect(fair.message).toMatch(/the write stopped after 0\.5 MB, about 8\.1 MB more room is needed; the previous data are kept/);
+    expect(fair.missing).toBe(8_100_168);
+    expect(new StorageFullError('f.col', 100, 0, undefined).message).not.toMatch(/room is needed/);
   });
 });
