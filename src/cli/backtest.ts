@@ -1,5 +1,6 @@
 /**
- * npm run backtest -- --strategy <file> --data <csv file | directory> [--symbol S] [--cash N]
+ * npm run backtest -- --strategy <file> --data <csv file | directory> [--series <csv file | directory>
+ *   [--series-lag DURATION]] [--symbol S] [--cash N]
  *   [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional]
  *   [--from DATE] [--to DATE] [--strict] [--json]
  */
@@ -7,9 +8,9 @@ import { runBacktest } from '../engine/index.ts';
 import { unavailableReasons } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { humanReport, toJson } from './format.ts';
-import { applyFlags, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner } from './inputs.ts';
+import { applyFlags, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner, seriesFromFlags } from './inputs.ts';
 
-export const USAGE = 'usage: npm run backtest -- --strategy <file> --data <csv file | directory> [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict] [--json]';
+export const USAGE = 'usage: npm run backtest -- --strategy <file> --data <csv file | directory> [--series <csv file | directory> [--series-lag 35d]] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict] [--json]';
 
 export async function backtestCli(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   try {
@@ -19,7 +20,8 @@ export async function backtestCli(argv: readonly string[], out: (s: string) => v
     const loaded = separateFiner(await loadBars(flags.data, flags, err), doc.settings.timeframe);
     const run = applyFlags(doc, flags, loaded.bars);
     const finer = finerFor(run, loaded.finer, err);
-    const result = runBacktest(run, { bars: loaded.bars, ...(finer ? { finer } : {}) });
+    const series = await seriesFromFlags(flags, err);
+    const result = runBacktest(run, { bars: loaded.bars, ...(finer ? { finer } : {}), ...(series ? { series } : {}) });
     if (flags.json) {
       out(JSON.stringify({
         stats: toJson(result.stats),

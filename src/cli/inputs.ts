@@ -1,19 +1,22 @@
 /**
- * What `backtest` and `optimize` share: read the strategy document, load bar files, apply the data and
- * cost flags on top of the document's settings.
+ * What `backtest`, `optimize` and `live` share: read the strategy document, load bar and series files,
+ * apply the data and cost flags on top of the document's settings.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { allocBars, BAR_COLUMNS, sliceBars, symbolFromFileName } from '../data/index.ts';
-import { loadCsvFile } from '../data/node/index.ts';
-import { finerRange, finerTimeframe, parseDocument, wantsFinerData, type BarColumns, type StrategyDocument } from '../schema/index.ts';
+import { loadCsvFile, loadSeriesFile } from '../data/node/index.ts';
+import { formatDuration, parseDuration } from '../lib/duration.ts';
+import { finerRange, finerTimeframe, parseDocument, wantsFinerData, type BarColumns, type StepSeries, type StrategyDocument } from '../schema/index.ts';
 import { rebindSymbol } from '../strategy/index.ts';
 import { UsageError } from './args.ts';
 
 export const DATA_FLAGS = {
   strategy: 'string',
   data: 'string',
+  series: 'string',
+  'series-lag': 'string',
   symbol: 'string',
   cash: 'number',
   commission: 'number',
@@ -30,6 +33,8 @@ export const DATA_FLAGS = {
 export interface DataFlags {
   strategy?: string;
   data?: string;
+  series?: string;
+  'series-lag'?: string;
   symbol?: string;
   cash?: number;
   commission?: number;
@@ -71,21 +76,23 @@ export function readDocument(file: string): StrategyDocument {
   return r.doc;
 }
 
-/** Loads one bar file, or every .csv/.json file of a directory (one symbol per file, named by the file). */
-export async function loadBars(path: string, flags: DataFlags, warn: (line: string) => void): Promise<BarColumns[]> {
-  let files: string[];
+/** One file, or the files of a directory whose names match `ext` (sorted); a usage error names what is wrong. */
+function filesAt(path: string, what: string, ext: RegExp, kinds: string): { files: string[]; isDir: boolean } {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
   } catch (e) {
-    throw new UsageError(`cannot read data ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (isDir) {
-    files = readdirSync(path).filter((f) => /\.(csv|json)$/i.test(f)).sort().map((f) => join(path, f));
-    if (files.length === 0) throw new UsageError(`no .csv or .json files in ${path}`);
-  } else {
-    files = [path];
-  }
+  if (!isDir) return { files: [path], isDir };
+  const files = readdirSync(path).filter((f) => ext.test(f)).sort().map((f) => join(path, f));
+  if (files.length === 0) throw new UsageError(`no ${kinds} files in ${path}`);
+  return { files, isDir };
+}
+
+/** Loads one bar file, or every .csv/.json file of a directory (one symbol per file, named by the file). */
+export async function loadBars(path: string, flags: DataFlags, warn: (line: string) => void): Promise<BarColumns[]> {
+  const { files, isDir } = filesAt(path, 'data', /\.(csv|json)$/i, '.csv or .json');
   const out: BarColumns[] = [];
   for (const file of files) {
     const symbol = !isDir && flags.symbol ? flags.symbol : symbolFromFileName(basename(file));
@@ -152,6 +159,38 @@ export function finerFor(doc: StrategyDocument, candidates: readonly BarColumns[
   return out;
 }
 
+/**
+ * Loads external series (fundamentals, economic data, custom counts) from one CSV or every .csv of a
+ * directory: each file is (time, value) or (time, symbol, value), keyed by the time a value became known.
+ * `--series-lag 35d` adds a publication lag to every time, for files stamped by the period they describe.
+ * Two files giving the same series (name and symbol) are an error rather than one silently winning.
+ */
+export async function loadSeries(path: string, flags: DataFlags, warn: (line: string) => void): Promise<StepSeries[]> {
+  const lag = flags['series-lag'];
+  const lagMs = lag === undefined ? 0 : parseDuration(lag);
+  if (!(lagMs >= 0)) throw new UsageError(`--series-lag: expected a duration like 35d or 12h, got "${lag}"`);
+  const { files } = filesAt(path, 'series', /\.(csv|tsv|txt)$/i, '.csv');
+  const out: StepSeries[] = [];
+  const from = new Map<string, string>();
+  for (const file of files) {
+    const { series, report } = await loadSeriesFile(file, { lagMs, maxRejectedSamples: 1_000_000 }).catch((e: Error) => {
+      throw new UsageError(`${file}: ${e.message}`);
+    });
+    for (const r of report.rejected) warn(`${file}:${r.line}: rejected (${r.reason}${r.field ? ` in ${r.field}` : ''}): ${r.text}`);
+    if (report.rowsRejected > 0 && flags.strict) throw new UsageError(`${file}: ${report.rowsRejected} row(s) rejected and --strict is set`);
+    if (report.rowsKept === 0) throw new UsageError(`${file}: no usable rows for series "${report.name}"`);
+    for (const s of series) {
+      const key = `${s.name}|${s.symbol ?? ''}`;
+      const seen = from.get(key);
+      if (seen) throw new UsageError(`${file}: series "${s.name}"${s.symbol ? ` for ${s.symbol}` : ''} is also in ${seen}`);
+      from.set(key, file);
+      out.push(s);
+    }
+    warn(`note: series "${report.name}" from ${file}: ${report.rowsKept} value(s)${series.length > 1 || series[0]?.symbol ? ` for ${series.map((s) => s.symbol ?? 'global').join(', ')}` : ' (global)'}, known at column "${report.timeColumn}"${lagMs ? ` + ${formatDuration(lagMs)} publication lag` : ''}`);
+  }
+  return out;
+}
+
 function concatBars(symbol: string, timeframe: string, parts: readonly BarColumns[]): BarColumns {
   if (parts.length === 1) return parts[0]!;
   const out = allocBars(symbol, timeframe, parts.reduce((a, b) => a + b.length, 0));
@@ -168,6 +207,12 @@ function cutToRange(b: BarColumns, from: number, to: number): BarColumns {
   while (i < j && b.time[i]! < from) i++;
   while (j > i && b.time[j - 1]! >= to) j--;
   return i === 0 && j === b.length ? b : sliceBars(b, i, j);
+}
+
+/** The series of --series (with --series-lag), or undefined without the flag. */
+export async function seriesFromFlags(flags: DataFlags, warn: (line: string) => void): Promise<StepSeries[] | undefined> {
+  if (flags['series-lag'] !== undefined && !flags.series) throw new UsageError('--series-lag needs --series');
+  return flags.series ? loadSeries(flags.series, flags, warn) : undefined;
 }
 
 /** Flags override the document's settings; --symbol rebinds a single-asset document to the file's symbol. */

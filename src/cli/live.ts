@@ -2,7 +2,7 @@
  * npm run live -- --strategy <file> --broker alpaca|sim [--paper] [--trading-url URL] [--data-url URL]
  *   [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>]
  *   [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID]
- *   [--kill [--flatten]]
+ *   [--kill [--flatten]] [--series <csv file | directory> [--series-lag DURATION]]
  *
  * Keys come from the broker's usual environment variables (APCA_API_KEY_ID, APCA_API_SECRET_KEY); the
  * proxy's token from PROXY_TOKEN. Restarting with the same --state resumes the deployment; Ctrl-C stops
@@ -19,15 +19,15 @@ import { runLoop } from '../live/runner.ts';
 import { loadEmbeddedBars } from '../data/node/index.ts';
 import type { BarColumns, StrategyDocument } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { loadBars, readDocument } from './inputs.ts';
+import { loadBars, loadSeries, readDocument } from './inputs.ts';
 
-export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|sim [--paper] [--trading-url URL] [--data-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]]';
+export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|sim [--paper] [--trading-url URL] [--data-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]] [--series <csv file | directory> [--series-lag 35d]]';
 
 const FLAGS = {
   strategy: 'string', broker: 'string', paper: 'boolean', 'trading-url': 'string', 'data-url': 'string', proxy: 'string',
   state: 'string', 'poll-ms': 'number', 'max-steps': 'number', json: 'boolean', data: 'string',
   'max-order-notional': 'number', 'max-orders-per-day': 'number', 'max-daily-loss': 'number', 'confirm-account': 'string',
-  kill: 'boolean', flatten: 'boolean',
+  kill: 'boolean', flatten: 'boolean', series: 'string', 'series-lag': 'string',
 } as const;
 
 export interface LiveCliEnv {
@@ -58,6 +58,8 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
     const resuming = (await journal.read()).length > 0;
     if (!resuming && !f.strategy) throw new UsageError(`--strategy is required to create a deployment in ${f.state}\n${USAGE}`);
     const doc: StrategyDocument | null = f.strategy ? readDocument(f.strategy) : null;
+    if (f['series-lag'] !== undefined && !f.series) throw new UsageError('--series-lag needs --series');
+    const series = f.series ? await loadSeries(f.series, f, io.err) : undefined;
     const emit = (e: LiveEvent) => { if (f.json) io.out(JSON.stringify(e)); else if (e.type !== 'bar') io.out(human(e)); };
     const stop = io.stop ?? { stopped: false };
     const sleep = io.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -75,12 +77,12 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
         if (e.note) io.err(`note: ${e.note}`);
         bars = e.bars;
       }
-      const practice = await openPractice(d, { bars }, { journal, guards, emit });
+      const practice = await openPractice(d, series ? { bars, series } : { bars }, { journal, guards, emit });
       lp = practice.processor;
       tick = async () => (await practice.advance() ? 1 : 0);
     } else {
       const broker = alpaca(f, io.env);
-      lp = await LiveProcessor.open({ broker, journal, create: doc ? { doc, mode: f.paper ? 'paper' : 'live', guards } : undefined, emit });
+      lp = await LiveProcessor.open({ broker, journal, create: doc ? { doc, mode: f.paper ? 'paper' : 'live', guards } : undefined, emit, series });
       if (!resuming && !f.paper && f['confirm-account'] !== lp.config.accountId) {
         throw new UsageError(`live trading needs --confirm-account naming the account it trades (${lp.config.accountId}); use --paper for paper trading`);
       }

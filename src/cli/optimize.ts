@@ -1,5 +1,6 @@
 /**
- * npm run optimize -- --strategy <file> --data <csv file | directory> [data and cost flags of backtest]
+ * npm run optimize -- --strategy <file> --data <csv file | directory> [--series <csv file | directory>]
+ *   [data and cost flags of backtest]
  *   --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return | sharpe=1,calmar=0.5]
  *   [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT [--anchored]] [--population N]
  *   [--bootstrap N] [--heatmap X,Y] [--workers N] [--queue redis://HOST:PORT[/DB] [--chunk N]] [--json]
@@ -8,14 +9,14 @@ import { isMetric, METHODS, optimize, parseWindowSizes, poolEvaluator, SpaceErro
 import type { MarketData } from '../engine/index.ts';
 import { prepareData } from '../rpc/pool-data.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { applyFlags, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner } from './inputs.ts';
+import { applyFlags, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner, seriesFromFlags } from './inputs.ts';
 import { createNodePool } from './node-pool.ts';
 import { parseQueueUrl } from './queue/connection.ts';
 import { QueueClient, type QueueStatus } from './queue/client.ts';
 import { optimizeHuman, optimizeJson } from './optimize-format.ts';
 import { robustness } from './optimize-robustness.ts';
 
-export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--bootstrap N] [--heatmap X,Y] [--workers N] [--queue redis://HOST:PORT[/DB]] [--chunk N] [--queue-timeout MS] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
+export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> [--series <csv file | directory> [--series-lag 35d]] --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--bootstrap N] [--heatmap X,Y] [--workers N] [--queue redis://HOST:PORT[/DB]] [--chunk N] [--queue-timeout MS] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
 
 const FLAGS = {
   ...DATA_FLAGS,
@@ -94,7 +95,8 @@ export async function optimizeCli(
     const loaded = separateFiner(await loadBars(flags.data, flags, err), doc.settings.timeframe);
     const run = applyFlags(doc, flags, loaded.bars);
     const finer = finerFor(run, loaded.finer, err);
-    let data: MarketData = { bars: loaded.bars, ...(finer ? { finer } : {}) };
+    const series = await seriesFromFlags(flags, err);
+    let data: MarketData = { bars: loaded.bars, ...(finer ? { finer } : {}), ...(series ? { series } : {}) };
     if (workers > 0) {
       pool = createNodePool({ size: workers });
       // Columns in shared memory once, so every window's slice reaches the workers as views, not copies.

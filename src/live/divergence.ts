@@ -1,5 +1,5 @@
 import { dayKeyOf, runBacktest, RunError } from '../engine/index.ts';
-import type { BarColumns, OrderRecord, RunResult } from '../schema/index.ts';
+import type { BarColumns, OrderRecord, RunResult, StepSeries } from '../schema/index.ts';
 import type { LiveBar } from './broker.ts';
 
 /** One day of a deployment against the backtest of the same bars. */
@@ -29,7 +29,10 @@ export interface DivergenceReport {
  * The divergence report: the backtest re-run over exactly the bars the deployment stepped (sized at the
  * signal, as live is), compared per day — decisions, fill prices (slippage against the model) and equity.
  */
-export function divergence(live: RunResult, bars: readonly LiveBar[], doc: Parameters<typeof runBacktest>[0], tradeFrom: number | null, initialCash: number): DivergenceReport {
+export function divergence(
+  live: RunResult, bars: readonly LiveBar[], doc: Parameters<typeof runBacktest>[0], tradeFrom: number | null, initialCash: number,
+  series?: readonly StepSeries[],
+): DivergenceReport {
   const symbols = doc.settings.universe;
   const cols: BarColumns[] = symbols.map((symbol) => {
     const mine = bars.filter((b) => b.symbol === symbol);
@@ -39,7 +42,7 @@ export function divergence(live: RunResult, bars: readonly LiveBar[], doc: Param
   const range = tradeFrom === null ? undefined : { from: new Date(tradeFrom).toISOString() };
   let bt: RunResult;
   try {
-    bt = runBacktest({ ...doc, settings: { ...doc.settings, initialCash, ...(range ? { range } : {}) } }, { bars: cols }, { sizing: 'signal' });
+    bt = runBacktest({ ...doc, settings: { ...doc.settings, initialCash, ...(range ? { range } : {}) } }, series ? { bars: cols, series } : { bars: cols }, { sizing: 'signal' });
   } catch (e) {
     // No bar has traded yet: nothing to compare.
     if (e instanceof RunError) return { days: [], decisionDays: 0, meanSlippageBps: NaN, finalEquityLive: initialCash, finalEquityBacktest: initialCash };

@@ -85,7 +85,7 @@ export async function openPractice(doc: StrategyDocument, data: MarketData, o: P
   const broker = new SimBroker(compile(doc).assets, doc.settings);
   const journal = o.journal ?? new MemoryJournal();
   await rebuildBroker(await journal.read(), broker, market);
-  const processor = await LiveProcessor.open({ broker, journal, create: { doc, mode: 'practice', warmUp: false, guards: o.guards, id: o.id }, emit: o.emit });
+  const processor = await LiveProcessor.open({ broker, journal, create: { doc, mode: 'practice', warmUp: false, guards: o.guards, id: o.id }, emit: o.emit, series: data.series });
   let ended = false;
   return {
     processor,

@@ -1,5 +1,5 @@
 import { buildResult, compile, dayKeyOf, Kernel, rangeOf, reject, type Explanation } from '../engine/index.ts';
-import type { OrderRecord, RunResult, StrategyDocument } from '../schema/index.ts';
+import type { OrderRecord, RunResult, StepSeries, StrategyDocument } from '../schema/index.ts';
 import { timeframeMs } from '../data/index.ts';
 import { BrokerError, type Broker, type BrokerClock, type LiveBar } from './broker.ts';
 import type { LiveEvent } from './events.ts';
@@ -29,6 +29,11 @@ export interface LiveProcessorOptions {
   /** Required when the journal is empty; ignored (the journal's deployment wins) when resuming. */
   create?: CreateDeployment;
   emit?: (e: LiveEvent) => void;
+  /**
+   * External series the strategy reads (fundamentals, economic data), keyed by the time each value became
+   * known. Not journaled: a restart reads them afresh, so a file updated with a new release is seen.
+   */
+  series?: readonly StepSeries[];
 }
 
 const MAX_EVENTS = 5000;
@@ -73,6 +78,7 @@ export class LiveProcessor {
       fromTime: config.tradeFrom ?? -Infinity,
       audit: true,
       sizing: 'signal',
+      series: o.series,
     });
     this.venue.bind(this.kernel);
   }
@@ -201,14 +207,14 @@ export class LiveProcessor {
    * on gives the exact condition trees the deployment saw (no broker is called). `allowsReversal` is the
    * deployment's broker's, which decides how its orders were split.
    */
-  static explain(entries: readonly JournalEntry[], time: number, allowsReversal: boolean): Explanation[] {
+  static explain(entries: readonly JournalEntry[], time: number, allowsReversal: boolean, series?: readonly StepSeries[]): Explanation[] {
     const first = entries[0];
     if (first?.type !== 'deployment') throw new Error('the state does not start with a deployment entry');
     let at = -1;
     entries.forEach((e, i) => { if (e.type === 'step' && e.time <= time && (at < 0 || e.time >= (entries[at] as { time: number }).time)) at = i; });
     if (at < 0) throw new Error(`the deployment has no step at or before ${new Date(time).toISOString()}`);
     const target = entries[at] as Extract<JournalEntry, { type: 'step' }>;
-    const lp = new LiveProcessor({ broker: { ...NO_BROKER, allowsReversal }, journal: new MemoryJournal() }, first.config);
+    const lp = new LiveProcessor({ broker: { ...NO_BROKER, allowsReversal }, journal: new MemoryJournal(), series }, first.config);
     lp.restore(entries.slice(1, at));
     const out: Explanation[] = [];
     lp.replaying = true;
@@ -224,7 +230,7 @@ export class LiveProcessor {
 
   /** This deployment against the backtest of the bars it saw (divergence.ts). */
   divergence(): DivergenceReport {
-    return divergence(this.result(), this.bars, this.config.doc, this.config.tradeFrom, this.config.initialCash);
+    return divergence(this.result(), this.bars, this.config.doc, this.config.tradeFrom, this.config.initialCash, this.o.series);
   }
 
   // ---------------------------------------------------------------------------------------------------

@@ -17,6 +17,12 @@ export interface SeriesImportOptions {
   fileName?: string;
   /** Zone of naive local times. Default America/New_York. */
   timezone?: string;
+  /**
+   * Publication lag in ms, added to every time read: for data stamped by the period they describe (a quarter's
+   * end, a month's first day) rather than by when they were published, so a run never reads a value earlier
+   * than it could have been known. 0 (default) when the time column already says when a value was known.
+   */
+  lagMs?: number;
   signal?: AbortSignal;
   onProgress?: (p: ProgressInfo) => void;
   maxRejectedSamples?: number;
@@ -32,6 +38,8 @@ export interface SeriesImportReport {
   symbols: (string | null)[];
   /** Which column gave the time the value became known. */
   timeColumn: string;
+  /** The publication lag added to that column's times (ms; 0 for none). */
+  lagMs: number;
 }
 
 /** Columns naming when a value became known win over plain period dates. */
@@ -47,6 +55,8 @@ interface Group { t: GrowableF64; v: GrowableF64; lines: number[] }
  */
 export async function importSeries(source: ByteSource, opts: SeriesImportOptions = {}): Promise<{ series: StepSeries[]; report: SeriesImportReport }> {
   const zone = new Zone(opts.timezone ?? 'America/New_York');
+  const lagMs = opts.lagMs ?? 0;
+  if (!(Number.isFinite(lagMs) && lagMs >= 0)) throw new ImportError(`${opts.fileName ?? 'series'}: the publication lag must be a finite duration ≥ 0`);
   const maxSamples = opts.maxRejectedSamples ?? 50;
   const f = new FieldSplitter();
   const groups = new Map<string | null, Group>();
@@ -81,7 +91,7 @@ export async function importSeries(source: ByteSource, opts: SeriesImportOptions
     rowsRead++;
     const n = f.split(b, s, e, cols.delimiter);
     if (n <= Math.max(cols.time, cols.symbol, cols.value)) return reject(line, 'missing-field', undefined, lineText(b, s, e));
-    const t = parseTime(b, f.starts[cols.time]!, f.ends[cols.time]!, zone);
+    const t = parseTime(b, f.starts[cols.time]!, f.ends[cols.time]!, zone) + lagMs;
     if (t !== t) return reject(line, 'bad-time', cols.names[cols.time], lineText(b, s, e));
     if (!isSaneTime(t)) return reject(line, 'time-out-of-range', cols.names[cols.time], lineText(b, s, e));
     const v = parseNumber(b, f.starts[cols.value]!, f.ends[cols.value]!);
@@ -121,6 +131,6 @@ export async function importSeries(source: ByteSource, opts: SeriesImportOptions
   const rowsKept = series.reduce((n, s) => n + s.length, 0);
   return {
     series,
-    report: { name, rowsRead, rowsKept, rowsRejected, byReason, rejected, symbols: [...groups.keys()], timeColumn: cols.names[cols.time]! },
+    report: { name, rowsRead, rowsKept, rowsRejected, byReason, rejected, symbols: [...groups.keys()], timeColumn: cols.names[cols.time]!, lagMs },
   };
 }
