@@ -284,6 +284,13 @@ export class SimulatedVenue implements Venue {
     view.execute(o, price);
   }
 
+  /** A broker's cancel of the exits armed by order `parentId` on asset a's position (the simulated broker's OCO). */
+  cancelExits(a: number, parentId: number): boolean {
+    if (this.side[a] === 0 || this.brackets[a]!.parentId !== parentId) return false;
+    this.disarm(a);
+    return true;
+  }
+
   private disarm(a: number): void {
     this.side[a] = 0;
     this.brackets[a] = null;

@@ -51,6 +51,14 @@ export interface BrokerOrder {
   executions: Execution[];
   /** Why the broker rejected, cancelled or clipped it, when it says. */
   reason: string | null;
+  /**
+   * Exit orders the broker placed for this order's position (relative exits of the simulated broker; the legs
+   * of an OCO). Each carries why it closes the trade and the level that triggered it.
+   */
+  legs?: BrokerOrder[];
+  exitReason?: 'stop' | 'target' | 'trail' | 'time';
+  stopPrice?: number;
+  limitPrice?: number;
 }
 
 export interface OrderRequest {
@@ -59,7 +67,51 @@ export interface OrderRequest {
   side: 'buy' | 'sell';
   qty: number;
   extendedHours: boolean;
+  /** Beyond a market order (absent: market, time in force day). */
+  spec?: OrderSpec;
 }
+
+/** Exit levels relative to the entry's fill price (engine OrderExits, JSON-safe). */
+export interface RelativeExits {
+  stopLoss: { mode: 'percent' | 'distance' | 'price'; value: number } | null;
+  takeProfit: { mode: 'percent' | 'distance' | 'price'; value: number } | null;
+  trail: { mode: 'percent' | 'distance'; value: number; byClose: boolean } | null;
+  timeBars: number;
+  timeMs: number;
+}
+
+/**
+ * An order beyond market, prices absolute (null: none). `trailPercent`/`trailPrice`: a trailing stop's
+ * distance. `ocoStopPrice`: the order is a one-cancels-other exit, a take-profit limit at `limitPrice` and a
+ * stop-loss at this price. `exits`: exits the broker attaches to the position once this fills, relative to the
+ * fill price (only where `capabilities.relativeExits`). Times in force "bar" and `expireAfterBars` are only sent
+ * where `capabilities.barExpiry`; elsewhere the processor cancels the order itself.
+ */
+export interface OrderSpec {
+  type: 'market' | 'limit' | 'stop' | 'stopLimit' | 'trailingStop';
+  limitPrice: number | null;
+  stopPrice: number | null;
+  trailPercent: number | null;
+  trailPrice: number | null;
+  ocoStopPrice: number | null;
+  timeInForce: 'bar' | 'day' | 'gtc';
+  expireAfterBars: number;
+  exits: RelativeExits | null;
+}
+
+/** What a broker places natively; the processor simulates the rest on completed bars (docs/LIVE.md). */
+export interface BrokerCapabilities {
+  /** Entry order types beyond market. */
+  entries: ReadonlySet<'limit' | 'stop' | 'stopLimit'>;
+  /** Times in force "bar" and expiry after N bars of the asset (only the simulated broker counts bars). */
+  barExpiry: boolean;
+  /** Keeps an entry's exits itself, armed at the fill price (the simulated broker: the backtest's own rules). */
+  relativeExits: boolean;
+  /** Exit orders for a held position: a stop, a limit, a one-cancels-other pair, a trailing stop. */
+  exitOrders: ReadonlySet<'stop' | 'limit' | 'oco' | 'trailingStop'>;
+}
+
+export const MARKET_ONLY: BrokerCapabilities = { entries: new Set(), barExpiry: false, relativeExits: false, exitOrders: new Set() };
 
 export interface LiveBar {
   symbol: string;
@@ -76,6 +128,8 @@ export interface Broker {
   readonly name: string;
   /** Whether one order may take a position through zero; otherwise a reversal is a close and an open order. */
   readonly allowsReversal: boolean;
+  /** Order types placed at the broker (absent: market orders only). */
+  readonly capabilities?: BrokerCapabilities;
   account(): Promise<BrokerAccount>;
   clock(): Promise<BrokerClock>;
   positions(): Promise<BrokerPosition[]>;

@@ -1,5 +1,5 @@
 import type { StrategyDocument } from '../schema/index.ts';
-import type { Execution, LiveBar } from './broker.ts';
+import type { Execution, LiveBar, OrderSpec } from './broker.ts';
 import type { LiveEvent } from './events.ts';
 import type { RiskGuards } from './guards.ts';
 
@@ -26,6 +26,18 @@ export interface OrderUpdate {
   executions: Execution[];
   status: 'open' | 'partial' | 'filled' | 'cancelled' | 'expired' | 'rejected' | 'pending';
   reason: string | null;
+  /** Which exit of a one-cancels-other exit order filled. */
+  exitReason?: ExitLeg['reason'];
+  /** An exit the broker placed for the position of order `parent` (a leg): booked as that exit's order. */
+  leg?: ExitLeg;
+}
+
+export interface ExitLeg {
+  parent: string;
+  reason: 'stop' | 'target' | 'trail' | 'time';
+  qty: number;
+  stopPrice: number | null;
+  limitPrice: number | null;
 }
 
 export interface Intent {
@@ -33,6 +45,8 @@ export interface Intent {
   symbol: string;
   side: 'buy' | 'sell';
   qty: number;
+  /** Beyond a market order (absent: market). */
+  spec?: OrderSpec;
 }
 
 /**

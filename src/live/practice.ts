@@ -131,7 +131,7 @@ async function rebuildBroker(entries: readonly JournalEntry[], broker: SimBroker
       const i = intents.get(e.clientOrderId);
       if (i) await broker.submitOrder({ ...i, extendedHours: false });
     } else if (e.type === 'control' && e.action === 'kill') {
-      for (const o of await broker.openOrders()) await broker.cancelOrder(o.id);
+      broker.cancelAll();
     }
   }
 }

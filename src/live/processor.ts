@@ -1,7 +1,7 @@
 import { buildResult, compile, dayKeyOf, Kernel, rangeOf, reject, type Explanation } from '../engine/index.ts';
 import type { OrderRecord, RunResult, StepSeries, StrategyDocument } from '../schema/index.ts';
 import { timeframeMs } from '../data/index.ts';
-import { BrokerError, type Broker, type BrokerClock, type LiveBar } from './broker.ts';
+import { BrokerError, type Broker, type BrokerClock, type BrokerOrder, type LiveBar, type OrderRequest } from './broker.ts';
 import type { LiveEvent } from './events.ts';
 import { divergence, type DivergenceReport } from './divergence.ts';
 import { badBar, byTime, completedUntil } from './feed.ts';
@@ -67,6 +67,10 @@ export class LiveProcessor {
     this.venue = new LiveVenue({
       idPrefix: config.id,
       allowsReversal: o.broker.allowsReversal,
+      capabilities: o.broker.capabilities,
+      broker: o.broker.name,
+      timeframeMs: timeframeMs(doc.settings.timeframe),
+      intrabar: doc.settings.intrabar === 'optimistic' ? 'optimistic' : 'pessimistic',
       guards: config.guards,
       dayKey: dayKeyOf(doc.settings),
       emit: (e) => this.emit(e),
@@ -175,13 +179,18 @@ export class LiveProcessor {
     const time = Number.isFinite(this.kernel.time) ? this.kernel.time : this.config.createdAt;
     const intents: Intent[] = [];
     this.venue.paused = true;
-    for (const t of this.venue.active()) {
+    for (const t of [...this.venue.active(), ...this.venue.resting()]) {
       if (t.state === 'sent' && t.brokerId !== null) {
         await this.call(`cancel ${t.clientOrderId}`, () => this.o.broker.cancelOrder(t.brokerId!));
       } else if (t.state === 'intent' || t.state === 'waiting') {
         this.cancelUnsent(t, 'cancelled by the kill switch before it was sent');
       }
     }
+    // Exits the broker keeps for a filled order (simulated broker): cancelling the order cancels them.
+    for (const x of this.venue.armed.values()) {
+      if (x.relative && x.parent.brokerId !== null) await this.call(`cancel exits of ${x.parent.clientOrderId}`, () => this.o.broker.cancelOrder(x.parent.brokerId!));
+    }
+    this.venue.disarmAll();
     if (flatten) {
       const p = this.kernel.portfolio;
       p.qty.forEach((q, a) => {
@@ -281,24 +290,57 @@ export class LiveProcessor {
 
   private async collectUpdates(now: number): Promise<OrderUpdate[]> {
     const out: OrderUpdate[] = [];
-    for (const t of this.venue.active()) {
-      if (t.state !== 'sent') continue;
+    const legs: { asset: number; u: OrderUpdate }[] = [];
+    const watched = new Set([...this.venue.armed.values()].filter((x) => x.relative).map((x) => x.parent));
+    for (const t of this.venue.tracked.values()) {
+      const open = t.state === 'sent';
+      if (!open && !watched.has(t)) continue;
       const bo = await this.call(`order ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId));
       if (bo === undefined || bo === null) {
         if (bo === null) this.error(now, `order ${t.clientOrderId}`, 'the broker does not know an order it accepted');
         continue;
       }
-      const executions = bo.executions.length > 0 || bo.avgFillPrice === null
-        ? bo.executions.slice(t.appliedCount)
-        : LiveVenue.fromCumulative(t, bo.filledQty, bo.avgFillPrice, bo.filledAt ?? now);
-      const terminal = bo.status !== 'open' && bo.status !== 'partial' && bo.status !== 'pending';
-      if (executions.length > 0 || terminal) out.push({ clientOrderId: t.clientOrderId, executions, status: bo.status, reason: bo.reason });
+      if (open) {
+        const u = this.updateOf(t.appliedCount, t, bo, now);
+        if (u !== null) out.push(u);
+      }
+      // Exits the broker placed for this order's position (their fills come after the order's own, as in a backtest).
+      for (const leg of bo.legs ?? []) {
+        const lt = this.venue.tracked.get(leg.clientOrderId);
+        if (lt?.state === 'done' || leg.exitReason === undefined) continue;
+        const u = this.updateOf(lt?.appliedCount ?? 0, lt ?? null, leg, now);
+        if (u !== null) legs.push({ asset: t.asset, u: { ...u, leg: { parent: t.clientOrderId, reason: leg.exitReason, qty: leg.qty, stopPrice: leg.stopPrice ?? null, limitPrice: leg.limitPrice ?? null } } });
+      }
     }
-    return out;
+    legs.sort((x, y) => x.asset - y.asset);
+    return [...out, ...legs.map((x) => x.u)];
+  }
+
+  /** The news in a broker order beyond `applied` executions, or null when there is none. */
+  private updateOf(applied: number, t: Tracked | null, bo: BrokerOrder, now: number): OrderUpdate | null {
+    const executions = bo.executions.length > 0 || bo.avgFillPrice === null
+      ? bo.executions.slice(applied)
+      : t === null ? LiveVenue.fromCumulative({ appliedQty: 0, appliedNotional: 0 }, bo.filledQty, bo.avgFillPrice, bo.filledAt ?? now)
+      : LiveVenue.fromCumulative(t, bo.filledQty, bo.avgFillPrice, bo.filledAt ?? now);
+    const terminal = bo.status !== 'open' && bo.status !== 'partial' && bo.status !== 'pending';
+    if (executions.length === 0 && !terminal) return null;
+    const u: OrderUpdate = { clientOrderId: bo.clientOrderId, executions, status: bo.status, reason: bo.reason };
+    if (bo.exitReason !== undefined && t?.exit) u.exitReason = bo.exitReason;
+    return u;
   }
 
   /** Sends journaled intents. An order that may already be at the broker is looked up by its client id first. */
   private async send(now: number): Promise<void> {
+    for (const t of [...this.venue.tracked.values()]) {
+      if (!t.cancelWanted) continue;
+      if (t.state === 'sent' && t.brokerId !== null) {
+        t.cancelWanted = false;
+        await this.call(`cancel ${t.clientOrderId}`, () => this.o.broker.cancelOrder(t.brokerId!));
+      } else if (t.state === 'intent' || t.state === 'waiting') {
+        t.cancelWanted = false;
+        this.cancelUnsent(t, t.cancelReason ?? 'cancelled before it was sent');
+      }
+    }
     for (const t of [...this.venue.tracked.values()]) {
       if (t.state !== 'intent' && t.state !== 'unknown') continue;
       if (t.mayExist || t.state === 'unknown') {
@@ -310,7 +352,9 @@ export class LiveProcessor {
         }
       }
       try {
-        const bo = await this.o.broker.submitOrder({ clientOrderId: t.clientOrderId, symbol: t.symbol, side: t.side, qty: t.qty, extendedHours: this.config.extendedHours });
+        const req: OrderRequest = { clientOrderId: t.clientOrderId, symbol: t.symbol, side: t.side, qty: t.qty, extendedHours: this.config.extendedHours };
+        if (t.spec !== null) req.spec = t.spec;
+        const bo = await this.o.broker.submitOrder(req);
         await this.markSent(t, bo.id, now, 'sent');
       } catch (e) {
         const err = asBrokerError(e);
@@ -340,6 +384,7 @@ export class LiveProcessor {
   }
 
   private refuse(t: Tracked, reason: string): void {
+    if (t.exit !== null) return this.venue.exitRefused(t);
     t.state = 'done';
     if (t.next) t.next.state = 'done';
     const r = t.record;
@@ -350,6 +395,7 @@ export class LiveProcessor {
   }
 
   private cancelUnsent(t: Tracked, reason: string): void {
+    if (t.exit !== null) return this.venue.exitRefused(t);
     t.state = 'done';
     if (t.next) t.next.state = 'done';
     if (t.record.filledQuantity === 0) {
@@ -361,7 +407,8 @@ export class LiveProcessor {
   /** The broker's account and positions are the truth; orders still in flight are reconciled once they settle. */
   private async reconcile(now: number): Promise<void> {
     const active = this.venue.active();
-    const busy = new Set(active.map((t) => t.asset));
+    // An exit order resting at the broker may fill between our lookup and the positions call: not compared then.
+    const busy = new Set([...active, ...this.venue.resting()].map((t) => t.asset));
     const account = await this.call('account', () => this.o.broker.account());
     const positions = await this.call('positions', () => this.o.broker.positions());
     if (!account || !positions) return;
@@ -431,7 +478,8 @@ export class LiveProcessor {
           case 'control':
             this.venue.paused = e.action !== 'resume';
             if (e.action === 'kill') {
-              for (const t of this.venue.active()) if (t.state === 'intent' || t.state === 'waiting') this.cancelUnsent(t, 'cancelled by the kill switch before it was sent');
+              for (const t of [...this.venue.active(), ...this.venue.resting()]) if (t.state === 'intent' || t.state === 'waiting') this.cancelUnsent(t, 'cancelled by the kill switch before it was sent');
+              this.venue.disarmAll();
               for (const i of e.intents) { this.killSeq++; this.trackKill(i, e.time); }
             }
             break;

@@ -11,6 +11,7 @@ import { MemoryJournal } from '../../../src/live/journal.ts';
 import { runPractice } from '../../../src/live/practice.ts';
 import type { BarColumns, RunResult, StrategyDocument } from '../../../src/schema/index.ts';
 import { dataArb, docArbWith, toBars } from '../../helpers/random-documents.ts';
+import { dataArb as daysArb, docArbWith as orderDocArbWith, toData } from '../../helpers/random-orders.ts';
 
 const docArb = docArbWith(['nextOpen']);
 
@@ -41,6 +42,49 @@ describe('practice deployment = backtest', () => {
         expect(b.stats).toEqual(a.stats);
       }),
       { numRuns: Number(process.env.LIVE_PROPERTY_RUNS ?? 60) },
+    );
+  });
+});
+
+describe('practice deployment = backtest, orders beyond market', () => {
+  it('with limit/stop/stop-limit entries (every time in force), stop-loss, take-profit, trailing and time exits, both intrabar rules', async () => {
+    let exits = 0, resting = 0;
+    await fc.assert(
+      fc.asyncProperty(orderDocArbWith(['nextOpen'], ['pessimistic', 'optimistic']), daysArb, async (doc, days) => {
+        const data = { bars: [toData(days).daily] };
+        const a = runBacktest(doc, data, { sizing: 'signal' });
+        const lp = await runPractice(doc, data);
+        const b = lp.result();
+        expect(lp.events.filter((e) => e.type === 'error' || e.type === 'reconcile' || e.type === 'guard')).toEqual([]);
+        expect(b.signals).toEqual(a.signals);
+        expect(b.orders).toEqual(a.orders);
+        expect(b.trades).toEqual(a.trades);
+        expect(b.curves).toEqual(a.curves);
+        expect(b.stats).toEqual(a.stats);
+        exits += a.trades.filter((t) => t.exitReason !== undefined).length;
+        resting += a.orders.filter((o) => o.type === 'limit' || o.type === 'stop' || o.type === 'stopLimit').length;
+      }),
+      { numRuns: Number(process.env.LIVE_PROPERTY_RUNS ?? 60) },
+    );
+    // The property would say nothing if no run exercised exits or resting entries.
+    expect(exits).toBeGreaterThan(0);
+    expect(resting).toBeGreaterThan(0);
+  });
+
+  it('stopped after k timestamps and resumed from its journal, a run with order types ends as an uninterrupted one', async () => {
+    await fc.assert(
+      fc.asyncProperty(orderDocArbWith(['nextOpen'], ['pessimistic']), daysArb, fc.integer({ min: 1, max: 20 }), async (doc, days, k) => {
+        const data = { bars: [toData(days).daily] };
+        const whole = (await runPractice(doc, data)).result();
+        const journal = new MemoryJournal();
+        await runPractice(doc, data, { journal, maxSteps: k });
+        const resumed = await runPractice(doc, data, { journal });
+        const r = resumed.result();
+        expect(r.orders).toEqual(whole.orders);
+        expect(r.trades).toEqual(whole.trades);
+        expect(resumed.events.filter((e) => e.type === 'error' || e.type === 'reconcile')).toEqual([]);
+      }),
+      { numRuns: Number(process.env.LIVE_PROPERTY_RUNS ?? 30) },
     );
   });
 });
