@@ -1,4 +1,4 @@
-import { BrokerError, type Broker, type BrokerAccount, type BrokerClock, type BrokerOrder, type BrokerOrderStatus, type BrokerPosition, type LiveBar, type OrderRequest } from './broker.ts';
+import { BrokerError, type Broker, type BrokerAccount, type BrokerCapabilities, type BrokerClock, type BrokerOrder, type BrokerOrderStatus, type BrokerPosition, type LiveBar, type OrderRequest, type OrderSpec } from './broker.ts';
 import { arrayOf, Fields, Http, type HttpOptions } from './http.ts';
 
 export const ALPACA_PAPER_URL = 'https://paper-api.alpaca.markets';
@@ -28,6 +28,12 @@ const STATUS: Record<string, BrokerOrderStatus> = {
   stopped: 'open', suspended: 'open', canceled: 'cancelled', replaced: 'cancelled', expired: 'expired', rejected: 'rejected',
 };
 const MAX_PAGES = 1000;
+const TYPE: Record<OrderSpec['type'], string> = { market: 'market', limit: 'limit', stop: 'stop', stopLimit: 'stop_limit', trailingStop: 'trailing_stop' };
+
+/** Alpaca takes limit, stop and stop-limit entries, and stop, limit, OCO and trailing-stop exits for a held position. */
+export const ALPACA_CAPABILITIES: BrokerCapabilities = {
+  entries: new Set(['limit', 'stop', 'stopLimit']), barExpiry: false, relativeExits: false, exitOrders: new Set(['stop', 'limit', 'oco', 'trailingStop']),
+};
 
 /**
  * Alpaca: trading API v2 (account, clock, positions, orders, lookup by client order id, cancel) and market
@@ -39,6 +45,7 @@ const MAX_PAGES = 1000;
 export class AlpacaBroker implements Broker {
   readonly name: string;
   readonly allowsReversal = false;
+  readonly capabilities = ALPACA_CAPABILITIES;
   private readonly http: Http;
 
   constructor(private readonly o: AlpacaOptions) {
@@ -73,15 +80,12 @@ export class AlpacaBroker implements Broker {
   }
 
   async submitOrder(req: OrderRequest): Promise<BrokerOrder> {
-    const body = {
-      symbol: req.symbol, qty: String(req.qty), side: req.side, type: 'market', time_in_force: 'day', client_order_id: req.clientOrderId,
-    };
-    return order((await this.http.json('POST', `${this.o.tradingUrl}/v2/orders`, body)).body, 'order');
+    return order((await this.http.json('POST', `${this.o.tradingUrl}/v2/orders`, orderBody(req))).body, 'order');
   }
 
   async orderByClientId(clientOrderId: string): Promise<BrokerOrder | null> {
     try {
-      const r = await this.http.json('GET', `${this.o.tradingUrl}/v2/orders:by_client_order_id?client_order_id=${encodeURIComponent(clientOrderId)}`);
+      const r = await this.http.json('GET', `${this.o.tradingUrl}/v2/orders:by_client_order_id?client_order_id=${encodeURIComponent(clientOrderId)}&nested=true`);
       return order(r.body, 'order');
     } catch (e) {
       if (e instanceof BrokerError && e.status === 404) return null;
@@ -129,7 +133,52 @@ export class AlpacaBroker implements Broker {
   }
 }
 
+/**
+ * The POST body. Times in force: day or gtc ("bar" and expiry after N bars are the processor's cancels). An
+ * exit pair is an OCO order: the take-profit limit is the order, the stop-loss its leg. Prices go to the cent
+ * (to 1/100 cent under $1), as Alpaca refuses sub-penny prices.
+ */
+export function orderBody(req: OrderRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    symbol: req.symbol, qty: String(req.qty), side: req.side, type: 'market', time_in_force: 'day', client_order_id: req.clientOrderId,
+  };
+  const s = req.spec;
+  if (!s) return body;
+  body.type = TYPE[s.type];
+  body.time_in_force = s.timeInForce === 'gtc' ? 'gtc' : 'day';
+  if (s.ocoStopPrice !== null) {
+    body.order_class = 'oco';
+    body.take_profit = { limit_price: tick(s.limitPrice!) };
+    body.stop_loss = { stop_price: tick(s.ocoStopPrice) };
+    return body;
+  }
+  if (s.limitPrice !== null) body.limit_price = tick(s.limitPrice);
+  if (s.stopPrice !== null) body.stop_price = tick(s.stopPrice);
+  if (s.trailPercent !== null) body.trail_percent = String(s.trailPercent);
+  if (s.trailPrice !== null) body.trail_price = tick(s.trailPrice);
+  return body;
+}
+
+function tick(p: number): string {
+  return p >= 1 ? p.toFixed(2) : p.toFixed(4);
+}
+
+/**
+ * An order from the wire. An OCO exit (the take-profit limit with the stop-loss as its leg) reads as one
+ * order: filled by whichever leg filled, with that leg's fills and `exitReason`.
+ */
 function order(x: unknown, what: string): BrokerOrder {
+  const o = single(x, what);
+  const legs = (x as { legs?: unknown }).legs;
+  if ((x as { order_class?: unknown }).order_class !== 'oco' || !Array.isArray(legs) || legs.length === 0) return o;
+  const stop = single(legs[0], `${what}.legs[0]`);
+  const filled = stop.filledQty > 0 ? stop : o;
+  const status: BrokerOrderStatus = stop.filledQty > 0 || o.filledQty > 0 ? filled.status
+    : o.status === 'cancelled' && stop.status === 'cancelled' ? 'cancelled' : o.status === 'rejected' || stop.status === 'rejected' ? 'rejected' : 'open';
+  return { ...o, filledQty: filled.filledQty, avgFillPrice: filled.avgFillPrice, filledAt: filled.filledAt, status, exitReason: stop.filledQty > 0 ? 'stop' : 'target', reason: status === o.status ? o.reason : stop.reason };
+}
+
+function single(x: unknown, what: string): BrokerOrder {
   const f = new Fields(x, what);
   const raw = f.str('status');
   const status = STATUS[raw];

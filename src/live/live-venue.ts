@@ -281,7 +281,8 @@ export class LiveVenue implements Venue {
       reject(r, u.reason ?? 'rejected by the broker');
     } else {
       r.status = 'cancelled';
-      r.reason = t.cancelReason ?? u.reason ?? (u.status === 'expired' ? 'expired at the broker' : 'cancelled at the broker');
+      // A time in force the broker counted itself ("bar" as day) reads as the backtest's expiry.
+      r.reason = t.cancelReason ?? (u.status === 'expired' ? t.expiry : null) ?? u.reason ?? (u.status === 'expired' ? 'expired at the broker' : 'cancelled at the broker');
     }
     this.o.emit({ type: 'order-done', time, clientOrderId: t.clientOrderId, record: { ...r } });
     if (r.filledQuantity > 0 && t.spec?.exits) this.armRelative(t);

@@ -336,6 +336,12 @@ export class LiveProcessor {
       if (t.state === 'sent' && t.brokerId !== null) {
         t.cancelWanted = false;
         await this.call(`cancel ${t.clientOrderId}`, () => this.o.broker.cancelOrder(t.brokerId!));
+        // An order waits for this cancel (the broker held the shares): learn the outcome now, so it goes this tick.
+        if ([...this.venue.tracked.values()].some((w) => w.waitsFor === t)) {
+          const bo = await this.call(`order ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId));
+          const u = bo ? this.updateOf(t.appliedCount, t, bo, now) : null;
+          if (u !== null) await this.applyBetweenBars([u], now);
+        }
       } else if (t.state === 'intent' || t.state === 'waiting') {
         t.cancelWanted = false;
         this.cancelUnsent(t, t.cancelReason ?? 'cancelled before it was sent');

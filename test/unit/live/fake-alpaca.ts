@@ -19,7 +19,13 @@ export type Fault =
 interface FakeOrder {
   id: string; client_order_id: string; symbol: string; side: 'buy' | 'sell'; qty: number; filled_qty: number;
   filled_avg_price: number | null; status: string; created_at: string; filled_at: string | null;
+  type: string; time_in_force: string; limit_price: number | null; stop_price: number | null;
+  trail_percent: number | null; trail_price: number | null; hwm: number | null; order_class: string;
+  /** stop_limit: its stop traded. */ triggered: boolean;
+  legs: FakeOrder[] | null;
 }
+
+const OPEN = ['new', 'accepted', 'partially_filled'];
 
 export class FakeAlpaca {
   readonly key = 'PKTESTKEY123';
@@ -44,6 +50,8 @@ export class FakeAlpaca {
   /** Refuse the next order with this message (403, as Alpaca does for buying power). */
   refuseNext: string | null = null;
   requests: { method: string; path: string; headers: Record<string, string | string[] | undefined> }[] = [];
+  /** Bodies of every POST /v2/orders, as sent. */
+  posts: OrderBody[] = [];
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private nextId = 1;
@@ -72,14 +80,78 @@ export class FakeAlpaca {
   /** The market reaches the bar at `time` (its open fills waiting orders) and the clock moves past it by `spanMs`. */
   advance(time: number, spanMs: number): void {
     for (const o of this.orders) {
-      if (o.status !== 'new' && o.status !== 'accepted' && o.status !== 'partially_filled') continue;
+      if (!OPEN.includes(o.status)) continue;
       const bar = this.bars.get(o.symbol)?.find((b) => b.t === time);
       if (!bar) continue;
+      if (o.order_class === 'oco') { this.oco(o, o.legs![0]!, bar, time); continue; }
+      const px = this.price(o, bar);
+      if (Number.isNaN(px)) {
+        // A day order that saw its session without filling expires with it.
+        if (o.time_in_force === 'day') o.status = 'expired';
+        continue;
+      }
       const left = o.qty - o.filled_qty;
       const q = o.filled_qty === 0 && this.partialRatio < 1 ? Math.floor(left * this.partialRatio) || left : left;
-      this.fill(o, q, bar.o + (o.side === 'buy' ? 1 : -1) * this.fillOffset, time);
+      this.fill(o, q, px + (o.side === 'buy' ? 1 : -1) * this.fillOffset, time);
     }
     this.now = time + spanMs;
+  }
+
+  /**
+   * Where an order executes in a bar (NaN: not in this bar), as an exchange would: a market order at the open;
+   * a limit at the open when the open is already better, else at the limit once the range reaches it; a stop at
+   * the open when the open is already through it, else at the stop; a stop-limit becomes a limit once its stop
+   * trades; a trailing stop follows the best price (high-water mark) and triggers as a stop.
+   */
+  private price(o: FakeOrder, bar: FakeBar): number {
+    const buy = o.side === 'buy';
+    const better = (p: number, than: number) => (buy ? p <= than : p >= than);
+    const reached = (lim: number) => (buy ? bar.l <= lim : bar.h >= lim);
+    const through = (stop: number) => (buy ? bar.o >= stop : bar.o <= stop);
+    const touched = (stop: number) => (buy ? bar.h >= stop : bar.l <= stop);
+    switch (o.type) {
+      case 'market': return bar.o;
+      case 'limit': return better(bar.o, o.limit_price!) ? bar.o : reached(o.limit_price!) ? o.limit_price! : NaN;
+      case 'stop': return through(o.stop_price!) ? bar.o : touched(o.stop_price!) ? o.stop_price! : NaN;
+      case 'stop_limit': {
+        if (!o.triggered && !through(o.stop_price!) && !touched(o.stop_price!)) return NaN;
+        const atOpen = o.triggered || through(o.stop_price!);
+        o.triggered = true;
+        if (atOpen) return better(bar.o, o.limit_price!) ? bar.o : reached(o.limit_price!) ? o.limit_price! : NaN;
+        return better(o.stop_price!, o.limit_price!) ? o.stop_price! : NaN;
+      }
+      case 'trailing_stop': {
+        const dist = (hwm: number) => (o.trail_percent !== null ? hwm * (o.trail_percent / 100) : o.trail_price!);
+        const stop = buy ? o.hwm! + dist(o.hwm!) : o.hwm! - dist(o.hwm!);
+        o.stop_price = stop;
+        if (through(stop)) return bar.o;
+        if (touched(stop)) return stop;
+        o.hwm = buy ? Math.min(o.hwm!, bar.l) : Math.max(o.hwm!, bar.h);
+        return NaN;
+      }
+      default: return NaN;
+    }
+  }
+
+  /** An OCO exit: the take-profit limit `tp` and its stop-loss leg; the stop is checked first, the other leg is cancelled. */
+  private oco(tp: FakeOrder, sl: FakeOrder, bar: FakeBar, time: number): void {
+    const s = this.price(sl, bar);
+    const hit = Number.isNaN(s) ? tp : sl;
+    const px = Number.isNaN(s) ? this.price(tp, bar) : s;
+    if (Number.isNaN(px)) return;
+    this.fill(hit, hit.qty, px, time);
+    (hit === sl ? tp : sl).status = 'canceled';
+  }
+
+  /** Shares of a long (or short) not already held by this account's open orders on the other side. */
+  private available(symbol: string, side: 'buy' | 'sell'): number {
+    const pos = this.position(symbol);
+    let held = 0;
+    for (const o of this.orders) {
+      if (o.symbol !== symbol || o.side !== side || !OPEN.includes(o.status)) continue;
+      held += o.qty - o.filled_qty;
+    }
+    return Math.abs(pos) - held;
   }
 
   position(symbol: string): number {
@@ -141,30 +213,43 @@ export class FakeAlpaca {
     if (method === 'GET' && p === '/v2/positions') {
       return [200, [...this.positions].filter(([, x]) => x.qty !== 0).map(([symbol, x]) => ({ symbol, qty: String(x.qty), avg_entry_price: String(x.avg), side: x.qty > 0 ? 'long' : 'short', market_value: String(x.qty * this.lastClose(symbol)) }))];
     }
-    if (method === 'GET' && p === '/v2/orders') return [200, this.orders.filter((o) => ['new', 'accepted', 'partially_filled'].includes(o.status)).map(wire)];
+    if (method === 'GET' && p === '/v2/orders') return [200, this.orders.filter((o) => OPEN.includes(o.status)).map((o) => wire(o))];
     if (method === 'GET' && p === '/v2/orders:by_client_order_id') {
       const o = this.orders.find((x) => x.client_order_id === url.searchParams.get('client_order_id'));
-      return o ? [200, wire(o)] : [404, { code: 40410000, message: 'order not found' }];
+      return o ? [200, wire(o, url.searchParams.get('nested') === 'true')] : [404, { code: 40410000, message: 'order not found' }];
     }
     if (method === 'POST' && p === '/v2/orders') {
-      const b = JSON.parse(body) as { symbol: string; qty: string; side: 'buy' | 'sell'; type: string; time_in_force: string; client_order_id: string };
+      const b = JSON.parse(body) as OrderBody;
+      this.posts.push(b);
       if (this.orders.some((o) => o.client_order_id === b.client_order_id)) return [422, { code: 40010001, message: 'client_order_id must be unique' }];
       if (this.refuseNext) { const m = this.refuseNext; this.refuseNext = null; return [403, { code: 40310000, message: m }]; }
+      const bad = invalid(b);
+      if (bad) return [422, { code: 42210000, message: bad }];
       const qty = Number(b.qty);
       const pos = this.position(b.symbol);
-      if ((b.side === 'sell' && pos > 0 && qty > pos) || (b.side === 'buy' && pos < 0 && qty > -pos)) {
-        return [403, { code: 40310000, message: 'insufficient qty available for order (a position cannot be reversed in one order)' }];
+      const closing = (b.side === 'sell' && pos > 0) || (b.side === 'buy' && pos < 0);
+      if (closing && qty > this.available(b.symbol, b.side)) {
+        return [403, { code: 40310000, message: `insufficient qty available for order (requested: ${qty}, available: ${this.available(b.symbol, b.side)})` }];
       }
-      const o: FakeOrder = { id: `fake-${this.nextId++}`, client_order_id: b.client_order_id, symbol: b.symbol, side: b.side, qty, filled_qty: 0, filled_avg_price: null, status: 'accepted', created_at: new Date(this.now).toISOString(), filled_at: null };
+      const o = this.newOrder(b, qty);
+      if (b.order_class === 'oco') {
+        o.type = 'limit';
+        o.limit_price = Number(b.take_profit!.limit_price);
+        const leg = this.newOrder({ ...b, type: 'stop', client_order_id: `${b.client_order_id}-leg` }, qty);
+        leg.stop_price = Number(b.stop_loss!.stop_price);
+        leg.order_class = 'oco';
+        o.legs = [leg];
+      }
       this.orders.push(o);
-      return [200, wire(o)];
+      return [200, wire(o, true)];
     }
     const del = /^\/v2\/orders\/(.+)$/.exec(p);
     if (method === 'DELETE' && del) {
       const o = this.orders.find((x) => x.id === decodeURIComponent(del[1]!));
       if (!o) return [404, { code: 40410000, message: 'order not found' }];
-      if (!['new', 'accepted', 'partially_filled'].includes(o.status)) return [422, { code: 42210000, message: 'order is not cancelable' }];
+      if (!OPEN.includes(o.status)) return [422, { code: 42210000, message: 'order is not cancelable' }];
       o.status = 'canceled';
+      for (const l of o.legs ?? []) if (OPEN.includes(l.status)) l.status = 'canceled';
       return [204, null];
     }
     if (method === 'GET' && p === '/v2/stocks/bars') return [200, this.barsPage(url)];
@@ -183,17 +268,49 @@ export class FakeAlpaca {
     return { bars, next_page_token: from + this.pageSize < rows.length ? String(from + this.pageSize) : null };
   }
 
+  private newOrder(b: OrderBody, qty: number): FakeOrder {
+    const num = (x: string | undefined) => (x === undefined ? null : Number(x));
+    return {
+      id: `fake-${this.nextId++}`, client_order_id: b.client_order_id, symbol: b.symbol, side: b.side, qty, filled_qty: 0, filled_avg_price: null,
+      status: 'accepted', created_at: new Date(this.now).toISOString(), filled_at: null, type: b.type, time_in_force: b.time_in_force,
+      limit_price: num(b.limit_price), stop_price: num(b.stop_price), trail_percent: num(b.trail_percent), trail_price: num(b.trail_price),
+      hwm: b.type === 'trailing_stop' ? this.lastClose(b.symbol) : null, order_class: b.order_class ?? 'simple', triggered: false, legs: null,
+    };
+  }
+
   private lastClose(symbol: string): number {
     const list = (this.bars.get(symbol) ?? []).filter((b) => b.t < this.now);
     return list.length ? list[list.length - 1]!.c : 0;
   }
 }
 
-function wire(o: FakeOrder): Record<string, unknown> {
+export interface OrderBody {
+  symbol: string; qty: string; side: 'buy' | 'sell'; type: string; time_in_force: string; client_order_id: string;
+  limit_price?: string; stop_price?: string; trail_percent?: string; trail_price?: string; order_class?: string;
+  take_profit?: { limit_price: string }; stop_loss?: { stop_price: string };
+}
+
+/** Alpaca's checks of an order's fields (a 422 with its message). */
+function invalid(b: OrderBody): string | null {
+  if (!['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'].includes(b.type)) return `invalid order type ${b.type}`;
+  if (!['day', 'gtc'].includes(b.time_in_force)) return `invalid time_in_force ${b.time_in_force}`;
+  const cents = (x: string | undefined) => x === undefined || /^\d+(\.\d{1,2})?$/.test(x) || /^0\.\d{1,4}$/.test(x);
+  if (![b.limit_price, b.stop_price, b.trail_price, b.take_profit?.limit_price, b.stop_loss?.stop_price].every(cents)) return 'sub-penny increment does not fulfill minimum pricing criteria';
+  if (b.order_class === 'oco') return b.take_profit && b.stop_loss && b.type === 'limit' ? null : 'oco orders must be limit orders with take_profit and stop_loss';
+  if ((b.type === 'limit' || b.type === 'stop_limit') && b.limit_price === undefined) return 'limit_price is required';
+  if ((b.type === 'stop' || b.type === 'stop_limit') && b.stop_price === undefined) return 'stop_price is required';
+  if (b.type === 'trailing_stop' && (b.trail_percent === undefined) === (b.trail_price === undefined)) return 'exactly one of trail_percent or trail_price is required';
+  return null;
+}
+
+function wire(o: FakeOrder, nested = false): Record<string, unknown> {
+  const n = (x: number | null) => (x === null ? null : String(x));
   return {
-    id: o.id, client_order_id: o.client_order_id, symbol: o.symbol, side: o.side, type: 'market', time_in_force: 'day',
-    qty: String(o.qty), filled_qty: String(o.filled_qty), filled_avg_price: o.filled_avg_price === null ? null : String(o.filled_avg_price),
+    id: o.id, client_order_id: o.client_order_id, symbol: o.symbol, side: o.side, type: o.type, time_in_force: o.time_in_force, order_class: o.order_class === 'simple' ? '' : o.order_class,
+    qty: String(o.qty), filled_qty: String(o.filled_qty), filled_avg_price: n(o.filled_avg_price),
+    limit_price: n(o.limit_price), stop_price: n(o.stop_price), trail_percent: n(o.trail_percent), trail_price: n(o.trail_price), hwm: n(o.hwm),
     status: o.status, created_at: o.created_at, filled_at: o.filled_at, asset_class: 'us_equity',
+    legs: nested && o.legs ? o.legs.map((l) => wire(l)) : null,
   };
 }
 
