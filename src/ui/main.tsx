@@ -10,7 +10,8 @@ import { registerServiceWorker } from './sw/register.ts';
 const data = createDataClient().client;
 
 /** The engine pool reads bars through the one data worker (it owns the OPFS handles); SPX is stored on first use. */
-const runner = createBrowserRunner({ data: embeddedData(data).source });
+const embedded = embeddedData(data);
+const runner = createBrowserRunner({ data: embedded.source });
 
 // Offline shell and header-less cross-origin isolation; never in the dev server, where it would cache stale modules.
 if (import.meta.env.PROD) void registerServiceWorker().catch((e: unknown) => console.warn('service worker not registered:', e));
@@ -19,6 +20,6 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App runner={runner} data={data} />
+    <App runner={runner} data={data} autoRun ensureData={embedded.ready} />
   </StrictMode>,
 );

@@ -14,9 +14,27 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+export interface OpenOptions {
+  /** 'settle' (default): a first visit to the app's root waits for the default run's result, then returns to the Strategy page. */
+  firstVisit?: 'settle' | 'keep';
+  width?: number;
+  height?: number;
+}
+
+/**
+ * A first visit runs the default strategy by itself and shows Results: wait for it, then go back to the
+ * Strategy page, where most tests start (as a user would after looking at the first result).
+ */
+export async function settleFirstVisit(page: Page): Promise<void> {
+  await page.waitForURL(/#\/results$/, { timeout: 60_000 });
+  await page.getByRole('table', { name: 'Statistics', exact: true }).waitFor({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'Strategy', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Document name' }).waitFor();
+}
+
 /** A fresh page that records uncaught errors and console errors, so a test can require there were none. */
-export async function openPage(browser: Browser, url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });
+export async function openPage(browser: Browser, url: string, colorScheme: 'light' | 'dark' = 'light', opts: OpenOptions = {}): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1440, height: opts.height ?? 900 }, colorScheme });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -27,6 +45,7 @@ export async function openPage(browser: Browser, url: string, colorScheme: 'ligh
     if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
   });
   await page.goto(url);
+  if ((opts.firstVisit ?? 'settle') === 'settle' && new URL(url).hash === '') await settleFirstVisit(page);
   return { page, errors };
 }
 

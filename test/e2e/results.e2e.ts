@@ -31,11 +31,10 @@ async function runAndWait(page: Page): Promise<void> {
   await stats(page).waitFor({ timeout: 60_000 });
 }
 
-it('first visit: one click on "Run backtest" shows equity, statistics, price chart, why, and the saved run', async () => {
+it('first visit: without a click, the default run shows equity, statistics, price chart, why, and the saved run', async () => {
   const t0 = Date.now();
-  const { page, errors } = await openPage(browser, inject('baseUrl'));
-  await expect.poll(() => page.getByRole('textbox', { name: 'Universe symbols' }).inputValue()).toBe('SPX');
-  await runAndWait(page);
+  const { page, errors } = await openPage(browser, inject('baseUrl'), 'light', { firstVisit: 'keep' });
+  await stats(page).waitFor({ timeout: 60_000 });
   const ms = Date.now() - t0;
   console.log(`first visit: page load to first results ${ms} ms`);
   expect(page.url()).toMatch(/#\/results$/);

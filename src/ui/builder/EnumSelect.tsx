@@ -12,10 +12,13 @@ export interface EnumSelectProps<T extends string> {
 }
 
 export function EnumSelect<T extends string>(p: EnumSelectProps<T>) {
+  // A value outside the options (typed in the JSON, e.g. "crossAbove") is shown as it is and marked invalid;
+  // a <select> would otherwise silently display its first option as if it were chosen.
+  const unknown = p.value !== undefined && p.value !== '' && !p.options.includes(p.value);
   return (
     <select
       aria-label={p.label}
-      aria-invalid={p.invalid || undefined}
+      aria-invalid={p.invalid || unknown || undefined}
       value={p.value ?? ''}
       onChange={(e) => {
         const v = e.target.value;
@@ -24,6 +27,7 @@ export function EnumSelect<T extends string>(p: EnumSelectProps<T>) {
       }}
     >
       {(p.unsetName !== undefined || p.value === undefined) && <option value="">{p.unsetName ?? '—'}</option>}
+      {unknown && <option value={p.value} disabled>{`${p.value} (not valid)`}</option>}
       {p.options.map((o) => (
         <option key={o} value={o}>
           {p.names?.[o] ?? o}

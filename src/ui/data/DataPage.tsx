@@ -5,11 +5,12 @@ import type { StrategyDocument } from '../../schema/index.ts';
 import { DEFAULT_SYMBOL } from '../defaults.ts';
 import type { DataClient } from './client.ts';
 import { DatasetTable } from './DatasetTable.tsx';
+import { DATASETS_KEY } from './keys.ts';
 import { ImportPanel } from './ImportPanel.tsx';
 import { STORAGE_KEY, StoragePanel } from './StoragePanel.tsx';
 import { requiredSymbols } from './symbols.ts';
 
-export const DATASETS_KEY = ['datasets'] as const;
+export { DATASETS_KEY };
 
 function Needs({ doc, datasets }: { doc: StrategyDocument | null; datasets: readonly DatasetInfo[] | undefined }) {
   if (!doc) return <p className="muted">The document has problems; fix them on the Strategy page.</p>;

@@ -11,7 +11,9 @@ async function estimate() {
 
 /** Storage used and available, persistence, and what the engine can use on this device. */
 export function StoragePanel() {
-  const storage = useQuery({ queryKey: STORAGE_KEY, queryFn: estimate });
+  // Chromium updates its usage figure some time after OPFS writes land, so a refetch right after an import
+  // can still read the old number: poll while the panel is shown (estimate() is cheap).
+  const storage = useQuery({ queryKey: STORAGE_KEY, queryFn: estimate, refetchInterval: 1500 });
   const qc = useQueryClient();
   const [asked, setAsked] = useState<boolean | null>(null);
   const workers = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);

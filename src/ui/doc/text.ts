@@ -1,7 +1,19 @@
-import { parseDocument as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { locateJson } from './locate-json.ts';
-import { locateYaml } from './locate-yaml.ts';
 import type { Path } from './path.ts';
+import type * as YamlModule from './yaml-text.ts';
+
+type YamlText = typeof YamlModule;
+let yamlText: YamlText | null = null;
+
+/** Loads YAML support; serialize/parseText/locate with 'yaml' need it done (the editor awaits it before switching). */
+export async function loadYaml(): Promise<void> {
+  yamlText ??= await import('./yaml-text.ts');
+}
+
+function yaml(): YamlText {
+  if (!yamlText) throw new Error('YAML support is not loaded yet (call loadYaml first)');
+  return yamlText;
+}
 
 export type TextFormat = 'json' | 'yaml';
 
@@ -10,7 +22,7 @@ export type TextParse =
   | { ok: false; message: string; offset: number };
 
 export function serialize(doc: unknown, format: TextFormat): string {
-  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringifyYaml(doc, { lineWidth: 0 });
+  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : yaml().stringifyYaml(doc);
 }
 
 /** Syntax only; the schema is checked on the resulting value by parseDocument. */
@@ -25,10 +37,9 @@ export function parseText(text: string, format: TextFormat): TextParse {
       return { ok: false, message, offset: pos ? Number(pos[1]) : text.length };
     }
   } else {
-    const doc = parseYaml(text, { prettyErrors: false });
-    const err = doc.errors[0];
-    if (err) return { ok: false, message: err.message, offset: err.pos[0] };
-    value = doc.toJS();
+    const r = yaml().parseYaml(text);
+    if (!r.ok) return r;
+    value = r.value;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, message: 'the document must be an object { … }', offset: 0 };
@@ -37,7 +48,7 @@ export function parseText(text: string, format: TextFormat): TextParse {
 }
 
 export function locate(text: string, format: TextFormat, path: Path): number {
-  return format === 'json' ? locateJson(text, path) : locateYaml(text, path);
+  return format === 'json' ? locateJson(text, path) : yaml().locateYaml(text, path);
 }
 
 /** 1-based line and column of an offset. */

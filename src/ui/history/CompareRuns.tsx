@@ -3,6 +3,7 @@ import { formatMoney } from '../results/format.ts';
 import { GROUPS } from '../results/StatsTable.tsx';
 import { UPlotChart, type ChartSeries } from '../results/UPlotChart.tsx';
 import type { StoredRun } from './run-store.ts';
+import { runName } from './RunHistoryPanel.tsx';
 
 const formatEquity = (v: number) => formatMoney(v).replace(/\.\d+$/, '');
 
@@ -26,13 +27,13 @@ export function CompareRuns({ a, b }: { a: StoredRun; b: StoredRun }) {
   const { x, series } = useMemo(() => {
     const { x, ya, yb } = alignCurves(a, b);
     const series: ChartSeries[] = [
-      { label: `A: ${a.name}`, values: ya, colorVar: '--c-equity' },
-      { label: `B: ${b.name}`, values: yb, colorVar: '--c-line-2' },
+      { label: `A: ${runName(a)}`, values: ya, colorVar: '--c-equity' },
+      { label: `B: ${runName(b)}`, values: yb, colorVar: '--c-line-2' },
     ];
     return { x, series };
   }, [a, b]);
   return (
-    <section className="compare" aria-labelledby="h-compare">
+    <section className="run-compare" aria-labelledby="h-compare">
       <h2 id="h-compare">Comparison</h2>
       <UPlotChart title="Equity: A vs B" x={x} series={series} height={240} syncKey={syncKey} formatY={formatEquity} />
       <table className="grid stats compare-stats">
@@ -40,8 +41,8 @@ export function CompareRuns({ a, b }: { a: StoredRun; b: StoredRun }) {
         <thead>
           <tr>
             <th scope="col">Statistic</th>
-            <th scope="col" className="n">A: {a.name}</th>
-            <th scope="col" className="n">B: {b.name}</th>
+            <th scope="col" className="n">A: {runName(a)}</th>
+            <th scope="col" className="n">B: {runName(b)}</th>
           </tr>
         </thead>
         {GROUPS.map(([group, rows]) => (

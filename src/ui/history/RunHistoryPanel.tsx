@@ -7,43 +7,60 @@ export interface RunHistoryPanelProps {
   selected: readonly string[];
   onToggle: (id: string) => void;
   onDelete: (id: string) => void;
+  onRelabel: (id: string, label: string) => void;
+  /** Opens the run's document and runs it again (runs are deterministic: the same result, with its audit). */
+  onReopen?: (run: StoredRun) => void;
 }
 
 const when = (ms: number) => new Date(ms).toLocaleString();
 
-/** Past runs kept on this device; tick two to compare them side by side. */
-export function RunHistoryPanel({ runs, selected, onToggle, onDelete }: RunHistoryPanelProps) {
+/** The name a run is listed and compared under: the user's label, else the document's name. */
+export const runName = (r: StoredRun) => r.label ?? r.name;
+
+/** Past runs kept on this device (one row per distinct run); label them, reopen one, or tick two to compare. */
+export function RunHistoryPanel({ runs, selected, onToggle, onDelete, onRelabel, onReopen }: RunHistoryPanelProps) {
   if (runs.length === 0) return <p className="muted">No runs saved on this device yet.</p>;
   return (
-    <table className="grid">
-      <caption>Run history ({runs.length}) — tick two runs to compare</caption>
-      <thead>
-        <tr>
-          <th scope="col">Compare</th><th scope="col">Finished</th><th scope="col">Strategy</th><th scope="col">Period</th>
-          <th scope="col" className="n">Total return</th><th scope="col" className="n">Sharpe</th>
-          <th scope="col" className="n">Max drawdown</th><th scope="col" className="n">Trades</th><th scope="col"><span className="sr-only">Actions</span></th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => {
-          const label = `${r.name}, ${when(r.time)}`;
-          return (
-            <tr key={r.id}>
-              <td>
-                <input type="checkbox" aria-label={`Compare ${label}`} checked={selected.includes(r.id)} onChange={() => onToggle(r.id)} />
-              </td>
-              <td>{when(r.time)}</td>
-              <th scope="row">{r.name}</th>
-              <td>{formatTime(r.stats.startTime)} – {formatTime(r.stats.endTime)}</td>
-              <td className={`n${r.stats.totalReturnPct < 0 ? ' neg' : ''}`}>{formatPct(r.stats.totalReturnPct)}</td>
-              <td className="n">{formatRatio(r.stats.sharpe)}</td>
-              <td className="n neg">{formatPct(r.stats.maxDrawdownPct)}</td>
-              <td className="n">{formatCount(r.stats.tradeCount)}</td>
-              <td><button type="button" className="small" aria-label={`Delete ${label}`} onClick={() => onDelete(r.id)}>Delete</button></td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="scroll-x">
+      <table className="grid run-history">
+        <caption>Run history ({runs.length}) — tick two runs to compare</caption>
+        <thead>
+          <tr>
+            <th scope="col">Compare</th><th scope="col">Finished</th><th scope="col">Strategy</th><th scope="col">Label</th><th scope="col">Period</th>
+            <th scope="col" className="n">Total return</th><th scope="col" className="n">Sharpe</th>
+            <th scope="col" className="n">Max drawdown</th><th scope="col" className="n">Trades</th><th scope="col"><span className="sr-only">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => {
+            const label = `${runName(r)}, ${when(r.time)}`;
+            return (
+              <tr key={r.id}>
+                <td>
+                  <input type="checkbox" aria-label={`Compare ${label}`} checked={selected.includes(r.id)} onChange={() => onToggle(r.id)} />
+                </td>
+                <td>{when(r.time)}</td>
+                <th scope="row">{r.name}</th>
+                <td>
+                  {/* Uncontrolled and saved on blur/Enter, so typing is not a database write per keystroke. */}
+                  <input type="text" className="run-label" aria-label={`Label for ${label}`} placeholder="add a label" defaultValue={r.label ?? ''}
+                    onBlur={(e) => { if (e.currentTarget.value.trim() !== (r.label ?? '')) onRelabel(r.id, e.currentTarget.value); }}
+                    onKeyDown={(e) => { if (e.key === 'Enter') e.currentTarget.blur(); }} />
+                </td>
+                <td>{formatTime(r.stats.startTime)} – {formatTime(r.stats.endTime)}</td>
+                <td className={`n${r.stats.totalReturnPct < 0 ? ' neg' : ''}`}>{formatPct(r.stats.totalReturnPct)}</td>
+                <td className="n">{formatRatio(r.stats.sharpe)}</td>
+                <td className="n neg">{formatPct(r.stats.maxDrawdownPct)}</td>
+                <td className="n">{formatCount(r.stats.tradeCount)}</td>
+                <td className="row-actions">
+                  {onReopen && <button type="button" className="small" aria-label={`Reopen ${label}`} onClick={() => onReopen(r)}>Reopen</button>}
+                  <button type="button" className="small" aria-label={`Delete ${label}`} onClick={() => onDelete(r.id)}>Delete</button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -3,7 +3,10 @@ import type { Curves, RunResult, Stats, StrategyDocument, Trade } from '../../sc
 
 /** A finished run as the history keeps it: enough to list, compare and chart it, not the full audit log. */
 export interface StoredRun {
+  /** Identity of the run: equal for identical runs (same document, engine and outcome), so they keep one row. */
   id: string;
+  /** The user's own name for the run, kept when an identical run replaces it. */
+  label?: string;
   /** Epoch ms when the run finished. */
   time: number;
   name: string;
@@ -49,6 +52,16 @@ export function compactRun(doc: StrategyDocument, r: RunResult, time: number, id
   };
 }
 
+/**
+ * The id of a run: a digest of its document, engine version and outcome. Runs are deterministic, so an
+ * identical re-run yields the same id and replaces its row (newer time, same label) instead of piling up.
+ */
+export async function runIdentity(doc: StrategyDocument, r: Pick<RunResult, 'engineVersion' | 'barCount' | 'stats'>): Promise<string> {
+  const text = JSON.stringify({ doc, engine: r.engineVersion, bars: r.barCount, stats: r.stats });
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(digest.subarray(0, 12), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** The run history in its own IndexedDB database (the job queue and data catalog have theirs). */
 export class RunStore {
   private constructor(private readonly db: IDBPDatabase<RunsDB>) {}
@@ -62,9 +75,11 @@ export class RunStore {
     return new RunStore(db);
   }
 
+  /** Adds a run, or refreshes the identical one already kept (its label survives). */
   async save(run: StoredRun): Promise<void> {
     const tx = this.db.transaction('runs', 'readwrite');
-    await tx.store.put(run);
+    const old = await tx.store.get(run.id);
+    await tx.store.put(old?.label !== undefined && run.label === undefined ? { ...run, label: old.label } : run);
     const keys = await tx.store.index('time').getAllKeys();
     for (const k of keys.slice(0, Math.max(0, keys.length - MAX_RUNS))) await tx.store.delete(k);
     await tx.done;
@@ -73,6 +88,17 @@ export class RunStore {
   /** Newest first. */
   async list(): Promise<StoredRun[]> {
     return (await this.db.getAllFromIndex('runs', 'time')).reverse();
+  }
+
+  /** Names a run; an empty label removes the name. */
+  async relabel(id: string, label: string): Promise<void> {
+    const tx = this.db.transaction('runs', 'readwrite');
+    const run = await tx.store.get(id);
+    if (run) {
+      const { label: _old, ...rest } = run;
+      await tx.store.put(label.trim() ? { ...rest, label: label.trim() } : rest);
+    }
+    await tx.done;
   }
 
   async delete(id: string): Promise<void> {

@@ -8,24 +8,47 @@ function color(v: number, lo: number, hi: number, feasible: boolean): string {
   return `hsl(${Math.round(t * 120)} 65% ${feasible ? 45 : 75}%)`;
 }
 
+/** Label every k-th value so at most ~12 labels show, evenly spaced; the rest stay readable to screen readers. */
+function tickEvery(n: number): number {
+  return Math.max(1, Math.ceil(n / 12));
+}
+
+function Tick({ v, i, every }: { v: number; i: number; every: number }) {
+  return i % every === 0 ? <>{v}</> : <span className="sr-only">{v}</span>;
+}
+
+/** Colour scale, with the infeasible and undefined swatches, so a colour can be read as a number. */
+function Legend({ lo, hi, objective }: { lo: number; hi: number; objective: string }) {
+  return (
+    <div className="heat-legend" aria-label={`Colour legend: ${objective} from ${formatRatio(lo)} (red) to ${formatRatio(hi)} (green)`}>
+      <span>{formatRatio(lo)}</span>
+      <span className="heat-scale" aria-hidden="true" />
+      <span>{formatRatio(hi)}</span>
+      <span className="heat-swatch" style={{ background: color(hi, lo, hi, false) }} aria-hidden="true" /> <span>paler: infeasible (fails a constraint)</span>
+      <span className="heat-swatch" style={{ background: color(NaN, lo, hi, true) }} aria-hidden="true" /> <span>grey: undefined</span>
+    </div>
+  );
+}
+
 /** The objective over two parameters as a table of coloured cells; each cell names its values for screen readers. */
 export function Heatmap({ map, objective }: { map: HeatmapResult; objective: string }) {
   const finite = map.z.flat().filter(Number.isFinite);
   const lo = Math.min(...finite), hi = Math.max(...finite);
   const { x, y } = map;
+  const ex = tickEvery(x.values.length), ey = tickEvery(y.values.length);
   return (
     <figure className="heatmap">
       <table aria-label={`${objective} over $${x.name} and $${y.name}`}>
         <thead>
           <tr>
             <th scope="col">${y.name} \ ${x.name}</th>
-            {x.values.map((v) => <th scope="col" key={v} className="n">{v}</th>)}
+            {x.values.map((v, i) => <th scope="col" key={v} className="n"><Tick v={v} i={i} every={ex} /></th>)}
           </tr>
         </thead>
         <tbody>
           {y.values.map((yv, j) => (
             <tr key={yv}>
-              <th scope="row" className="n">{yv}</th>
+              <th scope="row" className="n"><Tick v={yv} i={j} every={ey} /></th>
               {x.values.map((xv, i) => {
                 const z = map.z[j]![i]!, ok = map.feasible[j]![i]!;
                 const best = map.best.i === i && map.best.j === j;
@@ -39,6 +62,7 @@ export function Heatmap({ map, objective }: { map: HeatmapResult; objective: str
           ))}
         </tbody>
       </table>
+      <Legend lo={lo} hi={hi} objective={objective} />
       <figcaption>
         Best {objective} {formatRatio(map.best.score)} at ${x.name} {x.values[map.best.i]}, ${y.name} {y.values[map.best.j]};
         plateau score {formatRatio(map.plateau)} (near 1: neighbours score alike; near 0: a spike).

@@ -4,7 +4,7 @@ import type { StrategyDocument } from '../../schema/index.ts';
 import type { Draft } from '../doc/draft.ts';
 import { formatCount } from '../results/format.ts';
 import type { Optimizer } from '../runner-optimize.ts';
-import { applyParams, buildJob, initialForm, type OptimizeForm } from './form.ts';
+import { applyParams, buildJob, DEFAULT_MIN_TRADES, initialForm, type OptimizeForm } from './form.ts';
 import { Heatmap } from './Heatmap.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
 import { SettingsFields } from './SettingsFields.tsx';
@@ -45,10 +45,11 @@ function OptimizeLab({ doc, draft, optimizer, onApply }: OptimizePageProps & { d
 
   return (
     <>
-      <section className="panel" aria-labelledby="h-opt">
+      <section className="panel optimize" aria-labelledby="h-opt">
         <h2 id="h-opt">Optimize</h2>
         <form onSubmit={(e) => { e.preventDefault(); if (built.ok) void opt.run(built.doc, built.job); }}>
-          <SpaceForm doc={doc} ranges={form.ranges} onChange={(name, r) => set({ ranges: { ...form.ranges, [name]: r } })} />
+          <SpaceForm doc={doc} ranges={form.ranges} onChange={(name, r) => set({ ranges: { ...form.ranges, [name]: r } })}
+            method={form.method} evaluations={Number(form.evaluations)} />
           <SettingsFields form={form} set={set} searched={searched} />
           {!built.ok && <p role="alert" className="field-error">{built.error}</p>}
           {!optimizer && <p className="muted">No engine in this build: optimization needs the worker pool.</p>}
@@ -57,11 +58,11 @@ function OptimizeLab({ doc, draft, optimizer, onApply }: OptimizePageProps & { d
             {opt.running && <button type="button" onClick={opt.cancel}>Cancel</button>}
           </div>
           <Progress running={opt.running} p={opt.progress} />
-          {opt.error && <p role="alert" className="field-error">{opt.error}</p>}
+          {opt.error && <p role="alert" className="field-error">{inAppWords(opt.error)}</p>}
         </form>
       </section>
       {result && (
-        <section className="panel" aria-labelledby="h-opt-results">
+        <section className="panel optimize" aria-labelledby="h-opt-results">
           <h2 id="h-opt-results">Results</h2>
           <p>
             {formatCount(result.evaluations)} evaluations in {(result.elapsedMs / 1000).toFixed(2)} s
@@ -69,12 +70,31 @@ function OptimizeLab({ doc, draft, optimizer, onApply }: OptimizePageProps & { d
             {result.walkForward && ' Walk-forward: the table lists the last window\'s candidates (what one would trade from the end of the data on).'}
           </p>
           {applied && <p role="status">Applied {applied} to the document's defaults.</p>}
+          <FewTrades top={result.top} minTrades={Number(form.minTrades) || 0} />
           <ResultsTable top={result.top} params={shownParams} onApply={apply} />
           {opt.result?.heatmap && <Heatmap map={opt.result.heatmap} objective={result.objective} />}
           {result.walkForward && <WalkForwardTable wf={result.walkForward} params={shownParams} />}
         </section>
       )}
     </>
+  );
+}
+
+/** The optimizer also serves the CLI; its advice names CLI flags, which mean nothing on this page. */
+function inAppWords(message: string): string {
+  return message.replace(/use --method random or genetic/g, 'choose the random or genetic method');
+}
+
+/** Too few trades make a winner's statistics noise; say so next to the table. */
+function FewTrades({ top, minTrades }: { top: readonly Candidate[]; minTrades: number }) {
+  const floor = Math.max(minTrades, DEFAULT_MIN_TRADES);
+  const thin = top.slice(0, 5).filter((c) => c.stats.tradeCount < floor * 2).length;
+  if (thin === 0) return null;
+  return (
+    <p className="warning" role="note">
+      {thin} of the top {Math.min(5, top.length)} candidates made fewer than {formatCount(floor * 2)} trades: their statistics rest on
+      few decisions and may not repeat. Raise “Min trades” to exclude them.
+    </p>
   );
 }
 

@@ -1,29 +1,33 @@
 import type { StrategyDocument } from '../../schema/index.ts';
 import { formatCount } from '../results/format.ts';
-import type { RangeForm } from './form.ts';
-import { valueCount } from './grid.ts';
+import type { Method } from '../../optimize/index.ts';
+import { formGridSize, type RangeForm } from './form.ts';
+
+/** What the chosen search will do with the space, in words. */
+export function searchSummary(method: Method, size: number, evaluations: number): string {
+  const n = Number.isFinite(evaluations) && evaluations > 0 ? evaluations : 0;
+  if (method === 'grid') return `Grid search: ${formatCount(size)} combinations`;
+  if (method === 'random') return `Random search: ${formatCount(Math.min(n, size))} of ${formatCount(size)} combinations, sampled`;
+  return `Genetic search: up to ${formatCount(n)} evaluations over ${formatCount(size)} combinations`;
+}
 
 /** Which parameters to search and over what range (prefilled from the document, editable). */
-export function SpaceForm({ doc, ranges, onChange }: {
+export function SpaceForm({ doc, ranges, onChange, method, evaluations }: {
   doc: StrategyDocument; ranges: Record<string, RangeForm>; onChange: (name: string, r: RangeForm) => void;
+  method: Method; evaluations: number;
 }) {
   const entries = Object.entries(doc.parameters);
   if (entries.length === 0) {
     return <p className="muted">This document has no parameters. Add some on the Strategy page and reference them as $name.</p>;
   }
-  let size = 1;
-  for (const [name, p] of entries) {
-    const r = ranges[name];
-    if (!r?.include) continue;
-    size *= p.values ? p.values.length : valueCount({ default: p.default, min: Number(r.min), max: Number(r.max), step: Number(r.step) });
-  }
+  const size = formGridSize(doc, ranges);
   const input = (name: string, r: RangeForm, field: 'min' | 'max' | 'step') => (
     <input type="number" inputMode="decimal" value={r[field]} aria-label={`$${name} ${field}`} size={6}
       disabled={!r.include} onChange={(e) => onChange(name, { ...r, [field]: e.target.value })} />
   );
   return (
-    <table className="grid">
-      <caption>Grid search: {formatCount(size)} combinations</caption>
+    <table className="grid opt-space">
+      <caption>{searchSummary(method, size, evaluations)}</caption>
       <thead>
         <tr>
           <th scope="col">Search</th><th scope="col" className="n">Default</th><th scope="col" className="n">Min</th>

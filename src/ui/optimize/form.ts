@@ -2,6 +2,7 @@ import type { Method, MetricName, Objective, OptimizeJob } from '../../optimize/
 import type { Parameter, StrategyDocument } from '../../schema/index.ts';
 import type { Draft } from '../doc/draft.ts';
 import { isRecord } from '../doc/draft.ts';
+import { valueCount } from './grid.ts';
 
 export const METHOD_NAMES: readonly Method[] = ['grid', 'random', 'genetic'];
 /** The optimizer's metrics (src/optimize METRICS), listed here because the UI may only import its types. */
@@ -31,7 +32,26 @@ export interface OptimizeForm {
 
 const text = (x: number | undefined) => (x === undefined ? '' : String(x));
 
-/** Prefilled from the document: every ranged parameter included, its own min/max/step. */
+/** The evaluation budget a new form starts with; a grid larger than this starts as a random search. */
+export const DEFAULT_EVALUATIONS = 1000;
+/** Winners with fewer trades than this are excluded by default: a handful of trades says little. */
+export const DEFAULT_MIN_TRADES = 10;
+
+/** Combinations of the included ranges as typed (NaN-free: unparsable fields count as one value). */
+export function formGridSize(doc: StrategyDocument, ranges: Record<string, RangeForm>): number {
+  let size = 1;
+  for (const [name, p] of Object.entries(doc.parameters)) {
+    const r = ranges[name];
+    if (!r?.include) continue;
+    size *= p.values ? p.values.length : valueCount({ default: p.default, min: Number(r.min), max: Number(r.max), step: Number(r.step) });
+  }
+  return Number.isFinite(size) && size > 0 ? size : 1;
+}
+
+/**
+ * Prefilled from the document: every ranged parameter included, its own min/max/step, and a search that
+ * runs as it is (a grid when it fits the budget, else random sampling of the same space).
+ */
 export function initialForm(doc: StrategyDocument): OptimizeForm {
   const ranges: Record<string, RangeForm> = {};
   for (const [name, p] of Object.entries(doc.parameters)) {
@@ -40,9 +60,9 @@ export function initialForm(doc: StrategyDocument): OptimizeForm {
   }
   const searched = Object.keys(ranges).filter((n) => ranges[n]!.include);
   return {
-    ranges, method: 'grid', objective: 'sharpe',
+    ranges, method: formGridSize(doc, ranges) <= DEFAULT_EVALUATIONS ? 'grid' : 'random', objective: 'sharpe',
     weights: { sharpe: '1', sortino: '0', cagr: '0', calmar: '0', return: '0' },
-    minTrades: '', maxDrawdown: '', evaluations: '1000', seed: '1', top: '20',
+    minTrades: String(DEFAULT_MIN_TRADES), maxDrawdown: '', evaluations: String(DEFAULT_EVALUATIONS), seed: '1', top: '20',
     walkForward: false, inSample: '504', outOfSample: '126', unit: 'bars', anchored: false,
     heatX: searched[0] ?? '', heatY: searched[1] ?? '',
   };
@@ -81,6 +101,11 @@ export function buildJob(doc: StrategyDocument, f: OptimizeForm): Built {
       searched.push(name);
     }
     if (searched.length === 0) throw new Error('choose at least one parameter to search');
+    const evaluations = num(f.evaluations, 'evaluations', { integer: true, min: 1 });
+    const size = formGridSize(doc, f.ranges);
+    if (f.method === 'grid' && size > evaluations) {
+      throw new Error(`The grid has ${size.toLocaleString('en-US')} combinations, more than the ${evaluations.toLocaleString('en-US')} evaluations allowed: choose the random or genetic method, narrow the ranges, or raise Max evaluations`);
+    }
     const objective: Objective = f.objective === 'mix'
       ? { weights: Object.fromEntries(OBJECTIVES.map((m) => [m, num(f.weights[m], `weight of ${m}`)])) }
       : f.objective;
@@ -88,7 +113,7 @@ export function buildJob(doc: StrategyDocument, f: OptimizeForm): Built {
       options: {
         method: f.method, objective, parameters: searched,
         constraints: { minTrades: optional(f.minTrades, 'min trades'), maxDrawdownPct: optional(f.maxDrawdown, 'max drawdown') },
-        evaluations: num(f.evaluations, 'evaluations', { integer: true, min: 1 }),
+        evaluations,
         seed: num(f.seed, 'seed', { integer: true }),
         top: num(f.top, 'top', { integer: true, min: 1 }),
         walkForward: f.walkForward ? {

@@ -1,7 +1,7 @@
 import { useId, useMemo } from 'react';
 import type { AssetOverlay } from '../../rpc/engine-api.ts';
 import type { Trade } from '../../schema/index.ts';
-import { formatCount, formatPrice } from './format.ts';
+import { formatCount, formatPrice, priceDecimals } from './format.ts';
 import { EXIT_MARKERS, gaps, tradeMarkers } from './price-series.ts';
 import { UPlotChart, type ChartSeries } from './UPlotChart.tsx';
 
@@ -29,6 +29,10 @@ export function PriceCharts({ overlays, trades, onPick }: PriceChartsProps) {
 function AssetChart({ overlay, trades, onPick }: { overlay: AssetOverlay; trades: readonly Trade[]; onPick: (time: number) => void }) {
   const syncKey = useId();
   const x = useMemo(() => overlay.time.map((t) => t / 1000), [overlay.time]);
+  const formatY = useMemo(() => {
+    const d = priceDecimals(overlay.close);
+    return (v: number) => formatPrice(v, d);
+  }, [overlay.close]);
   const { price, other } = useMemo(() => {
     const { entries, exits, byReason } = tradeMarkers(overlay, trades);
     const onPrice = overlay.lines.filter((l) => l.onPrice);
@@ -55,7 +59,7 @@ function AssetChart({ overlay, trades, onPick }: { overlay: AssetOverlay; trades
   return (
     <div className="charts" data-sync-key={syncKey}>
       <UPlotChart title={`${overlay.symbol} price${sampled ? ` (${formatCount(overlay.bars)} bars in ${formatCount(overlay.time.length)} points)` : ''} — click a bar to see why`}
-        x={x} series={price} height={260} syncKey={syncKey} formatY={formatPrice} onPick={pick} />
+        x={x} series={price} height={260} syncKey={syncKey} formatY={formatY} onPick={pick} />
       {other.length > 0 && (
         <UPlotChart title={`${overlay.symbol} indicators`} x={x} series={other} height={120} syncKey={syncKey} formatY={formatOsc} onPick={pick} />
       )}

@@ -3,6 +3,11 @@ import type { RunResult } from '../../schema/index.ts';
 import { AuditExplorer } from './AuditExplorer.tsx';
 import { EquityCharts } from './EquityCharts.tsx';
 import { formatCount, formatMoney, formatPct, formatRatio } from './format.ts';
+import { MonthlyReturns } from './MonthlyReturns.tsx';
+import { TradeDistribution } from './TradeDistribution.tsx';
+
+/** A difference of two percentages, in percentage points, signed. */
+const formatPoints = (pp: number) => (Number.isFinite(pp) ? `${pp > 0 ? '+' : ''}${formatRatio(pp)} pp` : formatRatio(pp));
 import { StatsTable } from './StatsTable.tsx';
 import { TradeTable } from './TradeTable.tsx';
 
@@ -24,6 +29,8 @@ export function ResultsView({ result, title, market }: { result: RunResult; titl
         <h2>{title}</h2>
         <dl className="kpis">
           <Kpi label="Total return" value={formatPct(s.totalReturnPct)} negative={s.totalReturnPct < 0} />
+          <Kpi label="Buy & hold" value={formatPct(s.buyHoldReturnPct)} negative={s.buyHoldReturnPct < 0} />
+          <Kpi label="Excess" value={formatPoints(s.totalReturnPct - s.buyHoldReturnPct)} negative={s.totalReturnPct < s.buyHoldReturnPct} />
           <Kpi label="Final equity" value={formatMoney(s.finalEquity)} />
           <Kpi label="Sharpe" value={formatRatio(s.sharpe)} />
           <Kpi label="Max drawdown" value={formatPct(s.maxDrawdownPct)} negative={s.maxDrawdownPct < 0} />
@@ -46,6 +53,10 @@ export function ResultsView({ result, title, market }: { result: RunResult; titl
       <div className="results-grid">
         <StatsTable stats={s} />
         <TradeTable trades={result.trades} />
+      </div>
+      <div className="results-grid report">
+        <MonthlyReturns curves={result.curves} />
+        <TradeDistribution trades={result.trades} />
       </div>
       <section aria-labelledby="h-audit">
         <h2 id="h-audit">Audit</h2>

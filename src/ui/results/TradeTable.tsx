@@ -1,18 +1,20 @@
 import { useMemo, useState } from 'react';
 import type { Trade } from '../../schema/index.ts';
-import { formatMoney, formatPct, formatPrice, formatQty, formatTime } from './format.ts';
+import { formatMoney, formatPct, formatPrice, formatQty, formatTime, priceDecimals } from './format.ts';
 
 type Key = keyof Trade;
 type Dir = 'ascending' | 'descending';
 
-const COLUMNS: [label: string, key: Key, format: (t: Trade) => string, numeric: boolean][] = [
+type Decimals = ReadonlyMap<string, number>;
+
+const COLUMNS: [label: string, key: Key, format: (t: Trade, d: Decimals) => string, numeric: boolean][] = [
   ['Symbol', 'symbol', (t) => t.symbol, false],
   ['Side', 'side', (t) => t.side, false],
   ['Entry', 'entryTime', (t) => formatTime(t.entryTime), false],
   ['Exit', 'exitTime', (t) => formatTime(t.exitTime), false],
   ['Quantity', 'quantity', (t) => formatQty(t.quantity), true],
-  ['Entry price', 'entryPrice', (t) => formatPrice(t.entryPrice), true],
-  ['Exit price', 'exitPrice', (t) => formatPrice(t.exitPrice), true],
+  ['Entry price', 'entryPrice', (t, d) => formatPrice(t.entryPrice, d.get(t.symbol)), true],
+  ['Exit price', 'exitPrice', (t, d) => formatPrice(t.exitPrice, d.get(t.symbol)), true],
   ['P&L', 'pnl', (t) => formatMoney(t.pnl), true],
   ['Return', 'returnPct', (t) => formatPct(t.returnPct), true],
   ['Fees', 'fees', (t) => formatMoney(t.fees), true],
@@ -29,10 +31,22 @@ function compare(a: Trade, b: Trade, key: Key): number {
   return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
 }
 
+/** Each symbol's price precision, read from its fill prices. */
+function tradeDecimals(trades: readonly Trade[]): Decimals {
+  const prices = new Map<string, number[]>();
+  for (const t of trades) {
+    const p = prices.get(t.symbol) ?? [];
+    p.push(t.entryPrice, t.exitPrice);
+    prices.set(t.symbol, p);
+  }
+  return new Map([...prices].map(([s, p]) => [s, priceDecimals(p)]));
+}
+
 /** Sortable by any column (click a header again to reverse); long lists render a page at a time. */
 export function TradeTable({ trades }: { trades: readonly Trade[] }) {
   const [sort, setSort] = useState<{ key: Key; dir: Dir }>({ key: 'entryTime', dir: 'ascending' });
   const [shown, setShown] = useState(PAGE);
+  const decimals = useMemo(() => tradeDecimals(trades), [trades]);
   const sorted = useMemo(() => {
     const out = [...trades].sort((a, b) => compare(a, b, sort.key));
     return sort.dir === 'ascending' ? out : out.reverse();
@@ -60,7 +74,7 @@ export function TradeTable({ trades }: { trades: readonly Trade[] }) {
             <tr key={i}>
               {COLUMNS.map(([, key, format, numeric]) => (
                 <td key={key} className={numeric ? `n${(key === 'pnl' || key === 'returnPct') && t[key] < 0 ? ' neg' : ''}` : undefined}>
-                  {format(t)}
+                  {format(t, decimals)}
                 </td>
               ))}
             </tr>

@@ -14,7 +14,7 @@ function CheckText({ check }: { check: DataCheck }) {
 }
 
 /** The outcome of opening a shared link: restored (and whether the data match) or refused, with why. */
-export function ShareBanner({ state, onDismiss }: { state: LinkState; onDismiss: () => void }) {
+export function ShareBanner({ state, onDismiss, canUndo = false }: { state: LinkState; onDismiss: () => void; canUndo?: boolean }) {
   if (state.kind === 'none') return null;
   const refused = state.kind === 'refused';
   const tone = refused ? 'bad' : state.check.kind === 'match' || state.check.kind === 'checking' ? 'ok' : 'caution';
@@ -33,7 +33,7 @@ export function ShareBanner({ state, onDismiss }: { state: LinkState; onDismiss:
         </div>
       ) : (
         <p role="status">
-          Opened “{state.name}” from a shared link (Undo returns to your previous document). <CheckText check={state.check} />
+          Opened “{state.name}” from a shared link{canUndo ? ' (Undo returns to your previous document)' : ''}. <CheckText check={state.check} />
         </p>
       )}
       <button type="button" className="icon" aria-label="Dismiss" onClick={onDismiss}>×</button>

@@ -2,7 +2,7 @@ import { useMemo, useRef, useState } from 'react';
 import type { SchemaError } from '../../schema/index.ts';
 import type { Draft } from '../doc/draft.ts';
 import { parsePath } from '../doc/path.ts';
-import { lineColumn, locate, parseText, serialize, type TextFormat } from '../doc/text.ts';
+import { lineColumn, loadYaml, locate, parseText, serialize, type TextFormat } from '../doc/text.ts';
 import { ProblemList, type Problem } from './ProblemList.tsx';
 
 export interface DocumentEditorProps {
@@ -111,10 +111,15 @@ function TextEditor({ doc, onChange, errors, warnings }: DocumentEditorProps) {
     el.scrollTop = Math.max(0, (p.line - 3) * LINE_HEIGHT_PX);
   };
 
+  const [loadError, setLoadError] = useState<string | null>(null);
   const switchFormat = (f: TextFormat) => {
-    setFormat(f);
-    setText(serialize(doc, f));
-    setSyntax(null);
+    const apply = () => {
+      setFormat(f);
+      setText(serialize(doc, f));
+      setSyntax(null);
+    };
+    if (f === 'json') apply();
+    else loadYaml().then(apply, (e: unknown) => setLoadError(`YAML could not be loaded: ${e instanceof Error ? e.message : String(e)}`));
   };
 
   return (
@@ -154,6 +159,7 @@ function TextEditor({ doc, onChange, errors, warnings }: DocumentEditorProps) {
           }}
         />
       </div>
+      {loadError && <p role="alert" className="field-error">{loadError}</p>}
       <ProblemList problems={problems} onSelect={reveal} />
     </div>
   );

@@ -30,7 +30,8 @@ export function RunControls(p: RunControlsProps) {
       <button
         type="button"
         className="primary"
-        disabled={reason !== null || p.running}
+        // Not disabled while running: a new run replaces the one in progress (e.g. the first visit's own run).
+        disabled={reason !== null}
         aria-describedby={reason ? reasonId : undefined}
         onClick={() => p.doc && p.onRun(p.doc)}
       >

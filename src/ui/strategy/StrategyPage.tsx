@@ -1,4 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
+import type { DatasetInfo } from '../../data/store.ts';
 import type { Strategy } from '../../schema/index.ts';
 import { BuilderContext, type BuilderInfo } from '../builder/BuilderContext.ts';
 import type { Draft } from '../doc/draft.ts';
@@ -23,6 +24,8 @@ export interface StrategyPageProps {
   share?: ReactNode;
   /** The lazily loaded "Describe in words" panel (src/ui/llm), full width under the document bar. */
   assistant?: ReactNode;
+  /** Stored datasets, so each template says before the click whether it runs here. */
+  catalog?: readonly DatasetInfo[];
 }
 
 function builderInfo(doc: Draft): BuilderInfo {
@@ -36,7 +39,7 @@ function builderInfo(doc: Draft): BuilderInfo {
   };
 }
 
-export function StrategyPage({ history, doc, validation, run, share, assistant }: StrategyPageProps) {
+export function StrategyPage({ history, doc, validation, run, share, assistant, catalog }: StrategyPageProps) {
   const templates = useTemplates();
   useUndoKeys(history.undo, history.redo);
   const info = useMemo(() => builderInfo(doc), [doc]);
@@ -61,7 +64,7 @@ export function StrategyPage({ history, doc, validation, run, share, assistant }
           <aside className="panel side">
             <section aria-labelledby="h-templates">
               <h2 id="h-templates">Templates</h2>
-              <TemplateGallery templates={templates.data} error={templates.error} onSelect={(t) => set(t.doc)} />
+              <TemplateGallery templates={templates.data} error={templates.error} onSelect={(t) => set(t.doc)} catalog={catalog} />
             </section>
             <section aria-labelledby="h-settings">
               <h2 id="h-settings">Settings</h2>

@@ -1,7 +1,10 @@
 import { stringify } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatPath, parsePath } from '../../../src/ui/doc/path.ts';
-import { lineColumn, locate, parseText } from '../../../src/ui/doc/text.ts';
+import { lineColumn, loadYaml, locate, parseText } from '../../../src/ui/doc/text.ts';
+
+// YAML support loads on demand in the app (it is not in the first load).
+beforeAll(loadYaml);
 
 const DOC = {
   name: 'a [tricky] "name" {',

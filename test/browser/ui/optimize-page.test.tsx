@@ -58,6 +58,8 @@ const cellsOf = (col: number) => [...document.querySelectorAll('table[aria-label
 describe('Optimize page on the real engine pool', () => {
   it('runs a small grid: results ranked by the objective, a heatmap, sortable columns, Apply sets the defaults', async () => {
     await open();
+    // The template's own space (1,960) exceeds the 1,000 budget, so the page opens on random search.
+    await userEvent.selectOptions(page.getByLabelText('Method'), 'grid');
     await range('fast', 4, 12, 4);
     await range('slow', 40, 80, 20);
     await expect.element(page.getByText('Grid search: 9 combinations')).toBeVisible();
@@ -95,6 +97,8 @@ describe('Optimize page on the real engine pool', () => {
 
   it('walk-forward: a row per window with the parameters chosen in-sample and both samples\' figures', async () => {
     await open();
+    // The template's own space (1,960) exceeds the 1,000 budget, so the page opens on random search.
+    await userEvent.selectOptions(page.getByLabelText('Method'), 'grid');
     await range('fast', 4, 12, 4);
     await range('slow', 40, 80, 20);
     await userEvent.click(page.getByRole('checkbox', { name: 'Walk-forward' }));
@@ -115,6 +119,7 @@ describe('Optimize page on the real engine pool', () => {
 
   it('shows live progress and cancels a long grid', async () => {
     await open();
+    await userEvent.selectOptions(page.getByLabelText('Method'), 'grid');
     await range('fast', 2, 60, 1);
     await range('slow', 10, 200, 1);
     // A grid's budget is a ceiling: above it the search refuses to start rather than run for minutes.

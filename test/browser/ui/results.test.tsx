@@ -113,10 +113,10 @@ describe('ResultsView', () => {
   it('shows headline figures, run warnings, charts, statistics, trades and audit together', async () => {
     const host = await render(<ResultsView result={RESULT} title="SMA crossover" />);
     await expect.element(page.getByRole('heading', { name: 'SMA crossover' })).toBeVisible();
-    expect(host.querySelector('.kpis')!.textContent).toBe('Total return12.35 %Final equity11,234.50Sharpe1.23Max drawdown-3.41 %Trades3');
+    expect(host.querySelector('.kpis')!.textContent).toBe('Total return12.35 %Buy & hold3.00 %Excess+9.35 ppFinal equity11,234.50Sharpe1.23Max drawdown-3.41 %Trades3');
     await expect.element(page.getByRole('list', { name: 'Run warnings' })).toHaveTextContent('2 bars missing for SPX');
     // uPlot's legends are tables too; ours carry captions.
-    expect([...host.querySelectorAll('table.grid')].map((t) => (t as HTMLTableElement).caption?.textContent)).toEqual(['Statistics', 'Trades (3)', 'Orders']);
+    expect([...host.querySelectorAll('table.grid')].map((t) => (t as HTMLTableElement).caption?.textContent)).toEqual(['Statistics', 'Trades (3)', 'Monthly returns (year by month, with the year’s total)', 'Orders']);
     await vi.waitFor(() => expect(host.querySelectorAll('.uplot').length).toBe(2));
   });
 });

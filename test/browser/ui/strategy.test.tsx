@@ -190,6 +190,6 @@ describe('Strategy page', () => {
     await expect.element(page.getByRole('alert')).toHaveTextContent('Run failed: no bars for SPX');
     await userEvent.click(page.getByRole('link', { name: 'Optimize' }));
     // fast: 2…50 step 1 = 49 values; slow: 5…200 step 5 = 40 values.
-    await expect.element(page.getByRole('table', { name: /Grid search/ })).toHaveTextContent('Grid search: 1,960 combinations');
+    await expect.element(page.getByRole('table', { name: /Random search/ })).toHaveTextContent('Random search: 1,000 of 1,960 combinations, sampled');
   });
 });

@@ -1,0 +1,30 @@
+import { useEffect, useRef, useState } from 'react';
+import type { StrategyDocument } from '../../schema/index.ts';
+import type { Draft } from '../doc/draft.ts';
+
+export interface FirstRun {
+  /** True while the first-visit run is the latest run and the user has not edited the document since. */
+  isFirstRun(doc: StrategyDocument): boolean;
+}
+
+/**
+ * A first visit (nothing saved on this device, no shared link) runs the default document by itself, so the
+ * newcomer sees a result without a click. It starts once, as soon as the default document is valid and an
+ * engine is connected; later visits open the saved draft and wait for the user.
+ */
+export function useFirstRun(enabled: boolean, draft: Draft | null, doc: StrategyDocument | null, run: ((doc: StrategyDocument) => void) | null): FirstRun {
+  const [eligible] = useState(enabled);
+  const started = useRef<StrategyDocument | null>(null);
+  const startedDraft = useRef<Draft | null>(null);
+  const draftNow = useRef(draft);
+  draftNow.current = draft;
+  useEffect(() => {
+    if (!eligible || started.current || !doc || !run) return;
+    started.current = doc;
+    startedDraft.current = draftNow.current;
+    run(doc);
+  }, [eligible, doc, run]);
+  return {
+    isFirstRun: (d) => d === started.current && draftNow.current === startedDraft.current,
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * Issue #16: what a newcomer touches first, at 1440 and 390 px. Each "Fix" test is named after the broken
+ * behaviour it pins; screenshots go to test/e2e/screenshots/ffm-*.png.
+ */
+import type { Page } from 'playwright';
+import { expect, inject, it } from 'vitest';
+import { chromiumForFile, openPage, screenshot } from './browser.ts';
+
+const browser = chromiumForFile();
+const WIDTHS = [1440, 390] as const;
+
+const stats = (page: Page) => page.getByRole('table', { name: 'Statistics', exact: true });
+const runButton = (page: Page) => page.getByRole('button', { name: 'Run backtest', exact: true });
+
+async function runAndWait(page: Page): Promise<void> {
+  await runButton(page).click();
+  await page.waitForURL(/#\/results$/);
+  await stats(page).waitFor({ timeout: 60_000 });
+}
+
+/** The page's width may not exceed the viewport's (nothing scrolls sideways). */
+async function pageWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+for (const width of WIDTHS) {
+  it(`first visit at ${width} px: a result without a click, and Ctrl+Enter runs again`, async () => {
+    const { page, errors } = await openPage(browser(), inject('baseUrl'), 'light', { firstVisit: 'keep', width });
+    await page.waitForURL(/#\/results$/, { timeout: 60_000 });
+    await stats(page).waitFor({ timeout: 60_000 });
+    await page.getByRole('figure').filter({ hasText: 'Equity vs benchmark' }).locator('canvas').first().waitFor();
+    expect(await page.getByRole('table', { name: /^Run history \(1\)/ }).count()).toBe(1);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(width);
+    await screenshot(page, `ffm-first-visit-${width}.png`);
+
+    await page.getByRole('link', { name: 'Strategy', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Parameter fast default' }).fill('12');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForURL(/#\/results$/);
+    await page.getByRole('table', { name: /^Run history \(2\)/ }).waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+}
+
+it('Fix 1: no template runs on the built-in data — every card runs or says before the click what it needs', async () => {
+  const { page, errors } = await openPage(browser(), inject('baseUrl'));
+  const gallery = page.getByRole('list', { name: 'Templates' });
+  await gallery.getByText(/Runs on the stored data|Needs /).first().waitFor();
+  const cards = gallery.getByRole('listitem');
+  const n = await cards.count();
+  expect(n).toBe(5);
+  let ran = 0;
+  for (let i = 0; i < n; i++) {
+    const card = page.getByRole('list', { name: 'Templates' }).getByRole('listitem').nth(i);
+    const text = (await card.textContent()) ?? '';
+    if (/Runs on the stored data/.test(text)) {
+      await card.getByRole('button').click();
+      await runAndWait(page);
+      expect(await page.getByRole('alert').count()).toBe(0);
+      ran++;
+      await page.getByRole('link', { name: 'Strategy', exact: true }).click();
+    } else {
+      // Not runnable here: it says what it needs and links the import.
+      expect(text).toMatch(/Needs .+: import them/);
+      expect(await card.getByRole('link', { name: 'import them' }).getAttribute('href')).toBe('#/data');
+    }
+  }
+  // The four templates that used SPY now run on the embedded S&P 500 (SPX).
+  expect(ran).toBeGreaterThanOrEqual(4);
+  await screenshot(page, 'ffm-gallery.png');
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+it('Fix 2: run comparison chart squeezed to 7 px — the A vs B chart has its full height and width', async () => {
+  const { page, errors } = await openPage(browser(), inject('baseUrl'));
+  await page.getByRole('textbox', { name: 'Parameter fast default' }).fill('5');
+  await runAndWait(page);
+  const boxes = page.getByRole('table', { name: /^Run history \(2\)/ }).getByRole('checkbox');
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  const canvas = page.getByRole('figure').filter({ hasText: 'Equity: A vs B' }).locator('canvas');
+  await canvas.waitFor();
+  const box = (await canvas.boundingBox())!;
+  expect(box.height).toBeGreaterThan(150);
+  expect(box.width).toBeGreaterThan(1000);
+  await page.getByRole('region', { name: 'Comparison' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'ffm-compare.png');
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+it('Fix 3: Optimize default fails — the default search runs as it is, the heading follows the method, errors speak the page', async () => {
+  const { page, errors } = await openPage(browser(), inject('baseUrl'));
+  await page.getByRole('link', { name: 'Optimize', exact: true }).click();
+  const method = page.getByRole('combobox', { name: 'Method' });
+  await method.waitFor();
+  // 49 × 40 = 1,960 combinations do not fit 1,000 evaluations: the page starts on a random sample of them.
+  expect(await method.inputValue()).toBe('random');
+  await page.getByText('Random search: 1,000 of 1,960 combinations, sampled').waitFor();
+  expect(await page.getByRole('spinbutton', { name: 'Min trades' }).inputValue()).toBe('10');
+  // Labels and inputs do not touch.
+  const label = page.locator('label.field').filter({ hasText: 'Seed' });
+  const gap = await label.evaluate((el) => {
+    const input = el.querySelector('input')!;
+    const range = document.createRange();
+    range.selectNodeContents(el.firstChild!);
+    return input.getBoundingClientRect().left - range.getBoundingClientRect().right;
+  });
+  expect(gap).toBeGreaterThanOrEqual(4);
+  await method.selectOption('grid');
+  await page.getByText('Grid search: 1,960 combinations').waitFor();
+  const alert = page.getByRole('alert');
+  expect(await alert.textContent()).toMatch(/choose the random or genetic method/);
+  expect(await page.getByText(/--method/).count()).toBe(0);
+  await method.selectOption('random');
+  await page.getByRole('spinbutton', { name: 'Max evaluations' }).or(page.getByRole('spinbutton', { name: 'Evaluations' })).fill('60');
+  await page.getByRole('button', { name: 'Run optimization' }).click();
+  await page.getByRole('table', { name: 'Top candidates' }).waitFor({ timeout: 90_000 });
+  await screenshot(page, 'ffm-optimize.png');
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+it('Fix 4: share-link data check stuck or wrong on a fresh browser — it matches the embedded data, hints stay, Undo is not promised', async () => {
+  const sender = await openPage(browser(), inject('baseUrl'));
+  await sender.page.getByRole('textbox', { name: 'Document name' }).fill('Linked on a fresh browser');
+  await sender.page.getByRole('button', { name: 'Copy link' }).click();
+  const link = await sender.page.getByRole('textbox', { name: 'Shareable link' }).inputValue();
+  await sender.page.context().close();
+
+  // A browser that has never opened the app: nothing stored yet.
+  const recipient = await openPage(browser(), link);
+  const banner = recipient.page.getByRole('region', { name: 'Shared link' });
+  await banner.getByText('Data fingerprint matches — a re-run gives identical statistics.').waitFor({ timeout: 20_000 });
+  expect(await banner.textContent()).not.toMatch(/Undo/);
+  expect(await recipient.page.getByRole('button', { name: 'Undo' }).isDisabled()).toBe(true);
+  // Defaults the sender never wrote stay unset: the fee and slippage fields keep their hints.
+  for (const name of ['Fee per share', 'Fee per order', 'Minimum fee per order', 'Slippage in basis points', 'Fixed slippage per unit']) {
+    expect(await recipient.page.getByRole('textbox', { name, exact: true }).inputValue()).toBe('');
+  }
+  expect(await recipient.page.getByRole('textbox', { name: 'Fee fraction of notional' }).inputValue()).toBe('0.002');
+  // The sample data were stored by the visit itself.
+  await recipient.page.getByRole('link', { name: 'Data', exact: true }).click();
+  await recipient.page.getByRole('table', { name: 'Stored datasets' }).getByRole('rowheader', { name: 'SPX' }).waitFor();
+  await recipient.page.getByRole('link', { name: 'Strategy', exact: true }).click();
+  await runAndWait(recipient.page);
+  await banner.getByText('Data fingerprint matches — a re-run gives identical statistics.').waitFor();
+  await screenshot(recipient.page, 'ffm-share-fresh.png');
+  expect(recipient.errors).toEqual([]);
+  await recipient.page.context().close();
+});
+
+it('Fix 5: invalid values shown as valid — "crossAbove" typed in the JSON shows as invalid in the operator list', async () => {
+  const { page, errors } = await openPage(browser(), inject('baseUrl'));
+  const editor = page.getByRole('textbox', { name: 'Strategy document (JSON)' });
+  const text = await editor.inputValue();
+  await editor.fill(text.replace('"crossesAbove"', '"crossAbove"'));
+  const select = page.getByRole('combobox', { name: 'Condition 1 comparator' });
+  await expect.poll(() => select.getAttribute('aria-invalid')).toBe('true');
+  expect(await select.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent)).toBe('crossAbove (not valid)');
+  expect(await runButton(page).isDisabled()).toBe(true);
+  await screenshot(page, 'ffm-invalid-op.png');
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+it('Fix 6: 390 px page 720 px wide — every page fits 390 px, the nav reads whole, numbers do not wrap', async () => {
+  const { page: p, errors } = await openPage(browser(), inject('baseUrl'), 'light', { width: 390 });
+  for (const page of ['Strategy', 'Results', 'Data', 'Optimize'] as const) {
+    await p.getByRole('link', { name: page, exact: true }).click();
+    await p.getByRole('heading', { level: 2 }).first().waitFor();
+    await p.waitForTimeout(300);
+    if (page === 'Results') {
+      await stats(p).waitFor();
+      const h = (await p.locator('.kpi dd').first().boundingBox())!.height;
+      expect(h).toBeLessThan(30);
+    }
+    expect(await pageWidth(p), page).toBeLessThanOrEqual(390);
+    const links = p.getByRole('navigation', { name: 'Pages' }).getByRole('link');
+    for (let i = 0; i < (await links.count()); i++) {
+      const link = links.nth(i);
+      const box = (await link.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      expect(await link.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    }
+    await screenshot(p, `ffm-390-${page.toLowerCase()}.png`);
+  }
+  expect(errors).toEqual([]);
+  await p.context().close();
+});
+
+it('Fix 7: float-noise prices, header-text-only sorting, identical runs piling up', async () => {
+  const { page, errors } = await openPage(browser(), inject('baseUrl'));
+  await runAndWait(page);
+  await page.getByRole('link', { name: 'Strategy', exact: true }).click();
+  await runAndWait(page);
+  // Three identical runs (the first visit's and two clicks): one row.
+  await page.getByRole('table', { name: /^Run history \(1\)/ }).waitFor();
+  const trades = page.getByRole('table', { name: /^Trades/ });
+  const prices = await trades.locator('tbody tr').first().locator('td').evaluateAll((tds) => [tds[5]!.textContent, tds[6]!.textContent]);
+  for (const p of prices) expect(p).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
+  // A click in the header cell's empty right part sorts too.
+  const th = trades.getByRole('columnheader', { name: /^Symbol/ });
+  const box = (await th.boundingBox())!;
+  await th.click({ position: { x: box.width - 3, y: box.height / 2 } });
+  expect(await th.getAttribute('aria-sort')).toBe('ascending');
+  const pnl = trades.getByRole('columnheader', { name: /^P&L/ });
+  const b2 = (await pnl.boundingBox())!;
+  await pnl.click({ position: { x: 3, y: b2.height - 2 } });
+  expect(await pnl.getAttribute('aria-sort')).toBe('ascending');
+  await screenshot(page, 'ffm-numbers.png');
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+it('Fix 7: "Storage used" lags behind an import — it grows without a reload', async () => {
+  const { page, errors } = await openPage(browser(), `${inject('baseUrl')}#/data`);
+  const used = page.getByTestId('storage-used');
+  await expect.poll(() => used.textContent()).not.toBe('…');
+  const before = await used.textContent();
+  const lines = ['Date,Open,High,Low,Close,Volume'];
+  for (let i = 0; i < 20_000; i++) {
+    const d = new Date(Date.UTC(1950, 0, 2) + i * 86_400_000).toISOString().slice(0, 10);
+    lines.push(`${d},${100 + i / 7},${101 + i / 7},${99 + i / 7},${100.5 + i / 7},${1000 + i}`);
+  }
+  await page.getByLabel('Bar files').setInputFiles({ name: 'BIG.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+  await page.getByRole('region', { name: 'Import report for BIG.csv' }).waitFor({ timeout: 60_000 });
+  await expect.poll(() => used.textContent(), { timeout: 15_000 }).not.toBe(before);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+it('Fix 8: offline works only from a build and the app does not say it is offline — the status line does', async () => {
+  const { page, errors } = await openPage(browser(), inject('baseUrl'));
+  const net = page.getByRole('status', { name: 'Network' });
+  expect(await net.textContent()).toBe('Online');
+  await page.context().setOffline(true);
+  await expect.poll(() => net.textContent()).toMatch(/^Offline/);
+  await screenshot(page, 'ffm-offline.png');
+  await page.context().setOffline(false);
+  await expect.poll(() => net.textContent()).toBe('Online');
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
