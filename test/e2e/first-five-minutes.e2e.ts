@@ -35,6 +35,10 @@ for (const width of WIDTHS) {
 
     await page.getByRole('link', { name: 'Strategy', exact: true }).click();
     await page.getByRole('textbox', { name: 'Parameter fast default' }).fill('12');
+    // Validation may run once typing pauses (#10): wait until the edited document is the valid one.
+    await expect.poll(() => page.getByRole('textbox', { name: 'Strategy document (JSON)' }).inputValue()).toContain('"default": 12');
+    await page.getByText('valid', { exact: true }).waitFor();
+    await page.waitForTimeout(1000);
     await page.keyboard.press('Control+Enter');
     await page.waitForURL(/#\/results$/);
     await page.getByRole('table', { name: /^Run history \(2\)/ }).waitFor();
