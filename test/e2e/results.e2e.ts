@@ -138,6 +138,9 @@ it('a copied link opened in a fresh browser context restores the strategy and gi
   await sender.page.getByRole('textbox', { name: 'Document name' }).fill('Linked SMA cross');
   await sender.page.getByRole('textbox', { name: 'Parameter fast default' }).fill('7');
   await runAndWait(sender.page);
+  // The result is the edited document's (fast = 7), not the default's: a stale validation once ran the previous one.
+  await sender.page.getByRole('heading', { name: 'Linked SMA cross' }).waitFor();
+  expect(await sender.page.getByRole('figure').filter({ hasText: 'SPX price' }).locator('.u-legend').textContent()).toMatch(/SMA\(7\) of SPX/);
   const sent = await statRows(sender.page);
   await sender.page.getByRole('link', { name: 'Strategy' }).click();
   await sender.page.getByRole('button', { name: 'Copy link' }).click();
@@ -150,6 +153,7 @@ it('a copied link opened in a fresh browser context restores the strategy and gi
   await expect.poll(() => recipient.page.getByRole('textbox', { name: 'Document name' }).inputValue()).toBe('Linked SMA cross');
   expect(await recipient.page.getByRole('textbox', { name: 'Parameter fast default' }).inputValue()).toBe('7');
   await runAndWait(recipient.page);
+  expect(await recipient.page.getByRole('figure').filter({ hasText: 'SPX price' }).locator('.u-legend').textContent()).toMatch(/SMA\(7\) of SPX/);
   expect(await statRows(recipient.page)).toEqual(sent);
   await screenshot(recipient.page, 'results-shared-link.png');
   await recipient.page.context().close();

@@ -112,14 +112,24 @@ function TextEditor({ doc, onChange, errors, warnings }: DocumentEditorProps) {
   };
 
   const [loadError, setLoadError] = useState<string | null>(null);
+  // While the YAML chunk loads the text stays read-only, and the switch serializes the document as it is
+  // then: an edit typed meanwhile would otherwise be overwritten by the document of the click.
+  const [loading, setLoading] = useState(false);
+  const latest = useRef(doc);
+  latest.current = doc;
   const switchFormat = (f: TextFormat) => {
     const apply = () => {
+      setLoading(false);
       setFormat(f);
-      setText(serialize(doc, f));
+      setText(serialize(latest.current, f));
       setSyntax(null);
     };
-    if (f === 'json') apply();
-    else loadYaml().then(apply, (e: unknown) => setLoadError(`YAML could not be loaded: ${e instanceof Error ? e.message : String(e)}`));
+    if (f === 'json') return apply();
+    setLoading(true);
+    loadYaml().then(apply, (e: unknown) => {
+      setLoading(false);
+      setLoadError(`YAML could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+    });
   };
 
   return (
@@ -150,6 +160,8 @@ function TextEditor({ doc, onChange, errors, warnings }: DocumentEditorProps) {
           ref={area}
           aria-label={`Strategy document (${format.toUpperCase()})`}
           aria-invalid={problems.some((p) => p.severity === 'error') || undefined}
+          readOnly={loading}
+          aria-busy={loading || undefined}
           spellCheck={false}
           wrap="off"
           value={text}

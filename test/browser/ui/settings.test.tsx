@@ -63,7 +63,8 @@ describe('proxy settings', () => {
     await userEvent.fill(urlBox(), 'http://127.0.0.1:8787/');
     await userEvent.fill(tokenBox(), TOKEN);
     await userEvent.click(page.getByRole('button', { name: 'Save' }));
-    await expect.element(page.getByRole('status')).toHaveTextContent('Saved on this device.');
+    // Scoped to the page: the footer's network indicator is a status too.
+    await expect.element(page.getByRole('main').getByRole('status')).toHaveTextContent('Saved on this device.');
     expect(await loadProxySettings()).toEqual({ url: 'http://127.0.0.1:8787', token: TOKEN });
 
     await userEvent.click(page.getByRole('button', { name: 'Test connection' }));

@@ -74,6 +74,11 @@ describe('Strategy page', () => {
   it('edits YAML and places schema errors on the YAML line of their path', async () => {
     await open();
     await userEvent.click(page.getByRole('radio', { name: 'YAML' }));
+    // Until YAML support has loaded the JSON text must not take edits (the switch would overwrite them).
+    const area = editor().element() as HTMLTextAreaElement;
+    expect(area.readOnly || area.getAttribute('aria-label') === 'Strategy document (YAML)').toBe(true);
+    await expect.element(page.getByRole('textbox', { name: 'Strategy document (YAML)' })).toBeVisible();
+    expect((editor().element() as HTMLTextAreaElement).readOnly).toBe(false);
     const doc = parseYaml(text()) as StrategyDocument;
     expect(doc.settings.universe).toEqual([DEFAULT_SYMBOL]);
     (doc.strategies[1]!.condition as { rhs: { window: unknown } }).rhs.window = { weeks: 3 };
