@@ -12,7 +12,10 @@ const browser = chromiumForFile(present);
 
 it.skipIf(!present)('imports the real SPY minute file through the Data page: 14,180 rows kept', async () => {
   const { page, errors } = await openPage(browser(), `${inject('baseUrl')}#/data`);
-  await page.getByText('No bars are stored on this device yet.').waitFor();
+  // The app stores its embedded sample (S&P 500 daily) on start (issue 16), so a fresh device lists SPX, not SPY.
+  const stored = page.getByRole('table', { name: 'Stored datasets' });
+  await stored.getByRole('row', { name: /SPX/ }).waitFor({ timeout: 60_000 });
+  expect(await stored.getByRole('row', { name: /SPY/ }).count()).toBe(0);
   await page.getByLabel('Bar files').setInputFiles(FILE);
   const report = page.getByRole('region', { name: 'Import report for SPY-2011-01.csv' });
   await report.waitFor({ timeout: 60_000 });

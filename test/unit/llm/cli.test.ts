@@ -33,7 +33,8 @@ describe('npm run generate', () => {
     fake.script(scriptFor(doc));
     const r = await run(['RSI mean reversion on SPY', '--base-url', `${fake.url}/v1`, '--model', 'gpt-4o-mini', '--data', join(dir, 'SPY.csv')], { OPENAI_API_KEY: SECRET });
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ name: 'RSI mean reversion', settings: { universe: ['SPY'] } });
+    // The templates run on the embedded S&P 500 index (issue 16), and the fake model returns the template.
+    expect(JSON.parse(r.out)).toMatchObject({ name: 'RSI mean reversion', settings: { universe: ['SPX'] } });
     expect(r.err).toContain('Rule "Buy oversold dips in an uptrend": when all of (RSI(14 bars) is below oversold;');
     expect(r.err).toMatch(/outline #1 gpt-4o-mini: ok, \d+ ms, \d+ prompt chars, 1200\+300 tokens, \$0\.000/);
     expect(r.out + r.err).not.toContain(SECRET);

@@ -40,7 +40,7 @@ describe.each(cases)('%s (stream %s) against its fake', (provider, stream) => {
     expect(r.ok, r.ok ? '' : r.error).toBe(true);
     if (!r.ok) return;
     expect(r.doc).toEqual(expected());
-    expect(r.explanation.join('\n')).toContain('Rule "Go long on golden cross": when SMA(fast bars) crosses above SMA(slow bars), set SPY to weight 1.');
+    expect(r.explanation.join('\n')).toContain('Rule "Go long on golden cross": when SMA(fast bars) crosses above SMA(slow bars), set SPX to weight 1.'); // the template trades SPX (issue 16)
     expect(fake.requests.map((q) => q.task).sort()).toEqual(['action:long', 'action:short', 'condition:long', 'condition:short', 'outline']);
     expect(fake.requests.every((q) => q.stream === stream && q.provider === provider)).toBe(true);
     expect(r.attempts).toHaveLength(5);
@@ -80,7 +80,7 @@ describe('validation, retry and escalation (OpenAI-compatible wire)', () => {
     const outlines = fake.requests.filter((q) => q.task === 'outline');
     expect(outlines).toHaveLength(2);
     expect(outlines[1]!.prompt).toContain('settings.universe[0]: unknown symbol "XYZ": no stored or embedded data has it; use one of AAPL, AMZN, GOOG, IBM, MSFT, SPX, SPY');
-    expect(r.ok && r.doc.settings.universe).toEqual(['SPY']);
+    expect(r.ok && r.doc.settings.universe).toEqual(['SPX']);
   });
 
   it('two failures, then escalation to the stronger model', async () => {

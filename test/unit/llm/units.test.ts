@@ -73,9 +73,10 @@ describe('semantic checks', () => {
     return p.doc;
   };
   it('accepts the template with its data and warns about a missing timeframe', () => {
-    const r = semanticChecks(doc(), { symbols: ['SPY'], timeframes: { SPY: ['1m'] } });
+    // The template trades the embedded S&P 500 index (SPX) since issue 16.
+    const r = semanticChecks(doc(), { symbols: ['SPX'], timeframes: { SPX: ['1m'] } });
     expect(r.errors).toEqual([]);
-    expect(r.warnings[0]!.message).toContain('SPY is stored as 1m bars, not 1d');
+    expect(r.warnings[0]!.message).toContain('SPX is stored as 1m bars, not 1d');
   });
   it('names an unknown symbol, an over-long window, a duration shorter than a bar, a MACD with fast ≥ slow and a comparison with itself', () => {
     const d = doc();

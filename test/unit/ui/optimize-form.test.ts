@@ -12,6 +12,10 @@ describe('Optimize page form', () => {
       fixed: { include: false, min: '', max: '', step: '' },
     });
     expect([f.heatX, f.heatY]).toEqual(['fast', 'slow']);
+    // 49 × 40 = 1,960 combinations exceed the default budget of 1,000: the default search is random, so it runs as it is.
+    expect(f.method).toBe('random');
+    const small = smaCross({ fast: { default: 10, min: 2, max: 20, step: 2 }, slow: { default: 20, min: 20, max: 60, step: 10 } });
+    expect(initialForm(small).method).toBe('grid');
   });
 
   it('builds the job from edited ranges, clamping each default into its range', () => {
@@ -21,6 +25,7 @@ describe('Optimize page form', () => {
     f.weights = { ...f.weights, sharpe: '1', cagr: '0.5' };
     f.minTrades = '5';
     f.walkForward = true;
+    f.method = 'grid';
     const b = buildJob(doc, f);
     if (!b.ok) throw new Error(b.error);
     expect(b.doc.parameters.fast).toMatchObject({ min: 12, max: 20, step: 4, default: 12 });
