@@ -76,6 +76,10 @@ it('first visit: without a click, the default run shows equity, statistics, pric
 it('a strategy built with the builder controls runs, and two runs compare side by side', async () => {
   const { page, errors } = await openPage(browser, inject('baseUrl'));
   await page.getByRole('textbox', { name: 'Strategy 1 name' }).waitFor();
+  // Hint beside From / to: the span of the universe's stored bars, and the date pickers bounded by it.
+  const hint = page.locator('.data-range');
+  await expect.poll(() => hint.textContent(), { timeout: 30_000 }).toMatch(/^Stored: 2000-01-03 to 20\d\d-\d\d-\d\d$/);
+  expect(await page.getByRole('textbox', { name: 'Start date' }).getAttribute('min')).toBe('2000-01-03');
   await runAndWait(page);
   await page.getByRole('link', { name: 'Strategy' }).click();
 

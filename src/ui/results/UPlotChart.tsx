@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useElementWidth } from '../hooks/useElementWidth.ts';
+import { DAY_INCRS, isDaily, legendTime, utcDate } from './time-axis.ts';
 
 export interface ChartSeries {
   label: string;
@@ -67,11 +68,12 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick 
         height,
         cursor: { sync: { key: syncKey, setSeries: true }, drag: { x: true, y: false } },
         scales: { x: { time: true } },
+        tzDate: utcDate,
         legend: { live: true },
         // The y axis grows with its longest label ("3,000.00" was clipped at a fixed 64 px).
-        axes: [axis, { ...axis, size: (_u, values) => Math.max(48, 16 + 7.5 * Math.max(0, ...(values ?? []).map((v) => String(v).length))), values: (_u, ticks) => ticks.map(formatY) }],
+        axes: [isDaily(x) ? { ...axis, incrs: DAY_INCRS } : axis, { ...axis, size: (_u, values) => Math.max(48, 16 + 7.5 * Math.max(0, ...(values ?? []).map((v) => String(v).length))), values: (_u, ticks) => ticks.map(formatY) }],
         series: [
-          {},
+          { value: legendTime },
           ...series.map((s) => {
             const color = cssVar(el, s.colorVar, '#888');
             return {

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { TIMEFRAMES, type SettingsInput } from '../../schema/index.ts';
 import { AssetInput } from '../builder/AssetInput.tsx';
 import { EnumSelect } from '../builder/EnumSelect.tsx';
@@ -6,12 +6,16 @@ import { FieldErrors } from '../builder/FieldErrors.tsx';
 import { NumberInput } from '../builder/NumberInput.tsx';
 import { withKey } from '../builder/set.ts';
 import { SymbolListInput } from '../builder/SymbolListInput.tsx';
+import type { DatasetInfo } from '../../data/store.ts';
 import { childPath, type Path } from '../doc/path.ts';
+import { rangeHint, storedRange } from './data-range.ts';
 
 export interface SettingsFormProps {
   value: SettingsInput;
   onChange: (value: SettingsInput) => void;
   path: Path;
+  /** Stored datasets: the From / to row says which span the universe's bars cover. */
+  catalog?: readonly DatasetInfo[];
 }
 
 function Row({ label, path, children }: { label: string; path?: Path; children: ReactNode }) {
@@ -27,7 +31,7 @@ function Row({ label, path, children }: { label: string; path?: Path; children: 
 }
 
 /** Omitted settings show the schema's defaults as placeholders, so the form never writes defaults the user did not choose. */
-export function SettingsForm({ value, onChange, path }: SettingsFormProps) {
+export function SettingsForm({ value, onChange, path, catalog }: SettingsFormProps) {
   const set = (key: keyof SettingsInput, v: unknown) => onChange(withKey(value, key, v));
   const fees = value.fees ?? {};
   const slip = value.slippage ?? {};
@@ -37,6 +41,13 @@ export function SettingsForm({ value, onChange, path }: SettingsFormProps) {
     set('range', Object.keys(next).length ? next : undefined);
   };
   const p = (...k: (string | number)[]) => childPath(path, ...k);
+  const hintId = useId();
+  const timeframe = value.timeframe ?? '1d';
+  const universe = Array.isArray(value.universe) ? value.universe.filter((u): u is string => typeof u === 'string') : [];
+  const stored = catalog ? storedRange(catalog, universe, timeframe) : null;
+  const hint = stored && rangeHint(stored, timeframe);
+  // The date pickers open on the stored span (typing outside it stays possible: the engine reports it).
+  const day = (ms: number | null | undefined) => (ms == null ? undefined : new Date(ms).toISOString().slice(0, 10));
   return (
     <div className="settings">
       <Row label="Universe">
@@ -46,8 +57,11 @@ export function SettingsForm({ value, onChange, path }: SettingsFormProps) {
         <EnumSelect label="Timeframe" value={value.timeframe ?? '1d'} options={TIMEFRAMES} onChange={(t) => set('timeframe', t)} />
       </Row>
       <Row label="From / to">
-        <input type="date" aria-label="Start date" value={range.from?.slice(0, 10) ?? ''} onChange={(e) => setRange('from', e.target.value)} />
-        <input type="date" aria-label="End date" value={range.to?.slice(0, 10) ?? ''} onChange={(e) => setRange('to', e.target.value)} />
+        <input type="date" aria-label="Start date" value={range.from?.slice(0, 10) ?? ''} onChange={(e) => setRange('from', e.target.value)}
+          min={day(stored?.from)} max={day(stored?.to)} aria-describedby={hint ? hintId : undefined} />
+        <input type="date" aria-label="End date" value={range.to?.slice(0, 10) ?? ''} onChange={(e) => setRange('to', e.target.value)}
+          min={day(stored?.from)} max={day(stored?.to)} aria-describedby={hint ? hintId : undefined} />
+        {hint && <span id={hintId} className="muted data-range">{hint}</span>}
         <FieldErrors path={p('range', 'from')} />
         <FieldErrors path={p('range', 'to')} />
       </Row>

@@ -68,7 +68,7 @@ export function StrategyPage({ history, doc, validation, run, share, assistant, 
             </section>
             <section aria-labelledby="h-settings">
               <h2 id="h-settings">Settings</h2>
-              <SettingsForm value={settingsOf(doc)} onChange={(s) => set({ ...doc, settings: s }, 'settings')} path={['settings']} />
+              <SettingsForm value={settingsOf(doc)} onChange={(s) => set({ ...doc, settings: s }, 'settings')} path={['settings']} catalog={catalog} />
             </section>
           </aside>
           <section className="panel main" aria-labelledby="h-builder">

@@ -84,6 +84,23 @@ describe('EquityCharts', () => {
       expect(dd.cursor.idx).toBe(equity.cursor.idx);
     });
   });
+
+  it('daily bars: the legend shows a UTC date without "12:00am" and the axis never steps below a day', async () => {
+    const host = await render(<div style={{ width: '800px' }}><EquityCharts curves={RESULT.curves} /></div>);
+    const key = host.querySelector('.charts')!.getAttribute('data-sync-key')!;
+    await vi.waitFor(() => expect(uPlot.sync(key).plots.length).toBe(2));
+    const [equity] = uPlot.sync(key).plots as [uPlot];
+    // Zoomed to two bars, uPlot's default increments would tick every few hours ("12am", "6am").
+    const t = RESULT.curves.time;
+    equity.setScale('x', { min: t[2]! / 1000, max: t[3]! / 1000 });
+    // uPlot keeps the increments as a function of the axis after init.
+    const incrs = equity.axes[0]!.incrs as unknown;
+    const list = (typeof incrs === 'function' ? (incrs as () => number[])() : incrs) as number[];
+    expect(Math.min(...list)).toBe(86_400);
+    await userEvent.hover(host.querySelector('.u-over') as HTMLElement, { position: { x: 5, y: 40 } });
+    const time = () => host.querySelector('.u-legend .u-series:first-child .u-value')?.textContent;
+    await vi.waitFor(() => expect(time()).toMatch(/^2024-01-\d\d$/));
+  });
 });
 
 describe('AuditExplorer', () => {
