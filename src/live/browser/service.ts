@@ -306,6 +306,7 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
       d.record = { ...d.record, intervalMs: ms };
       await putDeployment(d.record);
       d.wake();
+      notify(id);
     },
 
     async pause(id) {

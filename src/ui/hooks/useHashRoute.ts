@@ -1,6 +1,6 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
-export const PAGES = ['strategy', 'results', 'data', 'optimize', 'settings'] as const;
+export const PAGES = ['strategy', 'results', 'data', 'optimize', 'live', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
 
 function current(): Page {

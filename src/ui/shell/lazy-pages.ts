@@ -10,3 +10,5 @@ export const DataPage = lazy(() => import('../data/DataPage.tsx').then((m) => ({
 export const SettingsPage = lazy(() => import('../settings/SettingsPage.tsx'));
 /** The "Describe in words" panel of the Strategy page (src/ui/llm): its code loads after the page shows. */
 export const LlmPanel = lazy(() => import('../llm/LlmPanel.tsx'));
+/** The Live page (#/live): deployments to practice, paper and live trading run in their own worker. */
+export const LivePage = lazy(() => import('../live/LivePage.tsx'));
