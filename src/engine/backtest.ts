@@ -6,6 +6,7 @@ import type { IndicatorCache } from './indicator-cache.ts';
 import { Kernel, type Explanation } from './kernel.ts';
 import { barsFor, RunError, type MarketData } from './market.ts';
 import { releaseRecorder } from './recorder.ts';
+import { runFast } from './fast/run.ts';
 import { buildResult } from './result.ts';
 import { magnifierWarnings, venueOptions } from './magnifier.ts';
 import { SimulatedVenue } from './venue.ts';
@@ -24,6 +25,11 @@ export interface RunOptions {
   record?: 'full' | 'stats';
   /** Shared precomputed indicator columns for these bars (optimization batches). */
   indicatorCache?: IndicatorCache;
+  /**
+   * 'fast' (default): the compiled fast path when it covers the document, else the reference (the result
+   * says which ran and why). 'reference': always the kernel's step-by-step walk.
+   */
+  engine?: 'fast' | 'reference';
   /** Non-zero at index 0 ⇒ stop; checked every CANCEL_CHECK_STEPS steps. */
   cancel?: Int32Array;
   onProgress?: (fraction: number) => void;
@@ -145,6 +151,28 @@ class Walker {
 }
 
 export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOptions = {}): RunResult {
+  let why = 'the reference engine was asked for';
+  if ((opts.engine ?? 'fast') === 'fast' && opts.sizing === 'signal') why = 'signal-bar sizing is not covered by the fast path yet';
+  else if ((opts.engine ?? 'fast') === 'fast') {
+    const plan = opts.plan ?? compile(doc, { params: opts.params });
+    const cols = barsFor(data, plan.assets);
+    const { from, to } = rangeOf(doc);
+    const fast = runFast({
+      doc, plan, cols, series: data.series ?? [], from, to, warnings: warmupWarnings(plan, cols, from),
+      venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
+      audit: opts.audit ?? true, record: opts.record ?? 'full', indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS,
+      tick: opts.cancel || opts.onProgress ? (f) => {
+        if (opts.cancel && Atomics.load(opts.cancel, 0) !== 0) throw new CancelledError('cancelled');
+        opts.onProgress?.(f);
+      } : undefined,
+    });
+    if (typeof fast !== 'string') {
+      opts.onProgress?.(1);
+      return fast;
+    }
+    why = fast;
+    opts = { ...opts, plan };
+  }
   const p = prepare(doc, data, opts);
   new Walker(p, opts).until(Infinity);
   if (p.kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
@@ -152,6 +180,8 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
   opts.onProgress?.(1);
   const result = buildResult(p.kernel, [...p.warnings, ...magnifierWarnings(doc.settings, data, p.kernel.venue)], opts.record === 'stats');
   releaseRecorder(p.kernel.recorder);
+  result.engine = 'reference';
+  result.engineNote = why;
   return result;
 }
 

@@ -45,6 +45,8 @@ export interface KernelOptions {
    * at the signal bar's close before it reaches the venue — the rule live trading must use (sizing.ts).
    */
   sizing?: 'fill' | 'signal';
+  /** The calendar state conditions read; the fast path injects one fed from per-step columns. */
+  calendar?: CalendarState;
 }
 
 /**
@@ -104,7 +106,8 @@ export class Kernel implements StepView {
   private readonly audit: boolean;
   private readonly keepLog: boolean;
   private readonly benchmark: number;
-  private peak: number;
+  /** Running peak of recorded equity (the drawdown input); the fast path advances it between events. */
+  peak: number;
   private nextOrderId = 1;
   private readonly ruleMems: Map<object, Float64Array> = new Map();
   private readonly sizer: SignalSizer | null;
@@ -161,7 +164,7 @@ export class Kernel implements StepView {
     });
     this.lastSignalStep = new Float64Array(plan.strategies.length).fill(NaN);
     this.lastSignalTime = new Float64Array(plan.strategies.length).fill(NaN);
-    this.calendar = plan.inputs.some((i) => i.kind === 'calendar') ? new CalendarState(exchangeZone(settings), settings.timeframe) : null;
+    this.calendar = plan.inputs.some((i) => i.kind === 'calendar') ? (o.calendar ?? new CalendarState(exchangeZone(settings), settings.timeframe)) : null;
 
     const series = o.series ?? [];
     this.seriesFor = plan.inputs.map((input) => {
@@ -315,7 +318,8 @@ export class Kernel implements StepView {
     return false;
   }
 
-  private writeInputs(): void {
+  /** Writes the portfolio, calendar and series inputs into their slots (public for the fast walk's pre-check). */
+  writeInputs(): void {
     const v = this.v;
     const p = this.portfolio;
     const inputs = this.plan.inputs;

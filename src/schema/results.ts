@@ -138,6 +138,13 @@ export interface Curves {
 
 export interface RunResult {
   engineVersion: string;
+  /**
+   * Which engine produced the result: the compiled fast path, or the reference kernel (same results by
+   * construction and by test). Absent in results stored before the fast path existed.
+   */
+  engine?: 'fast' | 'reference';
+  /** Why the reference ran, when it did. */
+  engineNote?: string;
   stats: Stats;
   curves: Curves;
   trades: Trade[];

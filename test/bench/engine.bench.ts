@@ -1,44 +1,79 @@
 import { IndicatorCache, runBacktest } from '../../src/engine/index.ts';
 import { compile } from '../../src/strategy/index.ts';
-import { consume, timeIt, type BenchSuite } from './harness.ts';
+import { consume, timeIt, type BenchRow, type BenchSuite } from './harness.ts';
 import { floorPass, w1, w2, w3 } from './workloads.ts';
 
-/** W1–W3 in one Node thread (the pool benches measure the multi-core figures). */
+type Engine = 'fast' | 'reference';
+
+/** CPU time of this process (ms): on a shared machine it moves far less than wall time. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+const ENGINES: readonly Engine[] = ['fast', 'reference'];
+
+/**
+ * W1–W3 in one Node thread (the pool benches measure the multi-core figures), on both engines in the same
+ * run: the fast path (rows "W1", "W2", "W3", the JSON's top-level figures) and the reference kernel (rows
+ * "… reference"), each with its ratio to the floor measured in the same run, and fast ÷ reference.
+ */
 const suite: BenchSuite = {
   name: 'engine (Node, one thread)',
   async run({ quick }) {
-    const rows: Record<string, Record<string, number | string>> = {};
+    const rows: Record<string, BenchRow> = {};
+    const name = (w: string, e: Engine) => (e === 'fast' ? w : `${w} reference`);
 
     const a = w1();
     const plan = compile(a.doc);
-    const w1ms = timeIt(() => consume(runBacktest(a.doc, a.data, { plan, audit: false }).stats.finalEquity), { minMs: quick ? 200 : 1500 });
-    const w1compile = timeIt(() => consume(compile(a.doc).slotCount), { minMs: 200 });
-    const w1floor = timeIt(() => consume(floorPass(a.data.bars)), { minMs: 200 });
-    rows.W1 = { bars: a.bars, msPerRun: w1ms, runsPerSecond1Thread: 1000 / w1ms, compileMs: w1compile, floorMs: w1floor, floorRatio: w1ms / w1floor };
+    const w1floor = timeIt(() => { for (let k = 0; k < 100; k++) consume(floorPass(a.data.bars)); }, { minMs: 200 }) / 100;
+    const w1ms: Record<Engine, number> = { fast: NaN, reference: NaN };
+    for (const engine of ENGINES) {
+      w1ms[engine] = timeIt(() => consume(runBacktest(a.doc, a.data, { plan, audit: false, engine }).stats.finalEquity), { minMs: quick ? 200 : 1500 });
+      rows[name('W1', engine)] = {
+        engine, bars: a.bars, msPerRun: w1ms[engine], runsPerSecond: 1000 / w1ms[engine], floorMs: w1floor, floorRatio: w1ms[engine] / w1floor,
+      };
+    }
+    rows.W1!.vsReference = w1ms.fast / w1ms.reference;
 
     if (!quick) {
       const b = w2();
-      const t0 = performance.now();
-      const r = runBacktest(b.doc, b.data, { audit: false });
-      const w2s = (performance.now() - t0) / 1000;
-      const cache = new IndicatorCache();
-      const t1 = performance.now();
-      runBacktest(b.doc, b.data, { audit: false, indicatorCache: cache });
-      const w2cached = (performance.now() - t1) / 1000;
       const w2floor = timeIt(() => consume(floorPass(b.data.bars)), { minMs: 500, warmup: 1 }) / 1000;
-      rows.W2 = {
-        bars: b.bars, seconds: w2s, barsPerSecond: b.bars / w2s, secondsWithColumns: w2cached,
-        floorSeconds: w2floor, floorRatio: w2s / w2floor, trades: r.trades.length, signals: r.signals.length,
-      };
+      const w2s: Record<Engine, number> = { fast: NaN, reference: NaN };
+      for (const engine of ENGINES) {
+        // Cold: indicator columns and timeline built inside the run, as a single backtest does.
+        const t0 = performance.now(), c0 = cpuMs();
+        const r = runBacktest(b.doc, b.data, { audit: false, engine });
+        w2s[engine] = (performance.now() - t0) / 1000;
+        const cpuSeconds = (cpuMs() - c0) / 1000;
+        // Warm: the data set's indicator columns already computed (a worker's IndicatorCache after one run).
+        const cache = new IndicatorCache();
+        runBacktest(b.doc, b.data, { audit: false, engine, indicatorCache: cache, record: 'stats' });
+        const t1 = performance.now(), c1 = cpuMs();
+        runBacktest(b.doc, b.data, { audit: false, engine, indicatorCache: cache });
+        const secondsWithColumns = (performance.now() - t1) / 1000, cpuSecondsWithColumns = (cpuMs() - c1) / 1000;
+        rows[name('W2', engine)] = {
+          engine, bars: b.bars, seconds: w2s[engine], barsPerSecond: b.bars / w2s[engine], floorSeconds: w2floor, floorRatio: w2s[engine] / w2floor,
+          cpuSeconds, secondsWithColumns, cpuSecondsWithColumns, trades: r.trades.length, signals: r.signals.length,
+        };
+      }
+      rows.W2!.vsReference = w2s.fast / w2s.reference;
 
       const c = w3();
-      const cache3 = new IndicatorCache();
       const n = 40;
-      const t2 = performance.now();
-      for (let i = 0; i < n; i++) consume(runBacktest(c.doc, c.data, { params: c.params[i * 25]!, audit: false, indicatorCache: cache3 }).stats.finalEquity);
-      const perRun = (performance.now() - t2) / n / 1000;
       const w3floor = timeIt(() => consume(floorPass(c.data.bars)), { minMs: 300, warmup: 1 }) / 1000;
-      rows.W3 = { bars: c.bars, combos: c.params.length, sampledRuns: n, secondsPerRun: perRun, projectedSeconds1Thread: perRun * c.params.length, floorRatio: perRun / w3floor };
+      const perRun: Record<Engine, number> = { fast: NaN, reference: NaN };
+      for (const engine of ENGINES) {
+        const cache = new IndicatorCache();
+        const t2 = performance.now(), c2 = cpuMs();
+        for (let i = 0; i < n; i++) consume(runBacktest(c.doc, c.data, { params: c.params[i * 25]!, audit: false, record: 'stats', indicatorCache: cache, engine }).stats.finalEquity);
+        perRun[engine] = (performance.now() - t2) / n / 1000;
+        const cpuSecondsPerRun = (cpuMs() - c2) / n / 1000;
+        rows[name('W3', engine)] = {
+          engine, bars: c.bars, combos: c.params.length, sampledRuns: n, secondsPerRun: perRun[engine], cpuSecondsPerRun,
+          seconds: perRun[engine] * c.params.length, projected: true, threads: 1, floorRatio: perRun[engine] / w3floor,
+        };
+      }
+      rows.W3!.vsReference = perRun.fast / perRun.reference;
     }
     return rows;
   },

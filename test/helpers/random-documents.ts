@@ -11,34 +11,37 @@ const T0 = Date.UTC(2024, 0, 1);
 
 // ---------- random data: irregular, multi-asset, coarse prices so crossings and equalities happen ----------
 
-interface RandomStep { gap: number; mask: number; moves: number[] }
-const stepArb = fc.record({
+export interface RandomStep { gap: number; mask: number; moves: number[] }
+export const stepArb = fc.record({
   gap: fc.integer({ min: 1, max: 3 }),
   mask: fc.integer({ min: 1, max: 7 }), // which of A, B, C have a bar (at least one)
   moves: fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 6, maxLength: 6 }),
 });
 export const dataArb = fc.array(stepArb, { minLength: 2, maxLength: 40 });
 
-/** Prices stay in [5, 15] so that whole-unit sells always raise more than the largest fixed fee. */
-export function toBars(steps: RandomStep[]): BarColumns[] {
+/**
+ * Prices stay in [5, 15] so that whole-unit sells always raise more than the largest fixed fee. `gap`
+ * counts `unitMs` (a day by default); volume varies with the move when `varyVolume`.
+ */
+export function toBars(steps: RandomStep[], t0 = T0, unitMs = DAY, timeframe = '1d', varyVolume = false): BarColumns[] {
   const rows: number[][][] = SYMBOLS.map(() => []);
   const last = [10, 10, 10];
-  let t = T0;
+  let t = t0;
   for (const s of steps) {
-    t += s.gap * DAY;
+    t += s.gap * unitMs;
     SYMBOLS.forEach((_, a) => {
       if (!(s.mask & (1 << a))) return;
       const clamp = (x: number) => Math.min(15, Math.max(5, x));
       const open = clamp(last[a]! + s.moves[2 * a]! * 0.5);
       const close = clamp(open + s.moves[2 * a + 1]! * 0.5);
       last[a] = close;
-      rows[a]!.push([t, open, Math.max(open, close) + 0.25, Math.min(open, close) - 0.25, close, 1000 + a]);
+      rows[a]!.push([t, open, Math.max(open, close) + 0.25, Math.min(open, close) - 0.25, close, 1000 + (varyVolume ? 10 * a + s.moves[a]! : a)]);
     });
   }
   return SYMBOLS.map((symbol, a) => {
     const r = rows[a]!;
     const col = (k: number) => Float64Array.from(r, (x) => x[k]!);
-    return { symbol, timeframe: '1d', length: r.length, time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5) };
+    return { symbol, timeframe, length: r.length, time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5) };
   });
 }
 
@@ -69,14 +72,21 @@ const amountArb = fc.oneof(
   fc.record({ unit: fc.constantFrom('percentOfCash', 'percentOfEquity', 'percentOfPosition' as const), value: fc.integer({ min: 1, max: 100 }) }),
   fc.record({ unit: fc.constant('cash' as const), value: fc.integer({ min: 5, max: 3000 }) }),
 );
-function actionArb(allowShort: boolean): fc.Arbitrary<Action> {
-  return fc.oneof(
+/** Buy, sell (every amount unit), setWeight (tenths from minTenths/10 to 1), closeAll, alert, fixed-weight rebalance. */
+export function plainActions(minTenths: number): fc.WeightedArbitrary<Action>[] {
+  return [
     { weight: 3, arbitrary: fc.record({ type: fc.constant('buy' as const), asset: assetArb, amount: amountArb }) },
     { weight: 3, arbitrary: fc.record({ type: fc.constant('sell' as const), asset: assetArb, amount: amountArb }) },
-    { weight: 3, arbitrary: fc.record({ type: fc.constant('setWeight' as const), asset: assetArb, weight: fc.integer({ min: allowShort ? -10 : 0, max: 10 }).map((w) => w / 10) }) },
+    { weight: 3, arbitrary: fc.record({ type: fc.constant('setWeight' as const), asset: assetArb, weight: fc.integer({ min: minTenths, max: 10 }).map((w) => w / 10) }) },
     { weight: 1, arbitrary: fc.constant({ type: 'closeAll' as const }) },
     { weight: 1, arbitrary: fc.constant({ type: 'alert' as const, message: 'a' }) },
     { weight: 1, arbitrary: fc.record({ type: fc.constant('rebalance' as const), weights: fc.uniqueArray(fc.record({ asset: assetArb, weight: fc.integer({ min: 1, max: 5 }).map((w) => w / 10) }), { minLength: 1, maxLength: 2, selector: (x) => x.asset }) }) },
+  ];
+}
+
+function actionArb(allowShort: boolean): fc.Arbitrary<Action> {
+  return fc.oneof(
+    ...plainActions(allowShort ? -10 : 0),
     {
       weight: 1,
       arbitrary: fc.record({

@@ -1,0 +1,92 @@
+import { exchangeZone, type BarColumns, type CalendarField, type Settings, type StepSeries } from '../../schema/index.ts';
+import type { Plan } from '../../strategy/index.ts';
+import { CalendarState } from '../calendar.ts';
+import type { Timeline } from './timeline.ts';
+
+/** Where the value of a slot comes from, when it depends only on the data (never on the portfolio). */
+export type SlotSource =
+  /** The asset's column, read at its latest bar at or before the step (NaN before its first bar). */
+  | { readonly kind: 'bar'; readonly asset: number; readonly column: Float64Array }
+  /** A column with one value per step (calendar fields, step series). */
+  | { readonly kind: 'step'; readonly column: Float64Array };
+
+const CALENDAR_FIELDS = ['dayOfWeek', 'dayOfMonth', 'month', 'minuteOfDay', 'firstBarOfWeek', 'firstBarOfMonth'] as const;
+
+/**
+ * Calendar fields per step, produced by the kernel's own CalendarState stepping over every step of the
+ * timeline (warm-up included), so "first bar of the month" compares with the previous step exactly as the
+ * reference does.
+ */
+export function calendarColumns(tl: Timeline, settings: Settings, fields: ReadonlySet<CalendarField>): Map<CalendarField, Float64Array> {
+  const out = new Map<CalendarField, Float64Array>();
+  if (fields.size === 0) return out;
+  const wanted = CALENDAR_FIELDS.filter((f) => fields.has(f));
+  for (const f of wanted) out.set(f, new Float64Array(tl.steps));
+  const cols = wanted.map((f) => out.get(f)!);
+  const cal = new CalendarState(exchangeZone(settings), settings.timeframe);
+  for (let s = 0; s < tl.steps; s++) {
+    cal.update(tl.time[s]!);
+    for (let j = 0; j < wanted.length; j++) cols[j]![s] = cal[wanted[j]!];
+  }
+  return out;
+}
+
+/**
+ * The kernel's calendar, fed from per-step columns: the fast walk only visits event steps, and a stepping
+ * CalendarState would compare each event with the previous event instead of the previous step.
+ */
+export class ColumnCalendar extends CalendarState {
+  /** The step the next update() reads. */
+  step = 0;
+  constructor(settings: Settings, private readonly columns: Map<CalendarField, Float64Array>) {
+    super(exchangeZone(settings), settings.timeframe);
+  }
+
+  override update(): void {
+    for (const [field, col] of this.columns) this[field] = col[this.step]!;
+  }
+}
+
+/** A step series as of each step: the last value whose time is at or before the step's time. */
+function seriesColumn(tl: Timeline, s: StepSeries): Float64Array {
+  const out = new Float64Array(tl.steps);
+  let c = -1;
+  for (let i = 0; i < tl.steps; i++) {
+    const t = tl.time[i]!;
+    while (c + 1 < s.length && s.time[c + 1]! <= t) c++;
+    out[i] = c >= 0 ? s.value[c]! : NaN;
+  }
+  return out;
+}
+
+const BAR_FIELDS = { open: 0, high: 1, low: 2, close: 3, volume: 4 } as const;
+
+/** Data-only slots of a plan and their columns; slots missing from the map depend on the portfolio. */
+export function slotSources(
+  plan: Plan, cols: readonly BarColumns[], precomputed: readonly (readonly Float64Array[])[], tl: Timeline,
+  calendar: Map<CalendarField, Float64Array>, series: readonly StepSeries[],
+): Map<number, SlotSource> {
+  const out = new Map<number, SlotSource>();
+  plan.indicators.forEach((pi, k) => {
+    pi.outputs.forEach((o, m) => out.set(o.slot, { kind: 'bar', asset: pi.asset, column: precomputed[k]![m]! }));
+  });
+  for (const input of plan.inputs) {
+    switch (input.kind) {
+      case 'price': {
+        const c = cols[input.asset]!;
+        out.set(input.slot, { kind: 'bar', asset: input.asset, column: [c.open, c.high, c.low, c.close, c.volume][BAR_FIELDS[input.field]]! });
+        break;
+      }
+      case 'calendar': out.set(input.slot, { kind: 'step', column: calendar.get(input.field)! }); break;
+      case 'series': {
+        const symbol = input.asset < 0 ? null : plan.assets[input.asset]!;
+        const s = series.find((x) => x.name === input.name && x.symbol === symbol);
+        if (!s) throw new RangeError(`series "${input.name}"${symbol ? ` for ${symbol}` : ' (global)'} is not loaded`);
+        out.set(input.slot, { kind: 'step', column: seriesColumn(tl, s) });
+        break;
+      }
+      default: break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,302 @@
+import type { BarColumns, CalendarField, RunResult, StepSeries, StrategyDocument } from '../../schema/index.ts';
+import type { FastCondition, Plan, PlanStrategy } from '../../strategy/index.ts';
+import { IndicatorCache } from '../indicator-cache.ts';
+import { Kernel } from '../kernel.ts';
+import { RunError } from '../market.ts';
+import { releaseRecorder } from '../recorder.ts';
+import { buildResult } from '../result.ts';
+import type { Venue } from '../venue.ts';
+import { calendarColumns, ColumnCalendar, slotSources, type SlotSource } from './columns.ts';
+import { signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
+import { fastUnsupported } from './support.ts';
+import { timelineFor, type Timeline } from './timeline.ts';
+
+export interface FastInput {
+  doc: StrategyDocument;
+  plan: Plan;
+  cols: readonly BarColumns[];
+  series: readonly StepSeries[];
+  from: number;
+  to: number;
+  warnings: string[];
+  /** The reference's venue for this run (fill model and venue options). */
+  venue: (assets: number) => Venue;
+  audit: boolean;
+  record: 'full' | 'stats';
+  indicatorCache?: IndicatorCache;
+  /** Called every few thousand steps with the fraction done; throws to cancel. */
+  tick?: (fraction: number) => void;
+  tickEvery: number;
+}
+
+/**
+ * The kernel sees only event steps; at each, a strategy with a candidate event at this step restores the
+ * crossing memory it had before this evaluation and runs its real compiled condition, so the decision,
+ * the memory and the audit trace are the reference's. Elsewhere it returns false (the signal pass proved
+ * it cannot fire there).
+ */
+function gated(s: PlanStrategy, ev: Events, at: { step: number }): PlanStrategy {
+  const orig = s.condition.fast;
+  const cr = ev.crossings;
+  let next = 0;
+  const fast: FastCondition = (v, m) => {
+    while (next < ev.count && ev.steps[next]! < at.step) next++;
+    if (next >= ev.count || ev.steps[next] !== at.step) return false;
+    const base = next * 2 * cr;
+    for (let k = 0; k < cr; k++) {
+      m[4 * k + 2] = ev.memory[base + 2 * k]!;
+      m[4 * k + 3] = ev.memory[base + 2 * k + 1]!;
+    }
+    next++;
+    return orig(v, m);
+  };
+  return { ...s, condition: { ...s.condition, fast } };
+}
+
+/** All candidate events in walk order (step, then document order): the strategy and its event's index. */
+function mergedEvents(events: readonly Events[]): { step: Int32Array; strategy: Int32Array; index: Int32Array } {
+  const ns = events.length;
+  let total = 0;
+  for (const e of events) total += e.count;
+  const key = new Float64Array(total);
+  let j = 0;
+  for (let i = 0; i < ns; i++) {
+    const e = events[i]!;
+    for (let q = 0; q < e.count; q++) key[j++] = e.steps[q]! * ns + i;
+  }
+  key.sort();
+  const step = new Int32Array(total), strategy = new Int32Array(total), index = new Int32Array(total);
+  const seen = new Int32Array(ns);
+  for (let q = 0; q < total; q++) {
+    const s = Math.floor(key[q]! / ns), i = key[q]! - s * ns;
+    step[q] = s;
+    strategy[q] = i;
+    index[q] = seen[i]!++;
+  }
+  return { step, strategy, index };
+}
+
+/**
+ * A whole run on the fast path, or the reason it cannot take the document (then the reference runs).
+ * Same plan, same kernel for everything that acts (orders, fills, sizing, costs, rebalancing, recording at
+ * events); what changes is which steps it visits: indicator columns come precomputed, conditions that
+ * cannot fire are ruled out by the fused signal pass, and between events equity is marked from the close
+ * columns with no kernel step at all.
+ */
+export function runFast(x: FastInput): RunResult | string {
+  const { doc, plan, cols, from } = x;
+  const why = fastUnsupported(doc, plan);
+  if (why) return why;
+  const tl = timelineFor(cols, x.to);
+  const S = tl.steps;
+  if (S === 0) throw new RunError('no bars in the selected range');
+  const cache = x.indicatorCache ?? new IndicatorCache();
+  const precomputed = plan.indicators.map((pi) => cache.get(pi, cols[pi.asset]!));
+  const calFields = new Set<CalendarField>();
+  for (const input of plan.inputs) if (input.kind === 'calendar') calFields.add(input.field);
+  const calCols = calendarColumns(tl, doc.settings, calFields);
+  const data = slotSources(plan, cols, precomputed, tl, calCols, x.series);
+  let passes;
+  try {
+    passes = plan.strategies.map((s) => strategyPass(plan, s, data));
+  } catch (e) {
+    if (e instanceof Unsupported) return `a condition uses ${e.message}, not covered by the fast path yet`;
+    throw e;
+  }
+  let firstStep = 0;
+  while (firstStep < S && tl.time[firstStep]! < from) firstStep++;
+  let events;
+  try {
+    events = signalPass(plan, passes, tl, data, firstStep);
+  } catch (e) {
+    if (e instanceof Unsupported) return e.message;
+    throw e;
+  }
+
+  const at = { step: -1 };
+  const runPlan: Plan = { ...plan, strategies: plan.strategies.map((s, i) => gated(s, events[i]!, at)) };
+  const calendar = calFields.size > 0 ? new ColumnCalendar(doc.settings, calCols) : undefined;
+  const kernel = new Kernel({
+    plan: runPlan,
+    settings: doc.settings,
+    venue: x.venue,
+    series: x.series,
+    fromTime: from,
+    audit: x.audit,
+    record: x.record,
+    capacity: S - firstStep,
+    precomputed,
+    calendar,
+  });
+  new Walk(kernel, cols, tl, passes, events, firstStep, at, calendar, data, x).run();
+  kernel.stepIndex = S - 1;
+  kernel.barsSeen = tl.bars;
+  if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
+  kernel.venue.finish();
+  const result = buildResult(kernel, x.warnings, x.record === 'stats');
+  releaseRecorder(kernel.recorder);
+  result.engine = 'fast';
+  return result;
+}
+
+/**
+ * The event-driven walk. Every step advances the per-asset cursors and marks the assets with a bar at their
+ * close; a step that is nobody's event records equity (cash + Σ quantity × mark, the portfolio's own sum)
+ * and moves on. At a candidate step with no fill due, the candidates' real conditions are first decided
+ * against the portfolio as it stands (nothing has acted yet, so this is what the kernel would see): when
+ * none fires, the step is recorded like any other. Otherwise — or when a fill is due — the step goes
+ * through kernel.step, with the stale assets' slots brought up to their latest bar.
+ *
+ * The per-step loop (run) is kept small and the event work out of line (decide, kernelStep): inlining the
+ * kernel into one large loop made V8 spend up to a second compiling it and deoptimize it repeatedly.
+ */
+class Walk {
+  private readonly n: number;
+  private readonly cursor: Int32Array;
+  private readonly vAt: Int32Array;
+  private readonly barNow: Int32Array;
+  private bars = 0;
+  /** Per asset: the data slots it writes at its bars, and their columns; then the per-step slots. */
+  private readonly slotsOf: number[][];
+  private readonly colsOf: Float64Array[][];
+  private readonly stepSlots: number[] = [];
+  private readonly stepCols: Float64Array[] = [];
+  private readonly hasInputs: boolean;
+  private readonly scratch: Float64Array[];
+  private readonly conds: FastCondition[];
+  private readonly ev: { step: Int32Array; strategy: Int32Array; index: Int32Array };
+  private ei = 0;
+  private nextFill: number;
+
+  constructor(
+    private readonly k: Kernel, private readonly cols: readonly BarColumns[], private readonly tl: Timeline,
+    private readonly passes: readonly StrategyPass[], private readonly events: readonly Events[], private readonly firstStep: number,
+    private readonly at: { step: number }, private readonly calendar: ColumnCalendar | undefined, data: Map<number, SlotSource>,
+    private readonly x: FastInput,
+  ) {
+    const n = this.n = cols.length;
+    this.cursor = new Int32Array(n).fill(-1);
+    this.vAt = new Int32Array(n).fill(-1);
+    this.barNow = new Int32Array(n);
+    this.slotsOf = Array.from({ length: n }, () => []);
+    this.colsOf = Array.from({ length: n }, () => []);
+    for (const [slot, src] of data) {
+      if (src.kind === 'bar') {
+        this.slotsOf[src.asset]!.push(slot);
+        this.colsOf[src.asset]!.push(src.column);
+      } else {
+        this.stepSlots.push(slot);
+        this.stepCols.push(src.column);
+      }
+    }
+    this.hasInputs = k.plan.inputs.some((i) => i.kind !== 'price');
+    this.scratch = passes.map((q) => new Float64Array(4 * q.crossings));
+    this.conds = passes.map((q) => q.strategy.condition.fast);
+    this.ev = mergedEvents(events);
+    this.nextFill = tl.steps;
+  }
+
+  run(): void {
+    const { k, n, cursor, barNow, tl, x } = this;
+    const S = tl.steps, stepOf = tl.stepOf, count = tl.count, time = tl.time;
+    const p = k.portfolio, mark = p.mark, rec = k.recorder;
+    const closes = this.cols.map((c) => c.close);
+    const settings = x.doc.settings;
+    const bench = k.plan.assets.indexOf(settings.benchmark ?? settings.universe[0]!);
+    const evStep = this.ev.step, firstStep = this.firstStep;
+    let nextEvent = evStep.length > 0 ? evStep[0]! : S;
+    for (let s = 0; s < S; s++) {
+      if (x.tick && s > 0 && s % x.tickEvery === 0) x.tick(s / S);
+      let bars = 0;
+      for (let a = 0; a < n; a++) {
+        const nx = cursor[a]! + 1;
+        if (nx < count[a]! && stepOf[a]![nx] === s) {
+          cursor[a] = nx;
+          mark[a] = closes[a]![nx]!;
+          barNow[bars++] = a;
+        }
+      }
+      if (s === nextEvent || s === this.nextFill) {
+        this.bars = bars;
+        const fill = s === this.nextFill;
+        const act = s === nextEvent ? this.decide(s, fill) : true;
+        if (s === nextEvent) nextEvent = this.ei < evStep.length ? evStep[this.ei]! : S;
+        if (act) {
+          this.kernelStep(s);
+          continue;
+        }
+      }
+      if (s >= firstStep) {
+        const e = p.equity();
+        if (e > k.peak) k.peak = e;
+        rec.push(time[s]!, e, p.exposed() ? 1 : 0, bench >= 0 ? mark[bench]! : NaN);
+      }
+    }
+  }
+
+  /** Consumes this step's candidate events; true when one of them fires (or only a kernel step can tell). */
+  private decide(s: number, fill: boolean): boolean {
+    const { ev, passes, events, scratch, conds, k } = this;
+    const first = this.ei;
+    let ei = first;
+    while (ei < ev.step.length && ev.step[ei] === s) ei++;
+    this.ei = ei;
+    if (fill) return true;
+    for (let q = first; q < ei; q++) if (passes[ev.strategy[q]!]!.needsKernel) return true;
+    // The state every strategy would see at this step if none acted: slots at their latest bar.
+    this.catchUp();
+    if (this.hasInputs) {
+      if (this.calendar) {
+        this.calendar.step = s;
+        this.calendar.update();
+      }
+      k.writeInputs();
+      const v = k.v;
+      for (let j = 0; j < this.stepSlots.length; j++) v[this.stepSlots[j]!] = this.stepCols[j]![s]!;
+    }
+    for (let q = first; q < ei; q++) {
+      const i = ev.strategy[q]!, e = events[i]!, m = scratch[i]!, base = ev.index[q]! * 2 * e.crossings;
+      for (let c = 0; c < e.crossings; c++) {
+        m[4 * c + 2] = e.memory[base + 2 * c]!;
+        m[4 * c + 3] = e.memory[base + 2 * c + 1]!;
+      }
+      if (conds[i]!(k.v, m)) return true;
+    }
+    return false;
+  }
+
+  private kernelStep(s: number): void {
+    const { k, cursor, cols, tl } = this;
+    for (let j = 0; j < this.bars; j++) {
+      const a = this.barNow[j]!, c = cols[a]!, nx = cursor[a]!;
+      k.setBar(a, c.open[nx]!, c.high[nx]!, c.low[nx]!, c.close[nx]!, c.volume[nx]!, nx);
+      this.vAt[a] = nx;
+    }
+    this.catchUp();
+    this.at.step = s;
+    if (this.calendar) this.calendar.step = s;
+    k.stepIndex = s - 1;
+    k.step(tl.time[s]!);
+    let next = tl.steps;
+    for (let a = 0; a < this.n; a++) {
+      if (!k.venue.hasOpenOrder(a)) continue;
+      const nx = cursor[a]! + 1;
+      if (nx < tl.count[a]! && tl.stepOf[a]![nx]! < next) next = tl.stepOf[a]![nx]!;
+    }
+    this.nextFill = next;
+  }
+
+  /** Brings every asset's data slots up to its latest bar (the kernel writes them only at the asset's bars). */
+  private catchUp(): void {
+    const { cursor, vAt, slotsOf, colsOf } = this;
+    const v = this.k.v;
+    for (let a = 0; a < this.n; a++) {
+      const i = cursor[a]!;
+      if (i >= 0 && vAt[a] !== i) {
+        const sl = slotsOf[a]!, cl = colsOf[a]!;
+        for (let j = 0; j < sl.length; j++) v[sl[j]!] = cl[j]![i]!;
+        vAt[a] = i;
+      }
+    }
+  }
+}

@@ -1,0 +1,232 @@
+import type { Condition, Expr } from '../../schema/index.ts';
+import { nodeKey, type EvalContext, type Plan, type PlanStrategy } from '../../strategy/index.ts';
+import type { SlotSource } from './columns.ts';
+import { stepsOfAssets, type Timeline } from './timeline.ts';
+
+/** The fast path cannot take this document; the reference kernel runs it and the result says why. */
+export class Unsupported extends Error {
+  override name = 'Unsupported';
+}
+
+/**
+ * "May fire" code of one strategy over data-only values, in three-valued (Kleene) logic:
+ * 0 = false whatever the portfolio, 1 = depends on the portfolio, 2 = true. all = min, any = max, not = 2 − x.
+ * Comparisons of data-only operands are computed exactly as the generated condition does (same expression
+ * code, same crossing memory layout and DFS numbering), so 0 is exact: the strategy cannot fire there.
+ * The code reads `v` (slots) and `m` (crossing memory) and leaves its verdict in `may`.
+ */
+export interface StrategyPass {
+  readonly strategy: PlanStrategy;
+  readonly code: string;
+  /** Data-only slots the evaluator reads. */
+  readonly slots: readonly number[];
+  readonly crossings: number;
+  /** Reads how long ago a strategy signalled: only a kernel step can say (it counts steps and signals). */
+  readonly needsKernel: boolean;
+}
+
+function num(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '(-Infinity)';
+  return x < 0 || Object.is(x, -0) ? `(${String(x)})` : String(x);
+}
+
+const COMPARE = new Set(['>', '>=', '<', '<=', '=', '!=', 'crossesAbove', 'crossesBelow']);
+
+class TriGen {
+  readonly lines: string[] = [];
+  readonly slots = new Set<number>();
+  readonly statefulSlots = new Set<number>();
+  private compares = 0;
+  crossings = 0;
+  private temps = 0;
+
+  constructor(private readonly plan: Plan, private readonly ctx: EvalContext, private readonly data: ReadonlyMap<number, SlotSource>) {}
+
+  /** JS for an expression (as compile.ts writes it) and whether it reads the portfolio. */
+  private expr(e: Expr): { code: string; stateful: boolean } {
+    if (typeof e === 'number') return { code: num(e), stateful: false };
+    if (typeof e !== 'object' || e === null || !('kind' in e)) throw new Unsupported('an unsubstituted parameter');
+    if (e.kind === 'math') {
+      const parts = e.args.map((a) => this.expr(a));
+      return { code: `(${parts.map((p) => p.code).join(` ${e.op} `)})`, stateful: parts.some((p) => p.stateful) };
+    }
+    const slot = this.plan.slotOf.get(nodeKey(this.plan.assets, e, this.ctx));
+    if (slot === undefined) throw new Unsupported(`an operand without a slot (${e.kind})`);
+    const stateful = !this.data.has(slot);
+    (stateful ? this.statefulSlots : this.slots).add(slot);
+    return { code: `v[${slot}]`, stateful };
+  }
+
+  cond(c: Condition): string {
+    if ('lhs' in c) {
+      if (!COMPARE.has(c.op)) throw new Unsupported(`the comparator "${c.op}"`);
+      const k = this.compares++;
+      const crossing = c.op === 'crossesAbove' || c.op === 'crossesBelow';
+      const m = crossing ? 4 * this.crossings++ : -1;
+      const l = this.expr(c.lhs), r = this.expr(c.rhs);
+      if (l.stateful || r.stateful) {
+        // A crossing remembers its operands at every evaluation: with a portfolio operand that memory would
+        // need the walk to visit every trigger step, which is the reference's job.
+        if (crossing) throw new Unsupported('a crossing of a portfolio value (cash, equity, position, …)');
+        return '1';
+      }
+      this.lines.push(`const l${k} = ${l.code}, r${k} = ${r.code};`);
+      const L = `l${k}`, R = `r${k}`;
+      let test: string;
+      switch (c.op) {
+        case '=': test = `${L} === ${R}`; break;
+        case '!=': test = `(${L} === ${L} && ${R} === ${R} && ${L} !== ${R})`; break;
+        case 'crossesAbove': case 'crossesBelow':
+          this.lines.push(`m[${m}] = m[${m + 2}]; m[${m + 1}] = m[${m + 3}]; m[${m + 2}] = ${L}; m[${m + 3}] = ${R};`);
+          test = c.op === 'crossesAbove' ? `m[${m}] <= m[${m + 1}] && ${L} > ${R}` : `m[${m}] >= m[${m + 1}] && ${L} < ${R}`;
+          break;
+        default: test = `${L} ${c.op} ${R}`;
+      }
+      this.lines.push(`const c${k} = (${test}) ? 2 : 0;`);
+      return `c${k}`;
+    }
+    if ('all' in c) return this.temp(`Math.min(${c.all.map((x) => this.cond(x)).join(', ')})`);
+    if ('any' in c) return this.temp(`Math.max(${c.any.map((x) => this.cond(x)).join(', ')})`);
+    if ('not' in c) return this.temp(`2 - ${this.cond(c.not)}`);
+    if ('atLeast' in c || 'atMost' in c) {
+      const xs = c.of.map((x) => this.cond(x));
+      const t = this.temp(`${xs.map((x) => `(${x} === 2 ? 1 : 0)`).join(' + ')}`);
+      const tu = this.temp(`${xs.map((x) => `(${x} >= 1 ? 1 : 0)`).join(' + ')}`);
+      if ('atLeast' in c) {
+        const k = num(c.atLeast as number);
+        return this.temp(`${t} >= ${k} ? 2 : ${tu} < ${k} ? 0 : 1`);
+      }
+      const k = num(c.atMost as number);
+      return this.temp(`${tu} <= ${k} ? 2 : ${t} > ${k} ? 0 : 1`);
+    }
+    throw new Unsupported('a condition node the fast path does not know');
+  }
+
+  private temp(code: string): string {
+    const name = `t${this.temps++}`;
+    this.lines.push(`const ${name} = ${code};`);
+    return name;
+  }
+}
+
+export function strategyPass(plan: Plan, s: PlanStrategy, data: ReadonlyMap<number, SlotSource>): StrategyPass {
+  const gen = new TriGen(plan, s.condition.ctx, data);
+  const root = s.condition.tree ? gen.cond(s.condition.tree) : '2';
+  if (4 * gen.crossings !== s.condition.memSize) throw new Unsupported('a crossing layout that differs from the compiled condition');
+  const code = `${gen.lines.join('\n')}\nmay = ${root};`;
+  const since = new Set(plan.inputs.filter((i) => i.kind === 'sinceSignal').map((i) => i.slot));
+  const needsKernel = [...gen.statefulSlots].some((slot) => since.has(slot));
+  return { strategy: s, code, slots: [...gen.slots], crossings: gen.crossings, needsKernel };
+}
+
+/**
+ * A strategy's candidate events: the steps (at or after the first tradable step) where it may fire, and
+ * for each the crossing memory it had before that evaluation (2 numbers per crossing), so the walk can
+ * evaluate the real condition there as if it had seen every step.
+ */
+export class Events {
+  steps: Int32Array = new Int32Array(64);
+  memory: Float64Array;
+  count = 0;
+  constructor(readonly crossings: number) {
+    this.memory = new Float64Array(64 * 2 * crossings);
+  }
+
+  push(step: number, m: Float64Array): void {
+    if (this.count === this.steps.length) {
+      const s = new Int32Array(this.count * 2); s.set(this.steps); this.steps = s;
+      const mm = new Float64Array(this.count * 4 * this.crossings); mm.set(this.memory); this.memory = mm;
+    }
+    const base = this.count * 2 * this.crossings;
+    // After the evaluation m[4k], m[4k+1] hold what m[4k+2], m[4k+3] held before it.
+    for (let k = 0; k < this.crossings; k++) {
+      this.memory[base + 2 * k] = m[4 * k]!;
+      this.memory[base + 2 * k + 1] = m[4 * k + 1]!;
+    }
+    this.steps[this.count++] = step;
+  }
+}
+
+type GroupPass = (
+  steps: Int32Array | null, total: number, firstStep: number, stepOf: readonly Int32Array[], count: Int32Array,
+  barCols: readonly Float64Array[], stepCols: readonly Float64Array[], v: Float64Array, mems: readonly Float64Array[], evs: readonly Events[],
+) => void;
+
+const generated = new Map<string, GroupPass>();
+
+/**
+ * The source of one group's loop: per trigger step, advance the cursors of the assets its slots read, load
+ * those slots, run every member's may-fire code inline (no call, no closure), and note candidate events.
+ */
+function groupSource(members: readonly StrategyPass[], assets: readonly number[], barSlots: readonly { slot: number; asset: number }[], stepSlots: readonly number[]): string {
+  const out: string[] = [];
+  assets.forEach((a) => out.push(`const so${a} = stepOf[${a}], cnt${a} = count[${a}]; let cur${a} = -1;`));
+  barSlots.forEach((_, q) => out.push(`const bc${q} = barCols[${q}];`));
+  stepSlots.forEach((_, q) => out.push(`const sc${q} = stepCols[${q}];`));
+  members.forEach((_, q) => out.push(`const m${q} = mems[${q}], ev${q} = evs[${q}];`));
+  out.push('let may = 0;');
+  out.push('for (let j = 0; j < total; j++) {');
+  out.push('const s = steps === null ? j : steps[j];');
+  for (const a of assets) out.push(`while (cur${a} + 1 < cnt${a} && so${a}[cur${a} + 1] <= s) cur${a}++;`);
+  barSlots.forEach((b, q) => out.push(`v[${b.slot}] = cur${b.asset} >= 0 ? bc${q}[cur${b.asset}] : NaN;`));
+  stepSlots.forEach((slot, q) => out.push(`v[${slot}] = sc${q}[s];`));
+  members.forEach((p, q) => out.push(`{ const m = m${q};\n${p.code}\nif (may !== 0 && s >= firstStep) ev${q}.push(s, m); }`));
+  out.push('}');
+  return out.join('\n');
+}
+
+/**
+ * The fused signal pass: strategies with the same trigger assets share one generated loop over their
+ * trigger steps (see groupSource). No per-step object, no portfolio.
+ */
+export function signalPass(
+  plan: Plan, passes: readonly StrategyPass[], tl: Timeline, data: ReadonlyMap<number, SlotSource>, firstStep: number,
+): Events[] {
+  const events = passes.map((p) => new Events(p.crossings));
+  const groups = new Map<string, number[]>();
+  passes.forEach((p, i) => {
+    const key = p.strategy.triggers.join(',');
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
+  const v = new Float64Array(plan.slotCount).fill(NaN);
+  for (const members of groups.values()) {
+    const triggers = passes[members[0]!]!.strategy.triggers;
+    const steps = triggers.length === 0 ? null : stepsOfAssets(tl, triggers);
+    const slotSet = new Set<number>();
+    for (const i of members) for (const s of passes[i]!.slots) slotSet.add(s);
+    const barSlots: { slot: number; asset: number }[] = [], barCols: Float64Array[] = [];
+    const stepSlots: number[] = [], stepCols: Float64Array[] = [];
+    for (const slot of [...slotSet].sort((x, y) => x - y)) {
+      const src = data.get(slot)!;
+      if (src.kind === 'bar') {
+        barSlots.push({ slot, asset: src.asset });
+        barCols.push(src.column);
+      } else {
+        stepSlots.push(slot);
+        stepCols.push(src.column);
+      }
+    }
+    const assets = [...new Set(barSlots.map((b) => b.asset))].sort((x, y) => x - y);
+    const ps = members.map((i) => passes[i]!);
+    const source = groupSource(ps, assets, barSlots, stepSlots);
+    let f = generated.get(source);
+    if (!f) {
+      if (generated.size >= 256) generated.clear();
+      try {
+        f = new Function('steps', 'total', 'firstStep', 'stepOf', 'count', 'barCols', 'stepCols', 'v', 'mems', 'evs', source) as GroupPass;
+      } catch {
+        throw new Unsupported('the fast path generates code, which this page blocks (CSP)');
+      }
+      generated.set(source, f);
+    }
+    f(
+      steps, steps === null ? tl.steps : steps.length, firstStep, tl.stepOf, tl.count, barCols, stepCols, v,
+      ps.map((p) => new Float64Array(4 * p.crossings).fill(NaN)), members.map((i) => events[i]!),
+    );
+  }
+  return events;
+}

@@ -1,0 +1,123 @@
+import { upperBound } from '../../lib/search.ts';
+import type { BarColumns } from '../../schema/index.ts';
+
+/**
+ * The merged timeline of a run's assets, built once per data set and range end instead of a k-way merge
+ * per step per run: the distinct bar times in order, and for each asset the step of each of its bars.
+ * Only bars at or before the range end take part (the reference walker stops there too).
+ */
+export interface Timeline {
+  /** Number of steps. */
+  readonly steps: number;
+  /** Time of each step. */
+  readonly time: Float64Array;
+  /** Per asset: its bars at or before the end. */
+  readonly count: Int32Array;
+  /** Per asset: the step of each of its bars (first `count[a]` entries). */
+  readonly stepOf: readonly Int32Array[];
+  /** Total bars walked (all assets, warm-up included). */
+  readonly bars: number;
+}
+
+export function buildTimeline(cols: readonly BarColumns[], to: number): Timeline {
+  const n = cols.length;
+  const count = Int32Array.from(cols, (c) => (to === Infinity ? c.length : upperBound(c.time, to, 0, c.length)));
+  let bars = 0;
+  for (let a = 0; a < n; a++) bars += count[a]!;
+  if (n > 0 && sameTimes(cols, count)) return shared(cols[0]!.time, count, bars);
+  const stepOf = cols.map((_, a) => new Int32Array(count[a]!));
+  const time = new Float64Array(bars);
+  const cursor = new Int32Array(n);
+  let steps = 0;
+  let prev = -Infinity;
+  for (;;) {
+    let t = Infinity;
+    for (let a = 0; a < n; a++) {
+      const i = cursor[a]!;
+      if (i < count[a]!) {
+        const x = cols[a]!.time[i]!;
+        if (x < t) t = x;
+      }
+    }
+    if (t === Infinity) break;
+    // The reference kernel refuses a repeated or backward time; so does the timeline.
+    if (!(t > prev)) throw new RangeError(`time went backwards or repeated: ${t} after ${prev}`);
+    prev = t;
+    for (let a = 0; a < n; a++) {
+      const i = cursor[a]!;
+      if (i < count[a]! && cols[a]!.time[i] === t) {
+        stepOf[a]![i] = steps;
+        cursor[a] = i + 1;
+      }
+    }
+    time[steps++] = t;
+  }
+  return { steps, time: time.subarray(0, steps), count, stepOf, bars };
+}
+
+/** Every asset has the same bars' times (aligned data, the common case): compared, not merged. */
+function sameTimes(cols: readonly BarColumns[], count: Int32Array): boolean {
+  const t0 = cols[0]!.time, c = count[0]!;
+  for (let a = 1; a < cols.length; a++) {
+    if (count[a] !== c) return false;
+    const t = cols[a]!.time;
+    if (t === t0) continue;
+    for (let i = 0; i < c; i++) if (t[i] !== t0[i]) return false;
+  }
+  return true;
+}
+
+function shared(t: Float64Array, count: Int32Array, bars: number): Timeline {
+  const c = count[0]!;
+  const identity = new Int32Array(c);
+  for (let i = 0; i < c; i++) {
+    if (i > 0 && !(t[i]! > t[i - 1]!)) throw new RangeError(`time went backwards or repeated: ${t[i]} after ${t[i - 1]}`);
+    identity[i] = i;
+  }
+  return { steps: c, time: t.subarray(0, c), count, stepOf: Array.from(count, () => identity), bars };
+}
+
+/**
+ * Timelines by their bar columns (identity) and end: a sweep's candidates and a worker's repeated runs on
+ * one data set share one timeline. It depends only on the time columns (by identity) and lengths; weakly keyed
+ * on the first asset's time column.
+ */
+const cache = new WeakMap<Float64Array, { times: readonly Float64Array[]; lengths: readonly number[]; to: number; timeline: Timeline }[]>();
+const PER_KEY = 4;
+
+export function timelineFor(cols: readonly BarColumns[], to: number): Timeline {
+  if (cols.length === 0) return buildTimeline(cols, to);
+  const key = cols[0]!.time;
+  let list = cache.get(key);
+  if (!list) {
+    list = [];
+    cache.set(key, list);
+  }
+  for (const e of list) {
+    if (e.to === to && e.times.length === cols.length && cols.every((c, i) => c.time === e.times[i] && c.length === e.lengths[i])) return e.timeline;
+  }
+  const timeline = buildTimeline(cols, to);
+  if (list.length >= PER_KEY) list.shift();
+  list.push({ times: cols.map((c) => c.time), lengths: cols.map((c) => c.length), to, timeline });
+  return timeline;
+}
+
+/** Steps at which any of `assets` (distinct) has a bar, in order (the trigger steps of a strategy); null = all. */
+export function stepsOfAssets(tl: Timeline, assets: readonly number[]): Int32Array | null {
+  // Every asset of the run: every step (null).
+  if (assets.length === tl.count.length) return null;
+  if (assets.length === 1) return tl.stepOf[assets[0]!]!.subarray(0, tl.count[assets[0]!]!);
+  const mark = new Uint8Array(tl.steps);
+  let m = 0;
+  for (const a of assets) {
+    const so = tl.stepOf[a]!;
+    for (let i = 0; i < tl.count[a]!; i++) {
+      if (mark[so[i]!] === 0) m++;
+      mark[so[i]!] = 1;
+    }
+  }
+  const out = new Int32Array(m);
+  let j = 0;
+  for (let s = 0; s < tl.steps; s++) if (mark[s]) out[j++] = s;
+  return out;
+}

@@ -1,0 +1,199 @@
+/**
+ * Differential property (issue 17): on random documents — every comparator, combinator, operand (prices,
+ * every indicator and output, portfolio values, sinceSignal, calendar, series, arithmetic), every action,
+ * amount unit, sizing, fill and cost model, a range with warm-up — and random irregular multi-asset data,
+ * the fast path and the reference kernel give identical orders, fills, trades, signals (traces included),
+ * equity curves and statistics, bit for bit. The fast path must also actually run (engine: 'fast') on
+ * every document it claims to cover.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runBacktest } from '../../src/engine/index.ts';
+import {
+  parseDocument, type Action, type BarColumns, type Condition, type Expr, type RunResult, type StepSeries, type StrategyDocumentInput,
+} from '../../src/schema/index.ts';
+import { plainActions, SYMBOLS, toBars as randomBars, type RandomStep } from '../helpers/random-documents.ts';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2024, 0, 29, 14);
+
+const stepArb = fc.record({
+  // Hours to the next step: within a day, overnight, across a weekend or a month end.
+  gap: fc.constantFrom(1, 1, 1, 2, 18, 66, 24 * 9),
+  mask: fc.integer({ min: 1, max: 7 }),
+  moves: fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 6, maxLength: 6 }),
+});
+
+const toBars = (steps: RandomStep[]): BarColumns[] => randomBars(steps, T0, HOUR, '1h', true);
+
+function seriesOf(name: string, symbol: string | null, values: number[]): StepSeries {
+  return { name, symbol, length: values.length, time: Float64Array.from(values, (_, i) => T0 + (i * 37 + 5) * HOUR), value: Float64Array.from(values) };
+}
+
+// ---------- random documents ----------
+
+const assetArb = fc.constantFrom(...SYMBOLS);
+const win = fc.oneof({ weight: 4, arbitrary: fc.record({ bars: fc.integer({ min: 1, max: 5 }) }) }, { weight: 1, arbitrary: fc.constant({ duration: '6h' }) });
+const dataExpr: fc.Arbitrary<Expr> = fc.oneof(
+  fc.record({ kind: fc.constant('price' as const), asset: assetArb, field: fc.constantFrom('open', 'high', 'low', 'close', 'volume' as const) }),
+  fc.record({ kind: fc.constantFrom('sma', 'ema', 'wma', 'stddev', 'roc', 'highest', 'lowest' as const), asset: assetArb, window: win }),
+  fc.record({ kind: fc.constant('rsi' as const), asset: assetArb, window: fc.record({ bars: fc.integer({ min: 2, max: 4 }) }) }),
+  fc.record({ kind: fc.constant('atr' as const), asset: assetArb, window: fc.record({ bars: fc.integer({ min: 1, max: 4 }) }) }),
+  fc.record({ kind: fc.constant('bollinger' as const), asset: assetArb, window: fc.record({ bars: fc.integer({ min: 2, max: 4 }) }), band: fc.constantFrom('upper', 'middle', 'lower' as const) }),
+  fc.record({
+    kind: fc.constant('macd' as const), asset: assetArb, fast: fc.constant({ bars: 2 }), slow: fc.constant({ bars: 4 }), signal: fc.constant({ bars: 2 }),
+    output: fc.constantFrom('line', 'signal', 'histogram' as const),
+  }),
+  fc.record({ kind: fc.constant('calendar' as const), field: fc.constantFrom('dayOfWeek', 'dayOfMonth', 'month', 'minuteOfDay', 'firstBarOfWeek', 'firstBarOfMonth' as const) }),
+  fc.constantFrom<Expr>({ kind: 'series', name: 'macro', global: true }, { kind: 'series', name: 'flow', asset: 'A' }, { kind: 'series', name: 'flow', asset: 'B' }),
+);
+const portfolioExpr: fc.Arbitrary<Expr> = fc.oneof(
+  fc.record({ kind: fc.constant('position' as const), asset: assetArb, field: fc.constantFrom('quantity', 'value', 'weight' as const) }),
+  fc.constantFrom<Expr>({ kind: 'cash' }, { kind: 'equity' }, { kind: 'drawdown' }, { kind: 'sinceSignal', unit: 'bars' }, { kind: 'sinceSignal', unit: 'days' }),
+  fc.record({ kind: fc.constant('lastOrderPrice' as const), asset: assetArb }),
+);
+const operand = (portfolio: boolean): fc.Arbitrary<Expr> => fc.oneof(
+  { weight: 5, arbitrary: dataExpr },
+  { weight: portfolio ? 2 : 0, arbitrary: portfolioExpr },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 15 }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('math' as const), op: fc.constantFrom('+', '-', '*', '/' as const), args: fc.array(fc.oneof(dataExpr, fc.integer({ min: 1, max: 3 })), { minLength: 2, maxLength: 3 }) }) },
+);
+const compareArb: fc.Arbitrary<Condition> = fc.oneof(
+  // Crossings of data only (a crossing of a portfolio value is the reference's: see the last test).
+  { weight: 2, arbitrary: fc.record({ lhs: operand(false), op: fc.constantFrom('crossesAbove', 'crossesBelow' as const), rhs: operand(false) }) },
+  { weight: 5, arbitrary: fc.record({ lhs: operand(true), op: fc.constantFrom('>', '>=', '<', '<=', '=', '!=' as const), rhs: operand(true) }) },
+);
+const conditionArb: fc.Arbitrary<Condition | undefined> = fc.letrec<{ c: Condition }>((tie) => ({
+  c: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 6, arbitrary: compareArb },
+    { weight: 1, arbitrary: fc.record({ all: fc.array(tie('c'), { minLength: 1, maxLength: 3 }) }) },
+    { weight: 1, arbitrary: fc.record({ any: fc.array(tie('c'), { minLength: 1, maxLength: 3 }) }) },
+    { weight: 1, arbitrary: fc.record({ not: tie('c') }) },
+    { weight: 1, arbitrary: fc.record({ atLeast: fc.integer({ min: 1, max: 3 }), of: fc.array(tie('c'), { minLength: 1, maxLength: 3 }) }) },
+    { weight: 1, arbitrary: fc.record({ atMost: fc.integer({ min: 0, max: 2 }), of: fc.array(tie('c'), { minLength: 1, maxLength: 3 }) }) },
+  ),
+})).c.chain((c) => fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 8, arbitrary: fc.constant(c) }));
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  ...plainActions(-10),
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('rebalance' as const),
+      universe: fc.record({
+        candidates: fc.constant<string[]>(['A', 'B', 'C']),
+        filter: fc.record({ lhs: fc.constant<Expr>({ kind: 'sma', asset: '$asset', window: { bars: 2 } }), op: fc.constantFrom('>', 'crossesAbove' as const), rhs: fc.integer({ min: 8, max: 12 }) }),
+        sort: fc.record({ by: fc.constant({ kind: 'price', asset: '$asset', field: 'close' } as Expr), order: fc.constantFrom('asc', 'desc' as const) }),
+        limit: fc.integer({ min: 1, max: 3 }),
+        weighting: fc.oneof(fc.constant({ kind: 'equal' as const }), fc.constant({ kind: 'inverseVolatility' as const, window: { bars: 3 } }), fc.constant({ kind: 'proportional' as const, by: { kind: 'price', asset: '$asset', field: 'volume' } as Expr })),
+      }),
+    }),
+  },
+);
+
+const settingsArb = fc.record({
+  fillModel: fc.constantFrom('nextOpen', 'close' as const),
+  units: fc.constantFrom('whole', 'fractional' as const),
+  allowShort: fc.boolean(),
+  initialCash: fc.integer({ min: 500, max: 20_000 }),
+  fees: fc.record({ fraction: fc.constantFrom(0, 0.001, 0.01), perShare: fc.constantFrom(0, 0.01), perOrder: fc.constantFrom(0, 1), minimum: fc.constantFrom(0, 2) }),
+  slippage: fc.record({ bps: fc.constantFrom(0, 10, 50), fixed: fc.constantFrom(0, 0.01) }),
+  benchmark: fc.option(assetArb, { nil: undefined }),
+  sampling: fc.constantFrom('auto', 'bar', 'day' as const),
+  fromDay: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }),
+  toDay: fc.option(fc.integer({ min: 10, max: 60 }), { nil: undefined }),
+});
+
+const docArb = fc.record({
+  settings: settingsArb,
+  strategies: fc.array(fc.record({ condition: conditionArb, action: actionArb }), { minLength: 1, maxLength: 4 }),
+});
+
+type DocShape = typeof docArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toDoc(x: DocShape) {
+  const { fromDay, toDay: to, ...settings } = x.settings;
+  const toDay = to === undefined || fromDay === undefined ? to : Math.max(to, fromDay);
+  const day = (d: number) => new Date(T0 + d * 24 * HOUR).toISOString().slice(0, 10);
+  const input: StrategyDocumentInput = {
+    version: 1, name: 'differential',
+    settings: {
+      universe: [...SYMBOLS], timeframe: '1h', ...settings,
+      range: fromDay === undefined && toDay === undefined ? undefined : { from: fromDay === undefined ? undefined : day(fromDay), to: toDay === undefined ? undefined : day(toDay) },
+    },
+    strategies: x.strategies.map((s, i) => ({
+      id: `s${i}`, name: `s${i}`, ...(s.condition ? { condition: s.condition } : {}),
+      action: s.action.type === 'setWeight' && !settings.allowShort ? { ...s.action, weight: Math.abs(s.action.weight as number) } : s.action,
+    })),
+  };
+  const r = parseDocument(input);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.doc;
+}
+
+/** Equal bit for bit: numbers by Object.is (NaN = NaN, 0 ≠ −0), typed arrays element by element. */
+function same(a: unknown, b: unknown, path = 'result'): string | null {
+  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b) ? null : `${path}: ${a} ≠ ${b}`;
+  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b)) return same(Array.from(a as Float64Array), Array.from(b as Float64Array), path);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path}: length ${a.length} ≠ ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = same(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+    if (ka.join() !== kb.join()) return `${path}: keys ${ka} ≠ ${kb}`;
+    for (const k of ka) {
+      const d = same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return null;
+  }
+  return a === b ? null : `${path}: ${String(a)} ≠ ${String(b)}`;
+}
+
+function withoutEngine(r: RunResult): Omit<RunResult, 'engine' | 'engineNote'> {
+  const { engine: _e, engineNote: _n, ...rest } = r;
+  return rest;
+}
+
+describe('fast path ≡ reference kernel', () => {
+  const runs = Number(process.env.FAST_CHECK_RUNS ?? 150);
+
+  it('identical orders, fills, trades, signals with traces, curves and statistics on random documents and data', () => {
+    fc.assert(
+      fc.property(
+        docArb, fc.array(stepArb, { minLength: 2, maxLength: 60 }), fc.array(fc.integer({ min: -3, max: 12 }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(),
+        (d, steps, values, record, audit) => {
+          const doc = toDoc(d);
+          const data = { bars: toBars(steps), series: [seriesOf('macro', null, values), seriesOf('flow', 'A', values.map((x) => x * 2)), seriesOf('flow', 'B', [...values].reverse())] };
+          let ref: RunResult | Error, fast: RunResult | Error;
+          try { ref = runBacktest(doc, data, { engine: 'reference', record, audit }); } catch (e) { ref = e as Error; }
+          try { fast = runBacktest(doc, data, { record, audit }); } catch (e) { fast = e as Error; }
+          if (ref instanceof Error || fast instanceof Error) {
+            expect(String(fast)).toBe(String(ref));
+            return;
+          }
+          expect(fast.engine, fast.engineNote).toBe('fast');
+          expect(same(withoutEngine(fast), withoutEngine(ref))).toBeNull();
+        },
+      ),
+      { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
+    );
+  });
+
+  it('a crossing of a portfolio value runs on the reference, and the result says so', () => {
+    const doc = toDoc({
+      settings: { fillModel: 'nextOpen', units: 'whole', allowShort: false, initialCash: 1000, fees: { fraction: 0, perShare: 0, perOrder: 0, minimum: 0 }, slippage: { bps: 0, fixed: 0 }, benchmark: undefined, sampling: 'auto', fromDay: undefined, toDay: undefined },
+      strategies: [{ condition: { lhs: { kind: 'equity' }, op: 'crossesAbove', rhs: 900 }, action: { type: 'buy', asset: 'A', amount: { unit: 'all' } } }],
+    });
+    const r = runBacktest(doc, { bars: toBars([{ gap: 1, mask: 7, moves: [0, 1, 0, 1, 0, 1] }, { gap: 1, mask: 7, moves: [0, 1, 0, 1, 0, 1] }]) });
+    expect(r.engine).toBe('reference');
+    expect(r.engineNote).toMatch(/crossing of a portfolio value/);
+  });
+});
