@@ -26,10 +26,12 @@ export interface RunOptions {
   /** Shared precomputed indicator columns for these bars (optimization batches). */
   indicatorCache?: IndicatorCache;
   /**
-   * 'fast' (default): the compiled fast path when it covers the document, else the reference (the result
-   * says which ran and why). 'reference': always the kernel's step-by-step walk.
+   * 'auto' (default): the compiled fast path when it covers the document and the run is large enough for it
+   * to pay (FAST_MIN_BARS), else the reference; the result says which ran and why. 'fast': the fast path
+   * whenever it covers the document, whatever the size (the differential tests). 'reference': always the
+   * kernel's step-by-step walk.
    */
-  engine?: 'fast' | 'reference';
+  engine?: 'auto' | 'fast' | 'reference';
   /** Non-zero at index 0 ⇒ stop; checked every CANCEL_CHECK_STEPS steps. */
   cancel?: Int32Array;
   onProgress?: (fraction: number) => void;
@@ -38,6 +40,14 @@ export interface RunOptions {
 }
 
 export const CANCEL_CHECK_STEPS = 4096;
+
+/**
+ * Below this many bars (all assets) 'auto' runs the reference: the fast path's set-up (columns, signal pass,
+ * event merge) costs about what it saves. Measured with `npm run bench -- engine` (same-run CPU ratios,
+ * fast ÷ reference on the W3 document cut to N minute bars): 1.10 at 2,000, 1.05 at 5,000, 0.87 at 10,000,
+ * 0.83 at 20,000 bars; W1 (3,780 daily bars) is no faster.
+ */
+export const FAST_MIN_BARS = 10_000;
 
 export class CancelledError extends Error {
   override name = 'CancelledError';
@@ -151,21 +161,25 @@ class Walker {
 }
 
 export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOptions = {}): RunResult {
+  const mode = opts.engine ?? 'auto';
   let why = 'the reference engine was asked for';
-  if ((opts.engine ?? 'fast') === 'fast' && opts.sizing === 'signal') why = 'signal-bar sizing is not covered by the fast path yet';
-  else if ((opts.engine ?? 'fast') === 'fast') {
+  if (mode !== 'reference' && opts.sizing === 'signal') why = 'signal-bar sizing is not covered by the fast path yet';
+  else if (mode !== 'reference') {
     const plan = opts.plan ?? compile(doc, { params: opts.params });
     const cols = barsFor(data, plan.assets);
     const { from, to } = rangeOf(doc);
-    const fast = runFast({
-      doc, plan, cols, series: data.series ?? [], from, to, warnings: warmupWarnings(plan, cols, from),
-      venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
-      audit: opts.audit ?? true, record: opts.record ?? 'full', indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS,
-      tick: opts.cancel || opts.onProgress ? (f) => {
-        if (opts.cancel && Atomics.load(opts.cancel, 0) !== 0) throw new CancelledError('cancelled');
-        opts.onProgress?.(f);
-      } : undefined,
-    });
+    const bars = cols.reduce((n, c) => n + c.length, 0);
+    const fast = mode === 'auto' && bars < FAST_MIN_BARS
+      ? `a small run (${bars} bars, under ${FAST_MIN_BARS}): the fast path's set-up costs about what it saves`
+      : runFast({
+        doc, plan, cols, series: data.series ?? [], from, to, warnings: warmupWarnings(plan, cols, from),
+        venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
+        audit: opts.audit ?? true, record: opts.record ?? 'full', indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS,
+        tick: opts.cancel || opts.onProgress ? (f) => {
+          if (opts.cancel && Atomics.load(opts.cancel, 0) !== 0) throw new CancelledError('cancelled');
+          opts.onProgress?.(f);
+        } : undefined,
+      });
     if (typeof fast !== 'string') {
       opts.onProgress?.(1);
       return fast;

@@ -34,6 +34,10 @@ const suite: BenchSuite = {
       };
     }
     rows.W1!.vsReference = w1ms.fast / w1ms.reference;
+    // 'auto' (the default) runs W1 on the reference (3,780 bars < FAST_MIN_BARS): the row users get.
+    const auto = runBacktest(a.doc, a.data, { plan, audit: false });
+    const autoMs = timeIt(() => consume(runBacktest(a.doc, a.data, { plan, audit: false }).stats.finalEquity), { minMs: quick ? 200 : 1500 });
+    rows['W1 auto'] = { engine: auto.engine, bars: a.bars, msPerRun: autoMs, runsPerSecond: 1000 / autoMs, floorMs: w1floor, floorRatio: autoMs / w1floor, vsReference: autoMs / w1ms.reference };
 
     if (!quick) {
       const b = w2();

@@ -174,7 +174,7 @@ describe('fast path ≡ reference kernel', () => {
           const data = { bars: toBars(steps), series: [seriesOf('macro', null, values), seriesOf('flow', 'A', values.map((x) => x * 2)), seriesOf('flow', 'B', [...values].reverse())] };
           let ref: RunResult | Error, fast: RunResult | Error;
           try { ref = runBacktest(doc, data, { engine: 'reference', record, audit }); } catch (e) { ref = e as Error; }
-          try { fast = runBacktest(doc, data, { record, audit }); } catch (e) { fast = e as Error; }
+          try { fast = runBacktest(doc, data, { record, audit, engine: 'fast' }); } catch (e) { fast = e as Error; }
           if (ref instanceof Error || fast instanceof Error) {
             expect(String(fast)).toBe(String(ref));
             return;
@@ -192,8 +192,60 @@ describe('fast path ≡ reference kernel', () => {
       settings: { fillModel: 'nextOpen', units: 'whole', allowShort: false, initialCash: 1000, fees: { fraction: 0, perShare: 0, perOrder: 0, minimum: 0 }, slippage: { bps: 0, fixed: 0 }, benchmark: undefined, sampling: 'auto', fromDay: undefined, toDay: undefined },
       strategies: [{ condition: { lhs: { kind: 'equity' }, op: 'crossesAbove', rhs: 900 }, action: { type: 'buy', asset: 'A', amount: { unit: 'all' } } }],
     });
-    const r = runBacktest(doc, { bars: toBars([{ gap: 1, mask: 7, moves: [0, 1, 0, 1, 0, 1] }, { gap: 1, mask: 7, moves: [0, 1, 0, 1, 0, 1] }]) });
+    const r = runBacktest(doc, { bars: toBars([{ gap: 1, mask: 7, moves: [0, 1, 0, 1, 0, 1] }, { gap: 1, mask: 7, moves: [0, 1, 0, 1, 0, 1] }]) }, { engine: 'fast' });
     expect(r.engine).toBe('reference');
     expect(r.engineNote).toMatch(/crossing of a portfolio value/);
+  });
+
+  it('orders beyond market (entries, attached exits, the intrabar rule) run on the reference, and the result says so', () => {
+    const base = toDoc({
+      settings: { fillModel: 'nextOpen', units: 'whole', allowShort: false, initialCash: 1000, fees: { fraction: 0, perShare: 0, perOrder: 0, minimum: 0 }, slippage: { bps: 0, fixed: 0 }, benchmark: undefined, sampling: 'auto', fromDay: undefined, toDay: undefined },
+      strategies: [{ condition: { lhs: { kind: 'price', asset: 'A', field: 'close' }, op: '>', rhs: 9 }, action: { type: 'buy', asset: 'A', amount: { unit: 'all' } } }],
+    });
+    const bars = toBars(Array.from({ length: 30 }, (_, i) => ({ gap: 1, mask: 7, moves: [i % 3 - 1, 1, 0, -1, 1, 0] })));
+    const variants: [string, unknown][] = [
+      ['entry', { ...base, strategies: [{ ...base.strategies[0]!, action: { ...base.strategies[0]!.action, entry: { type: 'limit', price: { percent: 1 } } } }] }],
+      ['exits', { ...base, strategies: [{ ...base.strategies[0]!, action: { ...base.strategies[0]!.action, exits: { stopLoss: { percent: 2 } } } }] }],
+      ['intrabar', { ...base, settings: { ...base.settings, intrabar: 'optimistic' } }],
+    ];
+    for (const [key, input] of variants) {
+      const parsed = parseDocument(input);
+      if (!parsed.ok) throw new Error(`${key}: ${JSON.stringify(parsed.errors)}`);
+      const fast = runBacktest(parsed.doc, { bars }, { engine: 'fast' });
+      expect(fast.engine, key).toBe('reference');
+      expect(fast.engineNote, key).toContain(key);
+      expect(same(withoutEngine(fast), withoutEngine(runBacktest(parsed.doc, { bars }, { engine: 'reference' })))).toBeNull();
+    }
+  });
+
+  // Regression (main's 175d201 moved the first tradable bar into kernel.step; the walk skips steps, so buy &
+  // hold came out NaN): the fast path hands the kernel the first step where every indicator output has a value.
+  it('buy & hold from the first tradable bar on the fast path, with a warm-up and a range start', () => {
+    for (const fromDay of [undefined, 3]) {
+      const doc = toDoc({
+        settings: { fillModel: 'nextOpen', units: 'fractional', allowShort: false, initialCash: 1000, fees: { fraction: 0, perShare: 0, perOrder: 0, minimum: 0 }, slippage: { bps: 0, fixed: 0 }, benchmark: 'B', sampling: 'bar', fromDay, toDay: undefined },
+        strategies: [{ condition: { lhs: { kind: 'sma', asset: 'A', window: { bars: 5 } }, op: 'crossesAbove', rhs: { kind: 'sma', asset: 'C', window: { bars: 40 } } }, action: { type: 'buy', asset: 'A', amount: { unit: 'all' } } }],
+      });
+      const bars = toBars(Array.from({ length: 200 }, (_, i) => ({ gap: 1, mask: i < 50 ? 3 : 7, moves: [i % 5 - 2, 1, (i % 7) - 3, 1, 1, i % 2] })));
+      const fast = runBacktest(doc, { bars }, { engine: 'fast' });
+      const ref = runBacktest(doc, { bars }, { engine: 'reference' });
+      expect(fast.engine).toBe('fast');
+      expect(Number.isFinite(fast.stats.buyHoldReturnPct)).toBe(true);
+      expect(same(withoutEngine(fast), withoutEngine(ref))).toBeNull();
+    }
+  });
+
+  it("'auto' runs the reference on a small run and says so; 'fast' forces the fast path", () => {
+    const doc = toDoc({
+      settings: { fillModel: 'nextOpen', units: 'whole', allowShort: false, initialCash: 1000, fees: { fraction: 0, perShare: 0, perOrder: 0, minimum: 0 }, slippage: { bps: 0, fixed: 0 }, benchmark: undefined, sampling: 'auto', fromDay: undefined, toDay: undefined },
+      strategies: [{ condition: { lhs: { kind: 'price', asset: 'A', field: 'close' }, op: '>', rhs: 9 }, action: { type: 'buy', asset: 'A', amount: { unit: 'all' } } }],
+    });
+    const small = { bars: toBars(Array.from({ length: 30 }, () => ({ gap: 1, mask: 7, moves: [0, 1, 0, 1, 0, 1] }))) };
+    const auto = runBacktest(doc, small);
+    expect(auto.engine).toBe('reference');
+    expect(auto.engineNote).toMatch(/small run \(90 bars, under 10000\)/);
+    expect(runBacktest(doc, small, { engine: 'fast' }).engine).toBe('fast');
+    const large = { bars: toBars(Array.from({ length: 3400 }, (_, i) => ({ gap: 1, mask: 7, moves: [i % 3 - 1, 1, 0, 1, 0, -1] }))) };
+    expect(runBacktest(doc, large).engine).toBe('fast');
   });
 });

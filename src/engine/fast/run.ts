@@ -128,6 +128,10 @@ export function runFast(x: FastInput): RunResult | string {
     precomputed,
     calendar,
   });
+  // The kernel finds the first tradable bar by looking at every recorded step; the walk skips steps, so
+  // the same scan runs here over the indicator columns and is handed to it.
+  const tradable = firstTradableStep(plan, precomputed, tl, firstStep);
+  if (tradable >= 0) kernel.tradableFrom = tl.time[tradable]!;
   new Walk(kernel, cols, tl, passes, events, firstStep, at, calendar, data, x).run();
   kernel.stepIndex = S - 1;
   kernel.barsSeen = tl.bars;
@@ -137,6 +141,31 @@ export function runFast(x: FastInput): RunResult | string {
   releaseRecorder(kernel.recorder);
   result.engine = 'fast';
   return result;
+}
+
+/**
+ * The kernel's tradableFrom rule over columns: the first step at or after `firstStep` at which every output
+ * of every indicator, read at its asset's latest bar, has a value; −1 when none has.
+ */
+export function firstTradableStep(plan: Plan, precomputed: readonly (readonly Float64Array[])[], tl: Timeline, firstStep: number): number {
+  const n = tl.count.length;
+  const cursor = new Int32Array(n).fill(-1);
+  const assetOf = plan.indicators.map((pi) => pi.asset);
+  for (let s = 0; s < tl.steps; s++) {
+    for (let a = 0; a < n; a++) {
+      const nx = cursor[a]! + 1;
+      if (nx < tl.count[a]! && tl.stepOf[a]![nx] === s) cursor[a] = nx;
+    }
+    if (s < firstStep) continue;
+    let ready = true;
+    for (let k = 0; k < precomputed.length && ready; k++) {
+      const i = cursor[assetOf[k]!]!;
+      const out = precomputed[k]!;
+      for (let m = 0; m < out.length; m++) if (i < 0 || Number.isNaN(out[m]![i]!)) { ready = false; break; }
+    }
+    if (ready) return s;
+  }
+  return -1;
 }
 
 /**
