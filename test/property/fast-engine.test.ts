@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../src/engine/index.ts';
+import { IndicatorCache, runBacktest } from '../../src/engine/index.ts';
 import {
   parseDocument, type Action, type BarColumns, type Condition, type Expr, type RunResult, type StepSeries, type StrategyDocumentInput,
 } from '../../src/schema/index.ts';
@@ -246,6 +246,66 @@ describe('fast path ≡ reference kernel', () => {
     expect(auto.engineNote).toMatch(/small run \(90 bars, under 10000\)/);
     expect(runBacktest(doc, small, { engine: 'fast' }).engine).toBe('fast');
     const large = { bars: toBars(Array.from({ length: 3400 }, (_, i) => ({ gap: 1, mask: 7, moves: [i % 3 - 1, 1, 0, 1, 0, -1] }))) };
-    expect(runBacktest(doc, large).engine).toBe('fast');
+    // Multi-asset without shared columns (a one-off CLI run): the reference; with the data set's cache (the
+    // worker service, the optimizers): the fast path.
+    const oneOff = runBacktest(doc, large);
+    expect(oneOff.engine).toBe('reference');
+    expect(oneOff.engineNote).toMatch(/multi-asset run without shared indicator columns/);
+    expect(runBacktest(doc, large, { indicatorCache: new IndicatorCache() }).engine).toBe('fast');
+  });
+
+  it('progress ticks and cancellation checks inside quiet stretches do not change results', () => {
+    const doc = toDoc({
+      settings: { fillModel: 'nextOpen', units: 'fractional', allowShort: true, initialCash: 1000, fees: { fraction: 0.001, perShare: 0, perOrder: 0, minimum: 0 }, slippage: { bps: 0, fixed: 0 }, benchmark: 'C', sampling: 'bar', fromDay: undefined, toDay: undefined },
+      strategies: [
+        { condition: { lhs: { kind: 'sma', asset: 'A', window: { bars: 3 } }, op: 'crossesAbove', rhs: { kind: 'sma', asset: 'A', window: { bars: 30 } } }, action: { type: 'setWeight', asset: 'A', weight: 0.5 } },
+        { condition: { lhs: { kind: 'sma', asset: 'A', window: { bars: 3 } }, op: 'crossesBelow', rhs: { kind: 'sma', asset: 'A', window: { bars: 30 } } }, action: { type: 'setWeight', asset: 'B', weight: -0.5 } },
+      ],
+    });
+    const data = { bars: toBars(Array.from({ length: 9000 }, (_, i) => ({ gap: 1, mask: 1 + (i % 7), moves: [(i * 7) % 5 - 2, (i % 3) - 1, (i % 5) - 2, 1, (i * 3) % 5 - 2, 0] }))) };
+    const seen: number[] = [];
+    const fast = runBacktest(doc, data, { engine: 'fast', onProgress: (f) => seen.push(f) });
+    expect(fast.engine).toBe('fast');
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1]!)).toBe(true);
+    expect(same(withoutEngine(fast), withoutEngine(runBacktest(doc, data, { engine: 'reference' })))).toBeNull();
+  });
+
+  // The common sweep shape (one asset, a crossing pair, long quiet stretches between events) takes the walk's
+  // single-asset branch, which the three-asset documents above rarely reach.
+  it('identical on single-asset crossing documents over long irregular data (the quiet single-asset walk)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }), fc.integer({ min: 7, max: 40 }), fc.constantFrom(-1, -0.5, 0, 0.5, 1), fc.constantFrom(0.3, 1),
+        fc.constantFrom('nextOpen', 'close' as const), fc.constantFrom(0, 0.002), fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
+        fc.array(stepArb, { minLength: 100, maxLength: 400 }), fc.constantFrom<'full' | 'stats'>('full', 'stats'),
+        (fast, slow, down, up, fillModel, fee, fromDay, steps, record) => {
+          const sma = (bars: number): Expr => ({ kind: 'sma', asset: 'A', window: { bars } });
+          const parsed = parseDocument({
+            version: 1, name: 'single',
+            settings: {
+              universe: ['A'], timeframe: '1h', initialCash: 10_000, fees: { fraction: fee }, units: 'fractional', allowShort: down < 0, fillModel, sampling: 'bar',
+              range: fromDay === undefined ? undefined : { from: new Date(T0 + fromDay * 24 * HOUR).toISOString().slice(0, 10) },
+            },
+            strategies: [
+              { id: 'up', name: 'up', condition: { lhs: sma(fast), op: 'crossesAbove', rhs: sma(slow) }, action: { type: 'setWeight', asset: 'A', weight: up } },
+              { id: 'down', name: 'down', condition: { lhs: sma(fast), op: 'crossesBelow', rhs: sma(slow) }, action: { type: 'setWeight', asset: 'A', weight: down } },
+            ],
+          });
+          if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+          const data = { bars: [toBars(steps.map((x) => ({ ...x, mask: 1 })))[0]!] };
+          let ref: RunResult | Error, fastR: RunResult | Error;
+          try { ref = runBacktest(parsed.doc, data, { engine: 'reference', record }); } catch (e) { ref = e as Error; }
+          try { fastR = runBacktest(parsed.doc, data, { engine: 'fast', record }); } catch (e) { fastR = e as Error; }
+          if (ref instanceof Error || fastR instanceof Error) {
+            expect(String(fastR)).toBe(String(ref));
+            return;
+          }
+          expect(fastR.engine, fastR.engineNote).toBe('fast');
+          expect(same(withoutEngine(fastR), withoutEngine(ref))).toBeNull();
+        },
+      ),
+      { numRuns: Math.ceil(runs / 3), seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
+    );
   });
 });

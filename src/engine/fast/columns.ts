@@ -10,6 +10,8 @@ export type SlotSource =
   /** A column with one value per step (calendar fields, step series). */
   | { readonly kind: 'step'; readonly column: Float64Array };
 
+const calendarCache = new WeakMap<Timeline, Map<string, Map<CalendarField, Float64Array>>>();
+
 const CALENDAR_FIELDS = ['dayOfWeek', 'dayOfMonth', 'month', 'minuteOfDay', 'firstBarOfWeek', 'firstBarOfMonth'] as const;
 
 /**
@@ -21,9 +23,17 @@ export function calendarColumns(tl: Timeline, settings: Settings, fields: Readon
   const out = new Map<CalendarField, Float64Array>();
   if (fields.size === 0) return out;
   const wanted = CALENDAR_FIELDS.filter((f) => fields.has(f));
+  const zone = exchangeZone(settings);
+  // A timeline (one per data set and range end) gets its calendar columns once: sweeps and repeated runs share them.
+  const key = `${zone}|${settings.timeframe}|${wanted.join(',')}`;
+  let byKey = calendarCache.get(tl);
+  if (!byKey) calendarCache.set(tl, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
   for (const f of wanted) out.set(f, new Float64Array(tl.steps));
+  byKey.set(key, out);
   const cols = wanted.map((f) => out.get(f)!);
-  const cal = new CalendarState(exchangeZone(settings), settings.timeframe);
+  const cal = new CalendarState(zone, settings.timeframe);
   for (let s = 0; s < tl.steps; s++) {
     cal.update(tl.time[s]!);
     for (let j = 0; j < wanted.length; j++) cols[j]![s] = cal[wanted[j]!];

@@ -53,25 +53,27 @@ function gated(s: PlanStrategy, ev: Events, at: { step: number }): PlanStrategy 
   return { ...s, condition: { ...s.condition, fast } };
 }
 
-/** All candidate events in walk order (step, then document order): the strategy and its event's index. */
-function mergedEvents(events: readonly Events[]): { step: Int32Array; strategy: Int32Array; index: Int32Array } {
-  const ns = events.length;
+/**
+ * All candidate events in walk order (step, then document order): the strategy and its event's index.
+ * A counting sort by step (each strategy's events are already in step order, and strategies are placed in
+ * document order), O(events + steps) with no comparison sort.
+ */
+function mergedEvents(events: readonly Events[], steps: number): { step: Int32Array; strategy: Int32Array; index: Int32Array } {
   let total = 0;
   for (const e of events) total += e.count;
-  const key = new Float64Array(total);
-  let j = 0;
-  for (let i = 0; i < ns; i++) {
-    const e = events[i]!;
-    for (let q = 0; q < e.count; q++) key[j++] = e.steps[q]! * ns + i;
-  }
-  key.sort();
   const step = new Int32Array(total), strategy = new Int32Array(total), index = new Int32Array(total);
-  const seen = new Int32Array(ns);
-  for (let q = 0; q < total; q++) {
-    const s = Math.floor(key[q]! / ns), i = key[q]! - s * ns;
-    step[q] = s;
-    strategy[q] = i;
-    index[q] = seen[i]!++;
+  if (total === 0) return { step, strategy, index };
+  const start = new Int32Array(steps + 1);
+  for (const e of events) for (let q = 0; q < e.count; q++) start[e.steps[q]! + 1]!++;
+  for (let s = 0; s < steps; s++) start[s + 1]! += start[s]!;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    for (let q = 0; q < e.count; q++) {
+      const at = start[e.steps[q]!]!++;
+      step[at] = e.steps[q]!;
+      strategy[at] = i;
+      index[at] = q;
+    }
   }
   return { step, strategy, index };
 }
@@ -196,6 +198,11 @@ class Walk {
   private readonly ev: { step: Int32Array; strategy: Int32Array; index: Int32Array };
   private ei = 0;
   private nextFill: number;
+  private readonly closes: Float64Array[];
+  private readonly bench: number;
+  /** Scratch for quiet(): the held assets (then the benchmark) and their quantities. */
+  private readonly tracked: Int32Array;
+  private readonly trackedQty: Float64Array;
 
   constructor(
     private readonly k: Kernel, private readonly cols: readonly BarColumns[], private readonly tl: Timeline,
@@ -221,21 +228,44 @@ class Walk {
     this.hasInputs = k.plan.inputs.some((i) => i.kind !== 'price');
     this.scratch = passes.map((q) => new Float64Array(4 * q.crossings));
     this.conds = passes.map((q) => q.strategy.condition.fast);
-    this.ev = mergedEvents(events);
+    this.ev = mergedEvents(events, tl.steps);
     this.nextFill = tl.steps;
+    this.closes = cols.map((c) => c.close);
+    const settings = x.doc.settings;
+    this.bench = k.plan.assets.indexOf(settings.benchmark ?? settings.universe[0]!);
+    this.tracked = new Int32Array(n + 1);
+    this.trackedQty = new Float64Array(n + 1);
   }
 
   run(): void {
     const { k, n, cursor, barNow, tl, x } = this;
     const S = tl.steps, stepOf = tl.stepOf, count = tl.count, time = tl.time;
     const p = k.portfolio, mark = p.mark, rec = k.recorder;
-    const closes = this.cols.map((c) => c.close);
-    const settings = x.doc.settings;
-    const bench = k.plan.assets.indexOf(settings.benchmark ?? settings.universe[0]!);
+    const closes = this.closes;
     const evStep = this.ev.step, firstStep = this.firstStep;
+    const every = x.tick ? x.tickEvery : S + 1;
+    let nextTick = every;
     let nextEvent = evStep.length > 0 ? evStep[0]! : S;
-    for (let s = 0; s < S; s++) {
-      if (x.tick && s > 0 && s % x.tickEvery === 0) x.tick(s / S);
+    let s = 0;
+    while (s < S) {
+      // Nothing acts before the next event, fill or progress tick: record the stretch from columns.
+      const quietEnd = Math.min(nextEvent, this.nextFill, nextTick, S);
+      if (s < quietEnd) {
+        this.quiet(s, quietEnd);
+        s = quietEnd;
+        continue;
+      }
+      if (s === nextTick) {
+        x.tick!(s / S);
+        nextTick += every;
+      }
+      if (s !== nextEvent && s !== this.nextFill) {
+        // A tick boundary only.
+        const end = Math.min(s + 1, S);
+        this.quiet(s, end);
+        s = end;
+        continue;
+      }
       let bars = 0;
       for (let a = 0; a < n; a++) {
         const nx = cursor[a]! + 1;
@@ -245,22 +275,96 @@ class Walk {
           barNow[bars++] = a;
         }
       }
-      if (s === nextEvent || s === this.nextFill) {
-        this.bars = bars;
-        const fill = s === this.nextFill;
-        const act = s === nextEvent ? this.decide(s, fill) : true;
-        if (s === nextEvent) nextEvent = this.ei < evStep.length ? evStep[this.ei]! : S;
-        if (act) {
-          this.kernelStep(s);
-          continue;
-        }
-      }
-      if (s >= firstStep) {
+      this.bars = bars;
+      const fill = s === this.nextFill;
+      const act = s === nextEvent ? this.decide(s, fill) : true;
+      if (s === nextEvent) nextEvent = this.ei < evStep.length ? evStep[this.ei]! : S;
+      if (act) this.kernelStep(s);
+      else if (s >= firstStep) {
         const e = p.equity();
         if (e > k.peak) k.peak = e;
-        rec.push(time[s]!, e, p.exposed() ? 1 : 0, bench >= 0 ? mark[bench]! : NaN);
+        rec.push(time[s]!, e, p.exposed() ? 1 : 0, this.bench >= 0 ? mark[this.bench]! : NaN);
+      }
+      s++;
+    }
+  }
+
+  /**
+   * Steps [from, to) where nothing acts: positions and cash are fixed, so equity is cash + Σ quantity × close
+   * over the held assets (in asset order, as Portfolio.equity sums it) and only the held assets and the
+   * benchmark need their marks per step; every other asset just moves its cursor and mark to the stretch's end.
+   */
+  private quiet(from: number, to: number): void {
+    const { k, n, cursor, tl, tracked, trackedQty } = this;
+    const stepOf = tl.stepOf, count = tl.count, time = tl.time, closes = this.closes;
+    const p = k.portfolio, mark = p.mark, rec = k.recorder;
+    let h = 0;
+    const q = p.qty;
+    for (let a = 0; a < n; a++) {
+      if (q[a] !== 0) {
+        tracked[h] = a;
+        trackedQty[h++] = q[a]!;
+      } else if (a !== this.bench) {
+        // Untracked: cursor and mark to the last bar before `to`.
+        let c = cursor[a]!;
+        const so = stepOf[a]!, cnt = count[a]!;
+        while (c + 1 < cnt && so[c + 1]! < to) c++;
+        if (c !== cursor[a]) {
+          cursor[a] = c;
+          mark[a] = closes[a]![c]!;
+        }
       }
     }
+    const held = h;
+    const bench = this.bench;
+    if (bench >= 0 && q[bench] === 0) {
+      tracked[h] = bench;
+      trackedQty[h++] = 0;
+    }
+    const start = Math.max(from, this.firstStep);
+    if (rec.time.length < rec.length + (to - start)) throw new RangeError('recorder capacity below the steps of the run');
+    const rt = rec.time, re = rec.equity, rx = rec.exposed, rb = rec.benchmark;
+    const cash = p.cash, exposed = p.exposed() ? 1 : 0;
+    let peak = k.peak, j = rec.length;
+    if (h === 1 && held === 1) {
+      // One held asset that is also the benchmark, or no benchmark: the common single-asset run.
+      const a = tracked[0]!, so = stepOf[a]!, cnt = count[a]!, cl = closes[a]!, qa = trackedQty[0]!;
+      let c = cursor[a]!, m = mark[a]!;
+      for (let s = from; s < to; s++) {
+        if (c + 1 < cnt && so[c + 1] === s) m = cl[++c]!;
+        if (s < start) continue;
+        const e = cash + qa * m;
+        if (e > peak) peak = e;
+        rt[j] = time[s]!;
+        re[j] = e;
+        rx[j] = exposed;
+        rb[j] = bench === a ? m : NaN;
+        j++;
+      }
+      cursor[a] = c;
+      mark[a] = m;
+    } else {
+      for (let s = from; s < to; s++) {
+        for (let t = 0; t < h; t++) {
+          const a = tracked[t]!, c = cursor[a]! + 1;
+          if (c < count[a]! && stepOf[a]![c] === s) {
+            cursor[a] = c;
+            mark[a] = closes[a]![c]!;
+          }
+        }
+        if (s < start) continue;
+        let e = cash;
+        for (let t = 0; t < held; t++) e += trackedQty[t]! * mark[tracked[t]!]!;
+        if (e > peak) peak = e;
+        rt[j] = time[s]!;
+        re[j] = e;
+        rx[j] = exposed;
+        rb[j] = bench >= 0 ? mark[bench]! : NaN;
+        j++;
+      }
+    }
+    k.peak = peak;
+    rec.length = j;
   }
 
   /** Consumes this step's candidate events; true when one of them fires (or only a kernel step can tell). */
