@@ -21,7 +21,7 @@ export async function backtestCli(argv: readonly string[], out: (s: string) => v
     const run = applyFlags(doc, flags, loaded.bars);
     const finer = finerFor(run, loaded.finer, err);
     const series = await seriesFromFlags(flags, err);
-    const result = runBacktest(run, { bars: loaded.bars, ...(finer ? { finer } : {}), ...(series ? { series } : {}) });
+    const result = runBacktest(run, { bars: loaded.bars, ...(finer ? { finer } : {}), series });
     if (flags.json) {
       out(JSON.stringify({
         stats: toJson(result.stats),

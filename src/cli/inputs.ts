@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { allocBars, BAR_COLUMNS, sliceBars, symbolFromFileName } from '../data/index.ts';
-import { loadCsvFile, loadSeriesFile } from '../data/node/index.ts';
+import { loadCsvFile, loadEmbeddedSeries, loadSeriesFile } from '../data/node/index.ts';
 import { formatDuration, parseDuration } from '../lib/duration.ts';
 import { finerRange, finerTimeframe, parseDocument, wantsFinerData, type BarColumns, type StepSeries, type StrategyDocument } from '../schema/index.ts';
 import { rebindSymbol } from '../strategy/index.ts';
@@ -209,10 +209,18 @@ function cutToRange(b: BarColumns, from: number, to: number): BarColumns {
   return i === 0 && j === b.length ? b : sliceBars(b, i, j);
 }
 
-/** The series of --series (with --series-lag), or undefined without the flag. */
-export async function seriesFromFlags(flags: DataFlags, warn: (line: string) => void): Promise<StepSeries[] | undefined> {
+/**
+ * The series of --series (with --series-lag) plus the embedded economic series (US nonfarm payrolls), which
+ * every run can read like the app's; a file giving a series of the same name replaces the embedded one.
+ */
+export async function seriesFromFlags(flags: DataFlags, warn: (line: string) => void): Promise<StepSeries[]> {
   if (flags['series-lag'] !== undefined && !flags.series) throw new UsageError('--series-lag needs --series');
-  return flags.series ? loadSeries(flags.series, flags, warn) : undefined;
+  const files = flags.series ? await loadSeries(flags.series, flags, warn) : [];
+  const embedded = await loadEmbeddedSeries();
+  for (const e of embedded) {
+    if (files.some((s) => s.name === e.name && s.symbol === e.symbol)) warn(`note: series "${e.name}" from --series replaces the embedded one`);
+  }
+  return [...files, ...embedded.filter((e) => !files.some((s) => s.name === e.name && s.symbol === e.symbol))];
 }
 
 /** Flags override the document's settings; --symbol rebinds a single-asset document to the file's symbol. */

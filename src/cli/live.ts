@@ -19,7 +19,7 @@ import { runLoop } from '../live/runner.ts';
 import { loadEmbeddedBars } from '../data/node/index.ts';
 import type { BarColumns, StrategyDocument } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { loadBars, loadSeries, readDocument } from './inputs.ts';
+import { loadBars, readDocument, seriesFromFlags } from './inputs.ts';
 
 export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|sim [--paper] [--trading-url URL] [--data-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]] [--series <csv file | directory> [--series-lag 35d]]';
 
@@ -58,8 +58,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
     const resuming = (await journal.read()).length > 0;
     if (!resuming && !f.strategy) throw new UsageError(`--strategy is required to create a deployment in ${f.state}\n${USAGE}`);
     const doc: StrategyDocument | null = f.strategy ? readDocument(f.strategy) : null;
-    if (f['series-lag'] !== undefined && !f.series) throw new UsageError('--series-lag needs --series');
-    const series = f.series ? await loadSeries(f.series, f, io.err) : undefined;
+    const series = await seriesFromFlags(f, io.err);
     const emit = (e: LiveEvent) => { if (f.json) io.out(JSON.stringify(e)); else if (e.type !== 'bar') io.out(human(e)); };
     const stop = io.stop ?? { stopped: false };
     const sleep = io.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -77,7 +76,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
         if (e.note) io.err(`note: ${e.note}`);
         bars = e.bars;
       }
-      const practice = await openPractice(d, series ? { bars, series } : { bars }, { journal, guards, emit });
+      const practice = await openPractice(d, { bars, series }, { journal, guards, emit });
       lp = practice.processor;
       tick = async () => (await practice.advance() ? 1 : 0);
     } else {

@@ -96,7 +96,7 @@ export async function optimizeCli(
     const run = applyFlags(doc, flags, loaded.bars);
     const finer = finerFor(run, loaded.finer, err);
     const series = await seriesFromFlags(flags, err);
-    let data: MarketData = { bars: loaded.bars, ...(finer ? { finer } : {}), ...(series ? { series } : {}) };
+    let data: MarketData = { bars: loaded.bars, ...(finer ? { finer } : {}), series };
     if (workers > 0) {
       pool = createNodePool({ size: workers });
       // Columns in shared memory once, so every window's slice reaches the workers as views, not copies.

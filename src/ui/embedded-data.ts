@@ -4,6 +4,7 @@ import type { BarSource } from './runner-pool.ts';
 /** The part of the data worker's API this needs (DataClient has it; tests may pass a smaller object). */
 export interface EmbeddedSource extends BarSource {
   storeEmbedded(): Promise<unknown>;
+  storeEmbeddedSeries(): Promise<unknown>;
 }
 
 /** The catalog id of the embedded S&P 500 daily bars that a first visit runs on. */
@@ -17,6 +18,7 @@ export const EMBEDDED_ID = `bars:${DEFAULT_SYMBOL}:1d`;
  */
 export function embeddedData(source: EmbeddedSource): { ready: () => Promise<void>; source: BarSource } {
   let pending: Promise<void> | null = null;
+  let seriesPending: Promise<void> | null = null;
   const ready = () =>
     (pending ??= (async () => {
       const list = await source.list();
@@ -34,7 +36,17 @@ export function embeddedData(source: EmbeddedSource): { ready: () => Promise<voi
       if (`bars:${symbol}:${timeframe}` === EMBEDDED_ID) await ready();
       return source.get(symbol, timeframe);
     },
-    getSeries: (name, symbol) => source.getSeries(name, symbol),
+    // A global series the store lacks may be an embedded one (US payrolls) not stored yet: store those
+    // once, then look again. A name that is not embedded is still missing afterwards, and the run says so.
+    getSeries: async (name, symbol) => {
+      const found = await source.getSeries(name, symbol);
+      if (found || symbol !== null) return found;
+      await (seriesPending ??= source.storeEmbeddedSeries().then(() => undefined, (e: unknown) => {
+        seriesPending = null;
+        throw e;
+      }));
+      return source.getSeries(name, symbol);
+    },
   };
   return { ready, source: wrapped };
 }

@@ -23,8 +23,8 @@ it('reloads with the network off after one visit: shell, templates and isolation
   expect(response?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
   const gallery = page.getByRole('list', { name: 'Templates' });
   await gallery.getByRole('button', { name: 'SMA crossover (10/20)' }).waitFor();
-  expect(await gallery.getByRole('button').count()).toBe(5);
-  await gallery.getByRole('button', { name: 'Momentum rotation' }).click();
+  expect(await gallery.getByRole('button').count()).toBe(7);
+  await gallery.getByRole('button', { name: 'Momentum rotation', exact: true }).click();
   expect(await page.getByRole('textbox', { name: 'Document name' }).inputValue()).toBe('Momentum rotation');
   // Headers come from the worker here (the server is unreachable), and still isolate the page.
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);

@@ -2,7 +2,8 @@ import type { BarColumns, StepSeries } from '../../schema/bars.ts';
 import { defaultAllocator } from '../columns.ts';
 import type { ImportOptions } from '../csv/import.ts';
 import type { ProgressInfo } from '../csv/source.ts';
-import { loadEmbeddedBars } from '../embedded/browser.ts';
+import { loadEmbeddedBars, loadEmbeddedSeries } from '../embedded/browser.ts';
+import { EMBEDDED } from '../embedded/parse.ts';
 import { importIntoStore } from '../import-to-store.ts';
 import type { TimeRange } from '../reader.ts';
 import type { DatasetInfo, PutOptions } from '../store.ts';
@@ -83,12 +84,23 @@ export function createDataService() {
       for (const bars of generateMinuteBars(opts)) out.push(await st.put(bars, { source: `synthetic seed ${opts.seed ?? 1}` }));
       return out;
     },
-    /** Stores the embedded vega-datasets bars (S&P 500 daily, five monthly stocks). */
+    /** Stores the embedded vega-datasets bars (S&P 500 daily, five monthly stocks) and economic series. */
     async storeEmbedded(): Promise<DatasetInfo[]> {
       const st = await s();
       const out: DatasetInfo[] = [];
       for (const bars of await loadEmbeddedBars()) out.push(await st.put(bars, { source: 'embedded: vega-datasets' }));
+      for (const series of await loadEmbeddedSeries()) out.push(await st.putSeries(series, { source: EMBEDDED.employment.source }));
       return out;
+    },
+    /** Stores only the embedded economic series (US nonfarm payrolls), for a run that reads one. */
+    async storeEmbeddedSeries(): Promise<DatasetInfo[]> {
+      const st = await s();
+      const out: DatasetInfo[] = [];
+      for (const series of await loadEmbeddedSeries()) out.push(await st.putSeries(series, { source: EMBEDDED.employment.source }));
+      return out;
+    },
+    async deleteSeries(name: string, symbol: string | null): Promise<boolean> {
+      return (await s()).deleteSeries(name, symbol);
     },
     async close(): Promise<void> {
       (await store)?.close();

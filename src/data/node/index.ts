@@ -2,4 +2,4 @@
 export { createFsStore } from './fs-store.ts';
 export { FsFiles, FsCatalog } from './fs-backend.ts';
 export { loadCsvFile, loadSeriesFile } from './load.ts';
-export { loadEmbeddedBars, vegaDataDir } from './embedded.ts';
+export { loadEmbeddedBars, loadEmbeddedSeries, vegaDataDir } from './embedded.ts';

@@ -63,7 +63,7 @@ export function DataPage({ doc, data }: { doc: StrategyDocument | null; data: Da
             ) : <p className="muted">Reading the catalog…</p>}
             <p className="row">
               <button type="button" disabled={embedded.isPending} onClick={() => embedded.mutate()}>Add sample data</button>
-              <span className="muted">The embedded S&amp;P 500 daily series ({DEFAULT_SYMBOL}) and five monthly stocks, no download needed.</span>
+              <span className="muted">The embedded S&amp;P 500 daily series ({DEFAULT_SYMBOL}), five monthly stocks and the US payroll series (nonfarm, nonfarm_change), no download needed.</span>
               {embedded.error && <span role="alert" className="field-error">Sample data could not be stored: {embedded.error.message}</span>}
             </p>
           </section>

@@ -121,7 +121,9 @@ describe('data worker: OPFS + IndexedDB store in real Chromium', () => {
 
   it('stores the embedded data and step series', async () => {
     const infos = await api.storeEmbedded();
-    expect(infos.map((i) => i.symbol).sort()).toEqual(['AAPL', 'AMZN', 'GOOG', 'IBM', 'MSFT', 'SPX']);
+    expect(infos.filter((i) => i.kind === 'bars').map((i) => i.symbol).sort()).toEqual(['AAPL', 'AMZN', 'GOOG', 'IBM', 'MSFT', 'SPX']);
+    expect(infos.filter((i) => i.kind === 'series').map((i) => [i.key, i.symbol, i.rows])).toEqual([['nonfarm', null, 120], ['nonfarm_change', null, 120]]);
+    expect((await api.getSeries('nonfarm_change', null))!.value[0]).toBe(282);
     expect((await api.get('SPX', '1d'))!.length).toBe(5105);
     await api.putSeries({ name: 'cpi', symbol: null, length: 2, time: new Float64Array([1, 2]), value: new Float64Array([3, 4]) });
     expect(Array.from((await api.getSeries('cpi', null))!.value)).toEqual([3, 4]);

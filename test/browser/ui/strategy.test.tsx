@@ -32,6 +32,7 @@ describe('Strategy page', () => {
     expect(json().settings.universe).toEqual([DEFAULT_SYMBOL]);
     expect(page.getByRole('list', { name: 'Templates' }).getByRole('button').elements().map((b) => b.textContent)).toEqual([
       'SMA crossover (10/20)', 'Buy and hold', 'RSI mean reversion', 'Golden cross (50/200-day)', 'Momentum rotation',
+      'Momentum rotation (fundamentals)', 'Payrolls trend (S&P 500)',
     ]);
     await expect.element(page.getByRole('button', { name: 'Run backtest' })).toBeDisabled();
     await expect.element(page.getByText('No backtest engine is connected in this build.')).toBeVisible();
@@ -160,8 +161,8 @@ describe('Strategy page', () => {
 
   it('loads a template from the gallery, undoably, including universe rules with $asset', async () => {
     await open();
-    await userEvent.click(page.getByRole('button', { name: 'Momentum rotation' }));
-    await expect.element(page.getByRole('textbox', { name: 'Document name' })).toHaveValue('Momentum rotation');
+    await userEvent.click(page.getByRole('button', { name: 'Momentum rotation (fundamentals)' }));
+    await expect.element(page.getByRole('textbox', { name: 'Document name' })).toHaveValue('Momentum rotation (fundamentals)');
     await expect.element(page.getByRole('textbox', { name: 'Action 1 rule candidates' })).toHaveValue('AAPL, AMZN, GOOG, IBM, MSFT');
     await expect.element(page.getByRole('combobox', { name: 'Action 1 rule filter.1 left asset' })).toHaveValue('$asset');
     await expect.element(page.getByRole('combobox', { name: 'Action 1 rule limit source' })).toHaveValue('top');

@@ -113,7 +113,7 @@ describe('validation errors carry JSON paths', () => {
   });
 
   it('universe rule accepts $asset and rejects unknown candidates', () => {
-    const doc = JSON.parse(readFileSync(join(templatesDir, 'momentum-rotation.json'), 'utf8'));
+    const doc = JSON.parse(readFileSync(join(templatesDir, 'momentum-rotation-fundamentals.json'), 'utf8'));
     expect(parseDocument(doc).ok).toBe(true);
     doc.strategies[0].action.universe.candidates.push('TSLA');
     expect(errorsOf(doc)).toEqual(['strategies[0].action.universe.candidates[5]: unknown symbol "TSLA"; add it to settings.universe']);

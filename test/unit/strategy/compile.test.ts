@@ -63,7 +63,7 @@ describe('compile', () => {
   });
 
   it('universe rules compile one filter per candidate with $asset bound', () => {
-    const plan = compile(load('momentum-rotation.json'));
+    const plan = compile(load('momentum-rotation-fundamentals.json'));
     const action = plan.strategies[0]!.action;
     expect(action.type).toBe('rebalance');
     if (action.type !== 'rebalance' || !action.rule) throw new Error('expected a rule');
@@ -91,7 +91,7 @@ describe('compile', () => {
     expect(d.settings.universe).toEqual(['GOOG']);
     expect(d.settings.benchmark).toBe('GOOG');
     expect(compile(d).indicators[0]!.label).toBe('SMA(10) of GOOG');
-    expect(() => rebindSymbol(load('momentum-rotation.json'), 'X')).toThrow(/single-asset/);
+    expect(() => rebindSymbol(load('momentum-rotation-fundamentals.json'), 'X')).toThrow(/single-asset/);
   });
 });
 
