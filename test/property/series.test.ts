@@ -2,7 +2,8 @@
  * External series as a run reads them (issue 11 item 4), on random irregular bars and random series files:
  *   1. as-of: at every step the value the strategy saw is the value of the row with the latest known time
  *      (stamp + publication lag) ≤ the step's time — the last such row in the file when stamps repeat — and
- *      NaN before anything was known; a per-symbol series never shows another symbol's rows;
+ *      NaN before anything was known; a per-symbol series never shows another symbol's rows; the fast path
+ *      (src/engine/fast) sees the same values at the same steps as the reference kernel;
  *   2. no look-ahead: rewriting every row that becomes known after T changes no decision at or before T.
  */
 import fc from 'fast-check';
@@ -57,12 +58,18 @@ function reference(rows: readonly Row[], lagMs: number, t: number): number {
   return value;
 }
 
+const seen = (s: SignalEvent) => (s.trace as Extract<SignalEvent['trace'], { type: 'compare' }>).lhs.value;
+
+/** The reference kernel's signals; the fast path (#17) must see the same values at the same steps. */
 async function run(times: readonly number[], rows: readonly Row[], lagMs: number): Promise<SignalEvent[]> {
   const { series } = await importSeries(csv(rows), { name: 'value', lagMs, timezone: 'UTC' });
-  return runBacktest(DOC, { bars: [barsOf(times)], series: series.length ? series : [{ name: 'value', symbol: 'A', length: 0, time: new Float64Array(0), value: new Float64Array(0) }] }).signals;
+  const data = { bars: [barsOf(times)], series: series.length ? series : [{ name: 'value', symbol: 'A', length: 0, time: new Float64Array(0), value: new Float64Array(0) }] };
+  const ref = runBacktest(DOC, data, { engine: 'reference' }).signals;
+  const fast = runBacktest(DOC, data, { engine: 'fast' }).signals;
+  expect(fast.map((s) => [s.time, seen(s)])).toEqual(ref.map((s) => [s.time, seen(s)]));
+  return ref;
 }
 
-const seen = (s: SignalEvent) => (s.trace as Extract<SignalEvent['trace'], { type: 'compare' }>).lhs.value;
 
 describe('external series (property)', () => {
   it('the value seen at each step is the last one known by then (stamp + lag ≤ t), never a later one or another symbol\'s', async () => {
