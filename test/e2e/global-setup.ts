@@ -13,6 +13,8 @@ import { freePort } from '../helpers/free-port.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The production build the preview server serves (tests that stage their own deploys copy it). */
+    distDir: string;
   }
 }
 
@@ -39,6 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     preview: { host: '127.0.0.1', port, strictPort: true, open: false },
   });
   project.provide('baseUrl', `http://127.0.0.1:${port}/`);
+  project.provide('distDir', outDir);
   return async () => {
     await server.close();
     await rm(outDir, { recursive: true, force: true });

@@ -1,3 +1,5 @@
+import { UPDATE_CHECK_MS } from './updates.ts';
+
 const RELOADED = 'backtester.coi-reload';
 
 /**
@@ -19,5 +21,12 @@ export async function registerServiceWorker(): Promise<ServiceWorkerRegistration
   if (crossOriginIsolated) sessionStorage.removeItem(RELOADED);
   else if (navigator.serviceWorker.controller) reloadIfNeeded();
   else navigator.serviceWorker.addEventListener('controllerchange', reloadIfNeeded, { once: true });
+  // Look for a deploy now and then and when the tab comes back into view; a new worker then claims this
+  // tab and updates.ts offers a reload.
+  const check = () => void reg.update().catch(() => undefined);
+  setInterval(check, UPDATE_CHECK_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') check();
+  });
   return reg;
 }
