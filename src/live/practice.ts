@@ -86,6 +86,9 @@ export async function openPractice(doc: StrategyDocument, data: MarketData, o: P
   const journal = o.journal ?? new MemoryJournal();
   await rebuildBroker(await journal.read(), broker, market);
   const processor = await LiveProcessor.open({ broker, journal, create: { doc, mode: 'practice', warmUp: false, guards: o.guards, id: o.id }, emit: o.emit, series: data.series });
+  // Stopped between journaling a step's orders and sending them (a tab closed, a crash): send them now, at the
+  // market they were made for. The next tick would send them only after the market moved on, a bar late.
+  if ([...processor.venue.tracked.values()].some((t) => t.state === 'intent' || t.state === 'unknown')) await processor.poll();
   let ended = false;
   return {
     processor,

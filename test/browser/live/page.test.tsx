@@ -54,7 +54,7 @@ describe('Live page', () => {
     await openApp(doc);
     await userEvent.selectOptions(page.getByRole('combobox', { name: 'Replay speed' }), '20 bars a second');
     await userEvent.click(page.getByRole('button', { name: 'Deploy to practice' }));
-    await expect.element(page.getByText(/SPY is not in the embedded data/)).toBeVisible();
+    await expect.element(page.getByTestId('live-state')).toHaveTextContent(/running/);
     await waitFor(() => Number(text('live-order-count')) >= 2);
 
     // Reload: the page and its worker go away mid-run; the app opens again on #/live.
