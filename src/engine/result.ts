@@ -68,7 +68,8 @@ export function sampleCurves(k: Kernel): Curves {
 
 const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(0), drawdown: new Float64Array(0), benchmark: new Float64Array(0) };
 
-export function buildResult(k: Kernel, warnings: string[], statsOnly = false): RunResult {
+/** `days`: the day key of each recorded step when the caller has them (the fast path's per-data-set day index). */
+export function buildResult(k: Kernel, warnings: string[], statsOnly = false, days?: Float64Array): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
   const dayKey = dayKeyOf(k.settings);
@@ -84,6 +85,7 @@ export function buildResult(k: Kernel, warnings: string[], statsOnly = false): R
     tradedNotional: p.tradedNotional,
     riskFreeRate: k.settings.riskFreeRate,
     dayKey,
+    days,
     periodsPerYear: k.settings.periodsPerYear,
     // Buy & hold from the first tradable bar; an indicator that never got a value leaves none (NaN, with why).
     tradableFrom: Number.isNaN(k.tradableFrom) ? Infinity : k.tradableFrom,

@@ -32,6 +32,8 @@ export interface StatsInput {
   riskFreeRate: number;
   /** Maps a time to its calendar-day key in the exchange time zone (injected so stats stay tz-correct without Intl in the hot path). */
   dayKey: (time: number) => number;
+  /** dayKey of each recorded step, precomputed (the fast path's per-data-set day index); else dayKey is called per step. */
+  days?: Float64Array;
   /** Periods per year from the settings; absent (or undefined) ⇒ inferred from the step times. */
   periodsPerYear?: number | undefined;
   /**
@@ -108,7 +110,7 @@ interface SeriesPass {
 }
 
 function seriesPass(inp: StatsInput, n: number): SeriesPass {
-  const { time, equity, exposed, dayKey } = inp;
+  const { time, equity, exposed, dayKey, days } = inp;
 
   // Drawdown: dd = 1 − equity / running peak (backtesting.py). A period starts at the last step where
   // dd = 0 (the peak) and ends at the first step where equity is back at or above that peak, or at the last
@@ -123,7 +125,7 @@ function seriesPass(inp: StatsInput, n: number): SeriesPass {
   // Daily returns r_k = E_k / E_{k−1} − 1 between consecutive calendar days' last equities. The first day
   // has no previous day-end, so it yields no return (pandas' pct_change NaN, dropped).
   const daily = new DailyReturns();
-  let day = dayKey(time[0]!);
+  let day = days ? days[0]! : dayKey(time[0]!);
   let prevDayEnd = NaN;
   daily.days = 1;
   daily.weekendDays = isWeekend(day) ? 1 : 0;
@@ -155,7 +157,7 @@ function seriesPass(inp: StatsInput, n: number): SeriesPass {
     if (i > 0) {
       const gap = time[i]! - time[i - 1]!;
       gaps[gap < WEEKLY_GAP ? 0 : gap < MONTHLY_GAP ? 1 : gap < YEARLY_GAP ? 2 : 3]!++;
-      const k = dayKey(time[i]!);
+      const k = days ? days[i]! : dayKey(time[i]!);
       if (k !== day) {
         day = k;
         daily.days++;

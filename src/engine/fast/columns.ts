@@ -1,6 +1,7 @@
 import { exchangeZone, type BarColumns, type CalendarField, type Settings, type StepSeries } from '../../schema/index.ts';
 import type { Plan } from '../../strategy/index.ts';
 import { CalendarState } from '../calendar.ts';
+import { dayKeyOf } from '../result.ts';
 import type { Timeline } from './timeline.ts';
 
 /** Where the value of a slot comes from, when it depends only on the data (never on the portfolio). */
@@ -55,6 +56,26 @@ export class ColumnCalendar extends CalendarState {
   override update(): void {
     for (const [field, col] of this.columns) this[field] = col[this.step]!;
   }
+}
+
+const dayCache = new WeakMap<Timeline, Map<string, Float64Array>>();
+
+/**
+ * The day key (result.ts dayKeyOf: the calendar day daily returns group by) of every step, once per timeline
+ * and zone: statistics then read it instead of converting each recorded time to local time in every run.
+ */
+export function dayColumn(tl: Timeline, settings: Settings): Float64Array {
+  const key = `${exchangeZone(settings)}|${settings.timeframe}`;
+  let byKey = dayCache.get(tl);
+  if (!byKey) dayCache.set(tl, (byKey = new Map()));
+  let col = byKey.get(key);
+  if (!col) {
+    const dayKey = dayKeyOf(settings);
+    col = new Float64Array(tl.steps);
+    for (let s = 0; s < tl.steps; s++) col[s] = dayKey(tl.time[s]!);
+    byKey.set(key, col);
+  }
+  return col;
 }
 
 /** A step series as of each step: the last value whose time is at or before the step's time. */

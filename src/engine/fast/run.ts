@@ -6,7 +6,7 @@ import { RunError } from '../market.ts';
 import { releaseRecorder } from '../recorder.ts';
 import { buildResult } from '../result.ts';
 import type { Venue } from '../venue.ts';
-import { calendarColumns, ColumnCalendar, slotSources, type SlotSource } from './columns.ts';
+import { calendarColumns, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
 import { signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
 import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
@@ -139,7 +139,9 @@ export function runFast(x: FastInput): RunResult | string {
   kernel.barsSeen = tl.bars;
   if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   kernel.venue.finish();
-  const result = buildResult(kernel, x.warnings, x.record === 'stats');
+  // Every step from firstStep on is recorded, so the recorder's i-th entry is step firstStep + i.
+  const days = kernel.recorder.length === S - firstStep ? dayColumn(tl, doc.settings).subarray(firstStep, S) : undefined;
+  const result = buildResult(kernel, x.warnings, x.record === 'stats', days);
   releaseRecorder(kernel.recorder);
   result.engine = 'fast';
   return result;

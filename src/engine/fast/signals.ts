@@ -166,13 +166,22 @@ function groupSource(members: readonly StrategyPass[], assets: readonly number[]
   barSlots.forEach((_, q) => out.push(`const bc${q} = barCols[${q}];`));
   stepSlots.forEach((_, q) => out.push(`const sc${q} = stepCols[${q}];`));
   members.forEach((_, q) => out.push(`const m${q} = mems[${q}], ev${q} = evs[${q}];`));
+  // Slots and crossing memory live in locals (v<slot>, m<member>_<index>) rather than typed arrays: the loop
+  // then stores nothing per step; the memory goes to the member's array only when an event is noted.
+  members.forEach((p, q) => {
+    if (p.crossings > 0) out.push(`let ${Array.from({ length: 4 * p.crossings }, (_, i) => `m${q}_${i} = NaN`).join(', ')};`);
+  });
   out.push('let may = 0;');
   out.push('for (let j = 0; j < total; j++) {');
   out.push('const s = steps === null ? j : steps[j];');
   for (const a of assets) out.push(`while (cur${a} + 1 < cnt${a} && so${a}[cur${a} + 1] <= s) cur${a}++;`);
-  barSlots.forEach((b, q) => out.push(`v[${b.slot}] = cur${b.asset} >= 0 ? bc${q}[cur${b.asset}] : NaN;`));
-  stepSlots.forEach((slot, q) => out.push(`v[${slot}] = sc${q}[s];`));
-  members.forEach((p, q) => out.push(`{ const m = m${q};\n${p.code}\nif (may !== 0 && s >= firstStep) ev${q}.push(s, m); }`));
+  barSlots.forEach((b, q) => out.push(`const v${b.slot} = cur${b.asset} >= 0 ? bc${q}[cur${b.asset}] : NaN;`));
+  stepSlots.forEach((slot, q) => out.push(`const v${slot} = sc${q}[s];`));
+  members.forEach((p, q) => {
+    const code = p.code.replace(/\bv\[(\d+)\]/g, 'v$1').replace(/\bm\[(\d+)\]/g, `m${q}_$1`);
+    const save = Array.from({ length: p.crossings }, (_, k) => `m${q}[${4 * k}] = m${q}_${4 * k}; m${q}[${4 * k + 1}] = m${q}_${4 * k + 1};`).join(' ');
+    out.push(`{\n${code}\nif (may !== 0 && s >= firstStep) { ${save} ev${q}.push(s, m${q}); } }`);
+  });
   out.push('}');
   return out.join('\n');
 }
