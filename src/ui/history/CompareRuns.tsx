@@ -1,6 +1,6 @@
 import { useId, useMemo } from 'react';
 import { formatMoney } from '../results/format.ts';
-import { GROUPS } from '../results/StatsTable.tsx';
+import { GROUPS } from '../results/stats-groups.ts';
 import { UPlotChart, type ChartSeries } from '../results/UPlotChart.tsx';
 import type { StoredRun } from './run-store.ts';
 import { runName } from './RunHistoryPanel.tsx';

@@ -32,7 +32,7 @@ export function ResultsPage({ runner, result, doc, history, actions, onReopen, r
       {result ? (
         <>
           {actions && <div className="results-actions">{actions}</div>}
-          <ResultsView result={result} title={doc?.name ?? 'Results'}
+          <ResultsView result={result} title={doc?.name ?? 'Results'} doc={doc}
             market={runner && doc ? <MarketPanel runner={runner} doc={doc} result={result} /> : undefined} />
         </>
       ) : running ? (

@@ -1,15 +1,16 @@
 import type { ReactNode } from 'react';
-import type { RunResult } from '../../schema/index.ts';
+import type { RunResult, StrategyDocument } from '../../schema/index.ts';
 import { AuditExplorer } from './AuditExplorer.tsx';
 import { EquityCharts } from './EquityCharts.tsx';
+import { ExportBar } from './ExportBar.tsx';
 import { formatCount, formatMoney, formatPct, formatRatio } from './format.ts';
 import { MonthlyReturns } from './MonthlyReturns.tsx';
 import { TradeDistribution } from './TradeDistribution.tsx';
+import { StatsTable } from './StatsTable.tsx';
+import { TradeTable } from './TradeTable.tsx';
 
 /** A difference of two percentages, in percentage points, signed. */
 const formatPoints = (pp: number) => (Number.isFinite(pp) ? `${pp > 0 ? '+' : ''}${formatRatio(pp)} pp` : formatRatio(pp));
-import { StatsTable } from './StatsTable.tsx';
-import { TradeTable } from './TradeTable.tsx';
 
 function Kpi({ label, value, negative }: { label: string; value: string; negative?: boolean }) {
   return (
@@ -21,7 +22,7 @@ function Kpi({ label, value, negative }: { label: string; value: string; negativ
 }
 
 /** Everything a run produced, read-only. */
-export function ResultsView({ result, title, market }: { result: RunResult; title: string; market?: ReactNode }) {
+export function ResultsView({ result, title, market, doc = null }: { result: RunResult; title: string; market?: ReactNode; doc?: StrategyDocument | null }) {
   const s = result.stats;
   return (
     <div className="results">
@@ -39,6 +40,7 @@ export function ResultsView({ result, title, market }: { result: RunResult; titl
         <p className="muted">
           {formatCount(result.barCount)} bars, {formatCount(result.eventCount)} steps · engine {result.engineVersion}
         </p>
+        <ExportBar result={result} doc={doc} title={title} />
       </header>
       {result.warnings.length > 0 && (
         <ul className="warnings" aria-label="Run warnings">

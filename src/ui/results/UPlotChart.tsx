@@ -1,7 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useElementWidth } from '../hooks/useElementWidth.ts';
+import { chartPng } from './chart-png.ts';
+import { download, exportName } from './export.ts';
 import { DAY_INCRS, isDaily, legendTime, utcDate } from './time-axis.ts';
 
 export interface ChartSeries {
@@ -55,6 +57,7 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick 
   const widthNow = useRef(width);
   widthNow.current = width;
   const ready = width > 0;
+  const [pngError, setPngError] = useState<string | null>(null);
 
   useEffect(() => {
     const el = box.current;
@@ -117,9 +120,21 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick 
     if (width > 0) plot.current?.setSize({ width, height });
   }, [width, height]);
 
+  const savePng = () => {
+    const u = plot.current;
+    const el = box.current;
+    if (!u || !el) return;
+    setPngError(null);
+    chartPng(u.ctx.canvas, title, { bg: cssVar(el, '--panel', '#fff'), fg: cssVar(el, '--fg', '#222') })
+      .then((b) => download(exportName(title, 'chart', 'png'), b), (e: unknown) => setPngError(e instanceof Error ? e.message : String(e)));
+  };
   return (
     <figure className="chart">
-      <figcaption>{title}</figcaption>
+      <figcaption>
+        {title}
+        <button type="button" className="chart-png" onClick={savePng} aria-label={`Save ${title} as PNG`}>PNG</button>
+      </figcaption>
+      {pngError && <p role="alert" className="field-error">PNG not saved: {pngError}</p>}
       <div ref={box} className="chart-box" />
     </figure>
   );
