@@ -2,8 +2,6 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useElementWidth } from '../hooks/useElementWidth.ts';
-import { chartPng } from './chart-png.ts';
-import { download, exportName } from './export.ts';
 import { DAY_INCRS, isDaily, legendTime, utcDate } from './time-axis.ts';
 
 export interface ChartSeries {
@@ -125,8 +123,11 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick 
     const el = box.current;
     if (!u || !el) return;
     setPngError(null);
-    chartPng(u.ctx.canvas, title, { bg: cssVar(el, '--panel', '#fff'), fg: cssVar(el, '--fg', '#222') })
-      .then((b) => download(exportName(title, 'chart', 'png'), b), (e: unknown) => setPngError(e instanceof Error ? e.message : String(e)));
+    const colors = { bg: cssVar(el, '--panel', '#fff'), fg: cssVar(el, '--fg', '#222') };
+    // Loaded on the first click, not with the page.
+    Promise.all([import('./chart-png.ts'), import('./export.ts')])
+      .then(([{ chartPng }, { download, exportName }]) => chartPng(u.ctx.canvas, title, colors).then((b) => download(exportName(title, 'chart', 'png'), b)))
+      .catch((e: unknown) => setPngError(e instanceof Error ? e.message : String(e)));
   };
   return (
     <figure className="chart">
