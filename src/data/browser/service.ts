@@ -5,6 +5,7 @@ import type { ProgressInfo } from '../csv/source.ts';
 import { loadEmbeddedBars, loadEmbeddedSeries } from '../embedded/browser.ts';
 import { EMBEDDED } from '../embedded/parse.ts';
 import { importIntoStore } from '../import-to-store.ts';
+import { importSeries, type SeriesImportOptions } from '../csv/series.ts';
 import type { TimeRange } from '../reader.ts';
 import type { DatasetInfo, PutOptions } from '../store.ts';
 import { generateMinuteBars, type SyntheticOptions } from '../synthetic.ts';
@@ -50,6 +51,20 @@ export function createDataService() {
       } finally {
         jobs.delete(jobId);
       }
+    },
+    /**
+     * Imports an external series file ((time, value) or (time, symbol, value)) with an optional publication
+     * lag, and stores one series per symbol. Nothing is stored when no row is usable; a failure part-way
+     * through a multi-symbol file leaves the series already written (each one is replaced atomically).
+     */
+    async importSeries(source: Blob, opts: Pick<SeriesImportOptions, 'fileName' | 'name' | 'lagMs'>) {
+      const { series, report } = await importSeries(source.stream(), opts);
+      if (report.rowsKept === 0) throw new Error(`${opts.fileName ?? 'series'}: no usable rows (${report.rowsRejected} rejected)`);
+      const st = await s();
+      const lag = report.lagMs ? `, lag ${report.lagMs / 86_400_000} d` : '';
+      const infos: DatasetInfo[] = [];
+      for (const one of series) infos.push(await st.putSeries(one, { source: `${opts.fileName ?? 'import'} (${report.timeColumn}${lag})` }));
+      return { report, infos };
     },
     cancel(jobId: string): boolean {
       const ac = jobs.get(jobId);

@@ -7,6 +7,7 @@ import type { DataClient } from './client.ts';
 import { DatasetTable } from './DatasetTable.tsx';
 import { DATASETS_KEY } from './keys.ts';
 import { ImportPanel } from './ImportPanel.tsx';
+import { SeriesPanel } from './SeriesPanel.tsx';
 import { STORAGE_KEY, StoragePanel } from './StoragePanel.tsx';
 import { requiredSymbols } from './symbols.ts';
 
@@ -68,6 +69,7 @@ export function DataPage({ doc, data }: { doc: StrategyDocument | null; data: Da
             </p>
           </section>
           <ImportPanel client={data} onStored={refresh} />
+          <SeriesPanel client={data} datasets={datasets.data} onChanged={refresh} />
         </>
       ) : (
         <p className="panel warn">No data store is connected in this build.</p>

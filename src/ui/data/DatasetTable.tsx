@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { DatasetInfo } from '../../data/store.ts';
 import { formatBarTime, formatBytes } from './format.ts';
 
-function DeleteCell({ label, onDelete }: { label: string; onDelete: () => Promise<unknown> }) {
+export function DeleteCell({ label, onDelete }: { label: string; onDelete: () => Promise<unknown> }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   if (!confirming) {

@@ -116,6 +116,31 @@ describe('Data page with the real data worker, OPFS and IndexedDB', () => {
   });
 });
 
+describe('external series on the Data page', () => {
+  it('imports a series with a publication lag, lists it with its range, and deletes it after confirming', async () => {
+    await open();
+    await expect.element(page.getByText('No series are stored on this device yet.')).toBeVisible();
+    await userEvent.fill(page.getByRole('textbox', { name: 'Publication lag' }), 'a month');
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Publication lag: expected a duration like 35d, 2w or 12h');
+    await expect.element(page.getByRole('button', { name: 'Import series…' })).toBeDisabled();
+    await userEvent.fill(page.getByRole('textbox', { name: 'Publication lag' }), '2d');
+    const input = document.querySelector<HTMLInputElement>('input[aria-label="Series file"]')!;
+    const dt = new DataTransfer();
+    dt.items.add(new File(['date,cpi\n2020-01-31,1.5\n2020-02-29,bad\n2020-03-31,1.7\n'], 'cpi.csv'));
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await expect.element(page.getByTestId('series-report')).toHaveTextContent(/cpi\.csv: series “cpi”, 2 value\(s\) kept, 1 rejected \(line 3: unparseable-number\), known at column “date” \+ the publication lag\./);
+    const row = page.getByRole('table', { name: 'Stored series' }).getByRole('row', { name: /cpi/ });
+    await expect.element(row).toBeVisible();
+    expect([...row.element().querySelectorAll('th,td')].slice(0, 6).map((c) => c.textContent)).toEqual(['cpi', 'global', '2020-02-02', '2020-04-02', '2', 'cpi.csv (date, lag 2 d)']);
+    expect(Array.from((await client.getSeries('cpi', null))!.time, (t) => new Date(t).toISOString())).toEqual(['2020-02-02T00:00:00.000Z', '2020-04-02T00:00:00.000Z']);
+    await userEvent.click(page.getByRole('button', { name: 'Delete series cpi' }));
+    await userEvent.click(page.getByRole('button', { name: 'Confirm delete series cpi' }));
+    await expect.element(page.getByText('No series are stored on this device yet.')).toBeVisible();
+    expect(await client.getSeries('cpi', null)).toBeNull();
+  });
+});
+
 describe('sample data', () => {
   it('stores the embedded S&P 500 series and lists it', async () => {
     await open();
