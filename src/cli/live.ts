@@ -1,5 +1,5 @@
 /**
- * npm run live -- --strategy <file> --broker alpaca|sim [--paper] [--trading-url URL] [--data-url URL]
+ * npm run live -- --strategy <file> --broker alpaca|tradier|sim [--paper] [--trading-url URL] [--data-url URL]
  *   [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>]
  *   [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID]
  *   [--kill [--flatten]] [--series <csv file | directory> [--series-lag DURATION]]
@@ -8,7 +8,7 @@
  * proxy's token from PROXY_TOKEN. Restarting with the same --state resumes the deployment; Ctrl-C stops
  * after the current tick with the state saved.
  */
-import { alpacaBroker, embeddedFor } from '../live/connect.ts';
+import { alpacaBroker, embeddedFor, tradierBroker } from '../live/connect.ts';
 import type { Broker } from '../live/broker.ts';
 import type { LiveEvent } from '../live/events.ts';
 import type { RiskGuards } from '../live/guards.ts';
@@ -21,7 +21,7 @@ import type { BarColumns, StrategyDocument } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { loadBars, readDocument, seriesFromFlags } from './inputs.ts';
 
-export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|sim [--paper] [--trading-url URL] [--data-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]] [--series <csv file | directory> [--series-lag 35d]]';
+export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|tradier|sim [--paper] [--trading-url URL] [--data-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]] [--series <csv file | directory> [--series-lag 35d]]';
 
 const FLAGS = {
   strategy: 'string', broker: 'string', paper: 'boolean', 'trading-url': 'string', 'data-url': 'string', proxy: 'string',
@@ -44,8 +44,8 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
     const f = parseArgs(argv, FLAGS);
     if (!f.state) throw new UsageError(`--state <dir> is required\n${USAGE}`);
     const brokerName = f.broker ?? 'sim';
-    if (brokerName === 'tradier' || brokerName === 'tradestation') throw new UsageError(`--broker ${brokerName}: not available yet (docs/LIVE.md lists what is supported)`);
-    if (brokerName !== 'alpaca' && brokerName !== 'sim') throw new UsageError(`--broker must be alpaca or sim, got "${brokerName}"`);
+    if (brokerName === 'tradestation') throw new UsageError(`--broker ${brokerName}: not available yet (docs/LIVE.md lists what is supported)`);
+    if (brokerName !== 'alpaca' && brokerName !== 'tradier' && brokerName !== 'sim') throw new UsageError(`--broker must be alpaca, tradier or sim, got "${brokerName}"`);
     for (const k of ['poll-ms', 'max-steps', 'max-order-notional', 'max-orders-per-day', 'max-daily-loss'] as const) {
       if (f[k] !== undefined && !(f[k]! >= 0)) throw new UsageError(`--${k} must be ≥ 0`);
     }
@@ -80,7 +80,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
       lp = practice.processor;
       tick = async () => (await practice.advance() ? 1 : 0);
     } else {
-      const broker = alpaca(f, io.env);
+      const broker = brokerName === 'tradier' ? tradier(f, io.env) : alpaca(f, io.env);
       lp = await LiveProcessor.open({ broker, journal, create: doc ? { doc, mode: f.paper ? 'paper' : 'live', guards } : undefined, emit, series });
       if (!resuming && !f.paper && f['confirm-account'] !== lp.config.accountId) {
         throw new UsageError(`live trading needs --confirm-account naming the account it trades (${lp.config.accountId}); use --paper for paper trading`);
@@ -118,6 +118,15 @@ function alpaca(f: { paper?: boolean; 'trading-url'?: string; 'data-url'?: strin
   const keyId = env.APCA_API_KEY_ID, secretKey = env.APCA_API_SECRET_KEY;
   if (!keyId || !secretKey) throw new UsageError('set APCA_API_KEY_ID and APCA_API_SECRET_KEY for --broker alpaca');
   return alpacaBroker({ paper: !!f.paper, keyId, secretKey, proxyUrl: f.proxy, proxyToken: env.PROXY_TOKEN, tradingUrl: f['trading-url'], dataUrl: f['data-url'] });
+}
+
+/** Tradier: --paper is the sandbox; TRADIER_TOKEN (TRADIER_SANDBOX_TOKEN accepted for the sandbox) and TRADIER_ACCOUNT_ID; --trading-url overrides the base URL. */
+function tradier(f: { paper?: boolean; 'trading-url'?: string; proxy?: string }, env: Record<string, string | undefined>): Broker {
+  const token = (f.paper ? env.TRADIER_SANDBOX_TOKEN ?? env.TRADIER_TOKEN : env.TRADIER_TOKEN) ?? '';
+  const accountId = env.TRADIER_ACCOUNT_ID;
+  const vault = !!f.proxy && !!env.PROXY_TOKEN;
+  if (!accountId || (!token && !vault)) throw new UsageError('set TRADIER_TOKEN and TRADIER_ACCOUNT_ID for --broker tradier (the token may stay in a vault-mode proxy: --proxy with PROXY_TOKEN)');
+  return tradierBroker({ sandbox: !!f.paper, token, accountId, proxyUrl: f.proxy, proxyToken: env.PROXY_TOKEN, url: f['trading-url'] });
 }
 
 function day(t: number): string {

@@ -32,11 +32,12 @@ export class Http {
     this.fetchFn = o.fetch ?? ((...a) => fetch(...a));
   }
 
-  async json(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  /** `form`: the body goes as application/x-www-form-urlencoded (Tradier), else as JSON. The answer is JSON either way. */
+  async json(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, form = false): Promise<{ status: number; body: unknown }> {
     const idempotent = method !== 'POST';
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(method, url, body);
+        return await this.once(method, url, body, form);
       } catch (e) {
         const err = e as BrokerError;
         const retry = idempotent && attempt < this.retries && (err.kind === 'ambiguous' || err.kind === 'rate-limited');
@@ -46,14 +47,14 @@ export class Http {
     }
   }
 
-  private async once(method: string, url: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  private async once(method: string, url: string, body: unknown, form: boolean): Promise<{ status: number; body: unknown }> {
     const where = `${method} ${new URL(url).pathname}`;
     let res: Response;
     try {
       res = await this.fetchFn(url, {
         method,
-        headers: { ...this.o.headers, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { ...this.o.headers, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' }) },
+        body: body === undefined ? undefined : form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {

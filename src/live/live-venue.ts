@@ -223,7 +223,8 @@ export class LiveVenue implements Venue {
   static fromCumulative(t: Pick<Tracked, 'appliedQty' | 'appliedNotional'>, filledQty: number, avgPrice: number, time: number): Execution[] {
     const qty = filledQty - t.appliedQty;
     if (!(qty > 1e-12)) return [];
-    const price = (avgPrice * filledQty - t.appliedNotional) / qty;
+    // The first fill is the average itself (avg × qty / qty can differ from it in the last bit).
+    const price = t.appliedQty === 0 ? avgPrice : (avgPrice * filledQty - t.appliedNotional) / qty;
     return [{ qty, price, fee: 0, time }];
   }
 

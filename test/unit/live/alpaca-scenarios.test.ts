@@ -16,24 +16,14 @@ import { FileJournal } from '../../../src/live/node/file-journal.ts';
 import { LiveProcessor } from '../../../src/live/processor.ts';
 import { parseDocument, type BarColumns, type StrategyDocument } from '../../../src/schema/index.ts';
 import { FakeAlpaca, type FakeBar } from './fake-alpaca.ts';
+import { swingBars as swing } from './fake-server.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
 const WARM = 10;
 
-/**
- * Daily bars that swing, so an SMA(3)/SMA(8) cross fires both ways every couple of weeks. Each opens at the
- * previous close: an all-in order sized at the close then fits at the open (a gap up would make the backtest
- * clip it where a broker refuses it or lends — see docs/LIVE.md).
- */
 function swingBars(n: number): FakeBar[] {
-  let prev = 100;
-  return Array.from({ length: n }, (_, i) => {
-    const c = Math.round((100 + 12 * Math.sin(i / 4) + i * 0.1) * 100) / 100;
-    const o = prev;
-    prev = c;
-    return { t: T0 + i * DAY, o, h: Math.max(o, c) + 1, l: Math.min(o, c) - 1, c, v: 1000 };
-  });
+  return swing(n, T0, DAY);
 }
 
 function smaCross(opts: { short?: boolean; timeframe?: string } = {}): StrategyDocument {

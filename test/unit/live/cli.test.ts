@@ -91,6 +91,11 @@ describe('npm run live', () => {
     const noKeys = await cli(['--broker', 'alpaca', '--paper', '--state', tmp(), '--strategy', 'x.json']);
     expect(noKeys.code).not.toBe(0);
     const bad = await cli(['--broker', 'ib', '--state', tmp()]);
-    expect(bad.err[0]).toMatch(/--broker must be alpaca or sim/);
+    expect(bad.err[0]).toMatch(/--broker must be alpaca, tradier or sim/);
+    const d = tmp();
+    writeFileSync(join(d, 's.json'), JSON.stringify(STRATEGY));
+    const noTradierKeys = await cli(['--broker', 'tradier', '--paper', '--state', join(d, 'st'), '--strategy', join(d, 's.json')], { TRADIER_ACCOUNT_ID: 'VA1' });
+    expect(noTradierKeys.code).toBe(2);
+    expect(noTradierKeys.err[0]).toMatch(/set TRADIER_TOKEN and TRADIER_ACCOUNT_ID/);
   });
 });

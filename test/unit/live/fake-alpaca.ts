@@ -5,8 +5,8 @@
  * the test advances the market (`advance`), like the backtest's nextOpen. Faults are scripted per request.
  * It stops by itself after `lifetimeMs`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeServer } from './fake-server.ts';
 
 export interface FakeBar { t: number; o: number; h: number; l: number; c: number; v: number }
 
@@ -27,7 +27,7 @@ interface FakeOrder {
 
 const OPEN = ['new', 'accepted', 'partially_filled'];
 
-export class FakeAlpaca {
+export class FakeAlpaca extends FakeServer {
   readonly key = 'PKTESTKEY123';
   readonly secret = 'sEcReT-do-not-leak-42';
   cash: number;
@@ -49,32 +49,13 @@ export class FakeAlpaca {
   fillOffset = 0;
   /** Refuse the next order with this message (403, as Alpaca does for buying power). */
   refuseNext: string | null = null;
-  requests: { method: string; path: string; headers: Record<string, string | string[] | undefined> }[] = [];
   /** Bodies of every POST /v2/orders, as sent. */
   posts: OrderBody[] = [];
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
   private nextId = 1;
-  url = '';
 
   constructor(cash: number) {
+    super();
     this.cash = cash;
-  }
-
-  async start(lifetimeMs = 60_000): Promise<string> {
-    this.server = createServer((req, res) => { void this.handle(req, res); });
-    this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    setTimeout(() => { void this.stop(); }, lifetimeMs).unref();
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server!.close(() => r()));
-    this.server = null;
   }
 
   /** The market reaches the bar at `time` (its open fills waiting orders) and the clock moves past it by `spanMs`. */
@@ -84,7 +65,7 @@ export class FakeAlpaca {
       const bar = this.bars.get(o.symbol)?.find((b) => b.t === time);
       if (!bar) continue;
       if (o.order_class === 'oco') { this.oco(o, o.legs![0]!, bar, time); continue; }
-      const px = this.price(o, bar);
+      const px = barPrice(o, bar);
       if (Number.isNaN(px)) {
         // A day order that saw its session without filling expires with it.
         if (o.time_in_force === 'day') o.status = 'expired';
@@ -97,47 +78,11 @@ export class FakeAlpaca {
     this.now = time + spanMs;
   }
 
-  /**
-   * Where an order executes in a bar (NaN: not in this bar), as an exchange would: a market order at the open;
-   * a limit at the open when the open is already better, else at the limit once the range reaches it; a stop at
-   * the open when the open is already through it, else at the stop; a stop-limit becomes a limit once its stop
-   * trades; a trailing stop follows the best price (high-water mark) and triggers as a stop.
-   */
-  private price(o: FakeOrder, bar: FakeBar): number {
-    const buy = o.side === 'buy';
-    const better = (p: number, than: number) => (buy ? p <= than : p >= than);
-    const reached = (lim: number) => (buy ? bar.l <= lim : bar.h >= lim);
-    const through = (stop: number) => (buy ? bar.o >= stop : bar.o <= stop);
-    const touched = (stop: number) => (buy ? bar.h >= stop : bar.l <= stop);
-    switch (o.type) {
-      case 'market': return bar.o;
-      case 'limit': return better(bar.o, o.limit_price!) ? bar.o : reached(o.limit_price!) ? o.limit_price! : NaN;
-      case 'stop': return through(o.stop_price!) ? bar.o : touched(o.stop_price!) ? o.stop_price! : NaN;
-      case 'stop_limit': {
-        if (!o.triggered && !through(o.stop_price!) && !touched(o.stop_price!)) return NaN;
-        const atOpen = o.triggered || through(o.stop_price!);
-        o.triggered = true;
-        if (atOpen) return better(bar.o, o.limit_price!) ? bar.o : reached(o.limit_price!) ? o.limit_price! : NaN;
-        return better(o.stop_price!, o.limit_price!) ? o.stop_price! : NaN;
-      }
-      case 'trailing_stop': {
-        const dist = (hwm: number) => (o.trail_percent !== null ? hwm * (o.trail_percent / 100) : o.trail_price!);
-        const stop = buy ? o.hwm! + dist(o.hwm!) : o.hwm! - dist(o.hwm!);
-        o.stop_price = stop;
-        if (through(stop)) return bar.o;
-        if (touched(stop)) return stop;
-        o.hwm = buy ? Math.min(o.hwm!, bar.l) : Math.max(o.hwm!, bar.h);
-        return NaN;
-      }
-      default: return NaN;
-    }
-  }
-
   /** An OCO exit: the take-profit limit `tp` and its stop-loss leg; the stop is checked first, the other leg is cancelled. */
   private oco(tp: FakeOrder, sl: FakeOrder, bar: FakeBar, time: number): void {
-    const s = this.price(sl, bar);
+    const s = barPrice(sl, bar);
     const hit = Number.isNaN(s) ? tp : sl;
-    const px = Number.isNaN(s) ? this.price(tp, bar) : s;
+    const px = Number.isNaN(s) ? barPrice(tp, bar) : s;
     if (Number.isNaN(px)) return;
     this.fill(hit, hit.qty, px, time);
     (hit === sl ? tp : sl).status = 'canceled';
@@ -170,7 +115,7 @@ export class FakeAlpaca {
     this.positions.set(o.symbol, { qty, avg: qty === 0 ? 0 : price });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: url.pathname, headers: req.headers });
@@ -314,7 +259,47 @@ function wire(o: FakeOrder, nested = false): Record<string, unknown> {
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** The fields of an order that say where it executes (shared with the Tradier fake). */
+export type PricedOrder = Pick<FakeOrder, 'side' | 'type' | 'limit_price' | 'stop_price' | 'trail_percent' | 'trail_price' | 'hwm' | 'triggered'>;
+
+/**
+ * Where an order executes in a bar (NaN: not in this bar), as an exchange would: a market order at the open;
+ * a limit at the open when the open is already better, else at the limit once the range reaches it; a stop at
+ * the open when the open is already through it, else at the stop; a stop-limit becomes a limit once its stop
+ * trades; a trailing stop follows the best price (high-water mark) and triggers as a stop.
+ */
+export function barPrice(o: PricedOrder, bar: FakeBar): number {
+  const buy = o.side === 'buy';
+  const better = (p: number, than: number) => (buy ? p <= than : p >= than);
+  const reached = (lim: number) => (buy ? bar.l <= lim : bar.h >= lim);
+  const through = (stop: number) => (buy ? bar.o >= stop : bar.o <= stop);
+  const touched = (stop: number) => (buy ? bar.h >= stop : bar.l <= stop);
+  switch (o.type) {
+    case 'market': return bar.o;
+    case 'limit': return better(bar.o, o.limit_price!) ? bar.o : reached(o.limit_price!) ? o.limit_price! : NaN;
+    case 'stop': return through(o.stop_price!) ? bar.o : touched(o.stop_price!) ? o.stop_price! : NaN;
+    case 'stop_limit': {
+      if (!o.triggered && !through(o.stop_price!) && !touched(o.stop_price!)) return NaN;
+      const atOpen = o.triggered || through(o.stop_price!);
+      o.triggered = true;
+      if (atOpen) return better(bar.o, o.limit_price!) ? bar.o : reached(o.limit_price!) ? o.limit_price! : NaN;
+      return better(o.stop_price!, o.limit_price!) ? o.stop_price! : NaN;
+    }
+    case 'trailing_stop': {
+      const dist = (hwm: number) => (o.trail_percent !== null ? hwm * (o.trail_percent / 100) : o.trail_price!);
+      const stop = buy ? o.hwm! + dist(o.hwm!) : o.hwm! - dist(o.hwm!);
+      o.stop_price = stop;
+      if (through(stop)) return bar.o;
+      if (touched(stop)) return stop;
+      o.hwm = buy ? Math.min(o.hwm!, bar.l) : Math.max(o.hwm!, bar.h);
+      return NaN;
+    }
+    default: return NaN;
+  }
+}
+
+
+export function send(res: ServerResponse, status: number, body: unknown): void {
   if (status === 204) { res.writeHead(204); res.end(); return; }
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));

@@ -1,0 +1,47 @@
+/**
+ * What the broker fakes share: an HTTP server on 127.0.0.1 (port 0) that stops by itself after `lifetimeMs`,
+ * drops its connections on stop, and logs every request; and the swinging daily bars the scenarios trade.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { FakeBar } from './fake-alpaca.ts';
+
+export abstract class FakeServer {
+  requests: { method: string; path: string; headers: Record<string, string | string[] | undefined> }[] = [];
+  url = '';
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+
+  async start(lifetimeMs = 60_000): Promise<string> {
+    this.server = createServer((req, res) => { void this.handle(req, res); });
+    this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    setTimeout(() => { void this.stop(); }, lifetimeMs).unref();
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => this.server!.close(() => r()));
+    this.server = null;
+  }
+}
+
+/**
+ * Bars that swing, so an SMA(3)/SMA(8) cross fires both ways every couple of weeks. Each opens at the previous
+ * close: an all-in order sized at the close then fits at the open (a gap up would make the backtest clip it
+ * where a broker refuses it or lends — see docs/LIVE.md).
+ */
+export function swingBars(n: number, t0: number, step: number): FakeBar[] {
+  let prev = 100;
+  return Array.from({ length: n }, (_, i) => {
+    const c = Math.round((100 + 12 * Math.sin(i / 4) + i * 0.1) * 100) / 100;
+    const o = prev;
+    prev = c;
+    return { t: t0 + i * step, o, h: Math.max(o, c) + 1, l: Math.min(o, c) - 1, c, v: 1000 };
+  });
+}
