@@ -14,7 +14,7 @@ it('serves the built app cross-origin isolated with gallery, builder and run but
   const { page, errors } = await openPage(browser, inject('baseUrl'));
   const gallery = page.getByRole('list', { name: 'Templates' });
   await gallery.getByRole('button', { name: 'SMA crossover (10/20)' }).waitFor();
-  expect(await gallery.getByRole('button').count()).toBe(5);
+  expect(await gallery.getByRole('button').count()).toBe(7);
   await expect.poll(() => page.getByRole('textbox', { name: 'Universe symbols' }).inputValue()).toBe('SPX');
   expect(await page.getByRole('region', { name: 'Builder' }).isVisible()).toBe(true);
   expect(await page.getByRole('textbox', { name: 'Strategy 1 name' }).inputValue()).toBe('Go long on golden cross');
