@@ -2,7 +2,8 @@ import { DAY_MS } from '../lib/civil.ts';
 import { Zone } from '../lib/zone.ts';
 import { exchangeZone, type BarColumns, type Settings } from '../schema/index.ts';
 import { dayKeyOf } from './result.ts';
-import type { MarketData } from './market.ts';
+import { barsFor, type MarketData } from './market.ts';
+import { sessionEnds } from './session.ts';
 import { SimulatedVenue, type SimulatedVenueOptions, type Venue } from './venue.ts';
 
 const INTRADAY_MS: Readonly<Record<string, number>> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '30m': 1_800_000, '1h': 3_600_000, '4h': 14_400_000 };
@@ -32,7 +33,8 @@ export function barSpan(timeframe: string, timezone: string): (t: number) => { f
  * wrong timeframe is an error that says which; an asset without one falls back to the pessimistic rule.
  */
 export function venueOptions(settings: Settings, data: MarketData, assets: readonly string[]): SimulatedVenueOptions {
-  const opts: SimulatedVenueOptions = { intrabar: settings.intrabar ?? 'pessimistic', dayOf: dayKeyOf(settings) };
+  const dayOf = dayKeyOf(settings);
+  const opts: SimulatedVenueOptions = { intrabar: settings.intrabar ?? 'pessimistic', dayOf, lastOfSession: sessionEnds(barsFor(data, assets), dayOf) };
   if (opts.intrabar !== 'finerData' || !data.finer) return opts;
   const rank = ORDER.indexOf(settings.timeframe);
   const finer = assets.map((symbol): BarColumns | null => {

@@ -55,6 +55,8 @@ export interface OrderExits {
   /** After this many bars of the asset (0 = none), or this much time (0 = none). */
   readonly timeBars: number;
   readonly timeMs: number;
+  /** At the close of the last bar of the asset's exchange session. */
+  readonly sessionClose: boolean;
 }
 
 export function newRecord(id: number, strategyId: string, symbol: string, side: 'buy' | 'sell', time: number): OrderRecord {
@@ -130,6 +132,7 @@ export function resolveOrder(
       trail: trail && exits.trail ? { mode: trail.mode === 'percent' ? 'percent' : 'distance', value: trail.value, byClose: exits.trail.byClose } : null,
       timeBars: exits.timeBars,
       timeMs: exits.timeMs,
+      sessionClose: exits.sessionClose,
     };
   }
   return { entry: resting, exits: out, error };

@@ -47,6 +47,11 @@ export interface SimulatedVenueOptions {
   span?: (t: number) => { from: number; to: number };
   /** Exchange day of a time (timeInForce "day"). */
   dayOf?: (t: number) => number;
+  /**
+   * Whether asset a's bar at t is the last of its exchange session (timeExit sessionClose). Backtest and
+   * replay answer from the stored bar times (session.ts); a live venue would ask the exchange calendar.
+   */
+  lastOfSession?: (a: number, t: number) => boolean;
 }
 
 const EXIT_TYPE = { stop: 'stopLoss', target: 'takeProfit', trail: 'trailingStop', time: 'timeExit' } as const;
@@ -67,6 +72,7 @@ export class SimulatedVenue implements Venue {
   private readonly finerCursor: Int32Array;
   private readonly span: ((t: number) => { from: number; to: number }) | null;
   private readonly dayOf: (t: number) => number;
+  private readonly lastOfSession: (a: number, t: number) => boolean;
   /** Per asset: the exits armed on its position (side 0 = none). */
   private readonly side: Int8Array;
   private readonly brackets: (Bracket | null)[];
@@ -82,6 +88,7 @@ export class SimulatedVenue implements Venue {
     this.finerCursor = new Int32Array(assets);
     this.span = o.span ?? null;
     this.dayOf = o.dayOf ?? ((t) => Math.floor(t / 86_400_000));
+    this.lastOfSession = o.lastOfSession ?? (() => false);
     this.side = new Int8Array(assets);
     this.brackets = new Array<Bracket | null>(assets).fill(null);
   }
@@ -232,11 +239,11 @@ export class SimulatedVenue implements Venue {
     return false;
   }
 
-  /** Close-model time exit and the close-based trailing update, once the bar is complete. */
+  /** Session-close and close-model time exits and the close-based trailing update, once the bar is complete. */
   private endOfBar(a: number, view: StepView): void {
     const b = this.brackets[a] ?? null;
     if (b === null) return;
-    if (this.model === 'close' && this.timeUp(b, view.time)) {
+    if ((b.exits.sessionClose && this.lastOfSession(a, view.time)) || (this.model === 'close' && this.timeUp(b, view.time))) {
       this.exit(a, view, view.close[a]!, 'time');
       return;
     }

@@ -49,22 +49,34 @@ export const TrailingStopSchema: z.ZodType<TrailingStop> = z.union(
 );
 
 /**
+ * When a time exit closes the position: after `bars` bars of its asset, after a `duration` ("5d", "4h"), or
+ * `{ sessionClose: true }`: at the close of the last bar of the exchange session it is in (intraday: the
+ * day's last bar, whatever time the session ends, half days included; daily bars: that day's close).
+ */
+export type TimeExit = Window | { sessionClose: true };
+
+export const TimeExitSchema: z.ZodType<TimeExit> = z.union(
+  [WindowSchema, z.strictObject({ sessionClose: z.literal(true) })],
+  { error: 'expected a time exit: {"bars": n}, {"duration": "4h"} or {"sessionClose": true}' },
+);
+
+/**
  * Exits attached to the position an action opens (a bracket: whichever triggers first cancels the rest).
  * Stop-loss and take-profit are measured from the entry fill price; a time exit closes the position after
- * `bars` bars of its asset or a `duration` ("5d", "4h").
+ * a number of bars, a duration, or at the session's close.
  */
 export interface Exits {
   stopLoss?: Level;
   takeProfit?: Level;
   trailingStop?: TrailingStop;
-  timeExit?: Window;
+  timeExit?: TimeExit;
 }
 
 export const ExitsSchema: z.ZodType<Exits> = z.strictObject({
   stopLoss: LevelSchema.optional(),
   takeProfit: LevelSchema.optional(),
   trailingStop: TrailingStopSchema.optional(),
-  timeExit: WindowSchema.optional(),
+  timeExit: TimeExitSchema.optional(),
 });
 
 /** bar: the next bar only; day: until the end of the signal's exchange day; gtc: until filled (or `expireAfterBars`). */

@@ -289,6 +289,7 @@ function compileExits(b: Builder, x: Exits, asset: string | undefined, ctx: Eval
     trail: x.trailingStop ? { level: compileLevel(b, x.trailingStop, asset, ctx, 'exits.trailingStop'), byClose: x.trailingStop.by === 'close' } : null,
     timeBars: t && 'bars' in t ? (t.bars as number) : 0,
     timeMs: t && 'duration' in t ? parseDuration(t.duration) : 0,
+    sessionClose: !!t && 'sessionClose' in t,
   };
 }
 

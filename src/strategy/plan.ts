@@ -107,6 +107,8 @@ export interface CompiledExits {
   readonly trail: { readonly level: CompiledLevel; readonly byClose: boolean } | null;
   readonly timeBars: number;
   readonly timeMs: number;
+  /** Close at the close of the last bar of the exchange session (timeExit {sessionClose: true}). */
+  readonly sessionClose: boolean;
 }
 
 export type CompiledAction =

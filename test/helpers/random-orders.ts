@@ -57,12 +57,13 @@ const levelArb = fc.oneof(
   fc.record({ distance: fc.constantFrom(0.25, 0.5, 1) }),
   fc.record({ atr: fc.constantFrom(0.5, 1), window: fc.constant({ bars: 2 }) }),
 );
-const exitsArb: fc.Arbitrary<Exits | undefined> = fc.option(
+/** `sessionClose`: time exits at the session close too (the backtest venue's; the live simulated broker has no session clock). */
+const exitsArbWith = (sessionClose: boolean): fc.Arbitrary<Exits | undefined> => fc.option(
   fc.record({
     stopLoss: levelArb,
     takeProfit: levelArb,
     trailingStop: fc.record({ percent: fc.constantFrom(2, 4), by: fc.constantFrom('close', 'highLow' as const) }),
-    timeExit: fc.oneof(fc.record({ bars: fc.integer({ min: 1, max: 4 }) }), fc.constant({ duration: '3d' })),
+    timeExit: fc.oneof(fc.record({ bars: fc.integer({ min: 1, max: 4 }) }), fc.constant({ duration: '3d' }), ...(sessionClose ? [fc.constant({ sessionClose: true as const })] : [])),
   }, { requiredKeys: [] }),
   { nil: undefined },
 );
@@ -80,7 +81,7 @@ const conditionArb: fc.Arbitrary<Condition> = fc.record({
   rhs: fc.integer({ min: 0, max: 4 }),
 });
 
-function actionArb(allowShort: boolean): fc.Arbitrary<Action> {
+function actionArb(allowShort: boolean, exitsArb: fc.Arbitrary<Exits | undefined>): fc.Arbitrary<Action> {
   const amount = fc.oneof(fc.constant({ unit: 'all' as const }), fc.record({ unit: fc.constant('quantity' as const), value: fc.integer({ min: 1, max: 50 }) }));
   return fc.oneof(
     fc.record({ type: fc.constant('buy' as const), amount, entry: entryArb, exits: exitsArb }),
@@ -89,14 +90,19 @@ function actionArb(allowShort: boolean): fc.Arbitrary<Action> {
   ).map((a) => JSON.parse(JSON.stringify(a)) as Action); // drop undefined keys
 }
 
-export const docArbWith = (fillModels: readonly ('nextOpen' | 'close')[], intrabar: readonly ('pessimistic' | 'optimistic' | 'finerData')[]): fc.Arbitrary<StrategyDocument> => fc.record({
+/**
+ * Random order documents. `backtestOnly`: also time exits at the session close and settings.closeAtEnd,
+ * which the backtest and replay processors have and the live processor does not (a live run never "ends").
+ */
+export const docArbWith = (fillModels: readonly ('nextOpen' | 'close')[], intrabar: readonly ('pessimistic' | 'optimistic' | 'finerData')[], backtestOnly = false): fc.Arbitrary<StrategyDocument> => fc.record({
   fillModel: fc.constantFrom(...fillModels),
   intrabar: fc.constantFrom(...intrabar),
   allowShort: fc.boolean(),
+  closeAtEnd: backtestOnly ? fc.boolean() : fc.constant(false),
   units: fc.constantFrom('whole', 'fractional' as const),
   fees: fc.record({ fraction: fc.constantFrom(0, 0.001), perOrder: fc.constantFrom(0, 1) }),
   slippage: fc.record({ bps: fc.constantFrom(0, 10) }),
-}).chain((s) => fc.array(fc.record({ condition: conditionArb, action: actionArb(s.allowShort) }), { minLength: 1, maxLength: 3 }).map((strategies) => {
+}).chain((s) => fc.array(fc.record({ condition: conditionArb, action: actionArb(s.allowShort, exitsArbWith(backtestOnly)) }), { minLength: 1, maxLength: 3 }).map((strategies) => {
   const r = parseDocument({
     version: 1, name: 'random orders',
     settings: { universe: ['A'], initialCash: 1000, ...s },
@@ -106,4 +112,4 @@ export const docArbWith = (fillModels: readonly ('nextOpen' | 'close')[], intrab
   return r.doc;
 }));
 
-export const docArb = docArbWith(['nextOpen', 'close'], ['pessimistic', 'optimistic', 'finerData']);
+export const docArb = docArbWith(['nextOpen', 'close'], ['pessimistic', 'optimistic', 'finerData'], true);

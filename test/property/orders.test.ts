@@ -75,10 +75,10 @@ describe('order properties', () => {
       expect(Math.abs(cash + qty * lastClose - equity)).toBeLessThanOrEqual(1e-6 * Math.max(1000, Math.abs(equity)));
       // Every exit order closes a whole position and names its reason on the trade it closes.
       for (const o of r.orders) {
-        if (o.type === 'stopLoss' || o.type === 'takeProfit' || o.type === 'trailingStop' || o.type === 'timeExit') {
+        if (o.type === 'stopLoss' || o.type === 'takeProfit' || o.type === 'trailingStop' || o.type === 'timeExit' || o.type === 'closeAtEnd') {
           expect(o.status).toBe('filled');
           // (A strategy's order may close part of the position at the same time and price: match the reason too.)
-          const reason = { stopLoss: 'stop', takeProfit: 'target', trailingStop: 'trail', timeExit: 'time' }[o.type];
+          const reason = { stopLoss: 'stop', takeProfit: 'target', trailingStop: 'trail', timeExit: 'time', closeAtEnd: 'end' }[o.type];
           expect(r.trades.some((x) => x.exitTime === o.fillTime && x.exitPrice === o.fillPrice && x.exitReason === reason), `${o.type} at ${o.fillTime}`).toBe(true);
         }
       }

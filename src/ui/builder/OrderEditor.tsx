@@ -59,7 +59,14 @@ export function ExitsEditor({ label, value, onChange, path }: { label: string; v
             {' '}{EXIT_LABELS[key]}
           </label>
           {key === 'timeExit' && x.timeExit && (
-            <WindowInput label={`${label} time exit after`} value={x.timeExit} onChange={(w: Window) => onChange({ ...x, timeExit: w })} path={childPath(path, 'timeExit')} />
+            <>
+              <EnumSelect label={`${label} time exit when`} value={'sessionClose' in x.timeExit ? 'sessionClose' : 'after'} options={['after', 'sessionClose'] as const}
+                names={{ after: 'after', sessionClose: 'at the session close' }}
+                onChange={(when) => onChange({ ...x, timeExit: when === 'sessionClose' ? { sessionClose: true } : { bars: 10 } })} />
+              {!('sessionClose' in x.timeExit) && (
+                <WindowInput label={`${label} time exit after`} value={x.timeExit} onChange={(w: Window) => onChange({ ...x, timeExit: w })} path={childPath(path, 'timeExit')} />
+              )}
+            </>
           )}
           {key === 'trailingStop' && x.trailingStop && (
             <>
