@@ -198,6 +198,7 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
   new Walker(p, opts).until(Infinity);
   if (p.kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   p.kernel.venue.finish();
+  if (doc.settings.closeAtEnd) p.kernel.closeAtEnd();
   opts.onProgress?.(1);
   const result = buildResult(p.kernel, [...p.warnings, ...magnifierWarnings(doc.settings, data, p.kernel.venue)], opts.record === 'stats');
   releaseRecorder(p.kernel.recorder);

@@ -467,6 +467,27 @@ export class Kernel implements StepView {
     return { asset, kind, side, unit, value, weight, record, entry: resolved.entry, exits: resolved.exits, exitReason: null };
   }
 
+  /**
+   * settings.closeAtEnd, after the last step: each open position is closed at its asset's last close (fees
+   * and slippage as for a market order; reason "end"), and the last equity point pays those costs, so the
+   * curve and the trades agree. backtesting.py's finalize_trades does the same.
+   */
+  closeAtEnd(): void {
+    const p = this.portfolio;
+    let closed = false;
+    for (let a = 0; a < p.qty.length; a++) {
+      if (p.qty[a] === 0 || !Number.isFinite(p.mark[a]!)) continue;
+      const side = p.qty[a]! > 0 ? -1 : 1;
+      const record = newRecord(this.nextOrderId++, p.openStrategy[a]!, this.plan.assets[a]!, side === 1 ? 'buy' : 'sell', this.time);
+      record.type = 'closeAtEnd';
+      if (this.keepLog) this.orders.push(record);
+      this.fills.execute({ asset: a, kind: 'target', side, unit: 'all', value: 0, weight: 0, record, entry: null, exits: null, exitReason: 'end' }, p.mark[a]!, this.time);
+      closed = true;
+    }
+    const r = this.recorder;
+    if (closed && r.length > 0) r.equity[r.length - 1] = p.equity();
+  }
+
   /** StepView: an order the venue places for an attached exit (recorded like any order). */
   exitOrder(asset: number, type: OrderType, reason: ExitReason, strategyId: string, parentId: number): Order {
     const side = this.portfolio.qty[asset]! > 0 ? -1 : 1;

@@ -59,6 +59,7 @@ export function runReplay(doc: StrategyDocument, data: MarketData, opts: RunOpti
   replay.flush();
   if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   kernel.venue.finish();
+  if (doc.settings.closeAtEnd) kernel.closeAtEnd();
   const result = buildResult(kernel, [...warmupWarnings(plan, cols, from), ...magnifierWarnings(doc.settings, data, kernel.venue)]);
   releaseRecorder(kernel.recorder);
   return result;

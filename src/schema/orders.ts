@@ -106,12 +106,17 @@ export const EntrySchema: z.ZodType<Entry> = z.discriminatedUnion(
   { error: 'expected an entry type: market, limit, stop or stopLimit' },
 );
 
-export const EXIT_REASONS = ['signal', 'stop', 'target', 'trail', 'time'] as const;
-/** Why a trade closed: a strategy's order, or one of the exits attached to the position. */
+export const EXIT_REASONS = ['signal', 'stop', 'target', 'trail', 'time', 'end'] as const;
+/** Why a trade closed: a strategy's order, one of the exits attached to the position, or the end of the data (settings.closeAtEnd). */
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
-/** True when a document uses any order type beyond market orders (the fast path falls back to the kernel). */
-export function usesOrderTypes(doc: { strategies: readonly { action: object }[] }): boolean {
+/**
+ * True when a document uses anything of issue #12 beyond market orders: an entry type other than market,
+ * attached exits (time exits at the session close included), or settings.closeAtEnd (exit reason "end").
+ * The fast path falls back to the kernel (the reference) whenever this is true.
+ */
+export function usesOrderTypes(doc: { strategies: readonly { action: object }[]; settings?: { closeAtEnd?: boolean } }): boolean {
+  if (doc.settings?.closeAtEnd === true) return true;
   return doc.strategies.some((s) => {
     const a = s.action as { entry?: { type: string }; exits?: object };
     return a.exits !== undefined || (a.entry !== undefined && a.entry.type !== 'market');

@@ -30,7 +30,7 @@ export interface Trade {
 }
 
 /** Order types beyond market: resting entries, and the exits the venue places for a position. */
-export type OrderType = 'limit' | 'stop' | 'stopLimit' | 'stopLoss' | 'takeProfit' | 'trailingStop' | 'timeExit';
+export type OrderType = 'limit' | 'stop' | 'stopLimit' | 'stopLoss' | 'takeProfit' | 'trailingStop' | 'timeExit' | 'closeAtEnd';
 
 export type OrderStatus = 'open' | 'filled' | 'rejected' | 'cancelled';
 

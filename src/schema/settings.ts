@@ -64,6 +64,12 @@ export const SettingsSchema = z.strictObject({
    * Omitted means pessimistic.
    */
   intrabar: z.enum(['pessimistic', 'optimistic', 'finerData']).optional(),
+  /**
+   * Positions still open when the data end: omitted or false = left open, marked to market in equity but
+   * not a trade (backtesting.py's default, finalize_trades=False); true = closed at each asset's last close
+   * with fees and slippage, as trades with exit reason "end" (backtesting.py's finalize_trades=True).
+   */
+  closeAtEnd: z.boolean().optional(),
   units: z.enum(['whole', 'fractional']).default('whole'),
   allowShort: z.boolean().default(false),
   /** Symbol whose buy-and-hold is the benchmark; defaults to the first universe symbol. */

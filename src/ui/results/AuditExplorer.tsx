@@ -59,7 +59,7 @@ export function AuditExplorer({ signals, orders }: AuditExplorerProps) {
 }
 
 const EXIT_RULE: Partial<Record<NonNullable<OrderRecord['type']>, string>> = {
-  stopLoss: 'stop-loss', takeProfit: 'take-profit', trailingStop: 'trailing stop', timeExit: 'time exit',
+  stopLoss: 'stop-loss', takeProfit: 'take-profit', trailingStop: 'trailing stop', timeExit: 'time exit', closeAtEnd: 'end of the data (close at end)',
 };
 
 /** "closed by the stop-loss (stop 9.50) at 9.40 on 2024-01-03": which attached rule closed the position. */

@@ -18,6 +18,7 @@ export const EXIT_MARKERS = [
   { reason: 'target', label: 'Take-profit', colorVar: '--c-target' },
   { reason: 'trail', label: 'Trailing stop', colorVar: '--c-trail' },
   { reason: 'time', label: 'Time exit', colorVar: '--c-time' },
+  { reason: 'end', label: 'Closed at the end', colorVar: '--c-end' },
 ] as const;
 export type ExitMarkerReason = (typeof EXIT_MARKERS)[number]['reason'];
 
@@ -35,7 +36,7 @@ export function tradeMarkers(overlay: AssetOverlay, trades: readonly Trade[]): {
   const column = () => new Array<number | null>(n).fill(null);
   const entries = column();
   const exits = column();
-  const byReason: Record<ExitMarkerReason, (number | null)[] | null> = { stop: null, target: null, trail: null, time: null };
+  const byReason: Record<ExitMarkerReason, (number | null)[] | null> = { stop: null, target: null, trail: null, time: null, end: null };
   for (const t of trades) {
     if (t.symbol !== overlay.symbol) continue;
     const i = bucketOf(overlay.time, t.entryTime);

@@ -103,6 +103,11 @@ export function SettingsForm({ value, onChange, path, catalog }: SettingsFormPro
           onChange={(v) => set('intrabar', v)} />
         <FieldErrors path={p('intrabar')} />
       </Row>
+      <Row label="Open at the end">
+        <label className="inline">
+          <input type="checkbox" checked={value.closeAtEnd ?? false} onChange={(e) => set('closeAtEnd', e.target.checked ? true : undefined)} /> close positions still open at the last close (trades with exit reason “end”)
+        </label>
+      </Row>
       <Row label="Units">
         <EnumSelect label="Units" value={value.units ?? 'whole'} options={['whole', 'fractional'] as const} onChange={(v) => set('units', v)} />
         <label className="inline">

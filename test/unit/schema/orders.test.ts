@@ -54,5 +54,9 @@ describe('entries and exits', () => {
     expect(ok({ ...buy, entry: { type: 'market' } })).toBe(false);
     expect(ok({ ...buy, entry: { type: 'stop', price: { percent: 1 } } })).toBe(true);
     expect(ok({ ...buy, exits: { timeExit: { bars: 3 } } })).toBe(true);
+    expect(ok({ ...buy, exits: { timeExit: { sessionClose: true } } })).toBe(true);
+    // closeAtEnd changes how a run ends (exit reason "end"): the fast path must not run it either.
+    const end = parseDocument(docWith(buy, { closeAtEnd: true }));
+    expect(end.ok && usesOrderTypes(end.doc)).toBe(true);
   });
 });
