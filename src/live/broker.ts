@@ -78,6 +78,8 @@ export interface RelativeExits {
   trail: { mode: 'percent' | 'distance'; value: number; byClose: boolean } | null;
   timeBars: number;
   timeMs: number;
+  /** Time exit at the session close (refused live for now: see unsupported() in order-spec.ts). */
+  sessionClose: boolean;
 }
 
 /**

@@ -45,6 +45,7 @@ export function relativeExits(order: Order): RelativeExits | null {
     trail: x.trail ? { mode: x.trail.mode, value: x.trail.value, byClose: x.trail.byClose } : null,
     timeBars: x.timeBars,
     timeMs: x.timeMs,
+    sessionClose: x.sessionClose,
   };
 }
 
@@ -52,6 +53,8 @@ export function relativeExits(order: Order): RelativeExits | null {
 export function unsupported(order: Order, caps: BrokerCapabilities, broker: string, crosses: boolean, allowsReversal: boolean): string | null {
   const e = order.entry;
   if (e !== null && !caps.entries.has(e.type)) return `${e.type} entries are not available at ${broker}`;
+  // The backtest knows a session's last bar from the stored bar times; a live run needs the exchange calendar.
+  if (order.exits?.sessionClose) return `a time exit at the session close is not available in live trading yet (${broker})`;
   if ((e !== null || order.exits !== null) && crosses && !allowsReversal) {
     return `${broker} takes a reversal as two orders: a ${e !== null ? `${e.type} entry` : 'market order with exits'} that reverses a position is not sent`;
   }

@@ -201,7 +201,8 @@ export class SimBroker implements Broker {
     const bo: BrokerOrder = {
       id: `${parent.id}-x${n}`, clientOrderId: `${parentCid}-x${n}`, symbol: parent.symbol, side,
       qty: Math.abs(this.books.qty[asset]!), filledQty: 0, avgFillPrice: null, filledAt: null, status: 'open', executions: [], reason: null,
-      exitReason: reason === 'signal' ? undefined : reason,
+      // 'end' (settings.closeAtEnd) is a backtest's end of data; a live run never places it.
+      exitReason: reason === 'signal' || reason === 'end' ? undefined : reason,
     };
     parent.legs!.push(bo);
     this.byRecord.set(record, { bo, parent, asset });

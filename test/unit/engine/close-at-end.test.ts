@@ -37,6 +37,18 @@ describe('positions open at the end of the data', () => {
     expect(r.stats.tradeCount).toBe(1);
   });
 
+  it('the fast path does not run it: asked for the fast path, the reference runs and says why', () => {
+    const d = doc({ fees: { perOrder: 1 }, closeAtEnd: true }, [on(1, { type: 'buy', amount: { unit: 'all' } })]);
+    const r = runBacktest(d, { bars: [A] }, { engine: 'fast' });
+    expect(r.engine).toBe('reference');
+    expect(r.engineNote).toMatch(/closeAtEnd/);
+    expect(r.trades[0]).toMatchObject({ exitReason: 'end' });
+    const exits = doc({ timeframe: '1d' }, [on(1, { type: 'buy', amount: { unit: 'all' }, exits: { timeExit: { sessionClose: true } } })]);
+    const x = runBacktest(exits, { bars: [A] }, { engine: 'fast' });
+    expect(x.engine).toBe('reference');
+    expect(x.engineNote).toMatch(/exits/);
+  });
+
   it('closeAtEnd with nothing open changes nothing', () => {
     const d = doc({ closeAtEnd: true }, [on(7, { type: 'buy', amount: { unit: 'all' } })]);
     const r = runBacktest(d, { bars: [A] });
