@@ -86,8 +86,10 @@ function Shell({ runner, data, autoRun, ensureData }: ShellProps) {
     runs.save(doc, result);
     link.recheck();
     // The first-visit run shows its result unless the user has meanwhile edited or gone elsewhere.
+    // A first-visit run that ends after an edit is still not the user's: it must not pull them off the page
+    // they are editing (it did, under load, in the e2e that imports minute bars and edits the universe).
     const auto = !userRan.current && (first.current?.isFirstRun(doc) ?? false);
-    if (!auto || (pageNow.current === 'strategy' && !moved.current)) go('results');
+    if (!auto || (first.current!.untouched() && pageNow.current === 'strategy' && !moved.current)) go('results');
   });
   const runDoc = runner ? backtest.run : null;
   // Runs the user asked for (button, Ctrl/Cmd+Enter, reopen) always show their result.

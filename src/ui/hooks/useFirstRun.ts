@@ -3,8 +3,10 @@ import type { StrategyDocument } from '../../schema/index.ts';
 import type { Draft } from '../doc/draft.ts';
 
 export interface FirstRun {
-  /** True while the first-visit run is the latest run and the user has not edited the document since. */
+  /** True when `doc` is the document the first-visit run started with (whether or not it was edited since). */
   isFirstRun(doc: StrategyDocument): boolean;
+  /** True while the draft is still the one the first-visit run started from (the user has not edited it). */
+  untouched(): boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export function useFirstRun(enabled: boolean, draft: Draft | null, doc: Strategy
     run(doc);
   }, [eligible, doc, run]);
   return {
-    isFirstRun: (d) => d === started.current && draftNow.current === startedDraft.current,
+    isFirstRun: (d) => started.current !== null && d === started.current,
+    untouched: () => draftNow.current === startedDraft.current,
   };
 }

@@ -1,6 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { StrategyDocument } from '../../../src/schema/index.ts';
 import { App } from '../../../src/ui/App.tsx';
@@ -24,6 +25,34 @@ async function open(runner: Runner | null = null) {
   await render(<App runner={runner} queryClient={new QueryClient()} />);
   await expect.element(page.getByRole('textbox', { name: 'Strategy 1 name' })).toHaveValue('Go long on golden cross');
 }
+
+/** A runner whose runs end when the test says so, with the fixture's result. */
+function heldRunner() {
+  const pending: ((r: typeof RESULT) => void)[] = [];
+  const runner: Runner = { run: () => new Promise((res) => void pending.push(res)) };
+  return { runner, pending };
+}
+
+describe('first-visit run', () => {
+  it('ends on Results when the user has not touched anything', async () => {
+    const { runner, pending } = heldRunner();
+    await render(<App runner={runner} queryClient={new QueryClient()} autoRun />);
+    await vi.waitFor(() => expect(pending).toHaveLength(1));
+    await act(async () => pending[0]!(RESULT));
+    await vi.waitFor(() => expect(location.hash).toBe('#/results'));
+  });
+
+  it('ending after an edit does not pull the user off the Strategy page (regression: e2e minute import lost its Run button)', async () => {
+    const { runner, pending } = heldRunner();
+    await render(<App runner={runner} queryClient={new QueryClient()} autoRun />);
+    await vi.waitFor(() => expect(pending).toHaveLength(1));
+    await userEvent.fill(page.getByRole('textbox', { name: 'Strategy 1 name' }), 'Edited while the first run ran');
+    await act(async () => pending[0]!(RESULT));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(location.hash).toBe('#/strategy');
+    await expect.element(page.getByRole('button', { name: 'Run backtest' })).toBeEnabled();
+  });
+});
 
 describe('Strategy page', () => {
   it('opens the SMA crossover template on the embedded S&P 500 series on a first visit', async () => {

@@ -19,11 +19,11 @@ function doc(input: Partial<StrategyDocumentInput> & Pick<StrategyDocumentInput,
 describe('compile', () => {
   it('shares identical indicators across strategies and substitutes parameters', () => {
     const plan = compile(load('sma-cross.json'));
-    expect(plan.indicators.map((i) => i.label)).toEqual(['SMA(10) of SPY', 'SMA(20) of SPY']);
+    expect(plan.indicators.map((i) => i.label)).toEqual(['SMA(10) of SPX', 'SMA(20) of SPX']);
     expect(plan.strategies.map((s) => s.condition.memSize)).toEqual([4, 4]);
     expect(plan.warmup.bars).toBe(20);
     const tuned = compile(load('sma-cross.json'), { params: { fast: 5, slow: 30 } });
-    expect(tuned.indicators.map((i) => i.label)).toEqual(['SMA(5) of SPY', 'SMA(30) of SPY']);
+    expect(tuned.indicators.map((i) => i.label)).toEqual(['SMA(5) of SPX', 'SMA(30) of SPX']);
     expect(tuned.warmup.bars).toBe(30);
   });
 
