@@ -5,6 +5,8 @@ import { reject } from './orders.ts';
 import type { Portfolio } from './portfolio.ts';
 
 const EPS = 1e-9;
+/** Relative shortfall below which a closing quantity is taken to mean the whole position. */
+const DUST = 1e-9;
 
 /** What an order does at its fill price: a signed closing quantity, then an opening side and size. */
 interface Intent {
@@ -115,8 +117,11 @@ export class SimulatedFills {
     }
     qty = this.round(qty);
     if (!(qty > 0)) return nothing('amount is less than one whole unit');
-    const closing = pos !== 0 && Math.sign(pos) !== side ? Math.min(qty, Math.abs(pos)) : 0;
-    const rest = qty - closing;
+    let closing = pos !== 0 && Math.sign(pos) !== side ? Math.min(qty, Math.abs(pos)) : 0;
+    // A quantity fixed elsewhere (at the signal, from a copy of the books) can fall short of the position by a
+    // rounding error; closing all of it leaves no 1e-14 "position" that later books a trade of its own.
+    if (closing > 0 && Math.abs(pos) - closing <= DUST * Math.abs(pos)) closing = Math.abs(pos);
+    const rest = Math.max(0, qty - closing);
     return { close: side * closing, openSide: rest > EPS ? side : 0, openQty: rest, budget: null };
   }
 

@@ -111,6 +111,15 @@ describe('practice deployment resumes', () => {
 });
 
 describe('signal sizing in the backtest', () => {
+  it('regression: a quantity fixed at the signal fell 3e-14 short of the position and left a dust trade (seed 1208860183)', () => {
+    const [doc, steps] = DUST_CASE as unknown as [StrategyDocument, Parameters<typeof toBars>[0]];
+    const cols = toBars(steps.map((s) => ({ ...s, mask: 7 })));
+    const a = runBacktest(doc, { bars: cols });
+    const b = runBacktest(doc, { bars: cols }, { sizing: 'signal' });
+    expect(b.trades.length).toBe(a.trades.length);
+    expect(b.trades.every((t) => t.quantity > 1e-6)).toBe(true);
+  });
+
   it('under the close fill model, with every asset trading at every step, sizing at the signal is sizing at the fill (same price)', () => {
     fc.assert(
       fc.property(docArbWith(['close']), dataArb, (doc, steps) => {
@@ -133,3 +142,6 @@ describe('signal sizing in the backtest', () => {
     );
   });
 });
+
+/** The shrunk counterexample of the property below at seed 1208860183 (three strategies trading A at once). */
+const DUST_CASE = [{"version": 1, "name": "random", "settings": {"universe": ["A", "B", "C"], "timeframe": "1d", "range": {"from": "2024-01-04"}, "initialCash": 19989, "fees": {"fraction": 0.01, "perShare": 0, "perOrder": 0, "minimum": 2}, "slippage": {"bps": 0, "fixed": 0.01}, "fillModel": "close", "units": "fractional", "allowShort": true, "riskFreeRate": 0, "sampling": "auto"}, "parameters": {}, "strategies": [{"id": "s0", "name": "s0", "condition": {"lhs": {"kind": "rsi", "asset": "A", "window": {"bars": 2}}, "op": ">", "rhs": 30}, "action": {"type": "setWeight", "asset": "A", "weight": -0.1}}, {"id": "s1", "name": "s1", "condition": {"lhs": {"kind": "rsi", "asset": "A", "window": {"bars": 2}}, "op": ">", "rhs": 30}, "action": {"type": "rebalance", "universe": {"candidates": ["A", "B", "C"], "filter": {"lhs": {"kind": "sma", "asset": "$asset", "window": {"bars": 1}}, "op": ">", "rhs": {"kind": "sma", "asset": "A", "window": {"bars": 1}}}, "sort": {"by": {"kind": "price", "asset": "$asset", "field": "close"}, "order": "asc"}, "limit": 1, "weighting": {"kind": "inverseVolatility", "window": {"bars": 3}}}}}, {"id": "s2", "name": "s2", "condition": {"lhs": {"kind": "price", "asset": "A", "field": "open"}, "op": ">", "rhs": {"kind": "sma", "asset": "A", "window": {"bars": 1}}}, "action": {"type": "rebalance", "weights": [{"asset": "A", "weight": 0.1}]}}]}, [{"gap": 1, "mask": 1, "moves": [-1, 0, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [0, -1, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [1, 0, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [-1, -2, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [-1, 2, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [0, -1, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [0, 0, 0, 0, 0, 0]}]];
