@@ -244,7 +244,7 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
       cash: p.cash,
       equity: p.equity(),
       positions,
-      openOrders: d.lp.venue.active().map((t) => ({ clientOrderId: t.clientOrderId, symbol: t.symbol, side: t.side, qty: t.qty, state: t.state })),
+      openOrders: [...d.lp.venue.active(), ...d.lp.venue.resting()].map((t) => ({ clientOrderId: t.clientOrderId, symbol: t.symbol, side: t.side, qty: t.qty, state: t.state })),
       orders: k.orders.slice(-SHOWN),
       orderCount: k.orders.length,
       signals: k.signals.slice(-50),

@@ -92,7 +92,7 @@ describe('kill during import (Chromium)', () => {
       workers.at(-1)!.terminate();
       const left = [...(await storeFiles()).keys()];
       // terminate() returns before the browser has torn the worker down; its write lock goes with it.
-      await expect.poll(async () => (await navigator.locks.query()).held?.filter((l) => l.name?.includes(`:${dir}:`)).length, { interval: 5 }).toBe(0);
+      await expect.poll(async () => (await navigator.locks.query()).held?.filter((l) => l.name?.includes(`:${dir}:`)).length, { interval: 5, timeout: 30_000 }).toBe(0);
 
       api = start();
       await api.open({ dir, dbName });
