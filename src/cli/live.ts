@@ -65,6 +65,8 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
 
     let lp: LiveProcessor;
     let tick: () => Promise<number>;
+    // Practice replays recorded bars: once they are all stepped the run is over (it looped for ever before).
+    let exhausted = false;
     if (brokerName === 'sim') {
       const entries = await journal.read();
       const first = entries[0];
@@ -78,7 +80,11 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
       }
       const practice = await openPractice(d, { bars, series }, { journal, guards, emit });
       lp = practice.processor;
-      tick = async () => (await practice.advance() ? 1 : 0);
+      tick = async () => {
+        if (await practice.advance()) return 1;
+        exhausted = true;
+        return 0;
+      };
     } else {
       const broker = brokerName === 'tradier' ? tradier(f, io.env) : alpaca(f, io.env);
       lp = await LiveProcessor.open({ broker, journal, create: doc ? { doc, mode: f.paper ? 'paper' : 'live', guards } : undefined, emit, series });
@@ -94,7 +100,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
     }
     const r = await runLoop({
       tick, poll: () => lp.poll(), busy: () => lp.busy(), pollMs: f['poll-ms'] ?? (brokerName === 'sim' ? 0 : 60_000),
-      maxSteps: f['max-steps'], stopped: () => stop.stopped, sleep,
+      maxSteps: f['max-steps'], stopped: () => stop.stopped, exhausted: () => exhausted, sleep,
     });
     const res = lp.result();
     const summary = { steps: r.steps, settled: r.settled, equity: lp.kernel.portfolio.equity(), orders: res.orders.length, trades: res.trades.length, openOrders: lp.venue.active().length };

@@ -1,6 +1,6 @@
 /**
- * The loop every headless deployment runs: tick, wait, until told to stop or `maxSteps` live bars have
- * been stepped — then keep polling (no new bars) until its open orders settle, bounded by `settleTicks`.
+ * The loop every headless deployment runs: tick, wait, until told to stop, `maxSteps` live bars have
+ * been stepped or a replayed feed is exhausted — then keep polling (no new bars) until its open orders settle, bounded by `settleTicks`.
  * Time is injected (sleep) so tests drive it without waiting.
  */
 export interface LoopOptions {
@@ -13,6 +13,8 @@ export interface LoopOptions {
   maxSteps?: number;
   settleTicks?: number;
   stopped: () => boolean;
+  /** True once the feed has nothing left to step (a practice replay at the end of its data). */
+  exhausted?: () => boolean;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function runLoop(o: LoopOptions): Promise<{ steps: number; settled:
   while (!o.stopped() && (o.maxSteps === undefined || steps < o.maxSteps)) {
     steps += await o.tick();
     if (o.maxSteps !== undefined && steps >= o.maxSteps) break;
+    if (o.exhausted?.()) break;
     await o.sleep(o.pollMs);
   }
   let n = 0;

@@ -59,6 +59,26 @@ describe('npm run live', () => {
     expect(bars[0]!.time).toBeGreaterThan(firstBars.at(-1)!.time);
   });
 
+  it('practice without --max-steps ends at the end of the data (regression: it ticked for ever)', async () => {
+    const dir = tmp();
+    const file = join(dir, 'strategy.json');
+    writeFileSync(file, JSON.stringify(STRATEGY));
+    const out: string[] = [], err: string[] = [];
+    // A bound for the test only: a loop that does not end on its own is stopped and then fails the assertions.
+    const stop = { stopped: false };
+    let sleeps = 0;
+    const code = await liveCli(['--strategy', file, '--broker', 'sim', '--state', join(dir, 'state'), '--json'], {
+      env: {}, out: (s) => out.push(s), err: (s) => err.push(s), stop,
+      sleep: async () => { if (++sleeps > 100_000) stop.stopped = true; },
+    });
+    expect(code).toBe(0);
+    expect(stop.stopped).toBe(false);
+    const events = out.map((l) => JSON.parse(l) as { type: string; steps?: number });
+    const bars = events.filter((e) => e.type === 'bar').length;
+    expect(bars).toBeGreaterThan(200);
+    expect(events.at(-1)).toMatchObject({ type: 'summary', steps: bars });
+  });
+
   it('paper trading against the Alpaca fake: keys from the environment, never in the output or the state', async () => {
     const fake = new FakeAlpaca(10_000);
     fakes.push(fake);
