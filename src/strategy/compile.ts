@@ -29,6 +29,8 @@ class Builder {
   readonly indicators = new Map<string, MutableIndicator>();
   readonly inputs: InputSlot[] = [];
   touched = new Set<number>();
+  /** False: interpret instead of generating code (as under a page CSP without 'unsafe-eval'). */
+  codegen = true;
 
   constructor(readonly assets: readonly string[], readonly strategyIds: readonly string[]) {}
 
@@ -178,22 +180,42 @@ function compileCondition(b: Builder, tree: Condition | undefined, ctx: EvalCont
   const source = `${gen.lines.join('\n')}\nreturn ${root};`;
   const memSize = 4 * gen.crossings;
   const shape = { tree: tree ?? null, memSize, ctx };
-  const fast: FastCondition = canGenerate()
+  const fast: FastCondition = b.codegen && canGenerate()
     ? generated(`c:${source}`, () => new Function('v', 'm', source) as FastCondition)
     : (v, m) => new TracedEvaluator(holder.plan!, shape, m, 'update').evaluate(v).result;
   return { ...shape, fast, source };
 }
 
 function compileExpr(b: Builder, e: Expr, ctx: EvalContext): FastExpr {
+  if (!(b.codegen && canGenerate())) return interpretExpr(b, e, ctx);
   const code = b.expr(e, ctx);
-  if (canGenerate()) return generated(`e:${code}`, () => new Function('v', `return ${code};`) as FastExpr);
-  const m = /^v\[(\d+)\]$/.exec(code);
-  if (typeof e === 'number') return () => e;
-  if (m) {
-    const slot = Number(m[1]);
+  return generated(`e:${code}`, () => new Function('v', `return ${code};`) as FastExpr);
+}
+
+/**
+ * The same expression as closures, for pages that forbid code generation: slots are taken in the order
+ * Builder.expr takes them, and arithmetic folds left with the same operator, so every value is bit-identical
+ * to the generated `(a op b op c)`.
+ */
+function interpretExpr(b: Builder, e: Expr, ctx: EvalContext): FastExpr {
+  if (typeof e === 'number') {
+    const c = e === 0 ? 0 : e; // generated code writes -0 as 0 (num)
+    return () => c;
+  }
+  if (typeof e !== 'object' || e === null || !('kind' in e)) throw new CompileError('unsubstituted parameter in expression');
+  if (e.kind !== 'math') {
+    const slot = b.slotForNode(e, ctx);
     return (v) => v[slot]!;
   }
-  throw new CompileError('arithmetic in sort/weight expressions needs code generation (blocked by the page CSP)');
+  const args = e.args.map((a) => interpretExpr(b, a, ctx));
+  const n = args.length;
+  switch (e.op) {
+    case '+': return (v) => { let x = args[0]!(v); for (let i = 1; i < n; i++) x += args[i]!(v); return x; };
+    case '-': return (v) => { let x = args[0]!(v); for (let i = 1; i < n; i++) x -= args[i]!(v); return x; };
+    case '*': return (v) => { let x = args[0]!(v); for (let i = 1; i < n; i++) x *= args[i]!(v); return x; };
+    case '/': return (v) => { let x = args[0]!(v); for (let i = 1; i < n; i++) x /= args[i]!(v); return x; };
+    default: return unreachable(e.op, 'arithmetic operator');
+  }
 }
 
 function compileAction(b: Builder, action: Action, ctx: EvalContext, holder: PlanHolder): CompiledAction {
@@ -296,6 +318,11 @@ function compileExits(b: Builder, x: Exits, asset: string | undefined, ctx: Eval
 export interface CompileOptions {
   /** Overrides of the document's parameter defaults (optimization). */
   params?: ParamValues;
+  /**
+   * false: no generated code, as under a page CSP without 'unsafe-eval' (conditions by the reference
+   * interpreter, expressions as closures); the results are identical. Default: generate when the page allows.
+   */
+  codegen?: boolean;
 }
 
 /**
@@ -309,6 +336,7 @@ export function compile(doc: StrategyDocument, opts: CompileOptions = {}): Plan 
   const bench = doc.settings.benchmark;
   if (bench !== undefined && !assets.includes(bench)) assets.push(bench);
   const b = new Builder(assets, strategies.map((s) => s.id));
+  b.codegen = opts.codegen !== false;
   const holder: PlanHolder = { plan: null };
 
   const planned: PlanStrategy[] = strategies.map((s, index) => {
