@@ -53,8 +53,10 @@ it('Fix 1: no template runs on the built-in data — every card runs or says bef
   await gallery.getByText(/Runs on the stored data|Needs /).first().waitFor();
   const cards = gallery.getByRole('listitem');
   const n = await cards.count();
-  expect(n).toBe(5);
+  // Seven since the payroll template and the fundamentals variant of momentum rotation (issue 11) landed.
+  expect(n).toBe(7);
   let ran = 0;
+  const needs: string[] = [];
   for (let i = 0; i < n; i++) {
     const card = page.getByRole('list', { name: 'Templates' }).getByRole('listitem').nth(i);
     const text = (await card.textContent()) ?? '';
@@ -67,11 +69,15 @@ it('Fix 1: no template runs on the built-in data — every card runs or says bef
     } else {
       // Not runnable here: it says what it needs and links the import.
       expect(text).toMatch(/Needs .+: import them/);
+      needs.push(text);
       expect(await card.getByRole('link', { name: 'import them' }).getAttribute('href')).toBe('#/data');
     }
   }
-  // The four templates that used SPY now run on the embedded S&P 500 (SPX).
-  expect(ran).toBeGreaterThanOrEqual(4);
+  // The four templates that used SPY run on the embedded S&P 500 (SPX), payrolls on SPX and the embedded
+  // payroll series, momentum rotation on the embedded monthly stocks; only the fundamentals variant needs imports.
+  expect(ran).toBe(6);
+  expect(needs).toHaveLength(1);
+  expect(needs[0]).toMatch(/Momentum rotation \(fundamentals\)/);
   await screenshot(page, 'ffm-gallery.png');
   expect(errors).toEqual([]);
   await page.context().close();

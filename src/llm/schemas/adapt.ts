@@ -95,6 +95,18 @@ const GEMINI_TYPE: Record<string, string> = {
 };
 
 /**
+ * Gemini enums hold strings only: a boolean or numeric constant (e.g. `sessionClose: true`) keeps its type and
+ * says the allowed values in its description; the document's validation refuses anything else and the repair
+ * loop sends that error back to the model.
+ */
+function scalarChoice(out: Json, values: unknown[]): Json {
+  const kinds = new Set(values.map((v) => typeof v));
+  if (kinds.size !== 1 || !(kinds.has('boolean') || kinds.has('number'))) throw new Error(`Gemini cannot express the enum ${JSON.stringify(values).slice(0, 80)}`);
+  const allowed = `Must be ${values.map((v) => JSON.stringify(v)).join(' or ')}.`;
+  return { ...out, description: out.description ? `${String(out.description)} ${allowed}` : allowed, type: kinds.has('boolean') ? 'BOOLEAN' : 'NUMBER' };
+}
+
+/**
  * Gemini's responseSchema: a subset of OpenAPI 3.0's Schema object — upper-case `type`, string-only `enum`,
  * `anyOf`, `properties`/`required`/`propertyOrdering`, `items`, `minItems`; no `$ref`, no `const`, no
  * `additionalProperties`. Recursion is inlined to GEMINI_DEPTH levels.
@@ -107,12 +119,12 @@ export function toGeminiSchema(schema: Json): Json {
     const alts = (n.anyOf ?? n.oneOf) as Json[] | undefined;
     if (alts) return { ...out, anyOf: alts.map(conv) };
     if (n.const !== undefined) {
-      if (typeof n.const !== 'string') throw new Error('Gemini enums hold strings only');
-      return { ...out, type: 'STRING', format: 'enum', enum: [n.const] };
+      if (typeof n.const === 'string') return { ...out, type: 'STRING', format: 'enum', enum: [n.const] };
+      return scalarChoice(out, [n.const]);
     }
     if (Array.isArray(n.enum)) {
-      if (!n.enum.every((x) => typeof x === 'string')) throw new Error('Gemini enums hold strings only');
-      return { ...out, type: 'STRING', format: 'enum', enum: n.enum };
+      if (n.enum.every((x) => typeof x === 'string')) return { ...out, type: 'STRING', format: 'enum', enum: n.enum };
+      return scalarChoice(out, n.enum);
     }
     if (Array.isArray(n.type)) return { ...out, anyOf: n.type.map((t) => conv({ ...n, type: t })) };
     const type = typeof n.type === 'string' ? GEMINI_TYPE[n.type] : isObj(n.properties) ? 'OBJECT' : undefined;

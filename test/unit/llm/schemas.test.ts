@@ -85,6 +85,17 @@ describe('schemas for models, derived from the zod document schema', () => {
     }
   });
 
+  it('regression: a boolean constant (timeExit.sessionClose: true) broke every Gemini request ("Gemini enums hold strings only")', () => {
+    const s = toGeminiSchema({ type: 'object', properties: { sessionClose: { const: true, description: 'Close at the session close.' }, n: { enum: [1, 2] } }, required: ['sessionClose'] });
+    expect(s.properties).toEqual({
+      sessionClose: { type: 'BOOLEAN', description: 'Close at the session close. Must be true.' },
+      n: { type: 'NUMBER', description: 'Must be 1 or 2.' },
+    });
+    expect(() => toGeminiSchema({ enum: ['a', 1] })).toThrow(/Gemini cannot express the enum/);
+    // The whole action task, which holds sessionClose, converts.
+    expect(() => toGeminiSchema(taskJsonSchema('action'))).not.toThrow();
+  });
+
   it('bounded recursion keeps every shallower tree and drops only what is deeper than the budget', () => {
     const s = toGeminiSchema(taskJsonSchema('condition'));
     // Three condition levels: within OpenAI's budget (3), beyond Gemini's (2).
