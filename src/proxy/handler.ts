@@ -32,7 +32,7 @@ export interface WsPlan {
   upstream: URL;
   /** Applied to every client-to-upstream message: fills in vault keys for Alpaca's auth message. */
   rewrite: MessageRewriter;
-  /** Sub-protocols to ask the upstream for (the client's, passed on). */
+  /** Sub-protocols to ask the upstream for: the client's, each one on the route's allow-list. */
   protocols: string[];
   /** Call when the stream ends, to write its access-log line. */
   done(status: number): void;
@@ -218,6 +218,26 @@ export function createProxy(opts: ProxyOptions): Proxy {
     return res;
   }
 
+  /**
+   * The sub-protocols and query an upgrade may pass upstream: only what the route allow-lists, refused by
+   * default. The proxy token travels in the query only for browsers and is never passed on.
+   */
+  function wsExtras(req: Request, a: Admitted): { query: string; protocols: string[] } | Refusal {
+    const allowed = a.route.spec.ws ?? {};
+    const q = new URLSearchParams(a.query);
+    q.delete('access_token');
+    for (const name of new Set(q.keys())) {
+      if (!allowed.query?.includes(name)) return refuse(400, 'ws-query', `Query parameter ${JSON.stringify(name.slice(0, 40))} is not allowed on a ${a.route.name} stream.`);
+    }
+    const header = req.headers.get('sec-websocket-protocol');
+    const protocols = (header ?? '').split(',').map((s) => s.trim());
+    if (header !== null && protocols.some((p) => p === '' || !allowed.protocols?.includes(p))) {
+      return refuse(400, 'ws-protocol', `A sub-protocol offered is not allowed on a ${a.route.name} stream${allowed.protocols?.length ? ` (allowed: ${allowed.protocols.join(', ')})` : ' (it takes none)'}.`);
+    }
+    const qs = q.toString();
+    return { query: qs ? `?${qs}` : '', protocols: header === null ? [] : protocols };
+  }
+
   async function planWebSocket(req: Request, client: ClientInfo): Promise<WsPlan | Response> {
     const t0 = clock.now();
     const entry: AccessLog = { route: null, method: 'GET', pattern: null, status: 0, ms: 0, ws: true };
@@ -236,17 +256,18 @@ export function createProxy(opts: ProxyOptions): Proxy {
       finish(a.status);
       return errorResponse(a, req.headers.get('origin'));
     }
-    // The proxy token travels in the query only for browsers; it is never passed on.
-    const q = new URLSearchParams(a.query);
-    q.delete('access_token');
-    const qs = q.toString();
-    const upstream = upstreamUrl(a.route.wsUpstream, a.path, qs ? `?${qs}` : '');
+    const extras = wsExtras(req, a);
+    if ('rule' in extras) {
+      entry.rule = extras.rule;
+      finish(extras.status);
+      return errorResponse(extras, a.origin);
+    }
+    const upstream = upstreamUrl(a.route.wsUpstream, a.path, extras.query);
     const vault = cfg.token !== null && a.route.spec.wsAuth === 'alpaca' && a.route.spec.vault.kind === 'headers' ? a.route.spec.vault : null;
     const rewrite = vault
       ? alpacaAuthRewriter(cfg.env[vault.headers['apca-api-key-id']!.env]!, cfg.env[vault.headers['apca-api-secret-key']!.env]!)
       : (m: string | Uint8Array) => m;
-    const protocols = (req.headers.get('sec-websocket-protocol') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    return { upstream, rewrite, protocols, done: finish };
+    return { upstream, rewrite, protocols: extras.protocols, done: finish };
   }
 
   return { fetch: handle, planWebSocket, config: cfg };

@@ -20,6 +20,12 @@ export interface RouteSpec {
   vault: VaultSpec;
   /** Alpaca's streams authenticate with a first message; in vault mode the proxy fills in the keys. */
   wsAuth?: 'alpaca';
+  /**
+   * What a WebSocket upgrade may carry upstream besides its path: the sub-protocols a client may offer and
+   * the query parameter names it may send. Absent means none: an upgrade offering anything else is refused
+   * (the proxy token's `access_token` is the proxy's own and never goes upstream).
+   */
+  ws?: { protocols?: readonly string[]; query?: readonly string[] };
   /** TradeStation's sign-in server, for the OAuth code exchange and refresh. */
   authUpstream?: string;
 }
@@ -77,7 +83,8 @@ export const BUILTIN_ROUTES: Record<ProxyRoute, RouteSpec> = {
     allow: [
       'GET /v2/stocks/bars', 'GET /v2/stocks/{symbol}/bars', 'GET /v2/stocks/bars/latest', 'GET /v2/stocks/{symbol}/bars/latest',
       'GET /v1beta3/crypto/us/bars', 'GET /v1beta3/crypto/us/latest/bars',
-      'WS /v2/{feed}', 'WS /v1beta3/crypto/us',
+      // The stock feeds by name (`test` is Alpaca's always-on test stream), not any segment.
+      'WS /v2/iex', 'WS /v2/sip', 'WS /v2/delayed_sip', 'WS /v2/test', 'WS /v1beta3/crypto/us',
     ],
     relayHeaders: ALPACA_HEADERS,
     vault: alpacaVault('APCA_API_KEY_ID', 'APCA_API_SECRET_KEY'),

@@ -26,6 +26,8 @@ afterAll(async () => {
 });
 
 const big = 'x'.repeat(2000);
+const wsUpgrade = (target: string, headers: Record<string, string> = {}) =>
+  raw(`GET ${target} HTTP/1.1`, { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13', ...headers });
 const chunked = (n: number) => `${n.toString(16)}\r\n${'y'.repeat(n)}\r\n0\r\n\r\n`;
 
 /** [name, raw request, status, rule (when the handler, not Node's parser, refuses)] */
@@ -73,6 +75,12 @@ const RELAY_CASES: [string, string, number, string | null][] = [
   ['WebSocket upgrade on a REST path', raw('GET /alpaca-paper/v2/account HTTP/1.1', { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' }), 403, 'allow-list'],
   ['WebSocket upgrade from a bad origin', raw('GET /alpaca-paper/stream HTTP/1.1', { upgrade: 'websocket', connection: 'Upgrade', origin: 'https://evil.example', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' }), 403, 'origin'],
   ['non-WebSocket upgrade', raw('GET /alpaca-paper/v2/account HTTP/1.1', { upgrade: 'h2c', connection: 'Upgrade' }), 400, 'upgrade'],
+  ['WebSocket offering a sub-protocol Alpaca does not take', wsUpgrade('/alpaca-data/v2/iex', { 'sec-websocket-protocol': 'msgpack' }), 400, 'ws-protocol'],
+  ['WebSocket with an empty sub-protocol list', wsUpgrade('/alpaca-paper/stream', { 'sec-websocket-protocol': ' , ' }), 400, 'ws-protocol'],
+  ['WebSocket smuggling a query parameter upstream', wsUpgrade('/alpaca-data/v2/iex?feed=sip'), 400, 'ws-query'],
+  ['WebSocket query riding next to access_token', wsUpgrade('/alpaca-paper/stream?access_token=x&redirect=http://169.254.169.254/'), 400, 'ws-query'],
+  ['WebSocket on a feed that is not Alpaca\'s', wsUpgrade('/alpaca-data/v2/evil'), 403, 'allow-list'],
+  ['WebSocket below a feed', wsUpgrade('/alpaca-data/v2/iex/extra'), 403, 'allow-list'],
 ];
 
 const VAULT_CASES: [string, string, number, string][] = [

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { resolveConfig } from '../../../src/proxy/config.ts';
+import { createProxy } from '../../../src/proxy/handler.ts';
+import { listenNode } from '../../../src/proxy/node.ts';
 import { allRoutesTo, fakeUpstream, startProxy, type FakeUpstream } from './fakes.ts';
 
 const TOKEN = 'proxy-token-0123456789abcdef';
@@ -19,6 +22,12 @@ async function setup(env: Record<string, string> = {}, keys?: typeof KEYS) {
   return { up, h, ws: h.node.url.replace('http', 'ws') };
 }
 
+const opened = (ws: WebSocket) => new Promise<void>((res, rej) => {
+  ws.once('open', () => res());
+  ws.once('error', rej);
+  ws.once('unexpected-response', (_q, r) => rej(new Error(`HTTP ${r.statusCode}`)));
+});
+
 /** Opens a client and collects what it receives; `next()` waits for the next message. */
 function client(url: string, opts: ConstructorParameters<typeof WebSocket>[2] = {}) {
   const ws = new WebSocket(url, opts);
@@ -31,11 +40,7 @@ function client(url: string, opts: ConstructorParameters<typeof WebSocket>[2] = 
   open.push(async () => ws.terminate());
   return {
     ws,
-    opened: new Promise<void>((res, rej) => {
-      ws.once('open', () => res());
-      ws.once('error', rej);
-      ws.once('unexpected-response', (_q, r) => rej(new Error(`HTTP ${r.statusCode}`)));
-    }),
+    opened: opened(ws),
     next: async () => {
       if (inbox.length === 0) await new Promise<void>((r) => waiters.push(r));
       return inbox.shift()!;
@@ -90,12 +95,39 @@ describe('WebSocket relay (Node entry)', () => {
     expect(up.wsSeen).toEqual([]);
   });
 
-  it('passes the offered sub-protocols on and tells the client the one the upstream picked', async () => {
-    const { ws } = await setup();
-    const c = new WebSocket(`${ws}/alpaca-data/v2/test`, ['json.v2', 'msgpack.v2']);
+  it('refuses sub-protocols and query parameters a route does not allow-list; the upstream never sees them', async () => {
+    const { up, ws } = await setup();
+    const offered = new WebSocket(`${ws}/alpaca-data/v2/test`, ['json.v2']);
+    open.push(async () => offered.terminate());
+    await expect(opened(offered)).rejects.toThrow('HTTP 400');
+    await expect(client(`${ws}/alpaca-data/v2/iex?symbols=SPY`).opened).rejects.toThrow('HTTP 400');
+    expect(up.wsSeen).toEqual([]);
+    // The proxy token's own parameter is accepted and stripped: the upstream sees a bare path.
+    const c = client(`${ws}/alpaca-data/v2/iex?access_token=ignored-in-relay-mode`);
+    await c.opened;
+    expect(up.wsSeen[0]!.url).toBe('/v2/iex');
+  });
+
+  it('passes an allow-listed sub-protocol and query parameter on, and tells the client the one the upstream picked', async () => {
+    const up = await fakeUpstream();
+    open.push(up.close);
+    const config = resolveConfig({ routes: allRoutesTo(up.url) }, {});
+    const data = config.routes.get('alpaca-data')!;
+    // No built-in route takes either today; this pins the mechanism for one that would.
+    (config.routes as Map<string, typeof data>).set('alpaca-data', { ...data, spec: { ...data.spec, ws: { protocols: ['json.v2', 'msgpack.v2'], query: ['format'] } } });
+    const node = await listenNode(createProxy({ config, log: () => undefined }), { port: 0, host: '127.0.0.1' });
+    open.push(node.close);
+    const c = new WebSocket(`${node.url.replace('http', 'ws')}/alpaca-data/v2/test?format=json&access_token=dropped`, ['json.v2', 'msgpack.v2']);
     open.push(async () => c.terminate());
-    await new Promise((r, j) => { c.once('open', r); c.once('error', j); });
+    await opened(c);
     expect(c.protocol).toBe('json.v2');
+    expect(up.wsSeen[0]!.url).toBe('/v2/test?format=json');
+    expect(up.wsSeen[0]!.headers['sec-websocket-protocol']).toBe('json.v2,msgpack.v2');
+    // One offered protocol outside the list refuses the whole upgrade.
+    const mixed = new WebSocket(`${node.url.replace('http', 'ws')}/alpaca-data/v2/test`, ['json.v2', 'json.v3']);
+    open.push(async () => mixed.terminate());
+    await expect(opened(mixed)).rejects.toThrow('HTTP 400');
+    expect(up.wsSeen).toHaveLength(1);
   });
 
   it('closes the client when the upstream closes', async () => {
