@@ -9,9 +9,10 @@
  * (a whole 3,780-bar backtest in ≤ 1 ms) and W2 (~1 M steps) leave no room for per-day arrays, so every
  * series statistic is an accumulator: day-end returns are folded into sums and a Welford variance the moment
  * a day closes, drawdown periods are closed as soon as equity regains its peak, and the equity/benchmark
- * covariance behind beta is a streaming (Welford) co-moment.
+ * co-moment behind beta is folded at the same day closes (one logarithm pair per day, not per step).
  */
 import type { Stats, Trade } from '../schema/results.ts';
+import { lowerBound } from '../lib/search.ts';
 import { MIN_YEAR_FRACTION, minReturnsFor } from '../schema/stat-reasons.ts';
 
 export interface StatsInput {
@@ -97,6 +98,57 @@ class DrawdownPeriods {
   }
 }
 
+/**
+ * Beta's co-moment over daily log returns: x = ln(E_d / E_{d−1}) of day-end equity, y = ln(B_d / B_{d−1}) of
+ * the day-end benchmark price, folded as each day closes, over the days whose benchmark is valid at both
+ * ends and whose equity has a log return. Plain sums of values shifted by the first pair rather than a
+ * Welford update (no division per day): log returns already sit near 0 and the shift removes what remains
+ * of their mean, so cov = (Σxy − ΣxΣy/n) / (n − 1) does not cancel.
+ */
+class DailyBeta {
+  private m = 0;
+  private kx = 0;
+  private ky = 0;
+  private sx = 0;
+  private sy = 0;
+  private sxy = 0;
+  private syy = 0;
+  /** Benchmark at the previous day's end; NaN when it was not valid there (or before the first day end). */
+  private prevB = NaN;
+
+  /** A day closed: equity went from e0 (previous day end) to e1, the benchmark stands at b. */
+  close(e0: number, e1: number, b: number): void {
+    if (!(b > 0 && b < Infinity)) {
+      this.prevB = NaN;
+      return;
+    }
+    const b0 = this.prevB;
+    this.prevB = b;
+    if (b0 !== b0) return;
+    // Flat days (no position) are common and their log return is exactly 0: skip the log.
+    const x = e1 === e0 && e0 > 0 ? 0 : Math.log(e1 / e0);
+    // A non-positive equity has no log return; such days are left out rather than poisoning beta.
+    if (!(Math.abs(x) < Infinity)) return;
+    const y = Math.log(b / b0);
+    if (this.m === 0) {
+      this.kx = x;
+      this.ky = y;
+    }
+    this.m++;
+    const dx = x - this.kx, dy = y - this.ky;
+    this.sx += dx;
+    this.sy += dy;
+    this.sxy += dx * dy;
+    this.syy += dy * dy;
+  }
+
+  /** cov/var with the same ddof on both, so the n − 1 cancels; two pairs at least, as np.cov needs. */
+  beta(): number {
+    const m = this.m;
+    return m > 1 ? ratio(this.sxy - (this.sx * this.sy) / m, this.syy - (this.sy * this.sy) / m) : NaN;
+  }
+}
+
 /** Equity-curve part of the statistics, filled by one pass over the step arrays. */
 interface SeriesPass {
   /** Gaps between consecutive steps by class: < 5.5 days, weekly, monthly, yearly (see periodsPerYearOf). */
@@ -105,12 +157,14 @@ interface SeriesPass {
   maxDd: number;
   dd: DrawdownPeriods;
   daily: DailyReturns;
+  /** NaN without a benchmark. */
+  beta: number;
   exposedSteps: number;
   equitySum: number;
 }
 
 function seriesPass(inp: StatsInput, n: number): SeriesPass {
-  const { time, equity, exposed, dayKey, days } = inp;
+  const { time, equity, exposed, dayKey, days, benchmark: bench } = inp;
 
   // Drawdown: dd = 1 − equity / running peak (backtesting.py). A period starts at the last step where
   // dd = 0 (the peak) and ends at the first step where equity is back at or above that peak, or at the last
@@ -130,6 +184,7 @@ function seriesPass(inp: StatsInput, n: number): SeriesPass {
   daily.days = 1;
   daily.weekendDays = isWeekend(day) ? 1 : 0;
   const gaps = new Int32Array(4);
+  const beta = bench === null ? null : new DailyBeta();
 
   let exposedSteps = 0;
   let equitySum = 0;
@@ -164,6 +219,7 @@ function seriesPass(inp: StatsInput, n: number): SeriesPass {
         if (isWeekend(k)) daily.weekendDays++;
         const dayEnd = equity[i - 1]!;
         if (prevDayEnd === prevDayEnd) daily.add(dayEnd / prevDayEnd - 1);
+        beta?.close(prevDayEnd, dayEnd, bench![i - 1]!);
         prevDayEnd = dayEnd;
       }
     }
@@ -173,9 +229,10 @@ function seriesPass(inp: StatsInput, n: number): SeriesPass {
   // drops an unrecovered drawdown that begins on the very last bar (a one-bar gap); we count it, so a
   // non-zero max drawdown always has at least one period.
   if (prevDayEnd === prevDayEnd) daily.add(equity[n - 1]! / prevDayEnd - 1);
+  beta?.close(prevDayEnd, equity[n - 1]!, bench![n - 1]!);
   if (inDd) periods.close(depth, (time[n - 1]! - time[peakIdx]!) / DAY_MS);
 
-  return { gaps, peak, maxDd, dd: periods, daily, exposedSteps, equitySum };
+  return { gaps, peak, maxDd, dd: periods, daily, beta: beta ? beta.beta() : NaN, exposedSteps, equitySum };
 }
 
 /** Gap class bounds: weekly bars are ~7 days apart, monthly 28–31, yearly 365–366. */
@@ -205,61 +262,31 @@ export function periodsPerYearOf(gaps: Int32Array, days: number, weekendDays: nu
   return days > 0 && weekendDays / days > (0.6 * 2) / 7 ? CALENDAR_DAYS_PER_YEAR : TRADING_DAYS_PER_YEAR;
 }
 
-interface BenchmarkPass {
+interface BuyHold {
   /** Buy-and-hold return (fraction) from the first valid price at or after the first tradable bar to the last. */
   buyHold: number;
   /** The same from the first valid price of the run. */
   buyHoldWhole: number;
-  beta: number;
 }
 
+const validPrice = (b: number): boolean => b > 0 && b < Infinity;
+
 /**
- * Beta from per-step log returns of equity (x) and benchmark (y), over the steps where both are defined.
- * A separate pass so the equity loop carries no benchmark branches, and runs without a benchmark skip it;
- * its cost is the two logarithms per step.
- * Plain sums rather than a Welford update (no per-step division) of values shifted by the first pair:
- * log returns already sit near 0 and the shift removes what remains of their mean, so
- * cov = (Σxy − ΣxΣy/n) / (n − 1) does not cancel.
+ * Buy & hold needs three prices of the benchmark column, not a pass over it: the first valid one, the first
+ * valid one at or after the first tradable bar (found by binary search on time) and the last valid one.
  */
-function benchmarkPass(time: Float64Array, equity: Float64Array, bench: Float64Array, n: number, tradableFrom: number): BenchmarkPass {
-  let first = NaN, firstTradable = NaN, last = NaN, prevB = NaN;
-  let m = 0, kx = 0, ky = 0, sx = 0, sy = 0, sxy = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    const b = bench[i]!;
-    if (!(b > 0 && b < Infinity)) {
-      prevB = NaN;
-      continue;
-    }
-    if (first !== first) first = b;
-    if (firstTradable !== firstTradable && time[i]! >= tradableFrom) firstTradable = b;
-    last = b;
-    if (prevB === prevB) {
-      // Flat stretches (no position) are common and their log return is exactly 0: skip the log.
-      const e0 = equity[i - 1]!, e1 = equity[i]!;
-      const x = e1 === e0 && e0 > 0 ? 0 : Math.log(e1 / e0);
-      // A non-positive equity has no log return; such steps are left out rather than poisoning beta.
-      if (Math.abs(x) < Infinity) {
-        const y = Math.log(b / prevB);
-        if (m === 0) {
-          kx = x;
-          ky = y;
-        }
-        m++;
-        const dx = x - kx, dy = y - ky;
-        sx += dx;
-        sy += dy;
-        sxy += dx * dy;
-        syy += dy * dy;
-      }
-    }
-    prevB = b;
-  }
-  return {
-    buyHold: last / firstTradable - 1,
-    buyHoldWhole: last / first - 1,
-    // cov/var with the same ddof on both, so the n − 1 cancels; backtesting.py needs two pairs (np.cov).
-    beta: m > 1 ? ratio(sxy - (sx * sy) / m, syy - (sy * sy) / m) : NaN,
-  };
+function buyHoldOf(time: Float64Array, bench: Float64Array, n: number, tradableFrom: number): BuyHold {
+  let i = 0;
+  while (i < n && !validPrice(bench[i]!)) i++;
+  if (i === n) return { buyHold: NaN, buyHoldWhole: NaN };
+  const first = bench[i]!;
+  let j = Math.max(i, lowerBound(time, tradableFrom, 0, n));
+  while (j < n && !validPrice(bench[j]!)) j++;
+  const firstTradable = j < n ? bench[j]! : NaN;
+  let k = n - 1;
+  while (!validPrice(bench[k]!)) k--;
+  const last = bench[k]!;
+  return { buyHold: last / firstTradable - 1, buyHoldWhole: last / first - 1 };
 }
 
 /** Trade-list part of the statistics. */
@@ -387,9 +414,9 @@ export function computeStats(inp: StatsInput): Stats {
   }
 
   const s = seriesPass(inp, n);
-  const bp: BenchmarkPass = inp.benchmark === null
-    ? { buyHold: NaN, buyHoldWhole: NaN, beta: NaN }
-    : benchmarkPass(inp.time, inp.equity, inp.benchmark, n, inp.tradableFrom ?? -Infinity);
+  const bp: BuyHold = inp.benchmark === null
+    ? { buyHold: NaN, buyHoldWhole: NaN }
+    : buyHoldOf(inp.time, inp.benchmark, n, inp.tradableFrom ?? -Infinity);
   const startTime = inp.time[0]!;
   const endTime = inp.time[n - 1]!;
   const durationDays = (endTime - startTime) / DAY_MS;
@@ -433,7 +460,7 @@ export function computeStats(inp: StatsInput): Stats {
   const calmar = ratio(annualReturn, s.maxDd);
 
   // Jensen's alpha as backtesting.py defines it: whole-period returns, the annual rate applied once.
-  const alpha = totalReturn - rf - bp.beta * (buyHold - rf);
+  const alpha = totalReturn - rf - s.beta * (buyHold - rf);
 
   return {
     startTime,
@@ -465,6 +492,6 @@ export function computeStats(inp: StatsInput): Stats {
     // traded over the whole run (not annualised; one round trip of the full equity ≈ 2).
     turnover: ratio(inp.tradedNotional, s.equitySum / n),
     alphaPct: alpha * 100,
-    beta: bp.beta,
+    beta: s.beta,
   };
 }

@@ -59,9 +59,12 @@ function reference(inp: StatsInput) {
   const n = inp.length;
   const eq = Array.from(inp.equity.subarray(0, n));
   const tm = Array.from(inp.time.subarray(0, n));
-  const dayEnds: number[] = [];
+  const dayEnds: number[] = [], benchEnds: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (i === n - 1 || inp.dayKey(tm[i + 1]!) !== inp.dayKey(tm[i]!)) dayEnds.push(eq[i]!);
+    if (i === n - 1 || inp.dayKey(tm[i + 1]!) !== inp.dayKey(tm[i]!)) {
+      dayEnds.push(eq[i]!);
+      benchEnds.push(inp.benchmark![i]!);
+    }
   }
   const r = dayEnds.slice(1).map((e, k) => e / dayEnds[k]! - 1);
   // P: the most common gap class (ties to the finer), then the weekend share of the days.
@@ -97,13 +100,13 @@ function reference(inp: StatsInput) {
   }
   const avg = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN);
 
-  // Beta: two-pass cov / var of log returns over steps whose benchmark is valid at both ends.
+  // Beta: two-pass cov / var of daily log returns (day-end equity and benchmark) over days whose benchmark
+  // is valid at both ends.
   const xs: number[] = [], ys: number[] = [];
-  const bench = inp.benchmark!;
-  for (let i = 1; i < n; i++) {
-    if (bench[i - 1]! > 0 && bench[i]! > 0) {
-      xs.push(Math.log(eq[i]! / eq[i - 1]!));
-      ys.push(Math.log(bench[i]! / bench[i - 1]!));
+  for (let d = 1; d < dayEnds.length; d++) {
+    if (benchEnds[d - 1]! > 0 && benchEnds[d]! > 0) {
+      xs.push(Math.log(dayEnds[d]! / dayEnds[d - 1]!));
+      ys.push(Math.log(benchEnds[d]! / benchEnds[d - 1]!));
     }
   }
   const mx = avg(xs), my = avg(ys);

@@ -303,7 +303,7 @@ describe('computeStats: benchmark, alpha, beta, costs', () => {
     near(r.alphaPct, 1.7921, 1e-11);
   });
 
-  it('beta = cov(x, y) / var(y) on per-step log returns', () => {
+  it('beta = cov(x, y) / var(y) on daily log returns', () => {
     // y = ln 1.1, ln 0.9, 0   x = ln 1.05, 0, ln 1.05
     const y = [Math.log(1.1), Math.log(0.9), 0];
     const x = [Math.log(1.05), 0, Math.log(1.05)];
@@ -313,6 +313,29 @@ describe('computeStats: benchmark, alpha, beta, costs', () => {
     const s = computeStats(daily([100, 105, 105, 110.25], { benchmark: Float64Array.from([100, 110, 99, 99]) }));
     near(s.beta, cov / vy, 1e-12);
     near(s.buyHoldReturnPct, -1);
+  });
+
+  it('beta reads day-end returns: moves inside a day leave it unchanged (engine 0.3.0, was per step)', () => {
+    // Two intraday steps per day (10:00 and 15:00 UTC) over four days. The day ends are those of the test
+    // above (equity 100, 105, 105, 110.25; benchmark 100, 110, 99, 99), so beta is its cov / var; the
+    // 10:00 steps wander (equity ±3 %, benchmark ±5 %) and a per-step beta would read them.
+    const H = 3_600_000;
+    const times: number[] = [], eq: number[] = [], bench: number[] = [];
+    const ends = [[100, 100], [105, 110], [105, 99], [110.25, 99]] as const;
+    ends.forEach(([e, b], d) => {
+      times.push(T0 + d * DAY_MS + 10 * H, T0 + d * DAY_MS + 15 * H);
+      eq.push(e * (d % 2 ? 1.03 : 0.97), e);
+      bench.push(b * (d % 2 ? 0.95 : 1.05), b);
+    });
+    const y = [Math.log(1.1), Math.log(0.9), 0];
+    const x = [Math.log(1.05), 0, Math.log(1.05)];
+    const my = (y[0]! + y[1]! + y[2]!) / 3, mx = (2 * Math.log(1.05)) / 3;
+    const cov = (x[0]! - mx) * (y[0]! - my) + (x[1]! - mx) * (y[1]! - my) + (x[2]! - mx) * (y[2]! - my);
+    const vy = (y[0]! - my) ** 2 + (y[1]! - my) ** 2 + (y[2]! - my) ** 2;
+    const s = computeStats(input(times, eq, { benchmark: Float64Array.from(bench) }));
+    near(s.beta, cov / vy, 1e-12);
+    // Alpha is still backtesting.py's Jensen alpha, with this beta.
+    near(s.alphaPct, s.totalReturnPct - s.beta * s.buyHoldReturnPct, 1e-12);
   });
 
   it('no benchmark, or a flat one: buy-and-hold, alpha and beta undefined', () => {
