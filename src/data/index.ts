@@ -11,6 +11,10 @@ export { createMemoryStore, MemoryFiles, MemoryCatalog } from './memory-store.ts
 export { importBars } from './csv/import.ts';
 export type { ImportOptions, ImportResult } from './csv/import.ts';
 export { importSeries } from './csv/series.ts';
+export { ActionsImportError, parseActions, summarizeActions, MAX_ACTIONS_BYTES } from './csv/actions.ts';
+export type { ActionProblem } from './csv/actions.ts';
+export { MemoryActions, actionRows } from './actions-store.ts';
+export type { ActionsStore, StoredActions } from './actions-store.ts';
 export type { SeriesImportOptions, SeriesImportReport } from './csv/series.ts';
 export { ImportError, REJECT_REASONS } from './csv/report.ts';
 export type { ImportReport, RejectedRow, RejectReason } from './csv/report.ts';

@@ -1,4 +1,5 @@
 export * from './bars.ts';
+export * from './actions.ts';
 export * from './number.ts';
 export * from './window.ts';
 export * from './expr.ts';

@@ -1,16 +1,28 @@
 import { openDB, type IDBPDatabase } from 'idb';
+import { wallClock } from '../../lib/clock.ts';
+import type { CorporateAction } from '../../schema/actions.ts';
+import { actionRows, type ActionsStore, type StoredActions } from '../actions-store.ts';
 import type { CatalogBackend, DatasetInfo } from '../store.ts';
 
 const STORE = 'catalog';
+const ACTIONS = 'actions';
+
+/**
+ * Version of the data database. Each version's upgrade step runs in order from the stored version, so a
+ * later change adds its step after these and never re-creates what exists:
+ * 1: "catalog" (dataset rows, keyed by id); 2: "actions" (corporate actions, one row per symbol).
+ */
+export const DATA_DB_VERSION = 2;
 
 /** Catalog rows in IndexedDB (object store "catalog", keyed by id); each change is one transaction. */
-export class IdbCatalog implements CatalogBackend {
+export class IdbCatalog implements CatalogBackend, ActionsStore {
   private constructor(readonly db: IDBPDatabase) {}
 
   static async open(dbName: string): Promise<IdbCatalog> {
-    const db = await openDB(dbName, 1, {
-      upgrade(d) {
-        if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE, { keyPath: 'id' });
+    const db = await openDB(dbName, DATA_DB_VERSION, {
+      upgrade(d, oldVersion) {
+        if (oldVersion < 1 && !d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE, { keyPath: 'id' });
+        if (oldVersion < 2 && !d.objectStoreNames.contains(ACTIONS)) d.createObjectStore(ACTIONS, { keyPath: 'symbol' });
       },
     });
     return new IdbCatalog(db);
@@ -29,6 +41,26 @@ export class IdbCatalog implements CatalogBackend {
     if (info) await tx.store.put(info);
     else await tx.store.delete(id);
     await tx.done;
+  }
+
+  async listActions(): Promise<StoredActions[]> {
+    return (await this.db.getAll(ACTIONS)) as StoredActions[];
+  }
+
+  /** One transaction for every symbol of the file: it commits whole or aborts whole. */
+  async replaceActions(list: readonly CorporateAction[], source: string): Promise<StoredActions[]> {
+    const rows = actionRows(list, source, wallClock.now());
+    const tx = this.db.transaction(ACTIONS, 'readwrite');
+    await Promise.all([...rows.map((r) => tx.store.put(r)), tx.done]);
+    return rows;
+  }
+
+  async deleteActions(symbol: string): Promise<boolean> {
+    const tx = this.db.transaction(ACTIONS, 'readwrite');
+    const had = (await tx.store.getKey(symbol)) !== undefined;
+    if (had) await tx.store.delete(symbol);
+    await tx.done;
+    return had;
   }
 
   close(): void {

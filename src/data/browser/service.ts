@@ -5,6 +5,8 @@ import type { ProgressInfo } from '../csv/source.ts';
 import { loadEmbeddedBars, loadEmbeddedSeries } from '../embedded/browser.ts';
 import { EMBEDDED } from '../embedded/parse.ts';
 import { importIntoStore } from '../import-to-store.ts';
+import type { StoredActions } from '../actions-store.ts';
+import { MAX_ACTIONS_BYTES, parseActions } from '../csv/actions.ts';
 import { importSeries, type SeriesImportOptions } from '../csv/series.ts';
 import type { TimeRange } from '../reader.ts';
 import type { DatasetInfo, PutOptions } from '../store.ts';
@@ -65,6 +67,23 @@ export function createDataService() {
       const infos: DatasetInfo[] = [];
       for (const one of series) infos.push(await st.putSeries(one, { source: `${opts.fileName ?? 'import'} (${report.timeColumn}${lag})` }));
       return { report, infos };
+    },
+    /**
+     * Imports a corporate-actions CSV (docs/ENGINE.md, "Corporate actions"): every line is checked first and any problem rejects the
+     * file with file:line:column; then the actions of every symbol it names are replaced in one IndexedDB
+     * transaction, so a failure leaves what was stored before.
+     */
+    async importActions(source: Blob, fileName: string): Promise<StoredActions[]> {
+      if (source.size > MAX_ACTIONS_BYTES) throw new Error(`${fileName}: ${source.size} bytes is too large for a corporate-actions file (limit ${MAX_ACTIONS_BYTES})`);
+      const list = parseActions(await source.text(), fileName);
+      if (list.length === 0) throw new Error(`${fileName}: no actions below the header`);
+      return (await s()).actions.replaceActions(list, fileName);
+    },
+    async listActions(): Promise<StoredActions[]> {
+      return (await s()).actions.listActions();
+    },
+    async deleteActions(symbol: string): Promise<boolean> {
+      return (await s()).actions.deleteActions(symbol);
     },
     cancel(jobId: string): boolean {
       const ac = jobs.get(jobId);
