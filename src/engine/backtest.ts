@@ -1,7 +1,7 @@
 import { lowerBound, upperBound } from '../lib/search.ts';
 import { parseIsoUtc } from '../lib/time.ts';
 import type { BarColumns, RunResult, StrategyDocument } from '../schema/index.ts';
-import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
+import { canGenerate, compile, type ParamValues, type Plan } from '../strategy/index.ts';
 import type { IndicatorCache } from './indicator-cache.ts';
 import { Kernel, type Explanation } from './kernel.ts';
 import { barsFor, RunError, type MarketData } from './market.ts';
@@ -203,7 +203,8 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
   const result = buildResult(p.kernel, [...p.warnings, ...magnifierWarnings(doc.settings, data, p.kernel.venue)], opts.record === 'stats');
   releaseRecorder(p.kernel.recorder);
   result.engine = 'reference';
-  result.engineNote = why;
+  // Said so a user (and the CSP test) can tell: the same numbers, decided by the interpreter instead of generated code.
+  result.engineNote = canGenerate() ? why : `${why}; conditions and expressions interpreted (this page blocks generated code: CSP without 'unsafe-eval')`;
   return result;
 }
 

@@ -143,7 +143,7 @@ class ConditionGen {
 
 let codegenAllowed: boolean | null = null;
 /** Generated code needs eval; under a CSP without 'unsafe-eval' the reference interpreter decides instead. */
-function canGenerate(): boolean {
+export function canGenerate(): boolean {
   if (codegenAllowed === null) {
     try {
       codegenAllowed = new Function('return 1')() === 1;

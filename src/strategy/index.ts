@@ -1,4 +1,4 @@
-export { compile, type CompileOptions } from './compile.ts';
+export { canGenerate, compile, type CompileOptions } from './compile.ts';
 export { CompileError, nodeKey, resolveAsset } from './resolve.ts';
 export { TracedEvaluator, exprLabel } from './trace.ts';
 export { resolveParams, substitute, rebindSymbol, ParamError, type ParamValues } from './params.ts';

@@ -6,49 +6,30 @@
  * so whatever the old tab still loads comes from the service worker's caches.
  */
 import { cp, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { chromiumForFile, openPage } from './browser.ts';
+import { staticHost, type StaticHost } from './static-host.ts';
 
 const browser = chromiumForFile();
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.json': 'application/json', '.svg': 'image/svg+xml',
-  '.webmanifest': 'application/manifest+json',
-};
 
 let root = '';
 let served = '';
 let assetsGone = false;
-let server: Server;
+let host: StaticHost | undefined;
 let base = '';
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'deploy-e2e-'));
   served = join(root, 'v1');
   await cp(inject('distDir'), served, { recursive: true });
-  server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = normalize(join(served, path.endsWith('/') ? `${path}index.html` : path));
-    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-cache' };
-    if (!file.startsWith(served) || (assetsGone && path.startsWith('/assets/'))) {
-      res.writeHead(404, headers).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404, headers).end(),
-    );
-  });
   // Bounded: the server closes with the file, and never outlives the e2e run.
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  host = await staticHost(() => served, {}, (path) => assetsGone && path.startsWith('/assets/'));
+  base = host.url;
 });
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
+  await host?.close();
   await rm(root, { recursive: true, force: true });
 });
 

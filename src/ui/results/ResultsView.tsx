@@ -39,6 +39,8 @@ export function ResultsView({ result, title, market, doc = null }: { result: Run
         </dl>
         <p className="muted">
           {formatCount(result.barCount)} bars, {formatCount(result.eventCount)} steps · engine {result.engineVersion}
+          {/* Which engine ran, and why the reference did when the fast path was asked for (e.g. a CSP blocks its code). */}
+          {result.engine && <> · <span data-testid="engine-used" title={result.engineNote}>{result.engine === 'fast' ? 'fast path' : 'reference kernel'}</span></>}
         </p>
         <ExportBar result={result} doc={doc} title={title} />
       </header>
