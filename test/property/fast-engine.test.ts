@@ -107,7 +107,8 @@ const settingsArb = fc.record({
 
 const docArb = fc.record({
   settings: settingsArb,
-  strategies: fc.array(fc.record({ condition: conditionArb, action: actionArb }), { minLength: 1, maxLength: 4 }),
+  // Up to 6 strategies: the walk merges up to 4 strategies' events by scanning and more by a counting sort.
+  strategies: fc.array(fc.record({ condition: conditionArb, action: actionArb }), { minLength: 1, maxLength: 6 }),
 });
 
 type DocShape = typeof docArb extends fc.Arbitrary<infer T> ? T : never;
@@ -168,9 +169,11 @@ describe('fast path ≡ reference kernel', () => {
     fc.assert(
       fc.property(
         docArb, fc.array(stepArb, { minLength: 2, maxLength: 60 }), fc.array(fc.integer({ min: -3, max: 12 }), { minLength: 1, maxLength: 8 }),
-        fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(),
-        (d, steps, values, record, audit) => {
+        fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
+        (d, irregular, values, record, audit, aligned) => {
           const doc = toDoc(d);
+          // Aligned: every asset has a bar at every step (dense columns, the shared timeline).
+          const steps = aligned ? irregular.map((x) => ({ ...x, mask: 7 })) : irregular;
           const data = { bars: toBars(steps), series: [seriesOf('macro', null, values), seriesOf('flow', 'A', values.map((x) => x * 2)), seriesOf('flow', 'B', [...values].reverse())] };
           let ref: RunResult | Error, fast: RunResult | Error;
           try { ref = runBacktest(doc, data, { engine: 'reference', record, audit }); } catch (e) { ref = e as Error; }
@@ -185,6 +188,36 @@ describe('fast path ≡ reference kernel', () => {
       ),
       { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
     );
+  });
+
+  // The walk's pre-check decides an event with that event's own crossing memory. Here the second event (A
+  // crosses above 10 at step 5) would read as no crossing with the first event's memory (A was above, B below
+  // then, and B is below again): a merge that paired events with the wrong memory index skipped the signal.
+  it('each candidate event is pre-checked with its own crossing memory (two crossings in one strategy)', () => {
+    const a = [11, 11, 11, 9, 9, 11, 11], b = [9, 9, 11, 11, 9, 9, 9];
+    const col = (xs: number[], symbol: string): BarColumns => ({
+      symbol, timeframe: '1h', length: xs.length, time: Float64Array.from(xs, (_, i) => T0 + i * HOUR),
+      open: Float64Array.from(xs), high: Float64Array.from(xs, (x) => x + 0.5), low: Float64Array.from(xs, (x) => x - 0.5), close: Float64Array.from(xs), volume: Float64Array.from(xs, () => 1000),
+    });
+    const parsed = parseDocument({
+      version: 1, name: 'two crossings',
+      settings: { universe: ['A', 'B'], timeframe: '1h', initialCash: 1000, fillModel: 'close', units: 'whole' },
+      strategies: [{
+        id: 'either', name: 'either crosses above 10',
+        condition: { any: [
+          { lhs: { kind: 'price', asset: 'A', field: 'close' }, op: 'crossesAbove', rhs: 10 },
+          { lhs: { kind: 'price', asset: 'B', field: 'close' }, op: 'crossesAbove', rhs: 10 },
+        ] },
+        action: { type: 'buy', asset: 'A', amount: { unit: 'quantity', value: 1 } },
+      }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const data = { bars: [col(a, 'A'), col(b, 'B')] };
+    const fast = runBacktest(parsed.doc, data, { engine: 'fast' });
+    const ref = runBacktest(parsed.doc, data, { engine: 'reference' });
+    expect(fast.engine).toBe('fast');
+    expect(ref.signals.map((x) => x.time)).toEqual([T0 + 2 * HOUR, T0 + 5 * HOUR]);
+    expect(same(withoutEngine(fast), withoutEngine(ref))).toBeNull();
   });
 
   it('a crossing of a portfolio value runs on the reference, and the result says so', () => {

@@ -53,17 +53,71 @@ function gated(s: PlanStrategy, ev: Events, at: { step: number }): PlanStrategy 
   return { ...s, condition: { ...s.condition, fast } };
 }
 
+/** Candidate events of all strategies in walk order: the step, the strategy and its event's index. */
+interface Merged {
+  step: Int32Array;
+  strategy: Int32Array;
+  index: Int32Array;
+  /** Number of valid entries (the arrays are reused buffers, possibly longer). */
+  total: number;
+}
+
 /**
- * All candidate events in walk order (step, then document order): the strategy and its event's index.
- * A counting sort by step (each strategy's events are already in step order, and strategies are placed in
- * document order), O(events + steps) with no comparison sort.
+ * Merge buffers reused across runs (a sweep's candidates run one after another on a thread): a fresh set of
+ * arrays per run was garbage of the size of the event count, every run. Results never reference them. A run
+ * started while another holds them (from a progress callback) gets its own.
  */
-function mergedEvents(events: readonly Events[], steps: number): { step: Int32Array; strategy: Int32Array; index: Int32Array } {
+let spareMerge: Merged | null = { step: new Int32Array(0), strategy: new Int32Array(0), index: new Int32Array(0), total: 0 };
+let countBuffer = new Int32Array(0);
+
+function acquireMerge(): Merged {
+  const m = spareMerge ?? { step: new Int32Array(0), strategy: new Int32Array(0), index: new Int32Array(0), total: 0 };
+  spareMerge = null;
+  return m;
+}
+
+/** Up to this many strategies merge by scanning their heads (O(events × strategies)); more use a counting sort. */
+const SCAN_MERGE_MAX = 4;
+
+/**
+ * All candidate events in walk order (step, then document order). Each strategy's events are already in
+ * step order; ties go to the earlier strategy. Few strategies: a scan of their heads. Many: a counting sort
+ * by step, O(events + steps), with no comparison sort.
+ */
+function mergedEvents(events: readonly Events[], steps: number, out: Merged): Merged {
   let total = 0;
   for (const e of events) total += e.count;
-  const step = new Int32Array(total), strategy = new Int32Array(total), index = new Int32Array(total);
-  if (total === 0) return { step, strategy, index };
-  const start = new Int32Array(steps + 1);
+  if (out.step.length < total) {
+    const cap = Math.max(total, out.step.length * 2);
+    out.step = new Int32Array(cap);
+    out.strategy = new Int32Array(cap);
+    out.index = new Int32Array(cap);
+  }
+  out.total = total;
+  const step = out.step, strategy = out.strategy, index = out.index;
+  if (total === 0) return out;
+  const k = events.length;
+  if (k <= SCAN_MERGE_MAX) {
+    const head = [0, 0, 0, 0];
+    for (let at = 0; at < total; at++) {
+      let best = -1, bestStep = 0;
+      for (let i = 0; i < k; i++) {
+        const e = events[i]!, q = head[i]!;
+        if (q < e.count && (best < 0 || e.steps[q]! < bestStep)) {
+          best = i;
+          bestStep = e.steps[q]!;
+        }
+      }
+      step[at] = bestStep;
+      strategy[at] = best;
+      index[at] = head[best]!++;
+    }
+    return out;
+  }
+  // The count buffer is only used inside this call, so one per thread serves every run.
+  if (countBuffer.length < steps + 1) countBuffer = new Int32Array(steps + 1);
+  const start = countBuffer;
+  start.fill(0, 0, steps + 1);
   for (const e of events) for (let q = 0; q < e.count; q++) start[e.steps[q]! + 1]!++;
   for (let s = 0; s < steps; s++) start[s + 1]! += start[s]!;
   for (let i = 0; i < events.length; i++) {
@@ -75,7 +129,7 @@ function mergedEvents(events: readonly Events[], steps: number): { step: Int32Ar
       index[at] = q;
     }
   }
-  return { step, strategy, index };
+  return out;
 }
 
 /**
@@ -134,7 +188,9 @@ export function runFast(x: FastInput): RunResult | string {
   // the same scan runs here over the indicator columns and is handed to it.
   const tradable = firstTradableStep(plan, precomputed, tl, firstStep);
   if (tradable >= 0) kernel.tradableFrom = tl.time[tradable]!;
-  new Walk(kernel, cols, tl, passes, events, firstStep, at, calendar, data, x).run();
+  const walk = new Walk(kernel, cols, tl, passes, events, firstStep, at, calendar, data, x);
+  walk.run();
+  walk.release();
   kernel.stepIndex = S - 1;
   kernel.barsSeen = tl.bars;
   if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
@@ -197,7 +253,7 @@ class Walk {
   private readonly hasInputs: boolean;
   private readonly scratch: Float64Array[];
   private readonly conds: FastCondition[];
-  private readonly ev: { step: Int32Array; strategy: Int32Array; index: Int32Array };
+  private readonly ev: Merged;
   private ei = 0;
   private nextFill: number;
   private readonly closes: Float64Array[];
@@ -230,7 +286,7 @@ class Walk {
     this.hasInputs = k.plan.inputs.some((i) => i.kind !== 'price');
     this.scratch = passes.map((q) => new Float64Array(4 * q.crossings));
     this.conds = passes.map((q) => q.strategy.condition.fast);
-    this.ev = mergedEvents(events, tl.steps);
+    this.ev = mergedEvents(events, tl.steps, acquireMerge());
     this.nextFill = tl.steps;
     this.closes = cols.map((c) => c.close);
     const settings = x.doc.settings;
@@ -244,10 +300,10 @@ class Walk {
     const S = tl.steps, stepOf = tl.stepOf, count = tl.count, time = tl.time;
     const p = k.portfolio, mark = p.mark, rec = k.recorder;
     const closes = this.closes;
-    const evStep = this.ev.step, firstStep = this.firstStep;
+    const evStep = this.ev.step, evTotal = this.ev.total, firstStep = this.firstStep;
     const every = x.tick ? x.tickEvery : S + 1;
     let nextTick = every;
-    let nextEvent = evStep.length > 0 ? evStep[0]! : S;
+    let nextEvent = evTotal > 0 ? evStep[0]! : S;
     let s = 0;
     while (s < S) {
       // Nothing acts before the next event, fill or progress tick: record the stretch from columns.
@@ -280,7 +336,7 @@ class Walk {
       this.bars = bars;
       const fill = s === this.nextFill;
       const act = s === nextEvent ? this.decide(s, fill) : true;
-      if (s === nextEvent) nextEvent = this.ei < evStep.length ? evStep[this.ei]! : S;
+      if (s === nextEvent) nextEvent = this.ei < evTotal ? evStep[this.ei]! : S;
       if (act) this.kernelStep(s);
       else if (s >= firstStep) {
         const e = p.equity();
@@ -289,6 +345,11 @@ class Walk {
       }
       s++;
     }
+  }
+
+  /** Hands the merge buffers back for the next run (not on a throw: a cancelled run just drops them). */
+  release(): void {
+    spareMerge = this.ev;
   }
 
   /**
@@ -328,7 +389,26 @@ class Walk {
     const rt = rec.time, re = rec.equity, rx = rec.exposed, rb = rec.benchmark;
     const cash = p.cash, exposed = p.exposed() ? 1 : 0;
     let peak = k.peak, j = rec.length;
-    if (h === 1 && held === 1) {
+    if (h === 1 && held === 1 && tl.dense[tracked[0]!]) {
+      // The same with a bar at every step: step s is bar s, so its close is the mark and the columns copy
+      // in bulk; only equity and its peak are computed per step.
+      const a = tracked[0]!, cl = closes[a]!, qa = trackedQty[0]!;
+      const len = Math.max(0, to - start);
+      for (let s = start; s < to; s++) {
+        const e = cash + qa * cl[s]!;
+        if (e > peak) peak = e;
+        re[j + s - start] = e;
+      }
+      if (len > 0) {
+        rt.set(time.subarray(start, to), j);
+        rx.fill(exposed, j, j + len);
+        if (bench === a) rb.set(cl.subarray(start, to), j);
+        else rb.fill(NaN, j, j + len);
+      }
+      j += len;
+      cursor[a] = to - 1;
+      mark[a] = cl[to - 1]!;
+    } else if (h === 1 && held === 1) {
       // One held asset that is also the benchmark, or no benchmark: the common single-asset run.
       const a = tracked[0]!, so = stepOf[a]!, cnt = count[a]!, cl = closes[a]!, qa = trackedQty[0]!;
       let c = cursor[a]!, m = mark[a]!;
@@ -374,7 +454,7 @@ class Walk {
     const { ev, passes, events, scratch, conds, k } = this;
     const first = this.ei;
     let ei = first;
-    while (ei < ev.step.length && ev.step[ei] === s) ei++;
+    while (ei < ev.total && ev.step[ei] === s) ei++;
     this.ei = ei;
     if (fill) return true;
     for (let q = first; q < ei; q++) if (passes[ev.strategy[q]!]!.needsKernel) return true;

@@ -160,9 +160,13 @@ const generated = new Map<string, GroupPass>();
  * The source of one group's loop: per trigger step, advance the cursors of the assets its slots read, load
  * those slots, run every member's may-fire code inline (no call, no closure), and note candidate events.
  */
-function groupSource(members: readonly StrategyPass[], assets: readonly number[], barSlots: readonly { slot: number; asset: number }[], stepSlots: readonly number[]): string {
+function groupSource(
+  members: readonly StrategyPass[], assets: readonly number[], barSlots: readonly { slot: number; asset: number }[], stepSlots: readonly number[],
+  dense: Uint8Array,
+): string {
   const out: string[] = [];
-  assets.forEach((a) => out.push(`const so${a} = stepOf[${a}], cnt${a} = count[${a}]; let cur${a} = -1;`));
+  // An asset with a bar at every step needs no cursor: its bar at step s is bar s.
+  assets.forEach((a) => { if (!dense[a]) out.push(`const so${a} = stepOf[${a}], cnt${a} = count[${a}]; let cur${a} = -1;`); });
   barSlots.forEach((_, q) => out.push(`const bc${q} = barCols[${q}];`));
   stepSlots.forEach((_, q) => out.push(`const sc${q} = stepCols[${q}];`));
   members.forEach((_, q) => out.push(`const m${q} = mems[${q}], ev${q} = evs[${q}];`));
@@ -174,8 +178,8 @@ function groupSource(members: readonly StrategyPass[], assets: readonly number[]
   out.push('let may = 0;');
   out.push('for (let j = 0; j < total; j++) {');
   out.push('const s = steps === null ? j : steps[j];');
-  for (const a of assets) out.push(`while (cur${a} + 1 < cnt${a} && so${a}[cur${a} + 1] <= s) cur${a}++;`);
-  barSlots.forEach((b, q) => out.push(`const v${b.slot} = cur${b.asset} >= 0 ? bc${q}[cur${b.asset}] : NaN;`));
+  for (const a of assets) if (!dense[a]) out.push(`while (cur${a} + 1 < cnt${a} && so${a}[cur${a} + 1] <= s) cur${a}++;`);
+  barSlots.forEach((b, q) => out.push(dense[b.asset] ? `const v${b.slot} = bc${q}[s];` : `const v${b.slot} = cur${b.asset} >= 0 ? bc${q}[cur${b.asset}] : NaN;`));
   stepSlots.forEach((slot, q) => out.push(`const v${slot} = sc${q}[s];`));
   members.forEach((p, q) => {
     const code = p.code.replace(/\bv\[(\d+)\]/g, 'v$1').replace(/\bm\[(\d+)\]/g, `m${q}_$1`);
@@ -221,7 +225,7 @@ export function signalPass(
     }
     const assets = [...new Set(barSlots.map((b) => b.asset))].sort((x, y) => x - y);
     const ps = members.map((i) => passes[i]!);
-    const source = groupSource(ps, assets, barSlots, stepSlots);
+    const source = groupSource(ps, assets, barSlots, stepSlots, tl.dense);
     let f = generated.get(source);
     if (!f) {
       if (generated.size >= 256) generated.clear();

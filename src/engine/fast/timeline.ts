@@ -17,6 +17,12 @@ export interface Timeline {
   readonly stepOf: readonly Int32Array[];
   /** Total bars walked (all assets, warm-up included). */
   readonly bars: number;
+  /** Per asset: 1 when it has a bar at every step (its i-th bar is step i), so loops index columns by step. */
+  readonly dense: Uint8Array;
+}
+
+function denseOf(count: Int32Array, steps: number): Uint8Array {
+  return Uint8Array.from(count, (c) => (c === steps ? 1 : 0));
 }
 
 export function buildTimeline(cols: readonly BarColumns[], to: number): Timeline {
@@ -52,7 +58,7 @@ export function buildTimeline(cols: readonly BarColumns[], to: number): Timeline
     }
     time[steps++] = t;
   }
-  return { steps, time: time.subarray(0, steps), count, stepOf, bars };
+  return { steps, time: time.subarray(0, steps), count, stepOf, bars, dense: denseOf(count, steps) };
 }
 
 /** Every asset has the same bars' times (aligned data, the common case): compared, not merged. */
@@ -74,7 +80,7 @@ function shared(t: Float64Array, count: Int32Array, bars: number): Timeline {
     if (i > 0 && !(t[i]! > t[i - 1]!)) throw new RangeError(`time went backwards or repeated: ${t[i]} after ${t[i - 1]}`);
     identity[i] = i;
   }
-  return { steps: c, time: t.subarray(0, c), count, stepOf: Array.from(count, () => identity), bars };
+  return { steps: c, time: t.subarray(0, c), count, stepOf: Array.from(count, () => identity), bars, dense: denseOf(count, c) };
 }
 
 /**
