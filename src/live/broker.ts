@@ -115,6 +115,20 @@ export interface BrokerCapabilities {
 
 export const MARKET_ONLY: BrokerCapabilities = { entries: new Set(), barExpiry: false, relativeExits: false, exitOrders: new Set() };
 
+/** What the processor knows of an order it looks up (brokers without a client order id match on it). */
+export interface OrderLookup {
+  /** The broker's id once the order was acknowledged (null: its send may or may not have arrived). */
+  brokerId: string | null;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  spec: OrderSpec | null;
+  /** The order was made at this time or later (the start of the bar that signalled it), epoch ms. */
+  notBefore: number;
+  /** Broker ids this deployment already holds for other orders: never this one. */
+  owned: ReadonlySet<string>;
+}
+
 export interface LiveBar {
   symbol: string;
   time: number;
@@ -137,8 +151,11 @@ export interface Broker {
   positions(): Promise<BrokerPosition[]>;
   openOrders(): Promise<BrokerOrder[]>;
   submitOrder(req: OrderRequest): Promise<BrokerOrder>;
-  /** null when the broker has no order with this client id (a definitive answer, not a failure). */
-  orderByClientId(clientOrderId: string): Promise<BrokerOrder | null>;
+  /**
+   * null when the broker has no order with this client id (a definitive answer, not a failure). `lookup` is
+   * what the processor knows of the order, for brokers that keep no client id (TradeStation matches on it).
+   */
+  orderByClientId(clientOrderId: string, lookup?: OrderLookup): Promise<BrokerOrder | null>;
   cancelOrder(id: string): Promise<void>;
   /** Start time of the last bar that is complete at `clock` (default: by timeframe and session, see feed.ts). */
   completedUntil?(clock: BrokerClock, timeframeMs: number): number;

@@ -32,12 +32,15 @@ export class Http {
     this.fetchFn = o.fetch ?? ((...a) => fetch(...a));
   }
 
-  /** `form`: the body goes as application/x-www-form-urlencoded (Tradier), else as JSON. The answer is JSON either way. */
-  async json(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, form = false): Promise<{ status: number; body: unknown }> {
+  /**
+   * `form`: the body goes as application/x-www-form-urlencoded (Tradier), else as JSON. The answer is JSON either
+   * way. `headers`: added to this request only (an OAuth access token that changes over time).
+   */
+  async json(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, form = false, headers?: Record<string, string>): Promise<{ status: number; body: unknown }> {
     const idempotent = method !== 'POST';
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(method, url, body, form);
+        return await this.once(method, url, body, form, headers);
       } catch (e) {
         const err = e as BrokerError;
         const retry = idempotent && attempt < this.retries && (err.kind === 'ambiguous' || err.kind === 'rate-limited');
@@ -47,13 +50,13 @@ export class Http {
     }
   }
 
-  private async once(method: string, url: string, body: unknown, form: boolean): Promise<{ status: number; body: unknown }> {
+  private async once(method: string, url: string, body: unknown, form: boolean, extra?: Record<string, string>): Promise<{ status: number; body: unknown }> {
     const where = `${method} ${new URL(url).pathname}`;
     let res: Response;
     try {
       res = await this.fetchFn(url, {
         method,
-        headers: { ...this.o.headers, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' }) },
+        headers: { ...this.o.headers, ...extra, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' }) },
         body: body === undefined ? undefined : form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -86,8 +89,10 @@ export class Http {
 function quote(text: string): string {
   let m = text;
   try {
-    const j = JSON.parse(text) as { message?: unknown };
-    if (typeof j.message === 'string') m = j.message;
+    const j = JSON.parse(text) as { message?: unknown; Message?: unknown };
+    // Alpaca and Tradier say `message`, TradeStation `Message`.
+    const said = j.message ?? j.Message;
+    if (typeof said === 'string') m = said;
   } catch { /* not JSON: the text itself */ }
   m = m.replace(/\s+/g, ' ').trim();
   return m === '' ? '' : `: ${m.slice(0, 200)}`;

@@ -1,7 +1,7 @@
 import { buildResult, compile, dayKeyOf, Kernel, rangeOf, reject, type Explanation } from '../engine/index.ts';
 import type { OrderRecord, RunResult, StepSeries, StrategyDocument } from '../schema/index.ts';
 import { timeframeMs } from '../data/index.ts';
-import { BrokerError, type Broker, type BrokerClock, type BrokerOrder, type LiveBar, type OrderRequest } from './broker.ts';
+import { BrokerError, type Broker, type BrokerClock, type BrokerOrder, type LiveBar, type OrderLookup, type OrderRequest } from './broker.ts';
 import type { LiveEvent } from './events.ts';
 import { divergence, type DivergenceReport } from './divergence.ts';
 import { badBar, byTime, completedUntil } from './feed.ts';
@@ -295,7 +295,7 @@ export class LiveProcessor {
     for (const t of this.venue.tracked.values()) {
       const open = t.state === 'sent';
       if (!open && !watched.has(t)) continue;
-      const bo = await this.call(`order ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId));
+      const bo = await this.call(`order ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId, this.lookupOf(t)));
       if (bo === undefined || bo === null) {
         if (bo === null) this.error(now, `order ${t.clientOrderId}`, 'the broker does not know an order it accepted');
         continue;
@@ -338,7 +338,7 @@ export class LiveProcessor {
         await this.call(`cancel ${t.clientOrderId}`, () => this.o.broker.cancelOrder(t.brokerId!));
         // An order waits for this cancel (the broker held the shares): learn the outcome now, so it goes this tick.
         if ([...this.venue.tracked.values()].some((w) => w.waitsFor === t)) {
-          const bo = await this.call(`order ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId));
+          const bo = await this.call(`order ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId, this.lookupOf(t)));
           const u = bo ? this.updateOf(t.appliedCount, t, bo, now) : null;
           if (u !== null) await this.applyBetweenBars([u], now);
         }
@@ -350,7 +350,7 @@ export class LiveProcessor {
     for (const t of [...this.venue.tracked.values()]) {
       if (t.state !== 'intent' && t.state !== 'unknown') continue;
       if (t.mayExist || t.state === 'unknown') {
-        const found = await this.call(`look up ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId));
+        const found = await this.call(`look up ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId, this.lookupOf(t)));
         if (found === undefined) continue; // the lookup failed: try again next tick, never send blindly
         if (found !== null) {
           await this.markSent(t, found.id, now, 'found');
@@ -375,11 +375,18 @@ export class LiveProcessor {
           t.mayExist = true;
           await this.o.journal.append([{ type: 'unknown', clientOrderId: t.clientOrderId }]);
           this.emit({ type: 'order', time: now, clientOrderId: t.clientOrderId, symbol: t.symbol, side: t.side, qty: t.qty, state: 'unknown' });
-          const found = await this.call(`look up ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId));
+          const found = await this.call(`look up ${t.clientOrderId}`, () => this.o.broker.orderByClientId(t.clientOrderId, this.lookupOf(t)));
           if (found) await this.markSent(t, found.id, now, 'found');
         }
       }
     }
+  }
+
+  /** What a broker without client order ids needs to find this order (see OrderLookup). */
+  private lookupOf(t: Tracked): OrderLookup {
+    const owned = new Set<string>();
+    for (const x of this.venue.tracked.values()) if (x !== t && x.brokerId !== null) owned.add(x.brokerId);
+    return { brokerId: t.brokerId, symbol: t.symbol, side: t.side, qty: t.qty, spec: t.spec, notBefore: t.record.createdTime, owned };
   }
 
   private async markSent(t: Tracked, brokerId: string, now: number, state: 'sent' | 'found'): Promise<void> {

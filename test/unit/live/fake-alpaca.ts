@@ -42,7 +42,6 @@ export class FakeAlpaca extends FakeServer {
   /** Bars per page of /v2/stocks/bars, small so that pagination is exercised. */
   pageSize = 3;
   /** Faults for the next matching requests, consumed in order. */
-  faults: { method: string; path: string; fault: Fault }[] = [];
   /** Fill only this fraction of an order at the next bar (then the rest at the following one). */
   partialRatio = 1;
   /** Fills are this much worse than the bar's open (slippage). */

@@ -4,15 +4,33 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { FakeBar } from './fake-alpaca.ts';
+import type { Fault, FakeBar } from './fake-alpaca.ts';
 
 export abstract class FakeServer {
   requests: { method: string; path: string; headers: Record<string, string | string[] | undefined> }[] = [];
+  /** Faults to inject, each once, on the first request whose method matches and path starts with `path`. */
+  faults: { method: string; path: string; fault: Fault }[] = [];
   url = '';
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
 
   protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+
+  /** Logs the request and reads its body. */
+  protected async receive(req: IncomingMessage): Promise<{ url: URL; method: string; body: string }> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const method = req.method ?? 'GET';
+    this.requests.push({ method, path: url.pathname, headers: req.headers });
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    return { url, method, body };
+  }
+
+  /** The fault planned for this request, if any (taken: it fires once). */
+  protected takeFault(method: string, path: string): Fault | null {
+    const i = this.faults.findIndex((f) => f.method === method && path.startsWith(f.path));
+    return i >= 0 ? this.faults.splice(i, 1)[0]!.fault : null;
+  }
 
   async start(lifetimeMs = 60_000): Promise<string> {
     this.server = createServer((req, res) => { void this.handle(req, res); });

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FakeServer } from './fake-server.ts';
-import { barPrice, send, type Fault, type FakeBar } from './fake-alpaca.ts';
+import { barPrice, send, type FakeBar } from './fake-alpaca.ts';
 
 interface TOrder {
   id: number; tag: string | null; symbol: string; side: string; quantity: number; type: string; duration: string;
@@ -28,7 +28,6 @@ export class FakeTradier extends FakeServer {
   now = 0;
   state: 'open' | 'closed' | 'premarket' | 'postmarket' = 'open';
   bars = new Map<string, FakeBar[]>();
-  faults: { method: string; path: string; fault: Fault }[] = [];
   partialRatio = 1;
   rejectNext: string | null = null;
   /** New York's offset from UTC for the test's dates (winter: −5 h), for time-and-sales' local times. */
