@@ -1,6 +1,6 @@
 /**
  * npm run live -- --strategy <file> --broker alpaca|tradier|sim [--paper] [--trading-url URL] [--data-url URL]
- *   [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>]
+ *   [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--no-streams] [--data <csv | dir>]
  *   [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID]
  *   [--kill [--flatten]] [--series <csv file | directory> [--series-lag DURATION]]
  *
@@ -8,6 +8,8 @@
  * proxy's token from PROXY_TOKEN. Restarting with the same --state resumes the deployment; Ctrl-C stops
  * after the current tick with the state saved.
  */
+import { WebSocket } from 'ws';
+import type { WebSocketLike } from '../live/alpaca-stream.ts';
 import { alpacaBroker, embeddedFor, tradierBroker } from '../live/connect.ts';
 import type { Broker } from '../live/broker.ts';
 import type { LiveEvent } from '../live/events.ts';
@@ -21,13 +23,13 @@ import type { BarColumns, StrategyDocument } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { loadBars, readDocument, seriesFromFlags } from './inputs.ts';
 
-export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|tradier|sim [--paper] [--trading-url URL] [--data-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]] [--series <csv file | directory> [--series-lag 35d]]';
+export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|tradier|sim [--paper] [--trading-url URL] [--data-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--no-streams] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]] [--series <csv file | directory> [--series-lag 35d]]';
 
 const FLAGS = {
   strategy: 'string', broker: 'string', paper: 'boolean', 'trading-url': 'string', 'data-url': 'string', proxy: 'string',
   state: 'string', 'poll-ms': 'number', 'max-steps': 'number', json: 'boolean', data: 'string',
   'max-order-notional': 'number', 'max-orders-per-day': 'number', 'max-daily-loss': 'number', 'confirm-account': 'string',
-  kill: 'boolean', flatten: 'boolean', series: 'string', 'series-lag': 'string',
+  kill: 'boolean', flatten: 'boolean', series: 'string', 'series-lag': 'string', 'no-streams': 'boolean',
 } as const;
 
 export interface LiveCliEnv {
@@ -40,6 +42,7 @@ export interface LiveCliEnv {
 }
 
 export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<number> {
+  let broker: Broker | null = null;
   try {
     const f = parseArgs(argv, FLAGS);
     if (!f.state) throw new UsageError(`--state <dir> is required\n${USAGE}`);
@@ -86,7 +89,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
         return 0;
       };
     } else {
-      const broker = brokerName === 'tradier' ? tradier(f, io.env) : alpaca(f, io.env);
+      broker = brokerName === 'tradier' ? tradier(f, io.env) : alpaca(f, io.env);
       lp = await LiveProcessor.open({ broker, journal, create: doc ? { doc, mode: f.paper ? 'paper' : 'live', guards } : undefined, emit, series });
       if (!resuming && !f.paper && f['confirm-account'] !== lp.config.accountId) {
         throw new UsageError(`live trading needs --confirm-account naming the account it trades (${lp.config.accountId}); use --paper for paper trading`);
@@ -117,13 +120,17 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
     io.err(`error: ${(e as Error).message.split('\n')[0]}`);
     if (e instanceof UsageError && (e.message.includes('\n'))) io.err(e.message.split('\n').slice(1).join('\n'));
     return e instanceof UsageError ? 2 : 1;
+  } finally {
+    broker?.close?.();
   }
 }
 
-function alpaca(f: { paper?: boolean; 'trading-url'?: string; 'data-url'?: string; proxy?: string }, env: Record<string, string | undefined>): Broker {
+/** Alpaca with its streams (order updates, minute bars) in front of REST, unless --no-streams: then REST polling only. */
+function alpaca(f: { paper?: boolean; 'trading-url'?: string; 'data-url'?: string; proxy?: string; 'no-streams'?: boolean }, env: Record<string, string | undefined>): Broker {
   const keyId = env.APCA_API_KEY_ID, secretKey = env.APCA_API_SECRET_KEY;
   if (!keyId || !secretKey) throw new UsageError('set APCA_API_KEY_ID and APCA_API_SECRET_KEY for --broker alpaca');
-  return alpacaBroker({ paper: !!f.paper, keyId, secretKey, proxyUrl: f.proxy, proxyToken: env.PROXY_TOKEN, tradingUrl: f['trading-url'], dataUrl: f['data-url'] });
+  const streams = f['no-streams'] ? {} : { streams: { socket: (url: string) => new WebSocket(url, { followRedirects: false, maxPayload: 16 * 1024 * 1024 }) as unknown as WebSocketLike } };
+  return alpacaBroker({ paper: !!f.paper, keyId, secretKey, proxyUrl: f.proxy, proxyToken: env.PROXY_TOKEN, tradingUrl: f['trading-url'], dataUrl: f['data-url'], ...streams });
 }
 
 /** Tradier: --paper is the sandbox; TRADIER_TOKEN (TRADIER_SANDBOX_TOKEN accepted for the sandbox) and TRADIER_ACCOUNT_ID; --trading-url overrides the base URL. */
@@ -151,6 +158,7 @@ export function human(e: LiveEvent): string {
     case 'guard': return `${day(e.time)} refused ${e.symbol}: ${e.reason}`;
     case 'control': return `${day(e.time)} ${e.action}: ${e.detail}`;
     case 'error': return `${day(e.time)} error in ${e.where}: ${e.message}`;
+    case 'stream': return `${day(e.time)} ${e.message}`;
   }
 }
 

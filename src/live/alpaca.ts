@@ -167,7 +167,7 @@ function tick(p: number): string {
  * An order from the wire. An OCO exit (the take-profit limit with the stop-loss as its leg) reads as one
  * order: filled by whichever leg filled, with that leg's fills and `exitReason`.
  */
-function order(x: unknown, what: string): BrokerOrder {
+export function order(x: unknown, what: string): BrokerOrder {
   const o = single(x, what);
   const legs = (x as { legs?: unknown }).legs;
   if ((x as { order_class?: unknown }).order_class !== 'oco' || !Array.isArray(legs) || legs.length === 0) return o;

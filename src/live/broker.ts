@@ -139,6 +139,14 @@ export interface LiveBar {
   volume: number;
 }
 
+/** Something the broker's connection wants in the audit (a stream went down, came back, or failed for good). */
+export interface BrokerNotice {
+  where: string;
+  message: string;
+  /** An error (recorded as one) rather than a state change. */
+  error: boolean;
+}
+
 export interface Broker {
   /** "sim", "alpaca-paper", "alpaca-live", … (shown in the audit; never a key). */
   readonly name: string;
@@ -161,6 +169,10 @@ export interface Broker {
   completedUntil?(clock: BrokerClock, timeframeMs: number): number;
   /** Bars with start time in [from, to], every page. */
   bars(symbols: readonly string[], timeframe: string, from: number, to: number): Promise<LiveBar[]>;
+  /** Notices since the last call (streaming brokers), for the audit. */
+  drainNotices?(): BrokerNotice[];
+  /** Closes what the broker holds open (streams). */
+  close?(): void;
 }
 
 /**

@@ -13,4 +13,6 @@ export type LiveEvent =
   | { type: 'reconcile'; time: number; what: string; expected: number; actual: number }
   | { type: 'guard'; time: number; symbol: string; reason: string }
   | { type: 'control'; time: number; action: 'pause' | 'resume' | 'kill'; detail: string }
-  | { type: 'error'; time: number; where: string; message: string };
+  | { type: 'error'; time: number; where: string; message: string }
+  /** A broker stream went live, dropped (REST polling meanwhile) or failed for good (errors come as 'error'). */
+  | { type: 'stream'; time: number; where: string; message: string };

@@ -120,6 +120,7 @@ export class LiveProcessor {
 
   /** One round: broker news, completed bars (each a kernel step), sends, reconciliation. Returns the steps taken. */
   async tick(): Promise<number> {
+    this.notices();
     const clock = await this.call('clock', () => this.o.broker.clock());
     if (clock === undefined) return 0;
     const updates = await this.collectUpdates(clock.time);
@@ -146,6 +147,7 @@ export class LiveProcessor {
 
   /** Broker news only (no bars): used while waiting for open orders to settle. */
   async poll(): Promise<void> {
+    this.notices();
     const clock = await this.call('clock', () => this.o.broker.clock());
     if (clock === undefined) return;
     await this.applyBetweenBars(await this.collectUpdates(clock.time), clock.time);
@@ -526,8 +528,21 @@ export class LiveProcessor {
     }
   }
 
+  /** The broker connection's notices (streams) into the audit: failures as errors, state changes as stream events. */
+  private notices(): void {
+    const time = Number.isFinite(this.kernel.time) ? this.kernel.time : 0;
+    for (const n of this.o.broker.drainNotices?.() ?? []) {
+      if (n.error) this.error(time, n.where, n.message);
+      else this.audit({ type: 'stream', time, where: n.where, message: n.message });
+    }
+  }
+
   private error(time: number, where: string, message: string): void {
-    const event: LiveEvent = { type: 'error', time, where, message };
+    this.audit({ type: 'error', time, where, message });
+  }
+
+  /** An event kept in the journal too (the page and a resumed runner show it). */
+  private audit(event: LiveEvent): void {
     this.emit(event);
     if (!this.replaying) void this.o.journal.append([{ type: 'event', event }]).catch(() => {});
   }

@@ -22,6 +22,8 @@ export interface DeploymentRecord {
   state: 'stopped' | 'running' | 'ended';
   /** Practice replay speed: milliseconds between timestamps (0: as fast as it goes). Paper/live: poll interval. */
   intervalMs: number;
+  /** Paper/live: false when the deployment polls REST only (no Alpaca streams). */
+  streams?: boolean;
 }
 
 interface LiveDB extends DBSchema {

@@ -2,7 +2,8 @@ import type { Explanation } from '../../engine/index.ts';
 import { wallClock, type Clock } from '../../lib/clock.ts';
 import type { BarColumns, OrderRecord, RunResult, SignalEvent, StrategyDocument } from '../../schema/index.ts';
 import type { Broker } from '../broker.ts';
-import { alpacaBroker, embeddedFor, type AlpacaConnection } from '../connect.ts';
+import type { WebSocketLike } from '../alpaca-stream.ts';
+import { alpacaBroker, embeddedFor, type AlpacaConnection, type AlpacaStreamsSetting } from '../connect.ts';
 import type { DivergenceReport } from '../divergence.ts';
 import type { LiveEvent } from '../events.ts';
 import type { RiskGuards } from '../guards.ts';
@@ -187,7 +188,7 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
   const connectionFor = (mode: DeploymentRecord['mode'], c: AlpacaConnection | undefined): Broker => {
     if (!c) throw new Error(`a ${mode} deployment needs a broker connection (Alpaca keys)`);
     if (c.paper !== (mode === 'paper')) throw new Error(`the connection is for ${c.paper ? 'paper' : 'live'} trading, the deployment is ${mode}`);
-    return alpacaBroker(c);
+    return alpacaBroker(withStreams(c));
   };
 
   const openRunning = async (id: string, create: DeployRequest | null, connection: AlpacaConnection | undefined, record: DeploymentRecord | null): Promise<Running> => {
@@ -216,6 +217,7 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
     const cfg = lp.config;
     const rec: DeploymentRecord = record ?? {
       id, name: doc.name, mode: cfg.mode, broker: cfg.broker, accountId: cfg.accountId, createdAt: clock.now(), state: 'stopped', intervalMs: create?.intervalMs ?? 0,
+      ...(connection?.useStreams === false ? { streams: false } : {}),
     };
     const d: Running = {
       record: rec, lp, practice, broker, note, events: await readEvents(id, KEEP_EVENTS), pending: [], loop: null, running: false,
@@ -339,6 +341,7 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
       const d = open.get(id);
       if (d) {
         if (d.running || (d.record.mode !== 'practice' && d.lp.busy())) throw new Error('stop the deployment (and let its open orders settle or kill it) before deleting it');
+        d.broker?.close?.();
         open.delete(id);
       }
       await deleteDeployment(id);
@@ -348,4 +351,11 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
       watchers.push(onChange);
     },
   };
+}
+
+/** The browser's own WebSocket opens the streams unless the connection turns them off (or there is none). */
+function withStreams(c: AlpacaConnection): AlpacaConnection & { streams?: AlpacaStreamsSetting } {
+  const WS = (globalThis as { WebSocket?: new (url: string) => WebSocketLike }).WebSocket;
+  if (c.useStreams === false || !WS) return c;
+  return { ...c, streams: { socket: (url) => new WS(url) } };
 }

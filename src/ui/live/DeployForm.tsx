@@ -17,10 +17,10 @@ export const SPEEDS: { label: string; ms: number }[] = [
 ];
 
 /** How to reach Alpaca from this device: the saved keys and the proxy of the Settings page. */
-export function connectionOf(mode: Mode, keys: BrokerKeys | null, proxy: ProxySettings | null): AlpacaConnection {
+export function connectionOf(mode: Mode, keys: BrokerKeys | null, proxy: ProxySettings | null, useStreams = true): AlpacaConnection {
   if (!proxy) throw new Error('Set the broker proxy on the Settings page first: brokers do not accept calls from a browser.');
   if (!keys || !keys.keyId || !keys.secretKey) throw new Error(`Enter the Alpaca ${mode} key id and secret key.`);
-  return { paper: mode === 'paper', keyId: keys.keyId, secretKey: keys.secretKey, proxyUrl: proxy.url, ...(proxy.token ? { proxyToken: proxy.token } : {}) };
+  return { paper: mode === 'paper', keyId: keys.keyId, secretKey: keys.secretKey, proxyUrl: proxy.url, ...(proxy.token ? { proxyToken: proxy.token } : {}), useStreams };
 }
 
 const kindOf = (mode: Mode): KeyKind => (mode === 'live' ? 'alpaca-live' : 'alpaca-paper');
@@ -39,6 +39,7 @@ export function DeployForm({ doc, client, onDeployed }: { doc: StrategyDocument 
   const [mode, setMode] = useState<Mode>('practice');
   const [speed, setSpeed] = useState(50);
   const [pollSec, setPollSec] = useState('60');
+  const [streams, setStreams] = useState(true);
   const [keys, setKeys] = useState<BrokerKeys>({ keyId: '', secretKey: '' });
   const [guards, setGuards] = useState({ notional: '', orders: '', loss: '' });
   const [account, setAccount] = useState<{ id: string; cash: number } | null>(null);
@@ -57,7 +58,7 @@ export function DeployForm({ doc, client, onDeployed }: { doc: StrategyDocument 
     return () => { live = false; };
   }, [mode]);
 
-  const connection = () => connectionOf(mode, keys, proxy);
+  const connection = () => connectionOf(mode, keys, proxy, streams);
 
   const checkAccount = async () => {
     setError(null);
@@ -135,6 +136,7 @@ export function DeployForm({ doc, client, onDeployed }: { doc: StrategyDocument 
             <button type="button" onClick={() => { void saveKeys(kindOf(mode), null); setKeys({ keyId: '', secretKey: '' }); }}>Forget the keys</button>
           </p>
           <label>Poll the broker every <input inputMode="numeric" size={4} value={pollSec} onChange={(e) => setPollSec(e.target.value)} /> s</label>
+          <label><input type="checkbox" checked={streams} onChange={(e) => setStreams(e.target.checked)} /> Stream order updates and minute bars (WebSocket through the proxy; REST polling when off or when a stream fails)</label>
           {mode === 'live' && (
             <div className="live-confirm">
               <button type="button" onClick={checkAccount} disabled={busy}>Check the account</button>

@@ -62,7 +62,7 @@ export function DeploymentView({ snap, client, onRemoved }: { snap: LiveSnapshot
   const fills = ofType(snap.events, 'fill');
   const reconcile = ofType(snap.events, 'reconcile');
   const guards = ofType(snap.events, 'guard');
-  const audit = snap.events.filter((e) => e.type === 'control' || e.type === 'error' || e.type === 'order');
+  const audit = snap.events.filter((e) => e.type === 'control' || e.type === 'error' || e.type === 'order' || e.type === 'stream');
 
   return (
     <section className="live-deployment" aria-labelledby="h-deployment">
@@ -120,7 +120,7 @@ export function DeploymentView({ snap, client, onRemoved }: { snap: LiveSnapshot
         cols={[['Time', (x) => formatTime(x.time)], ['Symbol', (x) => x.symbol], ['Reason', (x) => x.reason]]} />
       <h3>Audit</h3>
       <Table label="Audit" rows={audit.slice(-50)} empty="Nothing yet."
-        cols={[['Time', (x) => formatTime(x.time)], ['Event', (x) => x.type], ['Detail', (x) => x.type === 'control' ? x.detail : x.type === 'error' ? `${x.where}: ${x.message}` : x.type === 'order' ? `${x.clientOrderId} ${x.side} ${formatQty(x.qty)} ${x.symbol}: ${x.state}` : '']]} />
+        cols={[['Time', (x) => formatTime(x.time)], ['Event', (x) => x.type], ['Detail', (x) => x.type === 'control' ? x.detail : x.type === 'error' ? `${x.where}: ${x.message}` : x.type === 'order' ? `${x.clientOrderId} ${x.side} ${formatQty(x.qty)} ${x.symbol}: ${x.state}` : x.type === 'stream' ? x.message : '']]} />
       <h3>Signals {snap.signalCount > snap.signals.length && <span className="muted">(last {snap.signals.length} of {snap.signalCount})</span>}</h3>
       {snap.signals.length === 0 ? <p className="muted">No signal yet.</p> : (
         <ul className="live-signals" aria-label="Signals">

@@ -14,7 +14,7 @@ const SELECTED = 'live.selected';
 /** A paper/live deployment reopens with the keys saved on this device and the current proxy settings. */
 async function connectionFor(r: DeploymentRecord): Promise<AlpacaConnection | undefined> {
   if (r.mode === 'practice') return undefined;
-  return connectionOf(r.mode, await loadKeys(r.mode === 'live' ? 'alpaca-live' : 'alpaca-paper'), await loadProxySettings());
+  return connectionOf(r.mode, await loadKeys(r.mode === 'live' ? 'alpaca-live' : 'alpaca-paper'), await loadProxySettings(), r.streams !== false);
 }
 
 /**

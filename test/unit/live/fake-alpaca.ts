@@ -3,10 +3,18 @@
  * by client order id, cancel) and market data v2 stock bars with pagination, speaking Alpaca's JSON (numbers
  * as strings, ISO times, {code, message} errors). Market orders fill at the open of the symbol's next bar when
  * the test advances the market (`advance`), like the backtest's nextOpen. Faults are scripted per request.
+ * Streams: `/stream` speaks trade_updates (auth, listen, one binary frame per order event, as paper does) and
+ * `/v2/{iex|sip|test}` market data (greeting, auth, subscribe, a minute bar per symbol as `advance` completes it,
+ * errors 401/402/406 as Alpaca sends them).
  * It stops by itself after `lifetimeMs`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { FakeServer } from './fake-server.ts';
+
+/** A stream client of the fake: the trading stream (`/stream`) or market data (`/v2/{feed}`). */
+interface StreamClient { ws: WebSocket; kind: 'trading' | 'data'; authed: boolean; listening: boolean; bars: Set<string>; sent: number }
 
 export interface FakeBar { t: number; o: number; h: number; l: number; c: number; v: number }
 
@@ -50,6 +58,15 @@ export class FakeAlpaca extends FakeServer {
   refuseNext: string | null = null;
   /** Bodies of every POST /v2/orders, as sent. */
   posts: OrderBody[] = [];
+  /** Stream clients, open or closed, in connection order. */
+  streams: StreamClient[] = [];
+  /** Answer the next stream auth as wrong keys. */
+  streamAuthFails = false;
+  /** Minute bars reach stream clients this long after `advance` completes them (as on a real feed, a moment late). */
+  barDelayMs = 0;
+  /** Refuse stream upgrades (an outage of the stream servers; REST still answers). */
+  streamsDown = false;
+  private readonly wss = new WebSocketServer({ noServer: true });
   private nextId = 1;
 
   constructor(cash: number) {
@@ -67,7 +84,7 @@ export class FakeAlpaca extends FakeServer {
       const px = barPrice(o, bar);
       if (Number.isNaN(px)) {
         // A day order that saw its session without filling expires with it.
-        if (o.time_in_force === 'day') o.status = 'expired';
+        if (o.time_in_force === 'day') { o.status = 'expired'; this.tradeUpdate(o, 'expired'); }
         continue;
       }
       const left = o.qty - o.filled_qty;
@@ -75,6 +92,85 @@ export class FakeAlpaca extends FakeServer {
       this.fill(o, q, px + (o.side === 'buy' ? 1 : -1) * this.fillOffset, time);
     }
     this.now = time + spanMs;
+    const pushBars = () => {
+      for (const c of this.openStreams('data')) {
+        for (const s of c.bars) {
+          const b = this.bars.get(s)?.find((x) => x.t === time);
+          if (b) this.push(c, [{ T: 'b', S: s, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v, t: new Date(b.t).toISOString(), n: 1, vw: b.c }]);
+        }
+      }
+    };
+    if (this.barDelayMs > 0) setTimeout(pushBars, this.barDelayMs).unref();
+    else pushBars();
+  }
+
+  /** Stream clients whose socket is open, of one kind. */
+  openStreams(kind: StreamClient['kind']): StreamClient[] {
+    return this.streams.filter((c) => c.kind === kind && c.ws.readyState === 1);
+  }
+
+  /** Drops every stream connection (as a network cut would), without a close handshake. */
+  dropStreams(): void {
+    for (const c of this.streams) c.ws.terminate();
+  }
+
+  private push(c: StreamClient, msg: unknown, binary = false): void {
+    c.sent++;
+    c.ws.send(binary ? Buffer.from(JSON.stringify(msg)) : JSON.stringify(msg), { binary });
+  }
+
+  /** One trade_updates event to every listening client: the whole order, as Alpaca sends it (binary frames). */
+  private tradeUpdate(o: FakeOrder, event: string, fill?: { qty: number; price: number }): void {
+    for (const c of this.openStreams('trading')) {
+      if (!c.listening) continue;
+      const data: Record<string, unknown> = { event, timestamp: new Date(this.now).toISOString(), order: wire(o, true) };
+      if (fill) Object.assign(data, { price: String(fill.price), qty: String(fill.qty), position_qty: String(this.position(o.symbol)) });
+      this.push(c, { stream: 'trade_updates', data }, true);
+    }
+  }
+
+  protected override upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const kind = path === '/stream' ? 'trading' : /^\/v2\/(iex|sip|test)$/.test(path) ? 'data' : null;
+    if (kind === null || this.streamsDown) return void socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const c: StreamClient = { ws, kind, authed: false, listening: false, bars: new Set(), sent: 0 };
+      this.streams.push(c);
+      if (kind === 'data') this.push(c, [{ T: 'success', msg: 'connected' }]);
+      ws.on('message', (d: Buffer) => this.onStreamMessage(c, d.toString('utf8')));
+    });
+  }
+
+  private onStreamMessage(c: StreamClient, text: string): void {
+    let m: { action?: string; key?: string; secret?: string; data?: { key_id?: string; secret_key?: string; streams?: string[] }; bars?: string[] };
+    try {
+      m = JSON.parse(text) as typeof m;
+    } catch {
+      return c.kind === 'data' ? this.push(c, [{ T: 'error', code: 400, msg: 'invalid syntax' }]) : undefined;
+    }
+    if (m.action === 'auth' || m.action === 'authenticate') {
+      const [key, secret] = m.action === 'auth' ? [m.key, m.secret] : [m.data?.key_id, m.data?.secret_key];
+      const ok = key === this.key && secret === this.secret && !this.streamAuthFails;
+      if (c.kind === 'trading') {
+        this.push(c, { stream: 'authorization', data: { action: 'authenticate', status: ok ? 'authorized' : 'unauthorized' } }, true);
+        if (!ok) return void c.ws.close();
+      } else {
+        if (!ok) { this.push(c, [{ T: 'error', code: 402, msg: 'auth failed' }]); return void c.ws.close(); }
+        // One market-data connection per account: a second one is refused.
+        if (this.openStreams('data').some((x) => x !== c && x.authed)) { this.push(c, [{ T: 'error', code: 406, msg: 'connection limit exceeded' }]); return void c.ws.close(); }
+        this.push(c, [{ T: 'success', msg: 'authenticated' }]);
+      }
+      c.authed = true;
+    } else if (!c.authed) {
+      if (c.kind === 'data') this.push(c, [{ T: 'error', code: 401, msg: 'not authenticated' }]);
+      else this.push(c, { stream: 'authorization', data: { action: m.action ?? '', status: 'unauthorized' } }, true);
+    } else if (c.kind === 'trading' && m.action === 'listen') {
+      c.listening = (m.data?.streams ?? []).includes('trade_updates');
+      this.push(c, { stream: 'listening', data: { streams: c.listening ? ['trade_updates'] : [] } }, true);
+    } else if (c.kind === 'data' && m.action === 'subscribe') {
+      for (const s of m.bars ?? []) c.bars.add(s);
+      this.push(c, [{ T: 'subscription', trades: [], quotes: [], bars: [...c.bars] }]);
+    }
   }
 
   /** An OCO exit: the take-profit limit `tp` and its stop-loss leg; the stop is checked first, the other leg is cancelled. */
@@ -103,6 +199,11 @@ export class FakeAlpaca extends FakeServer {
   }
 
   private fill(o: FakeOrder, q: number, price: number, time: number): void {
+    this.fillBooks(o, q, price, time);
+    this.tradeUpdate(o, o.status === 'filled' ? 'fill' : 'partial_fill', { qty: q, price });
+  }
+
+  private fillBooks(o: FakeOrder, q: number, price: number, time: number): void {
     o.filled_at = new Date(time).toISOString();
     const sign = o.side === 'buy' ? 1 : -1;
     o.filled_avg_price = ((o.filled_avg_price ?? 0) * o.filled_qty + price * q) / (o.filled_qty + q);
@@ -185,6 +286,7 @@ export class FakeAlpaca extends FakeServer {
         o.legs = [leg];
       }
       this.orders.push(o);
+      this.tradeUpdate(o, 'new');
       return [200, wire(o, true)];
     }
     const del = /^\/v2\/orders\/(.+)$/.exec(p);
@@ -194,6 +296,7 @@ export class FakeAlpaca extends FakeServer {
       if (!OPEN.includes(o.status)) return [422, { code: 42210000, message: 'order is not cancelable' }];
       o.status = 'canceled';
       for (const l of o.legs ?? []) if (OPEN.includes(l.status)) l.status = 'canceled';
+      this.tradeUpdate(o, 'canceled');
       return [204, null];
     }
     if (method === 'GET' && p === '/v2/stocks/bars') return [200, this.barsPage(url)];

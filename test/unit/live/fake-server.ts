@@ -32,9 +32,15 @@ export abstract class FakeServer {
     return i >= 0 ? this.faults.splice(i, 1)[0]!.fault : null;
   }
 
+  /** A WebSocket upgrade (fakes that speak streams override this); refused by default. */
+  protected upgrade(_req: IncomingMessage, socket: Socket, _head: Buffer): void {
+    socket.destroy();
+  }
+
   async start(lifetimeMs = 60_000): Promise<string> {
     this.server = createServer((req, res) => { void this.handle(req, res); });
     this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     setTimeout(() => { void this.stop(); }, lifetimeMs).unref();
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
