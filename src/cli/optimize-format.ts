@@ -33,7 +33,7 @@ export function optimizeJson(r: OptimizeResult, workers: number, extra: Robustne
   return JSON.stringify({
     method: r.method, objective: r.objective, seed: r.seed, workers, ...(where ? { ranOn: where } : {}),
     evaluations: r.evaluations, evaluationsPerSecond: toJson(r.evaluationsPerSecond), elapsedMs: r.elapsedMs,
-    stopReason: r.stopReason, generations: r.generations, space: r.space, gridSize: r.gridSize,
+    stopReason: r.stopReason, generations: r.generations, space: r.space, gridSize: r.gridSize, feasibleSize: r.feasibleSize,
     best: r.best && candidate(r.best),
     top: r.top.map(candidate),
     ...(r.walkForward ? { walkForward: walkForwardJson(r.walkForward) } : {}),
@@ -71,11 +71,18 @@ function robustnessLines(extra: Robustness): string[] {
   return out;
 }
 
+/** "1725 candidates (235 excluded by the parameter constraints)" or "1960 candidates". */
+function candidatesText(r: OptimizeResult): string {
+  const f = r.feasibleSize;
+  if (f === null) return `${r.gridSize} candidates (the parameter constraints exclude some; too many to count)`;
+  return f < r.gridSize ? `${f} candidates (${r.gridSize - f} excluded by the parameter constraints)` : `${r.gridSize} candidates`;
+}
+
 export function optimizeHuman(r: OptimizeResult, workers: number, extra: Robustness = {}, where?: string): string {
   const names = r.space.map((d) => d.name);
   const out = [
     `${r.method} search, objective ${r.objective}, seed ${r.seed}: ${r.evaluations} evaluations ` +
-      `${r.walkForward ? `over ${r.walkForward.windows.length} windows of ${r.gridSize} candidates each` : `of ${r.gridSize} candidates`} ` +
+      `${r.walkForward ? `over ${r.walkForward.windows.length} windows of ${candidatesText(r)} each` : `of ${candidatesText(r)}`} ` +
       `in ${(r.elapsedMs / 1000).toFixed(2)} s (${num(r.evaluationsPerSecond, 0)}/s, ${where ?? (workers > 0 ? `${workers} worker${workers > 1 ? 's' : ''}` : 'in-process')}), stopped: ${r.stopReason}`,
   ];
   if (r.walkForward) out.push('', 'best of the last in-sample window:');

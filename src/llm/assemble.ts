@@ -15,6 +15,7 @@ export function assemble(
     ...(outline.description ? { description: outline.description } : base?.description ? { description: base.description } : {}),
     settings: { ...base?.settings, ...outline.settings },
     parameters: Object.fromEntries(outline.parameters.map((p) => [p.name, p.parameter])),
+    ...(outline.parameterConstraints?.length ? { parameterConstraints: outline.parameterConstraints } : {}),
     strategies: outline.strategies.map((s, i) => {
       const condition = conditions[i];
       return { id: s.id, name: s.name, ...(condition !== undefined ? { condition } : {}), action: actions[i]! };
@@ -32,6 +33,7 @@ export function answersFor(doc: StrategyDocumentInput | StrategyDocument): { out
     ...(doc.description !== undefined ? { description: doc.description } : {}),
     settings: doc.settings as Outline['settings'],
     parameters: Object.entries(doc.parameters ?? {}).map(([name, parameter]) => ({ name, parameter })),
+    ...(doc.parameterConstraints ? { parameterConstraints: doc.parameterConstraints } : {}),
     strategies: doc.strategies.map((s) => ({
       id: s.id, name: s.name, then: JSON.stringify(s.action), ...(s.condition !== undefined ? { when: JSON.stringify(s.condition) } : {}),
     })),

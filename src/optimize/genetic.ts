@@ -2,8 +2,8 @@ import type { Rng } from '../lib/rng.ts';
 import type { Ledger } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
 import { compareScored, improves, type Scored } from './rank.ts';
-import { genomeAt, keyOf, type Genome } from './space.ts';
-import { distinctPositions } from './random.ts';
+import { keyOf, type Genome } from './space.ts';
+import { feasibleSample } from './random.ts';
 
 export interface GeneticOptions {
   /** Individuals per generation (default: budget / 20, between 10 and 100). */
@@ -49,23 +49,27 @@ const FRESH_TRIES = 10;
  * is evaluated, and selection reads only the ranked previous generation; so the same seed gives the same
  * search however a pool orders or splits the evaluations.
  */
-export async function geneticSearch(ledger: Ledger, rng: Rng, budget: number, start: Genome, options: GeneticOptions = {}): Promise<Outcome> {
+export async function geneticSearch(
+  ledger: Ledger, rng: Rng, budget: number, start: Genome, options: GeneticOptions = {}, available = ledger.space.size,
+): Promise<Outcome> {
   const space = ledger.space;
+  const ok = space.feasible ?? (() => true);
   const o = resolve(options, budget, space.dims.length);
   const radix = space.dims.map((d) => d.values.length);
-  const initial: Genome[] = [start];
+  // The defaults' nearest grid point seeds the search unless a parameter constraint rejects it.
+  const initial: Genome[] = ok(start) ? [start] : [];
   const startKey = keyOf(start);
-  for (const n of distinctPositions(rng, space.size, o.population)) {
-    const g = genomeAt(space, n);
+  for (const g of feasibleSample(rng, space, o.population)) {
     if (initial.length < Math.min(o.population, budget) && keyOf(g) !== startKey) initial.push(g);
   }
+  if (initial.length === 0) return { stopReason: 'exhausted', generations: 0 };
   let population = (await ledger.evaluate(initial)).sort(compareScored);
   let best = ledger.best;
   let stale = 0;
   let generations = 1;
 
   for (;;) {
-    if (ledger.count >= space.size) return { stopReason: 'exhausted', generations };
+    if (ledger.count >= available) return { stopReason: 'exhausted', generations };
     if (ledger.count >= budget) return { stopReason: 'budget', generations };
     if (stale >= o.patience) return { stopReason: 'stagnation', generations };
 
@@ -75,9 +79,9 @@ export async function geneticSearch(ledger: Ledger, rng: Rng, budget: number, st
     const room = budget - ledger.count;
     for (let attempts = 0; next.length < o.population && fresh < room && attempts < o.population * FRESH_TRIES * 2; attempts++) {
       let child = breed(rng, population, o, radix);
-      for (let t = 1; t < FRESH_TRIES && (keys.has(keyOf(child)) || ledger.has(child)); t++) child = breed(rng, population, o, radix);
+      for (let t = 1; t < FRESH_TRIES && (!ok(child) || keys.has(keyOf(child)) || ledger.has(child)); t++) child = breed(rng, population, o, radix);
       const k = keyOf(child);
-      if (keys.has(k)) continue;
+      if (!ok(child) || keys.has(k)) continue;
       keys.add(k);
       if (!ledger.has(child)) fresh++;
       next.push(child);

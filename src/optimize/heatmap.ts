@@ -1,10 +1,10 @@
 import type { MarketData } from '../engine/index.ts';
-import type { StrategyDocument } from '../schema/index.ts';
-import { inProcess, type EvaluatorFactory } from './evaluator.ts';
+import { feasibilityOf, type StrategyDocument } from '../schema/index.ts';
+import { inProcess, invalidStats, type EvaluatorFactory } from './evaluator.ts';
 import { Ledger, type Progress } from './ledger.ts';
 import type { Constraints, Objective } from './objective.ts';
 import { compareScored, type Scored } from './rank.ts';
-import { buildSpace, SpaceError, type Dimension, type SearchSpace } from './space.ts';
+import { buildSpace, keyOf, SpaceError, type Dimension, type SearchSpace } from './space.ts';
 
 export interface HeatmapOptions {
   x: string;
@@ -24,6 +24,8 @@ export interface HeatmapResult {
   /** z[j][i]: objective at y.values[j], x.values[i]; NaN where undefined. */
   z: number[][];
   feasible: boolean[][];
+  /** excluded[j][i]: the cell breaks a parameter constraint, so it was never evaluated (z is NaN). */
+  excluded: boolean[][];
   /** The best cell (same ranking as the searches). */
   best: { i: number; j: number; score: number };
   /**
@@ -55,16 +57,23 @@ export async function heatmap(
   const resolution = Math.max(1, Math.round(options.resolution ?? 50));
   const dim = (name: string): Dimension => ({ name, values: thin(full.dims.find((d) => d.name === name)!.values, resolution) });
   const x = dim(options.x), y = dim(options.y);
-  const space: SearchSpace = { dims: [x, y], fixed: full.fixed, size: x.values.length * y.values.length };
+  const ok = feasibilityOf(doc.parameterConstraints, [x, y], full.fixed);
+  const space: SearchSpace = { dims: [x, y], fixed: full.fixed, size: x.values.length * y.values.length, feasible: ok };
   const ledger = new Ledger(space, factory({ id: 'heatmap', doc, data }), {
     objective: options.objective ?? 'sharpe', constraints: options.constraints ?? {}, signal, onProgress, total: space.size,
   });
   const cells: Scored[][] = [];
   const batch = Math.max(1, Math.round(options.batchSize ?? 256));
-  const genomes: [number, number][] = [];
-  for (let j = 0; j < y.values.length; j++) for (let i = 0; i < x.values.length; i++) genomes.push([i, j]);
-  const scored: Scored[] = [];
-  for (let s = 0; s < genomes.length; s += batch) scored.push(...(await ledger.evaluate(genomes.slice(s, s + batch))));
+  const all: [number, number][] = [];
+  for (let j = 0; j < y.values.length; j++) for (let i = 0; i < x.values.length; i++) all.push([i, j]);
+  // Cells a parameter constraint rejects are never evaluated: they score NaN and show as excluded.
+  const genomes = ok ? all.filter((g) => ok(g)) : all;
+  const evaluated = new Map<string, Scored>();
+  for (let s = 0; s < genomes.length; s += batch) {
+    for (const r of await ledger.evaluate(genomes.slice(s, s + batch))) evaluated.set(keyOf(r.genome), r);
+  }
+  const none = invalidStats();
+  const scored: Scored[] = all.map((g) => evaluated.get(keyOf(g)) ?? { genome: g, stats: none, score: NaN, feasible: false });
   for (let j = 0; j < y.values.length; j++) cells.push(scored.slice(j * x.values.length, (j + 1) * x.values.length));
 
   const top = [...scored].sort(compareScored)[0]!;
@@ -80,6 +89,7 @@ export async function heatmap(
     x, y,
     z: cells.map((row) => row.map((c) => c.score)),
     feasible: cells.map((row) => row.map((c) => c.feasible)),
+    excluded: cells.map((row) => row.map((c) => (ok ? !ok(c.genome) : false))),
     best: { i: bi, j: bj, score: top.score },
     plateau: top.score > 0 && count > 0 ? sum / count / top.score : NaN,
   };

@@ -50,6 +50,7 @@ export class Ledger {
     for (const g of genomes) {
       const k = keyOf(g);
       if (!this.seen.has(k) && !queued.has(k)) {
+        if (this.space.feasible && !this.space.feasible(g)) throw new Error(`a search sent a candidate the parameter constraints reject: ${JSON.stringify(paramsOf(this.space, g))}`);
         queued.add(k);
         fresh.push(g);
       }

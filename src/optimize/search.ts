@@ -1,5 +1,5 @@
 import { Rng } from '../lib/rng.ts';
-import type { Stats } from '../schema/index.ts';
+import { countFeasible, formatConstraint, type Stats } from '../schema/index.ts';
 import { compile } from '../strategy/index.ts';
 import type { EvaluationScope, EvaluatorFactory } from './evaluator.ts';
 import { geneticSearch, type GeneticOptions } from './genetic.ts';
@@ -65,6 +65,11 @@ export interface SearchResult {
   /** Searched parameters and their value counts; `gridSize` is their product. */
   space: { name: string; count: number }[];
   gridSize: number;
+  /**
+   * Combinations of `space` that satisfy the document's parameter constraints (gridSize without any; null
+   * when the grid is too large to count). The rest were excluded: never evaluated.
+   */
+  feasibleSize: number | null;
 }
 
 export function candidateOf(space: SearchSpace, s: Scored): Candidate {
@@ -90,13 +95,22 @@ export async function search(
   compile(scope.doc, { params: defaults });
   const start = genomeNear(space, defaults);
 
+  const constraints = scope.doc.parameterConstraints ?? [];
+  const feasibleSize = countFeasible(constraints, space.dims, space.fixed);
+  if (feasibleSize === 0) {
+    throw new SpaceError(`no combination of ${space.dims.map((d) => d.name).join(', ')} satisfies the parameter constraints (${constraints.map(formatConstraint).join(', ')}); widen the ranges or change a constraint`);
+  }
+  const available = feasibleSize ?? space.size;
   let total: number;
   if (options.method === 'grid') {
     const ceiling = requested ?? GRID_CEILING;
-    if (space.size > ceiling) throw new SpaceError(`the grid has ${space.size} candidates, more than ${ceiling}; use --method random or genetic, or narrow the ranges`);
-    total = space.size;
+    if (available > ceiling) {
+      const of = feasibleSize !== null && feasibleSize < space.size ? ` (${feasibleSize} of ${space.size} satisfy the parameter constraints)` : '';
+      throw new SpaceError(`the grid has ${available} candidates${of}, more than ${ceiling}; use --method random or genetic, or narrow the ranges`);
+    }
+    total = available;
   } else {
-    total = Math.min(requested ?? DEFAULT_EVALUATIONS, space.size);
+    total = Math.min(requested ?? DEFAULT_EVALUATIONS, available);
   }
   const ledger = new Ledger(space, factory(scope), { objective, constraints: options.constraints ?? {}, signal, onProgress, total });
   const rng = new Rng(seed);
@@ -104,8 +118,8 @@ export async function search(
   let outcome: Outcome;
   switch (options.method) {
     case 'grid': outcome = await gridSearch(ledger, batch); break;
-    case 'random': outcome = await randomSearch(ledger, rng, total, batch); break;
-    case 'genetic': outcome = await geneticSearch(ledger, rng, total, start, options.genetic); break;
+    case 'random': outcome = await randomSearch(ledger, rng, total, batch, available); break;
+    case 'genetic': outcome = await geneticSearch(ledger, rng, total, start, options.genetic, available); break;
     default: throw new SpaceError(`unknown method "${options.method as string}"; expected ${METHODS.join(', ')}`);
   }
   const elapsedMs = performance.now() - t0;
@@ -123,6 +137,7 @@ export async function search(
     generations: outcome.generations,
     space: space.dims.map((d) => ({ name: d.name, count: d.values.length })),
     gridSize: space.size,
+    feasibleSize,
   };
 }
 

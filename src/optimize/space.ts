@@ -1,4 +1,6 @@
-import type { Parameter, StrategyDocument } from '../schema/index.ts';
+import { feasibilityOf, parameterValues, type StrategyDocument } from '../schema/index.ts';
+
+export { parameterValues };
 
 /**
  * The search space: every varied parameter is a finite, sorted list of values, and a candidate is one index
@@ -16,6 +18,11 @@ export interface SearchSpace {
   readonly fixed: Readonly<Record<string, number>>;
   /** Number of distinct candidates (the grid size); Infinity never happens, but it may exceed 2^53 in theory. */
   readonly size: number;
+  /**
+   * The document's parameter constraints over candidates (null: none). A search never evaluates a candidate
+   * it rejects; the ledger refuses one as a bug.
+   */
+  readonly feasible: ((g: Genome) => boolean) | null;
 }
 
 /** A candidate: one index into each dimension's values, in `dims` order. */
@@ -23,22 +30,6 @@ export type Genome = readonly number[];
 
 export class SpaceError extends Error {
   override name = 'SpaceError';
-}
-
-/**
- * The values a parameter may take: its `values` list; or min…max by step; or only its default. The same
- * rule the Optimize page uses to count a grid (src/ui/optimize/grid.ts), so the counts agree. A range
- * without a step stays at its default: the document does not say how finely to sample it.
- */
-export function parameterValues(p: Parameter): number[] {
-  if (p.values) return [...new Set(p.values)].sort((a, b) => a - b);
-  if (p.min !== undefined && p.max !== undefined && p.step !== undefined && p.step > 0) {
-    // The epsilon keeps 0.1-steps from losing their last value to float error; toPrecision removes the
-    // accumulated error (0.30000000000000004 → 0.3) so values print and compare as the user wrote them.
-    const count = Math.floor((p.max - p.min) / p.step + 1e-9) + 1;
-    return Array.from({ length: count }, (_, i) => Number((p.min! + i * p.step!).toPrecision(12)));
-  }
-  return [p.default];
 }
 
 export interface SpaceOptions {
@@ -66,7 +57,7 @@ export function buildSpace(doc: StrategyDocument, opts: SpaceOptions = {}): Sear
     else fixed[name] = opts.fixed?.[name] ?? p.default;
   }
   const size = dims.reduce((n, d) => n * d.values.length, 1);
-  return { dims, fixed, size };
+  return { dims, fixed, size, feasible: feasibilityOf(doc.parameterConstraints, dims, fixed) };
 }
 
 /** The full parameter vector of a candidate (searched and fixed parameters), ready for compile(). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ActionSchema } from './action.ts';
 import { ConditionSchema } from './condition.ts';
 import { SettingsSchema } from './settings.ts';
+import { ParameterConstraintsSchema } from './constraints.ts';
 
 export const CURRENT_VERSION = 1;
 
@@ -52,6 +53,7 @@ export const DocumentSchema = z.strictObject({
   description: z.string().optional(),
   settings: SettingsSchema,
   parameters: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), ParameterSchema).default({}),
+  parameterConstraints: ParameterConstraintsSchema.optional(),
   strategies: z.array(StrategySchema).min(1, 'expected at least one strategy'),
 });
 

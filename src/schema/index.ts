@@ -17,3 +17,5 @@ export * from './proxy.ts';
 export * from './stat-reasons.ts';
 export * from './zones.ts';
 export * from './finer.ts';
+export * from './constraints.ts';
+export * from './parameter-values.ts';

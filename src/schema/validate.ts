@@ -3,6 +3,7 @@ import { formatPath, formatZodError, type SchemaError } from './errors.ts';
 import { migrate } from './migrate.ts';
 import { shapeErrors } from './limits.ts';
 import { MAX_COUNT } from './number.ts';
+import { constraintErrors } from './constraints.ts';
 
 export type ParseResult =
   | { ok: true; doc: StrategyDocument; warnings: SchemaError[]; migratedFrom?: number }
@@ -117,6 +118,7 @@ function semanticErrors(doc: StrategyDocument): SchemaError[] {
     for (const [k, v] of Object.entries(obj)) visit(v, [...path, k], inRule, known);
   };
   doc.strategies.forEach((s, i) => visit(s, ['strategies', i], false, universe));
+  errors.push(...constraintErrors(doc.parameterConstraints, doc.parameters));
   return errors;
 }
 

@@ -106,9 +106,9 @@ it('Fix 3: Optimize default fails — the default search runs as it is, the head
   await page.getByRole('link', { name: 'Optimize', exact: true }).click();
   const method = page.getByRole('combobox', { name: 'Method' });
   await method.waitFor();
-  // 49 × 40 = 1,960 combinations do not fit 1,000 evaluations: the page starts on a random sample of them.
+  // 49 × 40 = 1,960 combinations, 1,725 with fast < slow, do not fit 1,000 evaluations: the page starts on a random sample.
   expect(await method.inputValue()).toBe('random');
-  await page.getByText('Random search: 1,000 of 1,960 combinations, sampled').waitFor();
+  await page.getByText('Random search: 1,000 of 1,725 combinations, sampled (235 excluded by the constraints)').waitFor();
   expect(await page.getByRole('spinbutton', { name: 'Min trades' }).inputValue()).toBe('10');
   // Labels and inputs do not touch.
   const label = page.locator('label.field').filter({ hasText: 'Seed' });
@@ -120,7 +120,7 @@ it('Fix 3: Optimize default fails — the default search runs as it is, the head
   });
   expect(gap).toBeGreaterThanOrEqual(4);
   await method.selectOption('grid');
-  await page.getByText('Grid search: 1,960 combinations').waitFor();
+  await page.getByText('Grid search: 1,725 combinations (235 excluded by the constraints)').waitFor();
   const alert = page.getByRole('alert');
   expect(await alert.textContent()).toMatch(/choose the random or genetic method/);
   expect(await page.getByText(/--method/).count()).toBe(0);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ActionSchema, ConditionSchema, ParameterSchema, ParamRefSchema, SettingsSchema, StrategySchema } from '../../schema/index.ts';
+import { ActionSchema, ConditionSchema, ParameterConstraintsSchema, ParameterSchema, ParamRefSchema, SettingsSchema, StrategySchema } from '../../schema/index.ts';
 import type { Json } from './unroll.ts';
 
 /**
@@ -19,6 +19,7 @@ export const OutlineSchema = z.object({
   parameters: z
     .array(z.object({ name: ParamRefSchema.shape.$param, parameter: ParameterSchema }))
     .describe('Named numbers the user may want to tune (windows, thresholds); the trees refer to them as {"$param": name}'),
+  parameterConstraints: ParameterConstraintsSchema.optional(),
   strategies: z
     .array(
       z.object({

@@ -17,8 +17,11 @@ function Tick({ v, i, every }: { v: number; i: number; every: number }) {
   return i % every === 0 ? <>{v}</> : <span className="sr-only">{v}</span>;
 }
 
+/** Cells a parameter constraint rules out: never evaluated, drawn hatched so they never read as a low score. */
+const EXCLUDED = 'repeating-linear-gradient(45deg, transparent 0 3px, var(--border, #bbb) 3px 4px)';
+
 /** Colour scale, with the infeasible and undefined swatches, so a colour can be read as a number. */
-function Legend({ lo, hi, objective }: { lo: number; hi: number; objective: string }) {
+function Legend({ lo, hi, objective, excluded }: { lo: number; hi: number; objective: string; excluded: boolean }) {
   return (
     <div className="heat-legend" aria-label={`Colour legend: ${objective} from ${formatRatio(lo)} (red) to ${formatRatio(hi)} (green)`}>
       <span>{formatRatio(lo)}</span>
@@ -26,6 +29,7 @@ function Legend({ lo, hi, objective }: { lo: number; hi: number; objective: stri
       <span>{formatRatio(hi)}</span>
       <span className="heat-swatch" style={{ background: color(hi, lo, hi, false) }} aria-hidden="true" /> <span>paler: infeasible (fails a constraint)</span>
       <span className="heat-swatch" style={{ background: color(NaN, lo, hi, true) }} aria-hidden="true" /> <span>grey: undefined</span>
+      {excluded && <><span className="heat-swatch" style={{ background: EXCLUDED }} aria-hidden="true" /> <span>hatched: excluded by a parameter constraint (not run)</span></>}
     </div>
   );
 }
@@ -50,19 +54,21 @@ export function Heatmap({ map, objective }: { map: HeatmapResult; objective: str
             <tr key={yv}>
               <th scope="row" className="n"><Tick v={yv} i={j} every={ey} /></th>
               {x.values.map((xv, i) => {
-                const z = map.z[j]![i]!, ok = map.feasible[j]![i]!;
+                const z = map.z[j]![i]!, ok = map.feasible[j]![i]!, out = map.excluded?.[j]?.[i] ?? false;
                 const best = map.best.i === i && map.best.j === j;
-                const label = `$${x.name} ${xv}, $${y.name} ${yv}: ${objective} ${formatRatio(z)}${ok ? '' : ' (infeasible)'}${best ? ' (best)' : ''}`;
+                const label = out
+                  ? `$${x.name} ${xv}, $${y.name} ${yv}: excluded by a parameter constraint`
+                  : `$${x.name} ${xv}, $${y.name} ${yv}: ${objective} ${formatRatio(z)}${ok ? '' : ' (infeasible)'}${best ? ' (best)' : ''}`;
                 return (
-                  <td key={xv} aria-label={label} title={label} className={best ? 'best' : undefined}
-                    style={{ background: color(z, lo, hi, ok), minWidth: '1.6em', height: '1.6em', outline: best ? '2px solid currentColor' : undefined }} />
+                  <td key={xv} aria-label={label} title={label} className={best ? 'best' : out ? 'excluded' : undefined}
+                    style={{ background: out ? EXCLUDED : color(z, lo, hi, ok), minWidth: '1.6em', height: '1.6em', outline: best ? '2px solid currentColor' : undefined }} />
                 );
               })}
             </tr>
           ))}
         </tbody>
       </table>
-      <Legend lo={lo} hi={hi} objective={objective} />
+      <Legend lo={lo} hi={hi} objective={objective} excluded={map.excluded?.some((row) => row.some(Boolean)) ?? false} />
       <figcaption>
         Best {objective} {formatRatio(map.best.score)} at ${x.name} {x.values[map.best.i]}, ${y.name} {y.values[map.best.j]};
         plateau score {formatRatio(map.plateau)} (near 1: neighbours score alike; near 0: a spike).

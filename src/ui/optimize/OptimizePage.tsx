@@ -8,7 +8,7 @@ import { applyParams, buildJob, DEFAULT_MIN_TRADES, initialForm, type OptimizeFo
 import { Heatmap } from './Heatmap.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
 import { SettingsFields } from './SettingsFields.tsx';
-import { SpaceForm } from './SpaceForm.tsx';
+import { ConstraintsNote, SpaceForm } from './SpaceForm.tsx';
 import { useOptimize } from './useOptimize.ts';
 import { WalkForwardTable } from './WalkForwardTable.tsx';
 
@@ -50,6 +50,7 @@ function OptimizeLab({ doc, draft, optimizer, onApply }: OptimizePageProps & { d
         <form onSubmit={(e) => { e.preventDefault(); if (built.ok) void opt.run(built.doc, built.job); }}>
           <SpaceForm doc={doc} ranges={form.ranges} onChange={(name, r) => set({ ranges: { ...form.ranges, [name]: r } })}
             method={form.method} evaluations={Number(form.evaluations)} />
+          <ConstraintsNote doc={doc} />
           <SettingsFields form={form} set={set} searched={searched} />
           {!built.ok && <p role="alert" className="field-error">{built.error}</p>}
           {!optimizer && <p className="muted">No engine in this build: optimization needs the worker pool.</p>}
@@ -65,7 +66,7 @@ function OptimizeLab({ doc, draft, optimizer, onApply }: OptimizePageProps & { d
         <section className="panel optimize" aria-labelledby="h-opt-results">
           <h2 id="h-opt-results">Results</h2>
           <p>
-            {formatCount(result.evaluations)} evaluations in {(result.elapsedMs / 1000).toFixed(2)} s
+            {formatCount(result.evaluations)} evaluations{excludedText(result.gridSize, result.feasibleSize)} in {(result.elapsedMs / 1000).toFixed(2)} s
             ({formatCount(Math.round(result.evaluationsPerSecond))}/s), {result.method}, objective {result.objective}, stopped: {result.stopReason}.
             {result.walkForward && ' Walk-forward: the table lists the last window\'s candidates (what one would trade from the end of the data on).'}
           </p>
@@ -78,6 +79,13 @@ function OptimizeLab({ doc, draft, optimizer, onApply }: OptimizePageProps & { d
       )}
     </>
   );
+}
+
+/** " of 1,725 combinations (235 excluded by the parameter constraints)", or nothing without constraints. */
+function excludedText(gridSize: number, feasibleSize: number | null): string {
+  if (feasibleSize === null) return ` of ${formatCount(gridSize)} combinations, some excluded by the parameter constraints`;
+  if (feasibleSize === gridSize) return '';
+  return ` of ${formatCount(feasibleSize)} combinations (${formatCount(gridSize - feasibleSize)} excluded by the parameter constraints)`;
 }
 
 /** The optimizer also serves the CLI; its advice names CLI flags, which mean nothing on this page. */

@@ -1,5 +1,5 @@
 import type { Method, MetricName, Objective, OptimizeJob } from '../../optimize/index.ts';
-import type { Parameter, StrategyDocument } from '../../schema/index.ts';
+import { countFeasible, parameterValues, type ConstraintDimension, type Parameter, type StrategyDocument } from '../../schema/index.ts';
 import type { Draft } from '../doc/draft.ts';
 import { isRecord } from '../doc/draft.ts';
 import { valueCount } from './grid.ts';
@@ -48,6 +48,33 @@ export function formGridSize(doc: StrategyDocument, ranges: Record<string, Range
   return Number.isFinite(size) && size > 0 ? size : 1;
 }
 
+/** Larger grids are not counted one by one while the user types (the search itself counts up to 2 million). */
+const FORM_COUNT_LIMIT = 250_000;
+
+/**
+ * Combinations of the included ranges as typed that satisfy the document's parameter constraints (parameters
+ * not searched stay at their defaults, as the search holds them): the same count the optimizer's grid uses.
+ * Null when the grid is too large to count here; equal to formGridSize without constraints.
+ */
+export function formFeasibleSize(doc: StrategyDocument, ranges: Record<string, RangeForm>): number | null {
+  const size = formGridSize(doc, ranges);
+  if (!doc.parameterConstraints?.length) return size;
+  if (size > FORM_COUNT_LIMIT) return null;
+  const dims: ConstraintDimension[] = [];
+  const fixed: Record<string, number> = {};
+  for (const [name, p] of Object.entries(doc.parameters)) {
+    const r = ranges[name];
+    if (!r?.include) {
+      fixed[name] = p.default;
+      continue;
+    }
+    const typed = { default: p.default, min: Number(r.min), max: Number(r.max), step: Number(r.step) };
+    const ok = Number.isFinite(typed.min) && Number.isFinite(typed.max) && Number.isFinite(typed.step) && typed.step > 0 && typed.max >= typed.min;
+    dims.push({ name, values: p.values ? parameterValues(p) : ok ? parameterValues(typed) : [p.default] });
+  }
+  return countFeasible(doc.parameterConstraints, dims, fixed, FORM_COUNT_LIMIT);
+}
+
 /**
  * Prefilled from the document: every ranged parameter included, its own min/max/step, and a search that
  * runs as it is (a grid when it fits the budget, else random sampling of the same space).
@@ -60,7 +87,7 @@ export function initialForm(doc: StrategyDocument): OptimizeForm {
   }
   const searched = Object.keys(ranges).filter((n) => ranges[n]!.include);
   return {
-    ranges, method: formGridSize(doc, ranges) <= DEFAULT_EVALUATIONS ? 'grid' : 'random', objective: 'sharpe',
+    ranges, method: (formFeasibleSize(doc, ranges) ?? Infinity) <= DEFAULT_EVALUATIONS ? 'grid' : 'random', objective: 'sharpe',
     weights: { sharpe: '1', sortino: '0', cagr: '0', calmar: '0', return: '0' },
     minTrades: String(DEFAULT_MIN_TRADES), maxDrawdown: '', evaluations: String(DEFAULT_EVALUATIONS), seed: '1', top: '20',
     walkForward: false, inSample: '504', outOfSample: '126', unit: 'bars', anchored: false,
@@ -102,7 +129,7 @@ export function buildJob(doc: StrategyDocument, f: OptimizeForm): Built {
     }
     if (searched.length === 0) throw new Error('choose at least one parameter to search');
     const evaluations = num(f.evaluations, 'evaluations', { integer: true, min: 1 });
-    const size = formGridSize(doc, f.ranges);
+    const size = formFeasibleSize(doc, f.ranges) ?? formGridSize(doc, f.ranges);
     if (f.method === 'grid' && size > evaluations) {
       throw new Error(`The grid has ${size.toLocaleString('en-US')} combinations, more than the ${evaluations.toLocaleString('en-US')} evaluations allowed: choose the random or genetic method, narrow the ranges, or raise Max evaluations`);
     }

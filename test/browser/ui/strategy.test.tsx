@@ -224,7 +224,8 @@ describe('Strategy page', () => {
     await userEvent.click(page.getByRole('button', { name: 'Run backtest' }));
     await expect.element(page.getByRole('alert')).toHaveTextContent('Run failed: no bars for SPX');
     await userEvent.click(page.getByRole('link', { name: 'Optimize' }));
-    // fast: 2…50 step 1 = 49 values; slow: 5…200 step 5 = 40 values.
-    await expect.element(page.getByRole('table', { name: /Random search/ })).toHaveTextContent('Random search: 1,000 of 1,960 combinations, sampled');
+    // fast: 2…50 step 1 = 49 values; slow: 5…200 step 5 = 40 values; 1,725 of the 1,960 keep fast < slow.
+    await expect.element(page.getByRole('table', { name: /Random search/ })).toHaveTextContent('Random search: 1,000 of 1,725 combinations, sampled (235 excluded by the constraints)');
+    await expect.element(page.getByLabelText('Parameter constraints')).toHaveTextContent('Parameter constraints: $fast < $slow.');
   });
 });

@@ -94,7 +94,7 @@ describe('optimize CLI', () => {
     const r = await cli('--strategy', strategy, '--data', csv, '--method', 'random', '--evaluations', '15', '--min-trades', '1000');
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
-    expect(lines[0]).toMatch(/^random search, objective sharpe, seed 1: 15 evaluations of 1960 candidates in .* stopped: budget$/);
+    expect(lines[0]).toMatch(/^random search, objective sharpe, seed 1: 15 evaluations of 1725 candidates \(235 excluded by the parameter constraints\) in .* stopped: budget$/);
     const header = lines.findIndex((l) => /^#\s+fast\s+slow\s+score/.test(l));
     expect(header).toBeGreaterThan(0);
     const rows = lines.slice(header + 2, header + 12);

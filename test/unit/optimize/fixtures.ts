@@ -12,10 +12,16 @@ import type { ParamValues } from '../../../src/strategy/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** public/strategies/sma-cross.json (fast 2…50 step 1, slow 5…200 step 5: a 49 × 40 grid), optionally with other parameters. */
-export function smaCross(parameters?: Record<string, unknown>, symbol = 'SPY'): StrategyDocument {
+/**
+ * public/strategies/sma-cross.json (fast 2…50 step 1, slow 5…200 step 5: a 49 × 40 grid), optionally with other
+ * parameters. Without its parameter constraint (fast < slow) unless `constraints` are given: most optimizer
+ * tests are about the unconstrained grid.
+ */
+export function smaCross(parameters?: Record<string, unknown>, symbol = 'SPY', constraints?: unknown[]): StrategyDocument {
   const json = JSON.parse(readFileSync(join(root, 'public', 'strategies', 'sma-cross.json'), 'utf8'));
   if (parameters) json.parameters = parameters;
+  if (constraints) json.parameterConstraints = constraints;
+  else delete json.parameterConstraints;
   json.settings.universe = [symbol];
   const r = parseDocument(json);
   if (!r.ok) throw new Error(JSON.stringify(r.errors));

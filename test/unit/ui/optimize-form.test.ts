@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyParams, buildJob, initialForm } from '../../../src/ui/optimize/form.ts';
+import { applyParams, buildJob, formFeasibleSize, formGridSize, initialForm } from '../../../src/ui/optimize/form.ts';
 import { smaCross } from '../optimize/fixtures.ts';
 
 const doc = smaCross({ fast: { default: 10, min: 2, max: 50, step: 1 }, slow: { default: 20, min: 5, max: 200, step: 5 }, fixed: { default: 3 } });
@@ -16,6 +16,24 @@ describe('Optimize page form', () => {
     expect(f.method).toBe('random');
     const small = smaCross({ fast: { default: 10, min: 2, max: 20, step: 2 }, slow: { default: 20, min: 20, max: 60, step: 10 } });
     expect(initialForm(small).method).toBe('grid');
+  });
+
+  it('counts only the combinations the parameter constraints allow, and starts on a grid when those fit the budget', () => {
+    const lt = [{ left: 'fast', op: '<', right: 'slow' }];
+    // fast 1…60 × slow 1…59 step 2 = 1,800 combinations; fast < slow keeps 0 + 2 + 4 + … + 58 = 870 of them.
+    const c = smaCross({ fast: { default: 10, min: 1, max: 60, step: 1 }, slow: { default: 21, min: 1, max: 59, step: 2 } }, 'SPY', lt);
+    const f = initialForm(c);
+    expect(formGridSize(c, f.ranges)).toBe(1800);
+    expect(formFeasibleSize(c, f.ranges)).toBe(870);
+    expect(f.method).toBe('grid');
+    expect(buildJob(c, f).ok).toBe(true);
+    // A parameter left out of the search stays at its default, as the optimizer holds it: slow = 21 keeps fast 1…20.
+    f.ranges.slow = { ...f.ranges.slow!, include: false };
+    expect(formFeasibleSize(c, f.ranges)).toBe(20);
+    // The template's own space: 1,725 of 1,960 do not fit 1,000 evaluations, so it stays random.
+    const t = smaCross(undefined, 'SPY', lt);
+    expect(formFeasibleSize(t, initialForm(t).ranges)).toBe(1725);
+    expect(initialForm(t).method).toBe('random');
   });
 
   it('builds the job from edited ranges, clamping each default into its range', () => {
