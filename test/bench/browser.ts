@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import type { BenchRow } from './harness.ts';
+import { RendererMemory } from './renderer-memory.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -33,12 +34,15 @@ const browser = await chromium.launchPersistentContext(profile, {
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
+const memory = new RendererMemory(profile);
 let failed = false;
 try {
   await server.listen();
   const { port } = server.httpServer!.address() as AddressInfo;
   const page = await browser.newPage();
-  page.on('console', (m) => console.log(`[page] ${m.text()}`));
+  page.on('console', (m) => {
+    if (!memory.onConsole(m.text())) console.log(`[page] ${m.text()}`);
+  });
   page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
   await page.goto(`http://127.0.0.1:${port}/test/bench/browser.html`);
   await page.waitForFunction(() => window.__benchReady === true, undefined, { timeout: 120_000 });
@@ -47,6 +51,12 @@ try {
   const results = await page.evaluate(
     (o) => window.__runBenches!(o), { quick, only },
   ) as Record<string, Record<string, BenchRow>>;
+  // Rows a bench marked with '[mem] begin/end ROW' get the renderer's peak resident memory over that window.
+  for (const rows of Object.values(results)) {
+    for (const [name, row] of Object.entries(rows)) {
+      Object.assign(row, memory.figures(name) ?? {});
+    }
+  }
   for (const [name, rows] of Object.entries(results)) {
     console.log(`\n## ${name} (chromium)`);
     console.table(rows);
@@ -60,6 +70,7 @@ try {
   failed = true;
   console.error(e);
 } finally {
+  memory.stop();
   await browser.close();
   await server.close();
   rmSync(profile, { recursive: true, force: true });

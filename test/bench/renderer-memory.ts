@@ -1,0 +1,100 @@
+/**
+ * Peak resident memory of Chromium's renderer processes (the page and its dedicated workers live there),
+ * sampled from /proc by the Node side of `npm run bench:browser` while a browser bench runs. A bench marks
+ * a window with `console.log('[mem] begin ROW')` … `console.log('[mem] end ROW')`; the peak over that
+ * window is attached to row ROW as `peakMemoryMB` (with `startMemoryMB`, the figure when the window opened:
+ * the renderer's baseline, the dev server's unbundled modules and data loaded before). Linux only.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+
+const PAGE = 1024 * 1024;
+
+function readProc(pid: string, file: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return null; // the process ended between listing and reading
+  }
+}
+
+/** Renderer processes descending from the browser process whose command line names `profileDir`. */
+function rendererPids(profileDir: string): string[] {
+  const parent = new Map<string, string>();
+  const cmd = new Map<string, string>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = readProc(pid, 'stat');
+    const line = readProc(pid, 'cmdline');
+    if (stat === null || line === null) continue;
+    // stat: "pid (comm) state ppid …"; comm may hold spaces, so split after the last ')'.
+    parent.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]!);
+    cmd.set(pid, line.replace(/\0/g, ' '));
+  }
+  const roots = [...cmd].filter(([, c]) => c.includes(profileDir) && !c.includes('--type=')).map(([p]) => p);
+  const under = (pid: string): boolean => {
+    for (let p: string | undefined = pid, hops = 0; p && p !== '0' && hops < 16; p = parent.get(p), hops++) if (roots.includes(p)) return true;
+    return false;
+  };
+  return [...cmd].filter(([p, c]) => c.includes('--type=renderer') && under(p)).map(([p]) => p);
+}
+
+function rssBytes(pid: string): number {
+  const s = readProc(pid, 'status');
+  const m = s && /VmRSS:\s+(\d+) kB/.exec(s);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+export class RendererMemory {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private open = new Map<string, number>();
+  private pids: string[] = [];
+  readonly peaks = new Map<string, number>();
+  readonly starts = new Map<string, number>();
+
+  constructor(private readonly profileDir: string, private readonly everyMs = 20) {}
+
+  /** Feeds one page console line; returns true when it was a memory marker. */
+  onConsole(text: string): boolean {
+    const m = /^\[mem\] (begin|end) (.+)$/.exec(text);
+    if (!m || !existsSync('/proc/self/status')) return !!m;
+    if (m[1] === 'begin') {
+      // Workers are threads of the renderer, so its processes are listed once per window, not per sample.
+      this.pids = rendererPids(this.profileDir);
+      const now = this.sample();
+      this.starts.set(m[2]!, now);
+      this.open.set(m[2]!, now);
+      this.timer ??= setInterval(() => this.tick(), this.everyMs);
+    } else {
+      this.tick();
+      const peak = this.open.get(m[2]!);
+      if (peak !== undefined) this.peaks.set(m[2]!, peak);
+      this.open.delete(m[2]!);
+      if (this.open.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    }
+    return true;
+  }
+
+  private sample(): number {
+    return this.pids.reduce((s, p) => s + rssBytes(p), 0);
+  }
+
+  private tick(): void {
+    if (this.open.size === 0) return;
+    const now = this.sample();
+    for (const [k, v] of this.open) if (now > v) this.open.set(k, now);
+  }
+
+  /** Peak and starting resident memory in MB (rounded) for a row, when its window was measured. */
+  figures(row: string): { peakMemoryMB: number; startMemoryMB: number } | undefined {
+    const peak = this.peaks.get(row), start = this.starts.get(row);
+    return peak === undefined || start === undefined ? undefined : { peakMemoryMB: Math.round(peak / PAGE), startMemoryMB: Math.round(start / PAGE) };
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
