@@ -213,20 +213,42 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
  * deterministic, so replaying up to that bar and evaluating it with tracing on gives the exact answer.
  */
 export function explain(doc: StrategyDocument, data: MarketData, time: number, opts: RunOptions = {}): Explanation[] {
+  return explainAt(doc, data, [time], opts)[0]!;
+}
+
+/**
+ * explain for many times in one pass over the data (what the audit needs for a page of signals): result i
+ * explains times[i]. Re-evaluating is deterministic, so the trace of a strategy that fired at t is the
+ * trace its signal recorded (test/unit/engine/explain-traces.test.ts).
+ */
+export function explainAt(doc: StrategyDocument, data: MarketData, times: readonly number[], opts: RunOptions = {}): Explanation[][] {
   const p = prepare(doc, data, { ...opts, audit: false });
   const cols = p.cols;
-  let last = -Infinity;
-  for (const c of cols) {
-    const i = upperBound(c.time, time, 0, c.length) - 1;
-    if (i >= 0) last = Math.max(last, c.time[i]!);
-  }
-  if (last === -Infinity) throw new RunError(`no bar at or before ${new Date(time).toISOString()}`);
+  // The bar each time explains: the latest bar at or before it, over all assets.
+  const lastOf = (time: number): number => {
+    let last = -Infinity;
+    for (const c of cols) {
+      const i = upperBound(c.time, time, 0, c.length) - 1;
+      if (i >= 0) last = Math.max(last, c.time[i]!);
+    }
+    if (last === -Infinity) throw new RunError(`no bar at or before ${new Date(time).toISOString()}`);
+    return last;
+  };
+  const bars = times.map(lastOf);
+  const order = [...new Set(bars)].sort((a, b) => a - b);
   const walker = new Walker(p, opts);
-  walker.until(last - 1);
-  const out: Explanation[] = [];
-  p.kernel.explanations = out;
-  walker.until(last);
-  p.kernel.explanations = null;
-  releaseRecorder(p.kernel.recorder);
-  return out;
+  const at = new Map<number, Explanation[]>();
+  try {
+    for (const last of order) {
+      walker.until(last - 1);
+      const out: Explanation[] = [];
+      p.kernel.explanations = out;
+      walker.until(last);
+      p.kernel.explanations = null;
+      at.set(last, out);
+    }
+  } finally {
+    releaseRecorder(p.kernel.recorder);
+  }
+  return bars.map((b) => at.get(b)!);
 }

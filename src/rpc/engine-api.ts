@@ -1,5 +1,5 @@
 import type { Endpoint } from 'comlink';
-import type { EngineService } from '../engine/service.ts';
+import type { WorkerService } from './transfer.ts';
 
 export type { AssetOverlay, DataNeeds, EngineService, EngineTask, OverlayLine, ProgressSink } from '../engine/service.ts';
 export type { Explanation } from '../engine/kernel.ts';
@@ -12,5 +12,5 @@ export type EngineEndpoint = Endpoint & { terminate(): unknown };
 
 export type SpawnEngine = () => EngineEndpoint;
 
-/** The API over the wire is the service itself (results come back with their curves transferred). */
-export type EngineApi = EngineService;
+/** The API over the wire: the service, plus `runColumns` (results as transferred columns, see transfer.ts). */
+export type EngineApi = WorkerService;

@@ -6,6 +6,7 @@ import type { AssetOverlay } from '../engine/overlays.ts';
 import type { RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import type { ParamValues } from '../strategy/params.ts';
 import type { DataNeeds, EngineApi, EngineEndpoint, SpawnEngine } from './engine-api.ts';
+import { decodeResult } from './result-columns.ts';
 import { canShareMemory, prepareData } from './pool-data.ts';
 import { throttle } from './throttle.ts';
 
@@ -28,7 +29,11 @@ export interface RunRequest {
   doc: StrategyDocument;
   data: MarketData;
   params?: ParamValues;
-  /** Record signal traces (default true). */
+  /**
+   * true: signals carry their condition traces, and the result is structured-cloned (costly for 100k signals).
+   * Default: the result comes back as transferred columns (result-columns.ts) and signals carry no trace;
+   * `explain` re-evaluates a bar for the one the user opens.
+   */
   audit?: boolean;
 }
 
@@ -112,7 +117,7 @@ function defaultSize(): number {
 /**
  * A pool of engine workers over Comlink: tasks wait in a FIFO and go to whichever worker is idle. Bar
  * columns reach workers as SharedArrayBuffer views (no copy) when `shared`, else as one structured-clone
- * copy per worker and data set; results come back with their curve buffers transferred.
+ * copy per worker and data set; results come back as transferred columns (signals without traces, see `explain`).
  *
  * Cancel: shared mode raises the task's Int32Array flag, which the engine reads between indicators and
  * every 4096 steps; copy mode (no shared memory to signal through) terminates the worker and starts a new one.
@@ -196,7 +201,8 @@ export class EnginePool {
     const data = this.dataset(req.data);
     return this.submit<RunResult>(async (slot, task) => {
       await this.ensureLoaded(slot, data.id, data.payload);
-      return slot.api.run({ id: task.id, dataId: data.id, doc: req.doc, params: req.params, audit: req.audit, cancel: task.flag });
+      const t = { id: task.id, dataId: data.id, doc: req.doc, params: req.params, cancel: task.flag };
+      return req.audit === true ? slot.api.run({ ...t, audit: true }) : decodeResult(await slot.api.runColumns(t));
     }, ev, group);
   }
 

@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
 import type { RunResult } from '../schema/results.ts';
-import type { AssetOverlay, EngineService } from '../engine/service.ts';
+import type { AssetOverlay, EngineService, EngineTask } from '../engine/service.ts';
+import { columnTransferables, encodeResult, type ColumnarResult } from './result-columns.ts';
 
 /**
  * The large typed arrays of a result (its curves), as distinct transferable ArrayBuffers: moving them
@@ -26,13 +27,27 @@ export function overlayTransferables(overlays: readonly AssetOverlay[]): ArrayBu
   return [...out];
 }
 
+/** The engine API over the wire: the service, plus runs returned as transferred columns. */
+export type WorkerService = EngineService & {
+  /**
+   * A run whose trades, orders and signals come back as columns (result-columns.ts), every buffer
+   * transferred. Signals carry no trace (it is not computed): the page asks explain for the one it opens.
+   */
+  runColumns(task: EngineTask): ColumnarResult;
+};
+
 /** The service as a worker exposes it: run results and chart overlays leave the worker by transfer, not structured clone. */
-export function withResultTransfer(service: EngineService): EngineService {
+export function withResultTransfer(service: EngineService): WorkerService {
   return {
     ...service,
     run: (task) => {
       const result = service.run(task);
       return transfer(result, resultTransferables(result));
+    },
+    runColumns: (task) => {
+      const result = service.run({ ...task, audit: false });
+      const out = encodeResult(result);
+      return transfer(out, [...resultTransferables(result), ...columnTransferables(out.columns)]);
     },
     overlays: (...args) => {
       const out = service.overlays(...args);

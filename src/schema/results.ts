@@ -74,7 +74,11 @@ export interface SignalEvent {
   time: number;
   strategyId: string;
   action: string;
-  trace: TraceNode;
+  /**
+   * The condition tree with the values it saw. Absent when the result came from the engine pool as columns
+   * (src/rpc/result-columns.ts): the page re-evaluates that bar on demand (explain), which yields the same tree.
+   */
+  trace?: TraceNode;
   /** Target weights a rebalance or setWeight computed, if any. */
   weights: { asset: string; weight: number }[] | null;
   orderIds: number[];

@@ -127,7 +127,7 @@ export function DeploymentView({ snap, client, onRemoved }: { snap: LiveSnapshot
           {snap.signals.map((s, i) => (
             <li key={i}>
               <button className="link" aria-expanded={trace === i} onClick={() => setTrace(trace === i ? null : i)}>{formatTime(s.time)} {s.strategyId}: {s.action}</button>
-              {trace === i && <TraceTree trace={s.trace} />}
+              {trace === i && s.trace && <TraceTree trace={s.trace} />}
             </li>
           ))}
         </ul>

@@ -1,17 +1,23 @@
-import { Fragment, useMemo, useState } from 'react';
-import type { OrderRecord, SignalEvent } from '../../schema/index.ts';
+import { Fragment, useEffect, useMemo, useState } from 'react';
+import type { Explanation } from '../../rpc/engine-api.ts';
+import type { OrderRecord, SignalEvent, TraceNode } from '../../schema/index.ts';
 import { formatPrice, formatQty, formatTime } from './format.ts';
 import { TraceTree } from './TraceTree.tsx';
 
 const PAGE = 200;
 
+/** Re-evaluates one bar with tracing (the runner's explain for the run's document and data). */
+export type ExplainBar = (time: number) => Promise<Explanation[]>;
+
 export interface AuditExplorerProps {
   signals: readonly SignalEvent[];
   orders: readonly OrderRecord[];
+  /** Where signals carry no trace (results from the engine pool), the chosen signal's tree comes from here. */
+  explain?: ExplainBar;
 }
 
 /** Every signal the run recorded; choosing one shows why it fired and what it ordered. */
-export function AuditExplorer({ signals, orders }: AuditExplorerProps) {
+export function AuditExplorer({ signals, orders, explain }: AuditExplorerProps) {
   const [strategy, setStrategy] = useState('');
   const [selected, setSelected] = useState<SignalEvent | null>(signals[0] ?? null);
   const [shown, setShown] = useState(PAGE);
@@ -52,7 +58,7 @@ export function AuditExplorer({ signals, orders }: AuditExplorerProps) {
         )}
       </div>
       <div className="audit-detail" aria-live="polite">
-        {selected ? <SignalDetail signal={selected} byId={byId} exitsOf={exitsOf} /> : <p className="muted">Choose a signal.</p>}
+        {selected ? <SignalDetail signal={selected} byId={byId} exitsOf={exitsOf} explain={explain} /> : <p className="muted">Choose a signal.</p>}
       </div>
     </div>
   );
@@ -69,14 +75,44 @@ export function exitSentence(o: OrderRecord): string {
   return `closed by the ${rule}${level} at ${o.fillPrice === null ? '—' : formatPrice(o.fillPrice)} on ${o.fillTime === null ? '—' : formatTime(o.fillTime)}`;
 }
 
-function SignalDetail({ signal, byId, exitsOf }: { signal: SignalEvent; byId: ReadonlyMap<number, OrderRecord>; exitsOf: ReadonlyMap<number, OrderRecord[]> }) {
+type TraceState = { status: 'loading' } | { status: 'done'; trace: TraceNode } | { status: 'error'; message: string };
+
+/**
+ * A signal's condition tree: the stored one, or (results as columns) the one explain re-evaluates for its
+ * bar. Runs are deterministic, so that is the tree the run saw (test/unit/engine/explain-traces.test.ts).
+ */
+function SignalTrace({ signal, explain }: { signal: SignalEvent; explain?: ExplainBar }) {
+  const [state, setState] = useState<TraceState>({ status: 'loading' });
+  useEffect(() => {
+    if (signal.trace || !explain) return;
+    let live = true;
+    setState({ status: 'loading' });
+    explain(signal.time).then(
+      (es) => {
+        const e = es.find((x) => x.strategyId === signal.strategyId && x.trace);
+        if (live) setState(e?.trace ? { status: 'done', trace: e.trace } : { status: 'error', message: `${signal.strategyId} was not evaluated on this bar` });
+      },
+      (e: unknown) => { if (live) setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }); },
+    );
+    return () => { live = false; };
+  }, [signal, explain]);
+  if (signal.trace) return <TraceTree trace={signal.trace} />;
+  if (!explain) return <p className="muted">No condition trace was kept for this signal.</p>;
+  if (state.status === 'loading') return <p role="status" className="muted">Re-evaluating the bar with tracing…</p>;
+  if (state.status === 'error') return <p role="alert" className="field-error">Could not explain this signal: {state.message}</p>;
+  return <TraceTree trace={state.trace} />;
+}
+
+function SignalDetail({ signal, byId, exitsOf, explain }: {
+  signal: SignalEvent; byId: ReadonlyMap<number, OrderRecord>; exitsOf: ReadonlyMap<number, OrderRecord[]>; explain?: ExplainBar;
+}) {
   return (
     <section aria-label="Signal detail">
       <h3>
         {formatTime(signal.time)} · {signal.strategyId} · {signal.action}
       </h3>
       {signal.message && <p>{signal.message}</p>}
-      <TraceTree trace={signal.trace} />
+      <SignalTrace signal={signal} explain={explain} />
       {signal.weights && (
         <p>
           Target weights:{' '}

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
 import { CompareRuns } from '../history/CompareRuns.tsx';
 import { RunHistoryPanel } from '../history/RunHistoryPanel.tsx';
@@ -27,12 +27,15 @@ export function ResultsPage({ runner, result, doc, history, actions, onReopen, r
   // A third tick replaces the older of the two, so the comparison always shows the latest two choices.
   const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-2)));
   const chosen = picked.map((id) => history.runs.find((r) => r.id === id)).filter((r) => r !== undefined);
+  // Signals from the engine pool carry no trace: the audit asks the runner to re-evaluate the bar.
+  const explainBar = useCallback((time: number) => runner!.explain!(doc!, time), [runner, doc]);
+  const canExplain = runner?.explain !== undefined && doc !== null;
   return (
     <>
       {result ? (
         <>
           {actions && <div className="results-actions">{actions}</div>}
-          <ResultsView result={result} title={doc?.name ?? 'Results'} doc={doc}
+          <ResultsView result={result} title={doc?.name ?? 'Results'} doc={doc} explain={canExplain ? explainBar : undefined}
             market={runner && doc ? <MarketPanel runner={runner} doc={doc} result={result} /> : undefined} />
         </>
       ) : running ? (

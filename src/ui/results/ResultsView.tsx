@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
-import { AuditExplorer } from './AuditExplorer.tsx';
+import { AuditExplorer, type ExplainBar } from './AuditExplorer.tsx';
 import { EquityCharts } from './EquityCharts.tsx';
 import { ExportBar } from './ExportBar.tsx';
 import { formatCount, formatMoney, formatPct, formatRatio } from './format.ts';
@@ -21,8 +21,10 @@ function Kpi({ label, value, negative }: { label: string; value: string; negativ
   );
 }
 
-/** Everything a run produced, read-only. */
-export function ResultsView({ result, title, market, doc = null }: { result: RunResult; title: string; market?: ReactNode; doc?: StrategyDocument | null }) {
+/** Everything a run produced, read-only. `explain` re-evaluates a bar for signals that carry no trace. */
+export function ResultsView({ result, title, market, doc = null, explain }: {
+  result: RunResult; title: string; market?: ReactNode; doc?: StrategyDocument | null; explain?: ExplainBar;
+}) {
   const s = result.stats;
   return (
     <div className="results">
@@ -64,7 +66,7 @@ export function ResultsView({ result, title, market, doc = null }: { result: Run
       </div>
       <section aria-labelledby="h-audit">
         <h2 id="h-audit">Audit</h2>
-        <AuditExplorer signals={result.signals} orders={result.orders} />
+        <AuditExplorer signals={result.signals} orders={result.orders} explain={explain} />
       </section>
     </div>
   );

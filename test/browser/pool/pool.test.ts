@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../src/engine/index.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach } from '../../unit/pool/fixture.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces } from '../../unit/pool/fixture.ts';
 import { browserPool } from './spawn.ts';
 
 const pool = closedAfterEach(browserPool);
@@ -18,10 +18,26 @@ describe('engine pool in Chromium workers', () => {
     expect(three.workers).toBe(3);
     expect(b).toEqual(a);
     expect(c).toEqual(a);
-    for (const i of [0, 7, 14]) expect(a[i]).toEqual(runBacktest(doc, data, { params: reqs[i]!.params }));
+    for (const i of [0, 7, 14]) expect(a[i]).toEqual(withoutTraces(runBacktest(doc, data, { params: reqs[i]!.params })));
     expect(new Set(a.map((r) => r.stats.finalEquity)).size).toBeGreaterThan(3);
     // Curves arrive as their own (transferred) buffers, not views of something shared.
     expect(a[0]!.curves.equity.buffer).toBeInstanceOf(ArrayBuffer);
+  });
+
+  it('results as columns: signals carry no trace, and the worker explains each one to the stored tree', async () => {
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const p = pool({ size: 1 });
+    const got = await p.run({ doc, data });
+    const stored = runBacktest(doc, data);
+    expect(got).toEqual(withoutTraces(stored));
+    expect(got.signals.length).toBeGreaterThan(5);
+    for (const [i, s] of got.signals.entries()) {
+      expect(s.trace).toBeUndefined();
+      const e = (await p.explain({ doc, data }, s.time)).find((x) => x.strategyId === s.strategyId);
+      expect(e?.trace).toEqual(stored.signals[i]!.trace);
+    }
+    expect(await p.run({ doc, data, audit: true })).toEqual(stored);
   });
 
   it('cancels a long run in shared mode (flag) and in copy mode (worker replaced), then runs again', async () => {

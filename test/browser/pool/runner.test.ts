@@ -6,7 +6,7 @@ import { runBacktest } from '../../../src/engine/index.ts';
 import type { RunProgress } from '../../../src/ui/runner.ts';
 import { createBrowserRunner } from '../../../src/ui/runner-browser.ts';
 import type { BarSource } from '../../../src/ui/runner-pool.ts';
-import { crossDoc, dailyBars, parse } from '../../unit/pool/fixture.ts';
+import { crossDoc, dailyBars, parse, withoutTraces } from '../../unit/pool/fixture.ts';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
@@ -46,7 +46,7 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
   it('runs a document on bars loaded from OPFS, equal to an in-page run, shared or copied', async () => {
     const { source, gets } = await dataWorker();
     const doc = crossDoc();
-    const expected = runBacktest(doc, { bars: dailyBars() });
+    const expected = withoutTraces(runBacktest(doc, { bars: dailyBars() }));
     for (const share of [true, false]) {
       const r = runner(source, share);
       expect(r.shared).toBe(share);

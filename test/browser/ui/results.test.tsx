@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import type { Explanation } from '../../../src/rpc/engine-api.ts';
 import { AuditExplorer } from '../../../src/ui/results/AuditExplorer.tsx';
 import { EquityCharts } from '../../../src/ui/results/EquityCharts.tsx';
 import { ResultsView } from '../../../src/ui/results/ResultsView.tsx';
@@ -123,6 +124,29 @@ describe('AuditExplorer', () => {
 
     await userEvent.selectOptions(page.getByRole('combobox', { name: 'Strategy' }), 'long');
     expect(page.getByRole('list', { name: 'Signal events' }).getByRole('button').elements().length).toBe(1);
+  });
+
+  it('signals without a trace (results as columns) show the tree explain re-evaluates for their bar', async () => {
+    const bare = RESULT.signals.map(({ trace: _, ...s }) => s);
+    const asked: number[] = [];
+    const explain = async (time: number): Promise<Explanation[]> => {
+      asked.push(time);
+      const s = RESULT.signals.find((x) => x.time === time)!;
+      if (s.strategyId === 'short') throw new Error('no bar at or before then');
+      return [{ time, strategyId: s.strategyId, evaluated: true, fired: true, trace: s.trace!, reason: 'condition true' }];
+    };
+    const host = await render(<AuditExplorer signals={bare} orders={RESULT.orders} explain={explain} />);
+    const tree = () => host.querySelector('[aria-label="Condition trace"]')?.textContent;
+    await vi.waitFor(() => expect(tree()).toBe('trueSMA(10) 101.25 (was 99.5) crosses above SMA(20) 100.75 (was 100.5)'));
+    expect(asked).toEqual([RESULT.signals[0]!.time]);
+    await userEvent.click(page.getByRole('button', { name: /short setWeight SPX -1/ }));
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Could not explain this signal: no bar at or before then');
+  });
+
+  it('a signal without a trace and nothing to explain it says so', async () => {
+    const bare = RESULT.signals.map(({ trace: _, ...s }) => s);
+    await render(<AuditExplorer signals={bare} orders={RESULT.orders} />);
+    await expect.element(page.getByText('No condition trace was kept for this signal.')).toBeVisible();
   });
 });
 

@@ -2,12 +2,17 @@
 import { afterEach, expect } from 'vitest';
 import { generateMinuteBars, resample } from '../../../src/data/index.ts';
 import type { EnginePool } from '../../../src/rpc/pool.ts';
-import { parseDocument, type BarColumns, type StrategyDocument, type StrategyDocumentInput } from '../../../src/schema/index.ts';
+import { parseDocument, type BarColumns, type RunResult, type StrategyDocument, type StrategyDocumentInput } from '../../../src/schema/index.ts';
 
 export function parse(input: StrategyDocumentInput): StrategyDocument {
   const r = parseDocument(input);
   if (!r.ok) throw new Error(`fixture document invalid: ${JSON.stringify(r.errors)}`);
   return r.doc;
+}
+
+/** A run as the pool returns it by default (results as columns): the same, with no condition trace on its signals. */
+export function withoutTraces(r: RunResult): RunResult {
+  return { ...r, signals: r.signals.map(({ trace: _, ...s }) => s) };
 }
 
 /** Two symbols, 4 years of daily bars (resampled from seeded minutes). */
