@@ -16,25 +16,54 @@ export class IndicatorCache {
   private count = 0;
   hits = 0;
   misses = 0;
+  /** Columns put in from elsewhere (another worker computed them: see seed). */
+  seeded = 0;
 
-  /** Output columns of `pi` (in pi.outputs order) over `bars`, computing them on first use. */
-  get(pi: PlanIndicator, bars: BarColumns): Float64Array[] {
+  /**
+   * `alloc` makes the memory of new columns: a SharedArrayBuffer lets the engine pool hand a column one
+   * worker computed to the others without copying it (src/rpc/pool.ts, "columns once, shared").
+   */
+  constructor(private readonly alloc: (bytes: number) => ArrayBufferLike = (n) => new ArrayBuffer(n)) {}
+
+  private columnsOf(bars: BarColumns): Map<string, Float64Array[]> {
     let columns = this.byBars.get(bars.time);
     if (!columns) {
       columns = new Map();
       this.byBars.set(bars.time, columns);
     }
-    const key = `${bars.length}|${pi.key}|${pi.outputs.map((o) => o.field).join(',')}`;
+    return columns;
+  }
+
+  /** The identity of `pi`'s columns over bars of this length (the same in every worker for the same plan). */
+  static keyOf(pi: PlanIndicator, bars: BarColumns): string {
+    return `${bars.length}|${pi.key}|${pi.outputs.map((o) => o.field).join(',')}`;
+  }
+
+  /** Output columns of `pi` (in pi.outputs order) over `bars`, computing them on first use. */
+  get(pi: PlanIndicator, bars: BarColumns): Float64Array[] {
+    const columns = this.columnsOf(bars);
+    const key = IndicatorCache.keyOf(pi, bars);
     const hit = columns.get(key);
     if (hit) {
       this.hits++;
       return hit;
     }
     this.misses++;
-    const cols = computeColumns(pi, bars);
+    const cols = computeColumns(pi, bars, this.alloc);
     columns.set(key, cols);
     this.count++;
     return cols;
+  }
+
+  /** Takes columns computed elsewhere for `pi` over `bars` (they must be what get would compute: same key). */
+  seed(pi: PlanIndicator, bars: BarColumns, key: string, cols: Float64Array[]): void {
+    if (key !== IndicatorCache.keyOf(pi, bars) || cols.length !== pi.outputs.length || cols.some((c) => c.length !== bars.length)) {
+      throw new Error(`indicator columns ${key} do not fit ${IndicatorCache.keyOf(pi, bars)}`);
+    }
+    const columns = this.columnsOf(bars);
+    if (columns.has(key)) return;
+    columns.set(key, cols);
+    this.seeded++;
   }
 
   /** Precomputes every indicator of a plan (e.g. before spreading a batch over workers). */
@@ -113,8 +142,8 @@ function loopFor(ind: Indicator): ColumnLoop {
   return loop;
 }
 
-function computeColumns(pi: PlanIndicator, b: BarColumns): Float64Array[] {
-  const outs = pi.outputs.map(() => new Float64Array(b.length));
+function computeColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] {
+  const outs = pi.outputs.map(() => new Float64Array(alloc(b.length * 8)));
   const ind = createIndicator(pi.spec);
   const fields = pi.outputs.map((o) => o.field);
   const onlyValue = fields.length === 1 && fields[0] === 'value';

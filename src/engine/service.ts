@@ -32,6 +32,14 @@ export interface EvaluateTask {
   cancel?: Int32Array;
 }
 
+/** Indicator columns one worker computed, to seed another's cache (SharedArrayBuffer-backed: posting them copies nothing). */
+export interface ColumnEntry {
+  /** Position in the plan's indicator list, and IndicatorCache.keyOf of the columns (checked when seeding). */
+  index: number;
+  key: string;
+  columns: Float64Array[];
+}
+
 /** What a run reads beyond bars: the assets and step series a document needs, so a caller loads only those. */
 export interface DataNeeds {
   assets: string[];
@@ -92,7 +100,10 @@ export function createEngineService() {
     },
     /** Keeps a data set under `id`. Shared columns are read in place; cloned ones are this worker's copy. */
     load(id: string, data: MarketData): void {
-      datasets.set(id, { data, cache: new IndicatorCache() });
+      // Shared bars (the pool's shared mode, or Node): indicator columns go in shared memory too, so the
+      // pool can hand one worker's columns to the others (indicatorColumns / seedColumns).
+      const shared = typeof SharedArrayBuffer !== 'undefined' && data.bars.length > 0 && data.bars.every((b) => b.time.buffer instanceof SharedArrayBuffer);
+      datasets.set(id, { data, cache: new IndicatorCache(shared ? (n) => new SharedArrayBuffer(n) : undefined) });
     },
     drop(id: string): boolean {
       return datasets.delete(id);
@@ -137,6 +148,39 @@ export function createEngineService() {
         const plan = compile(task.doc, { params });
         return runBacktest(task.doc, data, { plan, audit: false, indicatorCache: cache, cancel: task.cancel }).stats;
       });
+    },
+    /**
+     * Computes (or finds) the plan's indicator columns for the given assets (plan asset indices) and returns
+     * them for the pool to seed into other workers: columns once per data set, spread over the pool by asset.
+     */
+    indicatorColumns(dataId: string, doc: StrategyDocument, params: ParamValues | undefined, assets: readonly number[], cancel?: Int32Array): ColumnEntry[] {
+      const { data, cache } = dataset(dataId);
+      const plan = planFor(doc, params);
+      const cols = barsFor(data, plan.assets);
+      const out: ColumnEntry[] = [];
+      plan.indicators.forEach((pi, index) => {
+        if (!assets.includes(pi.asset)) return;
+        if (cancelled(cancel)) throw new CancelledError('cancelled');
+        const bars = cols[pi.asset]!;
+        out.push({ index, key: IndicatorCache.keyOf(pi, bars), columns: cache.get(pi, bars) });
+      });
+      return out;
+    },
+    /** Puts columns another worker computed (indicatorColumns) into this worker's cache for the same plan. */
+    seedColumns(dataId: string, doc: StrategyDocument, params: ParamValues | undefined, entries: readonly ColumnEntry[]): void {
+      const { data, cache } = dataset(dataId);
+      const plan = planFor(doc, params);
+      const cols = barsFor(data, plan.assets);
+      for (const e of entries) {
+        const pi = plan.indicators[e.index];
+        if (!pi) throw new Error(`indicator ${e.index} is not in this plan`);
+        cache.seed(pi, cols[pi.asset]!, e.key, e.columns);
+      }
+    },
+    /** How many indicator columns this worker computed and how many it was given, for a data set. */
+    columnCounts(dataId: string): { computed: number; seeded: number } {
+      const { cache } = dataset(dataId);
+      return { computed: cache.size, seeded: cache.seeded };
     },
     explain(dataId: string, doc: StrategyDocument, time: number, params?: ParamValues): Explanation[] {
       const { data, cache } = dataset(dataId);

@@ -3,6 +3,7 @@ import { wallClock, type Clock } from '../lib/clock.ts';
 import type { MarketData } from '../engine/market.ts';
 import type { Explanation } from '../engine/kernel.ts';
 import type { AssetOverlay } from '../engine/overlays.ts';
+import type { ColumnEntry } from '../engine/service.ts';
 import type { RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import type { ParamValues } from '../strategy/params.ts';
 import type { DataNeeds, EngineApi, EngineEndpoint, SpawnEngine } from './engine-api.ts';
@@ -23,7 +24,16 @@ export interface PoolOptions {
   progressIntervalMs?: number;
   /** Data sets a worker keeps loaded (with their indicator columns) before dropping the least recent. */
   datasetsPerWorker?: number;
+  /**
+   * Shared mode, 2+ workers: a run on at least this many bars (all assets) first has its indicator columns
+   * computed over the pool, spread by asset, in SharedArrayBuffers, once per data set and document; the
+   * running worker and later runs read them without computing or copying (default 100,000).
+   */
+  spreadColumnsFrom?: number;
 }
+
+/** Documents per data set whose shared indicator columns the pool keeps (the oldest are let go). */
+const COLUMN_PLANS_KEPT = 4;
 
 export interface RunRequest {
   doc: StrategyDocument;
@@ -133,6 +143,9 @@ export class EnginePool {
   private readonly queue: Task[] = [];
   private readonly byId = new Map<number, Task>();
   private readonly dataIds = new WeakMap<MarketData, { id: string; payload: MarketData }>();
+  private readonly spreadFrom: number;
+  /** Per data set (its payload) and document: indicator columns computed over the pool (see spreadColumnsFrom). */
+  private readonly columns = new WeakMap<MarketData, Map<string, Promise<ColumnEntry[]>>>();
   private nextTask = 1;
   private nextData = 1;
   private closed = false;
@@ -144,6 +157,7 @@ export class EnginePool {
     this.clock = opts.clock ?? wallClock;
     this.interval = opts.progressIntervalMs ?? 100;
     this.keep = Math.max(1, opts.datasetsPerWorker ?? 4);
+    this.spreadFrom = opts.spreadColumnsFrom ?? 100_000;
   }
 
   /** Workers started so far (they start on demand, up to `size`). */
@@ -197,13 +211,60 @@ export class EnginePool {
     }
   }
 
-  private runIn(req: RunRequest, ev: RunEvents, group: Partial<Group>): Promise<RunResult> {
+  private async runIn(req: RunRequest, ev: RunEvents, group: Partial<Group>): Promise<RunResult> {
     const data = this.dataset(req.data);
+    // Awaited before the run is queued: a queued run holding a worker while it waits would starve the spread.
+    const columns = await this.sharedColumns(req, data, ev, group);
     return this.submit<RunResult>(async (slot, task) => {
       await this.ensureLoaded(slot, data.id, data.payload);
+      if (columns) await slot.api.seedColumns(data.id, req.doc, req.params, columns);
       const t = { id: task.id, dataId: data.id, doc: req.doc, params: req.params, cancel: task.flag };
       return req.audit === true ? slot.api.run({ ...t, audit: true }) : decodeResult(await slot.api.runColumns(t));
     }, ev, group);
+  }
+
+  /**
+   * Columns once, shared: the plan's indicator columns for a big data set, computed by every worker on its
+   * share of the assets (round robin) into SharedArrayBuffers, kept per data set and document. Null where
+   * that does not pay or cannot work: copy mode (no shared memory: each worker computes its own), one
+   * worker, or a small data set.
+   */
+  private sharedColumns(req: RunRequest, data: { id: string; payload: MarketData }, ev: RunEvents, group: Partial<Group>): Promise<ColumnEntry[]> | null {
+    if (!this.shared || this.size < 2) return null;
+    if (data.payload.bars.reduce((n, b) => n + b.length, 0) < this.spreadFrom) return null;
+    let plans = this.columns.get(data.payload);
+    if (!plans) {
+      plans = new Map();
+      this.columns.set(data.payload, plans);
+    }
+    const key = JSON.stringify([req.doc, req.params ?? null]);
+    let hit = plans.get(key);
+    if (!hit) {
+      const kept = plans;
+      hit = this.spreadColumns(req, data, { signal: ev.signal }, group);
+      kept.set(key, hit);
+      hit.catch(() => kept.delete(key));
+      if (kept.size > COLUMN_PLANS_KEPT) kept.delete(kept.keys().next().value!);
+    }
+    return hit;
+  }
+
+  private async spreadColumns(req: RunRequest, data: { id: string; payload: MarketData }, ev: RunEvents, group: Partial<Group>): Promise<ColumnEntry[]> {
+    const needs = await this.submit<DataNeeds>((slot) => slot.api.needs(req.doc, req.params), ev, group);
+    const parts = Math.min(this.size, needs.assets.length);
+    const shares = Array.from({ length: parts }, (_, p) => needs.assets.map((_a, i) => i).filter((i) => i % parts === p));
+    const lists = await Promise.all(shares.map((assets) => this.submit<ColumnEntry[]>(async (slot, task) => {
+      await this.ensureLoaded(slot, data.id, data.payload);
+      return slot.api.indicatorColumns(data.id, req.doc, req.params, assets, task.flag);
+    }, ev, group)));
+    return lists.flat();
+  }
+
+  /** Per worker, how many indicator columns it computed and was given for a data set (loaded workers only). */
+  async columnCounts(data: MarketData): Promise<{ computed: number; seeded: number }[]> {
+    const d = this.dataIds.get(data);
+    if (!d) return [];
+    return Promise.all(this.slots.filter((s) => s.loaded.includes(d.id)).map((s) => s.api.columnCounts(d.id)));
   }
 
   /**

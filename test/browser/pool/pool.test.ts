@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../../src/engine/index.ts';
+import { IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
+import { compile } from '../../../src/strategy/index.ts';
 import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces } from '../../unit/pool/fixture.ts';
 import { browserPool } from './spawn.ts';
 
@@ -38,6 +39,31 @@ describe('engine pool in Chromium workers', () => {
       expect(e?.trace).toEqual(stored.signals[i]!.trace);
     }
     expect(await p.run({ doc, data, audit: true })).toEqual(stored);
+  });
+
+  it('columns once, shared: a run\'s indicator columns are computed once over the pool, spread by asset; copy mode computes per worker', async () => {
+    const { doc, bars } = longMinuteRun(0.1);
+    const data = { bars };
+    const indicators = compile(doc).indicators.length;
+    const computed = (cs: { computed: number }[]) => cs.reduce((n, c) => n + c.computed, 0);
+    const p = pool({ size: 2, spreadColumnsFrom: 0 });
+    const got = await p.run({ doc, data });
+    // An in-page run with its own cache takes the same engine (fast) as a worker with a data set's columns.
+    expect(got).toEqual(withoutTraces(runBacktest(doc, data, { indicatorCache: new IndicatorCache() })));
+    const counts = await p.columnCounts(data);
+    expect(counts.length).toBe(2);
+    // Every column computed exactly once in the pool, by both workers (each its share of the assets) ...
+    expect(computed(counts)).toBe(indicators);
+    expect(counts.every((c) => c.computed > 0)).toBe(true);
+    // ... and the running worker was given the other's share rather than computing it.
+    expect(counts.some((c) => c.seeded > 0)).toBe(true);
+    // Again (either worker may take it): same result, nothing computed anew.
+    expect(await p.run({ doc, data })).toEqual(got);
+    expect(computed(await p.columnCounts(data))).toBe(indicators);
+    // Without shared memory each worker computes its own columns (the fallback).
+    const copy = pool({ size: 2, share: false, spreadColumnsFrom: 0 });
+    expect(await copy.run({ doc, data })).toEqual(got);
+    expect(await copy.columnCounts(data)).toEqual([{ computed: indicators, seeded: 0 }]);
   });
 
   it('cancels a long run in shared mode (flag) and in copy mode (worker replaced), then runs again', async () => {
