@@ -2,6 +2,7 @@ export { runBacktest, explain, explainAt, rangeOf, CancelledError, CANCEL_CHECK_
 export { runReplay, ReplayProcessor } from './replay.ts';
 export { Kernel, type Explanation, type KernelOptions } from './kernel.ts';
 export { RunError, barsFor, type MarketData } from './market.ts';
+export { sessionEnds } from './session.ts';
 export { computeStats, type StatsInput } from './stats.ts';
 export { SimulatedVenue, type Venue, type StepView } from './venue.ts';
 export { ENGINE_VERSION } from './version.ts';

@@ -1,4 +1,5 @@
-import { BrokerError, type Broker, type BrokerAccount, type BrokerCapabilities, type BrokerClock, type BrokerOrder, type BrokerOrderStatus, type BrokerPosition, type LiveBar, type OrderRequest, type OrderSpec } from './broker.ts';
+import { Zone } from '../lib/zone.ts';
+import { BrokerError, type Broker, type BrokerAccount, type BrokerCapabilities, type BrokerClock, type BrokerOrder, type BrokerOrderStatus, type BrokerPosition, type LiveBar, type OrderRequest, type OrderSpec, type Session } from './broker.ts';
 import { arrayOf, Fields, Http, type HttpOptions } from './http.ts';
 
 export const ALPACA_PAPER_URL = 'https://paper-api.alpaca.markets';
@@ -19,6 +20,7 @@ export interface AlpacaOptions {
 }
 
 const DAY = 86_400_000;
+const NY = new Zone('America/New_York');
 const TIMEFRAME: Record<string, string> = {
   '1m': '1Min', '5m': '5Min', '15m': '15Min', '30m': '30Min', '1h': '1Hour', '4h': '4Hour', '1d': '1Day', '1w': '1Week', '1mo': '1Month',
 };
@@ -30,9 +32,14 @@ const STATUS: Record<string, BrokerOrderStatus> = {
 const MAX_PAGES = 1000;
 const TYPE: Record<OrderSpec['type'], string> = { market: 'market', limit: 'limit', stop: 'stop', stopLimit: 'stop_limit', trailingStop: 'trailing_stop' };
 
-/** Alpaca takes limit, stop and stop-limit entries, and stop, limit, OCO and trailing-stop exits for a held position. */
+/**
+ * Alpaca takes limit, stop and stop-limit entries, and stop, limit, OCO, trailing-stop and market-on-close
+ * (time in force `cls`) exits for a held position.
+ */
 export const ALPACA_CAPABILITIES: BrokerCapabilities = {
-  entries: new Set(['limit', 'stop', 'stopLimit']), barExpiry: false, relativeExits: false, exitOrders: new Set(['stop', 'limit', 'oco', 'trailingStop']),
+  entries: new Set(['limit', 'stop', 'stopLimit']), barExpiry: false, relativeExits: false, exitOrders: new Set(['stop', 'limit', 'oco', 'trailingStop', 'close']),
+  // "cls" orders submitted after 15:50 New York are rejected.
+  closeCutoffMs: 10 * 60_000,
 };
 
 /**
@@ -61,6 +68,17 @@ export class AlpacaBroker implements Broker {
   async clock(): Promise<BrokerClock> {
     const f = new Fields((await this.http.json('GET', `${this.o.tradingUrl}/v2/clock`)).body, 'clock');
     return { time: f.time('timestamp'), isOpen: f.bool('is_open'), nextOpen: f.time('next_open'), nextClose: f.time('next_close') };
+  }
+
+  /** GET /v2/calendar: each trading day's regular open and close, New York local "HH:MM" (half days close early). */
+  async sessions(from: number, to: number): Promise<Session[]> {
+    if (!(to >= from)) return [];
+    const q = new URLSearchParams({ start: nyDate(Math.max(0, from)), end: nyDate(to) });
+    const list = arrayOf((await this.http.json('GET', `${this.o.tradingUrl}/v2/calendar?${q}`)).body, 'calendar');
+    return list.map((d, i) => {
+      const f = new Fields(d, `calendar[${i}]`);
+      return session(f.str('date'), f.str('open'), f.str('close'), `calendar[${i}]`);
+    });
   }
 
   async positions(): Promise<BrokerPosition[]> {
@@ -145,7 +163,7 @@ export function orderBody(req: OrderRequest): Record<string, unknown> {
   const s = req.spec;
   if (!s) return body;
   body.type = TYPE[s.type];
-  body.time_in_force = s.timeInForce === 'gtc' ? 'gtc' : 'day';
+  body.time_in_force = s.timeInForce === 'gtc' ? 'gtc' : s.timeInForce === 'close' ? 'cls' : 'day';
   if (s.ocoStopPrice !== null) {
     body.order_class = 'oco';
     body.take_profit = { limit_price: tick(s.limitPrice!) };
@@ -198,6 +216,24 @@ function single(x: unknown, what: string): BrokerOrder {
 function filledAt(f: Fields): number | null {
   const v = f.raw('filled_at');
   return typeof v === 'string' && Number.isFinite(Date.parse(v)) ? Date.parse(v) : null;
+}
+
+/** The New York date of UTC time t. */
+function nyDate(t: number): string {
+  return new Date(NY.toLocal(t)).toISOString().slice(0, 10);
+}
+
+/** A session from an exchange-local date and "HH:MM" (or "HHMM") open and close, New York time. */
+export function session(date: string, open: string, close: string, what: string): Session {
+  const at = (hm: string) => {
+    const m = /^(\d{2}):?(\d{2})$/.exec(hm);
+    const day = Date.parse(`${date}T00:00:00Z`);
+    if (!m || !Number.isFinite(day)) throw new BrokerError('malformed', `${what}: ${JSON.stringify(`${date} ${hm}`.slice(0, 40))} is not a date and time`);
+    return NY.toUtc(day + (Number(m[1]) * 60 + Number(m[2])) * 60_000);
+  };
+  const s = { date, open: at(open), close: at(close) };
+  if (!(s.close > s.open)) throw new BrokerError('malformed', `${what}: the session closes before it opens`);
+  return s;
 }
 
 function iso(t: number): string {

@@ -18,6 +18,14 @@ export interface BrokerClock {
   nextClose: number;
 }
 
+/** One regular trading session of the exchange (UTC epoch ms): a half day closes early, a holiday has none. */
+export interface Session {
+  /** Exchange-local date, YYYY-MM-DD. */
+  date: string;
+  open: number;
+  close: number;
+}
+
 export interface BrokerPosition {
   symbol: string;
   /** Signed: negative is short. */
@@ -78,7 +86,7 @@ export interface RelativeExits {
   trail: { mode: 'percent' | 'distance'; value: number; byClose: boolean } | null;
   timeBars: number;
   timeMs: number;
-  /** Time exit at the session close (refused live for now: see unsupported() in order-spec.ts). */
+  /** Time exit at the session close (needs the broker's session calendar, or a broker that keeps relative exits). */
   sessionClose: boolean;
 }
 
@@ -87,7 +95,8 @@ export interface RelativeExits {
  * distance. `ocoStopPrice`: the order is a one-cancels-other exit, a take-profit limit at `limitPrice` and a
  * stop-loss at this price. `exits`: exits the broker attaches to the position once this fills, relative to the
  * fill price (only where `capabilities.relativeExits`). Times in force "bar" and `expireAfterBars` are only sent
- * where `capabilities.barExpiry`; elsewhere the processor cancels the order itself.
+ * where `capabilities.barExpiry`; elsewhere the processor cancels the order itself. Time in force "close": a
+ * market-on-close order (the session's closing auction), only where `exitOrders` has 'close'.
  */
 export interface OrderSpec {
   type: 'market' | 'limit' | 'stop' | 'stopLimit' | 'trailingStop';
@@ -96,7 +105,7 @@ export interface OrderSpec {
   trailPercent: number | null;
   trailPrice: number | null;
   ocoStopPrice: number | null;
-  timeInForce: 'bar' | 'day' | 'gtc';
+  timeInForce: 'bar' | 'day' | 'gtc' | 'close';
   expireAfterBars: number;
   exits: RelativeExits | null;
 }
@@ -109,8 +118,10 @@ export interface BrokerCapabilities {
   barExpiry: boolean;
   /** Keeps an entry's exits itself, armed at the fill price (the simulated broker: the backtest's own rules). */
   relativeExits: boolean;
-  /** Exit orders for a held position: a stop, a limit, a one-cancels-other pair, a trailing stop. */
-  exitOrders: ReadonlySet<'stop' | 'limit' | 'oco' | 'trailingStop'>;
+  /** Exit orders for a held position: a stop, a limit, a one-cancels-other pair, a trailing stop, a market-on-close. */
+  exitOrders: ReadonlySet<'stop' | 'limit' | 'oco' | 'trailingStop' | 'close'>;
+  /** How long before a session's close the broker stops taking market-on-close orders. */
+  closeCutoffMs?: number;
 }
 
 export const MARKET_ONLY: BrokerCapabilities = { entries: new Set(), barExpiry: false, relativeExits: false, exitOrders: new Set() };
@@ -167,6 +178,11 @@ export interface Broker {
   cancelOrder(id: string): Promise<void>;
   /** Start time of the last bar that is complete at `clock` (default: by timeframe and session, see feed.ts). */
   completedUntil?(clock: BrokerClock, timeframeMs: number): number;
+  /**
+   * The exchange's regular sessions whose date lies in [from, to] (UTC ms), in order: what a time exit at the
+   * session close needs live (absent: such exits are refused, unless the broker keeps relative exits).
+   */
+  sessions?(from: number, to: number): Promise<Session[]>;
   /** Bars with start time in [from, to], every page. */
   bars(symbols: readonly string[], timeframe: string, from: number, to: number): Promise<LiveBar[]>;
   /** Notices since the last call (streaming brokers), for the audit. */

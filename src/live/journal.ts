@@ -1,5 +1,5 @@
 import type { StrategyDocument } from '../schema/index.ts';
-import type { Execution, LiveBar, OrderSpec } from './broker.ts';
+import type { Execution, LiveBar, OrderSpec, Session } from './broker.ts';
 import type { LiveEvent } from './events.ts';
 import type { RiskGuards } from './guards.ts';
 
@@ -68,6 +68,8 @@ export type JournalEntry =
   /** Reconciliation adopted the broker's numbers. */
   | { type: 'adjust'; time: number; cash: number | null; positions: { symbol: string; qty: number; price: number }[] }
   | { type: 'control'; time: number; action: 'pause' | 'resume' | 'kill'; intents: Intent[] }
+  /** The exchange's sessions the broker's calendar gave (a time exit at the session close reads them). */
+  | { type: 'sessions'; sessions: Session[] }
   | { type: 'event'; event: LiveEvent };
 
 export interface Journal {

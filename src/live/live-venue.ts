@@ -5,7 +5,7 @@ import { MARKET_ONLY, type BrokerCapabilities, type Execution, type OrderSpec, t
 import type { LiveEvent } from './events.ts';
 import { guardRefusal, type RiskGuards } from './guards.ts';
 import type { ExitLeg, Intent, OrderUpdate } from './journal.ts';
-import { exitLevels, nativeExit, relativeExits, specOf, unsupported } from './order-spec.ts';
+import { closeOrder, exitLevels, nativeExit, relativeExits, specOf, unsupported } from './order-spec.ts';
 
 export type TrackedState = 'intent' | 'waiting' | 'sent' | 'unknown' | 'done';
 export type ExitKind = ExitLeg['reason'];
@@ -68,6 +68,10 @@ export interface Armed {
   entryPrice: number;
   /** The market order a triggered simulated exit placed. */
   closing: Tracked | null;
+  /** The market-on-close order of a session-close exit, resting at the broker (it holds the shares). */
+  moc: Tracked | null;
+  /** The close of the session the position was entered in (NaN: unknown, or daily bars). */
+  closeBy: number;
 }
 
 export interface LiveVenueOptions {
@@ -81,6 +85,12 @@ export interface LiveVenueOptions {
   /** Bar length (a simulated time exit is sent one bar ahead so it fills at the bar's open, as in a backtest). */
   timeframeMs?: number;
   intrabar?: IntrabarRule;
+  /**
+   * The close (UTC ms) of the exchange session holding an intraday bar that starts at t (NaN: none known), from
+   * the broker's calendar: a time exit at the session close is refused without it (unless the broker keeps
+   * relative exits itself).
+   */
+  sessionCloseOf?: (t: number) => number;
   emit: (e: LiveEvent) => void;
 }
 
@@ -150,7 +160,7 @@ export class LiveVenue implements Venue {
     const reducing = pos !== 0 && Math.sign(signed) === -Math.sign(pos) && Math.abs(signed) <= Math.abs(pos);
     const crosses = pos !== 0 && Math.sign(signed) === -Math.sign(pos) && Math.abs(signed) > Math.abs(pos);
     const refusal = this.paused ? 'paused: the deployment was paused or killed'
-      : unsupported(order, this.caps, this.o.broker ?? 'this broker', crosses, this.o.allowsReversal)
+      : unsupported(order, this.caps, this.o.broker ?? 'this broker', crosses, this.o.allowsReversal, this.o.sessionCloseOf !== undefined)
       ?? this.canTrade()
       ?? guardRefusal(this.o.guards, {
         notional: order.value * view.close[order.asset]!,
@@ -170,7 +180,8 @@ export class LiveVenue implements Venue {
     const { spec, barsLeft, expiry } = specOf(order, this.caps);
     // The broker holds the position's shares for its exit order: cancel that first, then send (as a backtest's
     // strategy order closes the position before the exits would).
-    const native = this.armed.get(order.asset)?.native ?? null;
+    const held = this.armed.get(order.asset);
+    const native = held?.native ?? held?.moc ?? null;
     const blocked = native !== null && native.state !== 'done' && (reducing || crosses);
     let t: Tracked;
     if (crosses && !this.o.allowsReversal) {
@@ -240,6 +251,7 @@ export class LiveVenue implements Venue {
     const x = this.armed.get(t.asset);
     if (x?.native === t) x.native = null;
     if (x?.closing === t) x.closing = null;
+    if (x?.moc === t) x.moc = null; // e.g. past the broker's cut-off for closing orders: the session close is simulated
   }
 
   /** The kill switch forgets armed exits (their broker orders are cancelled by the processor). */
@@ -313,7 +325,7 @@ export class LiveVenue implements Venue {
   /** The first fill of an exit order: it enters the run's order log as the exit that closed the trade. */
   private exitRecord(t: Tracked, leg: ExitKind | null): void {
     const x = t.exit!;
-    const reason = x.reason ?? leg ?? (t.spec?.type === 'trailingStop' ? 'trail' : t.spec?.type === 'stop' ? 'stop' : 'target');
+    const reason = x.reason ?? leg ?? (t.spec?.timeInForce === 'close' ? 'time' : t.spec?.type === 'trailingStop' ? 'trail' : t.spec?.type === 'stop' ? 'stop' : 'target');
     x.reason = reason;
     const parent = this.tracked.get(x.parent)!;
     const o = this.kernel!.exitOrder(t.asset, EXIT_TYPE[reason], reason, parent.record.strategyId, parent.record.id);
@@ -326,9 +338,10 @@ export class LiveVenue implements Venue {
   private exitDone(t: Tracked, u: OrderUpdate, time: number): void {
     const a = t.asset;
     const armed = this.armed.get(a);
-    if (armed && (armed.native === t || armed.closing === t)) {
+    if (armed && (armed.native === t || armed.closing === t || armed.moc === t)) {
       if (u.status === 'filled' || this.kernel!.portfolio.qty[a] === 0) this.armed.delete(a);
       else if (armed.closing === t) armed.closing = null; // refused: the next completed bar tries again
+      else if (armed.moc === t) armed.moc = null;
     }
     if (t.appliedCount > 0) {
       t.record.status = 'filled';
@@ -345,6 +358,8 @@ export class LiveVenue implements Venue {
       } else {
         w.state = 'done';
         if (w.next) w.next.state = 'done';
+        // A simulated exit that waited for the closing order: nothing of its own to record (its record is the entry's).
+        if (w.exit !== null) continue;
         w.record.status = 'cancelled';
         w.record.reason = `not sent: the position's ${t.exit!.reason} exit filled first`;
       }
@@ -379,7 +394,7 @@ export class LiveVenue implements Venue {
   private armRelative(t: Tracked): void {
     const q = this.kernel!.portfolio.qty[t.asset]!;
     if (q === 0 || Math.sign(q) !== (t.side === 'buy' ? 1 : -1)) return;
-    this.armed.set(t.asset, { parent: t, side: q > 0 ? 1 : -1, exits: t.spec!.exits!, relative: true, native: null, stop: NaN, target: NaN, trail: NaN, best: NaN, bars: 0, entryTime: NaN, entryPrice: NaN, closing: null });
+    this.armed.set(t.asset, { parent: t, side: q > 0 ? 1 : -1, exits: t.spec!.exits!, relative: true, native: null, stop: NaN, target: NaN, trail: NaN, best: NaN, bars: 0, entryTime: NaN, entryPrice: NaN, closing: null, moc: null, closeBy: NaN });
   }
 
   /** Arms exits at the average fill price: one broker exit order where one holds them all, else simulated. */
@@ -391,12 +406,22 @@ export class LiveVenue implements Venue {
     const price = t.appliedNotional / t.appliedQty;
     const x = t.exits!;
     const lv = exitLevels(x, side, price);
-    const armed: Armed = { parent: t, side, exits: x, relative: false, native: null, ...lv, best: price, bars: 0, entryTime: time, entryPrice: price, closing: null };
+    const closeBy = x.sessionClose && (this.o.timeframeMs ?? 0) < 86_400_000 ? this.o.sessionCloseOf?.(time) ?? NaN : NaN;
+    const armed: Armed = { parent: t, side, exits: x, relative: false, native: null, ...lv, best: price, bars: 0, entryTime: time, entryPrice: price, closing: null, moc: null, closeBy };
     const spec = nativeExit(x, lv, this.caps);
     if (spec !== null) {
       const n = this.track(`${t.clientOrderId}-x`, a, side === 1 ? 'sell' : 'buy', Math.abs(q), t.record, 'intent', spec);
       n.exit = { parent: t.clientOrderId, reason: null, stopPrice: spec.ocoStopPrice ?? spec.stopPrice, limitPrice: spec.limitPrice };
       armed.native = n;
+    }
+    // A session close the broker takes as a market-on-close order: it fills at the closing price, where the
+    // backtest closes (the close of the session's last bar); the other levels are watched on completed bars.
+    // Not when the calendar says the broker's cut-off for closing orders has passed (the bar is complete now).
+    const moc = time + (this.o.timeframeMs ?? 0) >= closeBy - (this.caps.closeCutoffMs ?? 0) ? null : closeOrder(x, this.caps);
+    if (moc !== null) {
+      const n = this.track(`${t.clientOrderId}-c`, a, side === 1 ? 'sell' : 'buy', Math.abs(q), t.record, 'intent', moc);
+      n.exit = { parent: t.clientOrderId, reason: null, stopPrice: null, limitPrice: null };
+      armed.moc = n;
     }
     this.armed.set(a, armed);
   }
@@ -406,9 +431,11 @@ export class LiveVenue implements Venue {
     const q = view.qty[a]!;
     if (q === 0 || (q > 0 ? 1 : -1) !== x.side) {
       this.armed.delete(a);
-      if (x.native && x.native.state !== 'done') {
-        x.native.cancelWanted = true;
-        x.native.cancelReason = 'cancelled: the position was closed';
+      for (const n of [x.native, x.moc]) {
+        if (n && n.state !== 'done') {
+          n.cancelWanted = true;
+          n.cancelReason = 'cancelled: the position was closed';
+        }
       }
       return;
     }
@@ -425,11 +452,19 @@ export class LiveVenue implements Venue {
       // Sent now, a market order fills at the next bar's open: where the backtest takes a time exit.
       const next = view.time + (this.o.timeframeMs ?? 0);
       if ((e.timeBars > 0 && x.bars + 1 >= e.timeBars) || (e.timeMs > 0 && next - x.entryTime >= e.timeMs)) reason = 'time';
+      else if (e.sessionClose && (x.moc === null || x.moc.state === 'done') && (this.sessionEndsNext(view.time) || view.time >= x.closeBy)) reason = 'time';
     }
     if (reason !== null) {
-      const c = this.track(`${x.parent.clientOrderId}-x${x.bars}`, a, x.side === 1 ? 'sell' : 'buy', Math.abs(q), x.parent.record, 'intent');
+      // A market-on-close order holds the shares: the triggered exit waits until it is cancelled.
+      const moc = x.moc !== null && x.moc.state !== 'done' ? x.moc : null;
+      const c = this.track(`${x.parent.clientOrderId}-x${x.bars}`, a, x.side === 1 ? 'sell' : 'buy', Math.abs(q), x.parent.record, moc ? 'waiting' : 'intent');
       c.exit = { parent: x.parent.clientOrderId, reason, stopPrice: reason === 'stop' ? x.stop : reason === 'trail' ? x.trail : null, limitPrice: reason === 'target' ? x.target : null };
       x.closing = c;
+      if (moc) {
+        c.waitsFor = moc;
+        moc.cancelWanted = true;
+        moc.cancelReason = `cancelled: the position's ${reason} exit triggered`;
+      }
       return;
     }
     if (e.trail !== null) {
@@ -439,6 +474,19 @@ export class LiveVenue implements Venue {
         x.trail = trailLevel(x.side, px, e.trail.mode, e.trail.value);
       }
     }
+  }
+
+  /**
+   * A session close without a market-on-close order: a market order sent once the bar before the session's
+   * last completes fills at the last bar's open (the backtest fills at its close). Later (the entry filled on
+   * the last bar, or the closing order was refused) it goes at once and fills at the next session's open.
+   * Daily and longer bars are a session each: the completed bar was its session.
+   */
+  private sessionEndsNext(t: number): boolean {
+    const tf = this.o.timeframeMs ?? 0;
+    if (tf >= 86_400_000) return true;
+    const close = this.o.sessionCloseOf?.(t) ?? NaN;
+    return Number.isFinite(close) && t + 2 * tf >= close;
   }
 
   /** A time in force the broker cannot count: after its bars, the order is cancelled at the broker. */

@@ -49,12 +49,15 @@ export function relativeExits(order: Order): RelativeExits | null {
   };
 }
 
-/** Why a broker cannot take this order at all, or null. */
-export function unsupported(order: Order, caps: BrokerCapabilities, broker: string, crosses: boolean, allowsReversal: boolean): string | null {
+/**
+ * Why a broker cannot take this order at all, or null. `calendar`: the processor has the broker's session
+ * calendar (a time exit at the session close needs it, unless the broker keeps relative exits itself).
+ */
+export function unsupported(order: Order, caps: BrokerCapabilities, broker: string, crosses: boolean, allowsReversal: boolean, calendar = false): string | null {
   const e = order.entry;
   if (e !== null && !caps.entries.has(e.type)) return `${e.type} entries are not available at ${broker}`;
   // The backtest knows a session's last bar from the stored bar times; a live run needs the exchange calendar.
-  if (order.exits?.sessionClose) return `a time exit at the session close is not available in live trading yet (${broker})`;
+  if (order.exits?.sessionClose && !calendar && !caps.relativeExits) return `a time exit at the session close needs the exchange's session calendar, which ${broker} does not give`;
   if ((e !== null || order.exits !== null) && crosses && !allowsReversal) {
     return `${broker} takes a reversal as two orders: a ${e !== null ? `${e.type} entry` : 'market order with exits'} that reverses a position is not sent`;
   }
@@ -76,7 +79,8 @@ export function exitLevels(x: RelativeExits, side: 1 | -1, price: number): { sto
  * Time exits, a trail by close, and a trail with other levels are simulated on completed bars (null).
  */
 export function nativeExit(x: RelativeExits, levels: { stop: number; target: number }, caps: BrokerCapabilities): OrderSpec | null {
-  if (x.timeBars > 0 || x.timeMs > 0) return null;
+  // A session close goes as its own market-on-close order (closeOrder), which holds the shares: the rest is simulated.
+  if (x.timeBars > 0 || x.timeMs > 0 || x.sessionClose) return null;
   const s = marketSpec();
   s.timeInForce = 'gtc';
   const hasStop = x.stopLoss !== null, hasTarget = x.takeProfit !== null;
@@ -105,4 +109,12 @@ export function nativeExit(x: RelativeExits, levels: { stop: number; target: num
     return s;
   }
   return null;
+}
+
+/** A market-on-close order for a position's session-close exit, where the broker takes one (else null: simulated). */
+export function closeOrder(x: RelativeExits, caps: BrokerCapabilities): OrderSpec | null {
+  if (!x.sessionClose || !caps.exitOrders.has('close')) return null;
+  const s = marketSpec();
+  s.timeInForce = 'close';
+  return s;
 }

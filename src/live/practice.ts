@@ -1,4 +1,4 @@
-import { barsFor, compile, rangeOf, type MarketData } from '../engine/index.ts';
+import { barsFor, compile, dayKeyOf, rangeOf, sessionEnds, type MarketData } from '../engine/index.ts';
 import type { StrategyDocument } from '../schema/index.ts';
 import type { LiveBar } from './broker.ts';
 import type { LiveEvent } from './events.ts';
@@ -82,7 +82,9 @@ export interface Practice {
  */
 export async function openPractice(doc: StrategyDocument, data: MarketData, o: PracticeOptions = {}): Promise<Practice> {
   const market = new ReplayMarket(doc, data);
-  const broker = new SimBroker(compile(doc).assets, doc.settings);
+  const assets = compile(doc).assets;
+  // The replayed data's sessions: a session's last bar is the asset's bar before another exchange day (as in a backtest).
+  const broker = new SimBroker(assets, doc.settings, doc.settings.initialCash, sessionEnds(barsFor(data, assets), dayKeyOf(doc.settings)));
   const journal = o.journal ?? new MemoryJournal();
   await rebuildBroker(await journal.read(), broker, market);
   const processor = await LiveProcessor.open({ broker, journal, create: { doc, mode: 'practice', warmUp: false, guards: o.guards, id: o.id }, emit: o.emit, series: data.series });

@@ -1,7 +1,7 @@
 import { buildResult, compile, dayKeyOf, Kernel, rangeOf, reject, type Explanation } from '../engine/index.ts';
 import type { OrderRecord, RunResult, StepSeries, StrategyDocument } from '../schema/index.ts';
 import { timeframeMs } from '../data/index.ts';
-import { BrokerError, type Broker, type BrokerClock, type BrokerOrder, type LiveBar, type OrderLookup, type OrderRequest } from './broker.ts';
+import { BrokerError, type Broker, type BrokerClock, type BrokerOrder, type LiveBar, type OrderLookup, type OrderRequest, type Session } from './broker.ts';
 import type { LiveEvent } from './events.ts';
 import { divergence, type DivergenceReport } from './divergence.ts';
 import { badBar, byTime, completedUntil } from './feed.ts';
@@ -57,6 +57,9 @@ export class LiveProcessor {
   private replaying = false;
   private signalsSeen = 0;
   private killSeq = 0;
+  /** The broker's session calendar as far as it was read (by open time), for time exits at the session close. */
+  private sessions: Session[] = [];
+  private readonly wantsCalendar: boolean;
 
   private constructor(private readonly o: LiveProcessorOptions, readonly config: DeploymentConfig) {
     const doc = config.doc;
@@ -64,6 +67,9 @@ export class LiveProcessor {
     this.symbols = new Set(plan.assets);
     this.index = new Map(plan.assets.map((s, i) => [s, i]));
     this.tfMs = timeframeMs(doc.settings.timeframe);
+    // A broker that keeps relative exits (the simulated one) closes at the session's end by itself.
+    const calendar = o.broker.sessions !== undefined && !o.broker.capabilities?.relativeExits;
+    this.wantsCalendar = calendar && this.tfMs < DAY && usesSessionClose(doc);
     this.venue = new LiveVenue({
       idPrefix: config.id,
       allowsReversal: o.broker.allowsReversal,
@@ -71,6 +77,7 @@ export class LiveProcessor {
       broker: o.broker.name,
       timeframeMs: timeframeMs(doc.settings.timeframe),
       intrabar: doc.settings.intrabar === 'optimistic' ? 'optimistic' : 'pessimistic',
+      sessionCloseOf: calendar ? (t) => this.sessionCloseOf(t) : undefined,
       guards: config.guards,
       dayKey: dayKeyOf(doc.settings),
       emit: (e) => this.emit(e),
@@ -126,6 +133,7 @@ export class LiveProcessor {
     const updates = await this.collectUpdates(clock.time);
     const bars = await this.call('bars', () => this.o.broker.bars([...this.symbols], this.config.doc.settings.timeframe, this.lastTime + 1, completedUntil(this.o.broker, clock, this.tfMs)));
     const groups = byTime(this.validBars(bars ?? [], clock.time), this.kernel.plan.assets);
+    if (groups.length > 0) await this.readCalendar(groups[0]!.time, clock.time);
     const refusal = this.tradeRefusal(clock);
     for (let i = 0; i < groups.length; i++) {
       const g = groups[i]!;
@@ -257,6 +265,38 @@ export class LiveProcessor {
       entries.push({ type: 'step', time: g.time, bars: g.bars, updates: [], intents, refusal: null });
     }
     await this.o.journal.append(entries);
+  }
+
+  /**
+   * The sessions from the first bar to be stepped to a week past the clock, read from the broker when not yet
+   * known, and journaled before any step uses them (a resume decides with the same calendar).
+   */
+  private async readCalendar(from: number, now: number): Promise<void> {
+    if (!this.wantsCalendar) return;
+    const known = this.sessions;
+    if (known.length > 0 && known[0]!.open <= from && known[known.length - 1]!.close >= Math.max(from, now) + DAY) return;
+    const list = await this.call('calendar', () => this.o.broker.sessions!(Math.min(from, now) - 7 * DAY, Math.max(from, now) + 7 * DAY));
+    if (list === undefined) return; // audited; the next tick asks again (a market-on-close order does not need it)
+    await this.o.journal.append([{ type: 'sessions', sessions: list }]);
+    this.addSessions(list);
+  }
+
+  private addSessions(list: readonly Session[]): void {
+    const byDate = new Map(this.sessions.map((x) => [x.date, x]));
+    for (const x of list) byDate.set(x.date, x);
+    this.sessions = [...byDate.values()].sort((x, y) => x.open - y.open);
+  }
+
+  /** The close of the session holding an intraday bar that starts at t, or NaN (outside every known session). */
+  private sessionCloseOf(t: number): number {
+    const list = this.sessions;
+    let lo = 0, hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.open <= t) lo = mid + 1; else hi = mid;
+    }
+    const s = list[lo - 1];
+    return s !== undefined && t < s.close ? s.close : NaN;
   }
 
   private step(time: number, bars: readonly LiveBar[], updates: readonly OrderUpdate[], refusal: string | null): Intent[] {
@@ -499,6 +539,7 @@ export class LiveProcessor {
             }
             break;
           case 'event': this.events.push(e.event); break;
+          case 'sessions': this.addSessions(e.sessions); break;
           case 'deployment': throw new Error('the state holds two deployment entries');
         }
       }
@@ -562,10 +603,21 @@ function asBrokerError(e: unknown): BrokerError {
 
 /** The broker of a replay, which must never call one (explain). */
 const refuse = () => Promise.reject(new Error('a replay does not call the broker'));
+// With `sessions`: a replay decides session closes with the journaled calendar.
 const NO_BROKER: Broker = {
   name: 'replay', allowsReversal: true, account: refuse, clock: refuse, positions: refuse, openOrders: refuse,
-  submitOrder: refuse, orderByClientId: refuse, cancelOrder: refuse, bars: refuse,
+  submitOrder: refuse, orderByClientId: refuse, cancelOrder: refuse, bars: refuse, sessions: refuse,
 };
+
+const DAY = 86_400_000;
+
+/** Whether any action of the document closes its position at the session's end. */
+function usesSessionClose(doc: StrategyDocument): boolean {
+  return doc.strategies.some((s) => {
+    const x = (s.action as { exits?: { timeExit?: object } }).exits?.timeExit;
+    return x !== undefined && 'sessionClose' in x;
+  });
+}
 
 function nullIfInfinite(t: number): number | null {
   return Number.isFinite(t) ? t : null;

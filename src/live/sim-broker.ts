@@ -38,12 +38,16 @@ export class SimBroker implements Broker {
   private now = -Infinity;
   private nextId = 1;
 
-  constructor(readonly symbols: readonly string[], private readonly settings: Settings, cash = settings.initialCash) {
+  /**
+   * `lastOfSession`: whether asset a's bar at t ends its exchange session — from the replayed data's bar times
+   * (practice.ts), the backtest's own rule (session.ts), so a time exit at the session close fills alike.
+   */
+  constructor(readonly symbols: readonly string[], private readonly settings: Settings, cash = settings.initialCash, lastOfSession?: (a: number, t: number) => boolean) {
     const n = symbols.length;
     this.books = new LegPortfolio(symbols, cash);
     this.fills = new SimulatedFills(this.books, settings);
     // No finer bars in a live feed: finerData falls back to the pessimistic rule, as a backtest without finer data does.
-    this.venue = new SimulatedVenue(settings.fillModel, n, { intrabar: settings.intrabar === 'optimistic' ? 'optimistic' : 'pessimistic', dayOf: dayKeyOf(settings) });
+    this.venue = new SimulatedVenue(settings.fillModel, n, { intrabar: settings.intrabar === 'optimistic' ? 'optimistic' : 'pessimistic', dayOf: dayKeyOf(settings), lastOfSession });
     this.index = new Map(symbols.map((s, i) => [s, i]));
     const col = () => new Float64Array(n).fill(NaN);
     this.view = {
@@ -105,8 +109,8 @@ export class SimBroker implements Broker {
     if (this.orders.has(req.clientOrderId)) throw new BrokerError('refused', 'client_order_id must be unique', 422);
     if (!(req.qty > 0)) throw new BrokerError('refused', 'qty must be positive', 422);
     const s = req.spec;
-    if (s && (s.type === 'trailingStop' || s.ocoStopPrice !== null)) {
-      throw new BrokerError('refused', `the simulated broker takes exits attached to an entry, not ${s.type === 'trailingStop' ? 'trailing stop' : 'OCO'} orders`, 422);
+    if (s && (s.type === 'trailingStop' || s.ocoStopPrice !== null || s.timeInForce === 'close')) {
+      throw new BrokerError('refused', `the simulated broker takes exits attached to an entry, not ${s.type === 'trailingStop' ? 'trailing stop' : s.timeInForce === 'close' ? 'market-on-close' : 'OCO'} orders`, 422);
     }
     const bo: BrokerOrder = {
       id: `sim-${this.nextId}`, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, qty: req.qty,
@@ -115,7 +119,7 @@ export class SimBroker implements Broker {
     // The record's strategy id names the client order, so the exits the venue places find their parent.
     const record = simRecord(this.nextId++, req.clientOrderId, req.symbol, req.side, this.now);
     const entry: Order['entry'] = s && s.type !== 'market' && s.type !== 'trailingStop'
-      ? { type: s.type, stop: s.stopPrice ?? NaN, limit: s.limitPrice ?? NaN, timeInForce: s.timeInForce, expireAfterBars: s.expireAfterBars, triggered: false, bars: 0, day: NaN }
+      ? { type: s.type, stop: s.stopPrice ?? NaN, limit: s.limitPrice ?? NaN, timeInForce: s.timeInForce === 'close' ? 'day' : s.timeInForce, expireAfterBars: s.expireAfterBars, triggered: false, bars: 0, day: NaN }
       : null;
     const order: Order = { asset, kind: 'delta', side: req.side === 'buy' ? 1 : -1, unit: 'quantity', value: req.qty, weight: 0, record, entry, exits: s?.exits ?? null, exitReason: null };
     this.orders.set(req.clientOrderId, bo);

@@ -1,5 +1,6 @@
 import { Zone } from '../lib/zone.ts';
-import { BrokerError, type Broker, type BrokerAccount, type BrokerCapabilities, type BrokerClock, type BrokerOrder, type BrokerOrderStatus, type BrokerPosition, type LiveBar, type OrderRequest } from './broker.ts';
+import { session } from './alpaca.ts';
+import { BrokerError, type Broker, type BrokerAccount, type BrokerCapabilities, type BrokerClock, type BrokerOrder, type BrokerOrderStatus, type BrokerPosition, type LiveBar, type OrderRequest, type Session } from './broker.ts';
 import { Fields, Http, type HttpOptions } from './http.ts';
 
 export const TRADIER_LIVE_URL = 'https://api.tradier.com';
@@ -75,6 +76,29 @@ export class TradierBroker implements Broker {
     const local = time + NY.offsetAt(time);
     const afterClose = local - Math.floor(local / DAY) * DAY >= 16 * 3_600_000;
     return { time, isOpen, nextOpen: isOpen ? time : afterClose ? Math.floor(local / DAY) * DAY + DAY : time, nextClose: time };
+  }
+
+  /**
+   * GET /v1/markets/calendar?month&year, one request per month: days with status "open" and their regular
+   * `open.start` / `open.end` (New York "HH:MM"; a half day ends early). Tradier has no market-on-close order
+   * here, so a session close is simulated: see LiveVenue.sessionEndsNext.
+   */
+  async sessions(from: number, to: number): Promise<Session[]> {
+    if (!(to >= from)) return [];
+    const out: Session[] = [];
+    const start = new Date(Math.max(0, from)), end = new Date(to);
+    for (let y = start.getUTCFullYear(), m = start.getUTCMonth(); y < end.getUTCFullYear() || (y === end.getUTCFullYear() && m <= end.getUTCMonth()); m === 11 ? (y++, m = 0) : m++) {
+      const q = new URLSearchParams({ month: String(m + 1).padStart(2, '0'), year: String(y) });
+      const cal = new Fields(new Fields((await this.http.json('GET', `${this.base}/markets/calendar?${q}`)).body, 'calendar').raw('calendar'), 'calendar');
+      listOf({ days: cal.raw('days') }, 'days', 'day').forEach((d, i) => {
+        const f = new Fields(d, `calendar.days.day[${i}]`);
+        if (f.str('status') !== 'open') return;
+        const hours = new Fields(f.raw('open'), `calendar.days.day[${i}].open`);
+        const s = session(f.str('date'), hours.str('start'), hours.str('end'), `calendar.days.day[${i}]`);
+        if (s.close >= from - DAY && s.open <= to + DAY) out.push(s);
+      });
+    }
+    return out;
   }
 
   async positions(): Promise<BrokerPosition[]> {

@@ -57,7 +57,7 @@ const levelArb = fc.oneof(
   fc.record({ distance: fc.constantFrom(0.25, 0.5, 1) }),
   fc.record({ atr: fc.constantFrom(0.5, 1), window: fc.constant({ bars: 2 }) }),
 );
-/** `sessionClose`: time exits at the session close too (the backtest venue's; the live simulated broker has no session clock). */
+/** `sessionClose`: time exits at the session close too. */
 const exitsArbWith = (sessionClose: boolean): fc.Arbitrary<Exits | undefined> => fc.option(
   fc.record({
     stopLoss: levelArb,
@@ -91,10 +91,11 @@ function actionArb(allowShort: boolean, exitsArb: fc.Arbitrary<Exits | undefined
 }
 
 /**
- * Random order documents. `backtestOnly`: also time exits at the session close and settings.closeAtEnd,
- * which the backtest and replay processors have and the live processor does not (a live run never "ends").
+ * Random order documents. `backtestOnly`: also settings.closeAtEnd, which the backtest and replay processors
+ * have and the live processor does not (a live run never "ends"). `sessionClose`: also time exits at the
+ * session close (backtest, replay, and live since the simulated broker reads the replayed data's sessions).
  */
-export const docArbWith = (fillModels: readonly ('nextOpen' | 'close')[], intrabar: readonly ('pessimistic' | 'optimistic' | 'finerData')[], backtestOnly = false): fc.Arbitrary<StrategyDocument> => fc.record({
+export const docArbWith = (fillModels: readonly ('nextOpen' | 'close')[], intrabar: readonly ('pessimistic' | 'optimistic' | 'finerData')[], backtestOnly = false, sessionClose = backtestOnly): fc.Arbitrary<StrategyDocument> => fc.record({
   fillModel: fc.constantFrom(...fillModels),
   intrabar: fc.constantFrom(...intrabar),
   allowShort: fc.boolean(),
@@ -102,7 +103,7 @@ export const docArbWith = (fillModels: readonly ('nextOpen' | 'close')[], intrab
   units: fc.constantFrom('whole', 'fractional' as const),
   fees: fc.record({ fraction: fc.constantFrom(0, 0.001), perOrder: fc.constantFrom(0, 1) }),
   slippage: fc.record({ bps: fc.constantFrom(0, 10) }),
-}).chain((s) => fc.array(fc.record({ condition: conditionArb, action: actionArb(s.allowShort, exitsArbWith(backtestOnly)) }), { minLength: 1, maxLength: 3 }).map((strategies) => {
+}).chain((s) => fc.array(fc.record({ condition: conditionArb, action: actionArb(s.allowShort, exitsArbWith(sessionClose)) }), { minLength: 1, maxLength: 3 }).map((strategies) => {
   const r = parseDocument({
     version: 1, name: 'random orders',
     settings: { universe: ['A'], initialCash: 1000, ...s },

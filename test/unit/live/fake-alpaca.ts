@@ -11,10 +11,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { Zone } from '../../../src/lib/zone.ts';
 import { FakeServer } from './fake-server.ts';
 
 /** A stream client of the fake: the trading stream (`/stream`) or market data (`/v2/{feed}`). */
 interface StreamClient { ws: WebSocket; kind: 'trading' | 'data'; authed: boolean; listening: boolean; bars: Set<string>; sent: number }
+
+/** A regular session (UTC ms) as the fakes' calendars serve it. */
+export interface FakeSession { date: string; open: number; close: number }
+
+const NY = new Zone('America/New_York');
+/** New York "HH:MM" of UTC time t. */
+export function nyClock(t: number): string {
+  return new Date(NY.toLocal(t)).toISOString().slice(11, 16);
+}
+/** Market-on-close orders are refused from this long before the close (Alpaca: after 15:50 New York). */
+const CLS_CUTOFF_MS = 10 * 60_000;
 
 export interface FakeBar { t: number; o: number; h: number; l: number; c: number; v: number }
 
@@ -67,6 +79,8 @@ export class FakeAlpaca extends FakeServer {
   /** Refuse stream upgrades (an outage of the stream servers; REST still answers). */
   streamsDown = false;
   private readonly wss = new WebSocketServer({ noServer: true });
+  /** The exchange calendar GET /v2/calendar serves; market-on-close orders fill at the last bar of a session. */
+  sessions: FakeSession[] = [];
   private nextId = 1;
 
   constructor(cash: number) {
@@ -81,6 +95,12 @@ export class FakeAlpaca extends FakeServer {
       const bar = this.bars.get(o.symbol)?.find((b) => b.t === time);
       if (!bar) continue;
       if (o.order_class === 'oco') { this.oco(o, o.legs![0]!, bar, time); continue; }
+      if (o.time_in_force === 'cls') {
+        // The closing auction: the close of the session's last bar (the bar that reaches the calendar's close).
+        const s = this.sessionAt(time);
+        if (s && time + spanMs >= s.close) this.fill(o, o.qty - o.filled_qty, bar.c, time);
+        continue;
+      }
       const px = barPrice(o, bar);
       if (Number.isNaN(px)) {
         // A day order that saw its session without filling expires with it.
@@ -183,6 +203,10 @@ export class FakeAlpaca extends FakeServer {
     (hit === sl ? tp : sl).status = 'canceled';
   }
 
+  private sessionAt(t: number): FakeSession | undefined {
+    return this.sessions.find((s) => s.open <= t && t < s.close);
+  }
+
   /** Shares of a long (or short) not already held by this account's open orders on the other side. */
   private available(symbol: string, side: 'buy' | 'sell'): number {
     const pos = this.position(symbol);
@@ -206,7 +230,8 @@ export class FakeAlpaca extends FakeServer {
   private fillBooks(o: FakeOrder, q: number, price: number, time: number): void {
     o.filled_at = new Date(time).toISOString();
     const sign = o.side === 'buy' ? 1 : -1;
-    o.filled_avg_price = ((o.filled_avg_price ?? 0) * o.filled_qty + price * q) / (o.filled_qty + q);
+    // A first fill's average is its price (price × q / q can differ in the last bit, which Alpaca's decimals never show).
+    o.filled_avg_price = o.filled_qty === 0 ? price : ((o.filled_avg_price ?? 0) * o.filled_qty + price * q) / (o.filled_qty + q);
     o.filled_qty += q;
     o.status = o.filled_qty >= o.qty ? 'filled' : 'partially_filled';
     this.cash -= sign * q * price;
@@ -255,6 +280,12 @@ export class FakeAlpaca extends FakeServer {
     if (method === 'GET' && p === '/v2/clock') {
       return [200, { timestamp: new Date(this.now).toISOString(), is_open: this.open, next_open: new Date(this.nextOpen || this.now).toISOString(), next_close: new Date(this.now + 3_600_000).toISOString() }];
     }
+    if (method === 'GET' && p === '/v2/calendar') {
+      const start = url.searchParams.get('start') ?? '', end = url.searchParams.get('end') ?? '';
+      return [200, this.sessions.filter((s) => s.date >= start && s.date <= end).map((s) => ({
+        date: s.date, open: nyClock(s.open), close: nyClock(s.close), session_open: '0400', session_close: '2000', settlement_date: s.date,
+      }))];
+    }
     if (method === 'GET' && p === '/v2/positions') {
       return [200, [...this.positions].filter(([, x]) => x.qty !== 0).map(([symbol, x]) => ({ symbol, qty: String(x.qty), avg_entry_price: String(x.avg), side: x.qty > 0 ? 'long' : 'short', market_value: String(x.qty * this.lastClose(symbol)) }))];
     }
@@ -271,6 +302,10 @@ export class FakeAlpaca extends FakeServer {
       const bad = invalid(b);
       if (bad) return [422, { code: 42210000, message: bad }];
       const qty = Number(b.qty);
+      if (b.time_in_force === 'cls') {
+        const s = this.sessions.find((x) => x.close - CLS_CUTOFF_MS <= this.now && this.now < x.close + 3 * 3_600_000);
+        if (s) return [422, { code: 42210000, message: 'cls orders cannot be submitted after 15:50 ET' }];
+      }
       const pos = this.position(b.symbol);
       const closing = (b.side === 'sell' && pos > 0) || (b.side === 'buy' && pos < 0);
       if (closing && qty > this.available(b.symbol, b.side)) {
@@ -340,7 +375,8 @@ export interface OrderBody {
 /** Alpaca's checks of an order's fields (a 422 with its message). */
 function invalid(b: OrderBody): string | null {
   if (!['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'].includes(b.type)) return `invalid order type ${b.type}`;
-  if (!['day', 'gtc'].includes(b.time_in_force)) return `invalid time_in_force ${b.time_in_force}`;
+  if (!['day', 'gtc', 'cls'].includes(b.time_in_force)) return `invalid time_in_force ${b.time_in_force}`;
+  if (b.time_in_force === 'cls' && b.type !== 'market' && b.type !== 'limit') return 'cls orders must be market or limit orders';
   const cents = (x: string | undefined) => x === undefined || /^\d+(\.\d{1,2})?$/.test(x) || /^0\.\d{1,4}$/.test(x);
   if (![b.limit_price, b.stop_price, b.trail_price, b.take_profit?.limit_price, b.stop_loss?.stop_price].every(cents)) return 'sub-penny increment does not fulfill minimum pricing criteria';
   if (b.order_class === 'oco') return b.take_profit && b.stop_loss && b.type === 'limit' ? null : 'oco orders must be limit orders with take_profit and stop_loss';

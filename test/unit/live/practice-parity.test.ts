@@ -47,10 +47,10 @@ describe('practice deployment = backtest', () => {
 });
 
 describe('practice deployment = backtest, orders beyond market', () => {
-  it('with limit/stop/stop-limit entries (every time in force), stop-loss, take-profit, trailing and time exits, both intrabar rules', async () => {
-    let exits = 0, resting = 0;
+  it('with limit/stop/stop-limit entries (every time in force), stop-loss, take-profit, trailing and time exits (session close too), both intrabar rules', async () => {
+    let exits = 0, resting = 0, sessionCloses = 0;
     await fc.assert(
-      fc.asyncProperty(orderDocArbWith(['nextOpen'], ['pessimistic', 'optimistic']), daysArb, async (doc, days) => {
+      fc.asyncProperty(orderDocArbWith(['nextOpen'], ['pessimistic', 'optimistic'], false, true), daysArb, async (doc, days) => {
         const data = { bars: [toData(days).daily] };
         const a = runBacktest(doc, data, { sizing: 'signal' });
         const lp = await runPractice(doc, data);
@@ -63,12 +63,14 @@ describe('practice deployment = backtest, orders beyond market', () => {
         expect(b.stats).toEqual(a.stats);
         exits += a.trades.filter((t) => t.exitReason !== undefined).length;
         resting += a.orders.filter((o) => o.type === 'limit' || o.type === 'stop' || o.type === 'stopLimit').length;
+        if (JSON.stringify(doc).includes('sessionClose')) sessionCloses += a.trades.filter((t) => t.exitReason === 'time').length;
       }),
       { numRuns: Number(process.env.LIVE_PROPERTY_RUNS ?? 60) },
     );
-    // The property would say nothing if no run exercised exits or resting entries.
+    // The property would say nothing if no run exercised exits, resting entries or session closes.
     expect(exits).toBeGreaterThan(0);
     expect(resting).toBeGreaterThan(0);
+    expect(sessionCloses).toBeGreaterThan(0);
   });
 
   it('stopped after k timestamps and resumed from its journal, a run with order types ends as an uninterrupted one', async () => {

@@ -11,8 +11,9 @@ const order = (x: Order['exits']): Order => ({
 });
 
 describe('live: a time exit at the session close', () => {
-  it('is refused with the reason (a live run has no session calendar yet), never sent without its exit', () => {
-    expect(unsupported(order(exits(true)), MARKET_ONLY, 'alpaca', false, true)).toBe('a time exit at the session close is not available in live trading yet (alpaca)');
+  it('is refused with the reason where the broker gives no session calendar, never sent without its exit', () => {
+    expect(unsupported(order(exits(true)), MARKET_ONLY, 'somebroker', false, true)).toBe("a time exit at the session close needs the exchange's session calendar, which somebroker does not give");
+    expect(unsupported(order(exits(true)), MARKET_ONLY, 'alpaca', false, true, true)).toBeNull();
     expect(unsupported(order(exits(false)), MARKET_ONLY, 'alpaca', false, true)).toBeNull();
     expect(relativeExits(order(exits(true)))?.sessionClose).toBe(true);
   });
