@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FakeServer } from './fake-server.ts';
-import { barPrice, send, type FakeBar } from './fake-alpaca.ts';
+import { barPrice, nyClock, send, type FakeBar, type FakeSession } from './fake-alpaca.ts';
 
 interface TOrder {
   id: number; tag: string | null; symbol: string; side: string; quantity: number; type: string; duration: string;
@@ -32,6 +32,9 @@ export class FakeTradier extends FakeServer {
   rejectNext: string | null = null;
   /** New York's offset from UTC for the test's dates (winter: −5 h), for time-and-sales' local times. */
   nyOffsetMs = -5 * 3_600_000;
+  /** Regular sessions GET /v1/markets/calendar reports as "open"; `closedDays` as "closed" (holidays). */
+  sessions: FakeSession[] = [];
+  closedDays: string[] = [];
   private nextId = 1001;
 
   constructor(cash: number) {
@@ -97,6 +100,14 @@ export class FakeTradier extends FakeServer {
     const acct = `/v1/accounts/${this.account}`;
     if (method === 'GET' && p === '/v1/markets/clock') {
       return [200, { clock: { date: new Date(this.now).toISOString().slice(0, 10), description: `Market is ${this.state}`, state: this.state, timestamp: Math.floor(this.now / 1000), next_change: '16:00', next_state: 'postmarket' } }];
+    }
+    if (method === 'GET' && p === '/v1/markets/calendar') {
+      const month = `${url.searchParams.get('year')}-${url.searchParams.get('month')}`;
+      const days = [
+        ...this.sessions.map((x) => ({ date: x.date, status: 'open', description: 'Market is open', premarket: { start: '07:00', end: '09:24' }, open: { start: nyClock(x.open), end: nyClock(x.close) }, postmarket: { start: nyClock(x.close), end: '19:55' } })),
+        ...this.closedDays.map((date) => ({ date, status: 'closed', description: 'Market is closed' })),
+      ].filter((d) => d.date.startsWith(month)).sort((a, b) => a.date.localeCompare(b.date));
+      return [200, { calendar: { month: Number(url.searchParams.get('month')), year: Number(url.searchParams.get('year')), days: { day: days.length === 1 ? days[0] : days } } }];
     }
     if (method === 'GET' && p === '/v1/markets/history') {
       const start = Date.parse(`${url.searchParams.get('start')}T00:00:00Z`), end = Date.parse(`${url.searchParams.get('end')}T00:00:00Z`);

@@ -14,8 +14,10 @@ import type { LiveEvent } from '../../../src/live/events.ts';
 import { MemoryJournal } from '../../../src/live/journal.ts';
 import { LiveProcessor } from '../../../src/live/processor.ts';
 import { runPractice } from '../../../src/live/practice.ts';
+import { TradierBroker } from '../../../src/live/tradier.ts';
 import { parseDocument, type BarColumns, type StrategyDocument } from '../../../src/schema/index.ts';
 import { FakeAlpaca, type FakeBar, type FakeSession } from './fake-alpaca.ts';
+import { FakeTradier } from './fake-tradier.ts';
 
 const NY = new Zone('America/New_York');
 const TF = 30 * 60_000;
@@ -25,12 +27,12 @@ const DAYS: [string, string][] = [['2024-07-01', '16:00'], ['2024-07-02', '16:00
 const at = (date: string, hm: string) => NY.toUtc(Date.parse(`${date}T${hm}:00Z`));
 const SESSIONS: FakeSession[] = DAYS.map(([date, close]) => ({ date, open: at(date, '09:30'), close: at(date, close) }));
 
-/** 30-minute bars of every session, opening at the previous close, closes moving; `signals[i]` marks bar i. */
-function bars(signals: number[]): FakeBar[] {
+/** Bars of every session (30 minutes), opening at the previous close, closes moving; `signals[i]` marks bar i. */
+function bars(signals: number[], sessions = SESSIONS, tf = TF): FakeBar[] {
   const out: FakeBar[] = [];
   let prev = 100;
-  for (const s of SESSIONS) {
-    for (let t = s.open; t < s.close; t += TF) {
+  for (const s of sessions) {
+    for (let t = s.open; t < s.close; t += tf) {
       const i = out.length;
       const c = Math.round((100 + 3 * Math.sin(i / 3)) * 100) / 100;
       out.push({ t, o: prev, h: Math.max(prev, c) + 0.5, l: Math.min(prev, c) - 0.5, c, v: signals.includes(i) ? BUY : 1 });
@@ -40,10 +42,10 @@ function bars(signals: number[]): FakeBar[] {
   return out;
 }
 
-function doc(stop = false): StrategyDocument {
+function doc(stop = false, timeframe = '30m', from = '2024-07-01'): StrategyDocument {
   const r = parseDocument({
     version: 1, name: 'session close',
-    settings: { universe: ['SPY'], timeframe: '30m', timezone: 'America/New_York', initialCash: 10_000, units: 'whole', range: { from: '2024-07-01' } },
+    settings: { universe: ['SPY'], timeframe, timezone: 'America/New_York', initialCash: 10_000, units: 'whole', range: { from } },
     strategies: [{
       id: 'in', name: 'in', condition: { lhs: { kind: 'price', field: 'volume' }, op: '=', rhs: BUY },
       action: { type: 'buy', amount: { unit: 'quantity', value: 10 }, exits: { timeExit: { sessionClose: true }, ...(stop ? { stopLoss: { percent: 1 } } : {}) } },
@@ -53,12 +55,12 @@ function doc(stop = false): StrategyDocument {
   return r.doc;
 }
 
-function cols(list: FakeBar[]): BarColumns[] {
+function cols(list: FakeBar[], timeframe = '30m'): BarColumns[] {
   const col = (f: (b: FakeBar) => number) => Float64Array.from(list, f);
-  return [{ symbol: 'SPY', timeframe: '30m', length: list.length, time: col((b) => b.t), open: col((b) => b.o), high: col((b) => b.h), low: col((b) => b.l), close: col((b) => b.c), volume: col((b) => b.v) }];
+  return [{ symbol: 'SPY', timeframe, length: list.length, time: col((b) => b.t), open: col((b) => b.o), high: col((b) => b.h), low: col((b) => b.l), close: col((b) => b.c), volume: col((b) => b.v) }];
 }
 
-const fakes: FakeAlpaca[] = [];
+const fakes: (FakeAlpaca | FakeTradier)[] = [];
 afterEach(async () => {
   for (const f of fakes.splice(0)) await f.stop();
 });
@@ -128,6 +130,35 @@ describe('live: time exit at the session close', () => {
     const bt = runBacktest(d, { bars: cols(list) }, { sizing: 'signal' });
     expect(bt.trades[0]).toMatchObject({ exitTime: list[12]!.t, exitPrice: list[12]!.c, exitReason: 'time' });
     expect(lp.result().trades[0]).toMatchObject({ entryTime: list[12]!.t, exitTime: list[13]!.t, exitPrice: list[13]!.o, exitReason: 'time' });
+    expect(problems(events)).toEqual([]);
+  });
+
+  it('Tradier (no closing orders): the calendar from /v1/markets/calendar; a market order when the bar before the last completes fills at the last bar\'s open', async () => {
+    // January (New York is UTC-5, as the Tradier fake's time and sales assume); the 1st is a holiday.
+    const days = ['2024-01-02', '2024-01-03'].map((date) => ({ date, open: at(date, '09:30'), close: at(date, '16:00') }));
+    const M15 = 15 * 60_000;
+    const list = bars([3, 30], days, M15);
+    const fake = new FakeTradier(10_000);
+    fakes.push(fake);
+    await fake.start();
+    fake.bars.set('SPY', list);
+    fake.sessions = days;
+    fake.closedDays = ['2024-01-01'];
+    fake.now = list[0]!.t;
+    const broker = new TradierBroker({ name: 'tradier-sandbox', url: fake.url, token: fake.token, accountId: fake.account, http: { timeoutMs: 300, retries: 1, sleep: async () => {} } });
+    expect(await broker.sessions(Date.UTC(2023, 11, 28), Date.UTC(2024, 0, 4))).toEqual(days);
+    const d = doc(false, '15m', '2024-01-02');
+    const events: LiveEvent[] = [];
+    const lp = await LiveProcessor.open({ broker, journal: new MemoryJournal(), create: { doc: d, mode: 'paper', id: 'dt' }, emit: (e) => events.push(e) });
+    for (const b of list) {
+      fake.advance(b.t, M15);
+      await lp.tick();
+    }
+    const bt = runBacktest(d, { bars: cols(list, '15m') }, { sizing: 'signal' });
+    const last = [25, 51]; // 15:45 of each session
+    expect(bt.trades.map((t) => [t.exitTime, t.exitPrice, t.exitReason])).toEqual(last.map((i) => [list[i]!.t, list[i]!.c, 'time']));
+    expect(lp.result().trades.map((t) => [t.entryTime, t.exitTime, t.exitPrice, t.exitReason])).toEqual(bt.trades.map((t, k) => [t.entryTime, list[last[k]!]!.t, list[last[k]!]!.o, 'time']));
+    expect(fake.position('SPY')).toBe(0);
     expect(problems(events)).toEqual([]);
   });
 
