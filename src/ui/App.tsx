@@ -19,7 +19,7 @@ import type { StoredRun } from './history/run-store.ts';
 import { optimizerOf } from './runner-optimize.ts';
 import { Header } from './shell/Header.tsx';
 import { PageBoundary } from './shell/PageBoundary.tsx';
-import { DataPage, LivePage, LlmPanel, OptimizePage, SettingsPage } from './shell/lazy-pages.ts';
+import { DataPage, DocsPage, LivePage, LlmPanel, OptimizePage, SettingsPage } from './shell/lazy-pages.ts';
 import { StatusLine } from './shell/StatusLine.tsx';
 import { ShareBanner } from './share/ShareBanner.tsx';
 import { ShareButton } from './share/ShareButton.tsx';
@@ -52,7 +52,7 @@ export function App({ runner = null, data = null, queryClient, autoRun = false, 
   );
 }
 
-const PAGE_NAMES: Record<string, string> = { strategy: 'Strategy', results: 'Results', data: 'Data', optimize: 'Optimize', live: 'Live', settings: 'Settings' };
+const PAGE_NAMES: Record<string, string> = { strategy: 'Strategy', results: 'Results', data: 'Data', optimize: 'Optimize', live: 'Live', settings: 'Settings', docs: 'Docs' };
 
 interface ShellProps {
   runner: Runner | null;
@@ -147,6 +147,7 @@ function Shell({ runner, data, autoRun, ensureData }: ShellProps) {
             )}
             {page === 'live' && <LivePage doc={validation?.doc ?? null} />}
             {page === 'settings' && <SettingsPage />}
+            {page === 'docs' && <DocsPage />}
           </Suspense>
         </PageBoundary>
       </main>

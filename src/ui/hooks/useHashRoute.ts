@@ -1,10 +1,13 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
+/** The pages the header links to. */
 export const PAGES = ['strategy', 'results', 'data', 'optimize', 'live', 'settings'] as const;
-export type Page = (typeof PAGES)[number];
+/** Plus the in-app docs (#/docs/statistics/<key>), reached from the statistics' tooltips. */
+export type Page = (typeof PAGES)[number] | 'docs';
 
 function current(): Page {
   const name = window.location.hash.replace(/^#\/?/, '');
+  if (/^docs(\/|$)/.test(name)) return 'docs';
   return (PAGES as readonly string[]).includes(name) ? (name as Page) : 'strategy';
 }
 

@@ -1,6 +1,6 @@
 import { PAGES, type Page } from '../hooks/useHashRoute.ts';
 
-const NAMES: Record<Page, string> = { strategy: 'Strategy', results: 'Results', data: 'Data', optimize: 'Optimize', live: 'Live', settings: 'Settings' };
+const NAMES: Record<(typeof PAGES)[number], string> = { strategy: 'Strategy', results: 'Results', data: 'Data', optimize: 'Optimize', live: 'Live', settings: 'Settings' };
 
 export function Header({ page }: { page: Page }) {
   return (

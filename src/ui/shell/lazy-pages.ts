@@ -12,3 +12,5 @@ export const SettingsPage = lazy(() => import('../settings/SettingsPage.tsx'));
 export const LlmPanel = lazy(() => import('../llm/LlmPanel.tsx'));
 /** The Live page (#/live): deployments to practice, paper and live trading run in their own worker. */
 export const LivePage = lazy(() => import('../live/LivePage.tsx'));
+/** The in-app docs (#/docs/statistics): docs/STATISTICS.md rendered from the markdown bundled in its chunk. */
+export const DocsPage = lazy(() => import('../docs/DocsPage.tsx'));
