@@ -182,6 +182,7 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
           doc, plan, cols, series: data.series ?? [], from, to, warnings: warmupWarnings(plan, cols, from),
           venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
           audit: opts.audit ?? true, record: opts.record ?? 'full', indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS,
+          venueWarnings: (v) => magnifierWarnings(doc.settings, data, v),
           tick: opts.cancel || opts.onProgress ? (f) => {
             if (opts.cancel && Atomics.load(opts.cancel, 0) !== 0) throw new CancelledError('cancelled');
             opts.onProgress?.(f);

@@ -37,6 +37,12 @@ export interface Venue {
   hasOpenOrder(asset: number): boolean;
   /** End of data: orders still open are cancelled with a reason. */
   finish(): void;
+  /**
+   * True while the venue may act at the asset's next bar: an open order, or exits attached to its position
+   * (they count its bars, trail and may fill). The fast walk visits those bars; a venue without it is taken
+   * to hold exits never (hasOpenOrder alone).
+   */
+  watches?(asset: number): boolean;
 }
 
 export interface SimulatedVenueOptions {
@@ -118,6 +124,11 @@ export class SimulatedVenue implements Venue {
 
   hasOpenOrder(asset: number): boolean {
     return this.openCount[asset]! > 0;
+  }
+
+  watches(asset: number): boolean {
+    // An armed bracket stays until walkExits disarms it at the asset's next bar, even after a strategy closed the position.
+    return this.openCount[asset]! > 0 || this.brackets[asset] !== null;
   }
 
   finish(): void {

@@ -8,11 +8,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IndicatorCache, runBacktest } from '../../src/engine/index.ts';
+import { IndicatorCache, runBacktest, type MarketData, type RunOptions } from '../../src/engine/index.ts';
 import {
-  parseDocument, type Action, type BarColumns, type Condition, type Expr, type RunResult, type StepSeries, type StrategyDocumentInput,
+  parseDocument, type Action, type BarColumns, type Condition, type Expr, type RunResult, type StepSeries, type StrategyDocument, type StrategyDocumentInput,
 } from '../../src/schema/index.ts';
 import { plainActions, SYMBOLS, toBars as randomBars, type RandomStep } from '../helpers/random-documents.ts';
+import { dataArb as orderDaysArb, docArb as orderDocArb, toData as orderData } from '../helpers/random-orders.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 0, 29, 14);
@@ -162,6 +163,19 @@ function withoutEngine(r: RunResult): Omit<RunResult, 'engine' | 'engineNote'> {
   return rest;
 }
 
+/** Runs both engines (the fast path forced); same error, or the fast path ran and gave the reference's result bit for bit. */
+function expectBothEnginesSame(doc: StrategyDocument, data: MarketData, opts: RunOptions = {}): void {
+  let ref: RunResult | Error, fast: RunResult | Error;
+  try { ref = runBacktest(doc, data, { ...opts, engine: 'reference' }); } catch (e) { ref = e as Error; }
+  try { fast = runBacktest(doc, data, { ...opts, engine: 'fast' }); } catch (e) { fast = e as Error; }
+  if (ref instanceof Error || fast instanceof Error) {
+    expect(String(fast)).toBe(String(ref));
+    return;
+  }
+  expect(fast.engine, fast.engineNote).toBe('fast');
+  expect(same(withoutEngine(fast), withoutEngine(ref))).toBeNull();
+}
+
 describe('fast path ≡ reference kernel', () => {
   const runs = Number(process.env.FAST_CHECK_RUNS ?? 150);
 
@@ -175,15 +189,7 @@ describe('fast path ≡ reference kernel', () => {
           // Aligned: every asset has a bar at every step (dense columns, the shared timeline).
           const steps = aligned ? irregular.map((x) => ({ ...x, mask: 7 })) : irregular;
           const data = { bars: toBars(steps), series: [seriesOf('macro', null, values), seriesOf('flow', 'A', values.map((x) => x * 2)), seriesOf('flow', 'B', [...values].reverse())] };
-          let ref: RunResult | Error, fast: RunResult | Error;
-          try { ref = runBacktest(doc, data, { engine: 'reference', record, audit }); } catch (e) { ref = e as Error; }
-          try { fast = runBacktest(doc, data, { record, audit, engine: 'fast' }); } catch (e) { fast = e as Error; }
-          if (ref instanceof Error || fast instanceof Error) {
-            expect(String(fast)).toBe(String(ref));
-            return;
-          }
-          expect(fast.engine, fast.engineNote).toBe('fast');
-          expect(same(withoutEngine(fast), withoutEngine(ref))).toBeNull();
+          expectBothEnginesSame(doc, data, { record, audit });
         },
       ),
       { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
@@ -230,25 +236,17 @@ describe('fast path ≡ reference kernel', () => {
     expect(r.engineNote).toMatch(/crossing of a portfolio value/);
   });
 
-  it('orders beyond market (entries, attached exits, the intrabar rule) run on the reference, and the result says so', () => {
-    const base = toDoc({
-      settings: { fillModel: 'nextOpen', units: 'whole', allowShort: false, initialCash: 1000, fees: { fraction: 0, perShare: 0, perOrder: 0, minimum: 0 }, slippage: { bps: 0, fixed: 0 }, benchmark: undefined, sampling: 'auto', fromDay: undefined, toDay: undefined },
-      strategies: [{ condition: { lhs: { kind: 'price', asset: 'A', field: 'close' }, op: '>', rhs: 9 }, action: { type: 'buy', asset: 'A', amount: { unit: 'all' } } }],
-    });
-    const bars = toBars(Array.from({ length: 30 }, (_, i) => ({ gap: 1, mask: 7, moves: [i % 3 - 1, 1, 0, -1, 1, 0] })));
-    const variants: [string, unknown][] = [
-      ['entry', { ...base, strategies: [{ ...base.strategies[0]!, action: { ...base.strategies[0]!.action, entry: { type: 'limit', price: { percent: 1 } } } }] }],
-      ['exits', { ...base, strategies: [{ ...base.strategies[0]!, action: { ...base.strategies[0]!.action, exits: { stopLoss: { percent: 2 } } } }] }],
-      ['intrabar', { ...base, settings: { ...base.settings, intrabar: 'optimistic' } }],
-    ];
-    for (const [key, input] of variants) {
-      const parsed = parseDocument(input);
-      if (!parsed.ok) throw new Error(`${key}: ${JSON.stringify(parsed.errors)}`);
-      const fast = runBacktest(parsed.doc, { bars }, { engine: 'fast' });
-      expect(fast.engine, key).toBe('reference');
-      expect(fast.engineNote, key).toContain(key);
-      expect(same(withoutEngine(fast), withoutEngine(runBacktest(parsed.doc, { bars }, { engine: 'reference' })))).toBeNull();
-    }
+  // Issue 12's orders on the fast path: resting entries (limit, stop, stop-limit, time in force, expiry),
+  // attached exits (stop, target, trail by close or high/low, time in bars/duration/session close), every
+  // intrabar rule with finer data, closeAtEnd; the walk visits the asset's bars while the venue holds any.
+  it('identical with entries, attached exits, intrabar rules and closeAtEnd (random order documents)', () => {
+    fc.assert(
+      fc.property(orderDocArb, orderDaysArb, fc.constantFrom<'full' | 'stats'>('full', 'stats'), (doc, days, record) => {
+        const { daily, hourly } = orderData(days);
+        expectBothEnginesSame(doc, { bars: [daily], finer: [hourly] }, { record });
+      }),
+      { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
+    );
   });
 
   // Regression (main's 175d201 moved the first tradable bar into kernel.step; the walk skips steps, so buy &

@@ -23,6 +23,8 @@ export interface FastInput {
   venue: (assets: number) => Venue;
   audit: boolean;
   record: 'full' | 'stats';
+  /** Warnings known only after the run, from its venue (the bar magnifier's misses). */
+  venueWarnings?: (venue: Venue) => string[];
   indicatorCache?: IndicatorCache;
   /** Called every few thousand steps with the fraction done; throws to cancel. */
   tick?: (fraction: number) => void;
@@ -195,9 +197,15 @@ export function runFast(x: FastInput): RunResult | string {
   kernel.barsSeen = tl.bars;
   if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   kernel.venue.finish();
+  if (doc.settings.closeAtEnd) {
+    // The reference closes at its last step's time; the fast kernel's clock stopped at its last event.
+    kernel.time = tl.time[S - 1]!;
+    kernel.closeAtEnd();
+  }
   // Every step from firstStep on is recorded, so the recorder's i-th entry is step firstStep + i.
   const days = kernel.recorder.length === S - firstStep ? dayColumn(tl, doc.settings).subarray(firstStep, S) : undefined;
-  const result = buildResult(kernel, x.warnings, x.record === 'stats', days);
+  const warnings = x.venueWarnings ? [...x.warnings, ...x.venueWarnings(kernel.venue)] : x.warnings;
+  const result = buildResult(kernel, warnings, x.record === 'stats', days);
   releaseRecorder(kernel.recorder);
   result.engine = 'fast';
   return result;
@@ -493,8 +501,9 @@ class Walk {
     k.stepIndex = s - 1;
     k.step(tl.time[s]!);
     let next = tl.steps;
+    const venue = k.venue;
     for (let a = 0; a < this.n; a++) {
-      if (!k.venue.hasOpenOrder(a)) continue;
+      if (!(venue.watches ? venue.watches(a) : venue.hasOpenOrder(a))) continue;
       const nx = cursor[a]! + 1;
       if (nx < tl.count[a]! && tl.stepOf[a]![nx]! < next) next = tl.stepOf[a]![nx]!;
     }

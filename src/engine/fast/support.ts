@@ -6,9 +6,11 @@ import type { Plan } from '../../strategy/index.ts';
  * settings the fast walk does not know about) runs on the reference kernel, and the result says why.
  */
 const ACTION_KEYS: Record<string, ReadonlySet<string>> = {
-  buy: new Set(['type', 'asset', 'amount']),
-  sell: new Set(['type', 'asset', 'amount']),
-  setWeight: new Set(['type', 'asset', 'weight']),
+  // #12's orders: resting entries and attached exits act only at their asset's bars, which the walk visits
+  // while the venue holds them (Venue.watches).
+  buy: new Set(['type', 'asset', 'amount', 'entry', 'exits']),
+  sell: new Set(['type', 'asset', 'amount', 'entry', 'exits']),
+  setWeight: new Set(['type', 'asset', 'weight', 'exits']),
   rebalance: new Set(['type', 'weights', 'universe']),
   closeAll: new Set(['type']),
   alert: new Set(['type', 'message']),
@@ -16,7 +18,7 @@ const ACTION_KEYS: Record<string, ReadonlySet<string>> = {
 const STRATEGY_KEYS = new Set(['id', 'name', 'condition', 'action']);
 const SETTINGS_KEYS = new Set([
   'universe', 'timeframe', 'range', 'initialCash', 'fees', 'slippage', 'fillModel', 'units', 'allowShort', 'benchmark',
-  'timezone', 'riskFreeRate', 'sampling',
+  'timezone', 'riskFreeRate', 'sampling', 'intrabar', 'closeAtEnd',
 ]);
 /** Costs are charged at fills only; a cost that accrues between fills (borrow, financing) would change cash between events. */
 const FEE_KEYS = new Set(['fraction', 'perShare', 'perOrder', 'minimum']);
