@@ -13,10 +13,16 @@ import { optimize, poolEvaluator, type OptimizeOptions, type OptimizeResult } fr
 import { prepareData } from '../../src/rpc/pool-data.ts';
 import type { MarketData } from '../../src/engine/index.ts';
 import type { StrategyDocument } from '../../src/schema/index.ts';
-import type { BenchRow, BenchSuite } from './harness.ts';
-import { w1, w3 } from './workloads.ts';
+import { consume, timeIt, type BenchRow, type BenchSuite } from './harness.ts';
+import { floorPass, w1, w3 } from './workloads.ts';
 
 const WORKERS = Math.max(2, Math.min(availableParallelism(), 4));
+
+/** CPU time of this process, all threads (the pool's workers are threads of it), in seconds. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
 
 function row(r: OptimizeResult, extra: BenchRow = {}): BenchRow {
   return {
@@ -25,13 +31,16 @@ function row(r: OptimizeResult, extra: BenchRow = {}): BenchRow {
   };
 }
 
-async function onPool(doc: StrategyDocument, data: MarketData, options: OptimizeOptions): Promise<OptimizeResult> {
+/** The search on a fresh pool, and the CPU seconds (all threads) it took once the workers were up. */
+async function onPool(doc: StrategyDocument, data: MarketData, options: OptimizeOptions): Promise<OptimizeResult & { cpuSeconds: number }> {
   const pool = createNodePool({ size: WORKERS });
   try {
     const shared = prepareData(data, true);
     // Start the workers and load the data before the clock runs: a long-lived pool pays this once.
     await pool.runBatch(Array.from({ length: WORKERS }, () => ({ doc, data: shared, audit: false })));
-    return await optimize(doc, shared, options, poolEvaluator(pool));
+    const c0 = cpuSeconds();
+    const r = await optimize(doc, shared, options, poolEvaluator(pool));
+    return { ...r, cpuSeconds: cpuSeconds() - c0 };
   } finally {
     pool.close();
   }
@@ -53,12 +62,25 @@ const suite: BenchSuite = {
     const full = process.env.OPTIMIZE_BENCH_FULL === '1' && !quick;
     const sample = quick ? 6 : 60;
     const sampled: OptimizeOptions = { method: 'random', evaluations: sample, seed: 3, batchSize: sample };
+    // The floor of W3 (one plain pass over the closes), measured in this run: engine ÷ floor per combination.
+    const w3floor = timeIt(() => consume(floorPass(c.data.bars)), { minMs: 300, warmup: 1 }) / 1000;
+    const c0 = cpuSeconds();
     const inProc = await optimize(c.doc, c.data, sampled);
-    rows['W3 sample, in-process'] = row(inProc, { workers: 0, bars: c.bars, projectedSecondsFor1000: 1000 / inProc.evaluationsPerSecond });
-    const pooled = await onPool(c.doc, c.data, full ? { method: 'grid', batchSize: 1000 } : sampled);
+    const inProcCpu = (cpuSeconds() - c0) / inProc.evaluations;
+    rows['W3 sample, in-process'] = row(inProc, {
+      workers: 0, bars: c.bars, projectedSecondsFor1000: 1000 / inProc.evaluationsPerSecond, cpuSecondsPerCombination: inProcCpu,
+    });
+    const { cpuSeconds: poolCpu, ...pooled } = await onPool(c.doc, c.data, full ? { method: 'grid', batchSize: 1000 } : sampled);
+    // The JSON's top-level W3 (allCores): `seconds` is 1,000 combinations on every core, projected from the
+    // sample (`projected: true`, `sampleSeconds` measured) unless OPTIMIZE_BENCH_FULL=1 ran the whole grid.
+    // floorRatio: wall seconds per combination over the pool ÷ one floor pass. CPU: all threads of this process
+    // (the workers are threads), from after the pool's start and data load.
+    const perCombination = 1 / pooled.evaluationsPerSecond;
     rows[full ? `W3 grid 1,000, pool ×${WORKERS}` : `W3 sample, pool ×${WORKERS}`] = row(pooled, {
-      workers: WORKERS, bars: c.bars, projectedSecondsFor1000: 1000 / pooled.evaluationsPerSecond,
+      workers: WORKERS, bars: c.bars, projectedSecondsFor1000: 1000 * perCombination,
       barsPerSecond: (pooled.evaluationsPerSecond * c.bars),
+      allCores: true, combos: 1000, sampleSeconds: pooled.elapsedMs / 1000, seconds: full ? pooled.elapsedMs / 1000 : 1000 * perCombination,
+      projected: !full, cpuSecondsPerCombination: poolCpu / pooled.evaluations, floorSeconds: w3floor, floorRatio: perCombination / w3floor,
     });
     return rows;
   },
