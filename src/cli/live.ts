@@ -1,16 +1,17 @@
 /**
- * npm run live -- --strategy <file> --broker alpaca|tradier|sim [--paper] [--trading-url URL] [--data-url URL]
+ * npm run live -- --strategy <file> --broker alpaca|tradier|tradestation|sim [--paper] [--trading-url URL] [--data-url URL] [--auth-url URL]
  *   [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--no-streams] [--data <csv | dir>]
  *   [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID]
  *   [--kill [--flatten]] [--series <csv file | directory> [--series-lag DURATION]]
  *
- * Keys come from the broker's usual environment variables (APCA_API_KEY_ID, APCA_API_SECRET_KEY); the
- * proxy's token from PROXY_TOKEN. Restarting with the same --state resumes the deployment; Ctrl-C stops
+ * Keys come from the broker's usual environment variables (APCA_API_KEY_ID, APCA_API_SECRET_KEY; TRADIER_TOKEN,
+ * TRADIER_ACCOUNT_ID; TRADESTATION_CLIENT_ID, TRADESTATION_CLIENT_SECRET, TRADESTATION_REFRESH_TOKEN,
+ * TRADESTATION_ACCOUNT_ID); the proxy's token from PROXY_TOKEN. Restarting with the same --state resumes the deployment; Ctrl-C stops
  * after the current tick with the state saved.
  */
 import { WebSocket } from 'ws';
 import type { WebSocketLike } from '../live/alpaca-stream.ts';
-import { alpacaBroker, embeddedFor, tradierBroker } from '../live/connect.ts';
+import { alpacaBroker, embeddedFor, tradestationBroker, tradierBroker } from '../live/connect.ts';
 import type { Broker } from '../live/broker.ts';
 import type { LiveEvent } from '../live/events.ts';
 import type { RiskGuards } from '../live/guards.ts';
@@ -23,10 +24,10 @@ import type { BarColumns, StrategyDocument } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { loadBars, readDocument, seriesFromFlags } from './inputs.ts';
 
-export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|tradier|sim [--paper] [--trading-url URL] [--data-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--no-streams] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]] [--series <csv file | directory> [--series-lag 35d]]';
+export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|tradier|tradestation|sim [--paper] [--trading-url URL] [--data-url URL] [--auth-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--no-streams] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]] [--series <csv file | directory> [--series-lag 35d]]';
 
 const FLAGS = {
-  strategy: 'string', broker: 'string', paper: 'boolean', 'trading-url': 'string', 'data-url': 'string', proxy: 'string',
+  strategy: 'string', broker: 'string', paper: 'boolean', 'trading-url': 'string', 'data-url': 'string', 'auth-url': 'string', proxy: 'string',
   state: 'string', 'poll-ms': 'number', 'max-steps': 'number', json: 'boolean', data: 'string',
   'max-order-notional': 'number', 'max-orders-per-day': 'number', 'max-daily-loss': 'number', 'confirm-account': 'string',
   kill: 'boolean', flatten: 'boolean', series: 'string', 'series-lag': 'string', 'no-streams': 'boolean',
@@ -47,8 +48,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
     const f = parseArgs(argv, FLAGS);
     if (!f.state) throw new UsageError(`--state <dir> is required\n${USAGE}`);
     const brokerName = f.broker ?? 'sim';
-    if (brokerName === 'tradestation') throw new UsageError(`--broker ${brokerName}: not available yet (docs/LIVE.md lists what is supported)`);
-    if (brokerName !== 'alpaca' && brokerName !== 'tradier' && brokerName !== 'sim') throw new UsageError(`--broker must be alpaca, tradier or sim, got "${brokerName}"`);
+    if (!['alpaca', 'tradier', 'tradestation', 'sim'].includes(brokerName)) throw new UsageError(`--broker must be alpaca, tradier, tradestation or sim, got "${brokerName}"`);
     for (const k of ['poll-ms', 'max-steps', 'max-order-notional', 'max-orders-per-day', 'max-daily-loss'] as const) {
       if (f[k] !== undefined && !(f[k]! >= 0)) throw new UsageError(`--${k} must be ≥ 0`);
     }
@@ -89,7 +89,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
         return 0;
       };
     } else {
-      broker = brokerName === 'tradier' ? tradier(f, io.env) : alpaca(f, io.env);
+      broker = brokerName === 'tradier' ? tradier(f, io.env) : brokerName === 'tradestation' ? tradestation(f, io.env, io.err) : alpaca(f, io.env);
       lp = await LiveProcessor.open({ broker, journal, create: doc ? { doc, mode: f.paper ? 'paper' : 'live', guards } : undefined, emit, series });
       if (!resuming && !f.paper && f['confirm-account'] !== lp.config.accountId) {
         throw new UsageError(`live trading needs --confirm-account naming the account it trades (${lp.config.accountId}); use --paper for paper trading`);
@@ -140,6 +140,28 @@ function tradier(f: { paper?: boolean; 'trading-url'?: string; proxy?: string },
   const vault = !!f.proxy && !!env.PROXY_TOKEN;
   if (!accountId || (!token && !vault)) throw new UsageError('set TRADIER_TOKEN and TRADIER_ACCOUNT_ID for --broker tradier (the token may stay in a vault-mode proxy: --proxy with PROXY_TOKEN)');
   return tradierBroker({ sandbox: !!f.paper, token, accountId, proxyUrl: f.proxy, proxyToken: env.PROXY_TOKEN, url: f['trading-url'] });
+}
+
+/**
+ * TradeStation: --paper is the simulator. TRADESTATION_ACCOUNT_ID, and by where the OAuth client lives: directly,
+ * TRADESTATION_CLIENT_ID, TRADESTATION_CLIENT_SECRET and TRADESTATION_REFRESH_TOKEN; through a relay-mode proxy
+ * (which holds the client id and secret) the refresh token only; through a vault-mode proxy (PROXY_TOKEN) nothing
+ * else. --trading-url overrides the API's base URL, --auth-url the sign-in server's.
+ */
+function tradestation(f: { paper?: boolean; 'trading-url'?: string; 'auth-url'?: string; proxy?: string }, env: Record<string, string | undefined>, err: (s: string) => void): Broker {
+  const accountId = env.TRADESTATION_ACCOUNT_ID;
+  const vault = !!f.proxy && !!env.PROXY_TOKEN;
+  const refreshToken = env.TRADESTATION_REFRESH_TOKEN;
+  const direct = !f.proxy;
+  if (!accountId || (!vault && !refreshToken) || (direct && !(env.TRADESTATION_CLIENT_ID && env.TRADESTATION_CLIENT_SECRET))) {
+    throw new UsageError('set TRADESTATION_ACCOUNT_ID, and TRADESTATION_CLIENT_ID, TRADESTATION_CLIENT_SECRET and TRADESTATION_REFRESH_TOKEN for --broker tradestation (through --proxy the client id and secret stay in the proxy; with PROXY_TOKEN the refresh token too)');
+  }
+  return tradestationBroker({
+    sim: !!f.paper, accountId, ...(vault ? {} : { refreshToken }), ...(direct ? { clientId: env.TRADESTATION_CLIENT_ID, clientSecret: env.TRADESTATION_CLIENT_SECRET } : {}),
+    proxyUrl: f.proxy, proxyToken: env.PROXY_TOKEN, url: f['trading-url'], authUrl: f['auth-url'],
+    // A rotated refresh token is kept for this run only: printing or storing it would leak it (docs/LIVE.md).
+    onRefreshToken: () => err('note: TradeStation rotated the refresh token; this run uses the new one, a restart needs a fresh sign-in (or a vault-mode proxy)'),
+  });
 }
 
 function day(t: number): string {

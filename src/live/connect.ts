@@ -4,6 +4,8 @@ import { AlpacaBroker, ALPACA_DATA_URL, ALPACA_LIVE_URL, ALPACA_PAPER_URL } from
 import type { SocketFactory } from './alpaca-stream.ts';
 import { StreamingAlpaca, type StreamingOptions } from './alpaca-streaming.ts';
 import type { Broker } from './broker.ts';
+import { TradeStationBroker, TRADESTATION_LIVE_URL, TRADESTATION_SIM_URL } from './tradestation.ts';
+import { TradeStationTokens, TRADESTATION_TOKEN_URL } from './tradestation-auth.ts';
 import { TradierBroker, TRADIER_LIVE_URL, TRADIER_SANDBOX_URL } from './tradier.ts';
 
 /** How to reach an Alpaca account: keys, and the proxy (or explicit base URLs) in between. Shared by the CLI and the app's live worker. */
@@ -72,6 +74,48 @@ export function tradierBroker(c: TradierConnection): TradierBroker {
   const url = c.url ?? (c.proxyUrl ? proxiedBase(c.proxyUrl, c.sandbox ? 'tradier-sandbox' : 'tradier') : c.sandbox ? TRADIER_SANDBOX_URL : TRADIER_LIVE_URL);
   // A vault-mode proxy authenticates the client with its own token in Authorization and adds Tradier's.
   return new TradierBroker({ name, url, token: c.token, accountId: c.accountId, headers: c.proxyUrl ? proxyAuthHeaders(c.proxyToken) : {} });
+}
+
+/**
+ * How to reach a TradeStation account. Three ways, by where the OAuth client secret lives:
+ * - directly (Node only): the caller holds the client id, secret and refresh token and refreshes at TradeStation;
+ * - through a relay-mode proxy: the caller holds the refresh token, the proxy adds its client id and secret to the
+ *   refresh (`/<route>/oauth/token`), so the secret never reaches a page;
+ * - through a vault-mode proxy (`proxyToken`): the proxy also holds the refresh token and adds access tokens itself.
+ */
+export interface TradeStationConnection {
+  sim: boolean;
+  accountId: string;
+  /** The user's refresh token (not needed with a vault-mode proxy). */
+  refreshToken?: string;
+  /** The API key's client id and secret, only when calling TradeStation directly. */
+  clientId?: string;
+  clientSecret?: string;
+  proxyUrl?: string;
+  proxyToken?: string;
+  /** Overrides of the API base URL and of the sign-in server (a test's fake). */
+  url?: string;
+  authUrl?: string;
+  /** Told a refresh token TradeStation rotated. */
+  onRefreshToken?: (token: string) => void;
+}
+
+export function tradestationBroker(c: TradeStationConnection): TradeStationBroker {
+  const route = c.sim ? 'tradestation-sim' : 'tradestation';
+  const url = c.url ?? (c.proxyUrl ? proxiedBase(c.proxyUrl, route) : c.sim ? TRADESTATION_SIM_URL : TRADESTATION_LIVE_URL);
+  const vault = !!c.proxyUrl && !!c.proxyToken;
+  let tokens: TradeStationTokens | null = null;
+  if (!vault) {
+    if (!c.refreshToken) throw new Error('TradeStation needs a refresh token (or a vault-mode proxy that holds one)');
+    const direct = !c.proxyUrl;
+    if (direct && !(c.clientId && c.clientSecret)) throw new Error('calling TradeStation directly needs the API key\'s client id and secret (or a proxy that holds them)');
+    const tokenUrl = c.authUrl ? `${c.authUrl.replace(/\/$/, '')}/oauth/token` : direct ? TRADESTATION_TOKEN_URL : `${proxiedBase(c.proxyUrl!, route)}/oauth/token`;
+    tokens = new TradeStationTokens({
+      tokenUrl, refreshToken: c.refreshToken, ...(direct ? { clientId: c.clientId, clientSecret: c.clientSecret } : {}),
+      ...(c.onRefreshToken ? { onRefreshToken: c.onRefreshToken } : {}),
+    });
+  }
+  return new TradeStationBroker({ name: c.sim ? 'tradestation-sim' : 'tradestation-live', url, accountId: c.accountId, tokens, headers: vault ? proxyAuthHeaders(c.proxyToken) : {} });
 }
 
 /**

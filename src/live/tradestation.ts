@@ -96,9 +96,10 @@ export class TradeStationBroker implements Broker {
       try {
         return (await this.http.json(method, `${this.base}${path}`, body, false, token ? { authorization: `Bearer ${token}` } : undefined)).body;
       } catch (e) {
-        // A 401 is answered before anything is done, so even a POST may go again.
-        if (!(e instanceof BrokerError && e.status === 401 && token !== null && attempt === 0)) throw e;
-        this.o.tokens!.invalidate(token);
+        // A 401 is answered before anything is done, so even a POST may go again (through a vault-mode proxy,
+        // which dropped the token it injected, as well).
+        if (!(e instanceof BrokerError && e.status === 401 && attempt === 0)) throw e;
+        if (token !== null) this.o.tokens!.invalidate(token);
       }
     }
   }

@@ -162,10 +162,13 @@ export function createProxy(opts: ProxyOptions): Proxy {
       if (a.pattern.text.endsWith(' /oauth/token')) {
         res = await oauth.token(a.route, cfg, body.bytes, req.headers.get('content-type') ?? '', fetchFn);
       } else {
+        const headers = await upstreamHeaders(req, a.route);
         res = await fetchFn(upstreamUrl(a.route.upstream, a.path, a.query), {
-          method: req.method, headers: await upstreamHeaders(req, a.route), body: body.bytes, redirect: 'manual',
+          method: req.method, headers, body: body.bytes, redirect: 'manual',
           signal: AbortSignal.timeout(cfg.upstreamTimeoutMs),
         });
+        // A vault token TradeStation no longer takes is dropped: the client's retry gets a fresh one.
+        if (res.status === 401 && cfg.token !== null) tsVaults.get(a.route.name)?.invalidate((headers.get('authorization') ?? '').slice('Bearer '.length));
       }
     } catch (e) {
       const timeout = e instanceof DOMException && (e.name === 'TimeoutError' || e.name === 'AbortError');

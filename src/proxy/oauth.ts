@@ -89,8 +89,15 @@ export async function token(
 export class TradeStationVault {
   private cached: { token: string; until: number } | null = null;
   private pending: Promise<string> | null = null;
+  /** A refresh token TradeStation rotated (an API key set to expire them) replaces the configured one. */
+  private rotated: string | null = null;
 
   constructor(private readonly clock: Clock) {}
+
+  /** TradeStation refused this access token (401): the next request refreshes. */
+  invalidate(token: string): void {
+    if (this.cached?.token === token) this.cached = null;
+  }
 
   async accessToken(route: ResolvedRoute, cfg: ResolvedConfig, fetchFn: typeof fetch): Promise<string> {
     if (this.cached && this.clock.now() < this.cached.until) return this.cached.token;
@@ -102,15 +109,16 @@ export class TradeStationVault {
 
   private async refresh(route: ResolvedRoute, cfg: ResolvedConfig, fetchFn: typeof fetch): Promise<string> {
     const c = client(cfg);
-    const refreshToken = cfg.env[TRADESTATION_ENV.refreshToken];
+    const refreshToken = this.rotated ?? cfg.env[TRADESTATION_ENV.refreshToken];
     if (!c || !refreshToken) throw new Error('TradeStation vault keys are missing');
     const res = await tokenRequest(route, new URLSearchParams({
       grant_type: 'refresh_token', client_id: c.id, client_secret: c.secret, refresh_token: refreshToken,
     }), fetchFn, cfg.upstreamTimeoutMs);
     // The answer is not echoed: it may carry tokens. Only its status goes into the error.
     if (!res.ok) throw new Error(`TradeStation token refresh answered HTTP ${res.status}`);
-    const body = (await res.json()) as { access_token?: unknown; expires_in?: unknown };
+    const body = (await res.json()) as { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
     if (typeof body.access_token !== 'string') throw new Error('TradeStation token refresh returned no access_token');
+    if (typeof body.refresh_token === 'string' && body.refresh_token !== '') this.rotated = body.refresh_token;
     const life = typeof body.expires_in === 'number' ? body.expires_in : 1200;
     this.cached = { token: body.access_token, until: this.clock.now() + Math.max(0, life - 60) * 1000 };
     return body.access_token;

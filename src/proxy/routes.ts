@@ -57,7 +57,8 @@ const TRADIER = [
 const TRADESTATION = [
   'GET /v3/brokerage/accounts', 'GET /v3/brokerage/accounts/{accounts}/balances',
   'GET /v3/brokerage/accounts/{accounts}/positions', 'GET /v3/brokerage/accounts/{accounts}/orders',
-  'GET /v3/brokerage/accounts/{accounts}/orders/{ids}', 'POST /v3/orderexecution/orders',
+  'GET /v3/brokerage/accounts/{accounts}/orders/{ids}', 'GET /v3/brokerage/accounts/{accounts}/historicalorders',
+  'GET /v3/brokerage/accounts/{accounts}/historicalorders/{ids}', 'POST /v3/orderexecution/orders',
   'DELETE /v3/orderexecution/orders/{id}', 'GET /v3/marketdata/barcharts/{symbol}',
   'GET /oauth/authorize', 'POST /oauth/token',
 ];

@@ -111,7 +111,7 @@ describe('npm run live', () => {
     const noKeys = await cli(['--broker', 'alpaca', '--paper', '--state', tmp(), '--strategy', 'x.json']);
     expect(noKeys.code).not.toBe(0);
     const bad = await cli(['--broker', 'ib', '--state', tmp()]);
-    expect(bad.err[0]).toMatch(/--broker must be alpaca, tradier or sim/);
+    expect(bad.err[0]).toMatch(/--broker must be alpaca, tradier, tradestation or sim/);
     const d = tmp();
     writeFileSync(join(d, 's.json'), JSON.stringify(STRATEGY));
     const noTradierKeys = await cli(['--broker', 'tradier', '--paper', '--state', join(d, 'st'), '--strategy', join(d, 's.json')], { TRADIER_ACCOUNT_ID: 'VA1' });

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { parseDocument, type StrategyDocument } from '../../../src/schema/index.ts';
 import type { Fault, FakeBar } from './fake-alpaca.ts';
 
 export abstract class FakeServer {
@@ -68,4 +69,19 @@ export function swingBars(n: number, t0: number, step: number): FakeBar[] {
     prev = c;
     return { t: t0 + i * step, o, h: Math.max(o, c) + 1, l: Math.min(o, c) - 1, c, v: 1000 };
   });
+}
+
+/** SMA(3)/SMA(8) cross on SPY, half the equity long (or short with `short`) — what the broker scenarios trade on swingBars. */
+export function crossDoc(o: { short?: boolean; from?: number; timeframe?: string } = {}): StrategyDocument {
+  const fast = { kind: 'sma', window: { bars: 3 } }, slow = { kind: 'sma', window: { bars: 8 } };
+  const r = parseDocument({
+    version: 1, name: 'cross',
+    settings: { universe: ['SPY'], timeframe: o.timeframe ?? '1d', initialCash: 10_000, units: 'whole', allowShort: !!o.short, range: { from: new Date(o.from ?? Date.UTC(2024, 0, 11)).toISOString().slice(0, 10) } },
+    strategies: [
+      { id: 'long', name: 'long', condition: { lhs: fast, op: 'crossesAbove', rhs: slow }, action: { type: 'setWeight', weight: 0.5 } },
+      { id: 'exit', name: 'exit', condition: { lhs: fast, op: 'crossesBelow', rhs: slow }, action: { type: 'setWeight', weight: o.short ? -0.5 : 0 } },
+    ],
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.doc;
 }

@@ -13,10 +13,10 @@ import { MemoryJournal } from '../../../src/live/journal.ts';
 import { LiveProcessor } from '../../../src/live/processor.ts';
 import { sessionClock, TradeStationBroker } from '../../../src/live/tradestation.ts';
 import { TradeStationTokens } from '../../../src/live/tradestation-auth.ts';
-import { parseDocument, type BarColumns, type StrategyDocument } from '../../../src/schema/index.ts';
+import type { BarColumns, StrategyDocument } from '../../../src/schema/index.ts';
 import type { FakeBar } from './fake-alpaca.ts';
 import { FakeTradeStation } from './fake-tradestation.ts';
-import { swingBars } from './fake-server.ts';
+import { crossDoc as cross, swingBars } from './fake-server.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -26,20 +26,6 @@ const fakes: FakeTradeStation[] = [];
 afterEach(async () => {
   for (const f of fakes.splice(0)) await f.stop();
 });
-
-export function cross(o: { short?: boolean; from?: number; timeframe?: string } = {}): StrategyDocument {
-  const fast = { kind: 'sma', window: { bars: 3 } }, slow = { kind: 'sma', window: { bars: 8 } };
-  const r = parseDocument({
-    version: 1, name: 'cross',
-    settings: { universe: ['SPY'], timeframe: o.timeframe ?? '1d', initialCash: 10_000, units: 'whole', allowShort: !!o.short, range: { from: new Date(o.from ?? T0 + WARM * DAY).toISOString().slice(0, 10) } },
-    strategies: [
-      { id: 'long', name: 'long', condition: { lhs: fast, op: 'crossesAbove', rhs: slow }, action: { type: 'setWeight', weight: 0.5 } },
-      { id: 'exit', name: 'exit', condition: { lhs: fast, op: 'crossesBelow', rhs: slow }, action: { type: 'setWeight', weight: o.short ? -0.5 : 0 } },
-    ],
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.doc;
-}
 
 async function setup(list: FakeBar[]): Promise<FakeTradeStation> {
   const fake = new FakeTradeStation(10_000);
