@@ -25,6 +25,8 @@ export interface AssetOverlay {
   high: Float64Array;
   low: Float64Array;
   close: Float64Array;
+  /** Summed volume of the bars in each bucket. */
+  volume: Float64Array;
   lines: OverlayLine[];
 }
 
@@ -57,20 +59,24 @@ export function chartOverlays(plan: Plan, data: MarketData, cache: IndicatorCach
     const high = new Float64Array(m);
     const low = new Float64Array(m);
     const close = new Float64Array(m);
+    const volume = new Float64Array(m);
     for (let j = 0; j < m; j++) {
       const from = j * step;
       const to = Math.min(n, from + step);
       let hi = -Infinity;
       let lo = Infinity;
+      let vol = 0;
       for (let i = from; i < to; i++) {
         if (b.high[i]! > hi) hi = b.high[i]!;
         if (b.low[i]! < lo) lo = b.low[i]!;
+        vol += b.volume[i]!;
       }
       time[j] = b.time[from]!;
       open[j] = b.open[from]!;
       high[j] = hi;
       low[j] = lo;
       close[j] = b.close[to - 1]!;
+      volume[j] = vol;
     }
     const lines: OverlayLine[] = [];
     const seen = new Set<string>();
@@ -87,6 +93,6 @@ export function chartOverlays(plan: Plan, data: MarketData, cache: IndicatorCach
         lines.push({ label, onPrice: onPrice(pi), values });
       });
     }
-    return { symbol: b.symbol, bars: n, time, open, high, low, close, lines };
+    return { symbol: b.symbol, bars: n, time, open, high, low, close, volume, lines };
   });
 }

@@ -46,12 +46,14 @@ it('first visit: without a click, the default run shows equity, statistics, pric
   // Price chart with the strategy's SMAs, then "why" for a bar clicked in its middle.
   const price = page.getByRole('figure').filter({ hasText: 'SPX price' });
   await price.locator('.u-over').waitFor();
-  expect(await price.locator('.u-legend').textContent()).toMatch(/SMA\(10\) of SPX.*SMA\(20\) of SPX.*Entry.*Exit/);
+  expect(await price.locator('.u-legend').textContent()).toMatch(/Open.*High.*Low.*Close.*SMA\(10\) of SPX.*SMA\(20\) of SPX/);
+  expect(await price.getByRole('list', { name: 'Marker key' }).textContent()).toMatch(/Long entry \(\d+\).*Short entry \(\d+\).*Long exit \(\d+\).*Short exit \(cover\) \(\d+\).*exit by signal/);
   // locator.click scrolls the chart into view first (page.mouse would click off-screen coordinates).
+  // Near the top of the plot in 2010 (SPX ~1,100 against a 2020 high of ~3,400) no trade marker sits: a bar pick.
   const over = price.locator('.u-over');
   const box = (await over.boundingBox())!;
-  await over.hover({ position: { x: box.width / 2 - 5, y: box.height / 2 } });
-  await over.click({ position: { x: box.width / 2, y: box.height / 2 } });
+  await over.hover({ position: { x: box.width / 2 - 5, y: 6 } });
+  await over.click({ position: { x: box.width / 2, y: 6 } });
   const why = page.getByRole('region', { name: /^Why/ });
   await expect.poll(() => why.textContent(), { timeout: 30_000 }).toMatch(/^Why — .*(acted|Could not)/);
   const decisions = page.getByRole('list', { name: 'Strategy decisions' });

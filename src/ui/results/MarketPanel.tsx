@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useRef, useState, type FormEvent } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
 import type { Runner } from '../runner.ts';
 import { ExplainPanel, type ExplainState } from './ExplainPanel.tsx';
-import { PriceCharts } from './PriceCharts.tsx';
+
+/** Candles, volume and trade markers load with the price charts, after the results show (first-load budget, #16). */
+const PriceCharts = lazy(() => import('./PriceCharts.tsx').then((m) => ({ default: m.PriceCharts })));
 
 /** Buckets per asset: every bar of 20 years of daily data stays its own clickable point. */
 const CHART_POINTS = 6000;
@@ -55,7 +57,11 @@ export function MarketPanel({ runner, doc, result }: MarketPanelProps) {
       <h2 id="h-prices">Prices and signals</h2>
       {overlays.isPending && <p role="status" className="muted">Loading price charts…</p>}
       {overlays.error && <p role="alert" className="field-error">Price charts failed: {overlays.error.message}</p>}
-      {overlays.data && <PriceCharts overlays={overlays.data} trades={result.trades} onPick={explain} />}
+      {overlays.data && (
+        <Suspense fallback={<p role="status" className="muted">Loading price charts…</p>}>
+          <PriceCharts overlays={overlays.data} trades={result.trades} onPick={explain} />
+        </Suspense>
+      )}
       {runner.explain && (
         <form className="explain-form" onSubmit={submit}>
           <label>

@@ -1,12 +1,40 @@
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
+import type uPlot from 'uplot';
 import type { AssetOverlay } from '../../rpc/engine-api.ts';
 import type { Trade } from '../../schema/index.ts';
 import { formatCount, formatPrice, priceDecimals } from './format.ts';
-import { EXIT_MARKERS, gaps, tradeMarkers } from './price-series.ts';
+import { MarkerKey } from './MarkerKey.tsx';
+import { candlesPlugin, volumePlugin, type BarStyle } from './price-draw.ts';
+import { gaps } from './price-series.ts';
+import { clusterTrades, hitCluster, marksPlugin, buildMarks } from './trade-marks.ts';
+import { TradeTable } from './TradeTable.tsx';
 import { UPlotChart, type ChartSeries } from './UPlotChart.tsx';
 
 const LINE_COLORS = ['--c-line-1', '--c-line-2', '--c-line-3', '--c-line-4'];
 const formatOsc = (v: number) => (Math.abs(v) >= 1000 ? formatCount(v) : v.toFixed(2));
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const formatVolume = (v: number) => (Number.isFinite(v) ? compact.format(v) : '—');
+const volumeRange: uPlot.Scale.Range = (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1];
+
+const STYLE_KEY = 'backtester.chart.bars';
+const STYLES: { value: BarStyle; label: string }[] = [
+  { value: 'candles', label: 'Candles' },
+  { value: 'ohlc', label: 'OHLC bars' },
+  { value: 'line', label: 'Line (close)' },
+];
+
+/** The user's bar style, remembered on this device. */
+function useBarStyle(): [BarStyle, (s: BarStyle) => void] {
+  const [style, setStyle] = useState<BarStyle>(() => {
+    const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(STYLE_KEY);
+    return STYLES.some((s) => s.value === saved) ? (saved as BarStyle) : 'candles';
+  });
+  const set = (s: BarStyle) => {
+    setStyle(s);
+    try { localStorage.setItem(STYLE_KEY, s); } catch { /* private mode: the choice lasts this page */ }
+  };
+  return [style, set];
+}
 
 export interface PriceChartsProps {
   overlays: readonly AssetOverlay[];
@@ -15,53 +43,92 @@ export interface PriceChartsProps {
   onPick: (time: number) => void;
 }
 
-/** One price chart per traded asset with its indicators, entries and exits; other indicators get a pane below. */
+/** One price chart per traded asset with volume, its indicators, entries and exits; other indicators get a pane below. */
 export function PriceCharts({ overlays, trades, onPick }: PriceChartsProps) {
+  const [style, setStyle] = useBarStyle();
   return (
     <div className="price-charts">
       {overlays.map((o) => (
-        <AssetChart key={o.symbol} overlay={o} trades={trades} onPick={onPick} />
+        <AssetChart key={o.symbol} overlay={o} trades={trades} onPick={onPick} style={style} onStyle={setStyle} />
       ))}
     </div>
   );
 }
 
-function AssetChart({ overlay, trades, onPick }: { overlay: AssetOverlay; trades: readonly Trade[]; onPick: (time: number) => void }) {
+interface AssetChartProps {
+  overlay: AssetOverlay;
+  trades: readonly Trade[];
+  onPick: (time: number) => void;
+  style: BarStyle;
+  onStyle: (s: BarStyle) => void;
+}
+
+function AssetChart({ overlay, trades, onPick, style, onStyle }: AssetChartProps) {
   const syncKey = useId();
   const x = useMemo(() => overlay.time.map((t) => t / 1000), [overlay.time]);
   const formatY = useMemo(() => {
     const d = priceDecimals(overlay.close);
     return (v: number) => formatPrice(v, d);
   }, [overlay.close]);
+  const marks = useMemo(() => buildMarks(trades, overlay.symbol, (ms) => ms / 1000), [trades, overlay.symbol]);
+  const layer = useMemo(() => marksPlugin(marks), [marks]);
+  const plugins = useMemo(() => (style === 'line' ? [layer.plugin] : [candlesPlugin(overlay, style, 4), layer.plugin]), [overlay, style, layer]);
   const { price, other } = useMemo(() => {
-    const { entries, exits, byReason } = tradeMarkers(overlay, trades);
     const onPrice = overlay.lines.filter((l) => l.onPrice);
     const price: ChartSeries[] = [
-      { label: `${overlay.symbol} close`, values: overlay.close, colorVar: '--c-bench' },
+      { label: 'Open', values: overlay.open, colorVar: '--c-bench', hidden: true },
+      { label: 'High', values: overlay.high, colorVar: '--c-bench', hidden: true },
+      { label: 'Low', values: overlay.low, colorVar: '--c-bench', hidden: true },
+      { label: 'Close', values: overlay.close, colorVar: '--c-bench', hidden: style !== 'line' },
       ...onPrice.map((l, i) => ({ label: l.label, values: gaps(l.values), colorVar: LINE_COLORS[i % LINE_COLORS.length]! })),
-      { label: 'Entry', values: entries, colorVar: '--c-entry', markers: true },
-      { label: 'Exit', values: exits, colorVar: '--c-exit', markers: true },
-      ...EXIT_MARKERS.flatMap((m) => {
-        const values = byReason[m.reason];
-        return values ? [{ label: m.label, values, colorVar: m.colorVar, markers: true }] : [];
-      }),
     ];
     const other: ChartSeries[] = overlay.lines
       .filter((l) => !l.onPrice)
       .map((l, i) => ({ label: l.label, values: gaps(l.values), colorVar: LINE_COLORS[(i + onPrice.length) % LINE_COLORS.length]! }));
     return { price, other };
-  }, [overlay, trades]);
-  const pick = (i: number) => {
+  }, [overlay, style]);
+  const hasVolume = useMemo(() => overlay.volume.some((v) => v > 0), [overlay.volume]);
+  const volume = useMemo<ChartSeries[]>(() => [{ label: 'Volume', values: overlay.volume, colorVar: '--c-bench', hidden: true }], [overlay.volume]);
+  const volumePlugins = useMemo(() => [volumePlugin(overlay)], [overlay]);
+  const [opened, setOpened] = useState<readonly Trade[] | null>(null);
+  const listRef = useRef<HTMLElement>(null);
+  const pickBar = (i: number) => {
     const t = overlay.time[i];
     if (t !== undefined) onPick(t);
   };
+  // A click on a marker opens the trades it stands for; anywhere else asks why for that bar.
+  const pickPrice = (i: number, at: { left: number; top: number }) => {
+    const ratio = devicePixelRatio || 1;
+    const cl = layer.clusters;
+    const c = hitCluster(cl, cl.left + at.left * ratio, cl.top + at.top * ratio, ratio);
+    if (c < 0) return pickBar(i);
+    setOpened(clusterTrades(marks, cl, c).map((k) => trades[k]!));
+    requestAnimationFrame(() => listRef.current?.focus());
+  };
   const sampled = overlay.time.length < overlay.bars;
+  const styleSelect = (
+    <select aria-label={`${overlay.symbol} price bars`} value={style} onChange={(e) => onStyle(e.target.value as BarStyle)}>
+      {STYLES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+    </select>
+  );
   return (
     <div className="charts" data-sync-key={syncKey}>
-      <UPlotChart title={`${overlay.symbol} price${sampled ? ` (${formatCount(overlay.bars)} bars in ${formatCount(overlay.time.length)} points)` : ''} — click a bar to see why`}
-        x={x} series={price} height={260} syncKey={syncKey} formatY={formatY} onPick={pick} />
+      <UPlotChart title={`${overlay.symbol} price${sampled ? ` (${formatCount(overlay.bars)} bars in ${formatCount(overlay.time.length)} points)` : ''} — click a bar to see why, a marker for its trades`}
+        x={x} series={price} height={300} syncKey={syncKey} formatY={formatY} onPick={pickPrice} plugins={plugins} controls={styleSelect}>
+        <MarkerKey marks={marks} />
+      </UPlotChart>
+      {hasVolume && (
+        <UPlotChart title={`${overlay.symbol} volume`} x={x} series={volume} height={90} syncKey={syncKey} formatY={formatVolume}
+          onPick={pickBar} plugins={volumePlugins} yRange={volumeRange} />
+      )}
       {other.length > 0 && (
-        <UPlotChart title={`${overlay.symbol} indicators`} x={x} series={other} height={120} syncKey={syncKey} formatY={formatOsc} onPick={pick} />
+        <UPlotChart title={`${overlay.symbol} indicators`} x={x} series={other} height={120} syncKey={syncKey} formatY={formatOsc} onPick={pickBar} />
+      )}
+      {opened && (
+        <section ref={listRef} tabIndex={-1} className="marker-trades" aria-label={`${overlay.symbol} trades at the marker`}>
+          <button type="button" className="close" onClick={() => setOpened(null)} aria-label="Close the marker's trades">×</button>
+          <TradeTable trades={opened} />
+        </section>
       )}
     </div>
   );

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
 import { AuditExplorer, type ExplainBar } from './AuditExplorer.tsx';
 import { EquityCharts } from './EquityCharts.tsx';
@@ -8,6 +8,7 @@ import { MonthlyReturns } from './MonthlyReturns.tsx';
 import { TradeDistribution } from './TradeDistribution.tsx';
 import { StatsTable } from './StatsTable.tsx';
 import { TradeTable } from './TradeTable.tsx';
+import { ZoomGroupContext } from './zoom-context.ts';
 
 /** A difference of two percentages, in percentage points, signed. */
 const formatPoints = (pp: number) => (Number.isFinite(pp) ? `${pp > 0 ? '+' : ''}${formatRatio(pp)} pp` : formatRatio(pp));
@@ -26,6 +27,7 @@ export function ResultsView({ result, title, market, doc = null, explain }: {
   result: RunResult; title: string; market?: ReactNode; doc?: StrategyDocument | null; explain?: ExplainBar;
 }) {
   const s = result.stats;
+  const zoomGroup = useId();
   return (
     <div className="results">
       <header className="results-head">
@@ -53,9 +55,11 @@ export function ResultsView({ result, title, market, doc = null, explain }: {
           ))}
         </ul>
       )}
-      <EquityCharts curves={result.curves} />
-      {/* Price charts and "why" sit right under the equity, above the long tables. */}
-      {market}
+      {/* Price charts and "why" sit right under the equity, above the long tables; all charts zoom together. */}
+      <ZoomGroupContext.Provider value={zoomGroup}>
+        <EquityCharts curves={result.curves} />
+        {market}
+      </ZoomGroupContext.Provider>
       <div className="results-grid">
         <StatsTable stats={s} />
         <TradeTable trades={result.trades} />

@@ -1,8 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useElementWidth } from '../hooks/useElementWidth.ts';
 import { DAY_INCRS, isDaily, legendTime, utcDate } from './time-axis.ts';
+import { ZoomGroupContext } from './zoom-context.ts';
+import { joinZoom, timeAxis, zoomChanged, type ZoomMember } from './zoom-group.ts';
 
 export interface ChartSeries {
   label: string;
@@ -13,6 +15,18 @@ export interface ChartSeries {
   fillVar?: string;
   /** Markers only, no line (trade entries and exits); null values draw nothing. */
   markers?: boolean;
+  /** Not drawn by uPlot (a plugin draws it: candles, volume bars) but in the legend and the y range. */
+  hidden?: boolean;
+  /** A step line (a value holds until the next one: external series). */
+  stepped?: boolean;
+}
+
+/** An x axis that is not plain time (a compressed axis counts bars): its labels, legend and the map to seconds. */
+export interface ChartXAxis {
+  values: (u: uPlot, ticks: number[]) => string[];
+  legend: (u: uPlot, v: number | null) => string;
+  toTime(x: number): number;
+  fromTime(t: number): number;
 }
 
 export interface UPlotChartProps {
@@ -24,28 +38,33 @@ export interface UPlotChartProps {
   /** Charts with one key share cursor, series focus and x zoom. */
   syncKey: string;
   formatY: (v: number) => string;
-  /** Called with the index into `x` of the point under the cursor when the plot is clicked (not after a drag-zoom). */
-  onPick?: (index: number) => void;
+  /** Called with the index into `x` of the point under the cursor when the plot is clicked (not after a drag-zoom),
+   * and the cursor's position in CSS pixels inside the plot area. */
+  onPick?: (index: number, at: { left: number; top: number }) => void;
+  /** Draw hooks (candles, volume bars, trade markers). */
+  plugins?: uPlot.Plugin[];
+  /** The y scale's range rule (volume starts at 0). */
+  yRange?: uPlot.Scale.Range;
+  /** Default: time in seconds. */
+  xAxis?: ChartXAxis;
+  /** Controls shown in the caption beside the PNG button. */
+  controls?: ReactNode;
+  /** Extra content under the plot (a marker key). */
+  children?: ReactNode;
 }
 
 function cssVar(el: Element, name: string, fallback: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
 }
 
-/** Zooming one chart of a group zooms the others to the same x range. */
-function syncZoom(syncKey: string) {
-  return (u: uPlot, key: string) => {
-    if (key !== 'x') return;
-    const min = u.scales.x?.min;
-    const max = u.scales.x?.max;
-    if (min == null || max == null) return;
-    for (const other of uPlot.sync(syncKey).plots) {
-      if (other !== u && (other.scales.x?.min !== min || other.scales.x?.max !== max)) other.setScale('x', { min, max });
-    }
-  };
+function seriesPaths(s: ChartSeries, color: string): Partial<uPlot.Series> {
+  if (s.markers) return { paths: () => null, points: { show: true, size: 9, width: 2, fill: color } };
+  if (s.hidden) return { paths: () => null, points: { show: false } };
+  return s.stepped ? { spanGaps: true, paths: uPlot.paths.stepped!({ align: 1 }) } : { spanGaps: true };
 }
 
-export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick }: UPlotChartProps) {
+export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick, plugins, yRange, xAxis, controls, children }: UPlotChartProps) {
+  const zoomKey = useContext(ZoomGroupContext) ?? syncKey;
   // The latest callback without rebuilding the chart when a parent re-renders with a new closure.
   const pick = useRef(onPick);
   pick.current = onPick;
@@ -62,19 +81,23 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick 
     if (!el || !ready) return;
     const text = cssVar(el, '--fg-muted', '#666');
     const grid = cssVar(el, '--grid', '#ddd');
+    // Set once the chart is built and has joined its zoom group: uPlot's own setScale calls while building are not zooms.
+    let member: ZoomMember | null = null;
     const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const u = new uPlot(
       {
         width: widthNow.current,
         height,
         cursor: { sync: { key: syncKey, setSeries: true }, drag: { x: true, y: false } },
-        scales: { x: { time: true } },
+        scales: { x: { time: !xAxis }, ...(yRange ? { y: { range: yRange } } : {}) },
         tzDate: utcDate,
         legend: { live: true },
+        plugins,
         // The y axis grows with its longest label ("3,000.00" was clipped at a fixed 64 px).
-        axes: [isDaily(x) ? { ...axis, incrs: DAY_INCRS } : axis, { ...axis, size: (_u, values) => Math.max(48, 16 + 7.5 * Math.max(0, ...(values ?? []).map((v) => String(v).length))), values: (_u, ticks) => ticks.map(formatY) }],
+        axes: [xAxis ? { ...axis, values: xAxis.values } : isDaily(x) ? { ...axis, incrs: DAY_INCRS } : axis,
+          { ...axis, size: (_u, values) => Math.max(48, 16 + 7.5 * Math.max(0, ...(values ?? []).map((v) => String(v).length))), values: (_u, ticks) => ticks.map(formatY) }],
         series: [
-          { value: legendTime },
+          { value: xAxis?.legend ?? legendTime },
           ...series.map((s) => {
             const color = cssVar(el, s.colorVar, '#888');
             return {
@@ -83,22 +106,24 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick 
               width: 1.5,
               fill: s.fillVar ? cssVar(el, s.fillVar, 'transparent') : undefined,
               value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatY(v)),
-              ...(s.markers ? { paths: () => null, points: { show: true, size: 9, width: 2, fill: color } } : { spanGaps: true }),
+              ...seriesPaths(s, color),
             };
           }),
         ],
-        hooks: { setScale: [syncZoom(syncKey)] },
+        hooks: { setScale: [(_u, key) => { if (key === 'x' && member) zoomChanged(zoomKey, member); }] },
       },
       [x, ...series.map((s) => s.values as unknown as (number | null)[])],
       el,
     );
     plot.current = u;
+    member = xAxis ? { u, toTime: xAxis.toTime, fromTime: xAxis.fromTime } : timeAxis(u);
+    const leave = joinZoom(zoomKey, member);
     // A click is a mousedown and mouseup at one spot; a drag between them is uPlot's zoom, not a pick.
     let down: number | null = null;
     const onDown = (e: MouseEvent) => { down = e.clientX; };
     const onUp = (e: MouseEvent) => {
       const idx = u.cursor.idx;
-      if (down !== null && Math.abs(e.clientX - down) < 3 && idx != null) pick.current?.(idx);
+      if (down !== null && Math.abs(e.clientX - down) < 3 && idx != null) pick.current?.(idx, { left: u.cursor.left ?? 0, top: u.cursor.top ?? 0 });
       down = null;
     };
     // Capture phase: uPlot's own drag handlers must not hide these from us.
@@ -108,11 +133,12 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick 
     return () => {
       u.over.removeEventListener('mousedown', onDown, true);
       u.over.removeEventListener('click', onUp, true);
+      leave();
       u.destroy();
       plot.current = null;
     };
     // Width is read, not depended on: a resize calls setSize below instead of rebuilding the chart.
-  }, [x, series, height, syncKey, formatY, ready]);
+  }, [x, series, height, syncKey, zoomKey, formatY, ready, plugins, yRange, xAxis]);
 
   useEffect(() => {
     if (width > 0) plot.current?.setSize({ width, height });
@@ -132,11 +158,15 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick 
   return (
     <figure className="chart">
       <figcaption>
-        {title}
-        <button type="button" className="chart-png" onClick={savePng} aria-label={`Save ${title} as PNG`}>PNG</button>
+        <span className="chart-title">{title}</span>
+        <span className="chart-tools">
+          {controls}
+          <button type="button" className="chart-png" onClick={savePng} aria-label={`Save ${title} as PNG`}>PNG</button>
+        </span>
       </figcaption>
       {pngError && <p role="alert" className="field-error">PNG not saved: {pngError}</p>}
       <div ref={box} className="chart-box" />
+      {children}
     </figure>
   );
 }

@@ -1,20 +1,73 @@
 import { describe, expect, it } from 'vitest';
 import type { Trade } from '../../../src/schema/index.ts';
-import { tradeMarkers } from '../../../src/ui/results/price-series.ts';
+import { groupByPixel } from '../../../src/ui/results/price-draw.ts';
+import { buildMarks, Clusters, clusterMarks, clusterTrades, hitCluster, MARK_COLORS } from '../../../src/ui/results/trade-marks.ts';
 
-const trade = (entryTime: number, exitTime: number, exitPrice: number, exitReason?: Trade['exitReason']): Trade => ({
-  symbol: 'A', side: 'long', quantity: 1, entryTime, exitTime, entryPrice: 10, exitPrice, pnl: 0, returnPct: 0, fees: 0, strategyId: 's', ...(exitReason ? { exitReason } : {}),
+const trade = (side: Trade['side'], entryTime: number, exitTime: number, entryPrice: number, exitPrice: number, exitReason?: Trade['exitReason'], symbol = 'A'): Trade => ({
+  symbol, side, quantity: 1, entryTime, exitTime, entryPrice, exitPrice, pnl: 0, returnPct: 0, fees: 0, strategyId: 's', ...(exitReason ? { exitReason } : {}),
 });
+const colorName = (c: number) => MARK_COLORS[c]!.label;
+const identity = (v: number) => v;
 
 describe('price chart markers', () => {
-  it('a strategy exit is an "Exit" marker; each attached rule gets its own series, absent when unused', () => {
-    const overlay = { symbol: 'A', time: [0, 10, 20, 30, 40] } as unknown as Parameters<typeof tradeMarkers>[0];
-    const m = tradeMarkers(overlay, [trade(0, 10, 11), trade(10, 20, 9, 'stop'), trade(20, 40, 12, 'target')]);
-    expect(m.entries).toEqual([10, 10, 10, null, null]);
-    expect(m.exits).toEqual([null, 11, null, null, null]);
-    expect(m.byReason.stop).toEqual([null, null, 9, null, null]);
-    expect(m.byReason.target).toEqual([null, null, null, null, 12]);
-    expect(m.byReason.trail).toBeNull();
-    expect(m.byReason.time).toBeNull();
+  it('puts long/short entries and exits in their own lanes, exits coloured by the rule that closed them', () => {
+    const m = buildMarks([trade('long', 0, 10, 10, 11), trade('short', 10, 20, 11, 9, 'stop'), trade('long', 20, NaN, 9, NaN), trade('long', 5, 6, 1, 1, undefined, 'B')], 'A', identity);
+    expect(m.order.map((o) => [...o])).toEqual([[0, 4], [2], [1], [3]]);
+    expect([...m.lane]).toEqual([0, 2, 1, 3, 0]);
+    expect([...m.color].map(colorName)).toEqual(['long', 'signal', 'short', 'stop-loss', 'long']);
+    expect([...m.trade]).toEqual([0, 0, 1, 1, 2]);
+  });
+
+  it('thins a lane to one marker per gap: a merged marker counts its trades, sits at the extreme fill, and loses a colour it does not share', () => {
+    // Five long exits 1 px apart, then one 30 px away; sell markers take the highest price.
+    const trades = [0, 1, 2, 3, 4, 34].map((t, i) => trade('long', t - 100, t, 1, 10 + i, i === 2 ? 'target' : undefined));
+    const m = buildMarks(trades, 'A', identity);
+    const cl = new Clusters();
+    clusterMarks(m, identity, (p) => 100 - p, 12, -1000, 1000, cl);
+    // Lane 0 (entries at −100…−66) : two clusters; lane 2 (exits) two clusters.
+    const exits = [...Array(cl.count).keys()].filter((c) => cl.lane[c] === 2);
+    expect(exits.map((c) => cl.to[c]! - cl.from[c]! + 1)).toEqual([5, 1]);
+    expect(exits.map((c) => cl.py[c])).toEqual([100 - 14, 100 - 15]);
+    expect(exits.map((c) => cl.color[c])).toEqual([-1, 2]);
+    expect(clusterTrades(m, cl, exits[0]!)).toEqual([0, 1, 2, 3, 4]);
+    // Off-screen markers are skipped, not merged into the first visible one.
+    clusterMarks(m, identity, identity, 12, 3, 1000, cl);
+    expect([...Array(cl.count).keys()].filter((c) => cl.lane[c] === 2).map((c) => clusterTrades(m, cl, c))).toEqual([[3, 4], [5]]);
+  });
+
+  it('no wall of dots: 5,000 trades on a 1,000 px plot draw at most one marker per gap in each lane', () => {
+    const trades = Array.from({ length: 5000 }, (_, i) => trade(i % 3 ? 'long' : 'short', i, i + 0.5, 10, 11, i % 7 ? undefined : 'stop'));
+    const m = buildMarks(trades, 'A', (t) => t / 5);
+    const cl = new Clusters();
+    clusterMarks(m, identity, identity, 12, 0, 1000, cl);
+    for (let lane = 0; lane < 4; lane++) {
+      const xs = [...Array(cl.count).keys()].filter((c) => cl.lane[c] === lane).map((c) => cl.px[c]!);
+      expect(xs.length).toBeLessThanOrEqual(Math.ceil(1000 / 12) + 1);
+      for (let k = 1; k < xs.length; k++) expect(xs[k]! - xs[k - 1]!).toBeGreaterThanOrEqual(12);
+    }
+    // Every trade is still reachable through exactly one entry cluster.
+    const entries = [...Array(cl.count).keys()].filter((c) => cl.lane[c]! < 2).flatMap((c) => clusterTrades(m, cl, c));
+    expect(entries.sort((a, b) => a - b)).toEqual(trades.map((_, i) => i));
+  });
+
+  it('a click finds the marker under it (buys below the fill, sells above), and nothing elsewhere', () => {
+    const m = buildMarks([trade('long', 100, 300, 50, 60)], 'A', identity);
+    const cl = new Clusters();
+    clusterMarks(m, identity, (p) => 200 - p, 12, 0, 1000, cl);
+    // The long entry ▲ has its tip at y = 150 and its body below; the long exit ▼ tip at y = 140, body above.
+    const entry = hitCluster(cl, 100, 155, 1);
+    const exit = hitCluster(cl, 300, 135, 1);
+    expect(cl.lane[entry]).toBe(0);
+    expect(cl.lane[exit]).toBe(2);
+    expect(hitCluster(cl, 100, 130, 1)).toBe(-1);
+    expect(hitCluster(cl, 200, 150, 1)).toBe(-1);
+  });
+
+  it('groups bars closer than the minimum width into one drawn bar', () => {
+    const xs = [0, 1, 2, 3, 10, 11, 30];
+    const starts = new Int32Array(xs.length + 2);
+    const n = groupByPixel(xs, 0, xs.length - 1, (x) => x, 3, starts);
+    expect([...starts.slice(0, n + 1)]).toEqual([0, 3, 4, 6, 7]);
+    expect(groupByPixel(xs, 4, 5, (x) => x * 10, 3, starts)).toBe(2);
   });
 });
