@@ -178,8 +178,14 @@ export class TradeStationBroker implements Broker {
     }
     if (candidates.length === 1) return { ...candidates[0]!, clientOrderId };
     // TradeStation may list an accepted order a moment late: "absent" only once that moment has passed.
-    const sent = this.sentAt.get(clientOrderId);
-    if (sent !== undefined && this.now() - sent < (this.o.settleMs ?? 30_000)) {
+    // An order this process never sent (a restart after an unknown send) was sent before its first lookup
+    // here, so the wait counts from that lookup: a restart inside the moment must not send it twice.
+    let sent = this.sentAt.get(clientOrderId);
+    if (sent === undefined) {
+      sent = this.now();
+      this.sentAt.set(clientOrderId, sent);
+    }
+    if (this.now() - sent < (this.o.settleMs ?? 30_000)) {
       throw new BrokerError('ambiguous', `order ${clientOrderId}: not listed by TradeStation yet; looking again before anything is sent`);
     }
     return null;

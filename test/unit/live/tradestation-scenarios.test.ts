@@ -165,6 +165,21 @@ describe('live trading against the TradeStation fake', () => {
     expect(lp.result().trades).toEqual(bt.trades);
   });
 
+  it('restart within the listing delay after an unknown send: a new process waits the settle time from its first look before it calls the order absent (it returned "absent" at once and the order could be sent twice)', async () => {
+    const list = swingBars(20, T0, DAY);
+    const fake = await setup(list);
+    const now = () => fake.now;
+    const tokens = new TradeStationTokens({ tokenUrl: `${fake.url}/oauth/token`, clientId: fake.clientId, clientSecret: fake.clientSecret, refreshToken: fake.refreshToken, now });
+    // A fresh adapter: this process never sent the order, as after a restart. TradeStation does not list it yet.
+    const b = new TradeStationBroker({ name: 'tradestation-sim', url: fake.url, accountId: fake.account, tokens, now, settleMs: 30_000, http: { timeoutMs: 300, retries: 0, sleep: async () => {} } });
+    const lookup = { brokerId: null, symbol: 'SPY', side: 'buy' as const, qty: 10, spec: null, notBefore: fake.now - DAY, owned: new Set<string>() };
+    await expect(b.orderByClientId('dt-1', lookup)).rejects.toMatchObject({ kind: 'ambiguous' });
+    fake.now += 29_000;
+    await expect(b.orderByClientId('dt-1', lookup)).rejects.toMatchObject({ kind: 'ambiguous' });
+    fake.now += 1_000;
+    await expect(b.orderByClientId('dt-1', lookup)).resolves.toBeNull();
+  });
+
   it('an order this deployment cannot tell from another one at TradeStation (same symbol, side, size, type) is never sent again: the lookup fails with the reason until someone checks', async () => {
     const list = swingBars(40, T0, DAY);
     const fake = await setup(list);
