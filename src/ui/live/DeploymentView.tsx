@@ -1,11 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import type { DivergenceReport } from '../../live/divergence.ts';
 import type { LiveSnapshot } from '../../live/browser/service.ts';
 import type { LiveEvent } from '../../live/events.ts';
 import { ExplainPanel, type ExplainState } from '../results/ExplainPanel.tsx';
 import { formatMoney, formatPrice, formatQty, formatRatio, formatTime } from '../results/format.ts';
 import { TraceTree } from '../results/TraceTree.tsx';
+import { UPlotChart, type ChartSeries } from '../results/UPlotChart.tsx';
 import type { LiveClient } from './client.ts';
+import { equityVsBacktest } from './equity-vs-backtest.ts';
 import { SPEEDS } from './DeployForm.tsx';
 
 function Table<T>({ label, rows, cols, empty }: { label: string; rows: readonly T[]; cols: [string, (r: T) => string][]; empty: string }) {
@@ -135,6 +137,7 @@ export function DeploymentView({ snap, client, onRemoved }: { snap: LiveSnapshot
 
       <h3>Against the backtest</h3>
       <button onClick={act(async () => setDiv(await client.divergence(id)))}>Compare with the backtest of the same bars</button>
+      {div && <EquityAgainstBacktest div={div} />}
       {div && (
         <div data-testid="live-divergence">
           <p>
@@ -155,4 +158,15 @@ export function DeploymentView({ snap, client, onRemoved }: { snap: LiveSnapshot
       <ExplainPanel state={explain} />
     </section>
   );
+}
+
+/** Day-end equity of the deployment and of the backtest of the same bars, on one chart. */
+function EquityAgainstBacktest({ div }: { div: DivergenceReport }) {
+  const c = useMemo(() => equityVsBacktest(div), [div]);
+  const series = useMemo<ChartSeries[]>(() => [
+    { label: 'Live', values: c.live, colorVar: '--c-equity' },
+    { label: 'Backtest', values: c.backtest, colorVar: '--c-bench' },
+  ], [c]);
+  if (c.x.length < 2) return null;
+  return <UPlotChart title="Equity: live against the backtest" x={c.x} series={series} height={220} syncKey="live-equity" formatY={formatMoney} />;
 }

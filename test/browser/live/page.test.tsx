@@ -79,6 +79,10 @@ describe('Live page', () => {
       `0 day(s) with different decisions; mean fill slippage against the model 0.00 bps; final equity ${formatMoney(bt.stats.finalEquity)} live against ${formatMoney(bt.stats.finalEquity)} in the backtest.No day differs.`,
     );
 
+    // The equity chart against the backtest of the same bars sits with the report.
+    await expect.element(page.getByRole('button', { name: 'Save Equity: live against the backtest as PNG' })).toBeVisible();
+    expect(document.querySelector('.live-deployment figure.chart canvas')).not.toBeNull();
+
     const signal = bt.signals[0]!;
     await userEvent.fill(page.getByRole('textbox', { name: 'Explain time' }), new Date(signal.time).toISOString().slice(0, 10));
     await userEvent.click(page.getByRole('button', { name: 'Explain', exact: true }));
