@@ -1,6 +1,6 @@
 /**
  * npm run backtest -- --strategy <file> --data <csv file | directory> [--series <csv file | directory>
- *   [--series-lag DURATION]] [--symbol S] [--cash N]
+ *   [--series-lag DURATION]] [--actions <csv file | directory>] [--symbol S] [--cash N]
  *   [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional]
  *   [--from DATE] [--to DATE] [--strict] [--json]
  */
@@ -8,9 +8,9 @@ import { runBacktest } from '../engine/index.ts';
 import { unavailableReasons } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { humanReport, toJson } from './format.ts';
-import { applyFlags, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner, seriesFromFlags } from './inputs.ts';
+import { actionsFromFlags, applyFlags, DetailedUsageError, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner, seriesFromFlags } from './inputs.ts';
 
-export const USAGE = 'usage: npm run backtest -- --strategy <file> --data <csv file | directory> [--series <csv file | directory> [--series-lag 35d]] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict] [--json]';
+export const USAGE = 'usage: npm run backtest -- --strategy <file> --data <csv file | directory> [--series <csv file | directory> [--series-lag 35d]] [--actions <csv file | directory>] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict] [--json]';
 
 export async function backtestCli(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   try {
@@ -21,7 +21,8 @@ export async function backtestCli(argv: readonly string[], out: (s: string) => v
     const run = applyFlags(doc, flags, loaded.bars);
     const finer = finerFor(run, loaded.finer, err);
     const series = await seriesFromFlags(flags, err);
-    const result = runBacktest(run, { bars: loaded.bars, ...(finer ? { finer } : {}), series });
+    const actions = actionsFromFlags(flags, run, err);
+    const result = runBacktest(run, { bars: loaded.bars, ...(finer ? { finer } : {}), series, ...(actions ? { actions } : {}) });
     if (flags.json) {
       out(JSON.stringify({
         stats: toJson(result.stats),
@@ -32,6 +33,7 @@ export async function backtestCli(argv: readonly string[], out: (s: string) => v
         eventCount: result.eventCount,
         engineVersion: result.engineVersion,
         warnings: result.warnings,
+        ...(result.corporateActions ? { corporateActions: result.corporateActions } : {}),
       }));
     } else {
       out(humanReport(result));
@@ -39,6 +41,7 @@ export async function backtestCli(argv: readonly string[], out: (s: string) => v
     return 0;
   } catch (e) {
     err(`error: ${(e as Error).message.split('\n')[0]}`);
+    if (e instanceof DetailedUsageError) err(e.detail);
     return e instanceof UsageError ? 2 : 1;
   }
 }

@@ -1,4 +1,4 @@
-import { unavailableReasons, type RunResult, type Stats } from '../schema/index.ts';
+import { unavailableReasons, type CorporateActionEvent, type RunResult, type Stats } from '../schema/index.ts';
 
 const TIME_KEYS = new Set(['startTime', 'endTime', 'entryTime', 'exitTime', 'createdTime', 'fillTime', 'time']);
 
@@ -53,5 +53,16 @@ export function statsTable(stats: Stats): string {
 export function humanReport(r: RunResult): string {
   const lines = [statsTable(r.stats), '', `${r.trades.length} trades, ${r.orders.length} orders (${r.orders.filter((o) => o.status === 'rejected').length} rejected), ${r.barCount} bars read`];
   for (const w of r.warnings) lines.push(`warning: ${w}`);
+  for (const e of r.corporateActions ?? []) lines.push(`corporate action: ${actionSentence(e)}`);
   return lines.join('\n');
+}
+
+const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(4).replace(/0+$/, ''));
+
+/** "2020-08-31 AAPL split 4 (ex 2020-08-31): position 10 → 40, average price 400 → 100, cash +0.00, 1 open order adjusted". */
+export function actionSentence(e: CorporateActionEvent): string {
+  const ex = new Date(e.exDate).toISOString().slice(0, 10);
+  const at = new Date(e.time).toISOString().slice(0, 10);
+  const pos = e.quantityBefore === e.quantityAfter ? `position ${num(e.quantityBefore)}` : `position ${num(e.quantityBefore)} → ${num(e.quantityAfter)}, average price ${num(e.avgPriceBefore)} → ${num(e.avgPriceAfter)}`;
+  return `${at} ${e.symbol} ${e.type} ${num(e.value)}${at === ex ? '' : ` (ex-date ${ex})`}: ${pos}, cash ${e.cash >= 0 ? '+' : ''}${e.cash.toFixed(2)}${e.ordersAdjusted ? `, ${e.ordersAdjusted} open order(s) adjusted` : ''}`;
 }

@@ -6,9 +6,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { allocBars, BAR_COLUMNS, sliceBars, symbolFromFileName } from '../data/index.ts';
+import { ActionsImportError, describeProblems, MAX_ACTIONS_BYTES, parseActions, summarizeActions } from '../data/csv/actions.ts';
 import { loadCsvFile, loadEmbeddedSeries, loadSeriesFile } from '../data/node/index.ts';
 import { formatDuration, parseDuration } from '../lib/duration.ts';
-import { finerRange, finerTimeframe, parseDocument, wantsFinerData, type BarColumns, type StepSeries, type StrategyDocument } from '../schema/index.ts';
+import { finerRange, finerTimeframe, parseDocument, wantsFinerData, type BarColumns, type CorporateAction, type StepSeries, type StrategyDocument } from '../schema/index.ts';
 import { rebindSymbol } from '../strategy/index.ts';
 import { UsageError } from './args.ts';
 
@@ -17,6 +18,7 @@ export const DATA_FLAGS = {
   data: 'string',
   series: 'string',
   'series-lag': 'string',
+  actions: 'string',
   symbol: 'string',
   cash: 'number',
   commission: 'number',
@@ -35,6 +37,7 @@ export interface DataFlags {
   data?: string;
   series?: string;
   'series-lag'?: string;
+  actions?: string;
   symbol?: string;
   cash?: number;
   commission?: number;
@@ -221,6 +224,59 @@ export async function seriesFromFlags(flags: DataFlags, warn: (line: string) => 
     if (files.some((s) => s.name === e.name && s.symbol === e.symbol)) warn(`note: series "${e.name}" from --series replaces the embedded one`);
   }
   return [...files, ...embedded.filter((e) => !files.some((s) => s.name === e.name && s.symbol === e.symbol))];
+}
+
+/** A usage error whose one line is followed by more the user needs (every problem of a file), printed after it. */
+export class DetailedUsageError extends UsageError {
+  constructor(message: string, readonly detail: string) {
+    super(message);
+  }
+}
+
+/**
+ * Corporate actions (splits, cash dividends) from one CSV or every .csv of a directory (docs/ENGINE.md
+ * "Corporate actions"). A file with any bad line is refused with every problem as file:line:column; two files
+ * giving actions for one symbol are refused too (which one would be right is not ours to guess).
+ */
+export function loadActions(path: string, warn: (line: string) => void): CorporateAction[] {
+  const { files } = filesAt(path, 'actions', /\.(csv|tsv|txt)$/i, '.csv');
+  const out: CorporateAction[] = [];
+  const from = new Map<string, string>();
+  for (const file of files) {
+    let list: CorporateAction[];
+    try {
+      const { size } = statSync(file);
+      if (size > MAX_ACTIONS_BYTES) throw new UsageError(`${file}: ${size} bytes is too large for a corporate-actions file (limit ${MAX_ACTIONS_BYTES})`);
+      list = parseActions(readFileSync(file, 'utf8'), file);
+    } catch (e) {
+      if (e instanceof ActionsImportError) {
+        // The first problem on the first line (what a one-line error shows), every problem after it.
+        const first = describeProblems(file, e.problems.slice(0, 1)).split('\n')[1];
+        throw new DetailedUsageError(`${first}${e.problems.length > 1 ? ` (and ${e.problems.length - 1} more problem(s); nothing was loaded)` : ''}`, e.message);
+      }
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`cannot read actions ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (list.length === 0) throw new UsageError(`${file}: no corporate actions below the header`);
+    for (const sum of summarizeActions(list)) {
+      const seen = from.get(sum.symbol);
+      if (seen) throw new UsageError(`${file}: corporate actions for ${sum.symbol} are also in ${seen}`);
+      from.set(sum.symbol, file);
+      warn(`note: corporate actions for ${sum.symbol} from ${file}: ${sum.splits} split(s), ${sum.dividends} dividend(s), ex-dates ${day(sum.from)} to ${day(sum.to)}`);
+    }
+    out.push(...list);
+  }
+  return out;
+}
+
+/** The actions of --actions, if given; says which price mode the run uses with them. */
+export function actionsFromFlags(flags: DataFlags, doc: StrategyDocument, warn: (line: string) => void): CorporateAction[] | undefined {
+  if (!flags.actions) return undefined;
+  const list = loadActions(flags.actions, warn);
+  const mine = list.filter((a) => doc.settings.universe.includes(a.symbol));
+  if (mine.length === 0) warn(`note: no corporate action in ${flags.actions} is for the universe (${doc.settings.universe.join(', ')})`);
+  else warn(`note: corporate actions on ${doc.settings.prices === 'raw' ? 'raw prices: applied on their ex-dates (settings.prices "raw")' : 'adjusted prices: the bars are back-adjusted for splits and dividends (settings.prices "adjusted", the default)'}`);
+  return list;
 }
 
 /** Flags override the document's settings; --symbol rebinds a single-asset document to the file's symbol. */

@@ -22,15 +22,15 @@ import { runLoop } from '../live/runner.ts';
 import { loadEmbeddedBars } from '../data/node/index.ts';
 import type { BarColumns, StrategyDocument } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { loadBars, readDocument, seriesFromFlags } from './inputs.ts';
+import { actionsFromFlags, DetailedUsageError, loadBars, readDocument, seriesFromFlags } from './inputs.ts';
 
-export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|tradier|tradestation|sim [--paper] [--trading-url URL] [--data-url URL] [--auth-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--no-streams] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]] [--series <csv file | directory> [--series-lag 35d]]';
+export const USAGE = 'usage: npm run live -- --strategy <file> --broker alpaca|tradier|tradestation|sim [--paper] [--trading-url URL] [--data-url URL] [--auth-url URL] [--proxy URL] --state <dir> [--poll-ms N] [--max-steps N] [--json] [--no-streams] [--data <csv | dir>] [--max-order-notional N] [--max-orders-per-day N] [--max-daily-loss N] [--confirm-account ID] [--kill [--flatten]] [--series <csv file | directory> [--series-lag 35d]] [--actions <csv file | directory> (with --broker sim)]';
 
 const FLAGS = {
   strategy: 'string', broker: 'string', paper: 'boolean', 'trading-url': 'string', 'data-url': 'string', 'auth-url': 'string', proxy: 'string',
   state: 'string', 'poll-ms': 'number', 'max-steps': 'number', json: 'boolean', data: 'string',
   'max-order-notional': 'number', 'max-orders-per-day': 'number', 'max-daily-loss': 'number', 'confirm-account': 'string',
-  kill: 'boolean', flatten: 'boolean', series: 'string', 'series-lag': 'string', 'no-streams': 'boolean',
+  kill: 'boolean', flatten: 'boolean', series: 'string', 'series-lag': 'string', 'no-streams': 'boolean', actions: 'string',
 } as const;
 
 export interface LiveCliEnv {
@@ -62,6 +62,13 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
     if (!resuming && !f.strategy) throw new UsageError(`--strategy is required to create a deployment in ${f.state}\n${USAGE}`);
     const doc: StrategyDocument | null = f.strategy ? readDocument(f.strategy) : null;
     const series = await seriesFromFlags(f, io.err);
+    if (f.actions && brokerName !== 'sim') {
+      // A broker applies splits and dividends to the account itself, and its feed's bars are raw: adjusting live
+      // history from a file is not built (Alpaca's corporate-actions data through the adapters: later).
+      throw new UsageError('--actions works with --broker sim (practice on recorded data) only; a live broker applies corporate actions to the account itself');
+    }
+    const docForActions = doc ?? (await journal.read()).find((e) => e.type === 'deployment')?.config.doc;
+    const actions = f.actions && docForActions ? actionsFromFlags({ actions: f.actions }, docForActions, io.err) : undefined;
     const emit = (e: LiveEvent) => { if (f.json) io.out(JSON.stringify(e)); else if (e.type !== 'bar') io.out(human(e)); };
     const stop = io.stop ?? { stopped: false };
     const sleep = io.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -81,7 +88,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
         if (e.note) io.err(`note: ${e.note}`);
         bars = e.bars;
       }
-      const practice = await openPractice(d, { bars, series }, { journal, guards, emit });
+      const practice = await openPractice(d, { bars, series, ...(actions ? { actions } : {}) }, { journal, guards, emit });
       lp = practice.processor;
       tick = async () => {
         if (await practice.advance()) return 1;
@@ -119,6 +126,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
   } catch (e) {
     io.err(`error: ${(e as Error).message.split('\n')[0]}`);
     if (e instanceof UsageError && (e.message.includes('\n'))) io.err(e.message.split('\n').slice(1).join('\n'));
+    if (e instanceof DetailedUsageError) io.err(e.detail);
     return e instanceof UsageError ? 2 : 1;
   } finally {
     broker?.close?.();

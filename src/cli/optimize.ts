@@ -9,14 +9,14 @@ import { isMetric, METHODS, optimize, parseWindowSizes, poolEvaluator, SpaceErro
 import type { MarketData } from '../engine/index.ts';
 import { prepareData } from '../rpc/pool-data.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { applyFlags, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner, seriesFromFlags } from './inputs.ts';
+import { actionsFromFlags, applyFlags, DetailedUsageError, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner, seriesFromFlags } from './inputs.ts';
 import { createNodePool } from './node-pool.ts';
 import { parseQueueUrl } from './queue/connection.ts';
 import { QueueClient, type QueueStatus } from './queue/client.ts';
 import { optimizeHuman, optimizeJson } from './optimize-format.ts';
 import { robustness } from './optimize-robustness.ts';
 
-export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> [--series <csv file | directory> [--series-lag 35d]] --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--bootstrap N] [--heatmap X,Y] [--workers N] [--queue redis://HOST:PORT[/DB]] [--chunk N] [--queue-timeout MS] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
+export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> [--series <csv file | directory> [--series-lag 35d]] [--actions <csv file | directory>] --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--bootstrap N] [--heatmap X,Y] [--workers N] [--queue redis://HOST:PORT[/DB]] [--chunk N] [--queue-timeout MS] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
 
 const FLAGS = {
   ...DATA_FLAGS,
@@ -96,7 +96,8 @@ export async function optimizeCli(
     const run = applyFlags(doc, flags, loaded.bars);
     const finer = finerFor(run, loaded.finer, err);
     const series = await seriesFromFlags(flags, err);
-    let data: MarketData = { bars: loaded.bars, ...(finer ? { finer } : {}), series };
+    const actions = actionsFromFlags(flags, run, err);
+    let data: MarketData = { bars: loaded.bars, ...(finer ? { finer } : {}), series, ...(actions ? { actions } : {}) };
     if (workers > 0) {
       pool = createNodePool({ size: workers });
       // Columns in shared memory once, so every window's slice reaches the workers as views, not copies.
@@ -119,6 +120,7 @@ export async function optimizeCli(
     return 0;
   } catch (e) {
     err(`error: ${(e as Error).message.split('\n')[0]}`);
+    if (e instanceof DetailedUsageError) err(e.detail);
     return e instanceof UsageError || e instanceof SpaceError ? 2 : 1;
   } finally {
     pool?.close();

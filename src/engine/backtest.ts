@@ -4,12 +4,14 @@ import type { BarColumns, RunResult, StrategyDocument } from '../schema/index.ts
 import { canGenerate, compile, type ParamValues, type Plan } from '../strategy/index.ts';
 import type { IndicatorCache } from './indicator-cache.ts';
 import { Kernel, type Explanation } from './kernel.ts';
-import { barsFor, RunError, type MarketData } from './market.ts';
+import { rawActionsFor, runData } from './corporate.ts';
+import { RunError, type MarketData } from './market.ts';
 import { releaseRecorder } from './recorder.ts';
 import { runFast } from './fast/run.ts';
 import { buildResult } from './result.ts';
 import { magnifierWarnings, venueOptions } from './magnifier.ts';
 import { SimulatedVenue } from './venue.ts';
+import { survivorshipWarnings } from './survivorship.ts';
 
 export interface RunOptions {
   /** Parameter overrides (optimization); ignored when `plan` is given. */
@@ -78,7 +80,7 @@ interface Prepared {
 
 function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Prepared {
   const plan = opts.plan ?? compile(doc, { params: opts.params });
-  const cols = barsFor(data, plan.assets);
+  const { cols, actions } = runData(data, plan.assets, doc.settings);
   const { from, to } = rangeOf(doc);
   const steps = cols.reduce((m, c) => Math.max(m, c.length), 0);
   const kernel = new Kernel({
@@ -91,9 +93,15 @@ function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Pre
     record: opts.record,
     capacity: steps,
     sizing: opts.sizing,
+    actions,
     precomputed: opts.indicatorCache ? plan.indicators.map((pi) => opts.indicatorCache!.get(pi, cols[pi.asset]!)) : undefined,
   });
-  return { plan, cols, kernel, from, to, warnings: warmupWarnings(plan, cols, from) };
+  return { plan, cols, kernel, from, to, warnings: dataWarnings(plan, cols, from, to, doc.settings.timeframe) };
+}
+
+/** What a run says about its data: missing warm-up history, and symbols that do not span the run. */
+export function dataWarnings(plan: Plan, cols: BarColumns[], from: number, to: number, timeframe: string): string[] {
+  return [...warmupWarnings(plan, cols, from), ...survivorshipWarnings(plan.assets, cols, from, to, timeframe)];
 }
 
 /** When the data hold too little history before the start, say which indicator and how much is missing. */
@@ -168,10 +176,14 @@ class Walker {
 export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOptions = {}): RunResult {
   const mode = opts.engine ?? 'auto';
   let why = 'the reference engine was asked for';
+  const plan0 = mode !== 'reference' ? opts.plan ?? compile(doc, { params: opts.params }) : null;
   if (mode !== 'reference' && opts.sizing === 'signal') why = 'signal-bar sizing is not covered by the fast path yet';
-  else if (mode !== 'reference') {
-    const plan = opts.plan ?? compile(doc, { params: opts.params });
-    const cols = barsFor(data, plan.assets);
+  else if (plan0 !== null && rawActionsFor(data, plan0.assets, doc.settings)) {
+    why = 'corporate actions on raw prices (splits and dividends on their ex-dates) are applied by the reference kernel only';
+    opts = { ...opts, plan: plan0 };
+  } else if (plan0 !== null) {
+    const plan = plan0;
+    const { cols } = runData(data, plan.assets, doc.settings);
     const { from, to } = rangeOf(doc);
     const bars = cols.reduce((n, c) => n + c.length, 0);
     const fast = mode === 'auto' && bars < FAST_MIN_BARS
@@ -179,7 +191,7 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
       : mode === 'auto' && !opts.indicatorCache && plan.assets.length > 1
         ? 'a multi-asset run without shared indicator columns (no IndicatorCache): building every column here costs about what the fast walk saves'
         : runFast({
-          doc, plan, cols, series: data.series ?? [], from, to, warnings: warmupWarnings(plan, cols, from),
+          doc, plan, cols, series: data.series ?? [], from, to, warnings: dataWarnings(plan, cols, from, to, doc.settings.timeframe),
           venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
           audit: opts.audit ?? true, record: opts.record ?? 'full', indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS,
           venueWarnings: (v) => magnifierWarnings(doc.settings, data, v),

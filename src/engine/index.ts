@@ -3,6 +3,7 @@ export { runReplay, ReplayProcessor } from './replay.ts';
 export { Kernel, type Explanation, type KernelOptions } from './kernel.ts';
 export { RunError, barsFor, type MarketData } from './market.ts';
 export { sessionEnds } from './session.ts';
+export { backAdjust, priceMode, runData, exStart, type PriceMode } from './corporate.ts';
 export { computeStats, type StatsInput } from './stats.ts';
 export { SimulatedVenue, type Venue, type StepView } from './venue.ts';
 export { ENGINE_VERSION } from './version.ts';

@@ -1,7 +1,9 @@
 import { createIndicator, type Indicator } from '../indicators/index.ts';
-import { exchangeZone, type ExitReason, type OrderRecord, type OrderType, type Settings, type SignalEvent, type StepSeries, type TraceNode } from '../schema/index.ts';
+import { Zone } from '../lib/zone.ts';
+import { exchangeZone, type CorporateAction, type CorporateActionEvent, type ExitReason, type OrderRecord, type OrderType, type Settings, type SignalEvent, type StepSeries, type TraceNode } from '../schema/index.ts';
 import { TracedEvaluator, type CompiledAction, type CompiledEntry, type CompiledExits, type Plan, type PlanStrategy } from '../strategy/index.ts';
-import { CalendarState } from './calendar.ts';
+import { CalendarState, SESSION_DATED } from './calendar.ts';
+import { actionsByAsset, exStart } from './corporate.ts';
 import { SimulatedFills } from './execution.ts';
 import { newRecord, reject, resolveOrder, type Order } from './orders.ts';
 import { Portfolio } from './portfolio.ts';
@@ -47,6 +49,12 @@ export interface KernelOptions {
   sizing?: 'fill' | 'signal';
   /** The calendar state conditions read; the fast path injects one fed from per-step columns. */
   calendar?: CalendarState;
+  /**
+   * Corporate actions to apply as events (settings.prices "raw"; corporate.ts). Each applies at its asset's
+   * first bar on or after the ex-date, before that bar's fills; actions at or before an asset's first bar
+   * are skipped (no position can be open yet).
+   */
+  actions?: readonly CorporateAction[];
 }
 
 /**
@@ -62,6 +70,13 @@ export class Kernel implements StepView {
   readonly venue: Venue;
   readonly orders: OrderRecord[] = [];
   readonly signals: SignalEvent[] = [];
+  /** Corporate actions applied (raw prices), for the audit. */
+  readonly corporate: CorporateActionEvent[] = [];
+  /** True when the run was given actions for its assets (then the result lists them). */
+  readonly hasActions: boolean;
+  private readonly actionLists: CorporateAction[][];
+  private readonly actionStart: Float64Array[];
+  private readonly actionCursor: Int32Array;
 
   time = NaN;
   stepIndex = -1;
@@ -177,6 +192,11 @@ export class Kernel implements StepView {
     this.seriesCursor = new Int32Array(plan.inputs.length).fill(-1);
     this.hasInputs = plan.inputs.some((i) => i.kind !== 'price');
     this.sizer = o.sizing === 'signal' ? new SignalSizer(settings) : null;
+    this.actionLists = actionsByAsset(o.actions, plan.assets);
+    this.hasActions = this.actionLists.some((l) => l.length > 0);
+    const zone = this.hasActions && !SESSION_DATED.has(settings.timeframe) ? new Zone(exchangeZone(settings)) : undefined;
+    this.actionStart = this.actionLists.map((l) => Float64Array.from(l, (a) => exStart(a.exDate, settings, zone)));
+    this.actionCursor = new Int32Array(n);
   }
 
   /** Processor: this asset has a bar at the coming step (its `index` in the asset's columns, or −1 for a live bar). */
@@ -201,6 +221,9 @@ export class Kernel implements StepView {
     const trading = t >= this.fromTime;
     const bars = this.barAssets;
     const count = this.barCount;
+
+    // 0. Corporate actions whose ex-date has begun, before anything fills at this bar (raw prices only).
+    if (this.hasActions) for (let i = 0; i < count; i++) this.applyActions(bars[i]!, t, trading);
 
     // 1. Fills due now, sized with positions marked at this bar's open.
     for (let i = 0; i < count; i++) p.mark[bars[i]!] = this.open[bars[i]!]!;
@@ -279,6 +302,37 @@ export class Kernel implements StepView {
     }
     for (let i = 0; i < count; i++) this.hasBar[bars[i]!] = 0;
     this.barCount = 0;
+  }
+
+  /**
+   * Actions of asset a due at its bar at t. At the asset's first bar (no previous close) every action up to
+   * t is skipped: nothing can be held or ordered yet, and the bar is already after them.
+   */
+  private applyActions(a: number, t: number, trading: boolean): void {
+    const starts = this.actionStart[a]!;
+    let c = this.actionCursor[a]!;
+    if (c >= starts.length || starts[c]! > t) return;
+    const first = Number.isNaN(this.prevClose[a]!);
+    const p = this.portfolio;
+    for (; c < starts.length && starts[c]! <= t; c++) {
+      if (first) continue;
+      const x = this.actionLists[a]![c]!;
+      const quantityBefore = p.qty[a]!, avgPriceBefore = p.avgPrice[a]!;
+      let cash = 0, ordersAdjusted = 0;
+      if (x.type === 'split') {
+        cash = p.split(a, x.value, this.settings.units === 'whole', t);
+        ordersAdjusted = this.venue.split?.(a, x.value) ?? 0;
+      } else {
+        cash = p.dividend(a, x.value);
+      }
+      if (this.keepLog && trading) {
+        this.corporate.push({
+          time: t, symbol: x.symbol, type: x.type, value: x.value, exDate: x.exDate,
+          quantityBefore, quantityAfter: p.qty[a]!, avgPriceBefore, avgPriceAfter: p.avgPrice[a]!, cash, ordersAdjusted,
+        });
+      }
+    }
+    this.actionCursor[a] = c;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { BarColumns, StepSeries } from '../schema/index.ts';
+import type { BarColumns, CorporateAction, StepSeries } from '../schema/index.ts';
 
 /** What a run reads: bar columns per symbol (any superset of the plan's assets) and step series. */
 export interface MarketData {
@@ -10,6 +10,11 @@ export interface MarketData {
    * the bar being filled are read, never later ones.
    */
   readonly finer?: readonly BarColumns[];
+  /**
+   * Splits and cash dividends of any symbols (corporate.ts): applied per settings.prices — back-adjusting
+   * the bars ("adjusted") or as events on the ex-dates ("raw").
+   */
+  readonly actions?: readonly CorporateAction[];
 }
 
 export class RunError extends Error {

@@ -1,5 +1,7 @@
+import type { Settings } from '../schema/index.ts';
 import type { Plan, PlanIndicator } from '../strategy/index.ts';
 import type { IndicatorCache } from './indicator-cache.ts';
+import { runData } from './corporate.ts';
 import { barsFor, type MarketData } from './market.ts';
 
 /** One indicator output over a chart's buckets. */
@@ -47,9 +49,10 @@ function outputLabel(pi: PlanIndicator, field: string): string {
  * data set's IndicatorCache, so a chart after a run costs no indicator work). Indicators of an asset are
  * attached to that asset's chart; `points` ≥ 2 bounds the buckets per asset.
  */
-export function chartOverlays(plan: Plan, data: MarketData, cache: IndicatorCache, points: number): AssetOverlay[] {
+/** `settings`: the document's, so a chart of an adjusted-price run shows the prices the run read. */
+export function chartOverlays(plan: Plan, data: MarketData, cache: IndicatorCache, points: number, settings?: Settings): AssetOverlay[] {
   const max = Math.max(2, Math.floor(points));
-  const cols = barsFor(data, plan.assets);
+  const cols = settings ? runData(data, plan.assets, settings).cols : barsFor(data, plan.assets);
   return cols.map((b, asset) => {
     const n = b.length;
     const step = Math.max(1, Math.ceil(n / max));

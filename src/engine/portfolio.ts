@@ -16,6 +16,13 @@ export class Portfolio {
   /** Last price each asset was marked at (this bar's close, or its open while filling at the open). */
   readonly mark: Float64Array;
   readonly lastFillPrice: Float64Array;
+  /**
+   * Per asset, while its position is open: cash dividends received (negative: paid on a short), and the
+   * profit of fractional shares paid in cash at a split (whole units). Both go into the trade's P&L when the
+   * position closes, pro rata like entry fees (docs/ENGINE.md "Corporate actions").
+   */
+  readonly dividends: Float64Array;
+  readonly inLieu: Float64Array;
   readonly trades: Trade[] = [];
   feesPaid = 0;
   tradedNotional = 0;
@@ -32,6 +39,8 @@ export class Portfolio {
     this.openStrategy = new Array<string>(n).fill('');
     this.mark = new Float64Array(n).fill(NaN);
     this.lastFillPrice = new Float64Array(n).fill(NaN);
+    this.dividends = new Float64Array(n);
+    this.inLieu = new Float64Array(n);
   }
 
   equity(): number {
@@ -72,7 +81,16 @@ export class Portfolio {
     const entryFee = this.entryFees[asset]! * (closing / Math.abs(pos));
     const side = pos > 0 ? 1 : -1;
     const entry = this.avgPrice[asset]!;
-    const pnl = (price - entry) * closing * side - entryFee - exitFee;
+    let pnl = (price - entry) * closing * side - entryFee - exitFee;
+    let dividends = 0;
+    if (this.dividends[asset] !== 0 || this.inLieu[asset] !== 0) {
+      const part = closing / Math.abs(pos);
+      dividends = this.dividends[asset]! * part;
+      const inLieu = this.inLieu[asset]! * part;
+      pnl += dividends + inLieu;
+      this.dividends[asset] = this.dividends[asset]! - dividends;
+      this.inLieu[asset] = this.inLieu[asset]! - inLieu;
+    }
     const trade: Trade = {
       symbol: this.symbols[asset]!,
       side: side === 1 ? 'long' : 'short',
@@ -87,6 +105,7 @@ export class Portfolio {
       strategyId: this.openStrategy[asset]!,
     };
     if (exitReason !== null && exitReason !== 'signal') trade.exitReason = exitReason;
+    if (dividends !== 0) trade.dividends = dividends;
     this.trades.push(trade);
     this.entryFees[asset] = this.entryFees[asset]! - entryFee;
     const rest = pos + delta;
@@ -96,10 +115,53 @@ export class Portfolio {
       this.openCount--;
       this.avgPrice[asset] = 0;
       this.entryFees[asset] = 0;
+      this.dividends[asset] = 0;
+      this.inLieu[asset] = 0;
       if (rest !== 0) this.open(asset, rest, price, fee - exitFee, time, strategyId);
     } else {
       this.qty[asset] = rest;
     }
+  }
+
+  /**
+   * A split of `ratio` new shares per old: the position × ratio, its average price, last fill price and mark
+   * ÷ ratio, so its value and the trade are unchanged. Whole units: the fraction of a share left is paid in cash
+   * at the split-adjusted mark (cash in lieu), its profit carried into the trade; when no whole share is left
+   * the position is closed at that price as a trade. Returns the cash paid.
+   */
+  split(asset: number, ratio: number, whole: boolean, time: number): number {
+    this.avgPrice[asset] = this.avgPrice[asset]! / ratio;
+    this.lastFillPrice[asset] = this.lastFillPrice[asset]! / ratio;
+    this.mark[asset] = this.mark[asset]! / ratio;
+    const q = this.qty[asset]!;
+    if (q === 0) return 0;
+    const scaled = q * ratio;
+    const sign = scaled > 0 ? 1 : -1;
+    // A ratio like 1/3 is not exact in binary: 3 × (1/3) is 1 within rounding, and is one share.
+    const kept = whole ? sign * Math.floor(Math.abs(scaled) * (1 + 1e-12)) : scaled;
+    const frac = Math.abs(scaled - kept) <= 1e-9 * Math.abs(scaled) ? 0 : scaled - kept;
+    this.qty[asset] = frac === 0 && whole ? kept : scaled;
+    if (frac === 0) return 0;
+    const px = this.mark[asset]!;
+    if (kept === 0) {
+      const before = this.cash;
+      this.fill(asset, -scaled, px, 0, time, this.openStrategy[asset]!);
+      return this.cash - before;
+    }
+    this.qty[asset] = kept;
+    this.cash += frac * px;
+    this.inLieu[asset] = this.inLieu[asset]! + frac * (px - this.avgPrice[asset]!);
+    return frac * px;
+  }
+
+  /** A cash dividend of `amount` per share: credited to a long, charged to a short. Returns the cash. */
+  dividend(asset: number, amount: number): number {
+    const q = this.qty[asset]!;
+    if (q === 0) return 0;
+    const cash = q * amount;
+    this.cash += cash;
+    this.dividends[asset] = this.dividends[asset]! + cash;
+    return cash;
   }
 
   private open(asset: number, delta: number, price: number, fee: number, time: number, strategyId: string): void {

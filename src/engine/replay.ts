@@ -1,8 +1,9 @@
 import type { BarColumns, RunResult, StrategyDocument } from '../schema/index.ts';
 import { compile } from '../strategy/index.ts';
-import { rangeOf, warmupWarnings, type RunOptions } from './backtest.ts';
+import { dataWarnings, rangeOf, type RunOptions } from './backtest.ts';
 import { Kernel } from './kernel.ts';
-import { barsFor, RunError, type MarketData } from './market.ts';
+import { runData } from './corporate.ts';
+import { RunError, type MarketData } from './market.ts';
 import { releaseRecorder } from './recorder.ts';
 import { buildResult } from './result.ts';
 import { magnifierWarnings, venueOptions } from './magnifier.ts';
@@ -40,7 +41,7 @@ export class ReplayProcessor {
 /** Runs a document by replaying its data bar by bar (time order, then symbol order within a timestamp). */
 export function runReplay(doc: StrategyDocument, data: MarketData, opts: RunOptions & { venue?: (n: number) => Venue } = {}): RunResult {
   const plan = opts.plan ?? compile(doc, { params: opts.params });
-  const cols = barsFor(data, plan.assets);
+  const { cols, actions } = runData(data, plan.assets, doc.settings);
   const { from, to } = rangeOf(doc);
   const kernel = new Kernel({
     plan,
@@ -50,6 +51,7 @@ export function runReplay(doc: StrategyDocument, data: MarketData, opts: RunOpti
     fromTime: from,
     audit: opts.audit ?? true,
     sizing: opts.sizing,
+    actions,
   });
   const replay = new ReplayProcessor(kernel);
   for (const bar of barStream(cols, plan.assets)) {
@@ -60,7 +62,7 @@ export function runReplay(doc: StrategyDocument, data: MarketData, opts: RunOpti
   if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
   kernel.venue.finish();
   if (doc.settings.closeAtEnd) kernel.closeAtEnd();
-  const result = buildResult(kernel, [...warmupWarnings(plan, cols, from), ...magnifierWarnings(doc.settings, data, kernel.venue)]);
+  const result = buildResult(kernel, [...dataWarnings(plan, cols, from, to, doc.settings.timeframe), ...magnifierWarnings(doc.settings, data, kernel.venue)]);
   releaseRecorder(kernel.recorder);
   return result;
 }

@@ -100,5 +100,6 @@ export function buildResult(k: Kernel, warnings: string[], statsOnly = false, da
     barCount: k.barsSeen,
     eventCount: k.stepIndex + 1,
     warnings,
+    ...(k.hasActions ? { corporateActions: k.corporate } : {}),
   };
 }

@@ -3,7 +3,8 @@ import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
 import { CancelledError, explain, runBacktest } from './backtest.ts';
 import { IndicatorCache } from './indicator-cache.ts';
 import type { Explanation } from './kernel.ts';
-import { barsFor, type MarketData } from './market.ts';
+import { runData } from './corporate.ts';
+import type { MarketData } from './market.ts';
 import { chartOverlays, type AssetOverlay } from './overlays.ts';
 
 export type { AssetOverlay, OverlayLine } from './overlays.ts';
@@ -126,7 +127,7 @@ export function createEngineService() {
       const { data, cache } = dataset(task.dataId);
       const plan = planFor(task.doc, task.params);
       // Warm-up: indicator columns one by one, so a cancel is honoured here too, not only in the loop.
-      const cols = barsFor(data, plan.assets);
+      const { cols } = runData(data, plan.assets, task.doc.settings);
       for (const pi of plan.indicators) {
         if (cancelled(task.cancel)) throw new CancelledError('cancelled');
         cache.get(pi, cols[pi.asset]!);
@@ -189,7 +190,7 @@ export function createEngineService() {
     /** Per traded asset, bars and the plan's indicator columns sampled to at most `points` buckets (charts). */
     overlays(dataId: string, doc: StrategyDocument, points: number, params?: ParamValues): AssetOverlay[] {
       const { data, cache } = dataset(dataId);
-      return chartOverlays(planFor(doc, params), data, cache, points);
+      return chartOverlays(planFor(doc, params), data, cache, points, doc.settings);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { BarColumns, ExitReason, OrderType } from '../schema/index.ts';
-import type { Order, OrderExits, RestingEntry } from './orders.ts';
+import type { Order, OrderExits, ResolvedLevel, RestingEntry } from './orders.ts';
 import { exitHit, levelPrice, limitFill, NO_HIT, STOP_HIT, stopFill, stopLimitFill, trailLevel, type Hit, type IntrabarRule } from './triggers.ts';
 
 /**
@@ -43,6 +43,12 @@ export interface Venue {
    * to hold exits never (hasOpenOrder alone).
    */
   watches?(asset: number): boolean;
+  /**
+   * A split of `ratio` new shares per old of asset a, before this bar's fills (raw prices): open orders'
+   * quantities × ratio and their prices ÷ ratio, armed exits' levels ÷ ratio. Returns how many it adjusted.
+   * A live venue leaves this to the broker, which adjusts its own orders (absent: nothing to adjust here).
+   */
+  split?(asset: number, ratio: number): number;
 }
 
 export interface SimulatedVenueOptions {
@@ -137,6 +143,24 @@ export class SimulatedVenue implements Venue {
       o.record.reason = 'no bar for its asset before the end of the data';
     }
     this.pending = [];
+  }
+
+  split(asset: number, ratio: number): number {
+    let n = 0;
+    for (let i = 0; i < this.pending.length; i++) {
+      const o = this.pending[i]!;
+      if (o.asset !== asset) continue;
+      this.pending[i] = splitOrder(o, ratio);
+      n++;
+    }
+    const b = this.brackets[asset];
+    if (this.side[asset] !== 0 && b) {
+      this.brackets[asset] = {
+        ...b, exits: splitExits(b.exits, ratio)!, stop: b.stop / ratio, target: b.target / ratio, best: b.best / ratio, trail: b.trail / ratio,
+      };
+      n++;
+    }
+    return n;
   }
 
   /** A pending order at a bar of its asset: true when it is done (filled, rejected, expired). */
@@ -333,6 +357,29 @@ export class SimulatedVenue implements Venue {
     }
     return { cols, from: i, to: j };
   }
+}
+
+/** Levels in money (distance, price) scale with the share; percentages do not. */
+const splitLevel = (l: ResolvedLevel | null, r: number): ResolvedLevel | null => (l === null || l.mode === 'percent' ? l : { mode: l.mode, value: l.value / r });
+
+function splitExits(x: OrderExits | null, r: number): OrderExits | null {
+  if (x === null) return null;
+  return {
+    ...x,
+    stopLoss: splitLevel(x.stopLoss, r),
+    takeProfit: splitLevel(x.takeProfit, r),
+    trail: x.trail && x.trail.mode === 'distance' ? { ...x.trail, value: x.trail.value / r } : x.trail,
+  };
+}
+
+/** An open order after a split: a fixed quantity × r, its entry's prices and exits' money levels ÷ r (the record shows the new prices). */
+function splitOrder(o: Order, r: number): Order {
+  const e = o.entry;
+  const entry: RestingEntry | null = e === null ? null : { ...e, stop: e.stop / r, limit: e.limit / r };
+  if (o.record.stopPrice !== undefined) o.record.stopPrice /= r;
+  if (o.record.limitPrice !== undefined) o.record.limitPrice /= r;
+  if (o.unit === 'quantity' && o.record.quantity > 0) o.record.quantity *= r;
+  return { ...o, value: o.unit === 'quantity' ? o.value * r : o.value, entry, exits: splitExits(o.exits, r) };
 }
 
 /** The exits armed on one position. */

@@ -1,4 +1,4 @@
-import { barsFor, compile, dayKeyOf, rangeOf, sessionEnds, type MarketData } from '../engine/index.ts';
+import { barsFor, compile, dayKeyOf, priceMode, rangeOf, runData, sessionEnds, type MarketData } from '../engine/index.ts';
 import type { StrategyDocument } from '../schema/index.ts';
 import type { LiveBar } from './broker.ts';
 import type { LiveEvent } from './events.ts';
@@ -18,7 +18,8 @@ export class ReplayMarket {
 
   constructor(doc: StrategyDocument, data: MarketData) {
     const assets = compile(doc).assets;
-    const cols = barsFor(data, assets);
+    // Adjusted prices (the default with corporate actions) are what the market plays, as a backtest reads them.
+    const cols = runData(data, assets, doc.settings).cols;
     const to = rangeOf(doc).to;
     this.rows = new Map();
     cols.forEach((c, a) => {
@@ -81,6 +82,10 @@ export interface Practice {
  * data: the simulated broker plays the market timestamp by timestamp, the live processor trades it.
  */
 export async function openPractice(doc: StrategyDocument, data: MarketData, o: PracticeOptions = {}): Promise<Practice> {
+  if (priceMode(doc.settings) === 'raw' && data.actions?.some((a) => doc.settings.universe.includes(a.symbol))) {
+    // The simulated broker would have to split its own books and orders as a real broker does; not built yet.
+    throw new Error('corporate actions on raw prices are not simulated in practice yet: use adjusted prices (settings.prices "adjusted", the default)');
+  }
   const market = new ReplayMarket(doc, data);
   const assets = compile(doc).assets;
   // The replayed data's sessions: a session's last bar is the asset's bar before another exchange day (as in a backtest).

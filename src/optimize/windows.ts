@@ -97,8 +97,10 @@ function sliceSeries(s: StepSeries, to: number): StepSeries {
  * The market as it was known over [from, to]: bars inside the span, and series values published by `to`
  * (earlier publications stay: a step series' value persists until replaced). Nothing after `to` remains,
  * which is what keeps out-of-sample data out of an in-sample choice. Finer bars (the bar magnifier's) stay
- * whole: the magnifier reads only those inside a bar being filled, and no bar after `to` remains.
+ * whole: the magnifier reads only those inside a bar being filled, and no bar after `to` remains. Corporate
+ * actions stay whole too: one after `to` has no bar on or after its ex-date, so it adjusts nothing (adjusted
+ * prices are as known at the window's end) and never happens (raw).
  */
 export function sliceData(data: MarketData, from: number, to: number): MarketData {
-  return { bars: data.bars.map((b) => sliceBars(b, from, to)), series: data.series?.map((s) => sliceSeries(s, to)), ...(data.finer ? { finer: data.finer } : {}) };
+  return { bars: data.bars.map((b) => sliceBars(b, from, to)), series: data.series?.map((s) => sliceSeries(s, to)), ...(data.finer ? { finer: data.finer } : {}), ...(data.actions ? { actions: data.actions } : {}) };
 }

@@ -48,5 +48,6 @@ export function prepareData(data: MarketData, shared: boolean): MarketData {
   const series = data.series?.map((s) => (fits(s.time) && fits(s.value) ? s : rebackSeries(s, alloc)));
   // The bar magnifier's finer bars travel like the run's bars (a finerData run on a worker sees what it sees locally).
   const finer = data.finer?.map(fitBars);
-  return { bars, ...(series ? { series } : {}), ...(finer ? { finer } : {}) };
+  // Corporate actions are a few plain objects: they travel as they are.
+  return { bars, ...(series ? { series } : {}), ...(finer ? { finer } : {}), ...(data.actions ? { actions: data.actions } : {}) };
 }

@@ -2,6 +2,7 @@
  * What a run produces. Plain data (structured-clone friendly) so results cross worker boundaries and
  * persist in IndexedDB unchanged. Times are UTC epoch ms; percentages are in percent (12.5 = 12.5 %).
  */
+import type { CorporateActionEvent } from './actions.ts';
 import type { ExitReason } from './orders.ts';
 
 export type Side = 'long' | 'short';
@@ -27,6 +28,11 @@ export interface Trade {
    * Absent when a strategy's order closed it ("signal"), so results of documents without exits are unchanged.
    */
   exitReason?: Exclude<ExitReason, 'signal'>;
+  /**
+   * Cash dividends received while the trade was open (negative: paid on a short), pro rata to the quantity
+   * closed; already included in pnl and returnPct. Absent when none (docs/ENGINE.md "Corporate actions").
+   */
+  dividends?: number;
 }
 
 /** Order types beyond market: resting entries, and the exits the venue places for a position. */
@@ -159,4 +165,9 @@ export interface RunResult {
   /** Timeline steps processed (including warm-up). */
   eventCount: number;
   warnings: string[];
+  /**
+   * Corporate actions the kernel applied (settings.prices "raw"), in time order, with their effect on the
+   * position and cash. Absent when the run had no actions for its symbols or ran on adjusted prices.
+   */
+  corporateActions?: CorporateActionEvent[];
 }

@@ -70,6 +70,14 @@ export const SettingsSchema = z.strictObject({
    * with fees and slippage, as trades with exit reason "end" (backtesting.py's finalize_trades=True).
    */
   closeAtEnd: z.boolean().optional(),
+  /**
+   * How corporate actions (splits, cash dividends) loaded with the data act on the run (docs/ENGINE.md
+   * "Corporate actions"). adjusted (omitted): prices are back-adjusted for splits and dividends (total
+   * return) and nothing happens on an ex-date. raw: prices as stored; on each ex-date a split multiplies the
+   * position and adjusts open orders, a dividend credits longs and charges shorts in cash. Without actions
+   * both are the same run.
+   */
+  prices: z.enum(['raw', 'adjusted']).optional(),
   units: z.enum(['whole', 'fractional']).default('whole'),
   allowShort: z.boolean().default(false),
   /** Symbol whose buy-and-hold is the benchmark; defaults to the first universe symbol. */

@@ -226,6 +226,37 @@ describe('fast path ≡ reference kernel', () => {
     expect(same(withoutEngine(fast), withoutEngine(ref))).toBeNull();
   });
 
+  // Issue 11 item 3: adjusted prices are columns prepared before the walk, so the fast path runs them and
+  // must match; raw prices with actions apply ex-date events in the kernel, so they run on the reference.
+  it('corporate actions: adjusted prices run on the fast path identically; raw prices go to the reference and say why', () => {
+    const actionArb = fc.record({
+      symbol: assetArb, day: fc.integer({ min: 0, max: 40 }), type: fc.constantFrom('split', 'dividend' as const),
+      ratio: fc.constantFrom(2, 0.5, 1.5, 3), cash: fc.constantFrom(0.05, 0.25, 1),
+    }).map((a) => ({ symbol: a.symbol, exDate: Date.UTC(2024, 0, 29 + a.day), type: a.type, value: a.type === 'split' ? a.ratio : a.cash }));
+    fc.assert(
+      fc.property(docArb, fc.array(stepArb, { minLength: 2, maxLength: 60 }), fc.uniqueArray(actionArb, { maxLength: 6, selector: (a) => `${a.symbol}${a.exDate}${a.type}` }), fc.constantFrom('raw', 'adjusted' as const), (d, steps, actions, prices) => {
+        const base = toDoc(d);
+        const doc = { ...base, settings: { ...base.settings, prices } };
+        const data = { bars: toBars(steps), actions, series: [seriesOf('macro', null, [1]), seriesOf('flow', 'A', [1]), seriesOf('flow', 'B', [1])] };
+        let ref: RunResult | Error, fast: RunResult | Error;
+        try { ref = runBacktest(doc, data, { engine: 'reference' }); } catch (e) { ref = e as Error; }
+        try { fast = runBacktest(doc, data, { engine: 'fast' }); } catch (e) { fast = e as Error; }
+        if (ref instanceof Error || fast instanceof Error) {
+          expect(String(fast)).toBe(String(ref));
+          return;
+        }
+        if (prices === 'raw' && actions.length > 0) {
+          expect(fast.engine).toBe('reference');
+          expect(fast.engineNote).toMatch(/corporate actions on raw prices/);
+        } else {
+          expect(fast.engine, fast.engineNote).toBe('fast');
+        }
+        expect(same(withoutEngine(fast), withoutEngine(ref))).toBeNull();
+      }),
+      { numRuns: Math.max(20, Math.floor(runs / 3)), seed: 1103 },
+    );
+  });
+
   it('a crossing of a portfolio value runs on the reference, and the result says so', () => {
     const doc = toDoc({
       settings: { fillModel: 'nextOpen', units: 'whole', allowShort: false, initialCash: 1000, fees: { fraction: 0, perShare: 0, perOrder: 0, minimum: 0 }, slippage: { bps: 0, fixed: 0 }, benchmark: undefined, sampling: 'auto', fromDay: undefined, toDay: undefined },

@@ -8,7 +8,7 @@
  */
 import type { MarketData } from '../../engine/index.ts';
 import { Fnv64 } from '../../lib/fingerprint.ts';
-import type { BarColumns, StepSeries } from '../../schema/index.ts';
+import type { BarColumns, CorporateAction, StepSeries } from '../../schema/index.ts';
 
 const MAGIC = 0x53445442; // "BTDS" little-endian
 const FORMAT = 1;
@@ -21,6 +21,8 @@ interface Header {
   series: { name: string; symbol: string | null; length: number }[] | null;
   /** The bar magnifier's finer bars (MarketData.finer), when the data set has them. */
   finer?: BarsHeader[];
+  /** Corporate actions (MarketData.actions): a few plain records, in the header itself. */
+  actions?: CorporateAction[];
 }
 
 export class DatasetError extends Error {
@@ -43,6 +45,7 @@ export function datasetFingerprint(data: MarketData): string {
   h.updateNumber(data.finer ? data.finer.length : -1);
   for (const b of data.finer ?? []) h.updateString(b.symbol).updateString(b.timeframe).updateNumber(b.length);
   for (const c of columnsOf(data)) h.update(c);
+  if (data.actions) h.updateString(JSON.stringify(data.actions));
   return h.digest();
 }
 
@@ -51,6 +54,7 @@ export function encodeDataset(data: MarketData): Buffer {
     bars: data.bars.map((b) => ({ symbol: b.symbol, timeframe: b.timeframe, length: b.length })),
     series: data.series ? data.series.map((s) => ({ name: s.name, symbol: s.symbol, length: s.length })) : null,
     ...(data.finer ? { finer: data.finer.map((b) => ({ symbol: b.symbol, timeframe: b.timeframe, length: b.length })) } : {}),
+    ...(data.actions ? { actions: [...data.actions] } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = Math.ceil((12 + json.length) / 8) * 8;
@@ -117,5 +121,19 @@ export function decodeDataset(bytes: Uint8Array): MarketData {
     name: String(s.name), symbol: s.symbol === null ? null : String(s.symbol), length: s.length, time: take(s.length), value: take(s.length),
   }));
   const finer = header.finer?.map(barsOf);
-  return { bars, ...(series ? { series } : {}), ...(finer ? { finer } : {}) };
+  const actions = header.actions === undefined ? undefined : checkedActions(header.actions);
+  return { bars, ...(series ? { series } : {}), ...(finer ? { finer } : {}), ...(actions ? { actions } : {}) };
+}
+
+/** Actions read from Redis are checked like any input: plain records of the right types, nothing else. */
+function checkedActions(list: unknown): CorporateAction[] {
+  if (!Array.isArray(list)) throw new DatasetError('data set header: actions is not a list');
+  return list.map((a: unknown, i) => {
+    const x = a as Record<string, unknown>;
+    if (!x || typeof x.symbol !== 'string' || typeof x.exDate !== 'number' || !Number.isFinite(x.exDate)
+      || (x.type !== 'split' && x.type !== 'dividend') || typeof x.value !== 'number' || !(x.value > 0) || !Number.isFinite(x.value)) {
+      throw new DatasetError(`data set header: action ${i} is not a valid split or dividend`);
+    }
+    return { symbol: x.symbol, exDate: x.exDate, type: x.type, value: x.value };
+  });
 }

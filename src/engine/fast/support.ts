@@ -19,6 +19,9 @@ const STRATEGY_KEYS = new Set(['id', 'name', 'condition', 'action']);
 const SETTINGS_KEYS = new Set([
   'universe', 'timeframe', 'range', 'initialCash', 'fees', 'slippage', 'fillModel', 'units', 'allowShort', 'benchmark',
   'timezone', 'riskFreeRate', 'sampling', 'intrabar', 'closeAtEnd',
+  // Adjusted prices are columns prepared before the walk (corporate.ts); raw prices with actions are sent to
+  // the reference by runBacktest before this check.
+  'prices',
 ]);
 /** Costs are charged at fills only; a cost that accrues between fills (borrow, financing) would change cash between events. */
 const FEE_KEYS = new Set(['fraction', 'perShare', 'perOrder', 'minimum']);

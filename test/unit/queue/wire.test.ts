@@ -54,6 +54,18 @@ describe('queue wire format', () => {
     expect(datasetFingerprint({ bars: [day] })).not.toBe(datasetFingerprint(data));
   });
 
+  it('carries corporate actions in the header, as part of the fingerprint; a forged action is refused', () => {
+    const day = dailyBars(20, 1, 'AAA');
+    const actions = [{ symbol: 'AAA', exDate: day.time[5]!, type: 'split' as const, value: 2 }];
+    const data = { bars: [day], actions };
+    const back = decodeDataset(encodeDataset(data));
+    expect(back.actions).toEqual(actions);
+    expect(datasetFingerprint(back)).toBe(datasetFingerprint(data));
+    expect(datasetFingerprint({ bars: [day], actions: [{ ...actions[0]!, value: 3 }] })).not.toBe(datasetFingerprint(data));
+    const forged = encodeDataset({ bars: [day], actions: [{ ...actions[0]!, value: -1 }] });
+    expect(() => decodeDataset(forged)).toThrow(/action 0 is not a valid split or dividend/);
+  });
+
   it('refuses truncated or foreign bytes with a DatasetError that says what', () => {
     const bytes = encodeDataset({ bars: [dailyBars(50, 1, 'AAA')] });
     expect(() => decodeDataset(bytes.subarray(0, bytes.length - 8))).toThrow(/bytes, its header describes/);
