@@ -86,6 +86,8 @@ export function backAdjust(b: BarColumns, actions: readonly CorporateAction[], s
   }
   const out = {
     symbol: b.symbol, timeframe: b.timeframe, length: n,
+    // A time column of its own: the IndicatorCache keys columns by the bars' time array, so adjusted and raw
+    // bars of one symbol never share indicator columns.
     time: b.time.slice(0, n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n),
   };
   for (let i = 0; i < n; i++) {

@@ -157,7 +157,7 @@ export function createEngineService() {
     indicatorColumns(dataId: string, doc: StrategyDocument, params: ParamValues | undefined, assets: readonly number[], cancel?: Int32Array): ColumnEntry[] {
       const { data, cache } = dataset(dataId);
       const plan = planFor(doc, params);
-      const cols = barsFor(data, plan.assets);
+      const { cols } = runData(data, plan.assets, doc.settings);
       const out: ColumnEntry[] = [];
       plan.indicators.forEach((pi, index) => {
         if (!assets.includes(pi.asset)) return;
@@ -171,7 +171,7 @@ export function createEngineService() {
     seedColumns(dataId: string, doc: StrategyDocument, params: ParamValues | undefined, entries: readonly ColumnEntry[]): void {
       const { data, cache } = dataset(dataId);
       const plan = planFor(doc, params);
-      const cols = barsFor(data, plan.assets);
+      const { cols } = runData(data, plan.assets, doc.settings);
       for (const e of entries) {
         const pi = plan.indicators[e.index];
         if (!pi) throw new Error(`indicator ${e.index} is not in this plan`);
