@@ -7,6 +7,7 @@ import { IndicatorFields } from './IndicatorFields.tsx';
 import { IndicatorPicker } from './IndicatorPicker.tsx';
 import { defaultIndicator, EXPR_CHOICES, type ExprChoice, type IndicatorKind } from './indicators.ts';
 import { NumberInput } from './NumberInput.tsx';
+import { seriesOperand } from './stored-series.ts';
 
 export interface ExprEditorProps {
   label: string;
@@ -26,7 +27,7 @@ function choiceOf(value: unknown): ExprChoice | null {
 
 /** One operand: a number, a parameter, or an indicator with its parameters (recursively for arithmetic). */
 export function ExprEditor({ label, value, onChange, path }: ExprEditorProps) {
-  const { params } = useBuilder();
+  const { params, series } = useBuilder();
   const choice = choiceOf(value);
   const firstParam = Object.keys(params)[0] ?? 'p';
   const pick = (c: ExprChoice) => {
@@ -37,7 +38,8 @@ export function ExprEditor({ label, value, onChange, path }: ExprEditorProps) {
   };
   return (
     <span className="expr">
-      <IndicatorPicker label={label} value={choice} onPick={pick} />
+      <IndicatorPicker label={label} value={choice} onPick={pick} series={series} onPickSeries={(s) => onChange(seriesOperand(s))}
+        seriesName={choice === 'series' && isRecord(value) && 'name' in value && typeof value.name === 'string' ? value.name : undefined} />
       {choice === 'constant' && (
         <NumberInput label={`${label} value`} value={value as number} onChange={(v) => onChange(v ?? 0)} />
       )}

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { BAR_FIELDS, CALENDAR_FIELDS, WINDOWED_KINDS, type Expr, type IndicatorNode, type NumberLike, type Window } from '../../schema/index.ts';
 import { childPath, type Path } from '../doc/path.ts';
 import { AssetInput } from './AssetInput.tsx';
@@ -21,7 +22,8 @@ const HAS_SOURCE = new Set<string>([...WINDOWED_KINDS, 'bollinger', 'macd']);
 
 /** The parameters of one indicator kind; fields it does not have are simply not shown. */
 export function IndicatorFields({ label, node, onChange, path }: IndicatorFieldsProps) {
-  const { strategyIds } = useBuilder();
+  const { strategyIds, series } = useBuilder();
+  const namesId = useId();
   const raw = node as unknown as Record<string, unknown>;
   const set = (key: string, value: unknown) => onChange(withKey(node, key, value));
   const win = (key: string, name: string) => (
@@ -66,7 +68,13 @@ export function IndicatorFields({ label, node, onChange, path }: IndicatorFields
       )}
       {node.kind === 'series' && (
         <>
-          <input type="text" className="sym" aria-label={`${label} series name`} value={node.name} onChange={(e) => set('name', e.target.value)} />
+          <input type="text" className="sym" aria-label={`${label} series name`} value={node.name} onChange={(e) => set('name', e.target.value)}
+            list={series.length > 0 ? namesId : undefined} />
+          {series.length > 0 && (
+            <datalist id={namesId}>
+              {[...new Set(series.map((s) => s.name))].map((n) => <option key={n} value={n} />)}
+            </datalist>
+          )}
           <label className="inline">
             <input type="checkbox" checked={node.global ?? false} onChange={(e) => set('global', e.target.checked || undefined)} /> global
           </label>

@@ -2,6 +2,7 @@ import { useMemo, type ReactNode } from 'react';
 import type { DatasetInfo } from '../../data/store.ts';
 import type { Strategy } from '../../schema/index.ts';
 import { BuilderContext, type BuilderInfo } from '../builder/BuilderContext.ts';
+import { storedSeries } from '../builder/stored-series.ts';
 import type { Draft } from '../doc/draft.ts';
 import type { Validation } from '../doc/validation.ts';
 import { ValidationContext } from '../doc/ValidationContext.tsx';
@@ -28,7 +29,7 @@ export interface StrategyPageProps {
   catalog?: readonly DatasetInfo[];
 }
 
-function builderInfo(doc: Draft): BuilderInfo {
+function builderInfo(doc: Draft, catalog: readonly DatasetInfo[] | undefined): BuilderInfo {
   const settings = settingsOf(doc);
   const strategies = Array.isArray(doc.strategies) ? (doc.strategies as Strategy[]) : [];
   return {
@@ -36,13 +37,14 @@ function builderInfo(doc: Draft): BuilderInfo {
     universe: Array.isArray(settings.universe) ? settings.universe : [],
     strategyIds: strategies.map((s) => s.id).filter((id) => typeof id === 'string'),
     inRule: false,
+    series: storedSeries(catalog ?? []),
   };
 }
 
 export function StrategyPage({ history, doc, validation, run, share, assistant, catalog }: StrategyPageProps) {
   const templates = useTemplates();
   useUndoKeys(history.undo, history.redo);
-  const info = useMemo(() => builderInfo(doc), [doc]);
+  const info = useMemo(() => builderInfo(doc, catalog), [doc, catalog]);
   const set = history.set;
   return (
     <ValidationContext.Provider value={validation.byPath}>
