@@ -25,9 +25,12 @@ const STATUS: Record<string, BrokerOrderStatus> = {
 };
 const INTERVAL: Record<string, string> = { '1m': '1min', '5m': '5min', '15m': '15min' };
 
-/** Tradier takes limit, stop and stop-limit orders (entries, and a lone stop or take-profit exit). */
+/**
+ * Tradier takes limit, stop and stop-limit orders (entries, and a lone stop or take-profit exit) and one-cancels-
+ * other exits (class=oco: a take-profit limit leg and a stop leg).
+ */
 export const TRADIER_CAPABILITIES: BrokerCapabilities = {
-  entries: new Set(['limit', 'stop', 'stopLimit']), barExpiry: false, relativeExits: false, exitOrders: new Set(['stop', 'limit']),
+  entries: new Set(['limit', 'stop', 'stopLimit']), barExpiry: false, relativeExits: false, exitOrders: new Set(['stop', 'limit', 'oco']),
 };
 
 /**
@@ -118,12 +121,12 @@ export class TradierBroker implements Broker {
     const side = req.side === 'buy' ? (pos < 0 ? 'buy_to_cover' : 'buy') : pos > 0 ? 'sell' : 'sell_short';
     if (!Number.isInteger(req.qty)) throw new BrokerError('refused', `Tradier takes whole shares only (${req.qty} ${req.symbol})`);
     const s = req.spec;
-    if (s && (s.type === 'trailingStop' || s.ocoStopPrice !== null)) throw new BrokerError('refused', `Tradier: ${s.type === 'trailingStop' ? 'trailing stop' : 'OCO'} orders are not sent by this adapter`);
-    const form: Record<string, string> = {
+    if (s && (s.type === 'trailingStop' || s.timeInForce === 'close')) throw new BrokerError('refused', `Tradier: ${s.type === 'trailingStop' ? 'trailing stop' : 'market-on-close'} orders are not sent by this adapter`);
+    const form: Record<string, string> = s?.ocoStopPrice != null ? ocoForm(req, side, s.limitPrice!, s.ocoStopPrice) : {
       class: 'equity', symbol: req.symbol, side, quantity: String(req.qty), type: s ? { market: 'market', limit: 'limit', stop: 'stop', stopLimit: 'stop_limit' }[s.type as 'market'] : 'market',
       duration: s?.timeInForce === 'gtc' ? 'gtc' : 'day', tag: tagOf(req.clientOrderId),
     };
-    if (s?.limitPrice != null) form.price = cents(s.limitPrice);
+    if (s?.limitPrice != null && form.class === 'equity') form.price = cents(s.limitPrice);
     if (s?.stopPrice != null) form.stop = cents(s.stopPrice);
     const r = new Fields((await this.http.json('POST', this.account_('/orders'), form, true)).body, 'order');
     const ok = new Fields(r.raw('order'), 'order');
@@ -184,7 +187,33 @@ export function tagOf(clientOrderId: string): string {
   return clientOrderId.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 255);
 }
 
+/**
+ * A one-cancels-other exit: class=oco with indexed legs, [0] the take-profit limit, [1] the stop-loss, both
+ * closing the same position (`gtc`), tagged with the client id like any other order.
+ */
+function ocoForm(req: OrderRequest, side: string, limit: number, stop: number): Record<string, string> {
+  const leg = (i: number) => ({ [`symbol[${i}]`]: req.symbol, [`side[${i}]`]: side, [`quantity[${i}]`]: String(req.qty) });
+  return {
+    class: 'oco', duration: 'gtc', tag: tagOf(req.clientOrderId),
+    ...leg(0), 'type[0]': 'limit', 'price[0]': cents(limit),
+    ...leg(1), 'type[1]': 'stop', 'stop[1]': cents(stop),
+  };
+}
+
+/** An OCO from the wire reads as one order: filled by whichever leg filled, with that leg's fill and exit reason. */
 function order(x: unknown, what: string): BrokerOrder {
+  const raw = x as { class?: unknown; leg?: unknown };
+  if (raw.class === 'oco' && raw.leg !== undefined) {
+    const legs = (Array.isArray(raw.leg) ? raw.leg : [raw.leg]).map((l, i) => ({ o: single(l, `${what}.leg[${i}]`), stop: (l as { type?: unknown }).type === 'stop' }));
+    const parent = single({ ...(x as object), symbol: legs[0]?.o.symbol, side: (raw.leg as { side?: unknown }[])[0]?.side ?? 'sell', quantity: legs[0]?.o.qty }, what);
+    const hit = legs.find((l) => l.o.filledQty > 0);
+    const status: BrokerOrderStatus = hit ? hit.o.status : legs.every((l) => l.o.status === 'cancelled') ? 'cancelled' : legs.some((l) => l.o.status === 'rejected') ? 'rejected' : 'open';
+    return { ...parent, status, filledQty: hit?.o.filledQty ?? 0, avgFillPrice: hit?.o.avgFillPrice ?? null, filledAt: hit?.o.filledAt ?? null, reason: hit?.o.reason ?? parent.reason, ...(hit ? { exitReason: hit.stop ? 'stop' as const : 'target' as const } : {}) };
+  }
+  return single(x, what);
+}
+
+function single(x: unknown, what: string): BrokerOrder {
   const f = new Fields(x, what);
   const raw = f.str('status');
   const status = STATUS[raw];

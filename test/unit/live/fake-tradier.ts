@@ -14,6 +14,8 @@ interface TOrder {
   id: number; tag: string | null; symbol: string; side: string; quantity: number; type: string; duration: string;
   price: number | null; stop: number | null; status: string; exec_quantity: number; avg_fill_price: number;
   create_date: string; transaction_date: string; reason_description?: string; triggered: boolean;
+  /** class=oco: the take-profit limit (leg 0) and the stop (leg 1); one filling cancels the other. */
+  legs?: TOrder[];
 }
 
 const OPEN = ['pending', 'open', 'partially_filled'];
@@ -52,26 +54,38 @@ export class FakeTradier extends FakeServer {
       if (!OPEN.includes(o.status)) continue;
       const bar = this.bars.get(o.symbol)?.find((b) => b.t === time);
       if (!bar) continue;
+      if (o.legs) {
+        // The stop leg is checked first (a bar through both fills the stop); the other leg is cancelled.
+        const hit = [o.legs[1]!, o.legs[0]!].find((l) => !Number.isNaN(priceIn(l, bar)));
+        if (!hit) continue;
+        this.execute(hit, hit.quantity, priceIn(hit, bar), time);
+        for (const l of o.legs) if (l !== hit) l.status = 'canceled';
+        o.status = 'filled';
+        continue;
+      }
       const buy = o.side === 'buy' || o.side === 'buy_to_cover';
-      const px = barPrice({ side: buy ? 'buy' : 'sell', type: o.type, limit_price: o.price, stop_price: o.stop, trail_percent: null, trail_price: null, hwm: null, triggered: o.triggered }, bar);
+      const px = priceIn(o, bar);
       if (o.type === 'stop_limit' && (buy ? bar.h >= o.stop! : bar.l <= o.stop!)) o.triggered = true;
       if (Number.isNaN(px)) {
         if (o.duration === 'day') o.status = 'expired';
         continue;
       }
       const left = o.quantity - o.exec_quantity;
-      const q = o.exec_quantity === 0 && this.partialRatio < 1 ? Math.floor(left * this.partialRatio) || left : left;
-      o.avg_fill_price = o.exec_quantity === 0 ? px : (o.avg_fill_price * o.exec_quantity + px * q) / (o.exec_quantity + q);
-      o.exec_quantity += q;
-      o.status = o.exec_quantity >= o.quantity ? 'filled' : 'partially_filled';
-      o.transaction_date = new Date(time).toISOString();
-      const sign = buy ? 1 : -1;
-      this.cash -= sign * q * px;
-      const p = this.positions.get(o.symbol) ?? { qty: 0, cost: 0 };
-      const qty = p.qty + sign * q;
-      this.positions.set(o.symbol, { qty, cost: qty === 0 ? 0 : qty * px });
+      this.execute(o, o.exec_quantity === 0 && this.partialRatio < 1 ? Math.floor(left * this.partialRatio) || left : left, px, time);
     }
     this.now = time + spanMs;
+  }
+
+  private execute(o: TOrder, q: number, px: number, time: number): void {
+    const sign = o.side === 'buy' || o.side === 'buy_to_cover' ? 1 : -1;
+    o.avg_fill_price = o.exec_quantity === 0 ? px : (o.avg_fill_price * o.exec_quantity + px * q) / (o.exec_quantity + q);
+    o.exec_quantity += q;
+    o.status = o.exec_quantity >= o.quantity ? 'filled' : 'partially_filled';
+    o.transaction_date = new Date(time).toISOString();
+    this.cash -= sign * q * px;
+    const p = this.positions.get(o.symbol) ?? { qty: 0, cost: 0 };
+    const qty = p.qty + sign * q;
+    this.positions.set(o.symbol, { qty, cost: qty === 0 ? 0 : qty * px });
   }
 
   protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -148,6 +162,7 @@ export class FakeTradier extends FakeServer {
       if (!o) return [404, { errors: { error: ['order not found'] } }];
       if (!OPEN.includes(o.status)) return [400, { errors: { error: [`order ${o.id} is ${o.status} and cannot be canceled`] } }];
       o.status = 'canceled';
+      for (const l of o.legs ?? []) if (OPEN.includes(l.status)) l.status = 'canceled';
       return [200, { order: { id: o.id, status: 'ok' } }];
     }
     if (method === 'POST' && rest === '/orders') return this.place(Object.fromEntries(new URLSearchParams(body)));
@@ -157,7 +172,8 @@ export class FakeTradier extends FakeServer {
   private place(f: Record<string, string>): [number, unknown] {
     this.posts.push(f);
     const bad = (m: string): [number, unknown] => [400, { errors: { error: [m] } }];
-    if (f.class !== 'equity') return bad('class must be equity');
+    if (f.class === 'oco') return this.placeOco(f);
+    if (f.class !== 'equity') return bad('class must be equity or oco');
     if (!['market', 'limit', 'stop', 'stop_limit'].includes(f.type ?? '')) return bad(`invalid type ${f.type}`);
     if (!['day', 'gtc', 'pre', 'post'].includes(f.duration ?? '')) return bad(`invalid duration ${f.duration}`);
     const qty = Number(f.quantity);
@@ -182,6 +198,31 @@ export class FakeTradier extends FakeServer {
     return [200, { order: { id: o.id, status: 'ok', partner_id: 'fake' } }];
   }
 
+  /** class=oco with indexed legs: [0] a limit, [1] a stop, both closing the same position (they share its shares). */
+  private placeOco(f: Record<string, string>): [number, unknown] {
+    const bad = (m: string): [number, unknown] => [400, { errors: { error: [m] } }];
+    if (!['day', 'gtc'].includes(f.duration ?? '')) return bad(`invalid duration ${f.duration}`);
+    const legs: TOrder[] = [];
+    for (const i of [0, 1]) {
+      const symbol = f[`symbol[${i}]`] ?? f.symbol, side = f[`side[${i}]`], type = f[`type[${i}]`], qty = Number(f[`quantity[${i}]`]);
+      if (!symbol || !side || !type) return bad(`leg ${i}: symbol, side and type are required`);
+      if (!Number.isInteger(qty) || qty <= 0) return bad(`leg ${i}: quantity must be a whole positive number`);
+      if (type === 'limit' && f[`price[${i}]`] === undefined) return bad(`leg ${i}: price is required`);
+      if (type === 'stop' && f[`stop[${i}]`] === undefined) return bad(`leg ${i}: stop is required`);
+      const pos = this.position(symbol);
+      if (side === 'sell' ? !(pos > 0 && qty <= pos) : side === 'buy_to_cover' ? !(pos < 0 && qty <= -pos) : true) return bad(`leg ${i}: an OCO leg must close the position (${side} ${qty}, position ${pos})`);
+      legs.push({
+        id: this.nextId++, tag: null, symbol, side, quantity: qty, type, duration: f.duration!, price: f[`price[${i}]`] === undefined ? null : Number(f[`price[${i}]`]),
+        stop: f[`stop[${i}]`] === undefined ? null : Number(f[`stop[${i}]`]), status: 'open', exec_quantity: 0, avg_fill_price: 0,
+        create_date: new Date(this.now).toISOString(), transaction_date: new Date(this.now).toISOString(), triggered: false,
+      });
+    }
+    if (legs[0]!.symbol !== legs[1]!.symbol || legs[0]!.side !== legs[1]!.side) return bad('both legs of this OCO must close the same position');
+    const o: TOrder = { ...legs[0]!, id: this.nextId++, tag: f.tag ?? null, type: 'oco', price: null, stop: null, legs };
+    this.orders.push(o);
+    return [200, { order: { id: o.id, status: 'ok', partner_id: 'fake' } }];
+  }
+
   private lastClose(symbol: string): number {
     const list = (this.bars.get(symbol) ?? []).filter((b) => b.t < this.now);
     return list.length ? list[list.length - 1]!.c : 0;
@@ -192,11 +233,20 @@ function wire(o: TOrder, tags: boolean): Record<string, unknown> {
   const w: Record<string, unknown> = {
     id: o.id, type: o.type, symbol: o.symbol, side: o.side, quantity: o.quantity, status: o.status, duration: o.duration,
     avg_fill_price: o.avg_fill_price, exec_quantity: o.exec_quantity, last_fill_price: o.avg_fill_price, last_fill_quantity: o.exec_quantity,
-    remaining_quantity: o.quantity - o.exec_quantity, create_date: o.create_date, transaction_date: o.transaction_date, class: 'equity',
+    remaining_quantity: o.quantity - o.exec_quantity, create_date: o.create_date, transaction_date: o.transaction_date, class: o.legs ? 'oco' : 'equity',
   };
+  if (o.legs) {
+    w.num_legs = o.legs.length;
+    w.leg = o.legs.map((l) => wire(l, false));
+  }
   if (o.price !== null) w.price = o.price;
   if (o.stop !== null) w.stop = o.stop;
   if (o.reason_description) w.reason_description = o.reason_description;
   if (tags && o.tag !== null) w.tag = o.tag;
   return w;
+}
+
+function priceIn(o: TOrder, bar: FakeBar): number {
+  const buy = o.side === 'buy' || o.side === 'buy_to_cover';
+  return barPrice({ side: buy ? 'buy' : 'sell', type: o.type, limit_price: o.price, stop_price: o.stop, trail_percent: null, trail_price: null, hwm: null, triggered: o.triggered }, bar);
 }

@@ -202,6 +202,34 @@ describe('live trading against the Tradier fake', () => {
   });
 });
 
+describe('Tradier one-cancels-other exits (class=oco)', () => {
+  it('stop-loss with take-profit: one oco order with indexed legs once the entry filled; a leg fills, the other is cancelled; a restart sends nothing twice', async () => {
+    const list = swing(70);
+    list[27] = { ...list[27]!, l: 80 };
+    const fake = await setup(list);
+    const d = cross({ exits: { stopLoss: { percent: 8 }, takeProfit: { percent: 6 } } });
+    const events: LiveEvent[] = [];
+    const journal = new MemoryJournal();
+    let lp = await open(fake, d, events, journal);
+    await run(lp, fake, list, WARM, 40);
+    // Restart from the journal halfway: open OCOs are looked up by tag, not placed again.
+    lp = await open(fake, d, events, journal);
+    await run(lp, fake, list, 40, list.length);
+    const ocos = fake.posts.filter((p) => p.class === 'oco');
+    expect(ocos.length).toBeGreaterThan(1);
+    expect(ocos[0]).toMatchObject({ duration: 'gtc', 'side[0]': 'sell', 'type[0]': 'limit', 'side[1]': 'sell', 'type[1]': 'stop', 'symbol[0]': 'SPY', 'symbol[1]': 'SPY' });
+    expect(Number(ocos[0]!['price[0]'])).toBeGreaterThan(Number(ocos[0]!['stop[1]']));
+    expect(new Set(fake.posts.map((p) => p.tag)).size).toBe(fake.posts.length);
+    const legs = fake.orders.filter((o) => o.legs).map((o) => o.legs!.map((l) => l.status).sort().join('+'));
+    expect(legs).toContain('canceled+filled');
+    expect(legs.every((x) => x === 'canceled+filled' || x === 'canceled+canceled' || x === 'open+open')).toBe(true);
+    // The take-profit legs filled here (their stops cancelled), each booked as a target exit.
+    expect(lp.result().trades.filter((t) => t.exitReason === 'target').length).toBe(legs.filter((x) => x === 'canceled+filled').length);
+    expect(fake.position('SPY')).toBe(lp.kernel.portfolio.qty[0]);
+    expect(problems(events)).toEqual([]);
+  });
+});
+
 describe('Tradier through npm run live and the proxy', () => {
   const dirs: string[] = [];
   afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
