@@ -72,7 +72,7 @@ async function deploy(list: FakeBar[], d: StrategyDocument, events: LiveEvent[] 
   fake.bars.set('SPY', list);
   fake.sessions = SESSIONS;
   fake.now = list[0]!.t;
-  const broker = new AlpacaBroker({ name: 'alpaca-paper', tradingUrl: fake.url, dataUrl: fake.url, keyId: fake.key, secretKey: fake.secret, http: { timeoutMs: 300, retries: 1, sleep: async () => {} } });
+  const broker = new AlpacaBroker({ name: 'alpaca-paper', tradingUrl: fake.url, dataUrl: fake.url, keyId: fake.key, secretKey: fake.secret, http: { timeoutMs: 3000, retries: 1, sleep: async () => {} } });
   const lp = await LiveProcessor.open({ broker, journal: new MemoryJournal(), create: { doc: d, mode: 'paper', id: 'd' }, emit: (e) => events.push(e) });
   for (const b of list) {
     fake.advance(b.t, TF);
@@ -145,7 +145,7 @@ describe('live: time exit at the session close', () => {
     fake.sessions = days;
     fake.closedDays = ['2024-01-01'];
     fake.now = list[0]!.t;
-    const broker = new TradierBroker({ name: 'tradier-sandbox', url: fake.url, token: fake.token, accountId: fake.account, http: { timeoutMs: 300, retries: 1, sleep: async () => {} } });
+    const broker = new TradierBroker({ name: 'tradier-sandbox', url: fake.url, token: fake.token, accountId: fake.account, http: { timeoutMs: 3000, retries: 1, sleep: async () => {} } });
     expect(await broker.sessions(Date.UTC(2023, 11, 28), Date.UTC(2024, 0, 4))).toEqual(days);
     const d = doc(false, '15m', '2024-01-02');
     const events: LiveEvent[] = [];
