@@ -37,7 +37,8 @@ describe('first-visit run', () => {
   it('ends on Results when the user has not touched anything', async () => {
     const { runner, pending } = heldRunner();
     await render(<App runner={runner} queryClient={new QueryClient()} autoRun />);
-    await vi.waitFor(() => expect(pending).toHaveLength(1));
+    // The first-visit run starts once the embedded data are ready: past 1 s under load.
+    await vi.waitFor(() => expect(pending).toHaveLength(1), { timeout: 15_000 });
     await act(async () => pending[0]!(RESULT));
     await vi.waitFor(() => expect(location.hash).toBe('#/results'));
   });
@@ -45,7 +46,8 @@ describe('first-visit run', () => {
   it('ending after an edit does not pull the user off the Strategy page (regression: e2e minute import lost its Run button)', async () => {
     const { runner, pending } = heldRunner();
     await render(<App runner={runner} queryClient={new QueryClient()} autoRun />);
-    await vi.waitFor(() => expect(pending).toHaveLength(1));
+    // The first-visit run starts once the embedded data are ready: past 1 s under load.
+    await vi.waitFor(() => expect(pending).toHaveLength(1), { timeout: 15_000 });
     await userEvent.fill(page.getByRole('textbox', { name: 'Strategy 1 name' }), 'Edited while the first run ran');
     await act(async () => pending[0]!(RESULT));
     await new Promise((r) => setTimeout(r, 100));
