@@ -112,7 +112,8 @@ describe('Alpaca streams in front of REST', () => {
     const sb = connect(streamed.fake, true) as StreamingAlpaca;
     const events: LiveEvent[] = [];
     const lp = await deploy(streamed.fake, sb, events);
-    await until(() => sb.trading.live && !!sb.barStream?.live);
+    await until(() => sb.trading.live && !!sb.barStream?.live, 15_000);
+    const warmUpRequests = barRequests(streamed.fake);
     for (let k = WARM; k < N; k++) await step(lp, streamed.fake, sb, streamed.bars[k]!);
 
     const live = lp.result();
@@ -132,7 +133,10 @@ describe('Alpaca streams in front of REST', () => {
     // average of 30) a few do, so "almost every" is 80 %; the REST count below still shows the streams read.
     expect(sb.served.bars).toBeGreaterThanOrEqual(Math.floor(0.8 * (N - WARM)));
     expect(sb.served.orders).toBeGreaterThan(0);
-    expect(barRequests(streamed.fake)).toBeLessThan(barRequests(polled.fake) / 5);
+    // A bar the stream served cost no REST request: only the minutes it missed went to REST (it asked for 15
+    // against a bound of polled / 5 = 12.8 with 2 cores busy, so a ratio to the polled run is load-dependent).
+    expect(barRequests(streamed.fake) - warmUpRequests).toBeLessThanOrEqual(N - WARM - sb.served.bars);
+    expect(barRequests(streamed.fake)).toBeLessThan(barRequests(polled.fake));
     expect(lookups(streamed.fake)).toBeLessThan(lookups(polled.fake));
     // Paper's trade_updates come as binary frames; the bar stream as text, as Alpaca sends them.
     expect(events.filter((e) => e.type === 'stream').map((e) => (e as { where: string }).where).sort()).toEqual(['bars stream', 'trade_updates stream']);
