@@ -281,10 +281,7 @@ type Wire = BrokerOrder & { openedAt: number | null; type: string; limit: number
 
 /** The regular US equity session at `t`: open, and the next open and close after it. */
 export function sessionClock(t: number): BrokerClock {
-  const at = (dayUtc: number, minutes: number) => {
-    const local = dayUtc + minutes * MINUTE;
-    return local - NY.offsetAt(local - NY.offsetAt(local));
-  };
+  const at = (dayUtc: number, minutes: number) => NY.toUtc(dayUtc + minutes * MINUTE);
   const local = t + NY.offsetAt(t);
   const today = Math.floor(local / DAY) * DAY;
   const minute = Math.floor((local - today) / MINUTE);
