@@ -2,22 +2,15 @@
  * --actions in backtest, optimize and live (issue 11 item 3): corporate actions reach the run, on adjusted or
  * raw prices as the document says; a bad file is a usage error naming file:line:column.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backtestCli } from '../../../src/cli/backtest.ts';
 import { liveCli } from '../../../src/cli/live.ts';
 import { optimizeCli } from '../../../src/cli/optimize.ts';
+import { tempFiles } from '../../helpers/temp-files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'cli-actions-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const write = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, write } = tempFiles('cli-actions-');
 const day = (i: number) => new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10);
 
 /** 10 daily bars: 100 until a 2-for-1 split on 2020-01-06, 50 after (open = close). */

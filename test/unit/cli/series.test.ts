@@ -2,22 +2,15 @@
  * --series in backtest, optimize and live (issue 11 item 4): external series files reach the run, keyed by
  * the time a value became known, with an optional publication lag; bad inputs are usage errors naming what.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backtestCli } from '../../../src/cli/backtest.ts';
 import { liveCli } from '../../../src/cli/live.ts';
 import { optimizeCli } from '../../../src/cli/optimize.ts';
+import { tempFiles } from '../../helpers/temp-files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'cli-series-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const write = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, write } = tempFiles('cli-series-');
 const day = (i: number) => new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10);
 
 /** 30 daily bars (every calendar day), open = close = 100 + i, so a fill's price names its bar. */
