@@ -8,13 +8,12 @@ type Params = Record<string, Parameter>;
 
 export interface ParametersTableProps {
   value: Params;
+  /** Edits of values and additions. */
   onChange: (value: Params) => void;
+  /** A rename reaches beyond the table (references and constraints follow it): the document owner does it. */
+  onRename: (from: string, to: string) => void;
+  onRemove: (name: string) => void;
   path: Path;
-}
-
-/** Renames rebuild the object so the parameter keeps its place in the table. */
-function rename(params: Params, from: string, to: string): Params {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k === from ? to : k, v]));
 }
 
 function freshName(params: Params): string {
@@ -23,7 +22,7 @@ function freshName(params: Params): string {
   return `p${n}`;
 }
 
-export function ParametersTable({ value, onChange, path }: ParametersTableProps) {
+export function ParametersTable({ value, onChange, onRename, onRemove, path }: ParametersTableProps) {
   const entries = Object.entries(value);
   const set = (name: string, p: Parameter) => onChange({ ...value, [name]: p });
   return (
@@ -53,7 +52,7 @@ export function ParametersTable({ value, onChange, path }: ParametersTableProps)
               <tr key={i}>
                 <td>
                   <input type="text" className="id" aria-label={`Parameter ${i + 1} name`} value={name}
-                    onChange={(e) => e.target.value !== name && !(e.target.value in value) && onChange(rename(value, name, e.target.value))} />
+                    onChange={(e) => e.target.value !== name && !Object.hasOwn(value, e.target.value) && onRename(name, e.target.value)} />
                   <FieldErrors path={pp} />
                 </td>
                 <td>
@@ -65,7 +64,7 @@ export function ParametersTable({ value, onChange, path }: ParametersTableProps)
                 {num('step', 'step')}
                 <td>
                   <button type="button" className="icon" aria-label={`Remove parameter ${name}`}
-                    onClick={() => onChange(Object.fromEntries(entries.filter(([k]) => k !== name)))}>
+                    onClick={() => onRemove(name)}>
                     ×
                   </button>
                 </td>

@@ -43,17 +43,40 @@ describe('parameter constraints', () => {
     await expect.element(page.getByText(/^No constraints\./)).toBeVisible();
   });
 
-  it('a constraint naming an unknown parameter (renamed away) is refused next to its select, with its JSON path', async () => {
+  it('renaming a parameter in the builder renames it in the constraint fast < slow and in the rules; the document stays valid', async () => {
     await open();
     await userEvent.fill(page.getByRole('textbox', { name: 'Parameter 2 name' }), 'slowest');
+    await expect.poll(() => json().parameterConstraints).toEqual([{ left: 'fast', op: '<', right: 'slowest' }]);
+    await expect.element(page.getByRole('combobox', { name: 'Constraint 1 right parameter' })).toHaveValue('slowest');
+    await expect.element(page.getByRole('combobox', { name: 'Constraint 1 right parameter' })).not.toHaveAttribute('aria-invalid', 'true');
+    expect(JSON.stringify(json().strategies)).not.toContain('"slow"');
+    await expect.element(page.getByText('valid', { exact: true })).toBeVisible();
+  });
+
+  it('removing a parameter a constraint names removes the constraint with a notice, and Undo brings both back', async () => {
+    await open();
+    await userEvent.click(page.getByRole('button', { name: 'Remove parameter slow' }));
+    await expect.poll(() => 'parameterConstraints' in json()).toBe(false);
+    await expect.element(page.getByRole('status').filter({ hasText: 'Removed the constraint' }))
+      .toHaveTextContent('Removed the constraint $fast < $slow with $slow: it named it. Undo brings it back.');
+    // The rules still say $slow: each reference is refused where it is (only the user knows what replaces it).
+    await expect.element(page.getByRole('list', { name: 'Problems' })).toHaveTextContent('unknown parameter "slow"');
+    await userEvent.click(page.getByRole('button', { name: 'Undo' }));
+    await expect.poll(() => json().parameterConstraints).toEqual([{ left: 'fast', op: '<', right: 'slow' }]);
+    await expect.element(page.getByRole('status').filter({ hasText: 'Removed the constraint' })).not.toBeInTheDocument();
+  });
+
+  it('a constraint naming an unknown parameter (written in the JSON) is refused next to its select, with its JSON path', async () => {
+    await open();
+    const text = (editor().element() as HTMLTextAreaElement).value;
+    await userEvent.fill(editor(), text.replace('"right": "slow"', '"right": "slowest"'));
     await expect.element(page.getByRole('list', { name: 'Problems' })).toHaveTextContent('parameterConstraints[0].right');
-    await expect.element(page.getByRole('list', { name: 'Problems' })).toHaveTextContent('unknown parameter "slow"; the document declares: fast, slowest');
+    await expect.element(page.getByRole('list', { name: 'Problems' })).toHaveTextContent('unknown parameter "slowest"; the document declares: fast, slow');
     // The select shows the stale name as not valid instead of silently showing another parameter.
     await expect.element(page.getByRole('combobox', { name: 'Constraint 1 right parameter' })).toHaveAttribute('aria-invalid', 'true');
-    await userEvent.selectOptions(page.getByRole('combobox', { name: 'Constraint 1 right parameter' }), 'slowest');
-    await expect.poll(() => json().parameterConstraints).toEqual([{ left: 'fast', op: '<', right: 'slowest' }]);
-    // The rules still say $slow (a rename does not rewrite references), but the constraint's problem is gone.
-    await expect.element(page.getByRole('list', { name: 'Problems' })).not.toHaveTextContent('parameterConstraints');
+    await userEvent.selectOptions(page.getByRole('combobox', { name: 'Constraint 1 right parameter' }), 'slow');
+    await expect.poll(() => json().parameterConstraints).toEqual([{ left: 'fast', op: '<', right: 'slow' }]);
+    await expect.element(page.getByRole('list', { name: 'Problems' })).not.toBeInTheDocument();
   });
 
   it('defaults that break a constraint are refused at the constraint', async () => {
