@@ -106,7 +106,7 @@ export function resolveConfig(input: unknown, env: Env): ResolvedConfig {
     const upstream = new URL(spec.upstream);
     // A re-pointed route streams from the same place unless told otherwise.
     const wsUpstream = o.wsUpstream ? new URL(o.wsUpstream) : o.upstream || !base.wsUpstream ? toWs(upstream) : new URL(base.wsUpstream);
-    routes.set(name, { name, spec, upstream, wsUpstream, patterns: spec.allow.map(compilePattern), vaultReady: vaultReady(spec, env) });
+    routes.set(name, { name, spec, upstream, wsUpstream, patterns: spec.allow.map((t) => compilePattern(t, spec.query?.[t])), vaultReady: vaultReady(spec, env) });
   }
   if (token === null) {
     const held = [...routes.values()].flatMap((r) => vaultEnvNames(r.spec)).filter((n) => !!env[n]);

@@ -8,7 +8,7 @@ import { jsonLogger, type AccessLog, type AccessLogger } from './log.ts';
 import * as oauth from './oauth.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { COMMON_REQUEST_HEADERS } from './routes.ts';
-import { checkTarget, matchPattern, type Pattern } from './target.ts';
+import { checkQuery, checkTarget, matchPattern, type Pattern } from './target.ts';
 import { alpacaAuthRewriter, type MessageRewriter } from './ws-auth.ts';
 
 export interface ProxyOptions {
@@ -119,10 +119,19 @@ export function createProxy(opts: ProxyOptions): Proxy {
     if (auth === 'wrong') return refuse(401, 'token', 'The proxy token is wrong.', { 'www-authenticate': 'Bearer' });
     if (!pattern) return refuse(403, 'allow-list', `${ws ? 'WS' : method} ${t.path} is not allowed on route ${route.name}.`);
     entry.pattern = pattern.text;
+    let query = t.query;
+    if (!ws) {
+      const q = checkQuery(pattern, t.query);
+      if (!q.ok) {
+        const names = [...pattern.query];
+        return refuse(400, 'query', `Query parameter ${JSON.stringify(q.name.slice(0, 40))} is not allowed on ${pattern.text} (${names.length ? `allowed: ${names.join(', ')}` : 'it takes none'}).`);
+      }
+      query = q.query;
+    }
     if (cfg.token !== null && !route.vaultReady && !pattern.text.includes(' /oauth/')) {
       return refuse(403, 'vault-keys', `Route ${route.name} has no keys in this proxy's vault.`);
     }
-    return { route, pattern, path: t.path, query: t.query, origin };
+    return { route, pattern, path: t.path, query, origin };
   }
 
   async function upstreamHeaders(req: Request, route: ResolvedRoute): Promise<Headers> {

@@ -54,19 +54,34 @@ export interface Pattern {
   text: string;
   method: string;
   re: RegExp;
+  /** The query parameter names a request on this pattern may carry (HTTP only; streams have their own list). */
+  query: ReadonlySet<string>;
 }
 
 const PARAM = '[A-Za-z0-9._~,-]+';
 
-export function compilePattern(text: string): Pattern {
+export function compilePattern(text: string, query: readonly string[] = []): Pattern {
   const m = /^(GET|POST|PUT|PATCH|DELETE|WS) (\/[A-Za-z0-9._~:,/{}-]*)$/.exec(text);
   if (!m) throw new Error(`Invalid allow-list pattern ${JSON.stringify(text)}: expected "METHOD /path" with METHOD one of GET POST PUT PATCH DELETE WS.`);
   const body = m[2]!.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[A-Za-z]+\}/g, PARAM);
   if (/[{}]/.test(body)) throw new Error(`Invalid allow-list pattern ${JSON.stringify(text)}: a parameter is written {name}.`);
-  return { text, method: m[1]!, re: new RegExp(`^${body}$`) };
+  return { text, method: m[1]!, re: new RegExp(`^${body}$`), query: new Set(query) };
 }
 
 export function matchPattern(patterns: readonly Pattern[], method: string, path: string): Pattern | undefined {
   for (const p of patterns) if (p.method === method && p.re.test(path)) return p;
   return undefined;
+}
+
+export type QueryCheck = { ok: true; query: string } | { ok: false; name: string };
+
+/**
+ * Keeps a query to the names its pattern allows. What goes upstream is re-serialised from the parsed pairs, so
+ * the upstream reads exactly what was checked (no second parser to disagree about `;`, `+` or stray `%`).
+ */
+export function checkQuery(pattern: Pattern, query: string): QueryCheck {
+  const q = new URLSearchParams(query);
+  for (const name of q.keys()) if (!pattern.query.has(name)) return { ok: false, name };
+  const s = q.toString();
+  return { ok: true, query: s ? `?${s}` : '' };
 }

@@ -29,7 +29,8 @@ export async function fakeUpstream(keys?: { key: string; secret: string }) {
       const body = Buffer.concat(chunks).toString('utf8');
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       const q = new URL(req.url!, 'http://x').searchParams;
-      const fake = q.get('fake');
+      // Misbehaviour is asked for through an allowed path (the proxy relays no query name outside its allow-list).
+      const fake = /\/fake-(redirect|slow)$/.exec(req.url!.split('?')[0]!)?.[1] ?? null;
       if (fake === 'redirect') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
       if (fake === 'slow') return void setTimeout(() => res.writeHead(200).end('late'), 2000).unref();
       if (req.url!.startsWith('/oauth/token')) {

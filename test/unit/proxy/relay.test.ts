@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProxyHealthSchema } from '../../../src/schema/index.ts';
+import { BUILTIN_ROUTES } from '../../../src/proxy/routes.ts';
 import { allRoutesTo, fakeUpstream, raw, rawRequest, startProxy, type FakeUpstream, type Harness } from './fakes.ts';
 
 const TOKEN = 'proxy-token-0123456789abcdef';
@@ -56,9 +57,42 @@ describe('relay mode', () => {
     const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(order.slice(0, 10))); c.enqueue(new TextEncoder().encode(order.slice(10))); c.close(); } });
     await fetch(`${base}/alpaca-paper/v2/orders`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
     expect(up.seen[1]!.body).toBe(order);
-    const e = await fetch(`${base}/alpaca-paper/v2/orders/abc-123?status=422`);
+    const e = await fetch(`${base}/alpaca-paper/v2/orders?status=422`);
     expect(e.status).toBe(422);
-    expect(up.seen[2]!.url).toBe('/v2/orders/abc-123?status=422');
+    expect(up.seen[2]!.url).toBe('/v2/orders?status=422');
+  });
+
+  it('relays only the query names a pattern allows, re-serialised from what was checked', async () => {
+    const base = await setup();
+    const ok = await fetch(`${base}/alpaca-data/v2/stocks/bars?symbols=SPY,QQQ&timeframe=1Min&page_token=a%2Bb`);
+    expect(ok.status).toBe(200);
+    expect(up.seen[0]!.url).toBe('/v2/stocks/bars?symbols=SPY%2CQQQ&timeframe=1Min&page_token=a%2Bb');
+    for (const [target, name] of [
+      ['/alpaca-paper/v2/account?redirect=http://169.254.169.254/', 'redirect'],
+      ['/alpaca-paper/v2/orders?status=open&limit=5&evil=1', 'evil'],
+      ['/gemini/v1beta/models/m:streamGenerateContent?alt=sse&key=AIzaLEAKED', 'key'],
+      ['/alpaca-paper/v2/orders;status=open?status=open', null],
+      ['/tradier/v1/markets/history?symbol=SPY&symbol%00=x', 'symbol\u0000'],
+    ] as const) {
+      const r = await fetch(`${base}${target}`, { method: target.includes('Generate') ? 'POST' : 'GET' });
+      expect(r.status, target).toBe(400);
+      const body = await r.json() as { rule: string; error: string };
+      if (name !== null) {
+        expect(body.rule).toBe('query');
+        expect(body.error).toContain(JSON.stringify(name));
+      }
+    }
+    expect(up.seen).toHaveLength(1);
+    expect(JSON.stringify(h.logs)).not.toContain('LEAKED');
+  });
+
+  it('every built-in query list belongs to an HTTP pattern of its route', () => {
+    for (const [name, spec] of Object.entries(BUILTIN_ROUTES)) {
+      for (const pattern of Object.keys(spec.query ?? {})) {
+        expect(spec.allow, `${name}: ${pattern}`).toContain(pattern);
+        expect(pattern.startsWith('WS '), `${name}: ${pattern}`).toBe(false);
+      }
+    }
   });
 
   it('looks an order up by client id with its query intact', async () => {
@@ -95,7 +129,7 @@ describe('relay mode', () => {
 
   it('never follows an upstream redirect (502) and never passes its Location on', async () => {
     const base = await setup();
-    const r = await fetch(`${base}/alpaca-paper/v2/clock?fake=redirect`, { redirect: 'manual' });
+    const r = await fetch(`${base}/alpaca-paper/v2/assets/fake-redirect`, { redirect: 'manual' });
     expect(r.status).toBe(502);
     expect(r.headers.get('location')).toBeNull();
     expect(await r.json()).toMatchObject({ rule: 'redirect' });
@@ -104,7 +138,7 @@ describe('relay mode', () => {
 
   it('times out a slow upstream with 504', async () => {
     const base = await setup({}, { upstreamTimeoutMs: 150 });
-    const r = await fetch(`${base}/alpaca-paper/v2/clock?fake=slow`);
+    const r = await fetch(`${base}/alpaca-paper/v2/assets/fake-slow`);
     expect(r.status).toBe(504);
     expect(await r.json()).toMatchObject({ rule: 'upstream-timeout' });
   });
@@ -139,7 +173,7 @@ describe('relay mode', () => {
 
   it('writes one structured access-log line per request', async () => {
     const base = await setup();
-    await fetch(`${base}/alpaca-paper/v2/orders/abc-1?x=secret-query`);
+    await fetch(`${base}/alpaca-paper/v2/orders/abc-1?nested=secret-query`);
     expect(h.logs).toEqual([{ route: 'alpaca-paper', method: 'GET', pattern: 'GET /v2/orders/{id}', status: 200, ms: expect.any(Number) }]);
   });
 });
