@@ -1,4 +1,5 @@
 import type { ExitReason, Trade } from '../schema/index.ts';
+import { TradeLog } from './trade-log.ts';
 
 /**
  * Cash and one aggregate position per asset with its average cost. Trades are round trips: a position
@@ -23,7 +24,8 @@ export class Portfolio {
    */
   readonly dividends: Float64Array;
   readonly inLieu: Float64Array;
-  readonly trades: Trade[] = [];
+  /** The round trips as columns; `trades` materialises them as objects for callers that want objects. */
+  readonly tradeLog: TradeLog;
   feesPaid = 0;
   tradedNotional = 0;
   /** Assets with a non-zero position: lets equity and exposure skip the asset loop when flat. */
@@ -41,6 +43,12 @@ export class Portfolio {
     this.lastFillPrice = new Float64Array(n).fill(NaN);
     this.dividends = new Float64Array(n);
     this.inLieu = new Float64Array(n);
+    this.tradeLog = new TradeLog(symbols);
+  }
+
+  /** The trades as objects (made on first request; the columns are tradeLog). */
+  get trades(): Trade[] {
+    return this.tradeLog.toObjects();
   }
 
   equity(): number {
@@ -91,22 +99,10 @@ export class Portfolio {
       this.dividends[asset] = this.dividends[asset]! - dividends;
       this.inLieu[asset] = this.inLieu[asset]! - inLieu;
     }
-    const trade: Trade = {
-      symbol: this.symbols[asset]!,
-      side: side === 1 ? 'long' : 'short',
-      quantity: closing,
-      entryTime: this.openTime[asset]!,
-      exitTime: time,
-      entryPrice: entry,
-      exitPrice: price,
-      pnl,
-      returnPct: (pnl / (entry * closing)) * 100,
-      fees: entryFee + exitFee,
-      strategyId: this.openStrategy[asset]!,
-    };
-    if (exitReason !== null && exitReason !== 'signal') trade.exitReason = exitReason;
-    if (dividends !== 0) trade.dividends = dividends;
-    this.trades.push(trade);
+    this.tradeLog.push(
+      asset, side === 1, closing, this.openTime[asset]!, time, entry, price, pnl, (pnl / (entry * closing)) * 100, entryFee + exitFee,
+      this.openStrategy[asset]!, exitReason, dividends,
+    );
     this.entryFees[asset] = this.entryFees[asset]! - entryFee;
     const rest = pos + delta;
     // Exactly flat, or a reversal: the remainder (if any) opens a fresh position.

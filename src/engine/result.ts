@@ -79,7 +79,7 @@ export function buildResult(k: Kernel, warnings: string[], statsOnly = false, da
     length: r.length,
     benchmark: r.benchmark,
     exposed: r.exposed,
-    trades: p.trades,
+    trades: p.tradeLog,
     initialEquity: k.settings.initialCash,
     feesPaid: p.feesPaid,
     tradedNotional: p.tradedNotional,

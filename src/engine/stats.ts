@@ -14,6 +14,7 @@
 import type { Stats, Trade } from '../schema/results.ts';
 import { lowerBound } from '../lib/search.ts';
 import { MIN_YEAR_FRACTION, minReturnsFor } from '../schema/stat-reasons.ts';
+import { tradeColumns, type TradeColumnsView } from './trade-log.ts';
 
 export interface StatsInput {
   /** Equity marked at each bar's close, one entry per timeline step (not sampled); only [0, length) valid. */
@@ -24,7 +25,8 @@ export interface StatsInput {
   benchmark: Float64Array | null;
   /** 1 where the portfolio held any position at that step's close, else 0. */
   exposed: Uint8Array;
-  trades: readonly Trade[];
+  /** Trade objects, or the run's trade columns (the engine's TradeLog: no object per trade). */
+  trades: readonly Trade[] | TradeColumnsView;
   initialEquity: number;
   feesPaid: number;
   /** Sum of |fill notional| over all fills. */
@@ -309,16 +311,16 @@ interface TradePass {
   daysSum: number;
 }
 
-function tradePass(trades: readonly Trade[]): TradePass {
+function tradePass(trades: TradeColumnsView): TradePass {
   const n = trades.length;
+  const pnls = trades.pnl, rets = trades.returnPct, entries = trades.entryTime, exits = trades.exitTime;
   let wins = 0, winPnlSum = 0, losses = 0, lossPnlSum = 0;
   let pMean = 0, pM2 = 0;
   let best = -Infinity, worst = Infinity;
   let retSum = 0, posRetSum = 0, negRetSum = 0, sumLog1p = 0, anyRuin = false;
   let maxDays = -Infinity, daysSum = 0;
   for (let i = 0; i < n; i++) {
-    const t = trades[i]!;
-    const pnl = t.pnl;
+    const pnl = pnls[i]!;
     // Win/loss by pnl (net of fees), as backtesting.py's `pl > 0`; a zero-pnl trade is neither.
     if (pnl > 0) {
       wins++;
@@ -331,16 +333,17 @@ function tradePass(trades: readonly Trade[]): TradePass {
     pMean += d / (i + 1);
     pM2 += d * (pnl - pMean);
 
-    const r = t.returnPct / 100;
-    if (t.returnPct > best) best = t.returnPct;
-    if (t.returnPct < worst) worst = t.returnPct;
+    const returnPct = rets[i]!;
+    const r = returnPct / 100;
+    if (returnPct > best) best = returnPct;
+    if (returnPct < worst) worst = returnPct;
     retSum += r;
     if (r > 0) posRetSum += r;
     else if (r < 0) negRetSum += r;
     if (1 + r > 0) sumLog1p += Math.log1p(r);
     else anyRuin = true;
 
-    const days = (t.exitTime - t.entryTime) / DAY_MS;
+    const days = (exits[i]! - entries[i]!) / DAY_MS;
     if (days > maxDays) maxDays = days;
     daysSum += days;
   }
@@ -376,7 +379,7 @@ function ratio(x: number, y: number): number {
 export function computeStats(inp: StatsInput): Stats {
   const n = Math.max(0, Math.min(inp.length, inp.time.length, inp.equity.length));
   const rf = inp.riskFreeRate;
-  const tr = tradePass(inp.trades);
+  const tr = tradePass(Array.isArray(inp.trades) ? tradeColumns(inp.trades as readonly Trade[]) : inp.trades as TradeColumnsView);
 
   // Trades.
   const winRate = tr.n > 0 ? tr.wins / tr.n : NaN;

@@ -3,10 +3,12 @@ import type { FastCondition, Plan, PlanStrategy } from '../../strategy/index.ts'
 import { IndicatorCache } from '../indicator-cache.ts';
 import { Kernel } from '../kernel.ts';
 import { RunError } from '../market.ts';
-import { releaseRecorder } from '../recorder.ts';
+import type { Portfolio } from '../portfolio.ts';
+import { releaseRecorder, type Recorder } from '../recorder.ts';
 import { buildResult } from '../result.ts';
 import type { Venue } from '../venue.ts';
 import { calendarColumns, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
+import { recordQuiet, type QuietState } from './quiet.ts';
 import { signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
 import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
@@ -247,9 +249,9 @@ export function firstTradableStep(plan: Plan, precomputed: readonly (readonly Fl
  * The per-step loop (run) is kept small and the event work out of line (decide, kernelStep): inlining the
  * kernel into one large loop made V8 spend up to a second compiling it and deoptimize it repeatedly.
  */
-class Walk {
-  private readonly n: number;
-  private readonly cursor: Int32Array;
+class Walk implements QuietState {
+  readonly n: number;
+  readonly cursor: Int32Array;
   private readonly vAt: Int32Array;
   private readonly barNow: Int32Array;
   private bars = 0;
@@ -264,15 +266,14 @@ class Walk {
   private readonly ev: Merged;
   private ei = 0;
   private nextFill: number;
-  private readonly closes: Float64Array[];
-  private readonly bench: number;
-  /** Scratch for quiet(): the held assets (then the benchmark) and their quantities. */
-  private readonly tracked: Int32Array;
-  private readonly trackedQty: Float64Array;
+  readonly closes: Float64Array[];
+  readonly bench: number;
+  readonly tracked: Int32Array;
+  readonly trackedQty: Float64Array;
 
   constructor(
-    private readonly k: Kernel, private readonly cols: readonly BarColumns[], private readonly tl: Timeline,
-    private readonly passes: readonly StrategyPass[], private readonly events: readonly Events[], private readonly firstStep: number,
+    private readonly k: Kernel, private readonly cols: readonly BarColumns[], readonly tl: Timeline,
+    private readonly passes: readonly StrategyPass[], private readonly events: readonly Events[], readonly firstStep: number,
     private readonly at: { step: number }, private readonly calendar: ColumnCalendar | undefined, data: Map<number, SlotSource>,
     private readonly x: FastInput,
   ) {
@@ -317,7 +318,7 @@ class Walk {
       // Nothing acts before the next event, fill or progress tick: record the stretch from columns.
       const quietEnd = Math.min(nextEvent, this.nextFill, nextTick, S);
       if (s < quietEnd) {
-        this.quiet(s, quietEnd);
+        recordQuiet(this, s, quietEnd);
         s = quietEnd;
         continue;
       }
@@ -328,7 +329,7 @@ class Walk {
       if (s !== nextEvent && s !== this.nextFill) {
         // A tick boundary only.
         const end = Math.min(s + 1, S);
-        this.quiet(s, end);
+        recordQuiet(this, s, end);
         s = end;
         continue;
       }
@@ -360,101 +361,21 @@ class Walk {
     spareMerge = this.ev;
   }
 
-  /**
-   * Steps [from, to) where nothing acts: positions and cash are fixed, so equity is cash + Σ quantity × close
-   * over the held assets (in asset order, as Portfolio.equity sums it) and only the held assets and the
-   * benchmark need their marks per step; every other asset just moves its cursor and mark to the stretch's end.
-   */
-  private quiet(from: number, to: number): void {
-    const { k, n, cursor, tl, tracked, trackedQty } = this;
-    const stepOf = tl.stepOf, count = tl.count, time = tl.time, closes = this.closes;
-    const p = k.portfolio, mark = p.mark, rec = k.recorder;
-    let h = 0;
-    const q = p.qty;
-    for (let a = 0; a < n; a++) {
-      if (q[a] !== 0) {
-        tracked[h] = a;
-        trackedQty[h++] = q[a]!;
-      } else if (a !== this.bench) {
-        // Untracked: cursor and mark to the last bar before `to`.
-        let c = cursor[a]!;
-        const so = stepOf[a]!, cnt = count[a]!;
-        while (c + 1 < cnt && so[c + 1]! < to) c++;
-        if (c !== cursor[a]) {
-          cursor[a] = c;
-          mark[a] = closes[a]![c]!;
-        }
-      }
-    }
-    const held = h;
-    const bench = this.bench;
-    if (bench >= 0 && q[bench] === 0) {
-      tracked[h] = bench;
-      trackedQty[h++] = 0;
-    }
-    const start = Math.max(from, this.firstStep);
-    if (rec.time.length < rec.length + (to - start)) throw new RangeError('recorder capacity below the steps of the run');
-    const rt = rec.time, re = rec.equity, rx = rec.exposed, rb = rec.benchmark;
-    const cash = p.cash, exposed = p.exposed() ? 1 : 0;
-    let peak = k.peak, j = rec.length;
-    if (h === 1 && held === 1 && tl.dense[tracked[0]!]) {
-      // The same with a bar at every step: step s is bar s, so its close is the mark and the columns copy
-      // in bulk; only equity and its peak are computed per step.
-      const a = tracked[0]!, cl = closes[a]!, qa = trackedQty[0]!;
-      const len = Math.max(0, to - start);
-      for (let s = start; s < to; s++) {
-        const e = cash + qa * cl[s]!;
-        if (e > peak) peak = e;
-        re[j + s - start] = e;
-      }
-      if (len > 0) {
-        rt.set(time.subarray(start, to), j);
-        rx.fill(exposed, j, j + len);
-        if (bench === a) rb.set(cl.subarray(start, to), j);
-        else rb.fill(NaN, j, j + len);
-      }
-      j += len;
-      cursor[a] = to - 1;
-      mark[a] = cl[to - 1]!;
-    } else if (h === 1 && held === 1) {
-      // One held asset that is also the benchmark, or no benchmark: the common single-asset run.
-      const a = tracked[0]!, so = stepOf[a]!, cnt = count[a]!, cl = closes[a]!, qa = trackedQty[0]!;
-      let c = cursor[a]!, m = mark[a]!;
-      for (let s = from; s < to; s++) {
-        if (c + 1 < cnt && so[c + 1] === s) m = cl[++c]!;
-        if (s < start) continue;
-        const e = cash + qa * m;
-        if (e > peak) peak = e;
-        rt[j] = time[s]!;
-        re[j] = e;
-        rx[j] = exposed;
-        rb[j] = bench === a ? m : NaN;
-        j++;
-      }
-      cursor[a] = c;
-      mark[a] = m;
-    } else {
-      for (let s = from; s < to; s++) {
-        for (let t = 0; t < h; t++) {
-          const a = tracked[t]!, c = cursor[a]! + 1;
-          if (c < count[a]! && stepOf[a]![c] === s) {
-            cursor[a] = c;
-            mark[a] = closes[a]![c]!;
-          }
-        }
-        if (s < start) continue;
-        let e = cash;
-        for (let t = 0; t < held; t++) e += trackedQty[t]! * mark[tracked[t]!]!;
-        if (e > peak) peak = e;
-        rt[j] = time[s]!;
-        re[j] = e;
-        rx[j] = exposed;
-        rb[j] = bench >= 0 ? mark[bench]! : NaN;
-        j++;
-      }
-    }
-    k.peak = peak;
-    rec.length = j;
+  get portfolio(): Portfolio {
+    return this.k.portfolio;
+  }
+
+  get recorder(): Recorder {
+    return this.k.recorder;
+  }
+
+  /** QuietState: the running peak of recorded equity is the kernel's. */
+  get peak(): number {
+    return this.k.peak;
+  }
+
+  set peak(v: number) {
+    this.k.peak = v;
   }
 
   /** Consumes this step's candidate events; true when one of them fires (or only a kernel step can tell). */

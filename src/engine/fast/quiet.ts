@@ -1,0 +1,116 @@
+import type { Portfolio } from '../portfolio.ts';
+import type { Recorder } from '../recorder.ts';
+import type { Timeline } from './timeline.ts';
+
+/** What a walk holds that a quiet stretch reads and moves: cursors, marks, the recorder and the running peak. */
+export interface QuietState {
+  readonly n: number;
+  readonly cursor: Int32Array;
+  readonly tl: Timeline;
+  readonly closes: readonly Float64Array[];
+  readonly portfolio: Portfolio;
+  readonly recorder: Recorder;
+  /** The benchmark asset, or −1. */
+  readonly bench: number;
+  readonly firstStep: number;
+  /** Scratch: the held assets (then the benchmark) and their quantities (n + 1 entries). */
+  readonly tracked: Int32Array;
+  readonly trackedQty: Float64Array;
+  peak: number;
+}
+
+/**
+ * Steps [from, to) where nothing acts: positions and cash are fixed, so equity is cash + Σ quantity × close
+ * over the held assets (in asset order, as Portfolio.equity sums it) and only the held assets and the
+ * benchmark need their marks per step; every other asset just moves its cursor and mark to the stretch's end.
+ */
+export function recordQuiet(w: QuietState, from: number, to: number): void {
+  const { n, cursor, tl, tracked, trackedQty, bench } = w;
+  const stepOf = tl.stepOf, count = tl.count, time = tl.time, closes = w.closes;
+  const p = w.portfolio, mark = p.mark, rec = w.recorder;
+  let h = 0;
+  const q = p.qty;
+  for (let a = 0; a < n; a++) {
+    if (q[a] !== 0) {
+      tracked[h] = a;
+      trackedQty[h++] = q[a]!;
+    } else if (a !== bench) {
+      // Untracked: cursor and mark to the last bar before `to`.
+      let c = cursor[a]!;
+      const so = stepOf[a]!, cnt = count[a]!;
+      while (c + 1 < cnt && so[c + 1]! < to) c++;
+      if (c !== cursor[a]) {
+        cursor[a] = c;
+        mark[a] = closes[a]![c]!;
+      }
+    }
+  }
+  const held = h;
+  if (bench >= 0 && q[bench] === 0) {
+    tracked[h] = bench;
+    trackedQty[h++] = 0;
+  }
+  const start = Math.max(from, w.firstStep);
+  if (rec.time.length < rec.length + (to - start)) throw new RangeError('recorder capacity below the steps of the run');
+  const rt = rec.time, re = rec.equity, rx = rec.exposed, rb = rec.benchmark;
+  const cash = p.cash, exposed = p.exposed() ? 1 : 0;
+  let peak = w.peak, j = rec.length;
+  if (h === 1 && held === 1 && tl.dense[tracked[0]!]) {
+    // The same with a bar at every step: step s is bar s, so its close is the mark and the columns copy
+    // in bulk; only equity and its peak are computed per step.
+    const a = tracked[0]!, cl = closes[a]!, qa = trackedQty[0]!;
+    const len = Math.max(0, to - start);
+    for (let s = start; s < to; s++) {
+      const e = cash + qa * cl[s]!;
+      if (e > peak) peak = e;
+      re[j + s - start] = e;
+    }
+    if (len > 0) {
+      rt.set(time.subarray(start, to), j);
+      rx.fill(exposed, j, j + len);
+      if (bench === a) rb.set(cl.subarray(start, to), j);
+      else rb.fill(NaN, j, j + len);
+    }
+    j += len;
+    cursor[a] = to - 1;
+    mark[a] = cl[to - 1]!;
+  } else if (h === 1 && held === 1) {
+    // One held asset that is also the benchmark, or no benchmark: the common single-asset run.
+    const a = tracked[0]!, so = stepOf[a]!, cnt = count[a]!, cl = closes[a]!, qa = trackedQty[0]!;
+    let c = cursor[a]!, m = mark[a]!;
+    for (let s = from; s < to; s++) {
+      if (c + 1 < cnt && so[c + 1] === s) m = cl[++c]!;
+      if (s < start) continue;
+      const e = cash + qa * m;
+      if (e > peak) peak = e;
+      rt[j] = time[s]!;
+      re[j] = e;
+      rx[j] = exposed;
+      rb[j] = bench === a ? m : NaN;
+      j++;
+    }
+    cursor[a] = c;
+    mark[a] = m;
+  } else {
+    for (let s = from; s < to; s++) {
+      for (let t = 0; t < h; t++) {
+        const a = tracked[t]!, c = cursor[a]! + 1;
+        if (c < count[a]! && stepOf[a]![c] === s) {
+          cursor[a] = c;
+          mark[a] = closes[a]![c]!;
+        }
+      }
+      if (s < start) continue;
+      let e = cash;
+      for (let t = 0; t < held; t++) e += trackedQty[t]! * mark[tracked[t]!]!;
+      if (e > peak) peak = e;
+      rt[j] = time[s]!;
+      re[j] = e;
+      rx[j] = exposed;
+      rb[j] = bench >= 0 ? mark[bench]! : NaN;
+      j++;
+    }
+  }
+  w.peak = peak;
+  rec.length = j;
+}
