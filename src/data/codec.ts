@@ -2,6 +2,7 @@ import type { BarColumns, StepSeries } from '../schema/bars.ts';
 import { BAR_COLUMNS, plainAllocator, type BufferAllocator } from './columns.ts';
 import { BarFormatError, DEFAULT_CHUNK_ROWS, encodeColumns, type EncodedFile } from './format.ts';
 import { memoryReader, readColumns, type RandomAccessReader, type TimeRange } from './reader.ts';
+import type { BarField } from '../schema/bars.ts';
 
 const SERIES_FIELDS = ['time', 'value'] as const;
 
@@ -32,12 +33,20 @@ function expectFields(name: string, got: readonly string[], want: readonly strin
   }
 }
 
-export async function readBars(r: RandomAccessReader, range?: TimeRange, alloc: BufferAllocator = plainAllocator): Promise<BarColumns> {
-  const { header, count, columns } = await readColumns(r, range, alloc);
+/**
+ * Reads a bar set. With `fields`, only those price fields are read (time always); every field not read points
+ * at one NaN column in the same buffer, so a reader that wrongly uses it sees NaN, never a plausible price.
+ */
+export async function readBars(r: RandomAccessReader, range?: TimeRange, alloc: BufferAllocator = plainAllocator, fields?: readonly BarField[]): Promise<BarColumns> {
+  const partial = fields && BAR_COLUMNS.some((n) => n !== 'time' && !fields.includes(n));
+  const { header, count, columns, fields: got, spare } = await readColumns(r, range, alloc, undefined, partial ? { fields, spare: 1 } : {});
   if (header.meta.kind !== 'bars') throw new BarFormatError(r.name, `holds a ${String(header.meta.kind)}, not bars`);
   expectFields(r.name, header.fields, BAR_COLUMNS);
-  const [time, open, high, low, close, volume] = columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-  return { symbol: String(header.meta.symbol), timeframe: header.meta.key, length: count, time, open, high, low, close, volume };
+  const col = (n: string) => columns[got.indexOf(n)] ?? spare[0]!;
+  return {
+    symbol: String(header.meta.symbol), timeframe: header.meta.key, length: count,
+    time: col('time'), open: col('open'), high: col('high'), low: col('low'), close: col('close'), volume: col('volume'),
+  };
 }
 
 export async function readSeries(r: RandomAccessReader, range?: TimeRange, alloc: BufferAllocator = plainAllocator): Promise<StepSeries> {

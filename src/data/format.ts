@@ -1,9 +1,11 @@
+import { Enc, blockWidth, encodeTimes, encodeValues, type Block } from './column-codec.ts';
+
 /**
- * The bar store file format (version 1), shared by OPFS, the Node file system and in-memory stores.
+ * The bar store file format, shared by OPFS, the Node file system and in-memory stores.
  *
  * Layout (all numbers little-endian):
  *   0   8  magic "SWBTCOL\n"
- *   8   4  u32 version (1)
+ *   8   4  u32 version (1 or 2; this build writes 2 and reads both)
  *   12  4  u32 headerBytes: where the first chunk starts (multiple of 8)
  *   16  4  u32 fieldCount F
  *   20  4  u32 chunkRows: rows per chunk (the last chunk may be shorter)
@@ -16,12 +18,18 @@
  *   56  8F field names, ASCII, NUL-padded to 8 bytes each (column 0 is always "time")
  *   ..  M  metadata JSON (UTF-8), then zero padding to a multiple of 8
  *   ..  16 × chunkCount: the chunk index, (first time, last time) per chunk, f64 each
- *   headerBytes: chunk 0 = F columns of rows₀ f64 each, then chunk 1, ...
- * A file's size must be exactly headerBytes + count × F × 8: anything else is truncated or padded.
- * Columns are raw IEEE-754 doubles, so every value round-trips bit for bit.
+ *   ..  (version 2) 16 × chunkCount × F: the column directory, per chunk and field: u32 encoding, u32 encoded
+ *       byte length, f64 parameter (column-codec.ts); covered by the header checksum
+ *   headerBytes: chunk 0's F column blocks, then chunk 1's, ...; version 1: raw f64 columns of rows₀ values;
+ *       version 2: each block as its directory entry says, zero-padded to a multiple of 8 bytes.
+ * A file's size must be exactly headerBytes + the blocks' padded lengths: anything else is truncated or padded.
+ * Version 2 stores prices as scaled int32 and times as deltas where every value comes back bit for bit, and
+ * raw doubles where one would not, so both versions read back exactly what was written.
  */
 export const MAGIC = 'SWBTCOL\n';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** Raw float64 columns, no directory: written by stores before version 2, still read. */
+export const FORMAT_V1 = 1;
 export const FIXED_HEADER = 56;
 /**
  * Rows per chunk. Large on purpose: a whole chunk loads in one read (a 10-year minute series fits in one),
@@ -64,8 +72,20 @@ export interface FileHeader {
   meta: FileMeta;
   /** Per chunk: [first time, last time]. */
   index: Float64Array;
+  /** Per chunk × field (chunk-major): how and where the column is stored. */
+  blocks: BlockInfo[];
   /** Exact file size implied by the header. */
   totalBytes: number;
+}
+
+export interface BlockInfo {
+  enc: number;
+  param: number;
+  /** File offset of the block's first byte. */
+  offset: number;
+  /** Encoded bytes (without padding). */
+  bytes: number;
+  rows: number;
 }
 
 function fnv1a(bytes: Uint8Array, skipFrom: number, skipTo: number): number {
@@ -107,14 +127,21 @@ export function encodeColumns(
   const metaBytes = new TextEncoder().encode(JSON.stringify(meta));
   if (metaBytes.length > MAX_META) throw new BarFormatError(where, 'metadata too large');
   const chunkCount = Math.ceil(count / chunkRows);
-  const indexAt = pad8(FIXED_HEADER + 8 * fields.length + metaBytes.length);
-  const headerBytes = indexAt + 16 * chunkCount;
+  const F = fields.length;
+  const blocks: Block[] = [];
+  for (let c = 0; c < chunkCount; c++) {
+    const from = c * chunkRows, to = Math.min(count, from + chunkRows);
+    columns.forEach((col, f) => blocks.push((f === 0 ? encodeTimes : encodeValues)(col.subarray(from, to))));
+  }
+  const indexAt = pad8(FIXED_HEADER + 8 * F + metaBytes.length);
+  const dirAt = indexAt + 16 * chunkCount;
+  const headerBytes = dirAt + 16 * chunkCount * F;
   const header = new Uint8Array(headerBytes);
   const dv = new DataView(header.buffer);
   for (let i = 0; i < 8; i++) header[i] = MAGIC.charCodeAt(i);
   dv.setUint32(8, FORMAT_VERSION, true);
   dv.setUint32(12, headerBytes, true);
-  dv.setUint32(16, fields.length, true);
+  dv.setUint32(16, F, true);
   dv.setUint32(20, chunkRows, true);
   dv.setUint32(24, count, true);
   dv.setUint32(28, chunkCount, true);
@@ -125,19 +152,28 @@ export function encodeColumns(
     if (!/^[a-z][a-z0-9_]{0,7}$/.test(name)) throw new BarFormatError(where, `bad field name ${JSON.stringify(name)}`);
     for (let k = 0; k < name.length; k++) header[FIXED_HEADER + 8 * i + k] = name.charCodeAt(k);
   });
-  header.set(metaBytes, FIXED_HEADER + 8 * fields.length);
+  header.set(metaBytes, FIXED_HEADER + 8 * F);
   for (let c = 0; c < chunkCount; c++) {
     dv.setFloat64(indexAt + 16 * c, time[c * chunkRows]!, true);
     dv.setFloat64(indexAt + 16 * c + 8, time[Math.min(count, (c + 1) * chunkRows) - 1]!, true);
   }
+  let body = 0;
+  blocks.forEach((bl, k) => {
+    dv.setUint32(dirAt + 16 * k, bl.enc, true);
+    dv.setUint32(dirAt + 16 * k + 4, bl.bytes.length, true);
+    dv.setFloat64(dirAt + 16 * k + 8, bl.param, true);
+    body += pad8(bl.bytes.length);
+  });
   dv.setUint32(52, fnv1a(header, 52, 56), true);
+  const zeros = new Uint8Array(8);
   return {
     header,
-    totalBytes: headerBytes + count * fields.length * 8,
+    totalBytes: headerBytes + body,
     *pieces() {
-      for (let c = 0; c < chunkCount; c++) {
-        const from = c * chunkRows, to = Math.min(count, from + chunkRows);
-        for (const col of columns) yield new Uint8Array(col.buffer, col.byteOffset + from * 8, (to - from) * 8);
+      for (const bl of blocks) {
+        yield bl.bytes;
+        const pad = pad8(bl.bytes.length) - bl.bytes.length;
+        if (pad) yield zeros.subarray(0, pad);
       }
     },
   };
@@ -153,8 +189,8 @@ export function headerLength(fixed: Uint8Array, fileSize: number, where: string)
   }
   const dv = new DataView(fixed.buffer, fixed.byteOffset, FIXED_HEADER);
   const version = dv.getUint32(8, true);
-  if (version !== FORMAT_VERSION) {
-    throw new BarFormatError(where, `unknown format version ${version} (this build reads version ${FORMAT_VERSION})`);
+  if (version !== FORMAT_VERSION && version !== FORMAT_V1) {
+    throw new BarFormatError(where, `unknown format version ${version} (this build reads versions ${FORMAT_V1} and ${FORMAT_VERSION})`);
   }
   const headerBytes = dv.getUint32(12, true);
   if (headerBytes < FIXED_HEADER || headerBytes % 8 !== 0 || headerBytes > fileSize) {
@@ -178,9 +214,35 @@ export function parseHeader(bytes: Uint8Array, fileSize: number, where: string):
   if (chunkRows < 1 || chunkCount !== Math.ceil(count / chunkRows)) {
     throw new BarFormatError(where, `chunk count ${chunkCount} disagrees with ${count} rows of ${chunkRows}`);
   }
+  const version = dv.getUint32(8, true);
   const indexAt = pad8(FIXED_HEADER + 8 * fieldCount + metaLen);
-  if (indexAt + 16 * chunkCount !== headerBytes) throw new BarFormatError(where, 'header layout is inconsistent (corrupt header)');
-  const totalBytes = headerBytes + count * fieldCount * 8;
+  const dirAt = indexAt + 16 * chunkCount;
+  if (dirAt + (version === FORMAT_V1 ? 0 : 16 * chunkCount * fieldCount) !== headerBytes) {
+    throw new BarFormatError(where, 'header layout is inconsistent (corrupt header)');
+  }
+  const blocks: BlockInfo[] = [];
+  let at = headerBytes;
+  for (let c = 0; c < chunkCount; c++) {
+    const rows = Math.min(count, (c + 1) * chunkRows) - c * chunkRows;
+    for (let f = 0; f < fieldCount; f++) {
+      const k = c * fieldCount + f;
+      const enc = version === FORMAT_V1 ? Enc.RAW : dv.getUint32(dirAt + 16 * k, true);
+      const bytes = version === FORMAT_V1 ? rows * 8 : dv.getUint32(dirAt + 16 * k + 4, true);
+      const param = version === FORMAT_V1 ? 0 : dv.getFloat64(dirAt + 16 * k + 8, true);
+      let width: number;
+      try {
+        width = blockWidth(enc);
+      } catch {
+        throw new BarFormatError(where, `chunk ${c} column ${f}: unknown encoding ${enc} (corrupt header)`);
+      }
+      if (bytes !== rows * width || (enc !== Enc.RAW && !(param > 0 && Number.isFinite(param))) || (f === 0 && enc === Enc.SCALED)) {
+        throw new BarFormatError(where, `chunk ${c} column ${f}: directory entry is inconsistent (corrupt header)`);
+      }
+      blocks.push({ enc, param, offset: at, bytes, rows });
+      at += pad8(bytes);
+    }
+  }
+  const totalBytes = at;
   if (fileSize !== totalBytes) {
     throw new BarFormatError(where, fileSize < totalBytes
       ? `truncated: header says ${count} rows (${totalBytes} bytes) but the file has ${fileSize} bytes`
@@ -206,14 +268,10 @@ export function parseHeader(bytes: Uint8Array, fileSize: number, where: string):
   const index = new Float64Array(2 * chunkCount);
   for (let i = 0; i < 2 * chunkCount; i++) index[i] = dv.getFloat64(indexAt + 8 * i, true);
   return {
-    version: FORMAT_VERSION, headerBytes, fields, chunkRows, count, chunkCount,
-    first: dv.getFloat64(32, true), last: dv.getFloat64(40, true), meta, index, totalBytes,
+    version, headerBytes, fields, chunkRows, count, chunkCount,
+    first: dv.getFloat64(32, true), last: dv.getFloat64(40, true), meta, index, blocks, totalBytes,
   };
 }
 
-/** Byte offset of column `field` of chunk `chunk`. */
-export function columnOffset(h: FileHeader, chunk: number, field: number): number {
-  const from = chunk * h.chunkRows;
-  const rows = Math.min(h.count, from + h.chunkRows) - from;
-  return h.headerBytes + from * h.fields.length * 8 + field * rows * 8;
-}
+/** Where column `field` of chunk `chunk` is stored. */
+export const blockOf = (h: FileHeader, chunk: number, field: number): BlockInfo => h.blocks[chunk * h.fields.length + field]!;

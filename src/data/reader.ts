@@ -1,5 +1,6 @@
 import { lowerBound } from '../lib/search.ts';
-import { BarFormatError, FIXED_HEADER, columnOffset, headerLength, parseHeader, type FileHeader } from './format.ts';
+import { BarFormatError, FIXED_HEADER, blockOf, headerLength, parseHeader, type FileHeader } from './format.ts';
+import { Enc, blockWidth, decodeInto } from './column-codec.ts';
 import { plainAllocator, type BufferAllocator } from './columns.ts';
 
 /** Positioned reads from one stored file (fs handle, OPFS sync handle, Blob, or memory). */
@@ -37,17 +38,54 @@ export async function readHeader(r: RandomAccessReader): Promise<FileHeader> {
 export interface ReadResult {
   header: FileHeader;
   count: number;
-  /** One per field, all views over a single buffer from the allocator. */
+  /** One per field read (see ReadOptions.fields), all views over a single buffer from the allocator. */
   columns: Float64Array[];
+  /** The names of `columns`, in the file's order ("time" first). */
+  fields: string[];
+  /** ReadOptions.spare extra columns of `count` values in the same buffer, filled with NaN. */
+  spare: Float64Array[];
+}
+
+export interface ReadOptions {
+  /** Fields to read besides "time" (always read); default every field. Unknown names are refused. */
+  fields?: readonly string[];
+  /** Extra NaN columns to allocate in the same buffer (stand-ins for fields not read). */
+  spare?: number;
+}
+
+/** Reads a whole block (the encoded bytes) into an aligned scratch array. */
+async function blockBytes(r: RandomAccessReader, h: FileHeader, chunk: number, field: number, from = 0, to?: number): Promise<Uint8Array> {
+  const b = blockOf(h, chunk, field), w = blockWidth(b.enc);
+  const end = to ?? b.rows;
+  const out = new Uint8Array(new ArrayBuffer((end - from) * w));
+  await readExact(r, out, b.offset + from * w);
+  return out;
+}
+
+/** The decoded times of one chunk, read once per call of readColumns (delta times decode from row 0). */
+type TimeCache = Map<number, Float64Array>;
+
+async function chunkTimes(r: RandomAccessReader, h: FileHeader, chunk: number, cache: TimeCache): Promise<Float64Array> {
+  let t = cache.get(chunk);
+  if (!t) {
+    const b = blockOf(h, chunk, 0);
+    t = new Float64Array(b.rows);
+    decodeInto(b.enc, b.param, await blockBytes(r, h, chunk, 0), t, h.index[2 * chunk]!);
+    cache.set(chunk, t);
+  }
+  return t;
 }
 
 /**
- * lowerBound(x) within one chunk's time column by positioned reads: halving with 8-byte reads down to a
- * window of 512 rows, then one small read. A range lookup costs O(log n) tiny reads, never a chunk scan.
+ * lowerBound(x) within one chunk's times. Raw times are searched by positioned reads: halving with 8-byte
+ * reads down to a window of 512 rows, then one small read (O(log n) tiny reads, never a chunk scan). Delta
+ * times are running sums, so the chunk's time block is read and decoded once (4 bytes a row at most).
  */
-async function searchChunk(r: RandomAccessReader, h: FileHeader, chunk: number, x: number): Promise<number> {
-  const rows = Math.min(h.count, (chunk + 1) * h.chunkRows) - chunk * h.chunkRows;
-  const base = columnOffset(h, chunk, 0);
+async function searchChunk(r: RandomAccessReader, h: FileHeader, chunk: number, x: number, cache: TimeCache): Promise<number> {
+  const block = blockOf(h, chunk, 0);
+  if (block.enc !== Enc.RAW) return lowerBound(await chunkTimes(r, h, chunk, cache), x);
+  const rows = block.rows;
+  const base = block.offset;
   const one = new Float64Array(1), oneBytes = new Uint8Array(one.buffer);
   let lo = 0, hi = rows;
   while (hi - lo > 512) {
@@ -61,13 +99,32 @@ async function searchChunk(r: RandomAccessReader, h: FileHeader, chunk: number, 
   return lo + lowerBound(window, x);
 }
 
+/** Fills `dst` with rows [a, b) (chunk-relative) of one column. Raw blocks land straight in `dst`. */
+async function readRows(r: RandomAccessReader, h: FileHeader, chunk: number, field: number, a: number, dst: Float64Array, cache: TimeCache): Promise<void> {
+  const bl = blockOf(h, chunk, field);
+  if (bl.enc === Enc.RAW) {
+    await readExact(r, new Uint8Array(dst.buffer, dst.byteOffset, dst.length * 8), bl.offset + a * 8);
+  } else if (field === 0) {
+    dst.set((await chunkTimes(r, h, chunk, cache)).subarray(a, a + dst.length));
+  } else if (bl.enc === Enc.SCALED) {
+    decodeInto(bl.enc, bl.param, await blockBytes(r, h, chunk, field, a, a + dst.length), dst, NaN);
+  } else {
+    throw new BarFormatError(r.name, `chunk ${chunk} column ${h.fields[field]}: encoding ${bl.enc} is only valid for times (corrupt header)`);
+  }
+}
+
 /**
- * Reads the rows whose time lies in the range. Chunks are found by binary search on the index, rows within
- * the boundary chunks by searchChunk. Columns land directly in the allocator's buffer.
+ * Reads the rows whose time lies in the range, for the fields asked (time always). Chunks are found by
+ * binary search on the index, rows within the boundary chunks by searchChunk. Columns land in the
+ * allocator's buffer, back to back; a whole single-chunk version-1 file is one read.
  */
-export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, alloc: BufferAllocator = plainAllocator, header?: FileHeader): Promise<ReadResult> {
+export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, alloc: BufferAllocator = plainAllocator, header?: FileHeader, opts: ReadOptions = {}): Promise<ReadResult> {
   const h = header ?? await readHeader(r);
-  const F = h.fields.length;
+  const want = opts.fields ? new Set(opts.fields) : null;
+  for (const f of want ?? []) if (!h.fields.includes(f)) throw new BarFormatError(r.name, `has no field ${JSON.stringify(f)} (fields: ${h.fields.join(', ')})`);
+  const picked = h.fields.map((_, i) => i).filter((i) => i === 0 || !want || want.has(h.fields[i]!));
+  const F = picked.length, spareN = opts.spare ?? 0;
+  const cache: TimeCache = new Map();
   const from = range.from ?? -Infinity, to = range.to ?? Infinity;
   const lasts = new Float64Array(h.chunkCount), firsts = new Float64Array(h.chunkCount);
   for (let c = 0; c < h.chunkCount; c++) {
@@ -79,15 +136,17 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
   let start = 0, end = 0;
   if (c0 < c1) {
     // An open end needs no search, so a whole-file load reads every byte exactly once.
-    start = from === -Infinity ? 0 : c0 * h.chunkRows + await searchChunk(r, h, c0, from);
-    end = to === Infinity ? h.count : (c1 - 1) * h.chunkRows + await searchChunk(r, h, c1 - 1, to);
+    start = from === -Infinity ? 0 : c0 * h.chunkRows + await searchChunk(r, h, c0, from, cache);
+    end = to === Infinity ? h.count : (c1 - 1) * h.chunkRows + await searchChunk(r, h, c1 - 1, to, cache);
   }
   const count = Math.max(0, end - start);
-  const buf = alloc(count * F * 8);
-  const columns = h.fields.map((_, f) => new Float64Array(buf, f * count * 8, count));
-  const whole = count > 0 && start === 0 && end === h.count && h.chunkCount === 1;
+  const buf = alloc((F + spareN) * count * 8);
+  const columns = picked.map((_, k) => new Float64Array(buf, k * count * 8, count));
+  const spare = Array.from({ length: spareN }, (_, k) => new Float64Array(buf, (F + k) * count * 8, count).fill(NaN));
+  const whole = count > 0 && start === 0 && end === h.count && h.chunkCount === 1 && F === h.fields.length
+    && h.blocks.every((b) => b.enc === Enc.RAW);
   if (whole) {
-    // One chunk read whole has the same layout as the destination (columns back to back): one read.
+    // One raw chunk read whole has the same layout as the destination (columns back to back): one read.
     await readExact(r, new Uint8Array(buf, 0, count * F * 8), h.headerBytes);
     if (columns[0]![0] !== firsts[0] || columns[0]![count - 1] !== lasts[0]) {
       throw new BarFormatError(r.name, 'chunk 0 does not match its index entry (corrupt body)');
@@ -98,11 +157,8 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
     const cTo = Math.min(h.count, cFrom + h.chunkRows);
     const a = Math.max(cFrom, start), b = Math.min(cTo, end);
     if (a >= b) continue;
-    for (let f = 0; f < F; f++) {
-      const col = columns[f]!;
-      const dst = new Uint8Array(col.buffer, col.byteOffset + (a - start) * 8, (b - a) * 8);
-      await readExact(r, dst, columnOffset(h, c, f) + (a - cFrom) * 8);
-    }
+    for (let k = 0; k < F; k++) await readRows(r, h, c, picked[k]!, a - cFrom, columns[k]!.subarray(a - start, b - start), cache);
+    cache.delete(c - 1);
     if ((a === cFrom && columns[0]![a - start] !== firsts[c]) || (b === cTo && columns[0]![b - 1 - start] !== lasts[c])) {
       throw new BarFormatError(r.name, `chunk ${c} does not match its index entry (corrupt body)`);
     }
@@ -111,7 +167,7 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
   for (let i = 1; i < count; i++) {
     if (!(time[i]! > time[i - 1]!)) throw new BarFormatError(r.name, `row ${start + i}: time is not increasing (corrupt body)`);
   }
-  return { header: h, count, columns };
+  return { header: h, count, columns, fields: picked.map((i) => h.fields[i]!), spare };
 }
 
 /** A reader over bytes already in memory. */

@@ -1,4 +1,4 @@
-import type { BarColumns, StepSeries } from '../schema/bars.ts';
+import type { BarColumns, BarField, StepSeries } from '../schema/bars.ts';
 import type { BufferAllocator } from './columns.ts';
 import type { EncodedFile } from './format.ts';
 import type { RandomAccessReader, TimeRange } from './reader.ts';
@@ -36,6 +36,11 @@ export interface GetOptions {
   range?: TimeRange;
   /** Backing memory for the result (e.g. sharedAllocator to load straight into a SharedArrayBuffer). */
   alloc?: BufferAllocator;
+  /**
+   * Bars only: the price fields to read (time is always read); default all five. Fields not read are NaN
+   * (one shared column), so load only what the plan reads (engine/fields.ts).
+   */
+  fields?: readonly BarField[];
 }
 
 /**
