@@ -5,12 +5,15 @@
  * - "what became of order X?": from `trade_updates` when the stream has been live since X was last confirmed
  *   (same session) and within `verifyMs` (a silent half-open socket cannot hide a fill for longer); else REST,
  *   whose answer is then kept. After a reconnect every order is read by REST once: that is the reconciliation.
- * - "which minute bars completed?": from the bar stream when it has covered every minute since the last step
- *   and every symbol's bar for the last minute came in (waiting up to `barWaitMs`); else REST. Other
- *   timeframes always poll (Alpaca streams only minute bars and running daily bars).
+ * - "which bars completed?": intraday timeframes from the minute-bar stream, aggregated as Alpaca's REST bars
+ *   are (bar-aggregate.ts), once every symbol's bar for the last bar's last minute came in (waiting up to
+ *   `barWaitMs`); minutes the stream missed (before it went live, or while it was down) come from REST as
+ *   minute bars. Daily and longer bars always poll (Alpaca's daily bar is not a sum of its minute bars).
  * Account, clock and positions stay REST: the broker's books are read after every tick, as before.
  */
+import { timeframeMs } from '../data/index.ts';
 import type { AlpacaBroker } from './alpaca.ts';
+import { aggregateBars, barStart, MINUTE, streamable } from './bar-aggregate.ts';
 import { BarStream, TradeUpdatesStream, type SocketFactory, type StreamNotice } from './alpaca-stream.ts';
 import type { Broker, BrokerAccount, BrokerCapabilities, BrokerClock, BrokerNotice, BrokerOrder, BrokerPosition, LiveBar, OrderRequest } from './broker.ts';
 
@@ -35,8 +38,11 @@ export class StreamingAlpaca implements Broker {
   readonly capabilities: BrokerCapabilities;
   readonly trading: TradeUpdatesStream;
   barStream: BarStream | null = null;
-  /** Reads answered by a stream rather than REST (the audit of how much streaming did). */
-  readonly served = { orders: 0, bars: 0 };
+  /**
+   * Reads answered by a stream rather than REST (the audit of how much streaming did). `gaps`: bar reads the
+   * stream answered in part, the minutes it missed read by REST.
+   */
+  readonly served = { orders: 0, bars: 0, gaps: 0 };
   private readonly notices: BrokerNotice[] = [];
 
   constructor(private readonly rest: AlpacaBroker, private readonly o: StreamingOptions) {
@@ -88,18 +94,37 @@ export class StreamingAlpaca implements Broker {
     return bo;
   }
 
+  /**
+   * Bars from the minute stream when it can give them, aggregated to `timeframe` as Alpaca's REST does
+   * (bar-aggregate.ts); else REST. The last bar asked for must be complete in the stream: every symbol's
+   * minute bar for its last minute (or a later one) came in this session, waiting up to `barWaitMs`. Minutes
+   * before the session's coverage (the stream started or came back late) are read from REST as minute bars and
+   * aggregated with the streamed ones: REST for exactly what the stream missed.
+   */
   async bars(symbols: readonly string[], timeframe: string, from: number, to: number): Promise<LiveBar[]> {
-    if (timeframe !== '1m') return this.rest.bars(symbols, timeframe, from, to);
+    const span = timeframeMs(timeframe);
+    if (!streamable(span) || !(to >= from)) return this.rest.bars(symbols, timeframe, from, to);
     if (!this.barStream) {
-      // Opened by the first minute-bar read, for the deployment's symbols: a daily strategy never opens it.
+      // Opened by the first intraday bar read, for the deployment's symbols: a daily strategy never opens it.
       this.barStream = new BarStream(this.streamOptions(this.o.dataStreamUrl), [...symbols]);
       this.barStream.start();
     }
     const s = this.barStream;
-    if (to >= from && symbols.every((x) => s.symbols.includes(x)) && s.covers(from) && await s.waitFor(symbols, to, this.o.barWaitMs ?? 3000) && s.covers(from)) {
-      this.served.bars++;
-      return s.range(symbols, from, to);
+    // Bars start on multiples of the span: none in [from, to] means none to read (a tick inside a bar).
+    const first = barStart(from + span - 1, span);
+    if (first > to) return [];
+    const lastMinute = barStart(to, span) + span - MINUTE;
+    if (!symbols.every((x) => s.symbols.includes(x)) || !s.live || !(await s.waitFor(symbols, lastMinute, this.o.barWaitMs ?? 3000))) {
+      return this.rest.bars(symbols, timeframe, from, to);
     }
-    return this.rest.bars(symbols, timeframe, from, to);
+    const covered = s.coveredFrom;
+    const streamed = s.range(symbols, Math.max(first, covered), lastMinute);
+    let missed: LiveBar[] = [];
+    if (covered > first) {
+      missed = await this.rest.bars(symbols, '1m', first, Math.min(covered - 1, lastMinute));
+      this.served.gaps++;
+    } else this.served.bars++;
+    const out = span === MINUTE ? [...missed, ...streamed].sort((a, b) => a.time - b.time) : aggregateBars([...missed, ...streamed], span);
+    return out.filter((b) => b.time >= from && b.time <= to);
   }
 }

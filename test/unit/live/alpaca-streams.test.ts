@@ -196,7 +196,7 @@ describe('Alpaca streams in front of REST', () => {
     ]);
     expect(JSON.stringify(events)).not.toContain(fake.secret);
     expect([sb.trading.connects, sb.barStream!.connects]).toEqual([1, 1]);
-    expect(sb.served).toEqual({ orders: 0, bars: 0 });
+    expect(sb.served).toEqual({ orders: 0, bars: 0, gaps: 0 });
     const bt = runBacktest(smaCross1m(), { bars: cols(bars) }, { sizing: 'signal' });
     expect(lp.result().trades).toEqual(bt.trades);
   });

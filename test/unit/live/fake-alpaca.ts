@@ -59,6 +59,14 @@ export class FakeAlpaca extends FakeServer {
   nextOpen = 0;
   /** Bars by symbol (served by the data API only up to `now`). */
   bars = new Map<string, FakeBar[]>();
+  /**
+   * `bars` are minute bars and the data API builds longer intraday bars from them as Alpaca does: a bar of
+   * span S starts at a multiple of S since the epoch (UTC) and holds the minute bars in [start, start + S).
+   * Off: `bars` are served as they are, whatever the timeframe asked.
+   */
+  aggregate = false;
+  /** Every /v2/stocks/bars request's timeframe, start and end (ms). */
+  barQueries: { timeframe: string; start: number; end: number }[] = [];
   /** Bars per page of /v2/stocks/bars, small so that pagination is exercised. */
   pageSize = 3;
   /** Faults for the next matching requests, consumed in order. */
@@ -341,13 +349,37 @@ export class FakeAlpaca extends FakeServer {
   private barsPage(url: URL): unknown {
     const symbols = (url.searchParams.get('symbols') ?? '').split(',');
     const start = Date.parse(url.searchParams.get('start')!), end = Date.parse(url.searchParams.get('end')!);
+    const timeframe = url.searchParams.get('timeframe') ?? '';
+    if (!url.searchParams.has('page_token')) this.barQueries.push({ timeframe, start, end });
     const rows: { s: string; b: FakeBar }[] = [];
-    for (const s of symbols) for (const b of this.bars.get(s) ?? []) if (b.t >= start && b.t <= end && b.t < this.now) rows.push({ s, b });
+    for (const s of symbols) {
+      const list = this.aggregate ? this.barsOf(s, timeframe) : this.bars.get(s) ?? [];
+      for (const b of list) if (b.t >= start && b.t <= end && b.t < this.now) rows.push({ s, b });
+    }
     const from = Number(url.searchParams.get('page_token') ?? 0);
     const page = rows.slice(from, from + this.pageSize);
     const bars: Record<string, unknown[]> = {};
     for (const { s, b } of page) (bars[s] ??= []).push({ t: new Date(b.t).toISOString(), o: b.o, h: b.h, l: b.l, c: b.c, v: b.v, n: 1, vw: b.c });
     return { bars, next_page_token: from + this.pageSize < rows.length ? String(from + this.pageSize) : null };
+  }
+
+  /**
+   * A symbol's bars of an intraday timeframe ("5Min", "1Hour"), built from the minute bars that have
+   * completed (start before `now`); a bar is served once its first minute has, as Alpaca serves the running bar.
+   */
+  barsOf(symbol: string, timeframe: string): FakeBar[] {
+    const m = /^(\d+)(Min|Hour)$/.exec(timeframe);
+    if (!m) throw new Error(`the fake aggregates only Min and Hour bars, not ${timeframe}`);
+    const span = Number(m[1]) * (m[2] === 'Min' ? 60_000 : 3_600_000);
+    const out: FakeBar[] = [];
+    for (const b of this.bars.get(symbol) ?? []) {
+      if (b.t >= this.now) break;
+      const t = Math.floor(b.t / span) * span;
+      const last = out[out.length - 1];
+      if (last?.t === t) Object.assign(last, { h: Math.max(last.h, b.h), l: Math.min(last.l, b.l), c: b.c, v: last.v + b.v });
+      else out.push({ t, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v });
+    }
+    return out;
   }
 
   private newOrder(b: OrderBody, qty: number): FakeOrder {

@@ -61,10 +61,10 @@ export abstract class FakeServer {
  * close: an all-in order sized at the close then fits at the open (a gap up would make the backtest clip it
  * where a broker refuses it or lends — see docs/LIVE.md).
  */
-export function swingBars(n: number, t0: number, step: number): FakeBar[] {
+export function swingBars(n: number, t0: number, step: number, swing: { period: number; amplitude: number; drift: number } = { period: 4, amplitude: 12, drift: 0.1 }): FakeBar[] {
   let prev = 100;
   return Array.from({ length: n }, (_, i) => {
-    const c = Math.round((100 + 12 * Math.sin(i / 4) + i * 0.1) * 100) / 100;
+    const c = Math.round((100 + swing.amplitude * Math.sin(i / swing.period) + i * swing.drift) * 100) / 100;
     const o = prev;
     prev = c;
     return { t: t0 + i * step, o, h: Math.max(o, c) + 1, l: Math.min(o, c) - 1, c, v: 1000 };
