@@ -18,7 +18,7 @@ type Spec<T> = readonly (readonly [keyof T & string, Kind])[];
 const TRADE: Spec<Trade> = [
   ['symbol', 'str'], ['side', 'str'], ['quantity', 'num'], ['entryTime', 'num'], ['exitTime', 'num'],
   ['entryPrice', 'num'], ['exitPrice', 'num'], ['pnl', 'num'], ['returnPct', 'num'], ['fees', 'num'],
-  ['strategyId', 'str'], ['exitReason', 'str?'],
+  ['strategyId', 'str'], ['exitReason', 'str?'], ['dividends', 'num?'],
 ];
 
 const ORDER: Spec<OrderRecord> = [
