@@ -47,6 +47,7 @@ export function embeddedData(source: EmbeddedSource): { ready: () => Promise<voi
       }));
       return source.getSeries(name, symbol);
     },
+    listActions: () => source.listActions(),
   };
   return { ready, source: wrapped };
 }

@@ -1,10 +1,11 @@
+import type { StoredActions } from '../data/actions-store.ts';
 import type { DatasetInfo } from '../data/store.ts';
 import type { TimeRange } from '../data/reader.ts';
 import type { MarketData } from '../engine/market.ts';
 import type { AssetOverlay, Explanation } from '../rpc/engine-api.ts';
 import type { JobQueue, JobState } from '../rpc/job-queue.ts';
 import { abortError, type EnginePool } from '../rpc/pool.ts';
-import { finerRange, finerTimeframe, wantsFinerData, type BarColumns, type RunResult, type Settings, type StepSeries, type StrategyDocument } from '../schema/index.ts';
+import { finerRange, finerTimeframe, wantsFinerData, type BarColumns, type CorporateAction, type RunResult, type Settings, type StepSeries, type StrategyDocument } from '../schema/index.ts';
 import type { Runner, RunOptions, RunPhase } from './runner.ts';
 import { optimizeOnPool, type Optimizer, type OptimizeRunOptions } from './runner-optimize.ts';
 import type { OptimizeJob, OptimizeJobResult } from '../optimize/job.ts';
@@ -14,6 +15,8 @@ export interface BarSource {
   list(): Promise<DatasetInfo[]>;
   get(symbol: string, timeframe: string, range?: TimeRange): Promise<BarColumns | null>;
   getSeries(name: string, symbol: string | null): Promise<StepSeries | null>;
+  /** The stored corporate actions (Data page): every run gets those of its symbols, as the CLI's --actions gives them. */
+  listActions(): Promise<StoredActions[]>;
 }
 
 const PHASE: Partial<Record<JobState, RunPhase>> = { QUEUED: 'queued', WARMING_UP: 'warmingUp', RUNNING: 'running' };
@@ -101,7 +104,10 @@ export class PoolRunner implements Runner, Optimizer {
       ...assets.map((s) => `bars:${s}:${timeframe}`), ...series.map((s) => `series:${s.symbol ?? '*'}:${s.name}`),
       ...(finerTf ?? []).map((tf, i) => (tf ? `bars:${assets[i]}:${tf}` : '')),
     ];
-    const files = ids.map((id) => catalog.get(id) ?? '').join('|');
+    // Splits and dividends of the run's symbols: a few objects, read on every load so an import or a delete
+    // on the Data page reaches the next run (they are part of what the cached data set must still match).
+    const actions: CorporateAction[] = (await this.source.listActions()).filter((r) => assets.includes(r.symbol)).flatMap((r) => r.actions);
+    const files = `${ids.map((id) => catalog.get(id) ?? '').join('|')}|${JSON.stringify(actions)}`;
     if (this.cached?.key === key && this.cached.files === files) return this.cached.data;
     const bars = await Promise.all(assets.map(async (s) => {
       const b = await this.source.get(s, timeframe);
@@ -116,7 +122,7 @@ export class PoolRunner implements Runner, Optimizer {
     const finer = finerTf && (await Promise.all(finerTf.map((tf, i) => (tf ? this.source.get(assets[i]!, tf, range) : null))))
       .filter((b): b is BarColumns => b !== null);
     if (this.cached) void this.pool.release(this.cached.data);
-    const data: MarketData = { bars, series: steps, ...(finer ? { finer } : {}) };
+    const data: MarketData = { bars, series: steps, ...(finer ? { finer } : {}), ...(actions.length ? { actions } : {}) };
     this.cached = { key, files, data };
     return data;
   }

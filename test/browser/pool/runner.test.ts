@@ -31,6 +31,7 @@ async function dataWorker(csv?: Record<string, string>): Promise<{ source: BarSo
     list: () => api.list(),
     get: (s, tf, range) => { n++; asked.push(`${s} ${tf} ${range ? JSON.stringify(range) : 'all'}`); return api.get(s, tf, range); },
     getSeries: (name, s) => api.getSeries(name, s),
+    listActions: () => api.listActions(),
   };
   return { source, gets: () => n, api, asked };
 }
@@ -59,6 +60,32 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
       expect(await r.run(doc)).toEqual(expected);
       expect(gets()).toBe(before);
     }
+  });
+
+  it('loads the stored corporate actions of the run\'s symbols into every run: equal to an engine run with the same actions, raw and adjusted', async () => {
+    const { source, api } = await dataWorker();
+    const bars = dailyBars();
+    const [aaa, bbb] = [bars.find((b) => b.symbol === 'AAA')!, bars.find((b) => b.symbol === 'BBB')!];
+    const date = (t: number) => new Date(t).toISOString().slice(0, 10);
+    // A 2-for-1 split and a dividend of 1 % of the close on AAA, a 1-for-4 reverse split on BBB (whole units: cash in lieu).
+    const csv = ['symbol,date,type,value', `AAA,${date(aaa.time[300]!)},split,2`, `AAA,${date(aaa.time[600]!)},dividend,${(aaa.close[599]! / 100).toFixed(4)}`,
+      `BBB,${date(bbb.time[450]!)},split,1:4`, 'ZZZ,2020-01-02,split,3'].join('\n');
+    const stored = await api.importActions(new Blob([csv]), 'actions.csv');
+    const actions = stored.flatMap((r) => r.actions);
+    const mine = actions.filter((a) => a.symbol !== 'ZZZ');
+    const r = runner(source);
+    for (const prices of ['raw', 'adjusted'] as const) {
+      const doc = parse({ ...crossDoc(), settings: { ...crossDoc().settings, prices } });
+      const app = await r.run(doc);
+      expect(app).toEqual(withoutTraces(runBacktest(doc, { bars, actions: mine })));
+      expect(app).toEqual(withoutTraces(runBacktest(doc, { bars, actions })));
+      expect(app.curves).not.toEqual(runBacktest(doc, { bars }).curves);
+      if (prices === 'raw') expect(app.corporateActions?.map((e) => `${e.symbol} ${e.type} ${e.value}`)).toEqual(['AAA split 2', 'BBB split 0.25', 'AAA dividend ' + mine[1]!.value]);
+    }
+    // A delete on the Data page reaches the next run (the cached data set is not reused).
+    await api.deleteActions('AAA');
+    const doc = parse({ ...crossDoc(), settings: { ...crossDoc().settings, prices: 'raw' } });
+    expect(await r.run(doc)).toEqual(withoutTraces(runBacktest(doc, { bars, actions: mine.filter((a) => a.symbol === 'BBB') })));
   });
 
   it('rejects with AbortError when aborted and names missing data', async () => {

@@ -19,6 +19,7 @@ const source: BarSource = {
   list: async () => [],
   get: async (symbol) => bars.find((b) => b.symbol === symbol) ?? null,
   getSeries: async () => null,
+  listActions: async () => [],
 };
 
 const closers: (() => Promise<void>)[] = [];
