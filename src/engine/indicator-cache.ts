@@ -57,8 +57,20 @@ export class IndicatorCache {
 
   /** Takes columns computed elsewhere for `pi` over `bars` (they must be what get would compute: same key). */
   seed(pi: PlanIndicator, bars: BarColumns, key: string, cols: Float64Array[]): void {
-    if (key !== IndicatorCache.keyOf(pi, bars) || cols.length !== pi.outputs.length || cols.some((c) => c.length !== bars.length)) {
+    if (key !== IndicatorCache.keyOf(pi, bars) || cols.length !== pi.outputs.length) {
       throw new Error(`indicator columns ${key} do not fit ${IndicatorCache.keyOf(pi, bars)}`);
+    }
+    this.seedKey(bars, key, cols);
+  }
+
+  /**
+   * Takes columns computed elsewhere under their key alone (an optimizer sweep's columns, which no single plan
+   * holds): the key names the bar count and every output field, so columns that do not fit are refused.
+   */
+  seedKey(bars: BarColumns, key: string, cols: Float64Array[]): void {
+    const fields = key.slice(key.lastIndexOf('|') + 1).split(',');
+    if (!key.startsWith(`${bars.length}|`) || cols.length !== fields.length || cols.some((c) => c.length !== bars.length)) {
+      throw new Error(`indicator columns ${key} do not fit ${bars.length} bars of ${bars.symbol}`);
     }
     const columns = this.columnsOf(bars);
     if (columns.has(key)) return;

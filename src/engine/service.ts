@@ -31,6 +31,20 @@ export interface EvaluateTask {
   params: ParamValues[];
   /** Shared flag: non-zero at index 0 stops the chunk (checked between candidates and inside each run). */
   cancel?: Int32Array;
+  /** 'reference' runs every candidate on the kernel's step-by-step walk (the benches' same-run comparison); default 'auto'. */
+  engine?: 'auto' | 'reference';
+}
+
+/**
+ * One indicator's columns that some candidate of a sweep reads, named by asset and IndicatorCache key (not by
+ * plan: no single candidate's plan holds them all). SharedArrayBuffer-backed, so posting it copies nothing.
+ */
+export interface SweepColumn {
+  /** `asset|key`: unique within one data set and price mode. */
+  id: string;
+  asset: string;
+  key: string;
+  columns: Float64Array[];
 }
 
 /** Indicator columns one worker computed, to seed another's cache (SharedArrayBuffer-backed: posting them copies nothing). */
@@ -144,11 +158,55 @@ export function createEngineService() {
      */
     evaluate(task: EvaluateTask): Stats[] {
       const { data, cache } = dataset(task.dataId);
+      const engine = task.engine ?? 'auto';
       return task.params.map((params) => {
         if (cancelled(task.cancel)) throw new CancelledError('cancelled');
         const plan = compile(task.doc, { params });
-        return runBacktest(task.doc, data, { plan, audit: false, indicatorCache: cache, cancel: task.cancel }).stats;
+        // record 'stats': no signal or order log and no sampled curves, only what the statistics read (as the
+        // in-process optimizer runs; the same numbers, test/unit/pool/sweep-columns.test.ts).
+        return runBacktest(task.doc, data, { plan, audit: false, record: 'stats', engine, indicatorCache: cache, cancel: task.cancel }).stats;
       });
+    },
+    /**
+     * Columns once per sweep: the distinct indicator columns the candidates' plans read (in candidate order,
+     * leaving out `skip`, the ids the pool already holds), of which this worker computes every `parts`-th
+     * from `part` into its cache (SharedArrayBuffers) and returns them for the pool to seed into the others.
+     * A candidate the compiler rejects reads nothing (the optimizer scores it NaN without running it).
+     */
+    sweepColumns(dataId: string, doc: StrategyDocument, candidates: readonly ParamValues[], part: number, parts: number, skip: readonly string[], cancel?: Int32Array): SweepColumn[] {
+      const { data, cache } = dataset(dataId);
+      const known = new Set(skip);
+      const todo: { pi: Plan['indicators'][number]; bars: MarketData['bars'][number]; id: string; asset: string; key: string }[] = [];
+      for (const params of candidates) {
+        let plan: Plan;
+        try {
+          plan = compile(doc, { params });
+        } catch {
+          continue;
+        }
+        const { cols } = runData(data, plan.assets, doc.settings);
+        for (const pi of plan.indicators) {
+          const bars = cols[pi.asset]!;
+          const asset = plan.assets[pi.asset]!;
+          const key = IndicatorCache.keyOf(pi, bars);
+          const id = `${asset}|${key}`;
+          if (known.has(id)) continue;
+          known.add(id);
+          todo.push({ pi, bars, id, asset, key });
+        }
+      }
+      const out: SweepColumn[] = [];
+      for (let i = part; i < todo.length; i += parts) {
+        if (cancelled(cancel)) throw new CancelledError('cancelled');
+        const { pi, bars, id, asset, key } = todo[i]!;
+        out.push({ id, asset, key, columns: cache.get(pi, bars) });
+      }
+      return out;
+    },
+    /** Puts sweep columns another worker computed (sweepColumns) into this worker's cache. */
+    seedSweep(dataId: string, doc: StrategyDocument, entries: readonly SweepColumn[]): void {
+      const { data, cache } = dataset(dataId);
+      for (const e of entries) cache.seedKey(runData(data, [e.asset], doc.settings).cols[0]!, e.key, e.columns);
     },
     /**
      * Computes (or finds) the plan's indicator columns for the given assets (plan asset indices) and returns

@@ -3,7 +3,7 @@ import { wallClock, type Clock } from '../lib/clock.ts';
 import type { MarketData } from '../engine/market.ts';
 import type { Explanation } from '../engine/kernel.ts';
 import type { AssetOverlay } from '../engine/overlays.ts';
-import type { ColumnEntry } from '../engine/service.ts';
+import type { ColumnEntry, SweepColumn } from '../engine/service.ts';
 import type { RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import type { ParamValues } from '../strategy/params.ts';
 import type { DataNeeds, EngineApi, EngineEndpoint, SpawnEngine } from './engine-api.ts';
@@ -68,6 +68,8 @@ export interface EvaluateEvents {
   signal?: AbortSignal;
   /** Candidates evaluated so far, throttled (reported as chunks come back). */
   onProgress?: (done: number, total: number) => void;
+  /** 'reference': every candidate on the kernel's walk (benches compare engines in one run); default 'auto'. */
+  engine?: 'auto' | 'reference';
 }
 
 /** Chunks of one evaluateBatch a worker may hold at once: the next is already queued in the worker when one returns. */
@@ -82,6 +84,15 @@ interface Slot {
   loaded: string[];
   /** In flight: one task, or up to PIPELINE_DEPTH pipelined ones. */
   tasks: Task[];
+  /** Per loaded data set: ids of the sweep columns its cache holds (computed there or seeded). */
+  sweepSeeded: Map<string, Set<string>>;
+}
+
+/** A data set's sweep columns in one price mode: every distinct indicator column a sweep asked for, computed once. */
+interface SweepStore {
+  columns: Map<string, SweepColumn>;
+  /** Spreads run one after another, so a later batch skips what an earlier one computes. */
+  queue: Promise<void>;
 }
 
 /** Members of one batch: cancelled together, through one flag. */
@@ -146,6 +157,8 @@ export class EnginePool {
   private readonly spreadFrom: number;
   /** Per data set (its payload) and document: indicator columns computed over the pool (see spreadColumnsFrom). */
   private readonly columns = new WeakMap<MarketData, Map<string, Promise<ColumnEntry[]>>>();
+  /** Per data set (its payload) and price settings: sweep columns computed over the pool (see evaluateBatch). */
+  private readonly sweeps = new WeakMap<MarketData, Map<string, SweepStore>>();
   private nextTask = 1;
   private nextData = 1;
   private closed = false;
@@ -271,26 +284,96 @@ export class EnginePool {
    * Optimizer candidates' statistics, in input order. The list is cut into chunks of
    * ceil(n / (workers × 4)) candidates, one message each, and every worker holds up to two chunks, so it
    * never idles through a round trip. The first failure cancels the rest (one shared flag, as runBatch).
+   *
+   * Columns once per sweep (shared mode, 2+ workers, ≥ spreadColumnsFrom bars): before the chunks run, the
+   * distinct indicator columns the candidates read and the pool does not hold yet are computed over the pool,
+   * every worker a share of them, into SharedArrayBuffers; each worker is handed the others' before its
+   * next chunk, so no column is computed twice and none is copied. Kept per data set and price settings for
+   * the next batch (a genetic search's next generation, a grid's next batch).
    */
   async evaluateBatch(doc: StrategyDocument, data: MarketData, params: readonly ParamValues[], ev: EvaluateEvents = {}): Promise<Stats[]> {
     if (ev.signal?.aborted) throw abortError();
     if (params.length === 0) return [];
     const d = this.dataset(data);
+    const store = this.sweepStore(d.payload, doc);
     const size = Math.max(1, Math.ceil(params.length / (this.size * CHUNKS_PER_WORKER)));
     const chunks: ParamValues[][] = [];
     for (let i = 0; i < params.length; i += size) chunks.push(params.slice(i, i + size));
     const progress = ev.onProgress ? throttle(this.clock, this.interval, ev.onProgress) : undefined;
+    const engine = ev.engine ?? 'auto';
     let done = 0;
-    const parts = await this.inGroup(ev.signal, chunks.map((chunk) => async (group) => {
-      const out = await this.submit<Stats[]>(async (slot, task) => {
+    const [parts] = await this.inGroup(ev.signal, [async (group) => {
+      if (store) await this.spreadSweep(store, d, doc, params, group);
+      return Promise.all(chunks.map(async (chunk) => {
+        const out = await this.submit<Stats[]>(async (slot, task) => {
+          await this.ensureLoaded(slot, d.id, d.payload);
+          if (store) await this.seedSweep(slot, d.id, doc, store);
+          return slot.api.evaluate({ id: task.id, dataId: d.id, doc, params: chunk, cancel: task.flag, engine });
+        }, {}, group, { pipelined: true, dataId: d.id });
+        done += chunk.length;
+        progress?.(done, params.length);
+        return out;
+      }));
+    }]);
+    return parts!.flat();
+  }
+
+  /** Where a sweep's columns are kept, or null when they are not spread (copy mode, one worker, a small data set). */
+  private sweepStore(payload: MarketData, doc: StrategyDocument): SweepStore | null {
+    if (!this.shared || this.size < 2) return null;
+    if (payload.bars.reduce((n, b) => n + b.length, 0) < this.spreadFrom) return null;
+    let byMode = this.sweeps.get(payload);
+    if (!byMode) {
+      byMode = new Map();
+      this.sweeps.set(payload, byMode);
+    }
+    // The bars a column is computed over depend on the price settings only (adjusted or raw), not on the document.
+    const mode = doc.settings.prices ?? 'adjusted';
+    let store = byMode.get(mode);
+    if (!store) {
+      store = { columns: new Map(), queue: Promise.resolve() };
+      byMode.set(mode, store);
+    }
+    return store;
+  }
+
+  /** Computes the batch's missing sweep columns over the pool: worker k of N takes every N-th from k. */
+  private spreadSweep(store: SweepStore, d: { id: string; payload: MarketData }, doc: StrategyDocument, params: readonly ParamValues[], group: Group): Promise<void> {
+    const run = store.queue.then(async () => {
+      const skip = [...store.columns.keys()];
+      const parts = this.size;
+      const lists = await Promise.all(Array.from({ length: parts }, (_, part) => this.submit<SweepColumn[]>(async (slot, task) => {
         await this.ensureLoaded(slot, d.id, d.payload);
-        return slot.api.evaluate({ id: task.id, dataId: d.id, doc, params: chunk, cancel: task.flag });
-      }, {}, group, { pipelined: true, dataId: d.id });
-      done += chunk.length;
-      progress?.(done, params.length);
-      return out;
-    }));
-    return parts.flat();
+        const out = await slot.api.sweepColumns(d.id, doc, [...params], part, parts, skip, task.flag);
+        const held = this.seededIn(slot, d.id);
+        for (const c of out) held.add(c.id);
+        return out;
+      }, {}, group, { dataId: d.id })));
+      for (const c of lists.flat()) store.columns.set(c.id, c);
+    });
+    store.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Hands a worker the sweep columns it does not hold yet (marked first: a pipelined chunk behind it then sends none). */
+  private async seedSweep(slot: Slot, dataId: string, doc: StrategyDocument, store: SweepStore): Promise<void> {
+    const held = this.seededIn(slot, dataId);
+    const missing: SweepColumn[] = [];
+    for (const [id, c] of store.columns) {
+      if (held.has(id)) continue;
+      held.add(id);
+      missing.push(c);
+    }
+    if (missing.length > 0) await slot.api.seedSweep(dataId, doc, missing);
+  }
+
+  private seededIn(slot: Slot, dataId: string): Set<string> {
+    let held = slot.sweepSeeded.get(dataId);
+    if (!held) {
+      held = new Set();
+      slot.sweepSeeded.set(dataId, held);
+    }
+    return held;
   }
 
   /** The assets, timeframe and series a document reads (compiled in a worker; the UI cannot compile). */
@@ -325,6 +408,7 @@ export class EnginePool {
       const i = s.loaded.indexOf(d.id);
       if (i < 0) return;
       s.loaded.splice(i, 1);
+      s.sweepSeeded.delete(d.id);
       await s.api.drop(d.id);
     }));
   }
@@ -365,8 +449,11 @@ export class EnginePool {
     while (slot.loaded.length > this.keep && evict.length > 0) {
       const old = evict.shift()!;
       slot.loaded.splice(slot.loaded.indexOf(old), 1);
+      slot.sweepSeeded.delete(old);
       void slot.api.drop(old);
     }
+    // A fresh load is a fresh IndicatorCache in the worker: it holds no sweep column yet.
+    slot.sweepSeeded.delete(id);
     try {
       await slot.api.load(id, payload);
     } catch (e) {
@@ -483,7 +570,7 @@ export class EnginePool {
   private startWorker(): Slot {
     const ep = this.spawnFn();
     const api = wrap<EngineApi>(ep);
-    const slot: Slot = { ep, api, loaded: [], tasks: [] };
+    const slot: Slot = { ep, api, loaded: [], tasks: [], sweepSeeded: new Map() };
     void api.setProgressSink(proxy((id: number, f: number) => this.onProgress(id, f)));
     // A worker that dies (failed module load, out of memory) would otherwise leave its task pending forever.
     const withError = ep as { onerror?: unknown };

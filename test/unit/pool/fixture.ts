@@ -35,6 +35,20 @@ export function crossDoc(): StrategyDocument {
   });
 }
 
+/** A fast/slow SMA cross with a reversal on minute bars: ~8k bars per symbol, above 'auto's fast-path size. */
+export function sweepDoc() {
+  const sma = (w: unknown) => ({ kind: 'sma', asset: 'AAA', window: { bars: w as number } });
+  return parse({
+    version: 1, name: 'sweep determinism',
+    settings: { universe: ['AAA', 'BBB'], timeframe: '1m', initialCash: 100_000, fees: { fraction: 0.0005 }, units: 'fractional', allowShort: true, benchmark: 'BBB' },
+    parameters: { fast: { default: 4, min: 4, max: 13, step: 3 }, slow: { default: 40, min: 40, max: 60, step: 10 } },
+    strategies: [
+      { id: 'up', name: 'fast above slow', condition: { lhs: sma({ $param: 'fast' }), op: 'crossesAbove', rhs: sma({ $param: 'slow' }) }, action: { type: 'setWeight', asset: 'AAA', weight: 0.8 } },
+      { id: 'down', name: 'fast below slow', condition: { lhs: sma({ $param: 'fast' }), op: 'crossesBelow', rhs: sma({ $param: 'slow' }) }, action: { type: 'setWeight', asset: 'AAA', weight: -0.5 } },
+    ],
+  });
+}
+
 /** Parameter sets for a batch: enough to keep several workers busy, each run different. */
 export function paramSets(n: number): { fast: number; slow: number }[] {
   return Array.from({ length: n }, (_, i) => ({ fast: 3 + (i % 12) * 2, slow: 40 + (i % 7) * 10 }));

@@ -10,23 +10,9 @@ import { generateMinuteBars } from '../../../src/data/index.ts';
 import { IndicatorCache, runBacktest, type MarketData } from '../../../src/engine/index.ts';
 import { optimize, poolEvaluator, type OptimizeOptions, type OptimizeResult } from '../../../src/optimize/index.ts';
 import { prepareData } from '../../../src/rpc/pool-data.ts';
-import { closedAfterEach, parse } from './fixture.ts';
+import { closedAfterEach, sweepDoc } from './fixture.ts';
 
 const pool = closedAfterEach((size: number) => createNodePool({ size }));
-
-/** A fast/slow SMA cross with a reversal on minute bars: ~8k bars per symbol, above 'auto's fast-path size. */
-function sweepDoc() {
-  const sma = (w: unknown) => ({ kind: 'sma', asset: 'AAA', window: { bars: w as number } });
-  return parse({
-    version: 1, name: 'sweep determinism',
-    settings: { universe: ['AAA', 'BBB'], timeframe: '1m', initialCash: 100_000, fees: { fraction: 0.0005 }, units: 'fractional', allowShort: true, benchmark: 'BBB' },
-    parameters: { fast: { default: 4, min: 4, max: 13, step: 3 }, slow: { default: 40, min: 40, max: 60, step: 10 } },
-    strategies: [
-      { id: 'up', name: 'fast above slow', condition: { lhs: sma({ $param: 'fast' }), op: 'crossesAbove', rhs: sma({ $param: 'slow' }) }, action: { type: 'setWeight', asset: 'AAA', weight: 0.8 } },
-      { id: 'down', name: 'fast below slow', condition: { lhs: sma({ $param: 'fast' }), op: 'crossesBelow', rhs: sma({ $param: 'slow' }) }, action: { type: 'setWeight', asset: 'AAA', weight: -0.5 } },
-    ],
-  });
-}
 
 const comparable = (r: OptimizeResult) => ({ ...r, elapsedMs: 0, evaluationsPerSecond: 0 });
 
