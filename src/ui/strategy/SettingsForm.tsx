@@ -97,6 +97,15 @@ export function SettingsForm({ value, onChange, path, catalog }: SettingsFormPro
           </span>
         )}
       </Row>
+      <Row label="Prices" path={p('prices')}>
+        <EnumSelect label="Prices" value={value.prices ?? 'adjusted'} options={['adjusted', 'raw'] as const}
+          names={{ adjusted: 'adjusted for splits and dividends', raw: 'raw, actions on their ex-dates' }} onChange={(v) => set('prices', v)} />
+        <span className="muted">
+          {value.prices === 'raw'
+            ? 'Prices as stored; on each ex-date a split multiplies the position and its open orders, a dividend is credited (charged to a short).'
+            : 'Bars back-adjusted for the stored splits and dividends (total return); nothing happens on an ex-date.'}
+        </span>
+      </Row>
       <Row label="Stop and target in one bar">
         <EnumSelect label="Intrabar rule" value={value.intrabar ?? 'pessimistic'} options={['pessimistic', 'optimistic', 'finerData'] as const}
           names={{ pessimistic: 'stop first (pessimistic)', optimistic: 'target first (optimistic)', finerData: 'look inside with finer bars' }}
