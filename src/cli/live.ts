@@ -20,6 +20,7 @@ import { openPractice } from '../live/practice.ts';
 import { LiveProcessor } from '../live/processor.ts';
 import { runLoop } from '../live/runner.ts';
 import { loadEmbeddedBars } from '../data/node/index.ts';
+import { clampPoll } from '../lib/poll-floor.ts';
 import type { BarColumns, StrategyDocument } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { actionsFromFlags, DetailedUsageError, loadBars, readDocument, seriesFromFlags } from './inputs.ts';
@@ -108,8 +109,11 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
       io.err(`killed: paused, open orders cancelled${f.flatten ? ', positions flattened' : ''}`);
       return 0;
     }
+    // A broker's rate limit sets the shortest poll interval; a shorter --poll-ms is raised to it, with the reason.
+    const poll = clampPoll(f['poll-ms'] ?? (brokerName === 'sim' ? 0 : 60_000), broker?.rateLimits, lp.kernel.plan.assets.length);
+    if (poll.clamped) io.err(`note: --poll-ms ${f['poll-ms']} is below the minimum, polling every ${poll.ms / 1000} s: ${poll.reason}`);
     const r = await runLoop({
-      tick, poll: () => lp.poll(), busy: () => lp.busy(), pollMs: f['poll-ms'] ?? (brokerName === 'sim' ? 0 : 60_000),
+      tick, poll: () => lp.poll(), busy: () => lp.busy(), pollMs: poll.ms,
       maxSteps: f['max-steps'], stopped: () => stop.stopped, exhausted: () => exhausted, sleep,
     });
     const res = lp.result();

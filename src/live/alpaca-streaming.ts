@@ -16,6 +16,7 @@ import type { AlpacaBroker } from './alpaca.ts';
 import { aggregateBars, barStart, MINUTE, streamable } from './bar-aggregate.ts';
 import { BarStream, TradeUpdatesStream, type SocketFactory, type StreamNotice } from './alpaca-stream.ts';
 import type { Broker, BrokerAccount, BrokerCapabilities, BrokerClock, BrokerNotice, BrokerOrder, BrokerPosition, LiveBar, OrderRequest } from './broker.ts';
+import type { RateLimits } from '../lib/poll-floor.ts';
 
 export interface StreamingOptions {
   socket: SocketFactory;
@@ -36,6 +37,10 @@ export class StreamingAlpaca implements Broker {
   readonly name: string;
   readonly allowsReversal: boolean;
   readonly capabilities: BrokerCapabilities;
+  /** Streams can drop at any moment: the poll floor is REST's (src/lib/poll-floor.ts). */
+  get rateLimits(): RateLimits | undefined {
+    return this.rest.rateLimits;
+  }
   readonly trading: TradeUpdatesStream;
   barStream: BarStream | null = null;
   /**

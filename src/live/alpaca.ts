@@ -1,6 +1,7 @@
 import { Zone } from '../lib/zone.ts';
 import { BrokerError, type Broker, type BrokerAccount, type BrokerCapabilities, type BrokerClock, type BrokerOrder, type BrokerOrderStatus, type BrokerPosition, type LiveBar, type OrderRequest, type OrderSpec, type Session } from './broker.ts';
 import { arrayOf, Fields, Http, type HttpOptions } from './http.ts';
+import { RATE_LIMITS, type RateLimits } from '../lib/poll-floor.ts';
 
 export const ALPACA_PAPER_URL = 'https://paper-api.alpaca.markets';
 export const ALPACA_LIVE_URL = 'https://api.alpaca.markets';
@@ -53,6 +54,10 @@ export class AlpacaBroker implements Broker {
   readonly name: string;
   readonly allowsReversal = false;
   readonly capabilities = ALPACA_CAPABILITIES;
+  /** The REST rate limits the shortest poll interval follows from (src/lib/poll-floor.ts). */
+  get rateLimits(): RateLimits | undefined {
+    return RATE_LIMITS[this.name];
+  }
   private readonly http: Http;
 
   constructor(private readonly o: AlpacaOptions) {

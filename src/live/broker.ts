@@ -3,6 +3,8 @@
  * adapters that follow. Numbers are numbers (the adapters parse the wire's strings); times are UTC epoch ms.
  */
 
+import type { RateLimits } from '../lib/poll-floor.ts';
+
 export interface BrokerAccount {
   /** The account number a live deployment names in its confirmation. */
   id: string;
@@ -165,6 +167,8 @@ export interface Broker {
   readonly allowsReversal: boolean;
   /** Order types placed at the broker (absent: market orders only). */
   readonly capabilities?: BrokerCapabilities;
+  /** Its REST rate limits (src/lib/poll-floor.ts): the shortest poll interval follows from them. Absent: none (the simulated broker). */
+  readonly rateLimits?: RateLimits;
   account(): Promise<BrokerAccount>;
   clock(): Promise<BrokerClock>;
   positions(): Promise<BrokerPosition[]>;

@@ -6,6 +6,7 @@ import {
 } from './broker.ts';
 import { arrayOf, Fields, Http, type HttpOptions } from './http.ts';
 import type { TradeStationTokens } from './tradestation-auth.ts';
+import { RATE_LIMITS, type RateLimits } from '../lib/poll-floor.ts';
 
 export const TRADESTATION_LIVE_URL = 'https://api.tradestation.com';
 export const TRADESTATION_SIM_URL = 'https://sim-api.tradestation.com';
@@ -76,6 +77,10 @@ export class TradeStationBroker implements Broker {
   readonly name: string;
   readonly allowsReversal = false;
   readonly capabilities = TRADESTATION_CAPABILITIES;
+  /** The REST rate limits the shortest poll interval follows from (src/lib/poll-floor.ts). */
+  get rateLimits(): RateLimits | undefined {
+    return RATE_LIMITS[this.name];
+  }
   private readonly http: Http;
   private readonly base: string;
   private readonly now: () => number;

@@ -2,6 +2,7 @@ import { Zone } from '../lib/zone.ts';
 import { session } from './alpaca.ts';
 import { BrokerError, type Broker, type BrokerAccount, type BrokerCapabilities, type BrokerClock, type BrokerOrder, type BrokerOrderStatus, type BrokerPosition, type LiveBar, type OrderRequest, type Session } from './broker.ts';
 import { Fields, Http, type HttpOptions } from './http.ts';
+import { RATE_LIMITS, type RateLimits } from '../lib/poll-floor.ts';
 
 export const TRADIER_LIVE_URL = 'https://api.tradier.com';
 export const TRADIER_SANDBOX_URL = 'https://sandbox.tradier.com';
@@ -47,6 +48,10 @@ export class TradierBroker implements Broker {
   readonly name: string;
   readonly allowsReversal = false;
   readonly capabilities = TRADIER_CAPABILITIES;
+  /** The REST rate limits the shortest poll interval follows from (src/lib/poll-floor.ts). */
+  get rateLimits(): RateLimits | undefined {
+    return RATE_LIMITS[this.name];
+  }
   private readonly http: Http;
   private readonly base: string;
 

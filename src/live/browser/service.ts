@@ -1,5 +1,6 @@
 import type { Explanation } from '../../engine/index.ts';
 import { wallClock, type Clock } from '../../lib/clock.ts';
+import { pollFloor, type PollFloor } from '../../lib/poll-floor.ts';
 import type { BarColumns, OrderRecord, RunResult, SignalEvent, StrategyDocument } from '../../schema/index.ts';
 import type { Broker } from '../broker.ts';
 import type { WebSocketLike } from '../alpaca-stream.ts';
@@ -53,6 +54,8 @@ export interface LiveSnapshot {
   note: string | null;
   /** The last error that stopped the run (a failed journal write, a replay that does not match). */
   failure: string | null;
+  /** Paper/live: the shortest poll interval the broker's rate limit allows, and why (null: practice). */
+  pollFloor: PollFloor | null;
 }
 
 export interface LiveServiceDeps {
@@ -101,6 +104,7 @@ interface Running {
   queue: Promise<unknown>;
   failure: string | null;
   wake: () => void;
+  pollFloor: PollFloor | null;
 }
 
 const KEEP_EVENTS = 500;
@@ -215,12 +219,15 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
       lp = await LiveProcessor.open({ broker, journal, create: create ? { doc, mode, guards: create.guards, id } : undefined, emit });
     }
     const cfg = lp.config;
-    const rec: DeploymentRecord = record ?? {
+    let rec: DeploymentRecord = record ?? {
       id, name: doc.name, mode: cfg.mode, broker: cfg.broker, accountId: cfg.accountId, createdAt: clock.now(), state: 'stopped', intervalMs: create?.intervalMs ?? 0,
       ...(connection?.useStreams === false ? { streams: false } : {}),
     };
+    // Never poll faster than the broker's rate limit allows (a record from before the floor is raised too).
+    const floor = broker ? pollFloor(broker.rateLimits, lp.kernel.plan.assets.length) : null;
+    if (floor && rec.intervalMs < floor.ms) rec = { ...rec, intervalMs: floor.ms };
     const d: Running = {
-      record: rec, lp, practice, broker, note, events: await readEvents(id, KEEP_EVENTS), pending: [], loop: null, running: false,
+      record: rec, pollFloor: floor, lp, practice, broker, note, events: await readEvents(id, KEEP_EVENTS), pending: [], loop: null, running: false,
       allowsReversal: broker ? broker.allowsReversal : true, queue: Promise.resolve(), failure: null, wake: () => {},
     };
     emitTo.d = d;
@@ -254,6 +261,7 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
       events: d.events.slice(-SHOWN),
       note: d.note,
       failure: d.failure,
+      pollFloor: d.pollFloor,
     };
   };
 
@@ -305,7 +313,7 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
     async setInterval(id, ms) {
       const d = get(id);
       if (!(ms >= 0)) throw new Error('the interval must be ≥ 0 ms');
-      d.record = { ...d.record, intervalMs: ms };
+      d.record = { ...d.record, intervalMs: Math.max(ms, d.pollFloor?.ms ?? 0) };
       await putDeployment(d.record);
       d.wake();
       notify(id);

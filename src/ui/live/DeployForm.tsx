@@ -3,6 +3,7 @@ import type { AlpacaConnection, DeploymentRecord, DeployRequest } from '../../li
 import type { RiskGuards } from '../../live/guards.ts';
 import type { StrategyDocument } from '../../schema/index.ts';
 import { useProxySettings, type ProxySettings } from '../settings/proxy-settings.ts';
+import { clampPoll, RATE_LIMITS } from '../../lib/poll-floor.ts';
 import type { LiveClient } from './client.ts';
 import { loadKeys, saveKeys, type BrokerKeys, type KeyKind } from './credentials.ts';
 
@@ -59,6 +60,8 @@ export function DeployForm({ doc, client, onDeployed }: { doc: StrategyDocument 
   }, [mode]);
 
   const connection = () => connectionOf(mode, keys, proxy, streams);
+  // The broker's rate limit sets the shortest interval: a shorter one is raised to it, and the form says why.
+  const poll = clampPoll(Math.max(1, Number(pollSec) || 60) * 1000, RATE_LIMITS[mode === 'live' ? 'alpaca-live' : 'alpaca-paper'], doc?.settings.universe.length ?? 1);
 
   const checkAccount = async () => {
     setError(null);
@@ -88,7 +91,7 @@ export function DeployForm({ doc, client, onDeployed }: { doc: StrategyDocument 
       if (n !== undefined) g.maxOrderNotional = n;
       if (o !== undefined) g.maxOrdersPerDay = o;
       if (l !== undefined) g.maxDailyLoss = l;
-      const req: DeployRequest = { doc, mode, guards: g, intervalMs: mode === 'practice' ? speed : Math.max(1, Number(pollSec) || 60) * 1000 };
+      const req: DeployRequest = { doc, mode, guards: g, intervalMs: mode === 'practice' ? speed : poll.ms };
       if (mode !== 'practice') {
         req.connection = connection();
         if (mode === 'live') req.confirmAccount = confirm.trim();
@@ -136,6 +139,9 @@ export function DeployForm({ doc, client, onDeployed }: { doc: StrategyDocument 
             <button type="button" onClick={() => { void saveKeys(kindOf(mode), null); setKeys({ keyId: '', secretKey: '' }); }}>Forget the keys</button>
           </p>
           <label>Poll the broker every <input inputMode="numeric" size={4} value={pollSec} onChange={(e) => setPollSec(e.target.value)} /> s</label>
+          <p className="muted" data-testid="poll-floor" role={poll.clamped ? 'status' : undefined}>
+            {poll.clamped ? `Polls every ${poll.ms / 1000} s, not ${pollSec.trim()} s: ` : 'Shortest interval: '}{poll.reason}.
+          </p>
           <label><input type="checkbox" checked={streams} onChange={(e) => setStreams(e.target.checked)} /> Stream order updates and minute bars (WebSocket through the proxy; REST polling when off or when a stream fails)</label>
           {mode === 'live' && (
             <div className="live-confirm">

@@ -73,6 +73,7 @@ export function DeploymentView({ snap, client, onRemoved }: { snap: LiveSnapshot
         <dt>State</dt><dd data-testid="live-state">{state}{snap.paused ? ', paused (orders refused)' : ''}</dd>
         <dt>Broker</dt><dd>{r.broker}{r.accountId ? `, account ${r.accountId}` : ''}</dd>
         <dt>Clock</dt><dd>{Number.isFinite(snap.time) ? formatTime(snap.time) : 'no bar yet'}</dd>
+        {snap.pollFloor && <><dt>Polls</dt><dd data-testid="live-poll" title={snap.pollFloor.reason}>every {r.intervalMs / 1000} s (shortest allowed {snap.pollFloor.ms / 1000} s: the broker's rate limit)</dd></>}
         {snap.progress && <><dt>Progress</dt><dd><progress max={snap.progress.total} value={snap.progress.done} /> {snap.progress.done} / {snap.progress.total} bars</dd></>}
         <dt>Cash</dt><dd>{formatMoney(snap.cash)}</dd>
         <dt>Equity</dt><dd data-testid="live-equity">{formatMoney(snap.equity)}</dd>

@@ -92,9 +92,14 @@ describe('Live page against the Alpaca fake (paper)', () => {
     await userEvent.click(page.getByRole('radio', { name: 'Alpaca paper' }));
     await userEvent.fill(page.getByRole('textbox', { name: 'Key id' }), KEY);
     await userEvent.fill(page.getByLabelText('Secret key'), SECRET);
+    await expect.element(page.getByTestId('poll-floor')).toHaveTextContent(/^Shortest interval: Alpaca allows 200 trading API requests a minute; a tick with 1 symbol makes up to 4 .* polling every 2 s or slower/);
+    // 1 s would be 240 calls a minute, above Alpaca's 200: raised to the floor, and the form says why.
     await userEvent.fill(page.getByRole('textbox', { name: /Poll the broker every/ }), '1');
+    await expect.element(page.getByRole('status').filter({ hasText: /^Polls every 2 s, not 1 s: Alpaca allows 200 trading API requests a minute/ })).toBeVisible();
     await userEvent.click(page.getByRole('button', { name: 'Deploy to paper' }));
     await expect.element(page.getByTestId('live-state')).toHaveTextContent(/running/);
+    await expect.element(page.getByTestId('live-poll')).toHaveTextContent('every 2 s (shortest allowed 2 s');
+    expect((await listDeployments())[0]!.intervalMs).toBe(2000);
     await expect.element(page.getByText('alpaca-paper, account PA3FAKE0001')).toBeVisible();
     // Order updates come by push: the worker's WebSocket (binary frames) is listening.
     await until(state, (s) => s.tradingStreams === 1);
@@ -140,7 +145,7 @@ describe('Live page against the Alpaca fake (paper)', () => {
     const journal = JSON.stringify(await new IdbJournal(rec!.id).read());
     for (const where of [location.href, JSON.stringify({ ...localStorage }), journal]) expect(where).not.toContain(SECRET);
     expect(document.body.textContent).not.toContain(SECRET);
-  }, 180_000);
+  }, 300_000);
 
   it('live needs the account named: Deploy stays off until the number the keys trade is typed back', async () => {
     await openApp(smaCross());
