@@ -43,11 +43,24 @@ export function equityCsv(c: Curves): string {
   return toCsv(['time', 'equity', 'drawdown', 'benchmark'], rows);
 }
 
-/** The document and everything the run produced; typed arrays as plain arrays, NaN as null (JSON's rule). */
+/**
+ * What the JSON says when signals come without their condition trees: a pool run (the app's runs) returns
+ * results as columns and builds no traces (src/rpc/POOL.md); the run is deterministic, so the document,
+ * its parameters and the same data give each tree back by explain (the audit explorer does it per signal).
+ */
+export const TRACES_OMITTED = 'Signals carry no condition trace (results as columns: traces are not built in the run). ' +
+  'The run is deterministic: the audit explorer re-evaluates a signal\'s bar with tracing on (explain) and shows the same tree; ' +
+  'from code, explain(document, data, signal.time) or a run with audit on gives every tree.';
+
+/**
+ * The document and everything the run produced; typed arrays as plain arrays, NaN as null (JSON's rule).
+ * When signals lack their traces, `signalTraces` says so and how to get them.
+ */
 export function resultJson(result: RunResult, doc: StrategyDocument | null): string {
   const c = result.curves;
   const curves = { time: [...c.time], equity: [...c.equity], drawdown: [...c.drawdown], benchmark: [...c.benchmark] };
-  return JSON.stringify({ document: doc, result: { ...result, curves } }, null, 2);
+  const omitted = result.signals.some((s) => s.trace === undefined);
+  return JSON.stringify({ document: doc, ...(omitted ? { signalTraces: TRACES_OMITTED } : {}), result: { ...result, curves } }, null, 2);
 }
 
 /** A file name from the document name: "SMA crossover (10/20)" → "sma-crossover-10-20-trades.csv". */
