@@ -23,6 +23,8 @@ export interface AssetOverlay {
   bars: number;
   /** Epoch ms of each bucket's first bar (bars are irregular: buckets are by count, not by time). */
   time: Float64Array;
+  /** Epoch ms of each bucket's last bar: what was known at the bucket's close is known at this bar (external series panes). */
+  end: Float64Array;
   open: Float64Array;
   high: Float64Array;
   low: Float64Array;
@@ -58,6 +60,7 @@ export function chartOverlays(plan: Plan, data: MarketData, cache: IndicatorCach
     const step = Math.max(1, Math.ceil(n / max));
     const m = Math.ceil(n / step);
     const time = new Float64Array(m);
+    const end = new Float64Array(m);
     const open = new Float64Array(m);
     const high = new Float64Array(m);
     const low = new Float64Array(m);
@@ -75,6 +78,7 @@ export function chartOverlays(plan: Plan, data: MarketData, cache: IndicatorCach
         vol += b.volume[i]!;
       }
       time[j] = b.time[from]!;
+      end[j] = b.time[to - 1]!;
       open[j] = b.open[from]!;
       high[j] = hi;
       low[j] = lo;
@@ -96,6 +100,6 @@ export function chartOverlays(plan: Plan, data: MarketData, cache: IndicatorCach
         lines.push({ label, onPrice: onPrice(pi), values });
       });
     }
-    return { symbol: b.symbol, bars: n, time, open, high, low, close, volume, lines };
+    return { symbol: b.symbol, bars: n, time, end, open, high, low, close, volume, lines };
   });
 }

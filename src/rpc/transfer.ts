@@ -20,7 +20,7 @@ export function resultTransferables(result: RunResult): ArrayBuffer[] {
 export function overlayTransferables(overlays: readonly AssetOverlay[]): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const o of overlays) {
-    for (const a of [o.time, o.open, o.high, o.low, o.close, o.volume, ...o.lines.map((l) => l.values)]) {
+    for (const a of [o.time, o.end, o.open, o.high, o.low, o.close, o.volume, ...o.lines.map((l) => l.values)]) {
       if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer);
     }
   }

@@ -137,7 +137,7 @@ function Shell({ runner, data, autoRun, ensureData }: ShellProps) {
               <p role="status" className="muted">Loading the default strategy…</p>
             ))}
           {page === 'results' && (
-            <ResultsPage runner={runner} result={backtest.result} doc={backtest.resultDoc} history={runs} running={backtest.running}
+            <ResultsPage runner={runner} result={backtest.result} doc={backtest.resultDoc} history={runs} running={backtest.running} data={data}
               actions={<ShareButton doc={backtest.resultDoc} data={data} />} onReopen={reopen} />
           )}
           <Suspense fallback={<p role="status" className="muted">Loading the page…</p>}>

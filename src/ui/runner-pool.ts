@@ -79,6 +79,10 @@ export class PoolRunner implements Runner, Optimizer {
     return this.pool.overlays({ doc, data: await this.dataFor(doc, signal) }, points, signal);
   }
 
+  async series(doc: StrategyDocument, signal?: AbortSignal): Promise<readonly StepSeries[]> {
+    return (await this.dataFor(doc, signal)).series ?? [];
+  }
+
   /** The data set a document reads; after a run of it this is the cached one, so workers reuse their indicator columns. */
   private async dataFor(doc: StrategyDocument, signal?: AbortSignal): Promise<MarketData> {
     const needs = await this.pool.needs(doc, undefined, signal);

@@ -1,5 +1,5 @@
 import type { AssetOverlay, Explanation } from '../rpc/engine-api.ts';
-import type { RunResult, StrategyDocument } from '../schema/index.ts';
+import type { RunResult, StepSeries, StrategyDocument } from '../schema/index.ts';
 
 /** Job phases as DESIGN.md §3 "Parallelism" names them, for the ones a caller can observe mid-run. */
 export type RunPhase = 'queued' | 'warmingUp' | 'running';
@@ -27,4 +27,6 @@ export interface Runner {
   explain?(doc: StrategyDocument, time: number, signal?: AbortSignal): Promise<Explanation[]>;
   /** Price and indicator series of the document's assets, sampled to at most `points` per asset. Optional: without it no price charts. */
   overlays?(doc: StrategyDocument, points: number, signal?: AbortSignal): Promise<AssetOverlay[]>;
+  /** The external series the document reads, exactly as its runs read them (times = when each value became known). Optional. */
+  series?(doc: StrategyDocument, signal?: AbortSignal): Promise<readonly StepSeries[]>;
 }

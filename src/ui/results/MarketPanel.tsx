@@ -1,8 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
+import type { DataClient } from '../data/client.ts';
+import { useCatalog } from '../data/useCatalog.ts';
 import type { Runner } from '../runner.ts';
 import { ExplainPanel, type ExplainState } from './ExplainPanel.tsx';
+import type { SeriesSource } from './SeriesPanes.tsx';
 
 /** Candles, volume and trade markers load with the price charts, after the results show (first-load budget, #16). */
 const PriceCharts = lazy(() => import('./PriceCharts.tsx').then((m) => ({ default: m.PriceCharts })));
@@ -22,18 +25,38 @@ export interface MarketPanelProps {
   runner: Runner;
   doc: StrategyDocument;
   result: RunResult;
+  /** The data worker: the stored series the picker under a price chart offers. Null: only the run's series. */
+  data?: DataClient | null;
 }
 
 /** Price charts with indicators and trades, and "why" for any bar (a click, or a typed time for keyboard users). */
-export function MarketPanel({ runner, doc, result }: MarketPanelProps) {
+export function MarketPanel({ runner, doc, result, data = null }: MarketPanelProps) {
+  // The result identifies the run: a re-run of the same document on re-imported bars gets new charts.
+  const runKey = [doc, result.engineVersion, result.barCount, result.stats.endTime];
   const overlays = useQuery({
-    // The result identifies the run: a re-run of the same document on re-imported bars gets new charts.
-    queryKey: ['overlays', doc, result.engineVersion, result.barCount, result.stats.endTime],
+    queryKey: ['overlays', ...runKey],
     queryFn: ({ signal }) => runner.overlays!(doc, CHART_POINTS, signal),
     enabled: runner.overlays !== undefined,
     staleTime: Infinity,
     gcTime: 0,
   });
+  const used = useQuery({
+    queryKey: ['run-series', ...runKey],
+    queryFn: ({ signal }) => runner.series!(doc, signal),
+    enabled: runner.series !== undefined,
+    staleTime: Infinity,
+    gcTime: 0,
+  });
+  const catalog = useCatalog(data);
+  const series = useMemo<SeriesSource | undefined>(() => {
+    if (runner.series && !used.data) return undefined;
+    const stored = (catalog.data ?? []).filter((d) => d.kind === 'series').map((d) => ({ name: d.key, symbol: d.symbol, file: d.file }));
+    return {
+      used: used.data ?? [],
+      stored,
+      ...(data ? { load: ({ name, symbol }: { name: string; symbol: string | null }) => data.getSeries(name, symbol) } : {}),
+    };
+  }, [runner.series, used.data, catalog.data, data]);
   const [why, setWhy] = useState<ExplainState>({ status: 'idle' });
   const latest = useRef(0);
   const explain = (time: number) => {
@@ -57,9 +80,10 @@ export function MarketPanel({ runner, doc, result }: MarketPanelProps) {
       <h2 id="h-prices">Prices and signals</h2>
       {overlays.isPending && <p role="status" className="muted">Loading price charts…</p>}
       {overlays.error && <p role="alert" className="field-error">Price charts failed: {overlays.error.message}</p>}
+      {used.error && <p role="alert" className="field-error">External series not shown: {used.error.message}</p>}
       {overlays.data && (
         <Suspense fallback={<p role="status" className="muted">Loading price charts…</p>}>
-          <PriceCharts overlays={overlays.data} trades={result.trades} onPick={explain} />
+          <PriceCharts overlays={overlays.data} trades={result.trades} onPick={explain} series={series} />
         </Suspense>
       )}
       {runner.explain && (

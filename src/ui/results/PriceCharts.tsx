@@ -6,6 +6,7 @@ import { formatCount, formatPrice, priceDecimals } from './format.ts';
 import { MarkerKey } from './MarkerKey.tsx';
 import { candlesPlugin, volumePlugin, type BarStyle } from './price-draw.ts';
 import { gaps } from './price-series.ts';
+import { SeriesPanes, type SeriesSource } from './SeriesPanes.tsx';
 import { clusterTrades, hitCluster, marksPlugin, buildMarks } from './trade-marks.ts';
 import { TradeTable } from './TradeTable.tsx';
 import { UPlotChart, type ChartSeries } from './UPlotChart.tsx';
@@ -41,15 +42,17 @@ export interface PriceChartsProps {
   trades: readonly Trade[];
   /** A bar was clicked: its time (epoch ms of the bucket's first bar). */
   onPick: (time: number) => void;
+  /** External series for the panes under the charts; absent: no series panes. */
+  series?: SeriesSource;
 }
 
 /** One price chart per traded asset with volume, its indicators, entries and exits; other indicators get a pane below. */
-export function PriceCharts({ overlays, trades, onPick }: PriceChartsProps) {
+export function PriceCharts({ overlays, trades, onPick, series }: PriceChartsProps) {
   const [style, setStyle] = useBarStyle();
   return (
     <div className="price-charts">
-      {overlays.map((o) => (
-        <AssetChart key={o.symbol} overlay={o} trades={trades} onPick={onPick} style={style} onStyle={setStyle} />
+      {overlays.map((o, i) => (
+        <AssetChart key={o.symbol} overlay={o} trades={trades} onPick={onPick} style={style} onStyle={setStyle} series={series} first={i === 0} />
       ))}
     </div>
   );
@@ -61,9 +64,11 @@ interface AssetChartProps {
   onPick: (time: number) => void;
   style: BarStyle;
   onStyle: (s: BarStyle) => void;
+  series: SeriesSource | undefined;
+  first: boolean;
 }
 
-function AssetChart({ overlay, trades, onPick, style, onStyle }: AssetChartProps) {
+function AssetChart({ overlay, trades, onPick, style, onStyle, series: external, first }: AssetChartProps) {
   const syncKey = useId();
   const x = useMemo(() => overlay.time.map((t) => t / 1000), [overlay.time]);
   const formatY = useMemo(() => {
@@ -123,6 +128,9 @@ function AssetChart({ overlay, trades, onPick, style, onStyle }: AssetChartProps
       )}
       {other.length > 0 && (
         <UPlotChart title={`${overlay.symbol} indicators`} x={x} series={other} height={120} syncKey={syncKey} formatY={formatOsc} onPick={pickBar} />
+      )}
+      {external && (
+        <SeriesPanes symbol={overlay.symbol} first={first} x={x} end={overlay.end} syncKey={syncKey} onPick={pickBar} source={external} />
       )}
       {opened && (
         <section ref={listRef} tabIndex={-1} className="marker-trades" aria-label={`${overlay.symbol} trades at the marker`}>

@@ -1,5 +1,6 @@
 import { useCallback, useState, type ReactNode } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
+import type { DataClient } from '../data/client.ts';
 import { CompareRuns } from '../history/CompareRuns.tsx';
 import { RunHistoryPanel } from '../history/RunHistoryPanel.tsx';
 import type { StoredRun } from '../history/run-store.ts';
@@ -19,10 +20,12 @@ export interface ResultsPageProps {
   onReopen?: (run: StoredRun) => void;
   /** A run is in progress (the first-visit run starts by itself). */
   running?: boolean;
+  /** The data worker: stored series to plot under the price charts. */
+  data?: DataClient | null;
 }
 
 /** The latest run in full, then the runs kept on this device and a side-by-side comparison of two of them. */
-export function ResultsPage({ runner, result, doc, history, actions, onReopen, running = false }: ResultsPageProps) {
+export function ResultsPage({ runner, result, doc, history, actions, onReopen, running = false, data = null }: ResultsPageProps) {
   const [picked, setPicked] = useState<string[]>([]);
   // A third tick replaces the older of the two, so the comparison always shows the latest two choices.
   const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-2)));
@@ -36,7 +39,7 @@ export function ResultsPage({ runner, result, doc, history, actions, onReopen, r
         <>
           {actions && <div className="results-actions">{actions}</div>}
           <ResultsView result={result} title={doc?.name ?? 'Results'} doc={doc} explain={canExplain ? explainBar : undefined}
-            market={runner && doc ? <MarketPanel runner={runner} doc={doc} result={result} /> : undefined} />
+            market={runner && doc ? <MarketPanel runner={runner} doc={doc} result={result} data={data} /> : undefined} />
         </>
       ) : running ? (
         <p className="panel muted" role="status">Running the backtest…</p>

@@ -22,7 +22,7 @@ const time = Float64Array.from({ length: N }, (_, i) => t0 + i * DAY);
 const open = Float64Array.from({ length: N }, (_, i) => (i % 2 ? 104 : 100));
 const close = Float64Array.from({ length: N }, (_, i) => (i % 2 ? 100 : 104));
 const overlay: AssetOverlay = {
-  symbol: 'XYZ', bars: N, time, open, close,
+  symbol: 'XYZ', bars: N, time, end: time, open, close,
   high: Float64Array.from({ length: N }, () => 106), low: Float64Array.from({ length: N }, () => 98),
   volume: Float64Array.from({ length: N }, (_, i) => 1000 + 10 * i),
   lines: [{ label: 'SMA(5) of XYZ', onPrice: true, values: Float64Array.from({ length: N }, (_, i) => (i < 4 ? NaN : 102)) }],
