@@ -1,7 +1,7 @@
 import type { BarColumns, StepSeries } from '../schema/bars.ts';
 import { wallClock, type Clock } from '../lib/clock.ts';
 import { encodeBars, encodeSeries, readBars, readSeries } from './codec.ts';
-import { BarFormatError, type EncodedFile } from './format.ts';
+import { BarFormatError, FORMAT_V1, FORMAT_VERSION, type EncodedFile } from './format.ts';
 import { readHeader } from './reader.ts';
 import {
   barsId, seriesId, type BarStore, type CatalogBackend, type DatasetInfo, type FileBackend, type GetOptions, type PutOptions,
@@ -18,6 +18,29 @@ function generation(): string {
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._^=-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
+/** One step of `migrate`: a file rewritten (not yet in the catalog), a row swapped to it, or a dataset left as it was. */
+export interface MigrationProgress {
+  id: string;
+  /** Datasets finished (migrated, skipped or failed) so far, of `total`. */
+  done: number;
+  total: number;
+  phase: 'written' | 'migrated' | 'skipped' | 'failed';
+  /** Why a dataset was skipped (re-imported meanwhile) or failed (its old file is unreadable: it stays as it was). */
+  reason?: string;
+}
+
+export interface MigrationReport {
+  migrated: string[];
+  skipped: string[];
+  failed: { id: string; reason: string }[];
+}
+
+/** Options of a write that replaces one known file (a migration): keeps the row's metadata, swaps only if unchanged. */
+interface Replace {
+  from: DatasetInfo;
+  beforeSwap?: () => Promise<void> | void;
+}
+
 /**
  * The store protocol on top of any file + catalog backend. A put writes a NEW file (fresh name), then
  * swaps the catalog row in one transaction, then removes the old file: until the swap the old row and
@@ -32,6 +55,44 @@ export class DatasetStore implements BarStore {
 
   list(): Promise<DatasetInfo[]> {
     return this.catalog.list();
+  }
+
+  /**
+   * Rewrites every dataset whose row names an older file format (version 1: raw float64) in the current one,
+   * one dataset at a time, each with the put protocol: the new file is written and verified under a fresh
+   * name, the row is swapped to it in one transaction only if it still names the old file, then the old file
+   * goes. Killed at any point, every row names a complete file of either format (both are read), the rest
+   * is done by the next call, and a half-written new file is an orphan for `collectGarbage`. A dataset whose
+   * old file cannot be read is left exactly as it was and reported. Values read back are bit-identical.
+   * `onProgress` is awaited, so a caller sees each step before the next begins.
+   */
+  async migrate(onProgress?: (p: MigrationProgress) => Promise<void> | void): Promise<MigrationReport> {
+    const todo = (await this.catalog.list()).filter((r) => (r.format ?? FORMAT_V1) < FORMAT_VERSION).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const report: MigrationReport = { migrated: [], skipped: [], failed: [] };
+    let done = 0;
+    const step = (id: string, phase: MigrationProgress['phase'], reason?: string) =>
+      onProgress?.({ id, done, total: todo.length, phase, ...(reason ? { reason } : {}) });
+    for (const row of todo) {
+      let swapped: boolean;
+      try {
+        const enc = row.kind === 'bars'
+          ? await this.read(row.file, async (f) => encodeBars(await readBars(f)))
+          : await this.read(row.file, async (f) => encodeSeries(await readSeries(f)));
+        const info = await this.write(row.id, row.kind, row.symbol, row.key, enc, row.rows, [row.first, row.last], { source: row.source, adjusted: row.adjusted },
+          { from: row, beforeSwap: () => step(row.id, 'written') });
+        swapped = info !== null;
+      } catch (e) {
+        done++;
+        const reason = e instanceof Error ? e.message : String(e);
+        report.failed.push({ id: row.id, reason });
+        await step(row.id, 'failed', reason);
+        continue;
+      }
+      done++;
+      (swapped ? report.migrated : report.skipped).push(row.id);
+      await (swapped ? step(row.id, 'migrated') : step(row.id, 'skipped', 'replaced while it was being rewritten'));
+    }
+    return report;
   }
 
   info(symbol: string, timeframe: string): Promise<DatasetInfo | undefined> {
@@ -134,16 +195,34 @@ export class DatasetStore implements BarStore {
     return run;
   }
 
+  private write(id: string, kind: 'bars' | 'series', symbol: string | null, key: string, enc: EncodedFile, rows: number,
+    range: [number, number], opts: PutOptions): Promise<DatasetInfo>;
+  private write(id: string, kind: 'bars' | 'series', symbol: string | null, key: string, enc: EncodedFile, rows: number,
+    range: [number, number], opts: PutOptions, replace: Replace): Promise<DatasetInfo | null>;
   private async write(id: string, kind: 'bars' | 'series', symbol: string | null, key: string, enc: EncodedFile, rows: number,
-    [first, last]: [number, number], opts: PutOptions): Promise<DatasetInfo> {
+    [first, last]: [number, number], opts: PutOptions, replace?: Replace): Promise<DatasetInfo | null> {
     const file = `${kind}~${safe(symbol ?? '*')}~${safe(key)}~${generation()}.col`;
     // Marked from the first byte to the catalog swap: until then only this writer may judge the file.
-    return this.files.hold ? this.files.hold(file, () => this.writeMarked(file, id, kind, symbol, key, enc, rows, first, last, opts))
-      : this.writeMarked(file, id, kind, symbol, key, enc, rows, first, last, opts);
+    const go = () => this.writeMarked(file, id, kind, symbol, key, enc, rows, first, last, opts, replace);
+    return this.files.hold ? this.files.hold(file, go) : go();
+  }
+
+  /** The catalog swap: unconditional for a put; for a migration only while the row still names the old file. */
+  private async swapRow(id: string, info: DatasetInfo, replace: Replace | undefined): Promise<{ ok: boolean; old?: DatasetInfo }> {
+    if (!replace) {
+      const old = await this.catalog.get(id);
+      await this.catalog.set(id, info);
+      return { ok: true, old };
+    }
+    if (this.catalog.swap) return { ok: await this.catalog.swap(id, replace.from.file, info), old: replace.from };
+    const cur = await this.catalog.get(id);
+    if (cur?.file !== replace.from.file) return { ok: false };
+    await this.catalog.set(id, info);
+    return { ok: true, old: replace.from };
   }
 
   private async writeMarked(file: string, id: string, kind: 'bars' | 'series', symbol: string | null, key: string, enc: EncodedFile,
-    rows: number, first: number, last: number, opts: PutOptions): Promise<DatasetInfo> {
+    rows: number, first: number, last: number, opts: PutOptions, replace?: Replace): Promise<DatasetInfo | null> {
     this.inFlight.add(file);
     try {
       if (opts.signal?.aborted) throw abortError(opts.signal);
@@ -156,20 +235,24 @@ export class DatasetStore implements BarStore {
       }
       const info: DatasetInfo = {
         id, kind, symbol, key, first, last, rows, bytes: enc.totalBytes, source: opts.source ?? '',
-        importedAt: this.clock.now(), adjusted: opts.adjusted ?? false, file,
+        importedAt: replace ? replace.from.importedAt : this.clock.now(), adjusted: opts.adjusted ?? false, file, format: FORMAT_VERSION,
       };
-      let old: DatasetInfo | undefined;
+      let swap: { ok: boolean; old?: DatasetInfo };
       try {
-        await this.serial(async () => {
+        await replace?.beforeSwap?.();
+        swap = await this.serial(async () => {
           if (opts.signal?.aborted) throw abortError(opts.signal);
-          old = await this.catalog.get(id);
-          await this.catalog.set(id, info);
+          return this.swapRow(id, info, replace);
         });
       } catch (e) {
         await this.files.remove(file).catch(() => undefined);
         throw e;
       }
-      if (old && old.file !== file) await this.files.remove(old.file).catch(() => undefined);
+      if (!swap.ok) {
+        await this.files.remove(file).catch(() => undefined);
+        return null;
+      }
+      if (swap.old && swap.old.file !== file) await this.files.remove(swap.old.file).catch(() => undefined);
       return info;
     } finally {
       this.inFlight.delete(file);

@@ -49,6 +49,11 @@ export class MemoryCatalog implements CatalogBackend {
     if (info) this.rows.set(id, { ...info });
     else this.rows.delete(id);
   }
+  async swap(id: string, expectFile: string, info: DatasetInfo): Promise<boolean> {
+    if (this.rows.get(id)?.file !== expectFile) return false;
+    this.rows.set(id, { ...info });
+    return true;
+  }
 }
 
 export function createMemoryStore(clock?: Clock): DatasetStore {

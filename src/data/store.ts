@@ -23,6 +23,11 @@ export interface DatasetInfo {
   adjusted: boolean;
   /** Name of the stored file (a new name per write, so a write never touches the live file). */
   file: string;
+  /**
+   * File format version of `file` (format.ts). Absent on rows written before the catalog's version 3: those
+   * files are version 1, still read, and rewritten by `DatasetStore.migrate`.
+   */
+  format?: number;
 }
 
 export interface PutOptions {
@@ -90,6 +95,12 @@ export interface CatalogBackend {
   get(id: string): Promise<DatasetInfo | undefined>;
   /** Replaces (or with null removes) one row in a single transaction. */
   set(id: string, info: DatasetInfo | null): Promise<void>;
+  /**
+   * Replaces row `id` with `info` only while it still names `expectFile`, in one transaction (another tab may
+   * have re-imported the dataset meantime); true when it did. Backends without it are swapped by get + set
+   * inside the store's queue (one writing process, as in Node).
+   */
+  swap?(id: string, expectFile: string, info: DatasetInfo): Promise<boolean>;
 }
 
 export const barsId = (symbol: string, timeframe: string) => `bars:${symbol}:${timeframe}`;

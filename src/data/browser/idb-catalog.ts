@@ -3,6 +3,7 @@ import { wallClock } from '../../lib/clock.ts';
 import type { CorporateAction } from '../../schema/actions.ts';
 import { actionRows, type ActionsStore, type StoredActions } from '../actions-store.ts';
 import type { CatalogBackend, DatasetInfo } from '../store.ts';
+import { FORMAT_V1 } from '../format.ts';
 
 const STORE = 'catalog';
 const ACTIONS = 'actions';
@@ -10,9 +11,13 @@ const ACTIONS = 'actions';
 /**
  * Version of the data database. Each version's upgrade step runs in order from the stored version, so a
  * later change adds its step after these and never re-creates what exists:
- * 1: "catalog" (dataset rows, keyed by id); 2: "actions" (corporate actions, one row per symbol).
+ * 1: "catalog" (dataset rows, keyed by id); 2: "actions" (corporate actions, one row per symbol);
+ * 3: every catalog row says its file's format (`format: 1` on the rows that were there: raw float64 files);
+ *    the data worker then rewrites those files in the compact format one by one (DatasetStore.migrate).
+ * The upgrade runs in IndexedDB's versionchange transaction: a tab closed during it leaves version 2 as it
+ * was, and the next open runs it again.
  */
-export const DATA_DB_VERSION = 2;
+export const DATA_DB_VERSION = 3;
 
 /** Catalog rows in IndexedDB (object store "catalog", keyed by id); each change is one transaction. */
 export class IdbCatalog implements CatalogBackend, ActionsStore {
@@ -20,9 +25,15 @@ export class IdbCatalog implements CatalogBackend, ActionsStore {
 
   static async open(dbName: string): Promise<IdbCatalog> {
     const db = await openDB(dbName, DATA_DB_VERSION, {
-      upgrade(d, oldVersion) {
+      async upgrade(d, oldVersion, _newVersion, tx) {
         if (oldVersion < 1 && !d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE, { keyPath: 'id' });
         if (oldVersion < 2 && !d.objectStoreNames.contains(ACTIONS)) d.createObjectStore(ACTIONS, { keyPath: 'symbol' });
+        if (oldVersion >= 1 && oldVersion < 3) {
+          for (let c = await tx.objectStore(STORE).openCursor(); c; c = await c.continue()) {
+            const row = c.value as DatasetInfo;
+            if (row.format === undefined) await c.update({ ...row, format: FORMAT_V1 });
+          }
+        }
       },
     });
     return new IdbCatalog(db);
@@ -41,6 +52,15 @@ export class IdbCatalog implements CatalogBackend, ActionsStore {
     if (info) await tx.store.put(info);
     else await tx.store.delete(id);
     await tx.done;
+  }
+
+  async swap(id: string, expectFile: string, info: DatasetInfo): Promise<boolean> {
+    const tx = this.db.transaction(STORE, 'readwrite');
+    const cur = (await tx.store.get(id)) as DatasetInfo | undefined;
+    const ok = cur?.file === expectFile;
+    if (ok) await tx.store.put(info);
+    await tx.done;
+    return ok;
   }
 
   async listActions(): Promise<StoredActions[]> {

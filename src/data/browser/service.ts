@@ -10,6 +10,7 @@ import { MAX_ACTIONS_BYTES, parseActions } from '../csv/actions.ts';
 import { importSeries, type SeriesImportOptions } from '../csv/series.ts';
 import type { TimeRange } from '../reader.ts';
 import type { DatasetInfo, PutOptions } from '../store.ts';
+import type { MigrationProgress, MigrationReport } from '../dataset-store.ts';
 import { generateMinuteBars, type SyntheticOptions } from '../synthetic.ts';
 import { createOpfsStore, type OpfsStore, type OpfsStoreOptions } from './opfs-store.ts';
 
@@ -23,6 +24,14 @@ async function openCollected(opts?: OpfsStoreOptions): Promise<OpfsStore> {
   return st;
 }
 
+export interface OpenOptions extends OpfsStoreOptions {
+  /**
+   * Rewrite version-1 files in the compact format in the background after opening (default true). Reads
+   * never wait for it: both formats are read. Tests that inspect a half-migrated store pass false.
+   */
+  migrate?: boolean;
+}
+
 export type WorkerImportOptions = Omit<ImportOptions, 'signal' | 'onProgress'>;
 
 /**
@@ -31,15 +40,33 @@ export type WorkerImportOptions = Omit<ImportOptions, 'signal' | 'onProgress'>;
  */
 export function createDataService() {
   let store: Promise<OpfsStore> | undefined;
+  let migration: Promise<MigrationReport> | undefined;
   const jobs = new Map<string, AbortController>();
-  const s = () => (store ??= openCollected());
+  const begin = (opts: OpenOptions = {}) => {
+    const st = openCollected(opts);
+    // A failure here (the store closed under it) changes nothing stored: the next open carries on.
+    migration = opts.migrate === false ? undefined
+      : st.then((x) => x.migrate()).catch((e: unknown) => ({ migrated: [], skipped: [], failed: [{ id: '*', reason: String(e) }] }));
+    return st;
+  };
+  const s = () => (store ??= begin());
 
   return {
     /** Chooses the OPFS directory and IndexedDB database (tests use their own). */
-    async open(opts: OpfsStoreOptions = {}): Promise<void> {
+    async open(opts: OpenOptions = {}): Promise<void> {
       (await store)?.close();
-      store = openCollected(opts);
+      store = begin(opts);
       await store;
+    },
+    /** The background migration started by the last open (null when it was not started). */
+    async migration(): Promise<MigrationReport | null> {
+      await s();
+      return (await migration) ?? null;
+    },
+    /** Rewrites version-1 files now (DatasetStore.migrate); `onProgress` is awaited between steps. */
+    async migrate(onProgress?: (p: MigrationProgress) => Promise<void> | void): Promise<MigrationReport> {
+      await migration;
+      return (await s()).migrate(onProgress);
     },
     /** Streams a File/Blob or byte stream into the store; the previous dataset survives any failure or cancel. */
     async importBars(jobId: string, source: Blob | ReadableStream<Uint8Array>, opts: WorkerImportOptions, onProgress?: (p: ProgressInfo) => void) {
