@@ -48,7 +48,7 @@ export function venueOptions(settings: Settings, data: MarketData, assets: reado
 }
 
 /** What a finerData run could not look inside, said once (empty for other rules). */
-export function magnifierWarnings(settings: Settings, data: MarketData, venue: Venue): string[] {
+export function magnifierWarnings(settings: Settings, data: MarketData, venue: Venue | null): string[] {
   if (settings.intrabar !== 'finerData') return [];
   if (!data.finer || data.finer.length === 0) return ['intrabar "finerData": no finer bars were loaded, so the pessimistic rule decided every bar'];
   const misses = venue instanceof SimulatedVenue ? venue.magnifierMisses : 0;

@@ -2,6 +2,9 @@ import { Zone } from '../lib/zone.ts';
 import { SESSION_DATED } from './calendar.ts';
 import { exchangeZone, type Curves, type RunResult, type Settings } from '../schema/index.ts';
 import type { Kernel } from './kernel.ts';
+
+/** What a result is built from: the kernel after a run, or the compiled fast walk's books and logs. */
+export type ResultSource = Pick<Kernel, 'recorder' | 'portfolio' | 'settings' | 'tradableFrom' | 'orders' | 'signals' | 'barsSeen' | 'stepIndex' | 'hasActions' | 'corporate'>;
 import { computeStats } from './stats.ts';
 import { ENGINE_VERSION } from './version.ts';
 
@@ -31,7 +34,7 @@ function bucketOf(settings: Settings): ((t: number) => number) | null {
  * against the running peak over every step, not only the sampled ones, so sampling never hides a trough's
  * depth at the sampled points.
  */
-export function sampleCurves(k: Kernel): Curves {
+export function sampleCurves(k: Pick<ResultSource, 'recorder' | 'settings'>): Curves {
   const r = k.recorder;
   const n = r.length;
   const bucket = bucketOf(k.settings);
@@ -69,7 +72,7 @@ export function sampleCurves(k: Kernel): Curves {
 const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(0), drawdown: new Float64Array(0), benchmark: new Float64Array(0) };
 
 /** `days`: the day key of each recorded step when the caller has them (the fast path's per-data-set day index). */
-export function buildResult(k: Kernel, warnings: string[], statsOnly = false, days?: Float64Array): RunResult {
+export function buildResult(k: ResultSource, warnings: string[], statsOnly = false, days?: Float64Array): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
   const dayKey = dayKeyOf(k.settings);

@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IndicatorCache, runBacktest, type MarketData, type RunOptions } from '../../src/engine/index.ts';
+import { walkRuns } from '../../src/engine/fast/run.ts';
 import {
   parseDocument, type Action, type BarColumns, type Condition, type Expr, type RunResult, type StepSeries, type StrategyDocument, type StrategyDocumentInput,
 } from '../../src/schema/index.ts';
@@ -59,12 +60,14 @@ const operand = (portfolio: boolean): fc.Arbitrary<Expr> => fc.oneof(
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 15 }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('math' as const), op: fc.constantFrom('+', '-', '*', '/' as const), args: fc.array(fc.oneof(dataExpr, fc.integer({ min: 1, max: 3 })), { minLength: 2, maxLength: 3 }) }) },
 );
+/** Conditions over every operand; with `portfolio` false, over data only (the compiled walk's documents). */
+const conditionsOf = (portfolio: boolean): fc.Arbitrary<Condition | undefined> => {
 const compareArb: fc.Arbitrary<Condition> = fc.oneof(
   // Crossings of data only (a crossing of a portfolio value is the reference's: see the last test).
   { weight: 2, arbitrary: fc.record({ lhs: operand(false), op: fc.constantFrom('crossesAbove', 'crossesBelow' as const), rhs: operand(false) }) },
-  { weight: 5, arbitrary: fc.record({ lhs: operand(true), op: fc.constantFrom('>', '>=', '<', '<=', '=', '!=' as const), rhs: operand(true) }) },
+  { weight: 5, arbitrary: fc.record({ lhs: operand(portfolio), op: fc.constantFrom('>', '>=', '<', '<=', '=', '!=' as const), rhs: operand(portfolio) }) },
 );
-const conditionArb: fc.Arbitrary<Condition | undefined> = fc.letrec<{ c: Condition }>((tie) => ({
+return fc.letrec<{ c: Condition }>((tie) => ({
   c: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     { weight: 6, arbitrary: compareArb },
@@ -75,6 +78,8 @@ const conditionArb: fc.Arbitrary<Condition | undefined> = fc.letrec<{ c: Conditi
     { weight: 1, arbitrary: fc.record({ atMost: fc.integer({ min: 0, max: 2 }), of: fc.array(tie('c'), { minLength: 1, maxLength: 3 }) }) },
   ),
 })).c.chain((c) => fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 8, arbitrary: fc.constant(c) }));
+};
+const conditionArb = conditionsOf(true);
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   ...plainActions(-10),
@@ -106,11 +111,14 @@ const settingsArb = fc.record({
   toDay: fc.option(fc.integer({ min: 10, max: 60 }), { nil: undefined }),
 });
 
-const docArb = fc.record({
+const docArbOf = (condition: fc.Arbitrary<Condition | undefined>) => fc.record({
   settings: settingsArb,
   // Up to 6 strategies: the walk merges up to 4 strategies' events by scanning and more by a counting sort.
-  strategies: fc.array(fc.record({ condition: conditionArb, action: actionArb }), { minLength: 1, maxLength: 6 }),
+  strategies: fc.array(fc.record({ condition, action: actionArb }), { minLength: 1, maxLength: 6 }),
 });
+const docArb = docArbOf(conditionArb);
+/** Documents the compiled walk takes when no trace is kept: data-only conditions (actions it does not take still occur). */
+const dataDocArb = docArbOf(conditionsOf(false));
 
 type DocShape = typeof docArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -180,6 +188,7 @@ describe('fast path ≡ reference kernel', () => {
   const runs = Number(process.env.FAST_CHECK_RUNS ?? 150);
 
   it('identical orders, fills, trades, signals with traces, curves and statistics on random documents and data', () => {
+    const before = { ...walkRuns };
     fc.assert(
       fc.property(
         docArb, fc.array(stepArb, { minLength: 2, maxLength: 60 }), fc.array(fc.integer({ min: -3, max: 12 }), { minLength: 1, maxLength: 8 }),
@@ -194,6 +203,27 @@ describe('fast path ≡ reference kernel', () => {
       ),
       { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
     );
+    // Both fast walks take part: the compiled one (data-only conditions, market orders, audit off) and the
+    // kernel-assisted one (portfolio operands, rebalancing, traces).
+    expect(walkRuns.compiled - before.compiled).toBeGreaterThan(runs / 10);
+    expect(walkRuns.kernel - before.kernel).toBeGreaterThan(runs / 10);
+  });
+
+  it('identical on the compiled walk: data-only conditions, market orders, no traces kept', () => {
+    const before = walkRuns.compiled;
+    fc.assert(
+      fc.property(
+        dataDocArb, fc.array(stepArb, { minLength: 2, maxLength: 60 }), fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
+        (d, irregular, record, aligned, closeAtEnd) => {
+          const doc = toDoc(d);
+          if (closeAtEnd) doc.settings.closeAtEnd = true;
+          const steps = aligned ? irregular.map((x) => ({ ...x, mask: 7 })) : irregular;
+          expectBothEnginesSame(doc, { bars: toBars(steps) }, { record, audit: false });
+        },
+      ),
+      { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
+    );
+    expect(walkRuns.compiled - before).toBeGreaterThan(runs / 5);
   });
 
   // The walk's pre-check decides an event with that event's own crossing memory. Here the second event (A
@@ -336,17 +366,18 @@ describe('fast path ≡ reference kernel', () => {
   // The common sweep shape (one asset, a crossing pair, long quiet stretches between events) takes the walk's
   // single-asset branch, which the three-asset documents above rarely reach.
   it('identical on single-asset crossing documents over long irregular data (the quiet single-asset walk)', () => {
+    const before = walkRuns.compiled;
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 6 }), fc.integer({ min: 7, max: 40 }), fc.constantFrom(-1, -0.5, 0, 0.5, 1), fc.constantFrom(0.3, 1),
         fc.constantFrom('nextOpen', 'close' as const), fc.constantFrom(0, 0.002), fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
-        fc.array(stepArb, { minLength: 100, maxLength: 400 }), fc.constantFrom<'full' | 'stats'>('full', 'stats'),
-        (fast, slow, down, up, fillModel, fee, fromDay, steps, record) => {
+        fc.array(stepArb, { minLength: 100, maxLength: 400 }), fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
+        (fast, slow, down, up, fillModel, fee, fromDay, steps, record, audit, closeAtEnd) => {
           const sma = (bars: number): Expr => ({ kind: 'sma', asset: 'A', window: { bars } });
           const parsed = parseDocument({
             version: 1, name: 'single',
             settings: {
-              universe: ['A'], timeframe: '1h', initialCash: 10_000, fees: { fraction: fee }, units: 'fractional', allowShort: down < 0, fillModel, sampling: 'bar',
+              universe: ['A'], timeframe: '1h', initialCash: 10_000, fees: { fraction: fee }, units: 'fractional', allowShort: down < 0, fillModel, sampling: 'bar', closeAtEnd,
               range: fromDay === undefined ? undefined : { from: new Date(T0 + fromDay * 24 * HOUR).toISOString().slice(0, 10) },
             },
             strategies: [
@@ -357,8 +388,8 @@ describe('fast path ≡ reference kernel', () => {
           if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
           const data = { bars: [toBars(steps.map((x) => ({ ...x, mask: 1 })))[0]!] };
           let ref: RunResult | Error, fastR: RunResult | Error;
-          try { ref = runBacktest(parsed.doc, data, { engine: 'reference', record }); } catch (e) { ref = e as Error; }
-          try { fastR = runBacktest(parsed.doc, data, { engine: 'fast', record }); } catch (e) { fastR = e as Error; }
+          try { ref = runBacktest(parsed.doc, data, { engine: 'reference', record, audit }); } catch (e) { ref = e as Error; }
+          try { fastR = runBacktest(parsed.doc, data, { engine: 'fast', record, audit }); } catch (e) { fastR = e as Error; }
           if (ref instanceof Error || fastR instanceof Error) {
             expect(String(fastR)).toBe(String(ref));
             return;
@@ -369,5 +400,7 @@ describe('fast path ≡ reference kernel', () => {
       ),
       { numRuns: Math.ceil(runs / 3), seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
     );
+    // The sweep shape runs on the compiled walk whenever no trace is kept (audit off, or record: 'stats').
+    expect(walkRuns.compiled - before).toBeGreaterThan(runs / 10);
   });
 });

@@ -8,10 +8,15 @@ import { releaseRecorder, type Recorder } from '../recorder.ts';
 import { buildResult } from '../result.ts';
 import type { Venue } from '../venue.ts';
 import { calendarColumns, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
+import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { recordQuiet, type QuietState } from './quiet.ts';
 import { signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
 import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
+import { CompiledWalk, compiledUnsupported } from './walk.ts';
+
+/** How many fast runs took the compiled walk and how many the kernel-assisted walk (tests read it). */
+export const walkRuns = { compiled: 0, kernel: 0 };
 
 export interface FastInput {
   doc: StrategyDocument;
@@ -26,7 +31,7 @@ export interface FastInput {
   audit: boolean;
   record: 'full' | 'stats';
   /** Warnings known only after the run, from its venue (the bar magnifier's misses). */
-  venueWarnings?: (venue: Venue) => string[];
+  venueWarnings?: (venue: Venue | null) => string[];
   indicatorCache?: IndicatorCache;
   /** Called every few thousand steps with the fraction done; throws to cancel. */
   tick?: (fraction: number) => void;
@@ -55,85 +60,6 @@ function gated(s: PlanStrategy, ev: Events, at: { step: number }): PlanStrategy 
     return orig(v, m);
   };
   return { ...s, condition: { ...s.condition, fast } };
-}
-
-/** Candidate events of all strategies in walk order: the step, the strategy and its event's index. */
-interface Merged {
-  step: Int32Array;
-  strategy: Int32Array;
-  index: Int32Array;
-  /** Number of valid entries (the arrays are reused buffers, possibly longer). */
-  total: number;
-}
-
-/**
- * Merge buffers reused across runs (a sweep's candidates run one after another on a thread): a fresh set of
- * arrays per run was garbage of the size of the event count, every run. Results never reference them. A run
- * started while another holds them (from a progress callback) gets its own.
- */
-let spareMerge: Merged | null = { step: new Int32Array(0), strategy: new Int32Array(0), index: new Int32Array(0), total: 0 };
-let countBuffer = new Int32Array(0);
-
-function acquireMerge(): Merged {
-  const m = spareMerge ?? { step: new Int32Array(0), strategy: new Int32Array(0), index: new Int32Array(0), total: 0 };
-  spareMerge = null;
-  return m;
-}
-
-/** Up to this many strategies merge by scanning their heads (O(events × strategies)); more use a counting sort. */
-const SCAN_MERGE_MAX = 4;
-
-/**
- * All candidate events in walk order (step, then document order). Each strategy's events are already in
- * step order; ties go to the earlier strategy. Few strategies: a scan of their heads. Many: a counting sort
- * by step, O(events + steps), with no comparison sort.
- */
-function mergedEvents(events: readonly Events[], steps: number, out: Merged): Merged {
-  let total = 0;
-  for (const e of events) total += e.count;
-  if (out.step.length < total) {
-    const cap = Math.max(total, out.step.length * 2);
-    out.step = new Int32Array(cap);
-    out.strategy = new Int32Array(cap);
-    out.index = new Int32Array(cap);
-  }
-  out.total = total;
-  const step = out.step, strategy = out.strategy, index = out.index;
-  if (total === 0) return out;
-  const k = events.length;
-  if (k <= SCAN_MERGE_MAX) {
-    const head = [0, 0, 0, 0];
-    for (let at = 0; at < total; at++) {
-      let best = -1, bestStep = 0;
-      for (let i = 0; i < k; i++) {
-        const e = events[i]!, q = head[i]!;
-        if (q < e.count && (best < 0 || e.steps[q]! < bestStep)) {
-          best = i;
-          bestStep = e.steps[q]!;
-        }
-      }
-      step[at] = bestStep;
-      strategy[at] = best;
-      index[at] = head[best]!++;
-    }
-    return out;
-  }
-  // The count buffer is only used inside this call, so one per thread serves every run.
-  if (countBuffer.length < steps + 1) countBuffer = new Int32Array(steps + 1);
-  const start = countBuffer;
-  start.fill(0, 0, steps + 1);
-  for (const e of events) for (let q = 0; q < e.count; q++) start[e.steps[q]! + 1]!++;
-  for (let s = 0; s < steps; s++) start[s + 1]! += start[s]!;
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    for (let q = 0; q < e.count; q++) {
-      const at = start[e.steps[q]!]!++;
-      step[at] = e.steps[q]!;
-      strategy[at] = i;
-      index[at] = q;
-    }
-  }
-  return out;
 }
 
 /**
@@ -173,6 +99,23 @@ export function runFast(x: FastInput): RunResult | string {
     throw e;
   }
 
+  const tradable = firstTradableStep(plan, precomputed, tl, firstStep);
+  const days = (length: number) => (length === S - firstStep ? dayColumn(tl, doc.settings).subarray(firstStep, S) : undefined);
+  if (compiledUnsupported(plan, passes, x.audit && x.record === 'full') === null) {
+    walkRuns.compiled++;
+    const w = new CompiledWalk({
+      plan, settings: doc.settings, cols, tl, events, firstStep, tradable, keepLog: x.record === 'full', tick: x.tick, tickEvery: x.tickEvery,
+    });
+    w.run();
+    w.finish();
+    if (w.recorder.length === 0) throw new RunError('no bars in the selected range');
+    const result = buildResult(w, x.venueWarnings ? [...x.warnings, ...x.venueWarnings(null)] : x.warnings, x.record === 'stats', days(w.recorder.length));
+    releaseRecorder(w.recorder);
+    result.engine = 'fast';
+    return result;
+  }
+  walkRuns.kernel++;
+
   const at = { step: -1 };
   const runPlan: Plan = { ...plan, strategies: plan.strategies.map((s, i) => gated(s, events[i]!, at)) };
   const calendar = calFields.size > 0 ? new ColumnCalendar(doc.settings, calCols) : undefined;
@@ -189,8 +132,7 @@ export function runFast(x: FastInput): RunResult | string {
     calendar,
   });
   // The kernel finds the first tradable bar by looking at every recorded step; the walk skips steps, so
-  // the same scan runs here over the indicator columns and is handed to it.
-  const tradable = firstTradableStep(plan, precomputed, tl, firstStep);
+  // the same scan runs over the indicator columns (above) and is handed to it.
   if (tradable >= 0) kernel.tradableFrom = tl.time[tradable]!;
   const walk = new Walk(kernel, cols, tl, passes, events, firstStep, at, calendar, data, x);
   walk.run();
@@ -205,9 +147,8 @@ export function runFast(x: FastInput): RunResult | string {
     kernel.closeAtEnd();
   }
   // Every step from firstStep on is recorded, so the recorder's i-th entry is step firstStep + i.
-  const days = kernel.recorder.length === S - firstStep ? dayColumn(tl, doc.settings).subarray(firstStep, S) : undefined;
   const warnings = x.venueWarnings ? [...x.warnings, ...x.venueWarnings(kernel.venue)] : x.warnings;
-  const result = buildResult(kernel, warnings, x.record === 'stats', days);
+  const result = buildResult(kernel, warnings, x.record === 'stats', days(kernel.recorder.length));
   releaseRecorder(kernel.recorder);
   result.engine = 'fast';
   return result;
@@ -358,7 +299,7 @@ class Walk implements QuietState {
 
   /** Hands the merge buffers back for the next run (not on a throw: a cancelled run just drops them). */
   release(): void {
-    spareMerge = this.ev;
+    releaseMerge(this.ev);
   }
 
   get portfolio(): Portfolio {

@@ -23,6 +23,8 @@ export interface StrategyPass {
   readonly crossings: number;
   /** Reads how long ago a strategy signalled: only a kernel step can say (it counts steps and signals). */
   readonly needsKernel: boolean;
+  /** Reads no portfolio value: its may-fire code is exact (0 or 2), so every candidate event fires. */
+  readonly dataOnly: boolean;
 }
 
 function num(x: number): string {
@@ -118,7 +120,7 @@ export function strategyPass(plan: Plan, s: PlanStrategy, data: ReadonlyMap<numb
   const code = `${gen.lines.join('\n')}\nmay = ${root};`;
   const since = new Set(plan.inputs.filter((i) => i.kind === 'sinceSignal').map((i) => i.slot));
   const needsKernel = [...gen.statefulSlots].some((slot) => since.has(slot));
-  return { strategy: s, code, slots: [...gen.slots], crossings: gen.crossings, needsKernel };
+  return { strategy: s, code, slots: [...gen.slots], crossings: gen.crossings, needsKernel, dataOnly: gen.statefulSlots.size === 0 };
 }
 
 /**

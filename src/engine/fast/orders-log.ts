@@ -1,0 +1,162 @@
+import type { OrderRecord, OrderStatus, SignalEvent } from '../../schema/index.ts';
+import type { AmountUnit, PlanStrategy } from '../../strategy/index.ts';
+
+const UNITS: readonly AmountUnit[] = ['percentOfCash', 'percentOfEquity', 'cash', 'quantity', 'percentOfPosition', 'all'];
+export const UNIT_CODE: Readonly<Record<AmountUnit, number>> = { percentOfCash: 0, percentOfEquity: 1, cash: 2, quantity: 3, percentOfPosition: 4, all: 5 };
+const STATUSES: readonly OrderStatus[] = ['open', 'filled', 'rejected', 'cancelled'];
+export const OPEN = 0, FILLED = 1, REJECTED = 2, CANCELLED = 3;
+
+/**
+ * The compiled walk's orders and signals as columns (issue 17 item 4): row r is the order with id r + 1.
+ * Strategies, symbols and reasons are indices into string tables. OrderRecord and SignalEvent objects are
+ * made only at the API edge (toRecords/toSignals), and only for a run that keeps its log.
+ */
+export class OrdersLog {
+  length = 0;
+  strategy = new Int32Array(64);
+  asset = new Int32Array(64);
+  /** 0 delta, 1 target. */
+  kind = new Uint8Array(64);
+  /** +1 buy, −1 sell, as created (side below is the side it filled on). */
+  sideIn = new Int8Array(64);
+  unit = new Uint8Array(64);
+  value = new Float64Array(64);
+  weight = new Float64Array(64);
+  createdTime = new Float64Array(64);
+  status = new Uint8Array(64);
+  /** 0 buy, 1 sell. */
+  side = new Uint8Array(64);
+  quantity = new Float64Array(64);
+  filledQuantity = new Float64Array(64);
+  fees = new Float64Array(64);
+  /** NaN: null (never filled). */
+  fillTime = new Float64Array(64);
+  fillPrice = new Float64Array(64);
+  /** Index into reasons, −1: null. */
+  reason = new Int32Array(64);
+  /** 1: a closeAtEnd order. */
+  atEnd = new Uint8Array(64);
+  readonly reasons: string[] = [];
+  private readonly reasonIndex = new Map<string, number>();
+
+  // Signals: time, strategy, the first order row it created and how many.
+  signalCount = 0;
+  signalTime = new Float64Array(64);
+  signalStrategy = new Int32Array(64);
+  signalFirst = new Int32Array(64);
+  signalOrders = new Int32Array(64);
+
+  /** Appends an order as created (open); returns its row. */
+  add(strategy: number, asset: number, kind: 0 | 1, side: 1 | -1, unit: number, value: number, weight: number, time: number): number {
+    if (this.length === this.status.length) this.grow();
+    const r = this.length++;
+    this.strategy[r] = strategy;
+    this.asset[r] = asset;
+    this.kind[r] = kind;
+    this.sideIn[r] = side;
+    this.unit[r] = unit;
+    this.value[r] = value;
+    this.weight[r] = weight;
+    this.createdTime[r] = time;
+    this.status[r] = OPEN;
+    this.side[r] = side === 1 ? 0 : 1;
+    this.quantity[r] = 0;
+    this.filledQuantity[r] = 0;
+    this.fees[r] = 0;
+    this.fillTime[r] = NaN;
+    this.fillPrice[r] = NaN;
+    this.reason[r] = -1;
+    this.atEnd[r] = 0;
+    return r;
+  }
+
+  /** The index of a reason in the string table (a handful of distinct strings per run). */
+  reasonOf(text: string | null): number {
+    if (text === null) return -1;
+    let i = this.reasonIndex.get(text);
+    if (i === undefined) {
+      i = this.reasons.length;
+      this.reasons.push(text);
+      this.reasonIndex.set(text, i);
+    }
+    return i;
+  }
+
+  signal(time: number, strategy: number, first: number, orders: number): void {
+    if (this.signalCount === this.signalTime.length) this.growSignals();
+    const i = this.signalCount++;
+    this.signalTime[i] = time;
+    this.signalStrategy[i] = strategy;
+    this.signalFirst[i] = first;
+    this.signalOrders[i] = orders;
+  }
+
+  /** The orders as the results' records (keys in the order the kernel's records have them). */
+  toRecords(strategyIds: readonly string[], symbols: readonly string[]): OrderRecord[] {
+    const out: OrderRecord[] = new Array(this.length);
+    for (let r = 0; r < this.length; r++) {
+      const rec: OrderRecord = {
+        id: r + 1,
+        strategyId: strategyIds[this.strategy[r]!]!,
+        symbol: symbols[this.asset[r]!]!,
+        side: this.side[r] === 0 ? 'buy' : 'sell',
+        quantity: this.quantity[r]!,
+        createdTime: this.createdTime[r]!,
+        status: STATUSES[this.status[r]!]!,
+        fillTime: Number.isNaN(this.fillTime[r]!) ? null : this.fillTime[r]!,
+        fillPrice: Number.isNaN(this.fillTime[r]!) ? null : this.fillPrice[r]!,
+        filledQuantity: this.filledQuantity[r]!,
+        fees: this.fees[r]!,
+        reason: this.reason[r]! < 0 ? null : this.reasons[this.reason[r]!]!,
+      };
+      if (this.atEnd[r]) rec.type = 'closeAtEnd';
+      out[r] = rec;
+    }
+    return out;
+  }
+
+  /** The signals as the results' events (an audit-off run: the trace is the kernel's placeholder). */
+  toSignals(strategies: readonly PlanStrategy[], symbols: readonly string[]): SignalEvent[] {
+    const out: SignalEvent[] = new Array(this.signalCount);
+    for (let i = 0; i < this.signalCount; i++) {
+      const a = strategies[this.signalStrategy[i]!]!.action;
+      const first = this.signalFirst[i]!;
+      const orderIds: number[] = [];
+      for (let k = 0; k < this.signalOrders[i]!; k++) orderIds.push(first + k + 1);
+      out[i] = {
+        time: this.signalTime[i]!,
+        strategyId: strategies[this.signalStrategy[i]!]!.id,
+        action: a.type,
+        trace: { type: 'always', result: true },
+        weights: a.type === 'setWeight' ? [{ asset: symbols[a.asset]!, weight: a.weight }] : null,
+        orderIds,
+        message: a.type === 'alert' ? a.message : null,
+      };
+    }
+    return out;
+  }
+
+  unitOf(r: number): AmountUnit {
+    return UNITS[this.unit[r]!]!;
+  }
+
+  private grow(): void {
+    const c = this.status.length * 2;
+    const f = (a: Float64Array) => { const b = new Float64Array(c); b.set(a); return b; };
+    const i32 = (a: Int32Array) => { const b = new Int32Array(c); b.set(a); return b; };
+    const u8 = (a: Uint8Array) => { const b = new Uint8Array(c); b.set(a); return b; };
+    const sideIn = new Int8Array(c); sideIn.set(this.sideIn); this.sideIn = sideIn;
+    this.strategy = i32(this.strategy); this.asset = i32(this.asset); this.kind = u8(this.kind); this.unit = u8(this.unit);
+    this.value = f(this.value); this.weight = f(this.weight); this.createdTime = f(this.createdTime); this.status = u8(this.status);
+    this.side = u8(this.side); this.quantity = f(this.quantity); this.filledQuantity = f(this.filledQuantity); this.fees = f(this.fees);
+    this.fillTime = f(this.fillTime); this.fillPrice = f(this.fillPrice); this.reason = i32(this.reason); this.atEnd = u8(this.atEnd);
+  }
+
+  private growSignals(): void {
+    const c = this.signalTime.length * 2;
+    const t = new Float64Array(c); t.set(this.signalTime); this.signalTime = t;
+    const s = new Int32Array(c); s.set(this.signalStrategy); this.signalStrategy = s;
+    const f = new Int32Array(c); f.set(this.signalFirst); this.signalFirst = f;
+    const o = new Int32Array(c); o.set(this.signalOrders); this.signalOrders = o;
+  }
+}

@@ -1,0 +1,329 @@
+import type { BarColumns, CorporateActionEvent, OrderRecord, Settings, SignalEvent } from '../../schema/index.ts';
+import type { Plan } from '../../strategy/index.ts';
+import { SimulatedFills } from '../execution.ts';
+import type { Order } from '../orders.ts';
+import { Portfolio } from '../portfolio.ts';
+import { acquireRecorder, type Recorder } from '../recorder.ts';
+import type { ResultSource } from '../result.ts';
+import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
+import { CANCELLED, FILLED, OrdersLog, REJECTED, UNIT_CODE } from './orders-log.ts';
+import { recordQuiet, type QuietState } from './quiet.ts';
+import type { Events, StrategyPass } from './signals.ts';
+import type { Timeline } from './timeline.ts';
+
+/**
+ * Why the compiled walk cannot take a run (then the kernel-assisted fast walk does), or null. It takes runs
+ * whose conditions read only data (every candidate event of the signal pass fires, no condition is
+ * re-evaluated) and whose actions are market orders: buy, sell, setWeight, closeAll, alert. Resting entries,
+ * attached exits, rebalancing, portfolio operands and audit traces are the kernel's.
+ */
+export function compiledUnsupported(plan: Plan, passes: readonly StrategyPass[], traces: boolean): string | null {
+  if (traces) return 'signals with condition traces';
+  for (const q of passes) {
+    if (!q.dataOnly) return `strategy "${q.strategy.id}" reads a portfolio value`;
+    const a = q.strategy.action;
+    if (a.type === 'rebalance') return `strategy "${q.strategy.id}" rebalances`;
+    if ((a.type === 'buy' || a.type === 'sell') && (a.entry !== null || a.exits !== null)) return `strategy "${q.strategy.id}" has an entry or exits`;
+    if (a.type === 'setWeight' && a.exits !== null) return `strategy "${q.strategy.id}" has exits`;
+  }
+  return plan.strategies.length === passes.length ? null : 'a strategy without a pass';
+}
+
+export interface WalkInput {
+  plan: Plan;
+  settings: Settings;
+  cols: readonly BarColumns[];
+  tl: Timeline;
+  events: readonly Events[];
+  firstStep: number;
+  /** Step of the first tradable bar (buy & hold starts there), or −1. */
+  tradable: number;
+  keepLog: boolean;
+  tick?: (fraction: number) => void;
+  tickEvery: number;
+}
+
+/** An Order whose fields the walk rewrites before each fill (one per run, handed to SimulatedFills). */
+type Scratch = { -readonly [K in keyof Order]: Order[K] } & { record: OrderRecord };
+
+/**
+ * The fully compiled event walk (issue 17 item 3). Between events it records equity from the close columns
+ * (recordQuiet); at a step where a signal fires or an order is due it does the kernel's step itself, in the
+ * kernel's order — fills due at this bar (marked at its open), marks at the close, strategies' orders in
+ * document order, record — on typed arrays: pending orders are rows of the orders log, fills go through
+ * the shared SimulatedFills (the reference's own sizing and cost code) with one scratch order, trades land
+ * in the portfolio's TradeLog. No kernel, venue, per-event object or closure.
+ */
+export class CompiledWalk implements QuietState, ResultSource {
+  readonly n: number;
+  readonly cursor: Int32Array;
+  readonly closes: Float64Array[];
+  readonly portfolio: Portfolio;
+  readonly recorder: Recorder;
+  readonly bench: number;
+  readonly firstStep: number;
+  readonly tracked: Int32Array;
+  readonly trackedQty: Float64Array;
+  readonly tl: Timeline;
+  readonly settings: Settings;
+  peak: number;
+  tradableFrom = NaN;
+  barsSeen = 0;
+  stepIndex = -1;
+  readonly hasActions = false;
+  readonly corporate: CorporateActionEvent[] = [];
+  orders: OrderRecord[] = [];
+  signals: SignalEvent[] = [];
+
+  private readonly plan: Plan;
+  private readonly fills: SimulatedFills;
+  private readonly log = new OrdersLog();
+  private readonly scratch: Scratch;
+  private readonly hasBar: Uint8Array;
+  private readonly barNow: Int32Array;
+  private readonly openCount: Int32Array;
+  /** Rows of orders waiting for their asset's next bar, in submission order. */
+  private pending = new Int32Array(16);
+  private pendingCount = 0;
+  private readonly ev: Merged;
+  private readonly closeModel: boolean;
+  private readonly alreadyOpen: Int32Array;
+
+  constructor(private readonly x: WalkInput) {
+    const { plan, settings, cols, tl } = x;
+    const n = this.n = cols.length;
+    this.plan = plan;
+    this.settings = settings;
+    this.tl = tl;
+    this.firstStep = x.firstStep;
+    this.cursor = new Int32Array(n).fill(-1);
+    this.closes = cols.map((c) => c.close);
+    this.portfolio = new Portfolio(plan.assets, settings.initialCash);
+    this.fills = new SimulatedFills(this.portfolio, settings);
+    this.recorder = acquireRecorder(tl.steps - x.firstStep);
+    this.peak = settings.initialCash;
+    this.bench = plan.assets.indexOf(settings.benchmark ?? settings.universe[0]!);
+    this.tracked = new Int32Array(n + 1);
+    this.trackedQty = new Float64Array(n + 1);
+    this.hasBar = new Uint8Array(n);
+    this.barNow = new Int32Array(n);
+    this.openCount = new Int32Array(n);
+    this.closeModel = settings.fillModel === 'close';
+    this.alreadyOpen = Int32Array.from(plan.assets, (s) => this.log.reasonOf(`an order for ${s} is already open`));
+    this.ev = mergedEvents(x.events, tl.steps, acquireMerge());
+    this.scratch = {
+      asset: 0, kind: 'delta', side: 1, unit: 'all', value: 0, weight: 0, entry: null, exits: null, exitReason: null,
+      record: { id: 0, strategyId: '', symbol: '', side: 'buy', quantity: 0, createdTime: 0, status: 'open', fillTime: null, fillPrice: null, filledQuantity: 0, fees: 0, reason: null },
+    };
+    if (x.tradable >= 0) this.tradableFrom = tl.time[x.tradable]!;
+  }
+
+  run(): void {
+    const { tl, x } = this;
+    const S = tl.steps;
+    const evStep = this.ev.step, evTotal = this.ev.total;
+    const every = x.tick ? x.tickEvery : S + 1;
+    let nextTick = every;
+    let ei = 0;
+    let nextEvent = evTotal > 0 ? evStep[0]! : S;
+    let nextFill = S;
+    let s = 0;
+    while (s < S) {
+      const quietEnd = Math.min(nextEvent, nextFill, nextTick, S);
+      if (s < quietEnd) {
+        recordQuiet(this, s, quietEnd);
+        s = quietEnd;
+        continue;
+      }
+      if (s === nextTick) {
+        x.tick!(s / S);
+        nextTick += every;
+      }
+      if (s !== nextEvent && s !== nextFill) {
+        recordQuiet(this, s, s + 1);
+        s++;
+        continue;
+      }
+      this.bars(s);
+      if (s === nextFill) this.fillDue(s);
+      this.atClose();
+      while (ei < evTotal && evStep[ei] === s) this.act(this.ev.strategy[ei++]!, s);
+      if (s === nextEvent) nextEvent = ei < evTotal ? evStep[ei]! : S;
+      if (s >= this.firstStep) this.record(s);
+      for (let j = 0; j < this.barCount; j++) this.hasBar[this.barNow[j]!] = 0;
+      nextFill = this.nextFill();
+      s++;
+    }
+  }
+
+  /** After run(): end of data (open orders cancelled), closeAtEnd, and the logs as the results' objects. */
+  finish(): void {
+    const { log, tl } = this;
+    releaseMerge(this.ev);
+    const cancelled = log.reasonOf('no bar for its asset before the end of the data');
+    for (let i = 0; i < this.pendingCount; i++) {
+      const r = this.pending[i]!;
+      log.status[r] = CANCELLED;
+      log.reason[r] = cancelled;
+    }
+    this.pendingCount = 0;
+    this.stepIndex = tl.steps - 1;
+    this.barsSeen = tl.bars;
+    if (this.settings.closeAtEnd) this.closeAtEnd(tl.time[tl.steps - 1]!);
+    if (this.x.keepLog) {
+      const ids = this.plan.strategies.map((q) => q.id);
+      this.orders = log.toRecords(ids, this.plan.assets);
+      this.signals = log.toSignals(this.plan.strategies, this.plan.assets);
+    }
+  }
+
+  private barCount = 0;
+
+  /** Cursors to step s; assets with a bar now are marked at its open (fills due now are sized there). */
+  private bars(s: number): void {
+    const { n, cursor, tl, hasBar, barNow } = this;
+    const mark = this.portfolio.mark, cols = this.x.cols;
+    let k = 0;
+    for (let a = 0; a < n; a++) {
+      const nx = cursor[a]! + 1;
+      if (nx < tl.count[a]! && tl.stepOf[a]![nx] === s) {
+        cursor[a] = nx;
+        hasBar[a] = 1;
+        barNow[k++] = a;
+        mark[a] = cols[a]!.open[nx]!;
+      }
+    }
+    this.barCount = k;
+  }
+
+  private atClose(): void {
+    const mark = this.portfolio.mark, closes = this.closes, cursor = this.cursor;
+    for (let j = 0; j < this.barCount; j++) {
+      const a = this.barNow[j]!;
+      mark[a] = closes[a]![cursor[a]!]!;
+    }
+  }
+
+  /** The venue's fillDue for market orders: each pending order whose asset has a bar now, in submission order. */
+  private fillDue(s: number): void {
+    const { pending, hasBar, log, cursor } = this;
+    const t = this.tl.time[s]!;
+    let keep = 0;
+    for (let i = 0; i < this.pendingCount; i++) {
+      const r = pending[i]!;
+      const a = log.asset[r]!;
+      if (hasBar[a]) {
+        const c = this.x.cols[a]!;
+        this.fill(r, this.closeModel ? c.close[cursor[a]!]! : c.open[cursor[a]!]!, t);
+        this.openCount[a]!--;
+      } else pending[keep++] = r;
+    }
+    this.pendingCount = keep;
+  }
+
+  /** Strategy i fires at step s: its orders, created first and then submitted one by one, as Kernel.act. */
+  private act(i: number, s: number): void {
+    const log = this.log, t = this.tl.time[s]!;
+    const a = this.plan.strategies[i]!.action;
+    const first = log.length;
+    switch (a.type) {
+      case 'buy': case 'sell':
+        log.add(i, a.asset, 0, a.type === 'buy' ? 1 : -1, UNIT_CODE[a.unit], a.value, 0, t);
+        break;
+      case 'setWeight':
+        log.add(i, a.asset, 1, a.weight >= 0 ? 1 : -1, UNIT_CODE.all, 0, a.weight, t);
+        break;
+      case 'closeAll': {
+        const q = this.portfolio.qty;
+        for (let k = 0; k < q.length; k++) if (q[k] !== 0) log.add(i, k, 1, q[k]! > 0 ? -1 : 1, UNIT_CODE.all, 0, 0, t);
+        break;
+      }
+      default: break; // alert: a signal, no order (rebalance never reaches this walk)
+    }
+    for (let r = first; r < log.length; r++) {
+      const asset = log.asset[r]!;
+      if (this.openCount[asset]! > 0) {
+        log.status[r] = REJECTED;
+        log.reason[r] = this.alreadyOpen[asset]!;
+      } else if (this.closeModel && this.hasBar[asset]) {
+        this.fill(r, this.closes[asset]![this.cursor[asset]!]!, t);
+      } else {
+        if (this.pendingCount === this.pending.length) {
+          const p = new Int32Array(this.pending.length * 2); p.set(this.pending); this.pending = p;
+        }
+        this.pending[this.pendingCount++] = r;
+        this.openCount[asset]!++;
+      }
+    }
+    if (this.x.keepLog) log.signal(t, i, first, log.length - first);
+  }
+
+  /** Fills order row r at raw price `price` through SimulatedFills (the reference's sizing and costs). */
+  private fill(r: number, price: number, time: number, exitReason: 'end' | null = null): void {
+    const log = this.log, o = this.scratch, rec = o.record;
+    const a = log.asset[r]!;
+    o.asset = a;
+    o.kind = log.kind[r] === 0 ? 'delta' : 'target';
+    o.side = log.sideIn[r] === 1 ? 1 : -1;
+    o.unit = log.unitOf(r);
+    o.value = log.value[r]!;
+    o.weight = log.weight[r]!;
+    o.exitReason = exitReason;
+    rec.strategyId = exitReason === null ? this.plan.strategies[log.strategy[r]!]!.id : this.portfolio.openStrategy[a]!;
+    rec.symbol = this.plan.assets[a]!;
+    rec.side = o.side === 1 ? 'buy' : 'sell';
+    rec.quantity = 0;
+    rec.status = 'open';
+    rec.fillTime = null;
+    rec.fillPrice = null;
+    rec.filledQuantity = 0;
+    rec.fees = 0;
+    rec.reason = null;
+    this.fills.execute(o, price, time);
+    const filled = (rec.status as string) === 'filled';
+    log.status[r] = filled ? FILLED : REJECTED;
+    log.side[r] = rec.side === 'buy' ? 0 : 1;
+    log.quantity[r] = rec.quantity;
+    log.filledQuantity[r] = rec.filledQuantity;
+    log.fees[r] = rec.fees;
+    log.fillTime[r] = rec.fillTime ?? NaN;
+    log.fillPrice[r] = rec.fillPrice ?? NaN;
+    log.reason[r] = log.reasonOf(rec.reason);
+    // As Kernel.execute: a filled asset never marked yet takes the fill price.
+    if (filled && Number.isNaN(this.portfolio.mark[a]!)) this.portfolio.mark[a] = price;
+  }
+
+  private record(s: number): void {
+    const p = this.portfolio;
+    const e = p.equity();
+    if (e > this.peak) this.peak = e;
+    this.recorder.push(this.tl.time[s]!, e, p.exposed() ? 1 : 0, this.bench >= 0 ? p.mark[this.bench]! : NaN);
+  }
+
+  /** The next step at which a pending order's asset has a bar. */
+  private nextFill(): number {
+    const { tl, log, cursor } = this;
+    let next = tl.steps;
+    for (let i = 0; i < this.pendingCount; i++) {
+      const a = log.asset[this.pending[i]!]!;
+      const nx = cursor[a]! + 1;
+      if (nx < tl.count[a]! && tl.stepOf[a]![nx]! < next) next = tl.stepOf[a]![nx]!;
+    }
+    return next;
+  }
+
+  /** Kernel.closeAtEnd: each open position closed at its last mark (reason "end"); the last equity point pays. */
+  private closeAtEnd(t: number): void {
+    const p = this.portfolio, log = this.log;
+    let closed = false;
+    for (let a = 0; a < p.qty.length; a++) {
+      if (p.qty[a] === 0 || !Number.isFinite(p.mark[a]!)) continue;
+      const r = log.add(Math.max(0, this.plan.strategies.findIndex((q) => q.id === p.openStrategy[a])), a, 1, p.qty[a]! > 0 ? -1 : 1, UNIT_CODE.all, 0, 0, t);
+      log.atEnd[r] = 1;
+      this.fill(r, p.mark[a]!, t, 'end');
+      closed = true;
+    }
+    const rec = this.recorder;
+    if (closed && rec.length > 0) rec.equity[rec.length - 1] = p.equity();
+  }
+}
