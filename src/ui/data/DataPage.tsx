@@ -4,6 +4,7 @@ import type { DatasetInfo } from '../../data/store.ts';
 import type { StrategyDocument } from '../../schema/index.ts';
 import { DEFAULT_SYMBOL } from '../defaults.ts';
 import type { DataClient } from './client.ts';
+import { ActionsPanel } from './ActionsPanel.tsx';
 import { DatasetTable } from './DatasetTable.tsx';
 import { DATASETS_KEY } from './keys.ts';
 import { ImportPanel } from './ImportPanel.tsx';
@@ -70,6 +71,7 @@ export function DataPage({ doc, data }: { doc: StrategyDocument | null; data: Da
           </section>
           <ImportPanel client={data} onStored={refresh} />
           <SeriesPanel client={data} datasets={datasets.data} onChanged={refresh} />
+          <ActionsPanel client={data} />
         </>
       ) : (
         <p className="panel warn">No data store is connected in this build.</p>

@@ -150,3 +150,46 @@ describe('sample data', () => {
     expect(spx?.rows).toBeGreaterThan(100);
   });
 });
+
+function chooseActions(file: File) {
+  const input = document.querySelector<HTMLInputElement>('input[aria-label="Corporate actions file"]')!;
+  const dt = new DataTransfer();
+  dt.items.add(file);
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+const cells = (symbol: string) => [...page.getByRole('table', { name: 'Stored corporate actions' }).getByRole('row', { name: new RegExp(`^${symbol}\\b`) })
+  .element().querySelectorAll('th,td')].slice(0, 6).map((c) => c.textContent);
+
+describe('corporate actions on the Data page (real data worker and IndexedDB)', () => {
+  it('imports a file, lists count and ex-date range per symbol, refuses a bad file saying where (nothing stored lost), and deletes after confirming', async () => {
+    await open();
+    await expect.element(page.getByText('No corporate actions are stored on this device yet.')).toBeVisible();
+    chooseActions(new File(['symbol,date,type,value\nAAPL,2020-08-31,split,4:1\nAAPL,2020-08-07,dividend,0.82\nAAPL,2014-06-09,split,7\nKO,2021-03-12,dividend,0.42\n'], 'actions.csv'));
+    await expect.element(page.getByTestId('actions-report')).toHaveTextContent('actions.csv: AAPL 2 split(s), 1 dividend(s); KO 0 split(s), 1 dividend(s) stored.');
+    await expect.element(page.getByRole('table', { name: 'Stored corporate actions' })).toBeVisible();
+    expect(cells('AAPL')).toEqual(['AAPL', '2', '1', '2014-06-09', '2020-08-31', 'actions.csv']);
+    expect(cells('KO')).toEqual(['KO', '0', '1', '2021-03-12', '2021-03-12', 'actions.csv']);
+
+    // One bad line rejects the whole file: the error names file, line, column and field; both symbols keep theirs.
+    chooseActions(new File(['symbol,date,type,value\nKO,2022-01-03,split,2\nAAPL,2021-13-01,dividend,1\nAAPL,2021-02-05,bonus,1\n'], 'bad.csv'));
+    const error = page.getByTestId('actions-error');
+    await expect.element(error).toHaveTextContent('Import of bad.csv failed; stored corporate actions are unchanged.');
+    await expect.element(error).toHaveTextContent(/bad\.csv:3:2 \(date\): "2021-13-01" is not an ex-date/);
+    await expect.element(error).toHaveTextContent(/bad\.csv:4:3 \(type\)/);
+    expect(cells('KO')).toEqual(['KO', '0', '1', '2021-03-12', '2021-03-12', 'actions.csv']);
+    expect((await client.listActions()).map((r) => [r.symbol, r.actions.length])).toEqual([['AAPL', 3], ['KO', 1]]);
+
+    // A good file replaces only the symbols it names.
+    chooseActions(new File(['symbol,date,type,value\nKO,2022-01-03,split,3:2\n'], 'ko.csv'));
+    await expect.element(page.getByTestId('actions-report')).toHaveTextContent('ko.csv: KO 1 split(s), 0 dividend(s) stored.');
+    await expect.poll(() => cells('KO')).toEqual(['KO', '1', '0', '2022-01-03', '2022-01-03', 'ko.csv']);
+    expect(cells('AAPL')).toEqual(['AAPL', '2', '1', '2014-06-09', '2020-08-31', 'actions.csv']);
+
+    await userEvent.click(page.getByRole('button', { name: 'Delete corporate actions of AAPL' }));
+    await userEvent.click(page.getByRole('button', { name: 'Confirm delete corporate actions of AAPL' }));
+    await expect.poll(() => page.getByRole('row', { name: /^AAPL\b/ }).elements().length).toBe(0);
+    expect((await client.listActions()).map((r) => r.symbol)).toEqual(['KO']);
+  });
+});
