@@ -18,7 +18,7 @@ import type { RiskGuards } from '../live/guards.ts';
 import { FileJournal } from '../live/node/file-journal.ts';
 import { openPractice } from '../live/practice.ts';
 import { LiveProcessor } from '../live/processor.ts';
-import { runLoop } from '../live/runner.ts';
+import { runLoop, timerSleep } from '../live/runner.ts';
 import { loadEmbeddedBars } from '../data/node/index.ts';
 import { clampPoll } from '../lib/poll-floor.ts';
 import type { BarColumns, StrategyDocument } from '../schema/index.ts';
@@ -40,7 +40,7 @@ export interface LiveCliEnv {
   err: (s: string) => void;
   /** Set to true (Ctrl-C) to stop after the current tick. */
   stop?: { stopped: boolean };
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<number> {
@@ -72,7 +72,7 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
     const actions = f.actions && docForActions ? actionsFromFlags({ actions: f.actions }, docForActions, io.err) : undefined;
     const emit = (e: LiveEvent) => { if (f.json) io.out(JSON.stringify(e)); else if (e.type !== 'bar') io.out(human(e)); };
     const stop = io.stop ?? { stopped: false };
-    const sleep = io.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const sleep = io.sleep ?? timerSleep;
 
     let lp: LiveProcessor;
     let tick: () => Promise<number>;
@@ -112,9 +112,11 @@ export async function liveCli(argv: readonly string[], io: LiveCliEnv): Promise<
     // A broker's rate limit sets the shortest poll interval; a shorter --poll-ms is raised to it, with the reason.
     const poll = clampPoll(f['poll-ms'] ?? (brokerName === 'sim' ? 0 : 60_000), broker?.rateLimits, lp.kernel.plan.assets.length);
     if (poll.clamped) io.err(`note: --poll-ms ${f['poll-ms']} is below the minimum, polling every ${poll.ms / 1000} s: ${poll.reason}`);
+    const streaming = broker;
     const r = await runLoop({
       tick, poll: () => lp.poll(), busy: () => lp.busy(), pollMs: poll.ms,
       maxSteps: f['max-steps'], stopped: () => stop.stopped, exhausted: () => exhausted, sleep,
+      ...(streaming?.onBar ? { wake: (f: () => void) => streaming.onBar!(f) } : {}),
     });
     const res = lp.result();
     const summary = { steps: r.steps, settled: r.settled, equity: lp.kernel.portfolio.equity(), orders: res.orders.length, trades: res.trades.length, openOrders: lp.venue.active().length };

@@ -298,6 +298,8 @@ export class BarStream extends AlpacaStream {
   private readonly bars = new Map<string, Map<number, LiveBar>>();
   private readonly latest = new Map<string, number>();
   private waiters: (() => void)[] = [];
+  /** Told of every new bar (StreamingAlpaca wakes the tick loop when one completes a bar of its timeframe). */
+  onBar: ((b: LiveBar) => void) | null = null;
 
   constructor(o: StreamOptions, readonly symbols: readonly string[]) {
     super(o);
@@ -342,6 +344,12 @@ export class BarStream extends AlpacaStream {
     if (b.time > (this.latest.get(b.symbol) ?? -Infinity)) this.latest.set(b.symbol, b.time);
     if (this.coveredFrom === Infinity) this.coveredFrom = b.time + 1;
     this.wake();
+    this.onBar?.(b);
+  }
+
+  /** Start time of the newest bar received for `symbol` (-Infinity: none). */
+  latestOf(symbol: string): number {
+    return this.latest.get(symbol) ?? -Infinity;
   }
 
   private wake(): void {

@@ -49,6 +49,10 @@ export class StreamingAlpaca implements Broker {
    */
   readonly served = { orders: 0, bars: 0, gaps: 0 };
   private readonly notices: BrokerNotice[] = [];
+  private readonly barListeners = new Set<() => void>();
+  /** The intraday span last read (what a completed bar means for onBar), and the start of the last bar announced. */
+  private span = NaN;
+  private announced = -Infinity;
 
   constructor(private readonly rest: AlpacaBroker, private readonly o: StreamingOptions) {
     this.name = rest.name;
@@ -65,6 +69,22 @@ export class StreamingAlpaca implements Broker {
       ...(this.o.backoffMs !== undefined ? { backoffMs: this.o.backoffMs } : {}),
       ...(this.o.maxBackoffMs !== undefined ? { maxBackoffMs: this.o.maxBackoffMs } : {}),
     };
+  }
+
+  onBar(listener: () => void): () => void {
+    this.barListeners.add(listener);
+    return () => this.barListeners.delete(listener);
+  }
+
+  /** A minute bar came in: when every symbol now has the last minute of a bar not announced yet, wake the listeners. */
+  private minuteIn(s: BarStream): void {
+    if (!streamable(this.span)) return;
+    let newest = Infinity;
+    for (const x of s.symbols) newest = Math.min(newest, s.latestOf(x));
+    const complete = barStart(newest + MINUTE, this.span) - this.span;
+    if (!(complete > this.announced)) return;
+    this.announced = complete;
+    for (const f of [...this.barListeners]) f();
   }
 
   drainNotices(): BrokerNotice[] {
@@ -111,10 +131,15 @@ export class StreamingAlpaca implements Broker {
     if (!streamable(span) || !(to >= from)) return this.rest.bars(symbols, timeframe, from, to);
     if (!this.barStream) {
       // Opened by the first intraday bar read, for the deployment's symbols: a daily strategy never opens it.
-      this.barStream = new BarStream(this.streamOptions(this.o.dataStreamUrl), [...symbols]);
-      this.barStream.start();
+      const bs = new BarStream(this.streamOptions(this.o.dataStreamUrl), [...symbols]);
+      bs.onBar = () => this.minuteIn(bs);
+      this.barStream = bs;
+      bs.start();
     }
     const s = this.barStream;
+    this.span = span;
+    // Bars up to `to` are the caller's now: only a later one is news.
+    this.announced = Math.max(this.announced, barStart(to, span));
     // Bars start on multiples of the span: none in [from, to] means none to read (a tick inside a bar).
     const first = barStart(from + span - 1, span);
     if (first > to) return [];

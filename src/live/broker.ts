@@ -189,6 +189,11 @@ export interface Broker {
   sessions?(from: number, to: number): Promise<Session[]>;
   /** Bars with start time in [from, to], every page. */
   bars(symbols: readonly string[], timeframe: string, from: number, to: number): Promise<LiveBar[]>;
+  /**
+   * Streaming brokers: calls `listener` when a stream brought what completes a bar of the timeframe last read,
+   * for every symbol (the tick loop wakes for it rather than waiting for its next poll). Returns the unsubscribe.
+   */
+  onBar?(listener: () => void): () => void;
   /** Notices since the last call (streaming brokers), for the audit. */
   drainNotices?(): BrokerNotice[];
   /** Closes what the broker holds open (streams). */

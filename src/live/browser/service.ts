@@ -231,6 +231,8 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
       allowsReversal: broker ? broker.allowsReversal : true, queue: Promise.resolve(), failure: null, wake: () => {},
     };
     emitTo.d = d;
+    // A bar the stream completed ends the wait between ticks (a streamed bar is stepped without waiting for the poll).
+    broker?.onBar?.(() => d.wake());
     open.set(id, d);
     await putDeployment(d.record);
     return d;

@@ -15,6 +15,7 @@ import { alpacaBroker } from '../../../src/live/connect.ts';
 import type { LiveEvent } from '../../../src/live/events.ts';
 import { MemoryJournal } from '../../../src/live/journal.ts';
 import { LiveProcessor } from '../../../src/live/processor.ts';
+import { runLoop } from '../../../src/live/runner.ts';
 import { parseDocument, type BarColumns, type StrategyDocument } from '../../../src/schema/index.ts';
 import { FakeAlpaca, type FakeBar } from './fake-alpaca.ts';
 import { swingBars } from './fake-server.ts';
@@ -216,5 +217,48 @@ describe('Alpaca minute stream aggregated to 5-minute bars', () => {
     expect(gap.map((q) => [q.start, q.end])).toEqual([[T0 + 20 * SPAN, backAt]]);
     const said = events.filter((e) => e.type === 'stream').map((e) => (e as { message: string }).message);
     expect(said.some((m) => /bars stream live again/.test(m))).toBe(true);
+  });
+
+  it('a streamed bar wakes the tick loop: each 5-minute bar is stepped when its last minute arrives, no poll interval elapsing', async () => {
+    const { fake, minutes } = await market();
+    const sb = connect(fake, true) as StreamingAlpaca;
+    const lp = await deploy(sb, []);
+    await until(() => sb.trading.live && !!sb.barStream?.live);
+    // The scheduler seam: a poll interval (an hour) ends only when the test releases it, which it never does here.
+    const clock = { waits: 0, elapsed: 0, release: () => {} };
+    const sleep = (_ms: number, signal?: AbortSignal) => new Promise<void>((r) => {
+      clock.waits++;
+      clock.release = () => { clock.elapsed++; r(); };
+      signal?.addEventListener('abort', () => r());
+    });
+    let ticks = 0, stop = false;
+    const loop = runLoop({
+      tick: () => { ticks++; return lp.tick(); }, poll: () => lp.poll(), busy: () => lp.busy(), pollMs: 3_600_000, stopped: () => stop, sleep,
+      wake: (f) => sb.onBar(f),
+    });
+    await until(() => clock.waits === 1);
+    for (let k = WARM; k < WARM + 3; k++) {
+      const start = T0 + k * SPAN;
+      const before = ticks;
+      for (const m of minutes.filter((x) => x.t >= start && x.t < start + SPAN)) {
+        const frames = sb.barStream!.frames;
+        fake.advance(m.t, MIN);
+        await until(() => sb.barStream!.frames > frames);
+        // A minute that does not complete the 5-minute bar wakes nothing.
+        if (m.t < start + SPAN - MIN) expect(ticks).toBe(before);
+      }
+      await until(() => lp.lastTime === start);
+      expect(lp.lastTime).toBe(start);
+      expect(ticks).toBe(before + 1);
+    }
+    expect(clock.elapsed).toBe(0);
+    expect(ticks).toBe(4);
+    expect(lp.bars.at(-1)).toMatchObject({ time: T0 + (WARM + 2) * SPAN });
+    // The loop waits again (its fourth wait), and ends when told to stop.
+    await until(() => clock.waits === 4);
+    stop = true;
+    clock.release();
+    await loop;
+    expect(clock.elapsed).toBe(1);
   });
 });
