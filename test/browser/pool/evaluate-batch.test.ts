@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../src/engine/index.ts';
-import { crossDoc, dailyBars, paramSets, closedAfterEach, expectCancelThenServe } from '../../unit/pool/fixture.ts';
+import { generateMinuteBars } from '../../../src/data/index.ts';
+import { crossDoc, dailyBars, paramSets, closedAfterEach, expectCancelThenServe, sweepDoc } from '../../unit/pool/fixture.ts';
 import { browserPool } from './spawn.ts';
 
 const pool = closedAfterEach(browserPool);
@@ -26,6 +27,21 @@ describe('EnginePool.evaluateBatch in Chromium workers', () => {
     const [batch, run] = await Promise.all([p.evaluateBatch(doc, data, paramSets(16)), p.run({ doc, data, params: { fast: 5, slow: 60 } })]);
     expect(batch).toHaveLength(16);
     expect(run.stats).toEqual(runBacktest(doc, data, { params: { fast: 5, slow: 60 } }).stats);
+  });
+
+  it('sweep columns once, shared: each distinct SMA column computed once over 2 workers in SharedArrayBuffers, the stats in-page ones', async () => {
+    const doc = sweepDoc();
+    const data = { bars: generateMinuteBars({ symbols: ['AAA', 'BBB'], years: 0.08, seed: 23, gaps: true }) };
+    // fast 4, 7, 10, 13 × slow 40, 50, 60: 7 distinct SMA columns of AAA.
+    const params = [4, 7, 10, 13].flatMap((fast) => [40, 50, 60].map((slow) => ({ fast, slow })));
+    const p = pool({ size: 2, spreadColumnsFrom: 0 });
+    expect(p.shared).toBe(true);
+    const got = await p.evaluateBatch(doc, data, params);
+    expect(got).toEqual(params.map((ps) => runBacktest(doc, data, { params: ps, audit: false }).stats));
+    const counts = await p.columnCounts(data);
+    expect(counts).toHaveLength(2);
+    expect(counts.reduce((n, c) => n + c.computed, 0)).toBe(7);
+    expect(counts.every((c) => c.computed > 0 && c.computed + c.seeded === 7)).toBe(true);
   });
 
   it('cancels in shared mode (flag) and copy mode (workers replaced), then evaluates again', async () => {
