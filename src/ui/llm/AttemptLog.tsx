@@ -18,7 +18,12 @@ function summary(records: readonly AttemptRecord[]): string {
 export function AttemptLog({ records, version }: { records: readonly AttemptRecord[]; version: number }) {
   const [history, setHistory] = useState<AttemptLogEntry[]>([]);
   useEffect(() => {
-    loadAttemptLog().then(setHistory, () => setHistory([]));
+    // A read that answers after unmount, or after a newer version's read started, must not land (stale log).
+    let live = true;
+    loadAttemptLog().then((h) => live && setHistory(h), () => live && setHistory([]));
+    return () => {
+      live = false;
+    };
   }, [version]);
   if (records.length === 0 && history.length === 0) return null;
   return (

@@ -63,11 +63,16 @@ export default function LlmPanel({ doc, onAccept, data = null, client = workerLl
   const [settingsOpen, setSettingsOpen] = useState<boolean | null>(null);
 
   useEffect(() => {
+    let live = true;
     loadLlmSettings().then((s) => {
+      if (!live) return;
       setSettings(s);
       setLoaded(true);
-    }, () => setLoaded(true));
-    return () => abort.current?.abort();
+    }, () => live && setLoaded(true));
+    return () => {
+      live = false;
+      abort.current?.abort();
+    };
   }, []);
 
   const base = parseDocument(doc);

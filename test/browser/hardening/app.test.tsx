@@ -11,8 +11,6 @@ import { GROUP_PAGE } from '../../../src/ui/builder/ConditionGroup.tsx';
 import type { DataClient } from '../../../src/ui/data/client.ts';
 import { cleanup, render } from '../ui/render.tsx';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-
 beforeEach(() => {
   localStorage.clear();
   history.replaceState(null, '', '#/strategy');

@@ -14,8 +14,6 @@ import { encodeShareHash, MAX_ENCODED, SHARE_PREFIX } from '../../../src/ui/shar
 import { dailyCsv, testDataClient } from '../ui/data-client.ts';
 import { cleanup, render } from '../ui/render.tsx';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-
 const DRAFT = 'backtester.draft.v1';
 const MINE = {
   version: 1, name: 'Keep me', settings: { universe: ['SPX'] },

@@ -10,9 +10,6 @@ import type { BarSource } from '../../../src/ui/runner-pool.ts';
 import { crossDoc, dailyBars } from '../../unit/pool/fixture.ts';
 import { cleanup, render } from './render.tsx';
 
-// Workers answer outside any act() scope; React's act warnings would only be noise here.
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-
 const bars = dailyBars();
 /** Bars straight from memory: the page's path is the runner's (needs → load → pool), only the store is skipped. */
 const source: BarSource = {

@@ -5,8 +5,6 @@ import { App } from '../../../src/ui/App.tsx';
 import { loadProxySettings, saveProxySettings } from '../../../src/ui/settings/proxy-settings.ts';
 import { cleanup, render } from './render.tsx';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-
 const TOKEN = 'tok-SECRET-7f3a9c';
 const health = (over: object = {}) =>
   Response.json({ ok: true, service: 'backtester-proxy', mode: 'vault', routes: ['alpaca-paper', 'openai'], auth: 'ok', origin: 'allowed', ...over });

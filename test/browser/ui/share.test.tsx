@@ -9,9 +9,6 @@ import { decodeShareHash, SHARE_PREFIX } from '../../../src/ui/share/codec.ts';
 import { dailyCsv, testDataClient } from './data-client.ts';
 import { cleanup, render } from './render.tsx';
 
-// The data worker answers outside any act() scope; React's act warnings would only be noise here.
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-
 let client: DataClient;
 let dispose: () => Promise<void>;
 beforeEach(async () => {

@@ -1,6 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { StrategyDocument } from '../../../src/schema/index.ts';
@@ -8,7 +7,7 @@ import { App } from '../../../src/ui/App.tsx';
 import { DEFAULT_SYMBOL } from '../../../src/ui/defaults.ts';
 import type { Runner } from '../../../src/ui/runner.ts';
 import { RESULT } from './fixture.ts';
-import { cleanup, render } from './render.tsx';
+import { act, cleanup, render } from './render.tsx';
 
 beforeEach(() => {
   localStorage.clear();
