@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll } from 'vitest';
 
-export const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+/** test/e2e/screenshots (gitignored), or E2E_SCREENSHOTS when a reviewer wants them elsewhere. */
+export const SCREENSHOTS = process.env.E2E_SCREENSHOTS ?? join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
 /** Debian Chromium, never a downloaded browser; flags keep it quiet and offline on a shared CI machine. */
 export function launchChromium(): Promise<Browser> {

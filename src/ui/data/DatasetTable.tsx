@@ -45,8 +45,8 @@ export function DatasetTable({ datasets, onDelete }: { datasets: readonly Datase
           <tr key={d.id}>
             <th scope="row">{d.symbol}</th>
             <td>{d.key}</td>
-            <td>{formatBarTime(d.first, d.key)}</td>
-            <td>{formatBarTime(d.last, d.key)}</td>
+            <td className="t">{formatBarTime(d.first, d.key)}</td>
+            <td className="t">{formatBarTime(d.last, d.key)}</td>
             <td className="n">{d.rows.toLocaleString('en-US')}</td>
             <td className="n">{formatBytes(d.bytes)}</td>
             <td>{d.source}{d.adjusted ? ' (adjusted)' : ''}</td>

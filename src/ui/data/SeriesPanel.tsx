@@ -58,8 +58,8 @@ export function SeriesPanel({ client, datasets, onChanged }: { client: DataClien
               <tr key={d.id}>
                 <th scope="row">{d.key}</th>
                 <td>{d.symbol ?? 'global'}</td>
-                <td>{formatBarTime(d.first, '1d')}</td>
-                <td>{formatBarTime(d.last, '1d')}</td>
+                <td className="t">{formatBarTime(d.first, '1d')}</td>
+                <td className="t">{formatBarTime(d.last, '1d')}</td>
                 <td className="n">{d.rows.toLocaleString('en-US')}</td>
                 <td>{d.source}</td>
                 <td>

@@ -39,7 +39,7 @@ export function RunHistoryPanel({ runs, selected, onToggle, onDelete, onRelabel,
                 <td>
                   <input type="checkbox" aria-label={`Compare ${label}`} checked={selected.includes(r.id)} onChange={() => onToggle(r.id)} />
                 </td>
-                <td>{when(r.time)}</td>
+                <td className="t">{when(r.time)}</td>
                 <th scope="row">{r.name}</th>
                 <td>
                   {/* Uncontrolled and saved on blur/Enter, so typing is not a database write per keystroke. */}
@@ -47,7 +47,7 @@ export function RunHistoryPanel({ runs, selected, onToggle, onDelete, onRelabel,
                     onBlur={(e) => { if (e.currentTarget.value.trim() !== (r.label ?? '')) onRelabel(r.id, e.currentTarget.value); }}
                     onKeyDown={(e) => { if (e.key === 'Enter') e.currentTarget.blur(); }} />
                 </td>
-                <td>{formatTime(r.stats.startTime)} – {formatTime(r.stats.endTime)}</td>
+                <td className="t">{formatTime(r.stats.startTime)} – {formatTime(r.stats.endTime)}</td>
                 <td className={`n${r.stats.totalReturnPct < 0 ? ' neg' : ''}`}>{formatPct(r.stats.totalReturnPct)}</td>
                 <td className="n">{formatRatio(r.stats.sharpe)}</td>
                 <td className="n neg">{formatPct(r.stats.maxDrawdownPct)}</td>

@@ -135,7 +135,7 @@ function SignalDetail({ signal, byId, exitsOf, explain }: {
                 <Fragment key={id}>
                   <tr>
                     <td>{o.id}</td><td>{o.side}</td><td>{o.symbol}</td><td className="n">{formatQty(o.quantity)}</td>
-                    <td>{orderType(o)}</td><td>{o.status}</td><td>{o.fillTime === null ? '—' : formatTime(o.fillTime)}</td>
+                    <td>{orderType(o)}</td><td>{o.status}</td><td className="t">{o.fillTime === null ? '—' : formatTime(o.fillTime)}</td>
                     <td className="n">{o.fillPrice === null ? '—' : formatPrice(o.fillPrice)}</td><td>{o.reason ?? ''}</td>
                   </tr>
                   {(exitsOf.get(o.id) ?? []).map((x) => (

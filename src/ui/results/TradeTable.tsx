@@ -73,7 +73,7 @@ export function TradeTable({ trades }: { trades: readonly Trade[] }) {
           {sorted.slice(0, shown).map((t, i) => (
             <tr key={i}>
               {COLUMNS.map(([, key, format, numeric]) => (
-                <td key={key} className={numeric ? `n${(key === 'pnl' || key === 'returnPct') && t[key] < 0 ? ' neg' : ''}` : undefined}>
+                <td key={key} className={numeric ? `n${(key === 'pnl' || key === 'returnPct') && t[key] < 0 ? ' neg' : ''}` : key === 'entryTime' || key === 'exitTime' ? 't' : undefined}>
                   {format(t, decimals)}
                 </td>
               ))}

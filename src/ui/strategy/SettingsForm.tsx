@@ -66,25 +66,39 @@ export function SettingsForm({ value, onChange, path, catalog }: SettingsFormPro
         <FieldErrors path={p('range', 'to')} />
       </Row>
       <Row label="Initial cash" path={p('initialCash')}>
-        <NumberInput optional label="Initial cash" placeholder="10000" value={value.initialCash} onChange={(v) => set('initialCash', v)} />
-        <span className="unit">$</span>
+        <span className="with-unit">
+          <NumberInput optional label="Initial cash" placeholder="10000" value={value.initialCash} onChange={(v) => set('initialCash', v)} />
+          <span className="unit">$</span>
+        </span>
       </Row>
       <Row label="Fees">
-        <NumberInput optional label="Fee fraction of notional" placeholder="fraction 0" value={fees.fraction} onChange={(v) => set('fees', withKey(fees, 'fraction', v))} />
-        <span className="unit" title="A fraction of each order's value: 0.001 is 0.1 %">× value{fees.fraction ? ` (${Number((fees.fraction * 100).toPrecision(6))} %)` : ''}</span>
-        <NumberInput optional label="Fee per share" placeholder="/share 0" value={fees.perShare} onChange={(v) => set('fees', withKey(fees, 'perShare', v))} />
-        <span className="unit">$/share</span>
-        <NumberInput optional label="Fee per order" placeholder="/order 0" value={fees.perOrder} onChange={(v) => set('fees', withKey(fees, 'perOrder', v))} />
-        <span className="unit">$/order</span>
-        <NumberInput optional label="Minimum fee per order" placeholder="min 0" value={fees.minimum} onChange={(v) => set('fees', withKey(fees, 'minimum', v))} />
-        <span className="unit">$ min/order</span>
+        <span className="with-unit">
+          <NumberInput optional label="Fee fraction of notional" placeholder="fraction 0" value={fees.fraction} onChange={(v) => set('fees', withKey(fees, 'fraction', v))} />
+          <span className="unit" title="A fraction of each order's value: 0.001 is 0.1 %">× value{fees.fraction ? ` (${Number((fees.fraction * 100).toPrecision(6))} %)` : ''}</span>
+        </span>
+        <span className="with-unit">
+          <NumberInput optional label="Fee per share" placeholder="/share 0" value={fees.perShare} onChange={(v) => set('fees', withKey(fees, 'perShare', v))} />
+          <span className="unit">$/share</span>
+        </span>
+        <span className="with-unit">
+          <NumberInput optional label="Fee per order" placeholder="/order 0" value={fees.perOrder} onChange={(v) => set('fees', withKey(fees, 'perOrder', v))} />
+          <span className="unit">$/order</span>
+        </span>
+        <span className="with-unit">
+          <NumberInput optional label="Minimum fee per order" placeholder="min 0" value={fees.minimum} onChange={(v) => set('fees', withKey(fees, 'minimum', v))} />
+          <span className="unit">$ min/order</span>
+        </span>
         {(['fraction', 'perShare', 'perOrder', 'minimum'] as const).map((k) => <FieldErrors key={k} path={p('fees', k)} />)}
       </Row>
       <Row label="Slippage">
-        <NumberInput optional label="Slippage in basis points" placeholder="bps 0" value={slip.bps} onChange={(v) => set('slippage', withKey(slip, 'bps', v))} />
-        <span className="unit" title="Basis points of the price: 1 bp = 0.01 %">bp</span>
-        <NumberInput optional label="Fixed slippage per unit" placeholder="fixed 0" value={slip.fixed} onChange={(v) => set('slippage', withKey(slip, 'fixed', v))} />
-        <span className="unit">$/unit</span>
+        <span className="with-unit">
+          <NumberInput optional label="Slippage in basis points" placeholder="bps 0" value={slip.bps} onChange={(v) => set('slippage', withKey(slip, 'bps', v))} />
+          <span className="unit" title="Basis points of the price: 1 bp = 0.01 %">bp</span>
+        </span>
+        <span className="with-unit">
+          <NumberInput optional label="Fixed slippage per unit" placeholder="fixed 0" value={slip.fixed} onChange={(v) => set('slippage', withKey(slip, 'fixed', v))} />
+          <span className="unit">$/unit</span>
+        </span>
         <FieldErrors path={p('slippage', 'bps')} />
         <FieldErrors path={p('slippage', 'fixed')} />
       </Row>
