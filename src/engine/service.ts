@@ -1,4 +1,5 @@
-import type { RunResult, Stats, StrategyDocument } from '../schema/index.ts';
+import type { BarField, RunResult, Stats, StrategyDocument } from '../schema/index.ts';
+import { barFields } from './fields.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
 import { CancelledError, explain, runBacktest } from './backtest.ts';
 import { IndicatorCache } from './indicator-cache.ts';
@@ -60,6 +61,8 @@ export interface DataNeeds {
   assets: string[];
   timeframe: string;
   series: { name: string; symbol: string | null }[];
+  /** The price fields the run reads (fields.ts): a load may leave the others out. */
+  fields: BarField[];
 }
 
 /**
@@ -135,7 +138,7 @@ export function createEngineService() {
         const symbol = input.asset < 0 ? null : plan.assets[input.asset]!;
         series.set(`${input.name}|${symbol}`, { name: input.name, symbol });
       }
-      return { assets: [...plan.assets], timeframe: doc.settings.timeframe, series: [...series.values()] };
+      return { assets: [...plan.assets], timeframe: doc.settings.timeframe, series: [...series.values()], fields: barFields(plan, doc) };
     },
     run(task: EngineTask): RunResult {
       const { data, cache } = dataset(task.dataId);

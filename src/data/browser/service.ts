@@ -1,4 +1,4 @@
-import type { BarColumns, StepSeries } from '../../schema/bars.ts';
+import type { BarColumns, BarField, StepSeries } from '../../schema/bars.ts';
 import { defaultAllocator } from '../columns.ts';
 import type { ImportOptions } from '../csv/import.ts';
 import type { ProgressInfo } from '../csv/source.ts';
@@ -120,8 +120,9 @@ export function createDataService() {
     async list(): Promise<DatasetInfo[]> {
       return (await s()).list();
     },
-    async get(symbol: string, timeframe: string, range?: TimeRange): Promise<BarColumns | null> {
-      return (await s()).get(symbol, timeframe, { range, alloc: defaultAllocator() });
+    /** `fields`: only these price fields (time always); the rest are one NaN column (see GetOptions.fields). */
+    async get(symbol: string, timeframe: string, range?: TimeRange, fields?: readonly BarField[]): Promise<BarColumns | null> {
+      return (await s()).get(symbol, timeframe, { range, alloc: defaultAllocator(), ...(fields ? { fields } : {}) });
     },
     async put(bars: BarColumns, opts: Omit<PutOptions, 'signal'> = {}): Promise<DatasetInfo> {
       return (await s()).put(bars, opts);

@@ -99,6 +99,10 @@ describe('stored data from the version-2 build (IndexedDB 2, format-1 files)', (
     expect(formatsOf(rows)).toEqual([FORMAT_VERSION, FORMAT_VERSION, FORMAT_VERSION, FORMAT_VERSION, FORMAT_VERSION]);
     for (const r of rows) expect(r).toMatchObject({ source: 'fixture v1', importedAt: 1_700_000_000_000 });
     await expectIdentical(api);
+    // Only the fields a plan reads: the others are NaN.
+    const part = (await api.get('MIN', '1m', undefined, ['close']))!;
+    expect(Array.from(part.close)).toEqual(Array.from(v1FixtureBars()[0]!.close));
+    expect([part.open, part.high, part.volume].every((c) => c.every(Number.isNaN))).toBe(true);
     // Old files gone, nothing stray.
     expect(await fileNames(place.dirHandle)).toEqual(rows.map((r) => r.file).sort());
     await api.close();

@@ -53,7 +53,7 @@ describe('engine pool on worker_threads', () => {
 
   it('reports what a document needs and fails a run with the engine error', async () => {
     const p = pool(1);
-    expect(await p.needs(crossDoc())).toEqual({ assets: ['AAA', 'BBB'], timeframe: '1d', series: [] });
+    expect(await p.needs(crossDoc())).toEqual({ assets: ['AAA', 'BBB'], timeframe: '1d', series: [], fields: ['open', 'close'] });
     await expect(p.run({ doc: crossDoc(), data: { bars: dailyBars().slice(0, 1) } })).rejects.toThrow(/no data for symbol "BBB"/);
   });
 });
