@@ -1,6 +1,7 @@
 import { useId, type ReactNode } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
 import { AuditExplorer, type ExplainBar } from './AuditExplorer.tsx';
+import { CorporateActionsTable } from './CorporateActionsTable.tsx';
 import { EquityCharts } from './EquityCharts.tsx';
 import { ExportBar } from './ExportBar.tsx';
 import { formatCount, formatMoney, formatPct, formatRatio } from './format.ts';
@@ -70,6 +71,9 @@ export function ResultsView({ result, title, market, doc = null, explain }: {
       </div>
       <section aria-labelledby="h-audit">
         <h2 id="h-audit">Audit</h2>
+        {result.corporateActions && result.corporateActions.length > 0 && (
+          <CorporateActionsTable events={result.corporateActions} />
+        )}
         <AuditExplorer signals={result.signals} orders={result.orders} explain={explain} />
       </section>
     </div>
