@@ -1,6 +1,7 @@
 import { Zone } from '../lib/zone.ts';
 import { SESSION_DATED } from './calendar.ts';
-import { exchangeZone, type Curves, type RunResult, type Settings } from '../schema/index.ts';
+import { exchangeZone, type Curves, type RunResult, type Settings, type Trade } from '../schema/index.ts';
+import type { TradeLog } from './trade-log.ts';
 import type { Kernel } from './kernel.ts';
 
 /** What a result is built from: the kernel after a run, or the compiled fast walk's books and logs. */
@@ -93,11 +94,11 @@ export function buildResult(k: ResultSource, warnings: string[], statsOnly = fal
     // Buy & hold from the first tradable bar; an indicator that never got a value leaves none (NaN, with why).
     tradableFrom: Number.isNaN(k.tradableFrom) ? Infinity : k.tradableFrom,
   });
-  return {
+  const result: RunResult = {
     engineVersion: ENGINE_VERSION,
     stats,
     curves: statsOnly ? { ...NO_CURVES } : sampleCurves(k),
-    trades: p.trades,
+    trades: statsOnly ? [] : p.trades,
     orders: k.orders,
     signals: k.signals,
     barCount: k.barsSeen,
@@ -105,4 +106,26 @@ export function buildResult(k: ResultSource, warnings: string[], statsOnly = fal
     warnings,
     ...(k.hasActions ? { corporateActions: k.corporate } : {}),
   };
+  if (statsOnly) lazyTrades(result, p.tradeLog);
+  return result;
+}
+
+/**
+ * A sweep's run (record 'stats') keeps its trades as columns: a 20k-trade candidate whose statistics are all
+ * the optimizer reads makes no trade object. `trades` is still an ordinary enumerable property to every
+ * reader (spread, JSON, structured clone, deep equality): made from the columns on first read, then kept.
+ */
+function lazyTrades(result: RunResult, log: TradeLog): void {
+  Object.defineProperty(result, 'trades', {
+    enumerable: true,
+    configurable: true,
+    get(): Trade[] {
+      const trades = log.toObjects();
+      Object.defineProperty(result, 'trades', { value: trades, enumerable: true, configurable: true, writable: true });
+      return trades;
+    },
+    set(value: Trade[]): void {
+      Object.defineProperty(result, 'trades', { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
