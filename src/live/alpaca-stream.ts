@@ -51,6 +51,13 @@ export interface StreamOptions {
   maxBackoffMs?: number;
   /** A stream not live this long after the socket opened is closed and tried again. */
   authTimeoutMs?: number;
+  /**
+   * Staleness: a live stream that received nothing for this long is probed with one of Alpaca's control
+   * messages (trading: `listen` again, answered by `listening`; data: `subscribe` again, answered by
+   * `subscription`); still nothing for as long again and the socket is taken for half-open: closed and
+   * reconnected with back-off, REST meanwhile. Default 30 s.
+   */
+  heartbeatMs?: number;
 }
 
 const dec = new TextDecoder();
@@ -77,6 +84,11 @@ abstract class AlpacaStream {
   private backoff: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private authTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeat: ReturnType<typeof setTimeout> | null = null;
+  private probed = false;
+  /** Probes sent, and sockets given up as silent (half-open). */
+  probes = 0;
+  silences = 0;
   protected abstract readonly name: StreamName;
 
   constructor(protected readonly o: StreamOptions) {
@@ -102,6 +114,8 @@ abstract class AlpacaStream {
   /** The stream left `live` (a drop, a failure, a stop): anything waiting on it should stop waiting. */
   protected changed(): void {}
   protected abstract onOpen(): void;
+  /** A control message Alpaca answers (the heartbeat's probe); its answer must not restart the session. */
+  protected abstract probe(): void;
 
   private connect(): void {
     this.state = 'connecting';
@@ -125,6 +139,8 @@ abstract class AlpacaStream {
       if (this.ws !== ws) return;
       this.frames++;
       this.socketFrames++;
+      this.probed = false;
+      if (this.state === 'live') this.armHeartbeat();
       const text = frameText(ev.data);
       if (text === null) return this.garbage('a frame that is neither text nor bytes');
       this.onText(text);
@@ -137,8 +153,27 @@ abstract class AlpacaStream {
     this.ws?.send(JSON.stringify(msg));
   }
 
+  /** (Re)starts the silence timer: nothing for `heartbeatMs` sends a probe, nothing for as long again drops the socket. */
+  private armHeartbeat(): void {
+    if (this.heartbeat !== null) clearTimeout(this.heartbeat);
+    const ms = this.o.heartbeatMs ?? 30_000;
+    this.heartbeat = setTimeout(() => {
+      this.heartbeat = null;
+      if (this.state !== 'live') return;
+      if (this.probed) {
+        this.silences++;
+        return this.lost(`silent for ${2 * ms} ms (no answer to a probe: the connection is taken for half-open)`);
+      }
+      this.probed = true;
+      this.probes++;
+      this.probe();
+      this.armHeartbeat();
+    }, ms);
+  }
+
   protected becameLive(detail: string): void {
     this.clearAuthTimer();
+    this.armHeartbeat();
     this.state = 'live';
     this.session++;
     this.backoff = this.o.backoffMs ?? 500;
@@ -174,6 +209,9 @@ abstract class AlpacaStream {
 
   private drop(): void {
     this.clearAuthTimer();
+    if (this.heartbeat !== null) clearTimeout(this.heartbeat);
+    this.heartbeat = null;
+    this.probed = false;
     const ws = this.ws;
     this.ws = null;
     if (ws) {
@@ -189,6 +227,8 @@ abstract class AlpacaStream {
 
   private clearTimers(): void {
     this.clearAuthTimer();
+    if (this.heartbeat !== null) clearTimeout(this.heartbeat);
+    this.heartbeat = null;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -223,6 +263,10 @@ export class TradeUpdatesStream extends AlpacaStream {
     this.send({ action: 'auth', key: this.o.keyId, secret: this.o.secretKey });
   }
 
+  protected probe(): void {
+    this.send({ action: 'listen', data: { streams: ['trade_updates'] } });
+  }
+
   protected onText(text: string): void {
     const m = parse(text);
     if (!isObj(m) || typeof m.stream !== 'string') return this.garbage('a message that is not {"stream":…,"data":…}');
@@ -231,6 +275,7 @@ export class TradeUpdatesStream extends AlpacaStream {
       if (data.status === 'authorized') this.send({ action: 'listen', data: { streams: ['trade_updates'] } });
       else this.fail(`authentication failed (Alpaca answered ${JSON.stringify(String(data.status ?? 'no status').slice(0, 40))}: check the API key and whether it is a paper or a live key)`);
     } else if (m.stream === 'listening') {
+      if (this.live) return; // the answer to a probe
       const streams = Array.isArray(data.streams) ? data.streams : [];
       if (streams.includes('trade_updates')) this.becameLive('order updates by push');
       else this.fail('Alpaca did not grant the trade_updates stream');
@@ -309,6 +354,10 @@ export class BarStream extends AlpacaStream {
     // Alpaca greets first; the auth follows the greeting.
   }
 
+  protected probe(): void {
+    this.send({ action: 'subscribe', bars: this.symbols });
+  }
+
   protected onText(text: string): void {
     const list = parse(text);
     if (!Array.isArray(list)) return this.garbage('a message that is not a JSON array');
@@ -317,6 +366,7 @@ export class BarStream extends AlpacaStream {
       if (m.T === 'success' && m.msg === 'connected') this.send({ action: 'auth', key: this.o.keyId, secret: this.o.secretKey });
       else if (m.T === 'success' && m.msg === 'authenticated') this.send({ action: 'subscribe', bars: this.symbols });
       else if (m.T === 'subscription') {
+        if (this.live) continue; // the answer to a probe
         const got = Array.isArray(m.bars) ? m.bars : [];
         if (this.symbols.every((s) => got.includes(s))) {
           this.coveredFrom = Infinity;

@@ -30,6 +30,8 @@ export interface StreamingOptions {
   barWaitMs?: number;
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** See StreamOptions.heartbeatMs. */
+  heartbeatMs?: number;
   now?: () => number;
 }
 
@@ -68,6 +70,7 @@ export class StreamingAlpaca implements Broker {
       notice: (n: StreamNotice) => this.notices.push({ where: `${n.stream} stream`, message: n.message, error: n.state === 'failed' }),
       ...(this.o.backoffMs !== undefined ? { backoffMs: this.o.backoffMs } : {}),
       ...(this.o.maxBackoffMs !== undefined ? { maxBackoffMs: this.o.maxBackoffMs } : {}),
+      ...(this.o.heartbeatMs !== undefined ? { heartbeatMs: this.o.heartbeatMs } : {}),
     };
   }
 

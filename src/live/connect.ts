@@ -34,7 +34,7 @@ export const ALPACA_DATA_STREAM_URL = 'wss://stream.data.alpaca.markets';
  * Streams in front of REST (alpaca-streaming.ts): the socket to open them with (the browser's WebSocket, `ws`
  * in Node), the feed, and test knobs. Absent: REST polling only.
  */
-export interface AlpacaStreamsSetting extends Partial<Pick<StreamingOptions, 'verifyMs' | 'barWaitMs' | 'backoffMs' | 'maxBackoffMs'>> {
+export interface AlpacaStreamsSetting extends Partial<Pick<StreamingOptions, 'verifyMs' | 'barWaitMs' | 'backoffMs' | 'maxBackoffMs' | 'heartbeatMs'>> {
   socket: SocketFactory;
   feed?: 'iex' | 'sip';
 }

@@ -79,10 +79,10 @@ async function market(): Promise<{ fake: FakeAlpaca; minutes: FakeBar[] }> {
 
 const socket = (url: string) => new WebSocket(url) as unknown as WebSocketLike;
 
-function connect(fake: FakeAlpaca, streams: boolean): Broker {
+function connect(fake: FakeAlpaca, streams: boolean, heartbeatMs?: number): Broker {
   const b = alpacaBroker({
     paper: true, keyId: fake.key, secretKey: fake.secret, tradingUrl: fake.url, dataUrl: fake.url,
-    ...(streams ? { streams: { socket, backoffMs: 20, maxBackoffMs: 100, barWaitMs: 3000 } } : {}),
+    ...(streams ? { streams: { socket, backoffMs: 20, maxBackoffMs: 100, barWaitMs: 3000, ...(heartbeatMs ? { heartbeatMs } : {}) } } : {}),
   });
   brokers.push(b);
   return b;
@@ -98,6 +98,17 @@ async function settle(fake: FakeAlpaca, b: StreamingAlpaca): Promise<void> {
     const c = fake.openStreams('trading').at(-1);
     return !c || !b.trading.live || b.trading.socketFrames >= c.sent;
   }, 5000);
+}
+
+/** Each minute: `before` (a cut, a silence), the market moves, the fills reach us, the processor ticks; a last tick after. */
+async function playMinutes(fake: FakeAlpaca, sb: StreamingAlpaca, lp: LiveProcessor, minutes: FakeBar[], before: (m: FakeBar) => Promise<void>): Promise<void> {
+  for (const m of minutes) {
+    await before(m);
+    fake.advance(m.t, MIN);
+    await settle(fake, sb);
+    await lp.tick();
+  }
+  await lp.tick();
 }
 
 function deploy(broker: Broker, events: LiveEvent[]): Promise<LiveProcessor> {
@@ -191,7 +202,7 @@ describe('Alpaca minute stream aggregated to 5-minute bars', () => {
     const live = minutes.filter((b) => b.t >= fake.now);
     const cutAt = T0 + 20 * SPAN + MIN, backAt = cutAt + 2 * MIN;
     let gapsBefore = 0, queriesBefore = 0;
-    for (const m of live) {
+    await playMinutes(fake, sb, lp, live, async (m) => {
       if (m.t === cutAt) {
         fake.streamsDown = true;
         fake.dropStreams();
@@ -203,11 +214,7 @@ describe('Alpaca minute stream aggregated to 5-minute bars', () => {
         gapsBefore = sb.served.gaps;
         queriesBefore = fake.barQueries.length;
       }
-      fake.advance(m.t, MIN);
-      await settle(fake, sb);
-      await lp.tick();
-    }
-    await lp.tick();
+    });
     expect(lp.result().trades).toEqual(backtest(fake).trades);
     expect(events.filter((e) => e.type === 'error' || e.type === 'reconcile')).toEqual([]);
     // Back at 14:33 + 100 min: the bar [15:10, 15:15) came from REST minutes 15:10–15:12 (what the stream
@@ -260,5 +267,37 @@ describe('Alpaca minute stream aggregated to 5-minute bars', () => {
     clock.release();
     await loop;
     expect(clock.elapsed).toBe(1);
+  });
+
+  it('the streams go silent (half-open sockets): probed, given up, reconnected with back-off; REST meanwhile; audited; the run equals the backtest', async () => {
+    const { fake, minutes } = await market();
+    const sb = connect(fake, true, 250) as StreamingAlpaca;
+    const events: LiveEvent[] = [];
+    const lp = await deploy(sb, events);
+    await until(() => sb.trading.live && !!sb.barStream?.live);
+    const silentAt = T0 + 15 * SPAN;
+    let silentFrom = 0, queries = 0;
+    await playMinutes(fake, sb, lp, minutes.filter((b) => b.t >= fake.now), async (m) => {
+      if (m.t === silentAt) {
+        fake.silenceStreams();
+        silentFrom = sb.served.bars + sb.served.gaps;
+        queries = fake.barQueries.length;
+        // Nothing arrives and nothing closes: the probe goes unanswered and the sockets are given up.
+        await until(() => sb.trading.silences > 0 && sb.barStream!.silences > 0);
+        await until(() => sb.trading.live && sb.barStream!.live);
+      }
+    });
+    expect(lp.result().trades).toEqual(backtest(fake).trades);
+    expect(events.filter((e) => e.type === 'error' || e.type === 'reconcile')).toEqual([]);
+    expect(sb.trading.silences).toBeGreaterThanOrEqual(1);
+    expect(sb.barStream!.silences).toBeGreaterThanOrEqual(1);
+    expect(sb.trading.probes).toBeGreaterThanOrEqual(1);
+    // Back live: the minutes the silent socket hid came by REST, then the stream served again.
+    expect(queries).toBeGreaterThan(0);
+    expect(sb.served.bars + sb.served.gaps).toBeGreaterThan(silentFrom);
+    const said = events.filter((e) => e.type === 'stream').map((e) => (e as { where: string; message: string }).where + ': ' + (e as { message: string }).message);
+    expect(said.some((x) => /^bars stream: bars stream silent for 500 ms \(no answer to a probe: the connection is taken for half-open\); reconnecting in \d+ ms, REST polling meanwhile$/.test(x))).toBe(true);
+    expect(said.some((x) => /^trade_updates stream: trade_updates stream silent for 500 ms/.test(x))).toBe(true);
+    expect(said.some((x) => /^bars stream: bars stream live again/.test(x))).toBe(true);
   });
 });

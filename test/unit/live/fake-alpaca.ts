@@ -15,7 +15,7 @@ import { Zone } from '../../../src/lib/zone.ts';
 import { FakeServer } from './fake-server.ts';
 
 /** A stream client of the fake: the trading stream (`/stream`) or market data (`/v2/{feed}`). */
-interface StreamClient { ws: WebSocket; kind: 'trading' | 'data'; authed: boolean; listening: boolean; bars: Set<string>; sent: number }
+interface StreamClient { ws: WebSocket; kind: 'trading' | 'data'; authed: boolean; listening: boolean; bars: Set<string>; sent: number; silent?: boolean }
 
 /** A regular session (UTC ms) as the fakes' calendars serve it. */
 export interface FakeSession { date: string; open: number; close: number }
@@ -137,12 +137,21 @@ export class FakeAlpaca extends FakeServer {
     return this.streams.filter((c) => c.kind === kind && c.ws.readyState === 1);
   }
 
+  /**
+   * The stream connections open now go silent without closing (a half-open socket: a dead route, a stalled
+   * proxy): nothing is sent on them and nothing they send is answered. New connections work.
+   */
+  silenceStreams(): void {
+    for (const c of this.streams) c.silent = true;
+  }
+
   /** Drops every stream connection (as a network cut would), without a close handshake. */
   dropStreams(): void {
     for (const c of this.streams) c.ws.terminate();
   }
 
   private push(c: StreamClient, msg: unknown, binary = false): void {
+    if (c.silent) return;
     c.sent++;
     c.ws.send(binary ? Buffer.from(JSON.stringify(msg)) : JSON.stringify(msg), { binary });
   }
@@ -170,6 +179,7 @@ export class FakeAlpaca extends FakeServer {
   }
 
   private onStreamMessage(c: StreamClient, text: string): void {
+    if (c.silent) return;
     let m: { action?: string; key?: string; secret?: string; data?: { key_id?: string; secret_key?: string; streams?: string[] }; bars?: string[] };
     try {
       m = JSON.parse(text) as typeof m;
