@@ -1,7 +1,9 @@
-import { useId, useMemo, useRef, useState } from 'react';
+import { useContext, useId, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import type { AssetOverlay } from '../../rpc/engine-api.ts';
 import type { Trade } from '../../schema/index.ts';
+import { AxisModeContext } from './axis-mode.ts';
+import { barAxis } from './bar-axis.ts';
 import { formatCount, formatPrice, priceDecimals } from './format.ts';
 import { MarkerKey } from './MarkerKey.tsx';
 import { candlesPlugin, volumePlugin, type BarStyle } from './price-draw.ts';
@@ -70,12 +72,16 @@ interface AssetChartProps {
 
 function AssetChart({ overlay, trades, onPick, style, onStyle, series: external, first }: AssetChartProps) {
   const syncKey = useId();
-  const x = useMemo(() => overlay.time.map((t) => t / 1000), [overlay.time]);
+  const seconds = useMemo(() => overlay.time.map((t) => t / 1000), [overlay.time]);
+  const { compress, setCompress } = useContext(AxisModeContext);
+  // Compressed: x counts bars (nights, weekends and holidays take no room); markers map their fill time onto it.
+  const axis = useMemo(() => (compress ? barAxis(seconds) : undefined), [compress, seconds]);
+  const x = axis?.x ?? seconds;
   const formatY = useMemo(() => {
     const d = priceDecimals(overlay.close);
     return (v: number) => formatPrice(v, d);
   }, [overlay.close]);
-  const marks = useMemo(() => buildMarks(trades, overlay.symbol, (ms) => ms / 1000), [trades, overlay.symbol]);
+  const marks = useMemo(() => buildMarks(trades, overlay.symbol, axis ? (ms) => axis.fromTime(ms / 1000) : (ms) => ms / 1000), [trades, overlay.symbol, axis]);
   const layer = useMemo(() => marksPlugin(marks), [marks]);
   const plugins = useMemo(() => (style === 'line' ? [layer.plugin] : [candlesPlugin(overlay, style, 4), layer.plugin]), [overlay, style, layer]);
   const { price, other } = useMemo(() => {
@@ -112,25 +118,30 @@ function AssetChart({ overlay, trades, onPick, style, onStyle, series: external,
   };
   const sampled = overlay.time.length < overlay.bars;
   const styleSelect = (
-    <select aria-label={`${overlay.symbol} price bars`} value={style} onChange={(e) => onStyle(e.target.value as BarStyle)}>
-      {STYLES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
-    </select>
+    <>
+      <label className="chart-toggle" title="Compress nights, weekends and holidays: the time axis counts bars (the equity chart follows)">
+        <input type="checkbox" checked={compress} onChange={(e) => setCompress(e.target.checked)} aria-label="Compress nights and weekends" /> No gaps
+      </label>
+      <select aria-label={`${overlay.symbol} price bars`} value={style} onChange={(e) => onStyle(e.target.value as BarStyle)}>
+        {STYLES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+      </select>
+    </>
   );
   return (
     <div className="charts" data-sync-key={syncKey}>
       <UPlotChart title={`${overlay.symbol} price${sampled ? ` (${formatCount(overlay.bars)} bars in ${formatCount(overlay.time.length)} points)` : ''} — click a bar to see why, a marker for its trades`}
-        x={x} series={price} height={300} syncKey={syncKey} formatY={formatY} onPick={pickPrice} plugins={plugins} controls={styleSelect}>
+        x={x} series={price} height={300} syncKey={syncKey} formatY={formatY} onPick={pickPrice} plugins={plugins} controls={styleSelect} xAxis={axis}>
         <MarkerKey marks={marks} />
       </UPlotChart>
       {hasVolume && (
         <UPlotChart title={`${overlay.symbol} volume`} x={x} series={volume} height={90} syncKey={syncKey} formatY={formatVolume}
-          onPick={pickBar} plugins={volumePlugins} yRange={volumeRange} />
+          onPick={pickBar} plugins={volumePlugins} yRange={volumeRange} xAxis={axis} />
       )}
       {other.length > 0 && (
-        <UPlotChart title={`${overlay.symbol} indicators`} x={x} series={other} height={120} syncKey={syncKey} formatY={formatOsc} onPick={pickBar} />
+        <UPlotChart title={`${overlay.symbol} indicators`} x={x} series={other} height={120} syncKey={syncKey} formatY={formatOsc} onPick={pickBar} xAxis={axis} />
       )}
       {external && (
-        <SeriesPanes symbol={overlay.symbol} first={first} x={x} end={overlay.end} syncKey={syncKey} onPick={pickBar} source={external} />
+        <SeriesPanes symbol={overlay.symbol} first={first} x={x} end={overlay.end} syncKey={syncKey} xAxis={axis} onPick={pickBar} source={external} />
       )}
       {opened && (
         <section ref={listRef} tabIndex={-1} className="marker-trades" aria-label={`${overlay.symbol} trades at the marker`}>

@@ -1,5 +1,6 @@
 import { useId, type ReactNode } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
+import { AxisModeContext, useAxisMode } from './axis-mode.ts';
 import { AuditExplorer, type ExplainBar } from './AuditExplorer.tsx';
 import { CorporateActionsTable } from './CorporateActionsTable.tsx';
 import { EquityCharts } from './EquityCharts.tsx';
@@ -29,6 +30,7 @@ export function ResultsView({ result, title, market, doc = null, explain }: {
 }) {
   const s = result.stats;
   const zoomGroup = useId();
+  const axisMode = useAxisMode();
   return (
     <div className="results">
       <header className="results-head">
@@ -58,8 +60,10 @@ export function ResultsView({ result, title, market, doc = null, explain }: {
       )}
       {/* Price charts and "why" sit right under the equity, above the long tables; all charts zoom together. */}
       <ZoomGroupContext.Provider value={zoomGroup}>
-        <EquityCharts curves={result.curves} />
-        {market}
+        <AxisModeContext.Provider value={axisMode}>
+          <EquityCharts curves={result.curves} />
+          {market}
+        </AxisModeContext.Provider>
       </ZoomGroupContext.Provider>
       <div className="results-grid">
         <StatsTable stats={s} />

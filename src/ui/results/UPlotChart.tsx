@@ -24,6 +24,8 @@ export interface ChartSeries {
 /** An x axis that is not plain time (a compressed axis counts bars): its labels, legend and the map to seconds. */
 export interface ChartXAxis {
   values: (u: uPlot, ticks: number[]) => string[];
+  /** Where the ticks go (x values); default: uPlot's even steps. */
+  splits?: (u: uPlot, axisIdx: number, min: number, max: number) => number[];
   legend: (u: uPlot, v: number | null) => string;
   toTime(x: number): number;
   fromTime(t: number): number;
@@ -94,7 +96,7 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick,
         legend: { live: true },
         plugins,
         // The y axis grows with its longest label ("3,000.00" was clipped at a fixed 64 px).
-        axes: [xAxis ? { ...axis, values: xAxis.values } : isDaily(x) ? { ...axis, incrs: DAY_INCRS } : axis,
+        axes: [xAxis ? { ...axis, values: xAxis.values, ...(xAxis.splits ? { splits: xAxis.splits } : {}) } : isDaily(x) ? { ...axis, incrs: DAY_INCRS } : axis,
           { ...axis, size: (_u, values) => Math.max(48, 16 + 7.5 * Math.max(0, ...(values ?? []).map((v) => String(v).length))), values: (_u, ticks) => ticks.map(formatY) }],
         series: [
           { value: xAxis?.legend ?? legendTime },

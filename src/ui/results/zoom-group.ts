@@ -50,7 +50,8 @@ export function joinZoom(key: string, member: ZoomMember): () => void {
   const group = g;
   return () => {
     group.members.delete(member);
-    if (group.members.size === 0) groups.delete(key);
+    // Charts rebuilt together (the axis mode switched) leave and rejoin in one commit: keep their range until then.
+    queueMicrotask(() => { if (group.members.size === 0 && groups.get(key) === group) groups.delete(key); });
   };
 }
 
