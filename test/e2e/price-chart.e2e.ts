@@ -52,6 +52,15 @@ for (const width of [1440, 390]) {
     // OHLC bars keep the zoom (the chart is rebuilt at the group's range).
     await price.getByRole('combobox', { name: 'SPX price bars' }).selectOption('ohlc');
     await expect.poll(() => timeAt(price.locator('.u-over'), 1)).toBe(zoomedEquity);
+
+    // No gaps (#16 add 2): the bar axis keeps the zoomed span and the equity chart follows it.
+    await price.getByRole('checkbox', { name: 'Compress nights and weekends' }).check();
+    await expect.poll(() => timeAt(price.locator('.u-over'), 1)).toBe(zoomedEquity);
+    await equity.scrollIntoViewIfNeeded();
+    expect(await timeAt(equity, 1)).toBe(zoomedEquity);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    await price.scrollIntoViewIfNeeded();
+    await price.screenshot({ path: join(SCREENSHOTS, `price-chart-${width}-compressed.png`) });
     expect(errors).toEqual([]);
   });
 }

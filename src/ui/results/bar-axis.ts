@@ -90,6 +90,14 @@ export function tickLabel(T: ArrayLike<number>, i: number): string {
   return iso.slice(11, 16);
 }
 
+/** The leftmost tick also says the year ("Jun 9" alone, zoomed into one year, would not). */
+export function firstTickLabel(T: ArrayLike<number>, i: number): string {
+  const label = tickLabel(T, i);
+  if (/^\d{4}/.test(label)) return label;
+  const iso = new Date(T[i]! * 1000).toISOString();
+  return T[i]! % 86_400 === 0 ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
 /** The compressed axis of bars starting at `times` (epoch seconds, ascending). */
 export function barAxis(times: Float64Array): BarAxis {
   const n = times.length;
@@ -116,7 +124,7 @@ export function barAxis(times: Float64Array): BarAxis {
     toTime,
     fromTime,
     splits,
-    values: (_u, ticks) => ticks.map((i) => (i >= 0 && i < n && Number.isInteger(i) ? tickLabel(times, i) : '')),
+    values: (_u, ticks) => ticks.map((i, k) => (i >= 0 && i < n && Number.isInteger(i) ? (k === 0 ? firstTickLabel(times, i) : tickLabel(times, i)) : '')),
     legend: (_u, v) => (v == null || n === 0 ? '—' : formatTime(times[Math.min(n - 1, Math.max(0, Math.round(v)))]! * 1000)),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barAxis, barTicks, monthIndex, tickLabel } from '../../../src/ui/results/bar-axis.ts';
+import { barAxis, barTicks, firstTickLabel, monthIndex, tickLabel } from '../../../src/ui/results/bar-axis.ts';
 
 const H = 3600;
 const at = (iso: string) => Date.parse(`${iso}Z`) / 1000;
@@ -31,6 +31,8 @@ describe('compressed bar axis (#16 add 2)', () => {
     expect(years.unit).toBe('year');
     expect(years.ticks.map((i) => tickLabel(days, i))).toEqual(['2019-12-30', '2020', '2021', '2022']);
     expect(barTicks(days, 0, 60, 4).ticks.map((i) => tickLabel(days, i))).toEqual(['2019-12-30', '2020', 'Feb']);
+    // Zoomed in, the leftmost label carries the year; a year label needs nothing more.
+    expect([firstTickLabel(days, 170), firstTickLabel(days, 2), firstTickLabel(T, 15)]).toEqual(['2020-06-17', '2020', '2020-02-03 15:00']);
     expect(monthIndex(at('2024-02-29T00:00:00') / 86_400)).toBe(2024 * 12 + 1);
     expect(monthIndex(at('1969-12-31T00:00:00') / 86_400)).toBe(1969 * 12 + 11);
   });
