@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barAxis, barTicks, firstTickLabel, monthIndex, tickLabel } from '../../../src/ui/results/bar-axis.ts';
 
-const H = 3600;
 const at = (iso: string) => Date.parse(`${iso}Z`) / 1000;
 /** Hourly bars 14:00–20:00 UTC on Thu 2020-01-30, Fri 01-31 and Mon 02-03 (a night and a weekend between). */
 const T = Float64Array.from(['2020-01-30', '2020-01-31', '2020-02-03'].flatMap((d) => Array.from({ length: 7 }, (_, h) => at(`${d}T${14 + h}:00:00`))));
