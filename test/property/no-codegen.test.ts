@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/engine/index.ts';
-import type { Expr, StrategyDocument } from '../../src/schema/index.ts';
+import { parseDocument, type Expr, type StrategyDocument } from '../../src/schema/index.ts';
 import { compile } from '../../src/strategy/index.ts';
 import { dataArb, toBars } from '../helpers/random-documents.ts';
 
@@ -26,7 +26,7 @@ const exprArb = (asset: string): fc.Arbitrary<Expr> => fc.letrec<{ e: Expr }>((t
 })).e;
 
 const docArb = fc.record({ sl: exprArb('A'), tp: exprArb('A'), sort: exprArb('$asset'), weight: exprArb('$asset'), pct: fc.constantFrom(20, 50) })
-  .map(({ sl, tp, sort, weight, pct }): StrategyDocument => ({
+  .map(({ sl, tp, sort, weight, pct }) => ({
     version: 1,
     name: 'arithmetic everywhere',
     settings: { universe: ['A', 'B', 'C'], timeframe: '1d', initialCash: 10_000, units: 'fractional', fillModel: 'nextOpen' },
@@ -35,7 +35,7 @@ const docArb = fc.record({ sl: exprArb('A'), tp: exprArb('A'), sort: exprArb('$a
       {
         id: 'in', name: 'in',
         condition: { lhs: { kind: 'price', asset: 'A', field: 'close' }, op: '>', rhs: { kind: 'math', op: '*', args: [{ kind: 'sma', asset: 'A', window: { bars: 2 } }, 0.99] } },
-        action: { type: 'buy', asset: 'A', amount: { percentOfEquity: pct }, exits: { stopLoss: { price: sl }, takeProfit: { price: tp } } },
+        action: { type: 'buy', asset: 'A', amount: { unit: 'percentOfEquity', value: pct }, exits: { stopLoss: { price: sl }, takeProfit: { price: tp } } },
       },
       {
         id: 'rot', name: 'rot',
@@ -43,7 +43,13 @@ const docArb = fc.record({ sl: exprArb('A'), tp: exprArb('A'), sort: exprArb('$a
         action: { type: 'rebalance', universe: { candidates: ['A', 'B', 'C'], sort: { by: sort, order: 'desc' }, limit: 2, weighting: { kind: 'proportional', by: weight } } },
       },
     ],
-  }) as unknown as StrategyDocument);
+  }))
+  // Through the parser, as every caller of the engine does: it fills the defaults (costs, …) the engine relies on.
+  .map((raw) => {
+    const r = parseDocument(raw);
+    if (!r.ok) throw new Error(`the arbitrary made an invalid document: ${JSON.stringify(r.errors).slice(0, 300)}`);
+    return r.doc;
+  });
 
 /** Runs and errors alike: a document one way refuses (e.g. a negative weight) must be refused the other way too. */
 function outcome(doc: StrategyDocument, bars: ReturnType<typeof toBars>, codegen: boolean): unknown {
