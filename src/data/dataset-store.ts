@@ -4,7 +4,7 @@ import { encodeBars, encodeSeries, readBars, readSeries } from './codec.ts';
 import { BarFormatError, FORMAT_V1, FORMAT_VERSION, type EncodedFile } from './format.ts';
 import { readHeader } from './reader.ts';
 import {
-  barsId, seriesId, type BarStore, type CatalogBackend, type DatasetInfo, type FileBackend, type GetOptions, type PutOptions,
+  barsId, isQuotaError, seriesId, storageFullError, type BarStore, type CatalogBackend, type DatasetInfo, type FileBackend, type GetOptions, type PutOptions,
 } from './store.ts';
 import { abortError } from './abort.ts';
 
@@ -246,7 +246,8 @@ export class DatasetStore implements BarStore {
         });
       } catch (e) {
         await this.files.remove(file).catch(() => undefined);
-        throw e;
+        // The catalog can hit the quota after the file fit (IndexedDB and OPFS share it): the same clear error.
+        throw isQuotaError(e) ? await storageFullError(file, enc.totalBytes, enc.totalBytes, 'catalog') : e;
       }
       if (!swap.ok) {
         await this.files.remove(file).catch(() => undefined);

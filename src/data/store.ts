@@ -121,14 +121,29 @@ export class StorageFullError extends Error {
   override name = 'StorageFullError';
   /** Bytes more the browser would have to grant; undefined when its estimate gives no usable figure. */
   readonly missing: number | undefined;
-  constructor(readonly file: string, readonly needed: number, readonly written: number, free: number | undefined) {
+  constructor(readonly file: string, readonly needed: number, readonly written: number, free: number | undefined, stage: 'file' | 'catalog' = 'file') {
     const short = free === undefined ? undefined : needed - (free + written);
     const missing = short !== undefined && short > 0 ? short : undefined;
     const room = missing !== undefined ? `, about ${mb(missing)} more room is needed`
       : free !== undefined ? `; the browser reports ${mb(free)} free but refused the write, so up to ${mb(needed)} more room may be needed`
         : '';
-    super(`not enough storage to save ${needed > 0 ? mb(needed) : 'the data'}: the write stopped after ${mb(written)}${room}`
+    const where = stage === 'catalog' ? 'the file was written but the catalog could not record it' : `the write stopped after ${mb(written)}`;
+    super(`not enough storage to save ${needed > 0 ? mb(needed) : 'the data'}: ${where}${room}`
       + '; the previous data are kept. Delete datasets you no longer need or allow this site more storage, then import again');
     this.missing = missing;
   }
+}
+
+export const isQuotaError = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'QuotaExceededError';
+
+/** A write that did not fit: says how much room the file needs and how much the browser (if any) has left. */
+export async function storageFullError(name: string, needed: number, written: number, stage: 'file' | 'catalog' = 'file'): Promise<StorageFullError> {
+  let free: number | undefined;
+  try {
+    const est = await (globalThis.navigator as Navigator | undefined)?.storage?.estimate();
+    if (est?.quota !== undefined && est.usage !== undefined) free = Math.max(0, est.quota - est.usage);
+  } catch {
+    // No estimate: the message says what is known.
+  }
+  return new StorageFullError(name, needed, written, free, stage);
 }

@@ -1,6 +1,6 @@
 import { throwIfAborted } from '../abort.ts';
 import type { EncodedFile } from '../format.ts';
-import { isStoreFile, StorageFullError, type FileBackend, type OpenFile } from '../store.ts';
+import { isQuotaError as isQuota, isStoreFile, StorageFullError, storageFullError as quotaError, type FileBackend, type OpenFile } from '../store.ts';
 
 /** The parts of the OPFS sync access handle we use (lib.dom lacks them; they exist in dedicated workers only). */
 interface SyncHandle {
@@ -159,16 +159,3 @@ function readShared(h: SyncHandle, into: Uint8Array, at: number): number {
 
 const webLocks = (): LockManager | undefined => (globalThis.navigator as Navigator | undefined)?.locks;
 
-const isQuota = (e: unknown) => e instanceof DOMException && e.name === 'QuotaExceededError';
-
-/** A write that did not fit: says how much room the file needs and how much the browser has left. */
-async function quotaError(name: string, needed: number, written: number): Promise<StorageFullError> {
-  let free: number | undefined;
-  try {
-    const est = await navigator.storage.estimate();
-    if (est.quota !== undefined && est.usage !== undefined) free = Math.max(0, est.quota - est.usage);
-  } catch {
-    // No estimate: the message says what is known.
-  }
-  return new StorageFullError(name, needed, written, free);
-}

@@ -134,6 +134,23 @@ describe('atomic put', () => {
     expect(await files.names()).toEqual(names);
   });
 
+  it('a catalog past the storage quota (IndexedDB shares it with the files) gives the clear storage-full error, not the browser\'s raw one', async () => {
+    const files = new MemoryFiles();
+    const catalog = new MemoryCatalog();
+    const s = new DatasetStore(files, catalog);
+    await s.put(bars('X', 3));
+    const names = await files.names();
+    const full = async (): Promise<never> => { throw new DOMException('The operation failed because it would cause the application to exceed its storage quota.', 'QuotaExceededError'); };
+    catalog.set = full;
+    catalog.swap = full;
+    const err = await s.put(bars('X', 9)).then(() => null, (e: unknown) => e as Error);
+    expect(err?.name).toBe('StorageFullError');
+    expect(err?.message).toMatch(/^not enough storage to save [\d.]+ MB: the file was written but the catalog could not record it/);
+    expect(err?.message).toMatch(/the previous data are kept/);
+    expect(await files.names()).toEqual(names);
+    expect((await s.get('X', '1m'))?.length).toBe(3);
+  });
+
   it('the fs store leaves no temp file after a failed write and collects orphans', async () => {
     const d = await mkdtemp(join(tmpdir(), 'bars-'));
     dirs.push(d);
