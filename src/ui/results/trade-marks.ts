@@ -117,6 +117,29 @@ export function clusterMarks(m: TradeMarks, toPx: (x: number) => number, toPy: (
 export const markRadius = (lane: number) => (LANES[lane]!.filled ? 5 : 7);
 /** Least distance between two markers of a lane, in CSS pixels. */
 export const MARK_GAP = 12;
+/** A lane with more visible markers than one per this many CSS pixels reads as a wall: it is thinned further. */
+const DENSE_PX = 30;
+/** At most this many clusters per lane across the plot once a lane is dense. */
+const DENSE_CLUSTERS = 40;
+
+/**
+ * The merge distance for this view, in canvas pixels: MARK_GAP, or plot width ÷ 40 when some lane has more
+ * visible markers than one per 30 px (20 years of a reversal system at full width, where markers every few
+ * pixels cover the candles). Zooming in brings the lane below the threshold and every marker back.
+ */
+export function markGap(m: TradeMarks, toPx: (x: number) => number, xMin: number, xMax: number, ratio: number): number {
+  const width = xMax - xMin;
+  const limit = width / (DENSE_PX * ratio);
+  for (let lane = 0; lane < LANES.length; lane++) {
+    const order = m.order[lane]!;
+    let n = 0;
+    for (let j = 0; j < order.length; j++) {
+      const px = toPx(m.x[order[j]!]!);
+      if (px >= xMin && px <= xMax && ++n > limit) return Math.max(MARK_GAP * ratio, width / DENSE_CLUSTERS);
+    }
+  }
+  return MARK_GAP * ratio;
+}
 
 const LABELS: string[] = [];
 const label = (n: number) => (LABELS[n] ??= String(n));
@@ -194,7 +217,7 @@ export function marksPlugin(m: TradeMarks): { plugin: uPlot.Plugin; clusters: Cl
         const { left, top, width, height } = u.bbox;
         clusters.left = left;
         clusters.top = top;
-        clusterMarks(m, toPx, toPy, MARK_GAP * ratio, left, left + width, clusters);
+        clusterMarks(m, toPx, toPy, markGap(m, toPx, left, left + width, ratio), left, left + width, clusters);
         const ctx = u.ctx;
         ctx.save();
         ctx.beginPath();

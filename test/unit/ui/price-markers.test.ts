@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Trade } from '../../../src/schema/index.ts';
 import { groupByPixel } from '../../../src/ui/results/price-draw.ts';
-import { buildMarks, Clusters, clusterMarks, clusterTrades, hitCluster, MARK_COLORS } from '../../../src/ui/results/trade-marks.ts';
+import { buildMarks, Clusters, clusterMarks, clusterTrades, hitCluster, MARK_COLORS, MARK_GAP, markGap } from '../../../src/ui/results/trade-marks.ts';
 
 const trade = (side: Trade['side'], entryTime: number, exitTime: number, entryPrice: number, exitPrice: number, exitReason?: Trade['exitReason'], symbol = 'A'): Trade => ({
   symbol, side, quantity: 1, entryTime, exitTime, entryPrice, exitPrice, pnl: 0, returnPct: 0, fees: 0, strategyId: 's', ...(exitReason ? { exitReason } : {}),
@@ -48,6 +48,22 @@ describe('price chart markers', () => {
     // Every trade is still reachable through exactly one entry cluster.
     const entries = [...Array(cl.count).keys()].filter((c) => cl.lane[c]! < 2).flatMap((c) => clusterTrades(m, cl, c));
     expect(entries.sort((a, b) => a - b)).toEqual(trades.map((_, i) => i));
+  });
+
+  it('a wall of markers (the 20-year default: 118 long entries across a 1,300 px plot) thins to at most 40 clusters a lane; zoomed in, every marker is back', () => {
+    const trades = Array.from({ length: 236 }, (_, i) => trade(i % 2 ? 'short' : 'long', i * 31, (i + 1) * 31, 10, 11));
+    const m = buildMarks(trades, 'A', identity);
+    const full = (t: number) => (t / (236 * 31)) * 1300;
+    const gap = markGap(m, full, 0, 1300, 1);
+    expect(gap).toBe(1300 / 40);
+    const cl = new Clusters();
+    clusterMarks(m, full, identity, gap, 0, 1300, cl);
+    for (let lane = 0; lane < 4; lane++) expect([...Array(cl.count).keys()].filter((c) => cl.lane[c] === lane).length).toBeLessThanOrEqual(41);
+    // Zoomed to a tenth of the span: 12 long entries over 1,300 px is not a wall.
+    const zoomed = (t: number) => full(t) * 10;
+    expect(markGap(m, zoomed, 0, 1300, 1)).toBe(MARK_GAP);
+    // Twenty trades on a chart (the Chromium test's case) keep the plain gap; device pixels scale both.
+    expect(markGap(buildMarks(trades.slice(0, 40), 'A', identity), full, 0, 1300, 2)).toBe(MARK_GAP * 2);
   });
 
   it('a click finds the marker under it (buys below the fill, sells above), and nothing elsewhere', () => {
