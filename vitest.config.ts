@@ -26,8 +26,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.{ts,tsx}'],
-          // The scripted fake LLM providers and the Alpaca fake on 127.0.0.1 (test/browser/llm, test/browser/live).
-          globalSetup: ['test/browser/llm/global-setup.ts', 'test/browser/live/alpaca-global-setup.ts'],
+          // The scripted fake LLM providers, the Alpaca fake, and Tradier/TradeStation behind the proxy on 127.0.0.1 (test/browser/llm, test/browser/live).
+          globalSetup: ['test/browser/llm/global-setup.ts', 'test/browser/live/alpaca-global-setup.ts', 'test/browser/live/brokers-global-setup.ts'],
           testTimeout: 60_000,
           browser: {
             enabled: true,

@@ -4,7 +4,8 @@ import { pollFloor, type PollFloor } from '../../lib/poll-floor.ts';
 import type { BarColumns, OrderRecord, RunResult, SignalEvent, StrategyDocument } from '../../schema/index.ts';
 import type { Broker } from '../broker.ts';
 import type { WebSocketLike } from '../alpaca-stream.ts';
-import { alpacaBroker, embeddedFor, type AlpacaConnection, type AlpacaStreamsSetting } from '../connect.ts';
+import { saveKeys, loadKeys, type KeyKind } from '../../lib/broker-keys.ts';
+import { alpacaBroker, embeddedFor, tradestationBroker, tradierBroker, type AlpacaConnection, type AlpacaStreamsSetting, type TradeStationConnection, type TradierConnection } from '../connect.ts';
 import type { DivergenceReport } from '../divergence.ts';
 import type { LiveEvent } from '../events.ts';
 import type { RiskGuards } from '../guards.ts';
@@ -13,7 +14,30 @@ import { LiveProcessor } from '../processor.ts';
 import { appendEvents, deleteDeployment, getDeployment, IdbJournal, listDeployments, putDeployment, readEvents, type DeploymentRecord } from './idb-journal.ts';
 
 export type { DeploymentRecord } from './idb-journal.ts';
-export type { AlpacaConnection } from '../connect.ts';
+export type { AlpacaConnection, TradierConnection } from '../connect.ts';
+
+/** TradeStation from a page: the refresh token at most (the OAuth client id and secret stay in the proxy). */
+export type PageTradeStationConnection = Omit<TradeStationConnection, 'clientId' | 'clientSecret' | 'onRefreshToken' | 'authUrl'>;
+
+/**
+ * How the worker reaches a broker: plain data (it crosses to the worker). An Alpaca connection may omit `broker`
+ * (deployments made before the other brokers). Keys live only in the worker's memory once they arrive.
+ */
+export type BrokerConnection =
+  | ({ broker?: 'alpaca' } & AlpacaConnection)
+  | ({ broker: 'tradier' } & TradierConnection)
+  | ({ broker: 'tradestation' } & PageTradeStationConnection);
+
+/** Paper (Alpaca paper, Tradier sandbox, TradeStation simulator) or live. */
+export function isPaper(c: BrokerConnection): boolean {
+  return c.broker === 'tradier' ? c.sandbox : c.broker === 'tradestation' ? c.sim : c.paper;
+}
+
+/** The account kind (and the adapter's name) a connection trades. */
+export function kindOf(c: BrokerConnection): KeyKind {
+  const paper = isPaper(c);
+  return c.broker === 'tradier' ? (paper ? 'tradier-sandbox' : 'tradier-live') : c.broker === 'tradestation' ? (paper ? 'tradestation-sim' : 'tradestation-live') : paper ? 'alpaca-paper' : 'alpaca-live';
+}
 
 export interface DeployRequest {
   doc: StrategyDocument;
@@ -22,7 +46,7 @@ export interface DeployRequest {
   /** Practice: milliseconds between timestamps (0: as fast as it goes). Paper/live: how often to poll the broker. */
   intervalMs: number;
   /** Paper and live only. */
-  connection?: AlpacaConnection;
+  connection?: BrokerConnection;
   /** Live only: the account number the user typed; it must be the account the keys trade. */
   confirmAccount?: string;
 }
@@ -69,11 +93,11 @@ export interface LiveServiceDeps {
 export interface LiveApi {
   list(): Promise<DeploymentRecord[]>;
   /** The account the keys trade (for the live confirmation). */
-  account(c: AlpacaConnection): Promise<{ id: string; cash: number; equity: number }>;
+  account(c: BrokerConnection): Promise<{ id: string; cash: number; equity: number }>;
   /** Creates a deployment, journals it and starts it. */
   deploy(r: DeployRequest): Promise<DeploymentRecord>;
   /** Opens a deployment from its journal (after a reload); starts it again if it was running. */
-  attach(id: string, connection?: AlpacaConnection): Promise<LiveSnapshot>;
+  attach(id: string, connection?: BrokerConnection): Promise<LiveSnapshot>;
   snapshot(id: string): Promise<LiveSnapshot>;
   start(id: string): Promise<void>;
   stop(id: string): Promise<void>;
@@ -189,13 +213,14 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
     notify(d.record.id);
   };
 
-  const connectionFor = (mode: DeploymentRecord['mode'], c: AlpacaConnection | undefined): Broker => {
-    if (!c) throw new Error(`a ${mode} deployment needs a broker connection (Alpaca keys)`);
-    if (c.paper !== (mode === 'paper')) throw new Error(`the connection is for ${c.paper ? 'paper' : 'live'} trading, the deployment is ${mode}`);
-    return alpacaBroker(withStreams(c));
+  const connectionFor = (mode: DeploymentRecord['mode'], c: BrokerConnection | undefined, record: DeploymentRecord | null): Broker => {
+    if (!c) throw new Error(`a ${mode} deployment needs a broker connection (its keys)`);
+    if (isPaper(c) !== (mode === 'paper')) throw new Error(`the connection is for ${isPaper(c) ? 'paper' : 'live'} trading, the deployment is ${mode}`);
+    if (record && record.broker !== kindOf(c)) throw new Error(`the connection is for ${kindOf(c)}, the deployment trades at ${record.broker}`);
+    return brokerOf(c);
   };
 
-  const openRunning = async (id: string, create: DeployRequest | null, connection: AlpacaConnection | undefined, record: DeploymentRecord | null): Promise<Running> => {
+  const openRunning = async (id: string, create: DeployRequest | null, connection: BrokerConnection | undefined, record: DeploymentRecord | null): Promise<Running> => {
     const emitTo: { d: Running | null } = { d: null };
     const emit = (e: LiveEvent) => { if (e.type !== 'bar' && e.type !== 'signal') emitTo.d?.pending.push(e); };
     const entries = await new IdbJournal(id).read();
@@ -211,7 +236,7 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
       practice = await openPractice(doc, { bars: e.bars }, { journal, guards: create?.guards, emit, id });
       lp = practice.processor;
     } else {
-      broker = connectionFor(mode, connection);
+      broker = connectionFor(mode, connection, record);
       if (create && mode === 'live') {
         const account = await broker.account();
         if ((create.confirmAccount ?? '').trim() !== account.id) throw new Error(`live trading needs the confirmation to name the account these keys trade (${account.id}); nothing was deployed`);
@@ -221,7 +246,7 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
     const cfg = lp.config;
     let rec: DeploymentRecord = record ?? {
       id, name: doc.name, mode: cfg.mode, broker: cfg.broker, accountId: cfg.accountId, createdAt: clock.now(), state: 'stopped', intervalMs: create?.intervalMs ?? 0,
-      ...(connection?.useStreams === false ? { streams: false } : {}),
+      ...(connection && connection.broker !== 'tradier' && connection.broker !== 'tradestation' && connection.useStreams === false ? { streams: false } : {}),
     };
     // Never poll faster than the broker's rate limit allows (a record from before the floor is raised too).
     const floor = broker ? pollFloor(broker.rateLimits, lp.kernel.plan.assets.length) : null;
@@ -271,8 +296,13 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
     list: () => listDeployments(),
 
     async account(c) {
-      const a = await alpacaBroker(c).account();
-      return { id: a.id, cash: a.cash, equity: a.equity };
+      const b = brokerOf(c);
+      try {
+        const a = await b.account();
+        return { id: a.id, cash: a.cash, equity: a.equity };
+      } finally {
+        b.close?.();
+      }
     },
 
     async deploy(r) {
@@ -361,6 +391,21 @@ export function createLiveService(deps: LiveServiceDeps): LiveApi {
       watchers.push(onChange);
     },
   };
+}
+
+/** The adapter for a connection; a refresh token TradeStation rotates is saved on this device (the old one no longer works). */
+function brokerOf(c: BrokerConnection): Broker {
+  if (c.broker === 'tradier') return tradierBroker(c);
+  if (c.broker === 'tradestation') {
+    const kind = kindOf(c);
+    return tradestationBroker({
+      ...c,
+      onRefreshToken: (refreshToken) => {
+        void loadKeys(kind).then((k) => saveKeys(kind, { ...k, accountId: c.accountId, refreshToken })).catch(() => undefined);
+      },
+    });
+  }
+  return alpacaBroker(withStreams(c));
 }
 
 /** The browser's own WebSocket opens the streams unless the connection turns them off (or there is none). */

@@ -1,20 +1,21 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AlpacaConnection, DeploymentRecord, LiveSnapshot } from '../../live/browser/service.ts';
+import type { BrokerConnection, DeploymentRecord, LiveSnapshot } from '../../live/browser/service.ts';
+import { KEY_KINDS, loadKeys, type KeyKind } from '../../lib/broker-keys.ts';
 import type { StrategyDocument } from '../../schema/index.ts';
 import { formatTime } from '../results/format.ts';
 import { loadProxySettings } from '../settings/proxy-settings.ts';
 import { liveClient, onLiveChange, type LiveClient } from './client.ts';
-import { loadKeys } from './credentials.ts';
 import { connectionOf, DeployForm } from './DeployForm.tsx';
 import { DeploymentView } from './DeploymentView.tsx';
 import './live.css';
 
 const SELECTED = 'live.selected';
 
-/** A paper/live deployment reopens with the keys saved on this device and the current proxy settings. */
-async function connectionFor(r: DeploymentRecord): Promise<AlpacaConnection | undefined> {
+/** A paper/live deployment reopens with the keys saved on this device for its account kind and the current proxy settings. */
+async function connectionFor(r: DeploymentRecord): Promise<BrokerConnection | undefined> {
   if (r.mode === 'practice') return undefined;
-  return connectionOf(r.mode, await loadKeys(r.mode === 'live' ? 'alpaca-live' : 'alpaca-paper'), await loadProxySettings(), r.streams !== false);
+  const kind = (KEY_KINDS as readonly string[]).includes(r.broker) ? r.broker as KeyKind : r.mode === 'live' ? 'alpaca-live' : 'alpaca-paper';
+  return connectionOf(kind, await loadKeys(kind), await loadProxySettings(), r.streams !== false);
 }
 
 /**
@@ -85,7 +86,7 @@ export default function LivePage({ doc, client: given }: { doc: StrategyDocument
     <div className="live-page">
       <h1>Live</h1>
       <p className="muted">
-        The same strategy, unchanged, on a simulated broker or on Alpaca: orders are sized at the signal bar's close and
+        The same strategy, unchanged, on a simulated broker or at Alpaca, Tradier or TradeStation: orders are sized at the signal bar's close and
         every step is written to this device's storage before any order is sent.
       </p>
       {error && <p role="alert" className="field-error">{error}</p>}

@@ -12,7 +12,7 @@ import { deleteDeployment, IdbJournal, listDeployments } from '../../../src/live
 import { parseDocument, type StrategyDocument } from '../../../src/schema/index.ts';
 import { App } from '../../../src/ui/App.tsx';
 import { stopLiveWorker } from '../../../src/ui/live/client.ts';
-import { saveKeys } from '../../../src/ui/live/credentials.ts';
+import { saveKeys } from '../../../src/lib/broker-keys.ts';
 import { saveProxySettings } from '../../../src/ui/settings/proxy-settings.ts';
 import { cleanup, render } from '../ui/render.tsx';
 
@@ -96,7 +96,7 @@ describe('Live page against the Alpaca fake (paper)', () => {
     // 1 s would be 240 calls a minute, above Alpaca's 200: raised to the floor, and the form says why.
     await userEvent.fill(page.getByRole('textbox', { name: /Poll the broker every/ }), '1');
     await expect.element(page.getByRole('status').filter({ hasText: /^Polls every 2 s, not 1 s: Alpaca allows 200 trading API requests a minute/ })).toBeVisible();
-    await userEvent.click(page.getByRole('button', { name: 'Deploy to paper' }));
+    await userEvent.click(page.getByRole('button', { name: 'Deploy to Alpaca paper' }));
     await expect.element(page.getByTestId('live-state')).toHaveTextContent(/running/);
     await expect.element(page.getByTestId('live-poll')).toHaveTextContent('every 2 s (shortest allowed 2 s');
     expect((await listDeployments())[0]!.intervalMs).toBe(2000);
