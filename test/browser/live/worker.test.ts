@@ -76,9 +76,14 @@ describe('live worker (practice on the embedded data)', () => {
     const rec = await api.deploy({ doc, mode: 'practice', guards: {}, intervalMs: 1 });
     await until(api, rec.id, (x) => x.orderCount >= n);
     workers.pop()!.terminate(); // the page goes away mid-run
+    // The snapshot may run one step ahead of the journal (a step whose entries were not written yet when the page
+    // went away: nothing of it was sent; a reversal is two orders in one step). What was journaled as sent is
+    // what must come back. Seen in CI: 4 orders on screen, 3 after the reload.
+    const sentAtReload = (await new IdbJournal(rec.id).read()).filter((e) => e.type === 'sent').length;
+    expect(sentAtReload).toBeGreaterThanOrEqual(Math.max(0, n - 2));
     api = open();
     const back = await api.attach(rec.id);
-    expect(back.orderCount).toBeGreaterThanOrEqual(n);
+    expect(back.orderCount).toBeGreaterThanOrEqual(sentAtReload);
     expect(back.record.state).toBe('running');
     await api.setInterval(rec.id, 0);
     await until(api, rec.id, (x) => x.record.state === 'ended');
