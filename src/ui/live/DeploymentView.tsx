@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DivergenceReport } from '../../live/divergence.ts';
 import type { LiveSnapshot } from '../../live/browser/service.ts';
 import type { LiveEvent } from '../../live/events.ts';
@@ -7,6 +7,7 @@ import { formatMoney, formatPrice, formatQty, formatRatio, formatTime } from '..
 import { TraceTree } from '../results/TraceTree.tsx';
 import { UPlotChart, type ChartSeries } from '../results/UPlotChart.tsx';
 import type { LiveClient } from './client.ts';
+import { browserNotifier, notifyAlerts } from './alert-notify.ts';
 import { equityVsBacktest } from './equity-vs-backtest.ts';
 import { SPEEDS } from './DeployForm.tsx';
 
@@ -34,6 +35,13 @@ export function DeploymentView({ snap, client, onRemoved }: { snap: LiveSnapshot
   const [explain, setExplain] = useState<ExplainState>({ status: 'idle' });
   const [when, setWhen] = useState('');
   const [trace, setTrace] = useState<number | null>(null);
+  const notifier = browserNotifier();
+  const [permission, setPermission] = useState<NotificationPermission | null>(notifier?.permission ?? null);
+  // Alert actions raise a browser notification when permitted; the first snapshot only sets where to start.
+  const alertsSeen = useRef<number | null>(null);
+  useEffect(() => {
+    alertsSeen.current = notifyAlerts(snap.record.name, snap.signals, alertsSeen.current, notifier);
+  }, [snap.signals, snap.record.name, notifier]);
 
   const act = (f: () => Promise<unknown>) => async () => {
     setError(null);
@@ -124,6 +132,12 @@ export function DeploymentView({ snap, client, onRemoved }: { snap: LiveSnapshot
       <h3>Audit</h3>
       <Table label="Audit" rows={audit.slice(-50)} empty="Nothing yet."
         cols={[['Time', (x) => formatTime(x.time)], ['Event', (x) => x.type], ['Detail', (x) => x.type === 'control' ? x.detail : x.type === 'error' ? `${x.where}: ${x.message}` : x.type === 'order' ? `${x.clientOrderId} ${x.side} ${formatQty(x.qty)} ${x.symbol}: ${x.state}` : x.type === 'stream' ? x.message : '']]} />
+      {notifier && permission === 'default' && (
+        <p className="muted">Alert actions can raise a notification on this device.{' '}
+          <button type="button" onClick={() => { void notifier.requestPermission().then(setPermission); }}>Notify me of alerts</button>
+        </p>
+      )}
+      {permission === 'denied' && <p className="muted">Notifications are blocked for this site: alerts show here only.</p>}
       <h3>Signals {snap.signalCount > snap.signals.length && <span className="muted">(last {snap.signals.length} of {snap.signalCount})</span>}</h3>
       {snap.signals.length === 0 ? <p className="muted">No signal yet.</p> : (
         <ul className="live-signals" aria-label="Signals">
