@@ -38,7 +38,13 @@ async function storeFiles(): Promise<Map<string, number>> {
   const d = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
   const out = new Map<string, number>();
   for await (const [name, h] of (d as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) {
-    out.set(name, (await h.getFile()).size);
+    // The worker may remove a file between the listing and this read (a temp file renamed, an old file dropped
+    // after a swap): it is gone, not an error. Seen in CI as a NotFoundError from this loop.
+    const size = await h.getFile().then((f) => f.size, (e: unknown) => {
+      if (e instanceof DOMException && e.name === 'NotFoundError') return null;
+      throw e;
+    });
+    if (size !== null) out.set(name, size);
   }
   return out;
 }
