@@ -1,3 +1,5 @@
+import { grown } from '../lib/grow.ts';
+
 /**
  * Per-step history: time, equity at the close, whether a position was held, the benchmark price.
  * Growable typed arrays (doubling), so recording allocates O(log n) times per run, never per bar.
@@ -28,10 +30,10 @@ export class Recorder {
 
   private grow(): void {
     const c = this.time.length * 2;
-    const t = new Float64Array(c); t.set(this.time); this.time = t;
-    const e = new Float64Array(c); e.set(this.equity); this.equity = e;
-    const x = new Uint8Array(c); x.set(this.exposed); this.exposed = x;
-    const b = new Float64Array(c); b.set(this.benchmark); this.benchmark = b;
+    this.time = grown(this.time, c);
+    this.equity = grown(this.equity, c);
+    this.exposed = grown(this.exposed, c);
+    this.benchmark = grown(this.benchmark, c);
   }
 }
 

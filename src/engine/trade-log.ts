@@ -1,3 +1,4 @@
+import { grown } from '../lib/grow.ts';
 import type { ExitReason, Side, Trade } from '../schema/index.ts';
 
 /** What statistics read of the trades: four numeric columns (stats.ts tradePass). */
@@ -95,13 +96,11 @@ export class TradeLog implements TradeColumnsView {
 
   private grow(): void {
     const c = this.pnl.length * 2;
-    const f = (a: Float64Array) => { const b = new Float64Array(c); b.set(a); return b; };
-    const u = (a: Uint8Array) => { const b = new Uint8Array(c); b.set(a); return b; };
-    const n = (a: Int32Array) => { const b = new Int32Array(c); b.set(a); return b; };
-    this.asset = n(this.asset); this.side = u(this.side); this.quantity = f(this.quantity); this.entryTime = f(this.entryTime);
-    this.exitTime = f(this.exitTime); this.entryPrice = f(this.entryPrice); this.exitPrice = f(this.exitPrice); this.pnl = f(this.pnl);
-    this.returnPct = f(this.returnPct); this.fees = f(this.fees); this.dividends = f(this.dividends); this.strategy = n(this.strategy);
-    this.exitReason = u(this.exitReason);
+    this.asset = grown(this.asset, c); this.side = grown(this.side, c); this.quantity = grown(this.quantity, c);
+    this.entryTime = grown(this.entryTime, c); this.exitTime = grown(this.exitTime, c); this.entryPrice = grown(this.entryPrice, c);
+    this.exitPrice = grown(this.exitPrice, c); this.pnl = grown(this.pnl, c); this.returnPct = grown(this.returnPct, c);
+    this.fees = grown(this.fees, c); this.dividends = grown(this.dividends, c); this.strategy = grown(this.strategy, c);
+    this.exitReason = grown(this.exitReason, c);
   }
 }
 

@@ -1,3 +1,4 @@
+import { grown } from '../../lib/grow.ts';
 import type { OrderRecord, OrderStatus, SignalEvent } from '../../schema/index.ts';
 import type { AmountUnit, PlanStrategy } from '../../strategy/index.ts';
 
@@ -142,21 +143,17 @@ export class OrdersLog {
 
   private grow(): void {
     const c = this.status.length * 2;
-    const f = (a: Float64Array) => { const b = new Float64Array(c); b.set(a); return b; };
-    const i32 = (a: Int32Array) => { const b = new Int32Array(c); b.set(a); return b; };
-    const u8 = (a: Uint8Array) => { const b = new Uint8Array(c); b.set(a); return b; };
-    const sideIn = new Int8Array(c); sideIn.set(this.sideIn); this.sideIn = sideIn;
-    this.strategy = i32(this.strategy); this.asset = i32(this.asset); this.kind = u8(this.kind); this.unit = u8(this.unit);
-    this.value = f(this.value); this.weight = f(this.weight); this.createdTime = f(this.createdTime); this.status = u8(this.status);
-    this.side = u8(this.side); this.quantity = f(this.quantity); this.filledQuantity = f(this.filledQuantity); this.fees = f(this.fees);
-    this.fillTime = f(this.fillTime); this.fillPrice = f(this.fillPrice); this.reason = i32(this.reason); this.atEnd = u8(this.atEnd);
+    this.strategy = grown(this.strategy, c); this.asset = grown(this.asset, c); this.kind = grown(this.kind, c);
+    this.sideIn = grown(this.sideIn, c); this.unit = grown(this.unit, c); this.value = grown(this.value, c);
+    this.weight = grown(this.weight, c); this.createdTime = grown(this.createdTime, c); this.status = grown(this.status, c);
+    this.side = grown(this.side, c); this.quantity = grown(this.quantity, c); this.filledQuantity = grown(this.filledQuantity, c);
+    this.fees = grown(this.fees, c); this.fillTime = grown(this.fillTime, c); this.fillPrice = grown(this.fillPrice, c);
+    this.reason = grown(this.reason, c); this.atEnd = grown(this.atEnd, c);
   }
 
   private growSignals(): void {
     const c = this.signalTime.length * 2;
-    const t = new Float64Array(c); t.set(this.signalTime); this.signalTime = t;
-    const s = new Int32Array(c); s.set(this.signalStrategy); this.signalStrategy = s;
-    const f = new Int32Array(c); f.set(this.signalFirst); this.signalFirst = f;
-    const o = new Int32Array(c); o.set(this.signalOrders); this.signalOrders = o;
+    this.signalTime = grown(this.signalTime, c); this.signalStrategy = grown(this.signalStrategy, c);
+    this.signalFirst = grown(this.signalFirst, c); this.signalOrders = grown(this.signalOrders, c);
   }
 }
