@@ -209,8 +209,10 @@ function ocoForm(req: OrderRequest, side: string, limit: number, stop: number): 
 function order(x: unknown, what: string): BrokerOrder {
   const raw = x as { class?: unknown; leg?: unknown };
   if (raw.class === 'oco' && raw.leg !== undefined) {
-    const legs = (Array.isArray(raw.leg) ? raw.leg : [raw.leg]).map((l, i) => ({ o: single(l, `${what}.leg[${i}]`), stop: (l as { type?: unknown }).type === 'stop' }));
-    const parent = single({ ...(x as object), symbol: legs[0]?.o.symbol, side: (raw.leg as { side?: unknown }[])[0]?.side ?? 'sell', quantity: legs[0]?.o.qty }, what);
+    // One leg comes as an object, not a one-element list (Tradier's list wrapping, as listOf reads it).
+    const rawLegs = (Array.isArray(raw.leg) ? raw.leg : [raw.leg]) as { side?: unknown; type?: unknown }[];
+    const legs = rawLegs.map((l, i) => ({ o: single(l, `${what}.leg[${i}]`), stop: l.type === 'stop' }));
+    const parent = single({ ...(x as object), symbol: legs[0]?.o.symbol, side: rawLegs[0]?.side ?? 'sell', quantity: legs[0]?.o.qty }, what);
     const hit = legs.find((l) => l.o.filledQty > 0);
     const status: BrokerOrderStatus = hit ? hit.o.status : legs.every((l) => l.o.status === 'cancelled') ? 'cancelled' : legs.some((l) => l.o.status === 'rejected') ? 'rejected' : 'open';
     return { ...parent, status, filledQty: hit?.o.filledQty ?? 0, avgFillPrice: hit?.o.avgFillPrice ?? null, filledAt: hit?.o.filledAt ?? null, reason: hit?.o.reason ?? parent.reason, ...(hit ? { exitReason: hit.stop ? 'stop' as const : 'target' as const } : {}) };
