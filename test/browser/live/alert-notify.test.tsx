@@ -3,14 +3,10 @@
  * practice on the embedded data, with the browser's Notification replaced by a recorder granted permission
  * (headless Chromium shows none), and the "Notify me of alerts" offer while permission is undecided.
  */
-import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { deleteDeployment, listDeployments } from '../../../src/live/browser/idb-journal.ts';
 import { parseDocument, type StrategyDocument } from '../../../src/schema/index.ts';
-import { App } from '../../../src/ui/App.tsx';
-import { stopLiveWorker } from '../../../src/ui/live/client.ts';
-import { cleanup, render } from '../ui/render.tsx';
+import { freshLiveState, leaveLivePage, openLiveApp } from './live-app.tsx';
 
 async function alerting(): Promise<StrategyDocument> {
   const r = parseDocument(await (await fetch('/strategies/sma-cross.json')).json());
@@ -34,27 +30,16 @@ function recorder(permission: NotificationPermission) {
   return { Rec, shown };
 }
 
-async function openApp(doc: StrategyDocument) {
-  localStorage.setItem('backtester.draft.v1', JSON.stringify(doc));
-  history.replaceState(null, '', '#/live');
-  await render(<App runner={null} queryClient={new QueryClient()} />);
-  await expect.element(page.getByRole('heading', { name: 'Live', exact: true })).toBeVisible();
-}
-
-beforeEach(async () => {
-  localStorage.clear();
-  for (const d of await listDeployments()) await deleteDeployment(d.id);
-});
+beforeEach(freshLiveState);
 afterEach(() => {
-  cleanup();
-  stopLiveWorker();
+  leaveLivePage();
   (globalThis as { Notification: unknown }).Notification = real;
 });
 
 describe('Live page alert notifications', () => {
   it('an alert action raises a notification with its message once permitted (the burst cap is in the unit test)', async () => {
     const { Rec, shown } = recorder('default');
-    await openApp(await alerting());
+    await openLiveApp(await alerting());
     await userEvent.selectOptions(page.getByRole('combobox', { name: 'Replay speed' }), '1 bar a second');
     await userEvent.click(page.getByRole('button', { name: 'Deploy to practice' }));
     await expect.element(page.getByTestId('live-state')).toHaveTextContent(/running/);

@@ -6,16 +6,15 @@
  * has them, the poll floor each broker's rate limit sets, kill with flatten; keys never in the address, local
  * storage, the journal, the page text or the proxy's log. Live at each needs the account named first.
  */
-import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { KEY_KINDS, loadKeys, saveKeys } from '../../../src/lib/broker-keys.ts';
-import { deleteDeployment, IdbJournal, listDeployments, readEvents } from '../../../src/live/browser/idb-journal.ts';
+import { IdbJournal, listDeployments, readEvents } from '../../../src/live/browser/idb-journal.ts';
 import { parseDocument, type StrategyDocument } from '../../../src/schema/index.ts';
-import { App } from '../../../src/ui/App.tsx';
 import { stopLiveWorker } from '../../../src/ui/live/client.ts';
 import { saveProxySettings } from '../../../src/ui/settings/proxy-settings.ts';
-import { cleanup, render } from '../ui/render.tsx';
+import { cleanup } from '../ui/render.tsx';
+import { freshLiveState, leaveLivePage, openLiveApp, until } from './live-app.tsx';
 
 const CONTROL = inject('brokersControlUrl');
 
@@ -46,23 +45,6 @@ function buyOnce(): StrategyDocument {
   return r.doc;
 }
 
-async function openApp(doc: StrategyDocument) {
-  localStorage.setItem('backtester.draft.v1', JSON.stringify(doc));
-  history.replaceState(null, '', '#/live');
-  await render(<App runner={null} queryClient={new QueryClient()} />);
-  await expect.element(page.getByRole('heading', { name: 'Live', exact: true })).toBeVisible();
-}
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (performance.now() > end) throw new Error(`timed out; last: ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** The market moves one bar, then the deployment ticks once entirely after it. */
 async function bar(): Promise<State> {
   const before = (await state()).ticks;
@@ -81,13 +63,11 @@ async function expectNowhere(secrets: string[]): Promise<void> {
 }
 
 beforeEach(async () => {
-  localStorage.clear();
-  for (const d of await listDeployments()) await deleteDeployment(d.id);
+  await freshLiveState();
   for (const k of KEY_KINDS) await saveKeys(k, null);
 });
 afterEach(async () => {
-  cleanup();
-  stopLiveWorker();
+  leaveLivePage();
   await saveProxySettings(null);
   await control('stop');
 });
@@ -96,7 +76,7 @@ describe('Live page: Tradier and TradeStation through the proxy', () => {
   it('TradeStation simulator: OAuth through the proxy (the page holds the refresh token only, a rotated one is saved), deploy, ticks at the broker, kill', async () => {
     const env = await control<Env>('env', { broker: 'tradestation', origin: location.origin, rotate: true });
     await saveProxySettings({ url: env.proxyUrl });
-    await openApp(buyOnce());
+    await openLiveApp(buyOnce());
     await userEvent.click(page.getByRole('radio', { name: 'TradeStation simulator' }));
     await userEvent.fill(page.getByRole('textbox', { name: 'Account number' }), env.account);
     await userEvent.fill(page.getByLabelText('Refresh token'), env.refreshToken!);
@@ -132,7 +112,7 @@ describe('Live page: Tradier and TradeStation through the proxy', () => {
     const env = await control<Env>('env', { broker: 'tradier', origin: location.origin });
     await saveProxySettings({ url: env.proxyUrl });
     const doc = buyOnce();
-    await openApp(doc);
+    await openLiveApp(doc);
     await userEvent.click(page.getByRole('radio', { name: 'Tradier sandbox' }));
     await userEvent.fill(page.getByRole('textbox', { name: 'Account number' }), env.account);
     await userEvent.fill(page.getByLabelText('Access token'), env.token!);
@@ -156,7 +136,7 @@ describe('Live page: Tradier and TradeStation through the proxy', () => {
     // Reload: the page and its worker go away; the deployment reopens with the keys saved for tradier-sandbox.
     cleanup();
     stopLiveWorker();
-    await openApp(doc);
+    await openLiveApp(doc);
     await expect.element(page.getByTestId('live-state')).toHaveTextContent(/running/);
     await expect.element(page.getByRole('table', { name: 'Positions' })).toHaveTextContent(new RegExp(`SPY${s.position}`));
     const ticks = s.ticks;
@@ -180,7 +160,7 @@ describe('Live page: Tradier and TradeStation through the proxy', () => {
     for (const [broker, radio] of [['tradier', 'Tradier live (real money)'], ['tradestation', 'TradeStation live (real money)']] as const) {
       const env = await control<Env>('env', { broker, origin: location.origin });
       await saveProxySettings({ url: env.proxyUrl });
-      await openApp(buyOnce());
+      await openLiveApp(buyOnce());
       await userEvent.click(page.getByRole('radio', { name: radio }));
       await userEvent.fill(page.getByRole('textbox', { name: 'Account number' }), env.account);
       await userEvent.fill(page.getByLabelText(broker === 'tradier' ? 'Access token' : 'Refresh token'), (env.token ?? env.refreshToken)!);

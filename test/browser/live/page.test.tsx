@@ -3,30 +3,22 @@
  * embedded data, reload mid-run (the page unmounted and its worker terminated, then the app opened again),
  * divergence and explain on the live history, and the kill switch.
  */
-import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { loadEmbeddedBars } from '../../../src/data/embedded/browser.ts';
 import { runBacktest } from '../../../src/engine/index.ts';
-import { deleteDeployment, IdbJournal, listDeployments } from '../../../src/live/browser/idb-journal.ts';
+import { IdbJournal, listDeployments } from '../../../src/live/browser/idb-journal.ts';
 import { embeddedFor } from '../../../src/live/connect.ts';
 import { parseDocument, type StrategyDocument } from '../../../src/schema/index.ts';
-import { App } from '../../../src/ui/App.tsx';
 import { stopLiveWorker } from '../../../src/ui/live/client.ts';
 import { formatMoney } from '../../../src/ui/results/format.ts';
-import { cleanup, render } from '../ui/render.tsx';
+import { cleanup } from '../ui/render.tsx';
+import { freshLiveState, leaveLivePage, openLiveApp } from './live-app.tsx';
 
 async function sma(): Promise<StrategyDocument> {
   const r = parseDocument(await (await fetch('/strategies/sma-cross.json')).json());
   if (!r.ok) throw new Error('template invalid');
   return { ...r.doc, settings: { ...r.doc.settings, range: { to: '2002-12-31' } } };
-}
-
-async function openApp(doc: StrategyDocument) {
-  localStorage.setItem('backtester.draft.v1', JSON.stringify(doc));
-  history.replaceState(null, '', '#/live');
-  await render(<App runner={null} queryClient={new QueryClient()} />);
-  await expect.element(page.getByRole('heading', { name: 'Live', exact: true })).toBeVisible();
 }
 
 const text = (testId: string) => page.getByTestId(testId).element().textContent ?? '';
@@ -39,19 +31,13 @@ async function waitFor(ok: () => boolean, ms = 90_000) {
   }
 }
 
-beforeEach(async () => {
-  localStorage.clear();
-  for (const d of await listDeployments()) await deleteDeployment(d.id);
-});
-afterEach(() => {
-  cleanup();
-  stopLiveWorker();
-});
+beforeEach(freshLiveState);
+afterEach(leaveLivePage);
 
 describe('Live page', () => {
   it('deploys to practice, survives a reload mid-run without a second order, ends equal to the backtest, and explains a live decision', async () => {
     const doc = await sma();
-    await openApp(doc);
+    await openLiveApp(doc);
     await userEvent.selectOptions(page.getByRole('combobox', { name: 'Replay speed' }), '20 bars a second');
     await userEvent.click(page.getByRole('button', { name: 'Deploy to practice' }));
     await expect.element(page.getByTestId('live-state')).toHaveTextContent(/running/);
@@ -60,7 +46,7 @@ describe('Live page', () => {
     // Reload: the page and its worker go away mid-run; the app opens again on #/live.
     cleanup();
     stopLiveWorker();
-    await openApp(doc);
+    await openLiveApp(doc);
     await expect.element(page.getByTestId('live-state')).toHaveTextContent(/running/);
     expect(Number(text('live-order-count'))).toBeGreaterThanOrEqual(2);
     await userEvent.selectOptions(page.getByRole('combobox', { name: 'Deployment speed' }), 'as fast as it goes');
@@ -91,7 +77,7 @@ describe('Live page', () => {
 
   it('kill switch with flatten: pauses, cancels, closes the position, and later orders are refused', async () => {
     const doc = await sma();
-    await openApp(doc);
+    await openLiveApp(doc);
     await userEvent.selectOptions(page.getByRole('combobox', { name: 'Replay speed' }), '20 bars a second');
     await userEvent.click(page.getByRole('button', { name: 'Deploy to practice' }));
     await expect.element(page.getByRole('table', { name: 'Positions' }), { timeout: 60_000 }).toBeVisible();

@@ -5,16 +5,15 @@
  * mid-run (the deployment carries on, nothing is sent twice), kill with flatten (the open order is cancelled at the
  * broker, the position closed). Live trading's confirmation naming the account is checked on the same fake.
  */
-import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { deleteDeployment, IdbJournal, listDeployments } from '../../../src/live/browser/idb-journal.ts';
+import { IdbJournal, listDeployments } from '../../../src/live/browser/idb-journal.ts';
 import { parseDocument, type StrategyDocument } from '../../../src/schema/index.ts';
-import { App } from '../../../src/ui/App.tsx';
 import { stopLiveWorker } from '../../../src/ui/live/client.ts';
 import { saveKeys } from '../../../src/lib/broker-keys.ts';
 import { saveProxySettings } from '../../../src/ui/settings/proxy-settings.ts';
-import { cleanup, render } from '../ui/render.tsx';
+import { cleanup } from '../ui/render.tsx';
+import { freshLiveState, leaveLivePage, openLiveApp, until } from './live-app.tsx';
 
 const FAKE = inject('alpacaFakeUrl');
 const KEY = 'PKTESTKEY123';
@@ -47,23 +46,6 @@ function smaCross(): StrategyDocument {
   return r.doc;
 }
 
-async function openApp(doc: StrategyDocument) {
-  localStorage.setItem('backtester.draft.v1', JSON.stringify(doc));
-  history.replaceState(null, '', '#/live');
-  await render(<App runner={null} queryClient={new QueryClient()} />);
-  await expect.element(page.getByRole('heading', { name: 'Live', exact: true })).toBeVisible();
-}
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (performance.now() > end) throw new Error(`timed out; last: ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** The market moves one bar, then the deployment ticks once entirely after it (two clock reads later). */
 async function bar(): Promise<FakeState> {
   const before = (await state()).clockReads;
@@ -72,23 +54,21 @@ async function bar(): Promise<FakeState> {
 }
 
 beforeEach(async () => {
-  localStorage.clear();
-  for (const d of await listDeployments()) await deleteDeployment(d.id);
+  await freshLiveState();
   await saveKeys('alpaca-paper', null);
   await saveKeys('alpaca-live', null);
   await control('reset', { n: 60, warm: WARM });
   await saveProxySettings({ url: FAKE });
 });
 afterEach(async () => {
-  cleanup();
-  stopLiveWorker();
+  leaveLivePage();
   await saveProxySettings(null);
 });
 
 describe('Live page against the Alpaca fake (paper)', () => {
   it('connects, deploys to paper, shows the broker\'s positions, orders and fills, survives a reload, and the kill switch cancels and flattens', async () => {
     const doc = smaCross();
-    await openApp(doc);
+    await openLiveApp(doc);
     await userEvent.click(page.getByRole('radio', { name: 'Alpaca paper' }));
     await userEvent.fill(page.getByRole('textbox', { name: 'Key id' }), KEY);
     await userEvent.fill(page.getByLabelText('Secret key'), SECRET);
@@ -116,7 +96,7 @@ describe('Live page against the Alpaca fake (paper)', () => {
     // Reload mid-run: the page and its worker go away; the deployment carries on with the saved keys.
     cleanup();
     stopLiveWorker();
-    await openApp(doc);
+    await openLiveApp(doc);
     await expect.element(page.getByTestId('live-state')).toHaveTextContent(/running/);
     await expect.element(page.getByRole('table', { name: 'Positions' })).toHaveTextContent(new RegExp(`SPY${s.position}`));
 
@@ -148,7 +128,7 @@ describe('Live page against the Alpaca fake (paper)', () => {
   }, 300_000);
 
   it('live needs the account named: Deploy stays off until the number the keys trade is typed back', async () => {
-    await openApp(smaCross());
+    await openLiveApp(smaCross());
     await userEvent.click(page.getByRole('radio', { name: /Alpaca live/ }));
     await userEvent.fill(page.getByRole('textbox', { name: 'Key id' }), KEY);
     await userEvent.fill(page.getByLabelText('Secret key'), SECRET);
