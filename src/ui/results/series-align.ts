@@ -1,22 +1,15 @@
-/** A step series as stored: each value at the time it became known (publication lag already added on import). */
-export interface KnownValues {
-  readonly length: number;
-  readonly time: ArrayLike<number>;
-  readonly value: ArrayLike<number>;
-}
+import { AsOfCursor, type KnownValues } from '../../lib/as-of.ts';
 
 /**
- * The value of `s` known at each time of `at` (ascending epoch ms): the last value whose time ≤ at[j], the
- * rule the engine reads series by (docs/ENGINE.md, "Other inputs"); null before the first one (a gap, not a
- * zero). One forward pass over both arrays.
+ * The value of `s` known at each time of `at` (ascending epoch ms), read by the engine's own as-of cursor (a
+ * value is known from its stored time, publication lag already added on import); null before the first one
+ * or where the value is not a number (a gap, not a zero).
  */
 export function alignAsOf(s: KnownValues, at: ArrayLike<number>): (number | null)[] {
+  const cursor = new AsOfCursor(s);
   const out = new Array<number | null>(at.length);
-  let i = -1;
   for (let j = 0; j < at.length; j++) {
-    const t = at[j]!;
-    while (i + 1 < s.length && s.time[i + 1]! <= t) i++;
-    const v = i < 0 ? NaN : s.value[i]!;
+    const v = cursor.at(at[j]!);
     out[j] = Number.isFinite(v) ? v : null;
   }
   return out;
