@@ -90,7 +90,8 @@ export function DeployForm({ doc, client, onDeployed }: { doc: StrategyDocument 
     setKeys({});
     if (target === 'practice') return;
     let live = true;
-    loadKeys(target).then((k) => live && setKeys(k ?? {}), () => undefined);
+    // Saved keys fill the form unless the user has already typed into it (the read is asynchronous).
+    loadKeys(target).then((k) => live && setKeys((cur) => (Object.values(cur).some((v) => v !== '') ? cur : k ?? {})), () => undefined);
     return () => { live = false; };
   }, [target]);
 
