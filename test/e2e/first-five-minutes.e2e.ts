@@ -278,7 +278,8 @@ atBothWidths('Fix 7: float-noise prices, header-text-only sorting, identical run
 atBothWidths('Fix 7: "Storage used" lags behind an import — it grows without a reload', async (width) => {
   const { page, errors } = await open(width, `${inject('baseUrl')}#/data`);
   const used = page.getByTestId('storage-used');
-  await expect.poll(() => used.textContent()).not.toBe('…');
+  // The first estimate can wait behind the first visit's sample-data writes: the default 1 s poll was too short.
+  await expect.poll(() => used.textContent(), { timeout: 15_000 }).not.toBe('…');
   const before = await used.textContent();
   const lines = ['Date,Open,High,Low,Close,Volume'];
   for (let i = 0; i < 20_000; i++) {
