@@ -3,7 +3,8 @@ import type { Trade } from '../../schema/index.ts';
 import { formatCount } from './format.ts';
 import { histogram } from './report-math.ts';
 
-const W = 640, H = 150, PAD_L = 34, PAD_B = 22;
+// PAD_L holds a 5-character count ("1,234") at the phone font (styles.css: 18 units under 760 px).
+const W = 640, H = 150, PAD_L = 60, PAD_B = 22;
 
 const pct = (x: number) => `${Number(x.toFixed(6))} %`;
 
@@ -24,7 +25,8 @@ export function TradeDistribution({ trades }: { trades: readonly Trade[] }) {
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W }} role="img"
         aria-label={`Histogram of ${trades.length} trade returns from ${pct(h.edges[0]!)} to ${pct(h.edges[h.edges.length - 1]! + h.width)}`}>
         <line x1={PAD_L} x2={W} y1={H - PAD_B} y2={H - PAD_B} className="axis" />
-        <text x={PAD_L - 4} y={10} textAnchor="end" className="tick">{max}</text>
+        {/* Hanging from the top edge: a baseline at a fixed y clipped the count once phones enlarged the font. */}
+        <text x={PAD_L - 4} y={0} textAnchor="end" dominantBaseline="text-before-edge" className="tick">{formatCount(max)}</text>
         <text x={PAD_L - 4} y={H - PAD_B} textAnchor="end" className="tick">0</text>
         {h.counts.map((c, i) => {
           const x = PAD_L + i * bw, bh = max ? (c / max) * (H - PAD_B - 6) : 0;
