@@ -3,7 +3,7 @@ import { formatMoney } from '../results/format.ts';
 import { GROUPS } from '../results/stats-groups.ts';
 import { UPlotChart, type ChartSeries } from '../results/UPlotChart.tsx';
 import type { StoredRun } from './run-store.ts';
-import { runName } from './RunHistoryPanel.tsx';
+import { distinctName, runDifferences } from './run-names.ts';
 
 const formatEquity = (v: number) => formatMoney(v).replace(/\.\d+$/, '');
 
@@ -24,13 +24,16 @@ export function alignCurves(a: StoredRun, b: StoredRun): { x: Float64Array; ya: 
 /** Two runs side by side: every statistic in two columns and both equity curves on one chart. */
 export function CompareRuns({ a, b }: { a: StoredRun; b: StoredRun }) {
   const syncKey = useId();
-  const { x, series } = useMemo(() => {
+  const { x, series, nameA, nameB } = useMemo(() => {
     const { x, ya, yb } = alignCurves(a, b);
+    // Two runs of one document read alike ("SMA crossover (10/20)" twice): each name carries what differs.
+    const differences = runDifferences([a, b]);
+    const nameA = `A: ${distinctName(a, differences)}`, nameB = `B: ${distinctName(b, differences)}`;
     const series: ChartSeries[] = [
-      { label: `A: ${runName(a)}`, values: ya, colorVar: '--c-equity' },
-      { label: `B: ${runName(b)}`, values: yb, colorVar: '--c-line-2' },
+      { label: nameA, values: ya, colorVar: '--c-equity' },
+      { label: nameB, values: yb, colorVar: '--c-line-2' },
     ];
-    return { x, series };
+    return { x, series, nameA, nameB };
   }, [a, b]);
   return (
     <section className="run-compare" aria-labelledby="h-compare">
@@ -41,8 +44,8 @@ export function CompareRuns({ a, b }: { a: StoredRun; b: StoredRun }) {
         <thead>
           <tr>
             <th scope="col">Statistic</th>
-            <th scope="col" className="n">A: {runName(a)}</th>
-            <th scope="col" className="n">B: {runName(b)}</th>
+            <th scope="col" className="n">{nameA}</th>
+            <th scope="col" className="n">{nameB}</th>
           </tr>
         </thead>
         {GROUPS.map(([group, rows]) => (

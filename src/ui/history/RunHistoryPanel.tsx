@@ -1,4 +1,6 @@
 import { formatCount, formatPct, formatRatio, formatTime } from '../results/format.ts';
+import { useMemo } from 'react';
+import { distinctName, runDifferences } from './run-names.ts';
 import type { StoredRun } from './run-store.ts';
 
 export interface RunHistoryPanelProps {
@@ -14,11 +16,11 @@ export interface RunHistoryPanelProps {
 
 const when = (ms: number) => new Date(ms).toLocaleString();
 
-/** The name a run is listed and compared under: the user's label, else the document's name. */
-export const runName = (r: StoredRun) => r.label ?? r.name;
-
 /** Past runs kept on this device (one row per distinct run); label them, reopen one, or tick two to compare. */
 export function RunHistoryPanel({ runs, selected, onToggle, onDelete, onRelabel, onReopen }: RunHistoryPanelProps) {
+  // Rows of one document with other parameters would all read "SMA crossover (10/20)": say what differs.
+  const named = useMemo(() => runDifferences(runs), [runs]);
+  const documents = useMemo(() => runDifferences(runs, (r) => r.name), [runs]);
   if (runs.length === 0) return <p className="muted">No runs saved on this device yet.</p>;
   return (
     <div className="scroll-x">
@@ -33,14 +35,15 @@ export function RunHistoryPanel({ runs, selected, onToggle, onDelete, onRelabel,
         </thead>
         <tbody>
           {runs.map((r) => {
-            const label = `${runName(r)}, ${when(r.time)}`;
+            const label = `${distinctName(r, named)}, ${when(r.time)}`;
+            const differs = documents.get(r.id);
             return (
               <tr key={r.id}>
                 <td>
                   <input type="checkbox" aria-label={`Compare ${label}`} checked={selected.includes(r.id)} onChange={() => onToggle(r.id)} />
                 </td>
                 <td className="t">{when(r.time)}</td>
-                <th scope="row">{r.name}</th>
+                <th scope="row">{r.name}{differs && <span className="run-differs">{differs}</span>}</th>
                 <td>
                   {/* Uncontrolled and saved on blur/Enter, so typing is not a database write per keystroke. */}
                   <input type="text" className="run-label" aria-label={`Label for ${label}`} placeholder="add a label" defaultValue={r.label ?? ''}
