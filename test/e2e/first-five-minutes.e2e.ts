@@ -111,6 +111,9 @@ atBothWidths('Fix 2: run comparison chart squeezed to 7 px — the A vs B chart 
   expect(box.width).toBeGreaterThan(width === 1440 ? 1000 : 300);
   expect(box.x + box.width).toBeLessThanOrEqual(width);
   expect(await pageWidth(page)).toBeLessThanOrEqual(width);
+  // Two runs of one document read alike unless each says what differs (fast 5 is the newer run, ticked first).
+  expect(await page.getByRole('table', { name: 'Statistics compared' }).locator('thead th.n').allTextContents())
+    .toEqual(['A: SMA crossover (10/20) · fast 5', 'B: SMA crossover (10/20) · fast 10']);
   await page.getByRole('region', { name: 'Comparison' }).scrollIntoViewIfNeeded();
   await screenshot(page, `ffm-compare-${width}.png`);
   expect(errors).toEqual([]);

@@ -4,6 +4,7 @@ import type { StoredActions } from '../../data/actions-store.ts';
 import type { DataClient } from './client.ts';
 import { DeleteCell } from './DatasetTable.tsx';
 import { formatBarTime } from './format.ts';
+import { ScrollRegion } from '../shell/ScrollRegion.tsx';
 
 /** react-query key of the stored corporate actions. */
 export const ACTIONS_KEY = ['corporate-actions'] as const;
@@ -48,37 +49,39 @@ export function ActionsPanel({ client }: { client: DataClient }) {
       {stored.error ? <p role="alert" className="field-error">The stored corporate actions could not be read: {stored.error.message}</p>
         : !stored.data ? <p className="muted">Reading the corporate actions…</p>
         : rows.length === 0 ? <p className="muted">No corporate actions are stored on this device yet.</p> : (
-        <table className="grid datasets" aria-label="Stored corporate actions">
-          <thead>
-            <tr>
-              <th scope="col">Symbol</th>
-              <th scope="col" className="n">Splits</th>
-              <th scope="col" className="n">Dividends</th>
-              <th scope="col">First ex-date</th>
-              <th scope="col">Last ex-date</th>
-              <th scope="col">Source</th>
-              <th scope="col"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.symbol}>
-                <th scope="row">{r.symbol}</th>
-                <td className="n">{count(r, 'split')}</td>
-                <td className="n">{count(r, 'dividend')}</td>
-                <td>{r.actions.length ? day(r.actions[0]!.exDate) : '—'}</td>
-                <td>{r.actions.length ? day(r.actions[r.actions.length - 1]!.exDate) : '—'}</td>
-                <td>{r.source}</td>
-                <td>
-                  <DeleteCell label={`corporate actions of ${r.symbol}`} onDelete={async () => {
-                    await client.deleteActions(r.symbol);
-                    refresh();
-                  }} />
-                </td>
+        <ScrollRegion label="Stored corporate actions">
+          <table className="grid datasets" aria-label="Stored corporate actions">
+            <thead>
+              <tr>
+                <th scope="col">Symbol</th>
+                <th scope="col" className="n">Splits</th>
+                <th scope="col" className="n">Dividends</th>
+                <th scope="col">First ex-date</th>
+                <th scope="col">Last ex-date</th>
+                <th scope="col">Source</th>
+                <th scope="col"><span className="sr-only">Actions</span></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.symbol}>
+                  <th scope="row">{r.symbol}</th>
+                  <td className="n">{count(r, 'split')}</td>
+                  <td className="n">{count(r, 'dividend')}</td>
+                  <td>{r.actions.length ? day(r.actions[0]!.exDate) : '—'}</td>
+                  <td>{r.actions.length ? day(r.actions[r.actions.length - 1]!.exDate) : '—'}</td>
+                  <td>{r.source}</td>
+                  <td>
+                    <DeleteCell label={`corporate actions of ${r.symbol}`} onDelete={async () => {
+                      await client.deleteActions(r.symbol);
+                      refresh();
+                    }} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
       )}
       <p className="row">
         <button type="button" disabled={state.kind === 'running'} onClick={() => fileRef.current?.click()}>Import corporate actions…</button>

@@ -5,6 +5,7 @@ import { parseDuration } from '../../lib/duration.ts';
 import type { DataClient } from './client.ts';
 import { DeleteCell } from './DatasetTable.tsx';
 import { formatBarTime } from './format.ts';
+import { ScrollRegion } from '../shell/ScrollRegion.tsx';
 
 type State =
   | { kind: 'idle' }
@@ -41,37 +42,39 @@ export function SeriesPanel({ client, datasets, onChanged }: { client: DataClien
     <section className="panel" aria-labelledby="h-series">
       <h2 id="h-series">External series</h2>
       {series.length === 0 ? <p className="muted">No series are stored on this device yet.</p> : (
-        <table className="grid datasets" aria-label="Stored series">
-          <thead>
-            <tr>
-              <th scope="col">Series</th>
-              <th scope="col">Symbol</th>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col" className="n">Values</th>
-              <th scope="col">Source</th>
-              <th scope="col"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {series.map((d) => (
-              <tr key={d.id}>
-                <th scope="row">{d.key}</th>
-                <td>{d.symbol ?? 'global'}</td>
-                <td className="t">{formatBarTime(d.first, '1d')}</td>
-                <td className="t">{formatBarTime(d.last, '1d')}</td>
-                <td className="n">{d.rows.toLocaleString('en-US')}</td>
-                <td>{d.source}</td>
-                <td>
-                  <DeleteCell label={`series ${d.key}${d.symbol ? ` of ${d.symbol}` : ''}`} onDelete={async () => {
-                    await client.deleteSeries(d.key, d.symbol);
-                    onChanged();
-                  }} />
-                </td>
+        <ScrollRegion label="Stored series">
+          <table className="grid datasets" aria-label="Stored series">
+            <thead>
+              <tr>
+                <th scope="col">Series</th>
+                <th scope="col">Symbol</th>
+                <th scope="col">From</th>
+                <th scope="col">To</th>
+                <th scope="col" className="n">Values</th>
+                <th scope="col">Source</th>
+                <th scope="col"><span className="sr-only">Actions</span></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {series.map((d) => (
+                <tr key={d.id}>
+                  <th scope="row">{d.key}</th>
+                  <td>{d.symbol ?? 'global'}</td>
+                  <td className="t">{formatBarTime(d.first, '1d')}</td>
+                  <td className="t">{formatBarTime(d.last, '1d')}</td>
+                  <td className="n">{d.rows.toLocaleString('en-US')}</td>
+                  <td>{d.source}</td>
+                  <td>
+                    <DeleteCell label={`series ${d.key}${d.symbol ? ` of ${d.symbol}` : ''}`} onDelete={async () => {
+                      await client.deleteSeries(d.key, d.symbol);
+                      onChanged();
+                    }} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
       )}
       <p className="row">
         <button type="button" disabled={state.kind === 'running' || lagError !== null} onClick={() => fileRef.current?.click()}>Import series…</button>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ScrollRegion } from '../shell/ScrollRegion.tsx';
 
 /**
  * A small Markdown renderer for the app's own docs (docs/*.md, shipped in a lazy chunk): headings, paragraphs,
@@ -111,7 +112,7 @@ export function renderMarkdown(md: string, opts: RenderOptions): ReactNode[] {
       }
       case 'table':
         return (
-          <div key={bi} className="scroll-x">
+          <ScrollRegion key={bi} label={`Table: ${b.head.join(', ').replace(/[`*_]/g, '')}`}>
             <table className="grid doc-table">
               <thead><tr>{b.head.map((c, k) => <th key={k} scope="col">{inline(c)}</th>)}</tr></thead>
               <tbody>
@@ -127,7 +128,7 @@ export function renderMarkdown(md: string, opts: RenderOptions): ReactNode[] {
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         );
     }
   });

@@ -2,6 +2,7 @@ import { formatCount, formatPct, formatRatio, formatTime } from '../results/form
 import { useMemo } from 'react';
 import { distinctName, runDifferences } from './run-names.ts';
 import type { StoredRun } from './run-store.ts';
+import { ScrollRegion } from '../shell/ScrollRegion.tsx';
 
 export interface RunHistoryPanelProps {
   runs: readonly StoredRun[];
@@ -23,7 +24,7 @@ export function RunHistoryPanel({ runs, selected, onToggle, onDelete, onRelabel,
   const documents = useMemo(() => runDifferences(runs, (r) => r.name), [runs]);
   if (runs.length === 0) return <p className="muted">No runs saved on this device yet.</p>;
   return (
-    <div className="scroll-x">
+    <ScrollRegion label="Run history">
       <table className="grid run-history">
         <caption>Run history ({runs.length}) — tick two runs to compare</caption>
         <thead>
@@ -64,6 +65,6 @@ export function RunHistoryPanel({ runs, selected, onToggle, onDelete, onRelabel,
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { Candidate } from '../../optimize/index.ts';
 import { formatCount, formatPct, formatRatio } from '../results/format.ts';
+import { ScrollRegion } from '../shell/ScrollRegion.tsx';
 
 type Key = 'score' | 'sharpe' | 'cagrPct' | 'maxDrawdownPct' | 'tradeCount' | `p:${string}`;
 
@@ -40,25 +41,27 @@ export function ResultsTable({ top, params, onApply }: { top: Candidate[]; param
     );
   };
   return (
-    <table className="grid" aria-label="Top candidates">
-      <thead>
-        <tr>
-          <th scope="col" className="n">Rank</th>
-          {params.map((p) => header(`p:${p}`, `$${p}`))}
-          {STATS.map((s) => header(s.key, s.label))}
-          <th scope="col"><span className="sr-only">Apply</span></th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(({ c, rank }) => (
-          <tr key={rank} className={c.feasible ? undefined : 'muted'}>
-            <td className="n">{rank + 1}{c.feasible ? '' : ' (infeasible)'}</td>
-            {params.map((p) => <td className="n" key={p}>{c.params[p]}</td>)}
-            {STATS.map((s) => <td className="n" key={s.key}>{s.fmt(value(c, s.key))}</td>)}
-            <td><button type="button" onClick={() => onApply(c)} aria-label={`Apply rank ${rank + 1}`}>Apply</button></td>
+    <ScrollRegion label="Top candidates">
+      <table className="grid" aria-label="Top candidates">
+        <thead>
+          <tr>
+            <th scope="col" className="n">Rank</th>
+            {params.map((p) => header(`p:${p}`, `$${p}`))}
+            {STATS.map((s) => header(s.key, s.label))}
+            <th scope="col"><span className="sr-only">Apply</span></th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map(({ c, rank }) => (
+            <tr key={rank} className={c.feasible ? undefined : 'muted'}>
+              <td className="n">{rank + 1}{c.feasible ? '' : ' (infeasible)'}</td>
+              {params.map((p) => <td className="n" key={p}>{c.params[p]}</td>)}
+              {STATS.map((s) => <td className="n" key={s.key}>{s.fmt(value(c, s.key))}</td>)}
+              <td><button type="button" onClick={() => onApply(c)} aria-label={`Apply rank ${rank + 1}`}>Apply</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollRegion>
   );
 }

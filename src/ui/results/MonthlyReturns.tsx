@@ -2,6 +2,7 @@ import { Fragment, useMemo } from 'react';
 import type { Curves } from '../../schema/index.ts';
 import { formatPct } from './format.ts';
 import { monthlyReturns } from './report-math.ts';
+import { ScrollRegion } from '../shell/ScrollRegion.tsx';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -22,7 +23,7 @@ export function MonthlyReturns({ curves }: { curves: Curves }) {
   return (
     <section aria-labelledby="h-monthly" className="monthly">
       <h2 id="h-monthly">Monthly returns</h2>
-      <div className="scroll-x">
+      <ScrollRegion label="Monthly returns">
         <table className="grid monthly-table">
           <caption className="sr-only">Monthly returns (year by month, with the year’s total)</caption>
           <thead>
@@ -42,7 +43,7 @@ export function MonthlyReturns({ curves }: { curves: Curves }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { Trade } from '../../schema/index.ts';
 import { formatMoney, formatPct, formatPrice, formatQty, formatTime, priceDecimals } from './format.ts';
+import { ScrollRegion } from '../shell/ScrollRegion.tsx';
 
 type Key = keyof Trade;
 type Dir = 'ascending' | 'descending';
@@ -54,7 +55,7 @@ export function TradeTable({ trades }: { trades: readonly Trade[] }) {
   const toggle = (key: Key) =>
     setSort((s) => ({ key, dir: s.key === key && s.dir === 'ascending' ? 'descending' : 'ascending' }));
   return (
-    <div className="trades">
+    <ScrollRegion label="Trades" className="trades">
       <table className="grid">
         <caption>Trades ({trades.length})</caption>
         <thead>
@@ -91,6 +92,6 @@ export function TradeTable({ trades }: { trades: readonly Trade[] }) {
           Show {Math.min(PAGE, sorted.length - shown)} more of {sorted.length - shown}
         </button>
       )}
-    </div>
+    </ScrollRegion>
   );
 }
