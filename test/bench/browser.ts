@@ -1,5 +1,5 @@
 /**
- * `npm run bench:browser [--quick] [--out FILE] [name…]`: serves the project with Vite on 127.0.0.1 (a free
+ * `npm run bench:browser [--quick] [--out FILE] [--workload W2]… [name…]`: serves the project with Vite on 127.0.0.1 (a free
  * port, the COOP/COEP headers of vite.config.ts), opens test/bench/browser.html in headless Chromium, runs
  * every test/bench/*.browser-bench.ts suite there, prints the rows, and closes the browser and server.
  */
@@ -19,7 +19,9 @@ const args = process.argv.slice(2);
 const outIdx = args.indexOf('--out');
 const out = outIdx >= 0 ? args[outIdx + 1] : undefined;
 const quick = args.includes('--quick');
-const only = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--out');
+const valued = new Set(['--out', '--workload']);
+const workloads = args.filter((_, i) => args[i - 1] === '--workload');
+const only = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]!));
 
 const server = await createServer({
   root,
@@ -32,7 +34,8 @@ const profile = mkdtempSync(join(tmpdir(), 'bench-chromium-'));
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  // --expose-gc: a bench may collect the page's garbage before a memory window (workers' heaps end with them).
+  args: ['--js-flags=--expose-gc', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 const memory = new RendererMemory(profile);
 let failed = false;
@@ -49,7 +52,7 @@ try {
   const version = browser.browser()?.version() ?? 'unknown';
   console.log(`chromium ${version}, crossOriginIsolated=${await page.evaluate(() => crossOriginIsolated)}`);
   const results = await page.evaluate(
-    (o) => window.__runBenches!(o), { quick, only },
+    (o) => window.__runBenches!(o), { quick, only, workloads },
   ) as Record<string, Record<string, BenchRow>>;
   // Rows a bench marked with '[mem] begin/end ROW' get the renderer's peak resident memory over that window.
   for (const rows of Object.values(results)) {

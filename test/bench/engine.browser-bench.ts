@@ -1,12 +1,15 @@
 /**
  * The engine pool in Chromium (workers/engine.worker.ts over Comlink).
  *
- * W2 end to end: the W2 bars are written to OPFS first (untimed, in the data worker); then timed from
- * "data in the store" to "results ready": load the 7 symbols into SharedArrayBuffers, hand them to a pool
- * worker (no copy) and run the 3 strategy kinds (29 entries) with audit on. The pool's worker is started
- * beforehand, as in the app where it is already up when the user presses Run. Goal ≤ 1 s. The runner adds
- * the renderer's peak resident memory over the timed window (page and workers; goal ≤ 400 MB), and the
- * same run repeated on the warm worker (indicator columns cached) says what the columns cost.
+ * W2 end to end, as the app runs it: the W2 bars are written to OPFS first (untimed, in a data worker of
+ * their own that is ended afterwards); then the Results page's PoolRunner is timed from "Run" to the RunResult
+ * on the page: what the document needs, its bars loaded from the store through the app's data worker into
+ * SharedArrayBuffers, handed to the pool's worker (no copy), the run, the result back as transferred columns
+ * and decoded. The pool's worker is started beforehand, as in the app where it is already up when the user
+ * presses Run. Goal ≤ 1 s. The runner adds the renderer's peak resident memory over the timed window (page
+ * and workers; goal ≤ 400 MB). The same with one worker per core (columns spread by asset), and a row of
+ * parts from direct calls to one engine worker (read, hand-off, columns, run, decode, cloned traces).
+ * `npm run bench:browser -- engine --workload W2` runs only W2.
  *
  * W1 runs/s: a batch of parameter sets of the W1 SMA cross spread over the pool (audit off, stats only, as an
  * optimizer runs), with the default size (cores − 1) and with one worker per core. Goal ≥ 2,000 runs/s on 2
@@ -23,97 +26,144 @@ import { wrap, type Remote } from 'comlink';
 import { deleteDB } from 'idb';
 import type { DataService } from '../../src/data/browser/service.ts';
 import { EnginePool } from '../../src/rpc/pool.ts';
+import type { EngineApi } from '../../src/rpc/engine-api.ts';
+import { JobQueue } from '../../src/rpc/job-queue.ts';
+import { decodeResult } from '../../src/rpc/result-columns.ts';
+import { PoolRunner } from '../../src/ui/runner-pool.ts';
 import type { BenchRow, BenchSuite } from './harness.ts';
 import { consume, timeIt } from './harness.ts';
 import { SEED, W2_SYMBOLS, floorPass, w1, w2Doc, w3 } from './workloads.ts';
-import type { StrategyDocument } from '../../src/schema/index.ts';
 import { compile, IndicatorCache, runBacktest } from '../../src/engine/index.ts';
 import { Rng } from '../../src/lib/rng.ts';
 
 const spawn = () => new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+
+/** The W2 bars written to OPFS by a data worker of its own, ended afterwards: its garbage is not the timed window's. */
+async function storeW2(dir: string, dbName: string, years: number): Promise<{ bars: number; ms: number }> {
+  const worker = new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module' });
+  const api = wrap<DataService>(worker);
+  try {
+    await api.open({ dir, dbName });
+    const t0 = performance.now();
+    const infos = await api.storeSynthetic({ symbols: W2_SYMBOLS, years, seed: SEED, gaps: false });
+    return { bars: infos.reduce((n, i) => n + i.rows, 0), ms: Math.round(performance.now() - t0) };
+  } finally {
+    await api.close().catch(() => undefined);
+    worker.terminate();
+  }
+}
+
+/** Lets go of what an earlier section left (the bench's Chromium runs with --expose-gc), so a memory window starts clean. */
+async function settle(): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+/**
+ * W2 as the app runs it: the Results page's PoolRunner (needs → load from the store through the data worker
+ * → a job on the queue → the pool → results decoded on the page), timed from pressing Run to the RunResult.
+ */
+async function w2Runner(api: Remote<DataService>, size: number, bars: number, years: number, rows: Record<string, BenchRow>, row: string, floorSeconds: () => Promise<number>): Promise<void> {
+  const doc = w2Doc();
+  const pool = new EnginePool({ spawn, size });
+  const queue = JobQueue.open({ pool, dbName: 'bench-engine-jobs' });
+  const runner = new PoolRunner(pool, () => queue, api);
+  try {
+    await pool.needs(doc); // the worker is up and has compiled the document, as when the user presses Run
+    await settle();
+    console.log(`[mem] begin ${row}`);
+    const t0 = performance.now();
+    let tRunning = NaN;
+    const result = await runner.run(doc, { onProgress: (p) => { if (p.phase === 'running' && Number.isNaN(tRunning)) tRunning = performance.now(); } });
+    const t1 = performance.now();
+    console.log(`[mem] end ${row}`);
+    // The same run again: the runner keeps the loaded data set and the workers their indicator columns.
+    const t2 = performance.now();
+    await runner.run(doc);
+    const rerunMs = Math.round(performance.now() - t2);
+    const seconds = (t1 - t0) / 1000;
+    rows[row] = {
+      bars, years, workers: size, seconds: +seconds.toFixed(3), barsPerSecond: Math.round(bars / seconds), floorRatio: +(seconds / await floorSeconds()).toFixed(1),
+      ms: Math.round(t1 - t0), untilRunningMs: Math.round(tRunning - t0), afterRunningMs: Math.round(t1 - tRunning), rerunMs, shared: pool.shared,
+      engine: result.engine ?? 'unknown', trades: result.trades.length, orders: result.orders.length, signals: result.signals.length, goalMs: 1000,
+    };
+  } finally {
+    await runner.close();
+  }
+}
+
+/**
+ * W2 split into its parts, by calling one fresh engine worker directly (the same calls the pool makes): store
+ * read and decode (every field, and only the plan's fields), hand-off, indicator columns, the run with its
+ * result as transferred columns, decoding them on the page; then the run again on cached columns, and with
+ * every trace structured-cloned (how results came back before columns).
+ */
+async function w2Breakdown(api: Remote<DataService>, rows: Record<string, BenchRow>): Promise<void> {
+  const doc = w2Doc();
+  const ep = spawn();
+  const engine = wrap<EngineApi>(ep);
+  // Each part is a window of its own: wall ms here, CPU ms and memory added by the runner.
+  const part = async <T>(name: string, fn: () => Promise<T> | T, extra: (v: T) => BenchRow = () => ({})): Promise<T> => {
+    const row = `W2 part: ${name}`;
+    console.log(`[mem] begin ${row}`);
+    const t0 = performance.now();
+    const v = await fn();
+    const ms = Math.round(performance.now() - t0);
+    console.log(`[mem] end ${row}`);
+    rows[row] = { ms, ...extra(v) };
+    return v;
+  };
+  try {
+    const needs = await engine.needs(doc);
+    await part(`read ${needs.fields.join(' ')} (the plan's fields)`, () => Promise.all(W2_SYMBOLS.map((s) => api.get(s, '1m', undefined, needs.fields))));
+    await settle();
+    const loaded = await part('read every field', () => Promise.all(W2_SYMBOLS.map((s) => api.get(s, '1m'))));
+    const data = { bars: loaded.map((b) => b!) };
+    await part('hand-off to the worker', () => engine.load('w2', data));
+    await part('indicator columns', () => engine.indicatorColumns('w2', doc, undefined, needs.assets.map((_, i) => i)), (c) => ({ columns: c.length }));
+    const cols = await part('run, result columns transferred', () => engine.runColumns({ id: 1, dataId: 'w2', doc }));
+    await part('decode the result on the page', () => decodeResult(cols), (r) => ({ signals: r.signals.length, orders: r.orders.length, trades: r.trades.length, engine: r.engine ?? 'unknown' }));
+    await part('run again (cached columns)', () => engine.runColumns({ id: 2, dataId: 'w2', doc }));
+    await part('run again, every trace structured-cloned', () => engine.run({ id: 3, dataId: 'w2', doc, audit: true }));
+  } finally {
+    ep.terminate();
+  }
+}
 
 async function w2Rows(quick: boolean, rows: Record<string, BenchRow>): Promise<void> {
   const dir = 'bench-engine-bars', dbName = 'bench-engine-catalog';
   const root = await navigator.storage.getDirectory();
   await root.removeEntry(dir, { recursive: true }).catch(() => undefined);
   await deleteDB(dbName);
+  await deleteDB('bench-engine-jobs');
+  const years = quick ? 1 : 10;
+  const setup = await storeW2(dir, dbName, years);
+  rows['W2 setup: generate + write to OPFS (untimed, own worker)'] = setup;
+  // The app's data worker, opened before the run (as the page opens it at start).
   const worker = new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module' });
   const api = wrap<DataService>(worker);
-  const pool = new EnginePool({ spawn, size: 1 });
+  let floor: number | null = null;
+  const floorSeconds = async () => {
+    if (floor === null) {
+      const bars = (await Promise.all(W2_SYMBOLS.map((s) => api.get(s, '1m', undefined, ['close'])))).map((b) => b!);
+      floor = timeIt(() => consume(floorPass(bars)), { minMs: 300, warmup: 1 }) / 1000;
+    }
+    return floor;
+  };
   try {
     await api.open({ dir, dbName });
-    const years = quick ? 1 : 10;
-    let t0 = performance.now();
-    const infos = await api.storeSynthetic({ symbols: W2_SYMBOLS, years, seed: SEED, gaps: false });
-    const bars = infos.reduce((n, i) => n + i.rows, 0);
-    rows['W2 setup: generate + write to OPFS (untimed)'] = { bars, ms: Math.round(performance.now() - t0) };
-    const doc = w2Doc();
-    await pool.needs(doc); // starts the worker and compiles once, untimed
-    const row = 'W2 store → results (pool, 1 worker)';
-    console.log(`[mem] begin ${row}`);
-    t0 = performance.now();
-    const loaded = await Promise.all(W2_SYMBOLS.map((s) => api.get(s, '1m')));
-    const tLoad = performance.now();
-    const result = await pool.run({ doc, data: { bars: loaded.map((b) => b!) } });
-    const t1 = performance.now();
-    console.log(`[mem] end ${row}`);
-    // The same run again on the warm worker: its indicator columns are cached there, so the difference to
-    // runMs is what computing them cost in the first run.
-    const t2 = performance.now();
-    await pool.run({ doc, data: { bars: loaded.map((b) => b!) } });
-    const rerunMs = Math.round(performance.now() - t2);
-    // The same again, with the result structured-cloned with every trace (how results came back before they
-    // were columns): the difference to rerunMs is what the columns and explain-on-demand save.
-    const t3 = performance.now();
-    await pool.run({ doc, data: { bars: loaded.map((b) => b!) }, audit: true });
-    const rerunClonedMs = Math.round(performance.now() - t3);
-    const shared = loaded.every((b) => b!.time.buffer instanceof SharedArrayBuffer);
-    const cols = loaded.map((b) => b!);
-    const floorSeconds = timeIt(() => consume(floorPass(cols)), { minMs: 300, warmup: 1 }) / 1000;
-    const seconds = (t1 - t0) / 1000;
-    rows[row] = {
-      bars, years, seconds: +seconds.toFixed(3), barsPerSecond: Math.round(bars / seconds), floorRatio: +(seconds / floorSeconds).toFixed(1),
-      ms: Math.round(t1 - t0), loadMs: Math.round(tLoad - t0), runMs: Math.round(t1 - tLoad),
-      barsPerSecondRun: Math.round(bars / ((t1 - tLoad) / 1000)), rerunMs, rerunClonedMs, shared: shared && pool.shared,
-      trades: result.trades.length, signals: result.signals.length, goalMs: 1000,
-    };
-    pool.close();
-    await w2Spread(api, doc, bars, rows);
+    await api.migration();
+    await w2Runner(api, 1, setup.bars, years, rows, 'W2 store → results (app runner, 1 worker)', floorSeconds);
+    const size = navigator.hardwareConcurrency;
+    if (size >= 2) await w2Runner(api, size, setup.bars, years, rows, `W2 store → results (app runner, ${size} workers, columns spread by asset)`, floorSeconds);
+    await settle();
+    await w2Breakdown(api, rows);
   } finally {
-    pool.close();
     await api.close().catch(() => undefined);
     worker.terminate();
     await root.removeEntry(dir, { recursive: true }).catch(() => undefined);
     await deleteDB(dbName);
-  }
-}
-
-/**
- * W2 from the store on one worker per core: the indicator columns are computed once over the pool, each
- * worker its share of the assets, in SharedArrayBuffers the running worker reads (pool.ts, spreadColumnsFrom).
- */
-async function w2Spread(api: Remote<DataService>, doc: StrategyDocument, bars: number, rows: Record<string, BenchRow>): Promise<void> {
-  const size = navigator.hardwareConcurrency;
-  if (size < 2) return;
-  const pool = new EnginePool({ spawn, size });
-  try {
-    await pool.needs(doc);
-    const row = `W2 store → results (pool, ${size} workers, columns spread by asset)`;
-    console.log(`[mem] begin ${row}`);
-    const t0 = performance.now();
-    const loaded = await Promise.all(W2_SYMBOLS.map((s) => api.get(s, '1m')));
-    const tLoad = performance.now();
-    const data = { bars: loaded.map((b) => b!) };
-    const result = await pool.run({ doc, data });
-    const t1 = performance.now();
-    console.log(`[mem] end ${row}`);
-    const counts = await pool.columnCounts(data);
-    rows[row] = {
-      bars, seconds: +((t1 - t0) / 1000).toFixed(3), ms: Math.round(t1 - t0), loadMs: Math.round(tLoad - t0), runMs: Math.round(t1 - tLoad),
-      columnsComputed: counts.reduce((n, c) => n + c.computed, 0), trades: result.trades.length, signals: result.signals.length, goalMs: 1000,
-    };
-  } finally {
-    pool.close();
+    await deleteDB('bench-engine-jobs');
   }
 }
 
@@ -193,11 +243,12 @@ async function w3Rows(quick: boolean, rows: Record<string, BenchRow>): Promise<v
 
 const suite: BenchSuite = {
   name: 'engine pool',
-  async run({ quick }) {
+  async run({ quick, workloads }) {
     const rows: Record<string, BenchRow> = {};
-    await w1Rows(quick, rows);
-    await w3Rows(quick, rows);
-    await w2Rows(quick, rows);
+    const want = (w: string) => !workloads?.length || workloads.includes(w);
+    if (want('W1')) await w1Rows(quick, rows);
+    if (want('W3')) await w3Rows(quick, rows);
+    if (want('W2')) await w2Rows(quick, rows);
     return rows;
   },
 };

@@ -6,10 +6,16 @@
 export type BenchValue = number | string | boolean | null;
 export type BenchRow = Record<string, BenchValue>;
 
+export interface BenchOptions {
+  quick: boolean;
+  /** `--workload W2` (repeatable): only these workloads, in suites that run several; default all. */
+  workloads?: string[];
+}
+
 export interface BenchSuite {
   name: string;
   /** Returns named rows, e.g. { "SMA ours": { updatesPerSecond: … } }. */
-  run(opts: { quick: boolean }): Promise<Record<string, BenchRow>>;
+  run(opts: BenchOptions): Promise<Record<string, BenchRow>>;
 }
 
 /** Runs fn repeatedly for at least minMs after a warm-up and returns the best ms per call. */

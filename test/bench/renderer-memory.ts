@@ -3,7 +3,10 @@
  * sampled from /proc by the Node side of `npm run bench:browser` while a browser bench runs. A bench marks
  * a window with `console.log('[mem] begin ROW')` … `console.log('[mem] end ROW')`; the peak over that
  * window is attached to row ROW as `peakMemoryMB` (with `startMemoryMB`, the figure when the window opened:
- * the renderer's baseline, the dev server's unbundled modules and data loaded before). Linux only.
+ * the renderer's baseline, the dev server's unbundled modules and data loaded before), and `cpuMs`, the CPU
+ * time (user + system, all threads: the page and its workers) the renderers spent over the window. On a
+ * loaded machine wall time mostly measures the wait for a core; CPU time does not (it still includes the
+ * kernel's work of handing out fresh pages, which is real cost: every new column is touched once). Linux only.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
@@ -38,6 +41,17 @@ function rendererPids(profileDir: string): string[] {
   return [...cmd].filter(([p, c]) => c.includes('--type=renderer') && under(p)).map(([p]) => p);
 }
 
+/** utime + stime of a process (all its threads), in ms. */
+function cpuMs(pid: string): number {
+  const s = readProc(pid, 'stat');
+  if (!s) return 0;
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS;
+}
+
+/** Clock ticks per second of /proc's times (USER_HZ: 100 on Linux). */
+const TICKS = 100;
+
 function rssBytes(pid: string): number {
   const s = readProc(pid, 'status');
   const m = s && /VmRSS:\s+(\d+) kB/.exec(s);
@@ -50,6 +64,8 @@ export class RendererMemory {
   private pids: string[] = [];
   readonly peaks = new Map<string, number>();
   readonly starts = new Map<string, number>();
+  private readonly cpuStart = new Map<string, number>();
+  readonly cpu = new Map<string, number>();
 
   constructor(private readonly profileDir: string, private readonly everyMs = 20) {}
 
@@ -62,12 +78,15 @@ export class RendererMemory {
       this.pids = rendererPids(this.profileDir);
       const now = this.sample();
       this.starts.set(m[2]!, now);
+      this.cpuStart.set(m[2]!, this.cpuNow());
       this.open.set(m[2]!, now);
       this.timer ??= setInterval(() => this.tick(), this.everyMs);
     } else {
       this.tick();
       const peak = this.open.get(m[2]!);
       if (peak !== undefined) this.peaks.set(m[2]!, peak);
+      const c0 = this.cpuStart.get(m[2]!);
+      if (c0 !== undefined) this.cpu.set(m[2]!, this.cpuNow() - c0);
       this.open.delete(m[2]!);
       if (this.open.size === 0 && this.timer) {
         clearInterval(this.timer);
@@ -75,6 +94,10 @@ export class RendererMemory {
       }
     }
     return true;
+  }
+
+  private cpuNow(): number {
+    return this.pids.reduce((s, p) => s + cpuMs(p), 0);
   }
 
   private sample(): number {
@@ -87,10 +110,11 @@ export class RendererMemory {
     for (const [k, v] of this.open) if (now > v) this.open.set(k, now);
   }
 
-  /** Peak and starting resident memory in MB (rounded) for a row, when its window was measured. */
-  figures(row: string): { peakMemoryMB: number; startMemoryMB: number } | undefined {
-    const peak = this.peaks.get(row), start = this.starts.get(row);
-    return peak === undefined || start === undefined ? undefined : { peakMemoryMB: Math.round(peak / PAGE), startMemoryMB: Math.round(start / PAGE) };
+  /** Peak and starting resident memory in MB (rounded) and CPU ms for a row, when its window was measured. */
+  figures(row: string): { peakMemoryMB: number; startMemoryMB: number; cpuMs: number } | undefined {
+    const peak = this.peaks.get(row), start = this.starts.get(row), cpu = this.cpu.get(row);
+    return peak === undefined || start === undefined || cpu === undefined ? undefined
+      : { peakMemoryMB: Math.round(peak / PAGE), startMemoryMB: Math.round(start / PAGE), cpuMs: Math.round(cpu) };
   }
 
   stop(): void {
