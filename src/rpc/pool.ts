@@ -390,11 +390,24 @@ export class EnginePool {
     }, { signal });
   }
 
-  /** Chart series of a run's assets: sampled bars and indicator columns (computed once per worker and data set). */
-  overlays(req: RunRequest, points: number, signal?: AbortSignal): Promise<AssetOverlay[]> {
+  /**
+   * Chart series of a run's assets: sampled bars and indicator columns (computed once per worker and data set).
+   * `base`: a data set with the same bars (fewer price fields, as runs load them) whose indicator columns the
+   * chart may take instead of computing them again: shared mode only (handing them over copies nothing), from
+   * the pool's spread columns or a worker that holds `base`.
+   */
+  overlays(req: RunRequest, points: number, signal?: AbortSignal, base?: MarketData): Promise<AssetOverlay[]> {
     const data = this.dataset(req.data);
-    return this.submit<AssetOverlay[]>(async (slot) => {
+    const from = base && this.shared ? this.dataIds.get(base) : undefined;
+    return this.submit<AssetOverlay[]>(async (slot, task) => {
+      const fresh = !slot.loaded.includes(data.id);
       await this.ensureLoaded(slot, data.id, data.payload);
+      if (from && fresh) {
+        const spread = this.columns.get(from.payload)?.get(JSON.stringify([req.doc, req.params ?? null]));
+        const columns = spread ? await spread
+          : slot.loaded.includes(from.id) ? await slot.api.indicatorColumns(from.id, req.doc, req.params, req.data.bars.map((_, i) => i), task.flag) : null;
+        if (columns) await slot.api.seedColumns(data.id, req.doc, req.params, columns);
+      }
       return slot.api.overlays(data.id, req.doc, points, req.params);
     }, { signal });
   }

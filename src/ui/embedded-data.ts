@@ -32,9 +32,9 @@ export function embeddedData(source: EmbeddedSource): { ready: () => Promise<voi
       await pending?.catch(() => undefined);
       return source.list();
     },
-    get: async (symbol, timeframe) => {
+    get: async (symbol, timeframe, range, fields) => {
       if (`bars:${symbol}:${timeframe}` === EMBEDDED_ID) await ready();
-      return source.get(symbol, timeframe);
+      return source.get(symbol, timeframe, range, fields);
     },
     // A global series the store lacks may be an embedded one (US payrolls) not stored yet: store those
     // once, then look again. A name that is not embedded is still missing afterwards, and the run says so.

@@ -2,10 +2,10 @@ import type { StoredActions } from '../data/actions-store.ts';
 import type { DatasetInfo } from '../data/store.ts';
 import type { TimeRange } from '../data/reader.ts';
 import type { MarketData } from '../engine/market.ts';
-import type { AssetOverlay, Explanation } from '../rpc/engine-api.ts';
+import type { AssetOverlay, DataNeeds, Explanation } from '../rpc/engine-api.ts';
 import type { JobQueue, JobState } from '../rpc/job-queue.ts';
 import { abortError, type EnginePool } from '../rpc/pool.ts';
-import { finerRange, finerTimeframe, wantsFinerData, type BarColumns, type CorporateAction, type RunResult, type Settings, type StepSeries, type StrategyDocument } from '../schema/index.ts';
+import { BAR_FIELDS, finerRange, finerTimeframe, wantsFinerData, type BarColumns, type BarField, type CorporateAction, type RunResult, type Settings, type StepSeries, type StrategyDocument } from '../schema/index.ts';
 import type { Runner, RunOptions, RunPhase } from './runner.ts';
 import { optimizeOnPool, type Optimizer, type OptimizeRunOptions } from './runner-optimize.ts';
 import type { OptimizeJob, OptimizeJobResult } from '../optimize/job.ts';
@@ -13,7 +13,8 @@ import type { OptimizeJob, OptimizeJobResult } from '../optimize/job.ts';
 /** Where bars come from: the data worker's API (Remote<DataService>) has exactly these. */
 export interface BarSource {
   list(): Promise<DatasetInfo[]>;
-  get(symbol: string, timeframe: string, range?: TimeRange): Promise<BarColumns | null>;
+  /** `fields`: only these price fields (time always); the others may be one NaN column (the data worker's get). */
+  get(symbol: string, timeframe: string, range?: TimeRange, fields?: readonly BarField[]): Promise<BarColumns | null>;
   getSeries(name: string, symbol: string | null): Promise<StepSeries | null>;
   /** The stored corporate actions (Data page): every run gets those of its symbols, as the CLI's --actions gives them. */
   listActions(): Promise<StoredActions[]>;
@@ -21,14 +22,28 @@ export interface BarSource {
 
 const PHASE: Partial<Record<JobState, RunPhase>> = { QUEUED: 'queued', WARMING_UP: 'warmingUp', RUNNING: 'running' };
 
+/** A loaded data set and what it holds: the runner keeps the last one while the catalog says its files are unchanged. */
+interface Loaded {
+  key: string;
+  files: string;
+  /** The price fields its bars hold (the others are one NaN column): what the documents run on it read. */
+  fields: readonly BarField[];
+  data: MarketData;
+  /** The same bars with every field, for the price chart: the fields above shared, the others read when first asked. */
+  full: Promise<MarketData> | null;
+}
+
 /**
  * The UI's Runner on the engine pool: asks a worker what the document reads, loads those bars from the
- * store (into SharedArrayBuffers when the page is isolated), and runs it as a persisted job. The last
- * loaded data set is kept while the catalog says its files are unchanged, so re-running after an edit
- * skips the load and the workers keep their indicator columns.
+ * store (into SharedArrayBuffers when the page is isolated), and runs it as a persisted job. Only the price
+ * fields the document reads are loaded (DataNeeds.fields: W2 reads open and close of 6 fields, so a third
+ * less to read and hold); the price chart, which draws every field, gets the others read beside them and
+ * the run's indicator columns handed over (pool.overlays' `base`). The last loaded data set is kept while
+ * the catalog says its files are unchanged, so re-running after an edit skips the load and the workers
+ * keep their indicator columns.
  */
 export class PoolRunner implements Runner, Optimizer {
-  private cached: { key: string; files: string; data: MarketData } | null = null;
+  private cached: Loaded | null = null;
 
   constructor(private readonly pool: EnginePool, private readonly queue: () => Promise<JobQueue>, private readonly source: BarSource) {}
 
@@ -56,7 +71,7 @@ export class PoolRunner implements Runner, Optimizer {
     const needs = await this.pool.needs(doc, undefined, signal);
     check();
     onProgress?.({ phase: 'warmingUp', fraction: null });
-    const data = await this.load(needs.assets, needs.timeframe, needs.series, doc.settings);
+    const data = await this.load(needs, doc.settings);
     check();
     const queue = await this.queue();
     let phase: RunPhase = 'queued';
@@ -76,7 +91,10 @@ export class PoolRunner implements Runner, Optimizer {
   }
 
   async overlays(doc: StrategyDocument, points: number, signal?: AbortSignal): Promise<AssetOverlay[]> {
-    return this.pool.overlays({ doc, data: await this.dataFor(doc, signal) }, points, signal);
+    const data = await this.dataFor(doc, signal);
+    const full = await this.withEveryField(data);
+    if (signal?.aborted) throw abortError();
+    return this.pool.overlays({ doc, data: full }, points, signal, full === data ? undefined : data);
   }
 
   async series(doc: StrategyDocument, signal?: AbortSignal): Promise<readonly StepSeries[]> {
@@ -86,9 +104,34 @@ export class PoolRunner implements Runner, Optimizer {
   /** The data set a document reads; after a run of it this is the cached one, so workers reuse their indicator columns. */
   private async dataFor(doc: StrategyDocument, signal?: AbortSignal): Promise<MarketData> {
     const needs = await this.pool.needs(doc, undefined, signal);
-    const data = await this.load(needs.assets, needs.timeframe, needs.series, doc.settings);
+    const data = await this.load(needs, doc.settings);
     if (signal?.aborted) throw abortError();
     return data;
+  }
+
+  /**
+   * `data` (the cached data set) with every price field: its own columns shared, the fields it lacks read
+   * from the same files (once per data set). The catalog named the same files, so the rows are the same;
+   * a file replaced in between is caught by its length and end times, and the chart then fails clearly.
+   */
+  private withEveryField(data: MarketData): Promise<MarketData> {
+    const c = this.cached;
+    if (!c || c.data !== data || BAR_FIELDS.every((f) => c.fields.includes(f))) return Promise.resolve(data);
+    const missing = BAR_FIELDS.filter((f) => !c.fields.includes(f));
+    c.full ??= (async () => {
+      const bars = await Promise.all(data.bars.map(async (b) => {
+        const more = await this.source.get(b.symbol, b.timeframe, undefined, missing);
+        const n = b.length;
+        if (!more || more.length !== n || (n > 0 && (more.time[0] !== b.time[0] || more.time[n - 1] !== b.time[n - 1]))) {
+          throw new Error(`the stored ${b.timeframe} bars of ${b.symbol} changed since the run: run it again`);
+        }
+        const pick = (f: BarField) => (c.fields.includes(f) ? b[f] : more[f]);
+        return { ...b, open: pick('open'), high: pick('high'), low: pick('low'), close: pick('close'), volume: pick('volume') };
+      }));
+      return { ...data, bars };
+    })();
+    c.full.catch(() => { if (this.cached === c) c.full = null; });
+    return c.full;
   }
 
   /**
@@ -96,7 +139,8 @@ export class PoolRunner implements Runner, Optimizer {
    * timeframe below the run's (the bar magnifier's finer bars), only over the document's range; an asset
    * without one is left to the pessimistic rule and the run's warnings say so.
    */
-  private async load(assets: string[], timeframe: string, series: { name: string; symbol: string | null }[], settings: Settings): Promise<MarketData> {
+  private async load(needs: DataNeeds, settings: Settings): Promise<MarketData> {
+    const { assets, timeframe, series } = needs;
     const rows = await this.source.list();
     const catalog = new Map(rows.map((d) => [d.id, d.file]));
     const finerTf = wantsFinerData(settings)
@@ -112,9 +156,12 @@ export class PoolRunner implements Runner, Optimizer {
     // on the Data page reaches the next run (they are part of what the cached data set must still match).
     const actions: CorporateAction[] = (await this.source.listActions()).filter((r) => assets.includes(r.symbol)).flatMap((r) => r.actions);
     const files = `${ids.map((id) => catalog.get(id) ?? '').join('|')}|${JSON.stringify(actions)}`;
-    if (this.cached?.key === key && this.cached.files === files) return this.cached.data;
+    const same = this.cached?.key === key && this.cached.files === files ? this.cached : null;
+    if (same && needs.fields.every((f) => same.fields.includes(f))) return same.data;
+    // A document reading a field the kept set lacks loads again with both sets' fields (the next edit back reuses it).
+    const fields = BAR_FIELDS.filter((f) => needs.fields.includes(f) || same?.fields.includes(f));
     const bars = await Promise.all(assets.map(async (s) => {
-      const b = await this.source.get(s, timeframe);
+      const b = await this.source.get(s, timeframe, undefined, fields);
       if (!b) throw new Error(`no ${timeframe} bars stored for ${s}: import them on the Data page`);
       return b;
     }));
@@ -125,9 +172,14 @@ export class PoolRunner implements Runner, Optimizer {
     }));
     const finer = finerTf && (await Promise.all(finerTf.map((tf, i) => (tf ? this.source.get(assets[i]!, tf, range) : null))))
       .filter((b): b is BarColumns => b !== null);
-    if (this.cached) void this.pool.release(this.cached.data);
+    if (this.cached) this.releaseCached(this.cached);
     const data: MarketData = { bars, series: steps, ...(finer ? { finer } : {}), ...(actions.length ? { actions } : {}) };
-    this.cached = { key, files, data };
+    this.cached = { key, files, fields, data, full: null };
     return data;
+  }
+
+  private releaseCached(c: Loaded): void {
+    void this.pool.release(c.data);
+    void c.full?.then((d) => this.pool.release(d), () => undefined);
   }
 }

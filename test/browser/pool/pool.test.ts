@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { BarColumns } from '../../../src/schema/index.ts';
 import { IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
 import { compile } from '../../../src/strategy/index.ts';
 import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces } from '../../unit/pool/fixture.ts';
@@ -64,6 +65,31 @@ describe('engine pool in Chromium workers', () => {
     const copy = pool({ size: 2, share: false, spreadColumnsFrom: 0 });
     expect(await copy.run({ doc, data })).toEqual(got);
     expect(await copy.columnCounts(data)).toEqual([{ computed: indicators, seeded: 0 }]);
+  });
+
+  it('chart overlays on the same bars with more fields take a run\'s indicator columns from its data set (base) instead of computing them', async () => {
+    const doc = crossDoc();
+    const full = dailyBars();
+    // The run's data set as the app loads it: only the fields the plan reads, the others NaN.
+    const nan = (b: BarColumns) => new Float64Array(b.length).fill(NaN);
+    const pruned = { bars: full.map((b) => ({ ...b, high: nan(b), low: nan(b), volume: nan(b) })) };
+    const chart = { bars: full.map((b) => ({ ...b, open: pruned.bars.find((x) => x.symbol === b.symbol)!.open })) };
+    const indicators = compile(doc).indicators.length;
+    for (const size of [1, 2]) {
+      const p = pool({ size, spreadColumnsFrom: 0 });
+      expect(await p.run({ doc, data: pruned })).toEqual(withoutTraces(runBacktest(doc, { bars: full })));
+      const got = await p.overlays({ doc, data: chart }, 50, undefined, pruned);
+      expect(got).toEqual(await pool({ size: 1 }).overlays({ doc, data: { bars: full } }, 50));
+      expect(got[0]!.high.some(Number.isNaN)).toBe(false);
+      const counts = await p.columnCounts(chart);
+      expect(counts.reduce((n, c) => n + c.computed, 0)).toBe(0);
+      expect(counts.reduce((n, c) => n + c.seeded, 0)).toBe(indicators);
+    }
+    // Copy mode cannot hand columns over without copying them: the chart's worker computes its own.
+    const copy = pool({ size: 1, share: false });
+    await copy.run({ doc, data: pruned });
+    expect(await copy.overlays({ doc, data: chart }, 50, undefined, pruned)).toEqual(await pool({ size: 1 }).overlays({ doc, data: { bars: full } }, 50));
+    expect(await copy.columnCounts(chart)).toEqual([{ computed: indicators, seeded: 0 }]);
   });
 
   it('cancels a long run in shared mode (flag) and in copy mode (worker replaced), then runs again', async () => {

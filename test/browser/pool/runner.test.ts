@@ -2,7 +2,9 @@ import { wrap, type Remote } from 'comlink';
 import { deleteDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataService } from '../../../src/data/browser/service.ts';
-import { runBacktest } from '../../../src/engine/index.ts';
+import { IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
+import { chartOverlays } from '../../../src/engine/overlays.ts';
+import { compile } from '../../../src/strategy/index.ts';
 import type { RunProgress } from '../../../src/ui/runner.ts';
 import { createBrowserRunner } from '../../../src/ui/runner-browser.ts';
 import type { BarSource } from '../../../src/ui/runner-pool.ts';
@@ -29,7 +31,11 @@ async function dataWorker(csv?: Record<string, string>): Promise<{ source: BarSo
   const asked: string[] = [];
   const source: BarSource = {
     list: () => api.list(),
-    get: (s, tf, range) => { n++; asked.push(`${s} ${tf} ${range ? JSON.stringify(range) : 'all'}`); return api.get(s, tf, range); },
+    get: (s, tf, range, fields) => {
+      n++;
+      asked.push(`${s} ${tf} ${range ? JSON.stringify(range) : 'all'}${fields && fields.length < 5 ? ` ${fields.join(',')}` : ''}`);
+      return api.get(s, tf, range, fields);
+    },
     getSeries: (name, s) => api.getSeries(name, s),
     listActions: () => api.listActions(),
   };
@@ -60,6 +66,25 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
       expect(await r.run(doc)).toEqual(expected);
       expect(gets()).toBe(before);
     }
+  });
+
+  it('loads only the price fields the document reads; the price chart reads the others once, beside them', async () => {
+    const { source, asked } = await dataWorker();
+    const doc = crossDoc();
+    const bars = dailyBars();
+    const r = runner(source);
+    expect(await r.run(doc)).toEqual(withoutTraces(runBacktest(doc, { bars })));
+    expect(asked).toEqual(['AAA 1d all open,close', 'BBB 1d all open,close']);
+    // The chart draws every field: equal to the engine's overlays on the full bars, the missing fields read once.
+    const plan = compile(doc);
+    const want = chartOverlays(plan, { bars }, new IndicatorCache(), 40, doc.settings);
+    expect(await r.overlays(doc, 40)).toEqual(want);
+    expect(await r.overlays(doc, 40)).toEqual(want);
+    expect(asked.slice(2)).toEqual(['AAA 1d all high,low,volume', 'BBB 1d all high,low,volume']);
+    // A document reading a field the kept data set lacks loads again with both sets' fields; the run is unchanged.
+    const hl = parse({ ...doc, strategies: [...doc.strategies, { id: 'hl', name: 'high above', condition: { lhs: { kind: 'price', asset: 'BBB', field: 'high' }, op: '>', rhs: 1e9 }, action: { type: 'alert', message: 'x' } }] });
+    expect(await r.run(hl)).toEqual(withoutTraces(runBacktest(hl, { bars })));
+    expect(asked.slice(4)).toEqual(['AAA 1d all open,high,close', 'BBB 1d all open,high,close']);
   });
 
   it('loads the stored corporate actions of the run\'s symbols into every run: equal to an engine run with the same actions, raw and adjusted', async () => {
