@@ -59,6 +59,11 @@ export interface BrokerOrder {
   status: BrokerOrderStatus;
   /** Executions so far, in order (their quantities sum to filledQty). */
   executions: Execution[];
+  /**
+   * Commissions and fees charged for this order so far, for a broker that reports only totals (no executions):
+   * each new execution made from the totals carries what was added since the last one.
+   */
+  fees?: number;
   /** Why the broker rejected, cancelled or clipped it, when it says. */
   reason: string | null;
   /**

@@ -24,6 +24,7 @@ export interface Tracked {
   mayExist: boolean;
   appliedQty: number;
   appliedNotional: number;
+  appliedFees: number;
   appliedCount: number;
   /** The open leg that waits for this close leg. */
   next: Tracked | null;
@@ -231,12 +232,14 @@ export class LiveVenue implements Venue {
   }
 
   /** New executions of an order the broker reports with cumulative numbers only (filled qty, average price). */
-  static fromCumulative(t: Pick<Tracked, 'appliedQty' | 'appliedNotional'>, filledQty: number, avgPrice: number, time: number): Execution[] {
+  static fromCumulative(t: Pick<Tracked, 'appliedQty' | 'appliedNotional' | 'appliedFees'>, filledQty: number, avgPrice: number, time: number, fees = 0): Execution[] {
     const qty = filledQty - t.appliedQty;
     if (!(qty > 1e-12)) return [];
     // The first fill is the average itself (avg × qty / qty can differ from it in the last bit).
     const price = t.appliedQty === 0 ? avgPrice : (avgPrice * filledQty - t.appliedNotional) / qty;
-    return [{ qty, price, fee: 0, time }];
+    // A fee the broker adds after the last execution it reports is not booked here; the broker's cash, the
+    // truth after each tick, still carries it (a reconcile event says so).
+    return [{ qty, price, fee: Math.max(0, fees - t.appliedFees), time }];
   }
 
   /** An order made outside the kernel's strategies (the kill switch's flatten), already journaled. */
@@ -262,7 +265,7 @@ export class LiveVenue implements Venue {
   private track(clientOrderId: string, asset: number, side: 'buy' | 'sell', qty: number, record: OrderRecord, state: TrackedState, spec: OrderSpec | null = null): Tracked {
     const t: Tracked = {
       clientOrderId, asset, symbol: record.symbol, side, qty, record, state, brokerId: null, mayExist: false,
-      appliedQty: 0, appliedNotional: 0, appliedCount: 0, next: null, hasNext: false, spec, exits: null, exit: null,
+      appliedQty: 0, appliedNotional: 0, appliedFees: 0, appliedCount: 0, next: null, hasNext: false, spec, exits: null, exit: null,
       barsLeft: Infinity, cancelWanted: false, cancelReason: null, expiry: null, waitsFor: null,
     };
     this.tracked.set(clientOrderId, t);
@@ -312,6 +315,7 @@ export class LiveVenue implements Venue {
       if (Number.isNaN(p.mark[t.asset]!)) p.mark[t.asset] = e.price;
       t.appliedQty += e.qty;
       t.appliedNotional += e.qty * e.price;
+      t.appliedFees += e.fee;
       t.appliedCount++;
       r.filledQuantity += e.qty;
       r.fees += e.fee;

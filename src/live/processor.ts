@@ -362,8 +362,7 @@ export class LiveProcessor {
   private updateOf(applied: number, t: Tracked | null, bo: BrokerOrder, now: number): OrderUpdate | null {
     const executions = bo.executions.length > 0 || bo.avgFillPrice === null
       ? bo.executions.slice(applied)
-      : t === null ? LiveVenue.fromCumulative({ appliedQty: 0, appliedNotional: 0 }, bo.filledQty, bo.avgFillPrice, bo.filledAt ?? now)
-      : LiveVenue.fromCumulative(t, bo.filledQty, bo.avgFillPrice, bo.filledAt ?? now);
+      : LiveVenue.fromCumulative(t ?? { appliedQty: 0, appliedNotional: 0, appliedFees: 0 }, bo.filledQty, bo.avgFillPrice, bo.filledAt ?? now, bo.fees ?? 0);
     const terminal = bo.status !== 'open' && bo.status !== 'partial' && bo.status !== 'pending';
     if (executions.length === 0 && !terminal) return null;
     const u: OrderUpdate = { clientOrderId: bo.clientOrderId, executions, status: bo.status, reason: bo.reason };

@@ -335,13 +335,15 @@ function order(x: unknown, what: string): Wire {
   const qty = leg.num('QuantityOrdered');
   const filledQty = leg.numOrNull('ExecQuantity') ?? 0;
   const avg = filledQty > 0 ? f.num('FilledPrice') : null;
+  // What the order has cost so far: the commission and, on a routed order, the route fee (both totals).
+  const fees = (f.numOrNull('CommissionFee') ?? 0) + (f.numOrNull('UnbundledRouteFee') ?? 0);
   const closed = f.raw('ClosedDateTime'), opened = f.raw('OpenedDateTime');
   const time = (v: unknown) => (typeof v === 'string' && Number.isFinite(Date.parse(v)) ? Date.parse(v) : null);
   const said = (k: string) => (typeof f.raw(k) === 'string' && f.raw(k) !== '' ? (f.raw(k) as string).slice(0, 200) : null);
   const why = said('RejectReason') ?? said('StatusDescription');
   return {
     id: f.str('OrderID'), clientOrderId: '', symbol: leg.str('Symbol'), side: action === 'BUY' || action === 'BUYTOCOVER' ? 'buy' : 'sell', qty,
-    filledQty, avgFillPrice: avg, filledAt: filledQty > 0 ? time(closed) : null, status, executions: [],
+    filledQty, avgFillPrice: avg, filledAt: filledQty > 0 ? time(closed) : null, status, executions: [], fees,
     reason: status === 'rejected' ? `rejected by TradeStation${why ? `: ${why}` : ''}` : status === 'expired' ? 'expired at TradeStation'
       : status === 'cancelled' ? `cancelled at TradeStation${why ? ` (${why})` : ''}` : null,
     openedAt: time(opened), type: f.str('OrderType'), limit: f.numOrNull('LimitPrice'), stop: f.numOrNull('StopPrice'),

@@ -15,6 +15,8 @@ import { barPrice, send, type FakeBar } from './fake-alpaca.ts';
 export interface TSOrder {
   OrderID: string; symbol: string; action: string; qty: number; type: string; duration: string;
   limit: number | null; stop: number | null; status: string; exec: number; avg: number;
+  /** Commission charged so far (TradeStation's CommissionFee on the order). */
+  fee: number;
   opened: string; closed: string | null; reject: string | null; triggered: boolean;
 }
 
@@ -46,6 +48,8 @@ export class FakeTradeStation extends FakeServer {
   maxBars = 57_600;
   pageSize = 600;
   partialRatio = 1;
+  /** Commission per share executed, charged to cash and shown as the order's CommissionFee. */
+  commissionPerShare = 0;
   rejectNext: string | null = null;
   /** Called with each order as it is placed (a test adds what else happens at that moment). */
   onPlace: ((o: TSOrder) => void) | null = null;
@@ -86,7 +90,9 @@ export class FakeTradeStation extends FakeServer {
       o.status = o.exec >= o.qty ? 'FLL' : 'FPR';
       if (o.status === 'FLL') o.closed = new Date(time).toISOString();
       const sign = buy ? 1 : -1;
-      this.cash -= sign * q * px;
+      const fee = q * this.commissionPerShare;
+      o.fee += fee;
+      this.cash -= sign * q * px + fee;
       const p = this.positions.get(o.symbol) ?? { qty: 0, avg: 0 };
       const qty = p.qty + sign * q;
       this.positions.set(o.symbol, { qty, avg: qty === 0 ? 0 : Math.sign(qty) === Math.sign(p.qty) ? (p.avg * p.qty + px * sign * q) / qty : px });
@@ -220,7 +226,7 @@ export class FakeTradeStation extends FakeServer {
     if (action === 'BUY' && pos < 0) return bad('BUY while short: use BUYTOCOVER');
     const o: TSOrder = {
       OrderID: String(this.nextId++), symbol, action, qty, type, duration, limit: typeof f.LimitPrice === 'string' ? Number(f.LimitPrice) : null,
-      stop: typeof f.StopPrice === 'string' ? Number(f.StopPrice) : null, status: 'ACK', exec: 0, avg: 0, opened: new Date(this.now).toISOString(),
+      stop: typeof f.StopPrice === 'string' ? Number(f.StopPrice) : null, status: 'ACK', exec: 0, avg: 0, fee: 0, opened: new Date(this.now).toISOString(),
       closed: null, reject: null, triggered: false,
     };
     if (this.rejectNext) { o.status = 'REJ'; o.reject = this.rejectNext; o.closed = o.opened; this.rejectNext = null; }
@@ -231,7 +237,7 @@ export class FakeTradeStation extends FakeServer {
 
   private wire(o: TSOrder): Record<string, unknown> {
     const w: Record<string, unknown> = {
-      AccountID: this.account, CommissionFee: '0', Currency: 'USD', Duration: o.duration, GoodTillDate: '', OrderID: o.OrderID, OpenedDateTime: o.opened,
+      AccountID: this.account, CommissionFee: num(o.fee), Currency: 'USD', Duration: o.duration, GoodTillDate: '', OrderID: o.OrderID, OpenedDateTime: o.opened,
       OrderType: o.type, PriceUsedForBuyingPower: '0', Routing: 'Intelligent', Status: o.status, StatusDescription: DESCRIPTION[o.status] ?? o.status,
       Legs: [{ AssetType: 'STOCK', BuyOrSell: LEG[o.action], ExecQuantity: String(o.exec), OpenOrClose: o.action === 'SELL' || o.action === 'BUYTOCOVER' ? 'Close' : 'Open', QuantityOrdered: String(o.qty), QuantityRemaining: String(o.qty - o.exec), Symbol: o.symbol, ...(o.exec > 0 ? { ExecutionPrice: num(o.avg) } : {}) }],
     };

@@ -209,6 +209,25 @@ describe('live trading against the TradeStation fake', () => {
     expect(problems(events)).toEqual([]);
   });
 
+  it('commission: TradeStation\'s CommissionFee (a running total per order) is booked with the fills that added it, so cash agrees with the broker and nothing is reconciled (it was booked as 0)', async () => {
+    const list = swingBars(40, T0, DAY);
+    const fake = await setup(list);
+    fake.partialRatio = 0.5;
+    fake.commissionPerShare = 0.01;
+    const events: LiveEvent[] = [];
+    const lp = await open(fake, cross(), events);
+    await run(lp, fake, list, WARM, list.length);
+    const fills = events.filter((e) => e.type === 'fill');
+    expect(fills.length).toBeGreaterThan(3);
+    for (const f of fills) expect(f.fee).toBeCloseTo(f.qty * 0.01, 9);
+    const charged = fake.orders.reduce((s, o) => s + o.fee, 0);
+    const booked = lp.result().orders.reduce((s, o) => s + o.fees, 0);
+    expect(charged).toBeGreaterThan(0);
+    expect(booked).toBeCloseTo(charged, 9);
+    expect(lp.kernel.portfolio.cash).toBeCloseTo(fake.cash, 4); // the wire carries prices to 6 decimals
+    expect(problems(events)).toEqual([]);
+  });
+
   it('a rejection TradeStation reports after accepting (REJ with its reason): the order is rejected with it, nothing re-sent; a 200 with an Errors list is a refusal', async () => {
     const list = swingBars(30, T0, DAY);
     const fake = await setup(list);
