@@ -11,37 +11,14 @@ import { AlpacaBroker } from '../../../src/live/alpaca.ts';
 import type { LiveEvent } from '../../../src/live/events.ts';
 import { MemoryJournal } from '../../../src/live/journal.ts';
 import { LiveProcessor } from '../../../src/live/processor.ts';
-import { parseDocument, type Action, type BarColumns, type StrategyDocument } from '../../../src/schema/index.ts';
+import type { StrategyDocument } from '../../../src/schema/index.ts';
 import { FakeAlpaca, type FakeBar } from './fake-alpaca.ts';
-
-const DAY = 86_400_000;
-const T0 = Date.UTC(2024, 0, 1);
-const WARM = 5;
-const BUY = 7, SELL = 9; // the volume that makes a bar signal
+import { BUY, bars, cols, DAY, doc, problems, SELL, WARM } from './order-fixtures.ts';
 
 const fakes: FakeAlpaca[] = [];
 afterEach(async () => {
   for (const f of fakes.splice(0)) await f.stop();
 });
-
-/** Flat bars around 100 (range 99–101) unless `shape` says otherwise; `signals` puts a volume on a bar. */
-function bars(n: number, shape: Record<number, Partial<FakeBar>> = {}, signals: Record<number, number> = {}): FakeBar[] {
-  return Array.from({ length: n }, (_, i) => ({ t: T0 + i * DAY, o: 100, h: 101, l: 99, c: 100, v: signals[i] ?? 1, ...shape[i] }));
-}
-
-function doc(buy: Partial<Action>, sell = true): StrategyDocument {
-  const when = (v: number) => ({ lhs: { kind: 'price', field: 'volume' }, op: '=', rhs: v });
-  const r = parseDocument({
-    version: 1, name: 'orders',
-    settings: { universe: ['SPY'], timeframe: '1d', initialCash: 10_000, units: 'whole', range: { from: new Date(T0 + WARM * DAY).toISOString().slice(0, 10) } },
-    strategies: [
-      { id: 'in', name: 'in', condition: when(BUY), action: { type: 'buy', amount: { unit: 'quantity', value: 10 }, ...buy } },
-      ...(sell ? [{ id: 'out', name: 'out', condition: when(SELL), action: { type: 'setWeight', weight: 0 } }] : []),
-    ],
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.doc;
-}
 
 async function market(list: FakeBar[]): Promise<FakeAlpaca> {
   const fake = new FakeAlpaca(10_000);
@@ -66,13 +43,6 @@ async function deploy(list: FakeBar[], d: StrategyDocument, events: LiveEvent[] 
   }
   return { fake, lp };
 }
-
-function cols(list: FakeBar[]): BarColumns[] {
-  const col = (f: (b: FakeBar) => number) => Float64Array.from(list, f);
-  return [{ symbol: 'SPY', timeframe: '1d', length: list.length, time: col((b) => b.t), open: col((b) => b.o), high: col((b) => b.h), low: col((b) => b.l), close: col((b) => b.c), volume: col((b) => b.v) }];
-}
-
-const problems = (events: LiveEvent[]) => events.filter((e) => e.type === 'error' || e.type === 'reconcile' || e.type === 'guard');
 
 describe('orders beyond market at Alpaca', () => {
   it('a limit entry goes as an Alpaca limit order and fills at its limit, as in the backtest', async () => {
