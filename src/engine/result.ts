@@ -6,7 +6,7 @@ import type { Kernel } from './kernel.ts';
 
 /** What a result is built from: the kernel after a run, or the compiled fast walk's books and logs. */
 export type ResultSource = Pick<Kernel, 'recorder' | 'portfolio' | 'settings' | 'tradableFrom' | 'orders' | 'signals' | 'barsSeen' | 'stepIndex' | 'hasActions' | 'corporate'>;
-import { computeStats } from './stats.ts';
+import { computeStats, statsOf, type SeriesStats } from './stats.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 /**
@@ -72,26 +72,33 @@ export function sampleCurves(k: Pick<ResultSource, 'recorder' | 'settings'>): Cu
 
 const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(0), drawdown: new Float64Array(0), benchmark: new Float64Array(0) };
 
-/** `days`: the day key of each recorded step when the caller has them (the fast path's per-data-set day index). */
-export function buildResult(k: ResultSource, warnings: string[], statsOnly = false, days?: Float64Array): RunResult {
+/**
+ * `days`: the day key of each recorded step when the caller has them (the fast path's per-data-set day
+ * index). `series`: the step series already folded while the run went (the compiled walk's stats-only
+ * runs); then the recorder is not read for statistics.
+ */
+export function buildResult(k: ResultSource, warnings: string[], statsOnly = false, days?: Float64Array, series?: SeriesStats): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
-  const dayKey = dayKeyOf(k.settings);
-  const stats = computeStats({
-    time: r.time,
-    equity: r.equity,
-    length: r.length,
-    benchmark: r.benchmark,
-    exposed: r.exposed,
+  const totals = {
     trades: p.tradeLog,
     initialEquity: k.settings.initialCash,
     feesPaid: p.feesPaid,
     tradedNotional: p.tradedNotional,
     riskFreeRate: k.settings.riskFreeRate,
-    dayKey,
-    days,
     periodsPerYear: k.settings.periodsPerYear,
+  };
+  const stats = series ? statsOf(series, totals) : computeStats({
+    ...totals,
+    time: r.time,
+    equity: r.equity,
+    length: r.length,
+    benchmark: r.benchmark,
+    exposed: r.exposed,
+    dayKey: dayKeyOf(k.settings),
+    days,
     // Buy & hold from the first tradable bar; an indicator that never got a value leaves none (NaN, with why).
+    // The compiled walk's folding series applies the same rule (fast/walk.ts).
     tradableFrom: Number.isNaN(k.tradableFrom) ? Infinity : k.tradableFrom,
   });
   const result: RunResult = {

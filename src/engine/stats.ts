@@ -12,7 +12,6 @@
  * co-moment behind beta is folded at the same day closes (one logarithm pair per day, not per step).
  */
 import type { Stats, Trade } from '../schema/results.ts';
-import { lowerBound } from '../lib/search.ts';
 import { MIN_YEAR_FRACTION, minReturnsFor } from '../schema/stat-reasons.ts';
 import { tradeColumns, type TradeColumnsView } from './trade-log.ts';
 
@@ -151,90 +150,192 @@ class DailyBeta {
   }
 }
 
-/** Equity-curve part of the statistics, filled by one pass over the step arrays. */
-interface SeriesPass {
+/**
+ * Equity-curve part of the statistics, folded step by step in time order: from a run's recorder arrays in
+ * one call (computeStats), or chunk by chunk while a run goes (the compiled walk's stats-only runs, which
+ * then keep no per-step history). Either way every step goes through the same `add` loop in the same order,
+ * so the two give the same numbers bit for bit (test/unit/engine/series-stats.test.ts).
+ */
+export class SeriesStats {
+  /** Steps folded so far. */
+  count = 0;
   /** Gaps between consecutive steps by class: < 5.5 days, weekly, monthly, yearly (see periodsPerYearOf). */
-  gaps: Int32Array;
-  peak: number;
-  maxDd: number;
-  dd: DrawdownPeriods;
-  daily: DailyReturns;
-  /** NaN without a benchmark. */
-  beta: number;
-  exposedSteps: number;
-  equitySum: number;
-}
-
-function seriesPass(inp: StatsInput, n: number): SeriesPass {
-  const { time, equity, exposed, dayKey, days, benchmark: bench } = inp;
-
+  readonly gaps = new Int32Array(4);
+  firstTime = NaN;
+  lastTime = NaN;
+  lastEquity = NaN;
   // Drawdown: dd = 1 − equity / running peak (backtesting.py). A period starts at the last step where
   // dd = 0 (the peak) and ends at the first step where equity is back at or above that peak, or at the last
   // step when it never recovers; its duration runs from peak to recovery/end, its depth is its largest dd.
-  const periods = new DrawdownPeriods();
-  let peak = equity[0]!;
-  let peakIdx = 0;
-  let inDd = false;
-  let depth = 0;
-  let maxDd = 0;
-
+  peak = NaN;
+  private peakTime = NaN;
+  private inDd = false;
+  private depth = 0;
+  maxDd = 0;
+  readonly dd = new DrawdownPeriods();
   // Daily returns r_k = E_k / E_{k−1} − 1 between consecutive calendar days' last equities. The first day
   // has no previous day-end, so it yields no return (pandas' pct_change NaN, dropped).
-  const daily = new DailyReturns();
-  let day = days ? days[0]! : dayKey(time[0]!);
-  let prevDayEnd = NaN;
-  daily.days = 1;
-  daily.weekendDays = isWeekend(day) ? 1 : 0;
-  const gaps = new Int32Array(4);
-  const beta = bench === null ? null : new DailyBeta();
+  readonly daily = new DailyReturns();
+  private day = NaN;
+  private prevDayEnd = NaN;
+  private prevBench = NaN;
+  private readonly betaAcc: DailyBeta | null;
+  exposedSteps = 0;
+  equitySum = 0;
+  // Buy & hold's three prices: the first valid benchmark price, the first valid one at or after the first
+  // tradable bar, the last valid one.
+  private benchFirst = NaN;
+  private benchTradable = NaN;
+  private benchLast = NaN;
 
-  let exposedSteps = 0;
-  let equitySum = 0;
+  /**
+   * `benchmark`: false when the run has no benchmark column at all (beta and buy & hold NaN).
+   * `tradableFrom`: time of the first bar the strategy could trade (buy & hold starts there).
+   */
+  constructor(benchmark: boolean, private readonly tradableFrom: number, private readonly dayKey: (time: number) => number) {
+    this.betaAcc = benchmark ? new DailyBeta() : null;
+  }
 
-  for (let i = 0; i < n; i++) {
-    const e = equity[i]!;
-    equitySum += e;
-    exposedSteps += exposed[i]!;
+  /**
+   * Folds entries [0, length) of these step arrays, in order, after every step folded before. `days`: the
+   * entries' day keys when the caller has them, else dayKey(time). `bench` null reads as NaN at every step.
+   */
+  add(time: Float64Array, equity: Float64Array, exposed: Uint8Array, bench: Float64Array | null, days: Float64Array | undefined, length: number): void {
+    this.fold(time, equity, false, 0, 0, exposed, 0, bench, days, 0, length);
+  }
 
-    if (e >= peak) {
-      if (inDd) {
-        periods.close(depth, (time[i]! - time[peakIdx]!) / DAY_MS);
-        inDd = false;
-        depth = 0;
-      }
+  /**
+   * Folds steps [from, to) of timeline columns where nothing acts: the equity of step i is
+   * cash + qty × close[i] (the walk's quiet-stretch sum for one held asset with a bar at every step),
+   * `exposed` holds at every step, and `days` must be given.
+   */
+  addMarked(time: Float64Array, close: Float64Array, cash: number, qty: number, exposed: number, bench: Float64Array | null, days: Float64Array, from: number, to: number): void {
+    this.fold(time, close, true, cash, qty, null, exposed, bench, days, from, to);
+  }
+
+  /**
+   * The one per-step loop behind add and addMarked, over entries [from, to). The state lives in locals for
+   * the loop (fields would cost a load and a store per step).
+   */
+  private fold(
+    time: Float64Array, equity: Float64Array, marked: boolean, cash: number, qty: number, exposed: Uint8Array | null, exposedAll: number,
+    bench: Float64Array | null, days: Float64Array | undefined, from: number, to: number,
+  ): void {
+    if (to <= from) return;
+    const dayKey = this.dayKey, periods = this.dd, daily = this.daily, beta = this.betaAcc, gaps = this.gaps;
+    let peak = this.peak, peakTime = this.peakTime, inDd = this.inDd, depth = this.depth, maxDd = this.maxDd;
+    let day = this.day, prevDayEnd = this.prevDayEnd, prevBench = this.prevBench, prevTime = this.lastTime, prevEquity = this.lastEquity;
+    let exposedSteps = this.exposedSteps, equitySum = this.equitySum;
+    let i = from;
+    if (this.count === 0) {
+      // The first step opens the first day and the running peak (a NaN first equity opens a drawdown, as
+      // `e >= peak` is then false at every step).
+      const t = time[i]!, e = marked ? cash + qty * equity[i]! : equity[i]!;
+      equitySum += e;
+      exposedSteps += exposed === null ? exposedAll : exposed[i]!;
       peak = e;
-      peakIdx = i;
-    } else {
-      const dd = 1 - e / peak;
-      inDd = true;
-      if (dd > depth) depth = dd;
-      if (dd > maxDd) maxDd = dd;
+      peakTime = t;
+      if (!(e >= peak)) inDd = true;
+      day = days ? days[i]! : dayKey(t);
+      daily.days = 1;
+      daily.weekendDays = isWeekend(day) ? 1 : 0;
+      prevTime = t;
+      prevEquity = e;
+      prevBench = bench === null ? NaN : bench[i]!;
+      i++;
     }
-
-    if (i > 0) {
-      const gap = time[i]! - time[i - 1]!;
+    for (; i < to; i++) {
+      const t = time[i]!, e = marked ? cash + qty * equity[i]! : equity[i]!;
+      equitySum += e;
+      exposedSteps += exposed === null ? exposedAll : exposed[i]!;
+      if (e >= peak) {
+        if (inDd) {
+          periods.close(depth, (t - peakTime) / DAY_MS);
+          inDd = false;
+          depth = 0;
+        }
+        peak = e;
+        peakTime = t;
+      } else {
+        const dd = 1 - e / peak;
+        inDd = true;
+        if (dd > depth) depth = dd;
+        if (dd > maxDd) maxDd = dd;
+      }
+      const gap = t - prevTime;
       gaps[gap < WEEKLY_GAP ? 0 : gap < MONTHLY_GAP ? 1 : gap < YEARLY_GAP ? 2 : 3]!++;
-      const k = days ? days[i]! : dayKey(time[i]!);
+      const k = days ? days[i]! : dayKey(t);
       if (k !== day) {
         day = k;
         daily.days++;
         if (isWeekend(k)) daily.weekendDays++;
-        const dayEnd = equity[i - 1]!;
-        if (prevDayEnd === prevDayEnd) daily.add(dayEnd / prevDayEnd - 1);
-        beta?.close(prevDayEnd, dayEnd, bench![i - 1]!);
-        prevDayEnd = dayEnd;
+        if (prevDayEnd === prevDayEnd) daily.add(prevEquity / prevDayEnd - 1);
+        beta?.close(prevDayEnd, prevEquity, prevBench);
+        prevDayEnd = prevEquity;
+      }
+      prevTime = t;
+      prevEquity = e;
+      prevBench = bench === null ? NaN : bench[i]!;
+    }
+    this.count += to - from;
+    this.peak = peak;
+    this.peakTime = peakTime;
+    this.inDd = inDd;
+    this.depth = depth;
+    this.maxDd = maxDd;
+    this.day = day;
+    this.prevDayEnd = prevDayEnd;
+    this.prevBench = prevBench;
+    this.lastTime = prevTime;
+    this.lastEquity = prevEquity;
+    this.exposedSteps = exposedSteps;
+    this.equitySum = equitySum;
+    if (bench !== null) this.benchPrices(time, bench, from, to);
+    if (this.firstTime !== this.firstTime) this.firstTime = time[from]!;
+  }
+
+  /**
+   * Buy & hold's prices among these entries: the first valid ones are looked for only until found, the last
+   * valid one from the end back (kept out of the per-step loop, which they would slow by a third).
+   */
+  private benchPrices(time: Float64Array, bench: Float64Array, from: number, to: number): void {
+    const tradable = this.tradableFrom;
+    for (let i = from; i < to && this.benchTradable !== this.benchTradable; i++) {
+      const b = bench[i]!;
+      if (!(b > 0 && b < Infinity)) continue;
+      if (this.benchFirst !== this.benchFirst) this.benchFirst = b;
+      if (time[i]! >= tradable) this.benchTradable = b;
+    }
+    for (let i = to - 1; i >= from; i--) {
+      const b = bench[i]!;
+      if (b > 0 && b < Infinity) {
+        this.benchLast = b;
+        break;
       }
     }
   }
 
-  // The last step closes the last day and any unrecovered drawdown. ≠ backtesting.py: its period finder
-  // drops an unrecovered drawdown that begins on the very last bar (a one-bar gap); we count it, so a
-  // non-zero max drawdown always has at least one period.
-  if (prevDayEnd === prevDayEnd) daily.add(equity[n - 1]! / prevDayEnd - 1);
-  beta?.close(prevDayEnd, equity[n - 1]!, bench![n - 1]!);
-  if (inDd) periods.close(depth, (time[n - 1]! - time[peakIdx]!) / DAY_MS);
+  /**
+   * The last step closes the last day and any unrecovered drawdown (call once, after the last add).
+   * ≠ backtesting.py: its period finder drops an unrecovered drawdown that begins on the very last bar (a
+   * one-bar gap); we count it, so a non-zero max drawdown always has at least one period.
+   */
+  close(): void {
+    if (this.count === 0) return;
+    if (this.prevDayEnd === this.prevDayEnd) this.daily.add(this.lastEquity / this.prevDayEnd - 1);
+    this.betaAcc?.close(this.prevDayEnd, this.lastEquity, this.prevBench);
+    if (this.inDd) this.dd.close(this.depth, (this.lastTime - this.peakTime) / DAY_MS);
+  }
 
-  return { gaps, peak, maxDd, dd: periods, daily, beta: beta ? beta.beta() : NaN, exposedSteps, equitySum };
+  /** NaN without a benchmark. */
+  get beta(): number {
+    return this.betaAcc ? this.betaAcc.beta() : NaN;
+  }
+
+  get buyHold(): BuyHold {
+    if (this.betaAcc === null || this.benchFirst !== this.benchFirst) return { buyHold: NaN, buyHoldWhole: NaN };
+    return { buyHold: this.benchLast / this.benchTradable - 1, buyHoldWhole: this.benchLast / this.benchFirst - 1 };
+  }
 }
 
 /** Gap class bounds: weekly bars are ~7 days apart, monthly 28–31, yearly 365–366. */
@@ -269,26 +370,6 @@ interface BuyHold {
   buyHold: number;
   /** The same from the first valid price of the run. */
   buyHoldWhole: number;
-}
-
-const validPrice = (b: number): boolean => b > 0 && b < Infinity;
-
-/**
- * Buy & hold needs three prices of the benchmark column, not a pass over it: the first valid one, the first
- * valid one at or after the first tradable bar (found by binary search on time) and the last valid one.
- */
-function buyHoldOf(time: Float64Array, bench: Float64Array, n: number, tradableFrom: number): BuyHold {
-  let i = 0;
-  while (i < n && !validPrice(bench[i]!)) i++;
-  if (i === n) return { buyHold: NaN, buyHoldWhole: NaN };
-  const first = bench[i]!;
-  let j = Math.max(i, lowerBound(time, tradableFrom, 0, n));
-  while (j < n && !validPrice(bench[j]!)) j++;
-  const firstTradable = j < n ? bench[j]! : NaN;
-  let k = n - 1;
-  while (!validPrice(bench[k]!)) k--;
-  const last = bench[k]!;
-  return { buyHold: last / firstTradable - 1, buyHoldWhole: last / first - 1 };
 }
 
 /** Trade-list part of the statistics. */
@@ -378,6 +459,18 @@ function ratio(x: number, y: number): number {
 
 export function computeStats(inp: StatsInput): Stats {
   const n = Math.max(0, Math.min(inp.length, inp.time.length, inp.equity.length));
+  const series = new SeriesStats(inp.benchmark !== null, inp.tradableFrom ?? -Infinity, inp.dayKey);
+  series.add(inp.time, inp.equity, inp.exposed, inp.benchmark, inp.days, n);
+  series.close();
+  return statsOf(series, inp);
+}
+
+/** What the statistics read besides the step series: the trades and the run's totals and settings. */
+export type StatsTotals = Pick<StatsInput, 'trades' | 'initialEquity' | 'feesPaid' | 'tradedNotional' | 'riskFreeRate' | 'periodsPerYear'>;
+
+/** The statistics from a folded (and closed) step series and the run's trades and totals. */
+export function statsOf(s: SeriesStats, inp: StatsTotals): Stats {
+  const n = s.count;
   const rf = inp.riskFreeRate;
   const tr = tradePass(Array.isArray(inp.trades) ? tradeColumns(inp.trades as readonly Trade[]) : inp.trades as TradeColumnsView);
 
@@ -416,14 +509,11 @@ export function computeStats(inp: StatsInput): Stats {
     };
   }
 
-  const s = seriesPass(inp, n);
-  const bp: BuyHold = inp.benchmark === null
-    ? { buyHold: NaN, buyHoldWhole: NaN }
-    : buyHoldOf(inp.time, inp.benchmark, n, inp.tradableFrom ?? -Infinity);
-  const startTime = inp.time[0]!;
-  const endTime = inp.time[n - 1]!;
+  const bp = s.buyHold;
+  const startTime = s.firstTime;
+  const endTime = s.lastTime;
   const durationDays = (endTime - startTime) / DAY_MS;
-  const finalEquity = inp.equity[n - 1]!;
+  const finalEquity = s.lastEquity;
 
   // Total return against the cash the user started with. ≠ backtesting.py, which divides by equity[0]: here
   // equity[0] is already marked at the first close, after any fill (and fee) the close fill model made there.

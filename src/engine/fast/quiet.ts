@@ -1,5 +1,6 @@
 import type { Portfolio } from '../portfolio.ts';
 import type { Recorder } from '../recorder.ts';
+import type { SeriesStats } from '../stats.ts';
 import type { Timeline } from './timeline.ts';
 
 /** What a walk holds that a quiet stretch reads and moves: cursors, marks, the recorder and the running peak. */
@@ -16,7 +17,17 @@ export interface QuietState {
   /** Scratch: the held assets (then the benchmark) and their quantities (n + 1 entries). */
   readonly tracked: Int32Array;
   readonly trackedQty: Float64Array;
+  /** Running peak of recorded equity (the kernel's drawdown input); not kept on folded stretches (below). */
   peak: number;
+  /**
+   * Set when the statistics are folded as the run goes (the compiled walk's stats-only runs): a stretch of
+   * one held asset with a bar at every step then goes straight into them, after whatever the recorder
+   * holds (`foldRecorder`), with no per-step history and no peak (the compiled walk never reads it).
+   */
+  readonly series: SeriesStats | null;
+  /** With `series`: the day key of every step of the timeline. */
+  readonly days: Float64Array | null;
+  foldRecorder(): void;
 }
 
 /**
@@ -55,7 +66,19 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
   const rt = rec.time, re = rec.equity, rx = rec.exposed, rb = rec.benchmark;
   const cash = p.cash, exposed = p.exposed() ? 1 : 0;
   let peak = w.peak, j = rec.length;
-  if (h === 1 && held === 1 && tl.dense[tracked[0]!]) {
+  if (h === 1 && held === 1 && tl.dense[tracked[0]!] && w.series !== null) {
+    const a = tracked[0]!, cl = closes[a]!, last = tl.steps - 1;
+    // The timeline's last step is recorded, not folded: closeAtEnd may still rewrite its equity.
+    const end = Math.min(to, last);
+    if (start < end) {
+      w.foldRecorder();
+      w.series.addMarked(time, cl, cash, trackedQty[0]!, exposed, bench === a ? cl : null, w.days!, start, end);
+    }
+    if (start <= last && to > last) rec.push(time[last]!, cash + trackedQty[0]! * cl[last]!, exposed, bench === a ? cl[last]! : NaN);
+    j = rec.length;
+    cursor[a] = to - 1;
+    mark[a] = cl[to - 1]!;
+  } else if (h === 1 && held === 1 && tl.dense[tracked[0]!]) {
     // The same with a bar at every step: step s is bar s, so its close is the mark and the columns copy
     // in bulk; only equity and its peak are computed per step.
     const a = tracked[0]!, cl = closes[a]!, qa = trackedQty[0]!;

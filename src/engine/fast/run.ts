@@ -15,8 +15,11 @@ import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
 import { CompiledWalk, compiledUnsupported } from './walk.ts';
 
-/** How many fast runs took the compiled walk and how many the kernel-assisted walk (tests read it). */
-export const walkRuns = { compiled: 0, kernel: 0 };
+/**
+ * How many fast runs took the compiled walk and how many the kernel-assisted walk, and how many compiled runs
+ * folded their statistics as they went (record 'stats'); tests read it.
+ */
+export const walkRuns = { compiled: 0, kernel: 0, folded: 0 };
 
 export interface FastInput {
   doc: StrategyDocument;
@@ -103,14 +106,18 @@ export function runFast(x: FastInput): RunResult | string {
   const days = (length: number) => (length === S - firstStep ? dayColumn(tl, doc.settings).subarray(firstStep, S) : undefined);
   if (compiledUnsupported(plan, passes, x.audit && x.record === 'full') === null) {
     walkRuns.compiled++;
+    const statsOnly = x.record === 'stats';
+    if (statsOnly) walkRuns.folded++;
     const w = new CompiledWalk({
-      plan, settings: doc.settings, cols, tl, events, firstStep, tradable, keepLog: x.record === 'full', tick: x.tick, tickEvery: x.tickEvery,
+      plan, settings: doc.settings, cols, tl, events, firstStep, tradable, keepLog: !statsOnly, tick: x.tick, tickEvery: x.tickEvery,
+      fold: statsOnly ? { days: dayColumn(tl, doc.settings) } : undefined,
     });
     w.run();
     w.finish();
-    if (w.recorder.length === 0) throw new RunError('no bars in the selected range');
-    const result = buildResult(w, x.venueWarnings ? [...x.warnings, ...x.venueWarnings(null)] : x.warnings, x.record === 'stats', days(w.recorder.length));
-    releaseRecorder(w.recorder);
+    if (w.recordedSteps === 0) throw new RunError('no bars in the selected range');
+    const warnings = x.venueWarnings ? [...x.warnings, ...x.venueWarnings(null)] : x.warnings;
+    const result = buildResult(w, warnings, statsOnly, w.series ? undefined : days(w.recorder.length), w.series ?? undefined);
+    if (!w.series) releaseRecorder(w.recorder);
     result.engine = 'fast';
     return result;
   }
@@ -211,6 +218,9 @@ class Walk implements QuietState {
   readonly bench: number;
   readonly tracked: Int32Array;
   readonly trackedQty: Float64Array;
+  /** QuietState: this walk records every step for the kernel's buildResult (no folding). */
+  readonly series = null;
+  readonly days = null;
 
   constructor(
     private readonly k: Kernel, private readonly cols: readonly BarColumns[], readonly tl: Timeline,
@@ -296,6 +306,8 @@ class Walk implements QuietState {
       s++;
     }
   }
+
+  foldRecorder(): void {}
 
   /** Hands the merge buffers back for the next run (not on a throw: a cancelled run just drops them). */
   release(): void {

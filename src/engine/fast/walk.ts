@@ -3,8 +3,9 @@ import type { Plan } from '../../strategy/index.ts';
 import { SimulatedFills } from '../execution.ts';
 import type { Order } from '../orders.ts';
 import { Portfolio } from '../portfolio.ts';
-import { acquireRecorder, type Recorder } from '../recorder.ts';
+import { acquireRecorder, Recorder } from '../recorder.ts';
 import type { ResultSource } from '../result.ts';
+import { SeriesStats } from '../stats.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { CANCELLED, FILLED, OrdersLog, REJECTED, UNIT_CODE } from './orders-log.ts';
 import { recordQuiet, type QuietState } from './quiet.ts';
@@ -39,6 +40,12 @@ export interface WalkInput {
   /** Step of the first tradable bar (buy & hold starts there), or −1. */
   tradable: number;
   keepLog: boolean;
+  /**
+   * Statistics only (record 'stats'): equity is folded into the statistics as the walk goes, through a
+   * small recorder used as a chunk buffer, instead of a whole run of per-step history read back after.
+   * The day key of every step of the timeline (dayColumn) comes with it.
+   */
+  fold?: { days: Float64Array };
   tick?: (fraction: number) => void;
   tickEvery: number;
 }
@@ -74,6 +81,9 @@ export class CompiledWalk implements QuietState, ResultSource {
   readonly corporate: CorporateActionEvent[] = [];
   orders: OrderRecord[] = [];
   signals: SignalEvent[] = [];
+  /** With `fold`: the statistics' step series, complete after finish(). */
+  readonly series: SeriesStats | null = null;
+  readonly days: Float64Array | null;
 
   private readonly plan: Plan;
   private readonly fills: SimulatedFills;
@@ -100,7 +110,7 @@ export class CompiledWalk implements QuietState, ResultSource {
     this.closes = cols.map((c) => c.close);
     this.portfolio = new Portfolio(plan.assets, settings.initialCash);
     this.fills = new SimulatedFills(this.portfolio, settings);
-    this.recorder = acquireRecorder(tl.steps - x.firstStep);
+    this.recorder = x.fold ? acquireChunk() : acquireRecorder(tl.steps - x.firstStep);
     this.peak = settings.initialCash;
     this.bench = plan.assets.indexOf(settings.benchmark ?? settings.universe[0]!);
     this.tracked = new Int32Array(n + 1);
@@ -116,6 +126,43 @@ export class CompiledWalk implements QuietState, ResultSource {
       record: { id: 0, strategyId: '', symbol: '', side: 'buy', quantity: 0, createdTime: 0, status: 'open', fillTime: null, fillPrice: null, filledQuantity: 0, fees: 0, reason: null },
     };
     if (x.tradable >= 0) this.tradableFrom = tl.time[x.tradable]!;
+    // As buildResult reads it: a run whose indicators never got a value has no tradable bar (Infinity).
+    this.days = x.fold ? x.fold.days : null;
+    if (x.fold) this.series = new SeriesStats(true, Number.isNaN(this.tradableFrom) ? Infinity : this.tradableFrom, () => NaN);
+  }
+
+  /** Steps recorded so far (those folded into the statistics and those still in the recorder). */
+  get recordedSteps(): number {
+    return (this.series?.count ?? 0) + this.recorder.length;
+  }
+
+  /**
+   * recordQuiet, in pieces that fit the recorder when it is a chunk buffer. A full chunk is folded before
+   * more is written, never right after, so the last step stays in the recorder until finish() (closeAtEnd
+   * rewrites its equity there, as the kernel does).
+   */
+  private quiet(from: number, to: number): void {
+    if (this.series === null) {
+      recordQuiet(this, from, to);
+      return;
+    }
+    const rec = this.recorder, cap = rec.time.length;
+    for (let s = from; s < to;) {
+      if (rec.length === cap) this.foldRecorder();
+      const end = Math.min(to, s + cap - rec.length);
+      recordQuiet(this, s, end);
+      s = end;
+    }
+  }
+
+  /** The recorder's steps into the statistics, in order; the recorder starts over. */
+  foldRecorder(): void {
+    // Every step from firstStep on is recorded once, in order: the recorder's first entry is the step after
+    // the folded ones.
+    const rec = this.recorder, at = this.firstStep + this.series!.count;
+    if (rec.length === 0) return;
+    this.series!.add(rec.time, rec.equity, rec.exposed, rec.benchmark, this.x.fold!.days.subarray(at, at + rec.length), rec.length);
+    rec.length = 0;
   }
 
   run(): void {
@@ -131,7 +178,7 @@ export class CompiledWalk implements QuietState, ResultSource {
     while (s < S) {
       const quietEnd = Math.min(nextEvent, nextFill, nextTick, S);
       if (s < quietEnd) {
-        recordQuiet(this, s, quietEnd);
+        this.quiet(s, quietEnd);
         s = quietEnd;
         continue;
       }
@@ -140,7 +187,7 @@ export class CompiledWalk implements QuietState, ResultSource {
         nextTick += every;
       }
       if (s !== nextEvent && s !== nextFill) {
-        recordQuiet(this, s, s + 1);
+        this.quiet(s, s + 1);
         s++;
         continue;
       }
@@ -170,6 +217,11 @@ export class CompiledWalk implements QuietState, ResultSource {
     this.stepIndex = tl.steps - 1;
     this.barsSeen = tl.bars;
     if (this.settings.closeAtEnd) this.closeAtEnd(tl.time[tl.steps - 1]!);
+    if (this.series !== null) {
+      this.foldRecorder();
+      this.series.close();
+      releaseChunk(this.recorder);
+    }
     if (this.x.keepLog) {
       const ids = this.plan.strategies.map((q) => q.id);
       this.orders = log.toRecords(ids, this.plan.assets);
@@ -297,6 +349,7 @@ export class CompiledWalk implements QuietState, ResultSource {
     const p = this.portfolio;
     const e = p.equity();
     if (e > this.peak) this.peak = e;
+    if (this.series !== null && this.recorder.length === this.recorder.time.length) this.foldRecorder();
     this.recorder.push(this.tl.time[s]!, e, p.exposed() ? 1 : 0, this.bench >= 0 ? p.mark[this.bench]! : NaN);
   }
 
@@ -326,4 +379,23 @@ export class CompiledWalk implements QuietState, ResultSource {
     const rec = this.recorder;
     if (closed && rec.length > 0) rec.equity[rec.length - 1] = p.equity();
   }
+}
+
+/**
+ * Steps per chunk of a folding walk's recorder: its four arrays (~100 KB) stay in cache between the walk
+ * writing them and the statistics reading them. One chunk is kept for the next run (runs on a thread are
+ * sequential; a second concurrent run just makes its own).
+ */
+const CHUNK = 4096;
+let spareChunk: Recorder | null = null;
+
+function acquireChunk(): Recorder {
+  const r = spareChunk ?? new Recorder(CHUNK);
+  spareChunk = null;
+  r.length = 0;
+  return r;
+}
+
+function releaseChunk(r: Recorder): void {
+  spareChunk = r;
 }
