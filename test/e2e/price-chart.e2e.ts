@@ -29,6 +29,14 @@ for (const width of [1440, 390]) {
     expect(await price.getByRole('list', { name: 'Marker key' }).textContent()).toMatch(/Long entry \(\d+\).*Short entry \(\d+\)/);
     expect(await price.getByRole('combobox', { name: 'SPX price bars' }).inputValue()).toBe('candles');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    // The title reads on one line and the caption (title, No gaps, bar style, PNG) takes at most two (three at 390 px before).
+    const caption = await price.locator('figcaption').evaluate((c) => {
+      const range = document.createRange();
+      range.selectNodeContents(c.querySelector('.chart-title')!);
+      return { titleLines: range.getClientRects().length, titleHeight: range.getBoundingClientRect().height, height: c.getBoundingClientRect().height };
+    });
+    expect(caption.titleLines).toBe(1);
+    expect(caption.height).toBeLessThanOrEqual(2 * Math.max(caption.titleHeight, 28) + 8);
     await screenshot(page, `price-chart-${width}.png`);
     await mkdir(SCREENSHOTS, { recursive: true });
     await price.scrollIntoViewIfNeeded();

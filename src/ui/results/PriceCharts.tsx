@@ -9,7 +9,7 @@ import { MarkerKey } from './MarkerKey.tsx';
 import { candlesPlugin, volumePlugin, type BarStyle } from './price-draw.ts';
 import { gaps } from './price-series.ts';
 import { SeriesPanes, type SeriesSource } from './SeriesPanes.tsx';
-import { clusterTrades, hitCluster, marksPlugin, buildMarks } from './trade-marks.ts';
+import { clusterTrades, hitCluster, marksPlugin, buildMarks, roomForMarks } from './trade-marks.ts';
 import { TradeTable } from './TradeTable.tsx';
 import { UPlotChart, type ChartSeries } from './UPlotChart.tsx';
 
@@ -18,6 +18,9 @@ const formatOsc = (v: number) => (Math.abs(v) >= 1000 ? formatCount(v) : v.toFix
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const formatVolume = (v: number) => (Number.isFinite(v) ? compact.format(v) : '—');
 const volumeRange: uPlot.Scale.Range = (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1];
+const PRICE_HEIGHT = 300;
+/** Markers sit beyond the bars' highs and lows (trade-marks.ts clearOfBars): the scale leaves them room. */
+const priceRange: uPlot.Scale.Range = (u, min, max) => roomForMarks(min, max, (u.bbox?.height ? u.bbox.height / (devicePixelRatio || 1) : PRICE_HEIGHT - 50));
 
 const STYLE_KEY = 'backtester.chart.bars';
 const STYLES: { value: BarStyle; label: string }[] = [
@@ -82,7 +85,7 @@ function AssetChart({ overlay, trades, onPick, style, onStyle, series: external,
     return (v: number) => formatPrice(v, d);
   }, [overlay.close]);
   const marks = useMemo(() => buildMarks(trades, overlay.symbol, axis ? (ms) => axis.fromTime(ms / 1000) : (ms) => ms / 1000), [trades, overlay.symbol, axis]);
-  const layer = useMemo(() => marksPlugin(marks), [marks]);
+  const layer = useMemo(() => marksPlugin(marks, overlay), [marks, overlay]);
   const plugins = useMemo(() => (style === 'line' ? [layer.plugin] : [candlesPlugin(overlay, style, 4), layer.plugin]), [overlay, style, layer]);
   const { price, other } = useMemo(() => {
     const onPrice = overlay.lines.filter((l) => l.onPrice);
@@ -129,9 +132,11 @@ function AssetChart({ overlay, trades, onPick, style, onStyle, series: external,
   );
   return (
     <div className="charts" data-sync-key={syncKey}>
-      <UPlotChart title={`${overlay.symbol} price${sampled ? ` (${formatCount(overlay.bars)} bars in ${formatCount(overlay.time.length)} points)` : ''} — click a bar to see why, a marker for its trades`}
-        x={x} series={price} height={300} syncKey={syncKey} formatY={formatY} onPick={pickPrice} plugins={plugins} controls={styleSelect} xAxis={axis}>
-        <MarkerKey marks={marks} />
+      {/* A short title: at 390 px the old one ("— click a bar to see why, a marker for its trades") took three lines; the hint went to the key. */}
+      <UPlotChart title={`${overlay.symbol} price`}
+        x={x} series={price} height={PRICE_HEIGHT} syncKey={syncKey} formatY={formatY} onPick={pickPrice} plugins={plugins} controls={styleSelect} xAxis={axis}
+        yRange={marks.x.length > 0 ? priceRange : undefined}>
+        <MarkerKey marks={marks} sampled={sampled ? `${formatCount(overlay.bars)} bars drawn as ${formatCount(overlay.time.length)} points` : undefined} />
       </UPlotChart>
       {hasVolume && (
         <UPlotChart title={`${overlay.symbol} volume`} x={x} series={volume} height={90} syncKey={syncKey} formatY={formatVolume}

@@ -1,5 +1,6 @@
 import type uPlot from 'uplot';
 import type { Trade } from '../../schema/index.ts';
+import { MIN_BAR_PX } from './price-draw.ts';
 
 /**
  * Entries and exits as four lanes, each with its own shape: buys point up from below the fill price, sells
@@ -72,6 +73,8 @@ export class Clusters {
   px = new Float64Array(0);
   py = new Float64Array(0);
   color = new Int16Array(0);
+  /** Clusters of lane k are start[k] .. start[k + 1] − 1, in x order. */
+  readonly start = new Int32Array(LANES.length + 1);
   ensure(n: number) {
     if (this.lane.length >= n) return;
     this.lane = new Uint8Array(n); this.from = new Int32Array(n); this.to = new Int32Array(n);
@@ -89,6 +92,7 @@ export function clusterMarks(m: TradeMarks, toPx: (x: number) => number, toPy: (
   out.ensure(m.x.length);
   let c = 0;
   for (let lane = 0; lane < LANES.length; lane++) {
+    out.start[lane] = c;
     const order = m.order[lane]!;
     const up = LANES[lane]!.up;
     let open = false;
@@ -111,6 +115,24 @@ export function clusterMarks(m: TradeMarks, toPx: (x: number) => number, toPy: (
     }
   }
   out.count = c;
+  out.start[LANES.length] = c;
+}
+
+/** The exit lane drawn on the same side as an entry lane (a reversal's long exit and short entry share a bar). */
+const SAME_SIDE_EXIT = [3, 2] as const;
+
+/** Whether cluster c (an entry) has an exit cluster on the same spot counting as many trades: one count label says it. */
+function countShownByExit(cl: Clusters, c: number, n: number): boolean {
+  const lane = cl.lane[c]!;
+  if (lane > 1) return false;
+  const exit: number = SAME_SIDE_EXIT[lane as 0 | 1];
+  let lo = cl.start[exit]!, hi = cl.start[exit + 1]!;
+  const x = cl.px[c]!;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cl.px[mid]! < x - 0.5) lo = mid + 1; else hi = mid;
+  }
+  return lo < cl.start[exit + 1]! && Math.abs(cl.px[lo]! - x) <= 0.5 && cl.to[lo]! - cl.from[lo]! + 1 === n;
 }
 
 /** Size of a marker (half its width) in CSS pixels; hollow exits are larger so an exit and an entry at one fill both show. */
@@ -141,6 +163,61 @@ export function markGap(m: TradeMarks, toPx: (x: number) => number, xMin: number
   return MARK_GAP * ratio;
 }
 
+/** Gap between a marker's tip and the bar it points at, in CSS pixels. */
+export const MARK_OFFSET = 4;
+/** Room a marker and its count take beyond the bars (offset, triangle, count), in CSS pixels: the y scale leaves it. */
+export const MARK_ROOM = 30;
+
+/** Bar extremes the markers keep clear of (an overlay's columns, parallel to the chart's x). */
+export interface BarExtremes {
+  high: ArrayLike<number>;
+  low: ArrayLike<number>;
+}
+
+/**
+ * Moves each cluster off the bars it would cover: a buy's ▲ tip MARK_OFFSET below the lowest low of the bars
+ * under its triangle and its count, a sell's ▼ tip as far above the highest high, as TradingView's strategy
+ * markers sit. At the fill price (the old place) ~120 counted markers a lane covered the 20-year default's
+ * candles. `xs` is the chart's x column (ascending); allocation-free.
+ */
+export function clearOfBars(cl: Clusters, xs: ArrayLike<number>, bars: BarExtremes, toPx: (x: number) => number, toPy: (price: number) => number, ratio: number): void {
+  const n = xs.length;
+  for (let c = 0; c < cl.count; c++) {
+    // The larger (exit) triangle's half width, widened for a three-digit count and a candle's half body: one
+    // window for every lane, so an entry and an exit on one bar stay concentric.
+    const half = (markRadius(2) + 6) * ratio;
+    // A candle stands for the bars up to MIN_BAR_PX right of it: those may reach above or below too.
+    const a = cl.px[c]! - half, b = cl.px[c]! + half + MIN_BAR_PX * ratio;
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (toPx(xs[mid]!) < a) lo = mid + 1; else hi = mid;
+    }
+    // The bar just left of the window too: a marker between two bars belongs to the earlier one's candle.
+    let high = -Infinity, low = Infinity;
+    for (let i = Math.max(0, lo - 1); i < n && (i < lo || toPx(xs[i]!) <= b); i++) {
+      const h = bars.high[i]!, l = bars.low[i]!;
+      if (h > high) high = h;
+      if (l < low) low = l;
+    }
+    if (LANES[cl.lane[c]!]!.up) {
+      if (low < Infinity) cl.py[c] = Math.max(cl.py[c]!, toPy(low) + MARK_OFFSET * ratio);
+    } else if (high > -Infinity) {
+      cl.py[c] = Math.min(cl.py[c]!, toPy(high) - MARK_OFFSET * ratio);
+    }
+  }
+}
+
+/**
+ * The price scale with MARK_ROOM pixels above the highest high and below the lowest low, so markers beyond the
+ * extreme bars stay on the plot. `plotPx` is the plot's height in CSS pixels.
+ */
+export function roomForMarks(min: number, max: number, plotPx: number): [number, number] {
+  const span = max - min || Math.abs(max) * 0.02 || 1;
+  const pad = (span * MARK_ROOM) / Math.max(MARK_ROOM, plotPx - 2 * MARK_ROOM);
+  return [min - pad, max + pad];
+}
+
 const LABELS: string[] = [];
 const label = (n: number) => (LABELS[n] ??= String(n));
 
@@ -163,7 +240,8 @@ export function drawClusters(ctx: CanvasRenderingContext2D, cl: Clusters, colors
     ctx.closePath();
     if (lane.filled) { ctx.fillStyle = color; ctx.fill(); } else { ctx.strokeStyle = color; ctx.stroke(); }
     const n = cl.to[c]! - cl.from[c]! + 1;
-    if (n > 1) {
+    // Two equal counts drawn on one spot read as a smudge ("3" over "3"): the exit's label stands for both.
+    if (n > 1 && !countShownByExit(cl, c, n)) {
       ctx.fillStyle = color;
       ctx.textBaseline = lane.up ? 'top' : 'bottom';
       ctx.fillText(label(n), x, y + dir * (1.7 * r + 2 * ratio));
@@ -195,8 +273,8 @@ export function clusterTrades(m: TradeMarks, cl: Clusters, c: number): number[] 
   return [...new Set(out)];
 }
 
-/** The markers as a uPlot plugin drawn over the series; `clusters` holds the last drawn layout, for clicks. */
-export function marksPlugin(m: TradeMarks): { plugin: uPlot.Plugin; clusters: Clusters } {
+/** The markers as a uPlot plugin drawn over the series, clear of the bars; `clusters` holds the last drawn layout, for clicks. */
+export function marksPlugin(m: TradeMarks, bars: BarExtremes): { plugin: uPlot.Plugin; clusters: Clusters } {
   const clusters = new Clusters();
   let colors: string[] = MARK_COLORS.map(() => '#888');
   let mixed = '#888';
@@ -218,6 +296,7 @@ export function marksPlugin(m: TradeMarks): { plugin: uPlot.Plugin; clusters: Cl
         clusters.left = left;
         clusters.top = top;
         clusterMarks(m, toPx, toPy, markGap(m, toPx, left, left + width, ratio), left, left + width, clusters);
+        clearOfBars(clusters, u.data[0], bars, toPx, toPy, ratio);
         const ctx = u.ctx;
         ctx.save();
         ctx.beginPath();

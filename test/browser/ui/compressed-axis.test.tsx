@@ -80,9 +80,9 @@ describe('compressed time axis', () => {
     expect(gap(price, 6)).toBeCloseTo(gap(price, 12), 6);
     expect(localStorage.getItem('backtester.chart.compress')).toBe('1');
 
-    // The long entry's ▲ sits under its fill price on bar 14 (Monday's first), not on a neighbour.
+    // The long entry's ▲ sits under bar 14 (Monday's first; 4 px below its low, 98), not under a neighbour.
     const ratio = devicePixelRatio || 1;
-    const markerAt = (i: number) => pixel(price, price.valToPos(i, 'x', true), price.valToPos(99, 'y', true) + 6 * ratio);
+    const markerAt = (i: number) => pixel(price, price.valToPos(i, 'x', true), price.valToPos(98, 'y', true) + (4 + 6) * ratio);
     const long = rgb(cssVar('--c-long'));
     await vi.waitFor(() => expect(markerAt(14)).toEqual(long));
     expect(markerAt(12)).not.toEqual(long);

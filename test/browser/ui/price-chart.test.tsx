@@ -132,9 +132,9 @@ describe('price chart', () => {
     expect(page.getByRole('list', { name: 'Marker key' }).element().textContent).toMatch(/Long entry \(20\).*Short entry \(1\).*Long exit \(20\).*Short exit \(cover\) \(1\).*exit by signal \(20\).*exit by stop-loss \(1\)/);
     const { price } = plots(host);
     const over = host.querySelectorAll('.u-over')[2] as HTMLElement;
-    // The first long entry: its ▲ sits below the fill price (99) at bar 100, merged with the next (two bars = 8 px on).
+    // The first long entry: its ▲ sits 4 px below the bar's low (98) at bar 100, merged with the next (two bars = 8 px on).
     const x = price.valToPos(time[100]! / 1000, 'x');
-    const y = price.valToPos(99, 'y') + 6;
+    const y = price.valToPos(98, 'y') + 4 + 6;
     // uPlot caches the plot's page position and refreshes it on scroll: scroll first, then click.
     over.scrollIntoView({ block: 'center' });
     await vi.waitFor(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Trade } from '../../../src/schema/index.ts';
 import { groupByPixel } from '../../../src/ui/results/price-draw.ts';
-import { buildMarks, Clusters, clusterMarks, clusterTrades, hitCluster, MARK_COLORS, MARK_GAP, markGap } from '../../../src/ui/results/trade-marks.ts';
+import { buildMarks, clearOfBars, Clusters, clusterMarks, clusterTrades, hitCluster, MARK_COLORS, MARK_GAP, MARK_OFFSET, MARK_ROOM, markGap, roomForMarks } from '../../../src/ui/results/trade-marks.ts';
 
 const trade = (side: Trade['side'], entryTime: number, exitTime: number, entryPrice: number, exitPrice: number, exitReason?: Trade['exitReason'], symbol = 'A'): Trade => ({
   symbol, side, quantity: 1, entryTime, exitTime, entryPrice, exitPrice, pnl: 0, returnPct: 0, fees: 0, strategyId: 's', ...(exitReason ? { exitReason } : {}),
@@ -85,5 +85,25 @@ describe('price chart markers', () => {
     const n = groupByPixel(xs, 0, xs.length - 1, (x) => x, 3, starts);
     expect([...starts.slice(0, n + 1)]).toEqual([0, 3, 4, 6, 7]);
     expect(groupByPixel(xs, 4, 5, (x) => x * 10, 3, starts)).toBe(2);
+  });
+
+  it('markers keep clear of the bars they would cover: buys below the lowest low under them, sells above the highest high', () => {
+    // Bars every 10 px; a long trade in at bar 5 (fill 100) and out at bar 8 (fill 104); bar 6 dips to 90, bar 9 spikes to 120.
+    const xs = Float64Array.from({ length: 20 }, (_, i) => i * 10);
+    const low = Float64Array.from(xs, (_, i) => (i === 6 ? 90 : 95));
+    const high = Float64Array.from(xs, (_, i) => (i === 9 ? 120 : 110));
+    const m = buildMarks([trade('long', 50, 80, 100, 104)], 'A', identity);
+    const cl = new Clusters();
+    const toPy = (p: number) => 200 - p;
+    clusterMarks(m, identity, toPy, 12, 0, 1000, cl);
+    clearOfBars(cl, xs, { high, low }, identity, toPy, 1);
+    const at = (lane: number) => cl.py[[...Array(cl.count).keys()].find((c) => cl.lane[c] === lane)!];
+    // The ▲ (entry) spans bars 4–6 with its count: below 90 by the offset. The ▽ (exit) spans bars 7–9: above 120.
+    expect(at(0)).toBe(toPy(90) + MARK_OFFSET);
+    expect(at(2)).toBe(toPy(120) - MARK_OFFSET);
+    // The scale leaves MARK_ROOM pixels beyond the extremes on a 250 px plot.
+    const [lo, hi] = roomForMarks(100, 200, 250);
+    expect(((100 - lo) / (hi - lo)) * 250).toBeCloseTo(MARK_ROOM, 9);
+    expect(((hi - 200) / (hi - lo)) * 250).toBeCloseTo(MARK_ROOM, 9);
   });
 });
