@@ -51,7 +51,7 @@ export function DatasetTable({ datasets, onDelete }: { datasets: readonly Datase
               <td className="t">{formatBarTime(d.last, d.key)}</td>
               <td className="n">{d.rows.toLocaleString('en-US')}</td>
               <td className="n">{formatBytes(d.bytes)}</td>
-              <td>{d.source}{d.adjusted ? ' (adjusted)' : ''}</td>
+              <td className="source">{d.source}{d.adjusted ? ' (adjusted)' : ''}</td>
               <td><DeleteCell label={`${d.symbol} ${d.key}`} onDelete={() => onDelete(d)} /></td>
             </tr>
           ))}

@@ -63,7 +63,7 @@ export function SeriesPanel({ client, datasets, onChanged }: { client: DataClien
                   <td className="t">{formatBarTime(d.first, '1d')}</td>
                   <td className="t">{formatBarTime(d.last, '1d')}</td>
                   <td className="n">{d.rows.toLocaleString('en-US')}</td>
-                  <td>{d.source}</td>
+                  <td className="source">{d.source}</td>
                   <td>
                     <DeleteCell label={`series ${d.key}${d.symbol ? ` of ${d.symbol}` : ''}`} onDelete={async () => {
                       await client.deleteSeries(d.key, d.symbol);

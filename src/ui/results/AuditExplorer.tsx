@@ -3,6 +3,7 @@ import type { Explanation } from '../../rpc/engine-api.ts';
 import type { OrderRecord, SignalEvent, TraceNode } from '../../schema/index.ts';
 import { formatPrice, formatQty, formatTime } from './format.ts';
 import { TraceTree } from './TraceTree.tsx';
+import { ScrollRegion } from '../shell/ScrollRegion.tsx';
 
 const PAGE = 200;
 
@@ -120,37 +121,39 @@ function SignalDetail({ signal, byId, exitsOf, explain }: {
         </p>
       )}
       {signal.orderIds.length > 0 && (
-        <table className="grid mini">
-          <caption>Orders</caption>
-          <thead>
-            <tr>
-              <th scope="col">Id</th><th scope="col">Side</th><th scope="col">Symbol</th><th scope="col" className="n">Quantity</th>
-              <th scope="col">Type</th><th scope="col">Status</th><th scope="col">Filled</th><th scope="col" className="n">Price</th><th scope="col">Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {signal.orderIds.map((id) => {
-              const o = byId.get(id);
-              return o ? (
-                <Fragment key={id}>
-                  <tr>
-                    <td>{o.id}</td><td>{o.side}</td><td>{o.symbol}</td><td className="n">{formatQty(o.quantity)}</td>
-                    <td>{orderType(o)}</td><td>{o.status}</td><td className="t">{o.fillTime === null ? '—' : formatTime(o.fillTime)}</td>
-                    <td className="n">{o.fillPrice === null ? '—' : formatPrice(o.fillPrice)}</td><td>{o.reason ?? ''}</td>
-                  </tr>
-                  {(exitsOf.get(o.id) ?? []).map((x) => (
-                    <tr key={`x${x.id}`} className="exit-row">
-                      <td>{x.id}</td><td>{x.side}</td><td>{x.symbol}</td><td className="n">{formatQty(x.filledQuantity)}</td>
-                      <td colSpan={5}>{exitSentence(x)}</td>
+        <ScrollRegion label="Orders">
+          <table className="grid mini">
+            <caption>Orders</caption>
+            <thead>
+              <tr>
+                <th scope="col">Id</th><th scope="col">Side</th><th scope="col">Symbol</th><th scope="col" className="n">Quantity</th>
+                <th scope="col">Type</th><th scope="col">Status</th><th scope="col">Filled</th><th scope="col" className="n">Price</th><th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {signal.orderIds.map((id) => {
+                const o = byId.get(id);
+                return o ? (
+                  <Fragment key={id}>
+                    <tr>
+                      <td>{o.id}</td><td>{o.side}</td><td>{o.symbol}</td><td className="n">{formatQty(o.quantity)}</td>
+                      <td>{orderType(o)}</td><td>{o.status}</td><td className="t">{o.fillTime === null ? '—' : formatTime(o.fillTime)}</td>
+                      <td className="n">{o.fillPrice === null ? '—' : formatPrice(o.fillPrice)}</td><td>{o.reason ?? ''}</td>
                     </tr>
-                  ))}
-                </Fragment>
-              ) : (
-                <tr key={id}><td>{id}</td><td colSpan={8} className="muted">not in the order log</td></tr>
-              );
-            })}
-          </tbody>
-        </table>
+                    {(exitsOf.get(o.id) ?? []).map((x) => (
+                      <tr key={`x${x.id}`} className="exit-row">
+                        <td>{x.id}</td><td>{x.side}</td><td>{x.symbol}</td><td className="n">{formatQty(x.filledQuantity)}</td>
+                        <td colSpan={5}>{exitSentence(x)}</td>
+                      </tr>
+                    ))}
+                  </Fragment>
+                ) : (
+                  <tr key={id}><td>{id}</td><td colSpan={8} className="muted">not in the order log</td></tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </ScrollRegion>
       )}
     </section>
   );

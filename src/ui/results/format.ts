@@ -47,7 +47,9 @@ export function priceDecimals(prices: ArrayLike<number>): number {
 /** A price at `decimals` (the instrument's precision, see priceDecimals) or at a magnitude default. */
 export const formatPrice = (x: number, decimals?: number) =>
   finite(x, (v) => priceFormats[Math.min(8, decimals ?? defaultDecimals(v))]!.format(v));
-export const formatDays = (x: number) => finite(x, (v) => `${ratio.format(v)} d`);
+// Whole days read whole ("7,410 d", not "7,410.00 d"); averages keep one decimal ("28.5 d").
+const days = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+export const formatDays = (x: number) => finite(x, (v) => `${days.format(v)} d`);
 
 /** UTC, because bar times are UTC epoch ms; midnight times (daily bars) show as a date only. */
 export function formatTime(ms: number): string {

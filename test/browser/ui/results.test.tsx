@@ -26,7 +26,8 @@ describe('StatsTable', () => {
     expect(cell(table, 'Total return')).toBe('12.35 %');
     expect(cell(table, 'Final equity')).toBe('11,234.50');
     expect(cell(table, 'Sharpe ratio')).toBe('1.23');
-    expect(cell(table, 'Max drawdown duration')).toBe('42.00 d');
+    expect(cell(table, 'Max drawdown duration')).toBe('42 d');
+    expect(cell(table, 'Average drawdown duration')).toBe('7.5 d');
     expect(cell(table, 'Max drawdown')).toBe('-3.41 %');
     expect(cell(table, 'Trades')).toBe('3');
     // An undefined statistic says so, and why (issue 11).
