@@ -1,8 +1,9 @@
 import { wallClock } from '../lib/clock.ts';
 import { Zone } from '../lib/zone.ts';
+import { nyseSession } from '../lib/nyse-calendar.ts';
 import {
   BrokerError, type Broker, type BrokerAccount, type BrokerCapabilities, type BrokerClock, type BrokerOrder, type BrokerOrderStatus,
-  type BrokerPosition, type LiveBar, type OrderLookup, type OrderRequest,
+  type BrokerPosition, type LiveBar, type OrderLookup, type OrderRequest, type Session,
 } from './broker.ts';
 import { arrayOf, Fields, Http, type HttpOptions } from './http.ts';
 import type { TradeStationTokens } from './tradestation-auth.ts';
@@ -32,8 +33,6 @@ export interface TradeStationOptions {
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 const NY = new Zone('America/New_York');
-const OPEN_MIN = 9 * 60 + 30;
-const CLOSE_MIN = 16 * 60;
 const MAX_PAGES = 200;
 
 /**
@@ -122,11 +121,16 @@ export class TradeStationBroker implements Broker {
   }
 
   /**
-   * TradeStation has no market clock: the US equity regular session (09:30–16:00 New York, Monday to Friday)
-   * by the local clock. Holidays are not known here; on one the session reads open and orders wait at the broker.
+   * TradeStation has no market clock: the NYSE's regular session by rule (src/lib/nyse-calendar.ts: 09:30–16:00
+   * New York, holidays closed, 13:00 on early-close days) by the local clock.
    */
   async clock(): Promise<BrokerClock> {
     return sessionClock(this.now());
+  }
+
+  /** TradeStation publishes no calendar: the NYSE's sessions by rule, so time exits at the session close work here. */
+  async sessions(from: number, to: number): Promise<Session[]> {
+    return nyseSessions(from, to);
   }
 
   async positions(): Promise<BrokerPosition[]> {
@@ -284,21 +288,34 @@ export class TradeStationBroker implements Broker {
 /** An order as TradeStation lists it: what the lookup matches on besides the broker's fields. */
 type Wire = BrokerOrder & { openedAt: number | null; type: string; limit: number | null; stop: number | null };
 
-/** The regular US equity session at `t`: open, and the next open and close after it. */
+const at = (dayUtc: number, minutes: number) => NY.toUtc(dayUtc + minutes * MINUTE);
+
+/** The regular US equity session at `t`: open, and the next open and close after it (holidays skipped). */
 export function sessionClock(t: number): BrokerClock {
-  const at = (dayUtc: number, minutes: number) => NY.toUtc(dayUtc + minutes * MINUTE);
   const local = t + NY.offsetAt(t);
   const today = Math.floor(local / DAY) * DAY;
   const minute = Math.floor((local - today) / MINUTE);
-  const weekday = (d: number) => { const w = new Date(d).getUTCDay(); return w !== 0 && w !== 6; };
-  const isOpen = weekday(today) && minute >= OPEN_MIN && minute < CLOSE_MIN;
+  const s = nyseSession(today);
+  const isOpen = s !== null && minute >= s.open && minute < s.close;
   let d = today;
-  if (!weekday(d) || minute >= OPEN_MIN) d += DAY;
-  while (!weekday(d)) d += DAY;
+  if (s === null || minute >= s.open) d += DAY;
+  while (nyseSession(d) === null) d += DAY;
   let c = today;
-  if (!weekday(c) || minute >= CLOSE_MIN) c += DAY;
-  while (!weekday(c)) c += DAY;
-  return { time: t, isOpen, nextOpen: at(d, OPEN_MIN), nextClose: at(c, CLOSE_MIN) };
+  if (s === null || minute >= s.close) c += DAY;
+  while (nyseSession(c) === null) c += DAY;
+  return { time: t, isOpen, nextOpen: at(d, nyseSession(d)!.open), nextClose: at(c, nyseSession(c)!.close) };
+}
+
+/** The NYSE's sessions whose New York date lies in [from, to] (UTC ms), in order. */
+export function nyseSessions(from: number, to: number): Session[] {
+  const out: Session[] = [];
+  if (!(to >= from)) return out;
+  const last = Math.floor((to + NY.offsetAt(to)) / DAY) * DAY;
+  for (let d = Math.floor((from + NY.offsetAt(from)) / DAY) * DAY; d <= last; d += DAY) {
+    const s = nyseSession(d);
+    if (s !== null) out.push({ date: new Date(d).toISOString().slice(0, 10), open: at(d, s.open), close: at(d, s.close) });
+  }
+  return out;
 }
 
 /** An order the lookup describes: what it is, and not one this deployment holds. */

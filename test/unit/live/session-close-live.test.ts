@@ -15,9 +15,12 @@ import { MemoryJournal } from '../../../src/live/journal.ts';
 import { LiveProcessor } from '../../../src/live/processor.ts';
 import { runPractice } from '../../../src/live/practice.ts';
 import { TradierBroker } from '../../../src/live/tradier.ts';
+import { TradeStationBroker } from '../../../src/live/tradestation.ts';
+import { TradeStationTokens } from '../../../src/live/tradestation-auth.ts';
 import { parseDocument, type BarColumns, type StrategyDocument } from '../../../src/schema/index.ts';
 import { FakeAlpaca, type FakeBar, type FakeSession } from './fake-alpaca.ts';
 import { FakeTradier } from './fake-tradier.ts';
+import { FakeTradeStation } from './fake-tradestation.ts';
 
 const NY = new Zone('America/New_York');
 const TF = 30 * 60_000;
@@ -60,7 +63,7 @@ function cols(list: FakeBar[], timeframe = '30m'): BarColumns[] {
   return [{ symbol: 'SPY', timeframe, length: list.length, time: col((b) => b.t), open: col((b) => b.o), high: col((b) => b.h), low: col((b) => b.l), close: col((b) => b.c), volume: col((b) => b.v) }];
 }
 
-const fakes: (FakeAlpaca | FakeTradier)[] = [];
+const fakes: (FakeAlpaca | FakeTradier | FakeTradeStation)[] = [];
 afterEach(async () => {
   for (const f of fakes.splice(0)) await f.stop();
 });
@@ -158,6 +161,34 @@ describe('live: time exit at the session close', () => {
     const last = [25, 51]; // 15:45 of each session
     expect(bt.trades.map((t) => [t.exitTime, t.exitPrice, t.exitReason])).toEqual(last.map((i) => [list[i]!.t, list[i]!.c, 'time']));
     expect(lp.result().trades.map((t) => [t.entryTime, t.exitTime, t.exitPrice, t.exitReason])).toEqual(bt.trades.map((t, k) => [t.entryTime, list[last[k]!]!.t, list[last[k]!]!.o, 'time']));
+    expect(fake.position('SPY')).toBe(0);
+    expect(problems(events)).toEqual([]);
+  });
+
+  it('TradeStation (no calendar, no closing orders): the NYSE calendar by rule (the 3rd a 13:00 half day, the 4th a holiday); a market order when the bar before the last completes fills at the last bar\'s open', async () => {
+    const list = bars(signals);
+    const fake = new FakeTradeStation(10_000);
+    fakes.push(fake);
+    await fake.start();
+    fake.bars.set('SPY', list);
+    fake.barSpanMs = TF;
+    fake.now = list[0]!.t;
+    const now = () => fake.now;
+    const tokens = new TradeStationTokens({ tokenUrl: `${fake.url}/oauth/token`, clientId: fake.clientId, clientSecret: fake.clientSecret, refreshToken: fake.refreshToken, now });
+    const broker = new TradeStationBroker({ name: 'tradestation-sim', url: fake.url, accountId: fake.account, tokens, now, settleMs: 0, http: { timeoutMs: 3000, retries: 1, sleep: async () => {} } });
+    expect(await broker.sessions(Date.UTC(2024, 6, 1), Date.UTC(2024, 6, 5, 23))).toEqual(SESSIONS);
+    const d = doc();
+    const events: LiveEvent[] = [];
+    const lp = await LiveProcessor.open({ broker, journal: new MemoryJournal(), create: { doc: d, mode: 'paper', id: 'dt' }, emit: (e) => events.push(e) });
+    for (const b of list) {
+      fake.advance(b.t, TF);
+      await lp.tick();
+    }
+    const bt = runBacktest(d, { bars: cols(list) }, { sizing: 'signal' });
+    const last = [12, 25, 32, 45]; // each session's last bar (the half day's is 12:30)
+    expect(bt.trades.map((t) => [t.exitTime, t.exitReason])).toEqual(last.map((i) => [list[i]!.t, 'time']));
+    expect(lp.result().trades.map((t) => [t.entryTime, t.exitTime, t.exitPrice, t.exitReason])).toEqual(bt.trades.map((t, k) => [t.entryTime, list[last[k]!]!.t, list[last[k]!]!.o, 'time']));
+    expect(fake.posts.map((p) => p.OrderType)).toEqual(Array(8).fill('Market'));
     expect(fake.position('SPY')).toBe(0);
     expect(problems(events)).toEqual([]);
   });
