@@ -1,5 +1,5 @@
 import type { BarColumns, StepSeries } from '../schema/bars.ts';
-import { BAR_COLUMNS, plainAllocator, type BufferAllocator } from './columns.ts';
+import { BAR_COLUMNS, plainAllocator, sharedAllocator, type BufferAllocator } from './columns.ts';
 import { BarFormatError, DEFAULT_CHUNK_ROWS, encodeColumns, type EncodedFile } from './format.ts';
 import { memoryReader, readColumns, type RandomAccessReader, type TimeRange } from './reader.ts';
 import type { BarField } from '../schema/bars.ts';
@@ -34,15 +34,30 @@ function expectFields(name: string, got: readonly string[], want: readonly strin
 }
 
 /**
+ * The stand-in for price fields not read, in shared memory: one NaN column of the longest bar set asked for,
+ * kept, and handed out as views (posting a view of shared memory copies nothing), so a load of 7 assets
+ * holds one NaN column, not seven. Nothing writes into loaded bars (workers share them), so one is enough.
+ */
+let sharedNaN: Float64Array | null = null;
+
+function nanColumn(n: number): Float64Array {
+  if (!sharedNaN || sharedNaN.length < n) sharedNaN = new Float64Array(sharedAllocator(Math.max(1, n) * 8)).fill(NaN);
+  return sharedNaN.subarray(0, n);
+}
+
+/**
  * Reads a bar set. With `fields`, only those price fields are read (time always); every field not read points
- * at one NaN column in the same buffer, so a reader that wrongly uses it sees NaN, never a plausible price.
+ * at one NaN column, so a reader that wrongly uses it sees NaN, never a plausible price: with the shared
+ * allocator one kept column for every load (nanColumn), otherwise one more column in the set's own buffer.
  */
 export async function readBars(r: RandomAccessReader, range?: TimeRange, alloc: BufferAllocator = plainAllocator, fields?: readonly BarField[]): Promise<BarColumns> {
   const partial = fields && BAR_COLUMNS.some((n) => n !== 'time' && !fields.includes(n));
-  const { header, count, columns, fields: got, spare } = await readColumns(r, range, alloc, undefined, partial ? { fields, spare: 1 } : {});
+  const kept = alloc === sharedAllocator;
+  const { header, count, columns, fields: got, spare } = await readColumns(r, range, alloc, undefined, partial ? { fields, spare: kept ? 0 : 1 } : {});
   if (header.meta.kind !== 'bars') throw new BarFormatError(r.name, `holds a ${String(header.meta.kind)}, not bars`);
   expectFields(r.name, header.fields, BAR_COLUMNS);
-  const col = (n: string) => columns[got.indexOf(n)] ?? spare[0]!;
+  const missing = partial ? spare[0] ?? nanColumn(count) : null;
+  const col = (n: string) => columns[got.indexOf(n)] ?? missing!;
   return {
     symbol: String(header.meta.symbol), timeframe: header.meta.key, length: count,
     time: col('time'), open: col('open'), high: col('high'), low: col('low'), close: col('close'), volume: col('volume'),

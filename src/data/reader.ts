@@ -1,5 +1,5 @@
 import { lowerBound } from '../lib/search.ts';
-import { BarFormatError, FIXED_HEADER, blockOf, headerLength, parseHeader, type FileHeader } from './format.ts';
+import { BarFormatError, FIXED_HEADER, blockOf, headerLength, parseHeader, type BlockInfo, type FileHeader } from './format.ts';
 import { Enc, blockWidth, decodeInto } from './column-codec.ts';
 import { plainAllocator, type BufferAllocator } from './columns.ts';
 
@@ -54,11 +54,10 @@ export interface ReadOptions {
 }
 
 /** Reads a whole block (the encoded bytes) into an aligned scratch array. */
-async function blockBytes(r: RandomAccessReader, h: FileHeader, chunk: number, field: number, from = 0, to?: number): Promise<Uint8Array> {
-  const b = blockOf(h, chunk, field), w = blockWidth(b.enc);
-  const end = to ?? b.rows;
-  const out = new Uint8Array(new ArrayBuffer((end - from) * w));
-  await readExact(r, out, b.offset + from * w);
+async function blockBytes(r: RandomAccessReader, h: FileHeader, chunk: number, field: number): Promise<Uint8Array> {
+  const b = blockOf(h, chunk, field);
+  const out = new Uint8Array(new ArrayBuffer(b.rows * blockWidth(b.enc)));
+  await readExact(r, out, b.offset);
   return out;
 }
 
@@ -99,15 +98,31 @@ async function searchChunk(r: RandomAccessReader, h: FileHeader, chunk: number, 
   return lo + lowerBound(window, x);
 }
 
-/** Fills `dst` with rows [a, b) (chunk-relative) of one column. Raw blocks land straight in `dst`. */
+/**
+ * The encoded bytes of `dst.length` rows read into the tail of `dst`'s own memory (w bytes a row, w ≤ 4):
+ * decoding forward then overwrites only bytes already read (row i's 8 bytes end at 8i + 8, row i + 1's
+ * encoded bytes start at 8n − w(n − i − 1) ≥ 8i + 8), so a column costs no scratch memory. Fresh memory is
+ * not free: every page is faulted in once, which on a loaded machine costs more than the decoding.
+ */
+async function readIntoTail(r: RandomAccessReader, bl: BlockInfo, a: number, dst: Float64Array): Promise<Uint8Array> {
+  const w = blockWidth(bl.enc), n = dst.length;
+  const tail = new Uint8Array(dst.buffer, dst.byteOffset + n * (8 - w), n * w);
+  await readExact(r, tail, bl.offset + a * w);
+  return tail;
+}
+
+/** Fills `dst` with rows [a, b) (chunk-relative) of one column. Raw blocks land straight in `dst`, the others decode in place. */
 async function readRows(r: RandomAccessReader, h: FileHeader, chunk: number, field: number, a: number, dst: Float64Array, cache: TimeCache): Promise<void> {
   const bl = blockOf(h, chunk, field);
   if (bl.enc === Enc.RAW) {
     await readExact(r, new Uint8Array(dst.buffer, dst.byteOffset, dst.length * 8), bl.offset + a * 8);
+  } else if (field === 0 && a === 0 && dst.length === bl.rows && !cache.has(chunk)) {
+    // A whole chunk's delta times: running sums from the chunk's first time, decoded where they land.
+    decodeInto(bl.enc, bl.param, await readIntoTail(r, bl, 0, dst), dst, h.index[2 * chunk]!);
   } else if (field === 0) {
     dst.set((await chunkTimes(r, h, chunk, cache)).subarray(a, a + dst.length));
   } else if (bl.enc === Enc.SCALED) {
-    decodeInto(bl.enc, bl.param, await blockBytes(r, h, chunk, field, a, a + dst.length), dst, NaN);
+    decodeInto(bl.enc, bl.param, await readIntoTail(r, bl, a, dst), dst, NaN);
   } else {
     throw new BarFormatError(r.name, `chunk ${chunk} column ${h.fields[field]}: encoding ${bl.enc} is only valid for times (corrupt header)`);
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocBars, barsEqual } from '../../../src/data/columns.ts';
+import { allocBars, barsEqual, sharedAllocator } from '../../../src/data/columns.ts';
 import { decodeBars, decodeSeries, encodeBars, encodeSeries, readBars, toBytes } from '../../../src/data/codec.ts';
 import { Enc } from '../../../src/data/column-codec.ts';
 import { FORMAT_V1, FORMAT_VERSION } from '../../../src/data/format.ts';
@@ -117,6 +117,20 @@ describe('compact bar format (version 2)', () => {
     const all = await readBars(memoryReader(bytes), undefined, undefined, ['open', 'high', 'low', 'close', 'volume']);
     expect(barsEqual(all, b)).toBe(true);
     await expect(readBars(memoryReader(bytes), undefined, undefined, ['open', 'vwap' as 'open'])).rejects.toThrow(/has no field "vwap"/);
+  });
+
+  it('in shared memory the fields not read are views of one kept NaN column, so the set\'s buffer holds only what was read', async () => {
+    const b = minutes(1000);
+    const bytes = toBytes(encodeBars(b, 300));
+    const a = await readBars(memoryReader(bytes), undefined, sharedAllocator, ['open', 'close']);
+    const c = await readBars(memoryReader(bytes), { from: b.time[400]! }, sharedAllocator, ['close']);
+    expect(Array.from(a.open)).toEqual(Array.from(b.open));
+    expect(Array.from(c.close)).toEqual(Array.from(b.close.subarray(400)));
+    expect(a.time.buffer.byteLength).toBe(1000 * 8 * 3);
+    expect(c.time.buffer.byteLength).toBe(600 * 8 * 2);
+    expect([a.high.length, c.open.length]).toEqual([1000, 600]);
+    expect(c.open.buffer).toBe(a.high.buffer);
+    expect([a.high, a.low, a.volume, c.open, c.high].every((x) => x.every(Number.isNaN))).toBe(true);
   });
 });
 
