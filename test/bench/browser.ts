@@ -42,18 +42,27 @@ let failed = false;
 try {
   await server.listen();
   const { port } = server.httpServer!.address() as AddressInfo;
-  const page = await browser.newPage();
-  page.on('console', (m) => {
-    if (!memory.onConsole(m.text())) console.log(`[page] ${m.text()}`);
-  });
-  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
-  await page.goto(`http://127.0.0.1:${port}/test/bench/browser.html`);
-  await page.waitForFunction(() => window.__benchReady === true, undefined, { timeout: 120_000 });
+  const open = async () => {
+    const page = await browser.newPage();
+    page.on('console', (m) => {
+      if (!memory.onConsole(m.text())) console.log(`[page] ${m.text()}`);
+    });
+    page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+    await page.goto(`http://127.0.0.1:${port}/test/bench/browser.html`);
+    await page.waitForFunction(() => window.__benchReady === true, undefined, { timeout: 120_000 });
+    return page;
+  };
+  // Set-up (e.g. data written to OPFS) in a page of its own, closed with its renderer before the benches run.
+  const setupPage = await open();
+  const setup = await setupPage.evaluate((o) => window.__setupBenches!(o), { quick, only, workloads }) as Record<string, Record<string, BenchRow>>;
+  await setupPage.close();
+  const page = await open();
   const version = browser.browser()?.version() ?? 'unknown';
   console.log(`chromium ${version}, crossOriginIsolated=${await page.evaluate(() => crossOriginIsolated)}`);
   const results = await page.evaluate(
     (o) => window.__runBenches!(o), { quick, only, workloads },
   ) as Record<string, Record<string, BenchRow>>;
+  for (const [name, rows] of Object.entries(setup)) results[name] = { ...rows, ...results[name] };
   // Rows a bench marked with '[mem] begin/end ROW' get the renderer's peak resident memory over that window.
   for (const rows of Object.values(results)) {
     for (const [name, row] of Object.entries(rows)) {

@@ -14,6 +14,11 @@ export interface BenchOptions {
 
 export interface BenchSuite {
   name: string;
+  /**
+   * Browser benches: runs first, in a page of its own that is closed before `run` (its renderer process and
+   * memory go with it), e.g. writing data to OPFS, so a memory window in `run` does not count the set-up.
+   */
+  setup?(opts: BenchOptions): Promise<Record<string, BenchRow>>;
   /** Returns named rows, e.g. { "SMA ours": { updatesPerSecond: … } }. */
   run(opts: BenchOptions): Promise<Record<string, BenchRow>>;
 }

@@ -2,8 +2,9 @@
  * Peak resident memory of Chromium's renderer processes (the page and its dedicated workers live there),
  * sampled from /proc by the Node side of `npm run bench:browser` while a browser bench runs. A bench marks
  * a window with `console.log('[mem] begin ROW')` … `console.log('[mem] end ROW')`; the peak over that
- * window is attached to row ROW as `peakMemoryMB` (with `startMemoryMB`, the figure when the window opened:
- * the renderer's baseline, the dev server's unbundled modules and data loaded before), and `cpuMs`, the CPU
+ * window is attached to row ROW as `peakPageMB` (the page's renderer process: page and workers) and
+ * `peakMemoryMB` (every renderer summed), each with its figure when the window opened (`startPageMB`,
+ * `startMemoryMB`: the renderer's baseline, the dev server's unbundled modules and data loaded before), and `cpuMs`, the CPU
  * time (user + system, all threads: the page and its workers) the renderers spent over the window. On a
  * loaded machine wall time mostly measures the wait for a core; CPU time does not (it still includes the
  * kernel's work of handing out fresh pages, which is real cost: every new column is touched once). Linux only.
@@ -58,12 +59,18 @@ function rssBytes(pid: string): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/** Resident memory of one sample: every renderer summed, and the largest one (the bench page's: it holds the workers). */
+interface Rss {
+  sum: number;
+  page: number;
+}
+
 export class RendererMemory {
   private timer: ReturnType<typeof setInterval> | null = null;
-  private open = new Map<string, number>();
+  private open = new Map<string, Rss>();
   private pids: string[] = [];
-  readonly peaks = new Map<string, number>();
-  readonly starts = new Map<string, number>();
+  readonly peaks = new Map<string, Rss>();
+  readonly starts = new Map<string, Rss>();
   private readonly cpuStart = new Map<string, number>();
   readonly cpu = new Map<string, number>();
 
@@ -79,7 +86,7 @@ export class RendererMemory {
       const now = this.sample();
       this.starts.set(m[2]!, now);
       this.cpuStart.set(m[2]!, this.cpuNow());
-      this.open.set(m[2]!, now);
+      this.open.set(m[2]!, { ...now });
       this.timer ??= setInterval(() => this.tick(), this.everyMs);
     } else {
       this.tick();
@@ -100,21 +107,31 @@ export class RendererMemory {
     return this.pids.reduce((s, p) => s + cpuMs(p), 0);
   }
 
-  private sample(): number {
-    return this.pids.reduce((s, p) => s + rssBytes(p), 0);
+  private sample(): Rss {
+    const each = this.pids.map(rssBytes);
+    return { sum: each.reduce((s, x) => s + x, 0), page: Math.max(0, ...each) };
   }
 
   private tick(): void {
     if (this.open.size === 0) return;
     const now = this.sample();
-    for (const [k, v] of this.open) if (now > v) this.open.set(k, now);
+    for (const v of this.open.values()) {
+      v.sum = Math.max(v.sum, now.sum);
+      v.page = Math.max(v.page, now.page);
+    }
   }
 
-  /** Peak and starting resident memory in MB (rounded) and CPU ms for a row, when its window was measured. */
-  figures(row: string): { peakMemoryMB: number; startMemoryMB: number; cpuMs: number } | undefined {
+  /**
+   * For a row whose window was measured, in MB (rounded): `peakPageMB`/`startPageMB`, the page's renderer
+   * process (page and workers: the largest renderer); `peakMemoryMB`/`startMemoryMB`, every renderer of the
+   * browser summed (also headless's own UI renderer and a spare one; shared library pages counted in each, so
+   * this overstates); and CPU ms.
+   */
+  figures(row: string): { peakPageMB: number; startPageMB: number; peakMemoryMB: number; startMemoryMB: number; cpuMs: number } | undefined {
     const peak = this.peaks.get(row), start = this.starts.get(row), cpu = this.cpu.get(row);
+    const mb = (x: number) => Math.round(x / PAGE);
     return peak === undefined || start === undefined || cpu === undefined ? undefined
-      : { peakMemoryMB: Math.round(peak / PAGE), startMemoryMB: Math.round(start / PAGE), cpuMs: Math.round(cpu) };
+      : { peakPageMB: mb(peak.page), startPageMB: mb(start.page), peakMemoryMB: mb(peak.sum), startMemoryMB: mb(start.sum), cpuMs: Math.round(cpu) };
   }
 
   stop(): void {
