@@ -226,6 +226,35 @@ atBothWidths('Fix 6: 390 px page 720 px wide — every page fits the width, the 
       const ticks = await p.locator('.distribution text.tick').evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect().height));
       expect(ticks.length).toBeGreaterThan(2);
       expect(Math.min(...ticks)).toBeGreaterThanOrEqual(9);
+      // The explain field shows its whole placeholder ("… 14:30" was cut at "14:3").
+      const fits = await p.getByRole('textbox', { name: /^Explain bar at/ }).evaluate((el) => {
+        const input = el as HTMLInputElement, cs = getComputedStyle(input);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${cs.fontSize} ${cs.fontFamily}`;
+        return ctx.measureText(input.placeholder).width <= input.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      });
+      expect(fits).toBe(true);
+    }
+    if (page === 'Optimize') {
+      // Each parameter's checkbox and name on one line, level with its inputs (the name fell under its box at 390 px).
+      const rows = await p.locator('table.opt-space tbody th label').evaluateAll((ls) => ls.map((l) => {
+        const mid = (r: DOMRect) => (r.top + r.bottom) / 2;
+        const range = document.createRange();
+        range.selectNodeContents(l.lastChild!);
+        const box = l.querySelector('input')!.getBoundingClientRect(), input = l.closest('tr')!.querySelector('td input')?.getBoundingClientRect();
+        return { name: Math.abs(mid(range.getBoundingClientRect()) - mid(box)), level: input ? Math.abs(mid(box) - mid(input)) : 0 };
+      }));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        expect(r.name, 'the name beside its checkbox').toBeLessThanOrEqual(4);
+        expect(r.level, 'the checkbox level with the inputs').toBeLessThanOrEqual(4);
+      }
+    }
+    if (page === 'Live' && width === 390) {
+      // Stacked on a phone, the risk guards' inputs line up in one column (they zig-zagged with their labels' lengths).
+      const lefts = await p.locator('fieldset.live-guards input').evaluateAll((is) => is.map((i) => Math.round(i.getBoundingClientRect().left)));
+      expect(lefts).toHaveLength(3);
+      expect(new Set(lefts).size).toBe(1);
     }
     expect(await pageWidth(p), page).toBeLessThanOrEqual(width);
     // No title or caption runs off screen (a wide table scrolls, but its caption must stay readable).

@@ -199,7 +199,7 @@ export function DeployForm({ doc, client, onDeployed }: { doc: StrategyDocument 
           )}
         </fieldset>
       )}
-      <fieldset>
+      <fieldset className="live-guards">
         <legend>Risk guards (empty: no limit)</legend>
         <label>Max order notional <input inputMode="decimal" size={8} value={guards.notional} onChange={(e) => setGuards({ ...guards, notional: e.target.value })} /></label>
         <label>Max orders a day <input inputMode="numeric" size={4} value={guards.orders} onChange={(e) => setGuards({ ...guards, orders: e.target.value })} /></label>
