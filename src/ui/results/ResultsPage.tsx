@@ -1,7 +1,7 @@
 import { useCallback, useState, type ReactNode } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
 import type { DataClient } from '../data/client.ts';
-import { CompareRuns } from '../history/CompareRuns.tsx';
+import { CompareRuns } from './lazy-charts.tsx';
 import { RunHistoryPanel } from '../history/RunHistoryPanel.tsx';
 import type { StoredRun } from '../history/run-store.ts';
 import type { RunHistory } from '../history/useRunHistory.ts';

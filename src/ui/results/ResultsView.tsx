@@ -3,7 +3,7 @@ import type { RunResult, StrategyDocument } from '../../schema/index.ts';
 import { AxisModeContext, useAxisMode } from './axis-mode.ts';
 import { AuditExplorer, type ExplainBar } from './AuditExplorer.tsx';
 import { CorporateActionsTable } from './CorporateActionsTable.tsx';
-import { EquityCharts } from './EquityCharts.tsx';
+import { EquityCharts } from './lazy-charts.tsx';
 import { ExportBar } from './ExportBar.tsx';
 import { formatCount, formatMoney, formatPct, formatRatio } from './format.ts';
 import { MonthlyReturns } from './MonthlyReturns.tsx';
