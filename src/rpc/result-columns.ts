@@ -119,14 +119,68 @@ function decodeRow(t: Table, spec: Spec<unknown>, strings: readonly string[], i:
   }
 }
 
-function decodeTable<T>(t: Table, spec: Spec<T>, strings: readonly string[]): T[] {
-  const out = new Array<T>(t.length);
+type TableDecoder = (t: Table, strings: readonly string[]) => Record<string, unknown>[];
+
+/** decodeRow over every row: the reference, and what runs where code generation is not allowed (a CSP). */
+const interpreted = (spec: Spec<unknown>): TableDecoder => (t, strings) => {
+  const out = new Array<Record<string, unknown>>(t.length);
   for (let i = 0; i < t.length; i++) {
     const row: Record<string, unknown> = {};
-    decodeRow(t, spec as Spec<unknown>, strings, i, row);
-    out[i] = row as T;
+    decodeRow(t, spec, strings, i, row);
+    out[i] = row;
   }
   return out;
+};
+
+/**
+ * decodeRow's steps for one spec written out as code: one named store per field in spec order, so every row
+ * of a table gets the same hidden class and the stores are monomorphic. The generic loop's keyed stores
+ * (`into[key]`) made W2's 210k orders and signals cost ~0.8 s of CPU on the page. Same objects, same key
+ * order (test/unit/pool/result-columns.test.ts compares both on every field kind).
+ */
+function generated(spec: Spec<unknown>): TableDecoder | null {
+  const head: string[] = [], body: string[] = [];
+  spec.forEach(([key, kind], f) => {
+    const k = JSON.stringify(key);
+    if (kind === 'str' || kind === 'str?' || kind === 'str|null') {
+      head.push(`const c${f} = t.str[${k}];`);
+      body.push(`k = c${f}[i]; if (k !== ${ABSENT}) o[${k}] = k === ${NULL} ? null : s[k];`);
+    } else if (kind === 'num') {
+      head.push(`const c${f} = t.num[${k}];`);
+      body.push(`o[${k}] = c${f}[i];`);
+    } else {
+      head.push(`const c${f} = t.num[${k}], z${f} = t.state[${k}];`);
+      body.push(`k = z${f}[i]; if (k === ${S_VALUE}) o[${k}] = c${f}[i]; else if (k === ${S_NULL}) o[${k}] = null;`);
+    }
+  });
+  const source = `${head.join('\n')}
+const n = t.length, out = new Array(n);
+for (let i = 0; i < n; i++) {
+  const o = {};
+  let k;
+  ${body.join('\n  ')}
+  out[i] = o;
+}
+return out;`;
+  try {
+    return new Function('t', 's', source) as TableDecoder;
+  } catch {
+    return null;
+  }
+}
+
+const decoders = new Map<Spec<unknown>, TableDecoder>();
+
+/** The table's rows as objects: generated code when allowed, else decodeRow's loop (`interpret` forces it, for tests). */
+export function decodeTable<T>(t: Table, spec: Spec<T>, strings: readonly string[], interpret = false): T[] {
+  const sp = spec as Spec<unknown>;
+  if (interpret) return interpreted(sp)(t, strings) as T[];
+  let d = decoders.get(sp);
+  if (!d) {
+    d = generated(sp) ?? interpreted(sp);
+    decoders.set(sp, d);
+  }
+  return d(t, strings) as T[];
 }
 
 function encodeSignals(signals: readonly SignalEvent[], strings: Strings): SignalColumns {
@@ -159,23 +213,23 @@ function encodeSignals(signals: readonly SignalEvent[], strings: Strings): Signa
   return c;
 }
 
-function decodeSignals(c: SignalColumns, strings: readonly string[]): SignalEvent[] {
-  const out = new Array<SignalEvent>(c.length);
+function decodeSignals(c: SignalColumns, strings: readonly string[], interpret: boolean): SignalEvent[] {
+  const out = decodeTable(c, SIGNAL, strings, interpret) as unknown as Record<string, unknown>[];
   for (let i = 0; i < c.length; i++) {
-    const row: Record<string, unknown> = {};
-    decodeRow(c, SIGNAL as Spec<unknown>, strings, i, row);
+    const row = out[i]!;
     let weights: { asset: string; weight: number }[] | null = null;
     if (c.weightNull[i] === 0) {
       weights = [];
       for (let w = c.weightStart[i]!; w < c.weightStart[i + 1]!; w++) weights.push({ asset: strings[c.weightAsset[w]!]!, weight: c.weightValue[w]! });
     }
     row.weights = weights;
-    row.orderIds = Array.from(c.orderIds.subarray(c.orderStart[i], c.orderStart[i + 1]));
+    const ids: number[] = [];
+    for (let o = c.orderStart[i]!; o < c.orderStart[i + 1]!; o++) ids.push(c.orderIds[o]!);
+    row.orderIds = ids;
     const m = c.message[i]!;
     row.message = m === NULL ? null : strings[m]!;
-    out[i] = row as unknown as SignalEvent;
   }
-  return out;
+  return out as unknown as SignalEvent[];
 }
 
 /** Columns of a result (traces are dropped: they come back through explain). */
@@ -191,15 +245,15 @@ export function encodeResult(r: RunResult): ColumnarResult {
   return { ...rest, columns };
 }
 
-/** The RunResult back from its columns: signals carry no `trace` (ask explain for it). */
-export function decodeResult(c: ColumnarResult): RunResult {
+/** The RunResult back from its columns: signals carry no `trace` (ask explain for it). `interpret`: the reference decoder (tests). */
+export function decodeResult(c: ColumnarResult, interpret = false): RunResult {
   const { columns, ...rest } = c;
   const s = columns.strings;
   return {
     ...rest,
-    trades: decodeTable<Trade>(columns.trades, TRADE, s),
-    orders: decodeTable<OrderRecord>(columns.orders, ORDER, s),
-    signals: decodeSignals(columns.signals, s),
+    trades: decodeTable<Trade>(columns.trades, TRADE, s, interpret),
+    orders: decodeTable<OrderRecord>(columns.orders, ORDER, s, interpret),
+    signals: decodeSignals(columns.signals, s, interpret),
   };
 }
 
