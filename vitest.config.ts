@@ -28,6 +28,7 @@ export default defineConfig({
           include: ['test/browser/**/*.test.{ts,tsx}'],
           // The scripted fake LLM providers, the Alpaca fake, and Tradier/TradeStation behind the proxy on 127.0.0.1 (test/browser/llm, test/browser/live).
           globalSetup: ['test/browser/llm/global-setup.ts', 'test/browser/live/alpaca-global-setup.ts', 'test/browser/live/brokers-global-setup.ts'],
+          setupFiles: ['test/browser/no-act-warnings.ts'],
           testTimeout: 60_000,
           browser: {
             enabled: true,
