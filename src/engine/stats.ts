@@ -226,7 +226,7 @@ export class SeriesStats {
     let peak = this.peak, peakTime = this.peakTime, inDd = this.inDd, depth = this.depth, maxDd = this.maxDd;
     let day = this.day, prevDayEnd = this.prevDayEnd, prevBench = this.prevBench, prevTime = this.lastTime, prevEquity = this.lastEquity;
     let exposedSteps = this.exposedSteps, equitySum = this.equitySum;
-    let i = from;
+    let i = from, wider = 0;
     if (this.count === 0) {
       // The first step opens the first day and the running peak (a NaN first equity opens a drawdown, as
       // `e >= peak` is then false at every step).
@@ -262,8 +262,13 @@ export class SeriesStats {
         if (dd > depth) depth = dd;
         if (dd > maxDd) maxDd = dd;
       }
+      // Nearly every gap is of the first class: only the others are counted here (a counter in memory
+      // incremented every step was a third of the loop), the first class from the total below.
       const gap = t - prevTime;
-      gaps[gap < WEEKLY_GAP ? 0 : gap < MONTHLY_GAP ? 1 : gap < YEARLY_GAP ? 2 : 3]!++;
+      if (!(gap < WEEKLY_GAP)) {
+        gaps[gap < MONTHLY_GAP ? 1 : gap < YEARLY_GAP ? 2 : 3]!++;
+        wider++;
+      }
       const k = days ? days[i]! : dayKey(t);
       if (k !== day) {
         day = k;
@@ -277,6 +282,8 @@ export class SeriesStats {
       prevEquity = e;
       prevBench = bench === null ? NaN : bench[i]!;
     }
+    // Gaps folded here: one per step, less the run's first step, which has no gap before it.
+    gaps[0] = gaps[0]! + (to - from - (this.count === 0 ? 1 : 0) - wider);
     this.count += to - from;
     this.peak = peak;
     this.peakTime = peakTime;

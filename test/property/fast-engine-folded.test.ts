@@ -99,6 +99,17 @@ describe('folded statistics ≡ recorded statistics', () => {
         }
         folded.close();
         expect(same(statsOf(folded, input), whole, 'stats')).toBeNull();
+        // And every accumulator, including those no statistic shows at this size (the gap classes behind P).
+        const once = new SeriesStats(withBench, tradableFrom, dayKey);
+        once.add(time, equity, exposed, withBench ? bench : null, days, n);
+        once.close();
+        expect(same(folded, once, 'series')).toBeNull();
+        const gaps = [0, 0, 0, 0];
+        for (let i = 1; i < n; i++) {
+          const days = (time[i]! - time[i - 1]!) / 86_400_000;
+          gaps[days < 5.5 ? 0 : days < 25 ? 1 : days < 300 ? 2 : 3]!++;
+        }
+        expect([...folded.gaps]).toEqual(gaps);
       }),
       { numRuns: runs * 2, seed },
     );

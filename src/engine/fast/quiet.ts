@@ -20,8 +20,8 @@ export interface QuietState {
   /** Running peak of recorded equity (the kernel's drawdown input); not kept on folded stretches (below). */
   peak: number;
   /**
-   * Set when the statistics are folded as the run goes (the compiled walk's stats-only runs): a stretch of
-   * one held asset with a bar at every step then goes straight into them, after whatever the recorder
+   * Set when the statistics are folded as the run goes (the compiled walk's stats-only runs): a long stretch
+   * of one held asset with a bar at every step then goes straight into them, after whatever the recorder
    * holds (`foldRecorder`), with no per-step history and no peak (the compiled walk never reads it).
    */
   readonly series: SeriesStats | null;
@@ -29,6 +29,13 @@ export interface QuietState {
   readonly days: Float64Array | null;
   foldRecorder(): void;
 }
+
+/**
+ * Shortest quiet stretch a folding walk hands straight to the statistics; shorter ones go through the chunk
+ * recorder like every other step. Each hand-over costs the statistics loop's set-up (its state into locals
+ * and back), which dominated on W3, whose quiet stretches average ~25 steps.
+ */
+const FOLD_DIRECT = 256;
 
 /**
  * Steps [from, to) where nothing acts: positions and cash are fixed, so equity is cash + Σ quantity × close
@@ -66,7 +73,7 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
   const rt = rec.time, re = rec.equity, rx = rec.exposed, rb = rec.benchmark;
   const cash = p.cash, exposed = p.exposed() ? 1 : 0;
   let peak = w.peak, j = rec.length;
-  if (h === 1 && held === 1 && tl.dense[tracked[0]!] && w.series !== null) {
+  if (h === 1 && held === 1 && tl.dense[tracked[0]!] && w.series !== null && to - start >= FOLD_DIRECT) {
     const a = tracked[0]!, cl = closes[a]!, last = tl.steps - 1;
     // The timeline's last step is recorded, not folded: closeAtEnd may still rewrite its equity.
     const end = Math.min(to, last);
