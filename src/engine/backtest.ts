@@ -8,6 +8,7 @@ import { rawActionsFor, runData } from './corporate.ts';
 import { RunError, type MarketData } from './market.ts';
 import { releaseRecorder } from './recorder.ts';
 import { runFast } from './fast/run.ts';
+import { compiledPlan } from './fast/walk.ts';
 import { buildResult } from './result.ts';
 import { magnifierWarnings, venueOptions } from './magnifier.ts';
 import { SimulatedVenue } from './venue.ts';
@@ -29,7 +30,7 @@ export interface RunOptions {
   indicatorCache?: IndicatorCache;
   /**
    * 'auto' (default): the compiled fast path when it covers the document and the run is large enough for it
-   * to pay (FAST_MIN_BARS), else the reference; the result says which ran and why. 'fast': the fast path
+   * to pay (FAST_MIN_BARS) or the compiled walk takes it, else the reference; the result says which ran and why. 'fast': the fast path
    * whenever it covers the document, whatever the size (the differential tests). 'reference': always the
    * kernel's step-by-step walk.
    */
@@ -49,10 +50,12 @@ export const CANCEL_CHECK_STEPS = 4096;
  * The worker service and the optimizers always pass their data set's cache; with it the reference reads the
  * same columns and the fast path is the faster of the two.
  *
- * Below this many bars (all assets) 'auto' runs the reference: the fast path's set-up (columns, signal pass,
- * event merge) costs about what it saves. Measured with `npm run bench -- engine` (same-run CPU ratios,
- * fast ÷ reference on the W3 document cut to N minute bars): 1.10 at 2,000, 1.05 at 5,000, 0.87 at 10,000,
- * 0.83 at 20,000 bars; W1 (3,780 daily bars) is no faster.
+ * Below this many bars (all assets) 'auto' runs the reference unless the compiled walk takes the run: the
+ * kernel-assisted fast walk's set-up (columns, signal pass, event merge) costs about what it saves there.
+ * Measured with `npm run bench -- engine` (same-run CPU ratios, fast ÷ reference on the W3 document cut to N
+ * minute bars, wave 3, before the compiled walk): 1.10 at 2,000, 1.05 at 5,000, 0.87 at 10,000, 0.83 at
+ * 20,000 bars. The compiled walk (no kernel at all) is faster than the reference at W1's 3,780 daily bars
+ * (the bench's "W1" and "W1 auto" rows), so small runs it takes go to it.
  */
 export const FAST_MIN_BARS = 10_000;
 
@@ -186,14 +189,18 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
     const { cols } = runData(data, plan.assets, doc.settings);
     const { from, to } = rangeOf(doc);
     const bars = cols.reduce((n, c) => n + c.length, 0);
-    const fast = mode === 'auto' && bars < FAST_MIN_BARS
-      ? `a small run (${bars} bars, under ${FAST_MIN_BARS}): the fast path's set-up costs about what it saves`
+    const audit = opts.audit ?? true, record = opts.record ?? 'full';
+    const small = mode === 'auto' && bars < FAST_MIN_BARS
+      ? `a small run (${bars} bars, under ${FAST_MIN_BARS}) that the compiled walk does not take: the fast path's set-up costs about what it saves`
+      : undefined;
+    const fast = small !== undefined && !compiledPlan(plan, audit && record === 'full')
+      ? small
       : mode === 'auto' && !opts.indicatorCache && plan.assets.length > 1
         ? 'a multi-asset run without shared indicator columns (no IndicatorCache): building every column here costs about what the fast walk saves'
         : runFast({
           doc, plan, cols, series: data.series ?? [], from, to, warnings: dataWarnings(plan, cols, from, to, doc.settings.timeframe),
           venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
-          audit: opts.audit ?? true, record: opts.record ?? 'full', indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS,
+          audit, record, indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS, compiledOnly: small,
           venueWarnings: (v) => magnifierWarnings(doc.settings, data, v),
           tick: opts.cancel || opts.onProgress ? (f) => {
             if (opts.cancel && Atomics.load(opts.cancel, 0) !== 0) throw new CancelledError('cancelled');

@@ -314,6 +314,19 @@ describe('fast path ≡ reference kernel', () => {
     expect(auto.engine).toBe('reference');
     expect(auto.engineNote).toMatch(/small run \(90 bars, under 10000\)/);
     expect(runBacktest(doc, small, { engine: 'fast' }).engine).toBe('fast');
+    // A small run the compiled walk takes (no traces kept, data-only conditions, market orders) runs on it
+    // under 'auto' too (it is faster than the reference at any size), with the reference's results.
+    const compiled = runBacktest(doc, small, { audit: false, indicatorCache: new IndicatorCache() });
+    expect(compiled.engine).toBe('fast');
+    expect(same(withoutEngine(compiled), withoutEngine(runBacktest(doc, small, { audit: false, engine: 'reference' })))).toBeNull();
+    // One it does not take (a portfolio operand) stays on the reference, and says why.
+    const portfolio = toDoc({
+      settings: { fillModel: 'nextOpen', units: 'whole', allowShort: false, initialCash: 1000, fees: { fraction: 0, perShare: 0, perOrder: 0, minimum: 0 }, slippage: { bps: 0, fixed: 0 }, benchmark: undefined, sampling: 'auto', fromDay: undefined, toDay: undefined },
+      strategies: [{ condition: { all: [{ lhs: { kind: 'price', asset: 'A', field: 'close' }, op: '>', rhs: 9 }, { lhs: { kind: 'cash' }, op: '>', rhs: 0 }] }, action: { type: 'buy', asset: 'A', amount: { unit: 'all' } } }],
+    });
+    const kernelOnly = runBacktest(portfolio, small, { audit: false, indicatorCache: new IndicatorCache() });
+    expect(kernelOnly.engine).toBe('reference');
+    expect(kernelOnly.engineNote).toMatch(/small run \(90 bars, under 10000\) that the compiled walk does not take/);
     const large = { bars: toBars(Array.from({ length: 3400 }, (_, i) => ({ gap: 1, mask: 7, moves: [i % 3 - 1, 1, 0, 1, 0, -1] }))) };
     // Multi-asset without shared columns (a one-off CLI run): the reference; with the data set's cache (the
     // worker service, the optimizers): the fast path.

@@ -36,6 +36,11 @@ export interface FastInput {
   /** Warnings known only after the run, from its venue (the bar magnifier's misses). */
   venueWarnings?: (venue: Venue | null) => string[];
   indicatorCache?: IndicatorCache;
+  /**
+   * Set for a small run under 'auto': only the compiled walk pays there (the kernel-assisted walk's set-up
+   * costs about what it saves), so a run it cannot take returns this reason (then the reference runs).
+   */
+  compiledOnly?: string;
   /** Called every few thousand steps with the fraction done; throws to cancel. */
   tick?: (fraction: number) => void;
   tickEvery: number;
@@ -121,6 +126,7 @@ export function runFast(x: FastInput): RunResult | string {
     result.engine = 'fast';
     return result;
   }
+  if (x.compiledOnly) return x.compiledOnly;
   walkRuns.kernel++;
 
   const at = { step: -1 };

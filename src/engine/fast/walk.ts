@@ -30,6 +30,21 @@ export function compiledUnsupported(plan: Plan, passes: readonly StrategyPass[],
   return plan.strategies.length === passes.length ? null : 'a strategy without a pass';
 }
 
+/**
+ * Whether the compiled walk can take runs of this plan, from the plan alone (before any column or signal
+ * pass): its inputs are data (prices, indicators, calendar, series), its actions market orders, and no trace
+ * is kept. compiledUnsupported decides for real; this lets 'auto' send a small run the compiled walk cannot
+ * take straight to the reference, without building columns it would throw away.
+ */
+export function compiledPlan(plan: Plan, traces: boolean): boolean {
+  if (traces) return false;
+  if (plan.inputs.some((i) => !DATA_INPUTS.has(i.kind))) return false;
+  return plan.strategies.every(({ action: a }) =>
+    a.type === 'closeAll' || a.type === 'alert' || ((a.type === 'buy' || a.type === 'sell') && a.entry === null && a.exits === null) || (a.type === 'setWeight' && a.exits === null));
+}
+
+const DATA_INPUTS = new Set(['price', 'series', 'calendar']);
+
 export interface WalkInput {
   plan: Plan;
   settings: Settings;
