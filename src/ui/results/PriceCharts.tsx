@@ -11,7 +11,7 @@ import { gaps } from './price-series.ts';
 import { SeriesPanes, type SeriesSource } from './SeriesPanes.tsx';
 import { clusterTrades, hitCluster, marksPlugin, buildMarks, roomForMarks } from './trade-marks.ts';
 import { TradeTable } from './TradeTable.tsx';
-import { UPlotChart, type ChartSeries } from './UPlotChart.tsx';
+import { UPlotChart, yAxisSize, type ChartSeries } from './UPlotChart.tsx';
 
 const LINE_COLORS = ['--c-line-1', '--c-line-2', '--c-line-3', '--c-line-4'];
 const formatOsc = (v: number) => (Math.abs(v) >= 1000 ? formatCount(v) : v.toFixed(2));
@@ -84,6 +84,13 @@ function AssetChart({ overlay, trades, onPick, style, onStyle, series: external,
     const d = priceDecimals(overlay.close);
     return (v: number) => formatPrice(v, d);
   }, [overlay.close]);
+  // One y-axis width for the price, volume and indicator panes, so their plots (and bars) line up under one another:
+  // the price's widest label (the scale's top, with the markers' room) sets it.
+  const axisWidth = useMemo(() => {
+    let hi = 0;
+    for (const v of overlay.high) if (v > hi) hi = v;
+    return yAxisSize([formatY(hi * 1.25)]);
+  }, [overlay.high, formatY]);
   const marks = useMemo(() => buildMarks(trades, overlay.symbol, axis ? (ms) => axis.fromTime(ms / 1000) : (ms) => ms / 1000), [trades, overlay.symbol, axis]);
   const layer = useMemo(() => marksPlugin(marks, overlay), [marks, overlay]);
   const plugins = useMemo(() => (style === 'line' ? [layer.plugin] : [candlesPlugin(overlay, style, 4), layer.plugin]), [overlay, style, layer]);
@@ -134,16 +141,16 @@ function AssetChart({ overlay, trades, onPick, style, onStyle, series: external,
     <div className="charts" data-sync-key={syncKey}>
       {/* A short title: at 390 px the old one ("— click a bar to see why, a marker for its trades") took three lines; the hint went to the key. */}
       <UPlotChart title={`${overlay.symbol} price`}
-        x={x} series={price} height={PRICE_HEIGHT} syncKey={syncKey} formatY={formatY} onPick={pickPrice} plugins={plugins} controls={styleSelect} xAxis={axis}
+        x={x} series={price} height={PRICE_HEIGHT} syncKey={syncKey} formatY={formatY} onPick={pickPrice} plugins={plugins} controls={styleSelect} xAxis={axis} yAxisMin={axisWidth}
         yRange={marks.x.length > 0 ? priceRange : undefined}>
         <MarkerKey marks={marks} sampled={sampled ? `${formatCount(overlay.bars)} bars drawn as ${formatCount(overlay.time.length)} points` : undefined} />
       </UPlotChart>
       {hasVolume && (
         <UPlotChart title={`${overlay.symbol} volume`} x={x} series={volume} height={90} syncKey={syncKey} formatY={formatVolume}
-          onPick={pickBar} plugins={volumePlugins} yRange={volumeRange} xAxis={axis} />
+          onPick={pickBar} plugins={volumePlugins} yRange={volumeRange} xAxis={axis} yAxisMin={axisWidth} />
       )}
       {other.length > 0 && (
-        <UPlotChart title={`${overlay.symbol} indicators`} x={x} series={other} height={120} syncKey={syncKey} formatY={formatOsc} onPick={pickBar} xAxis={axis} />
+        <UPlotChart title={`${overlay.symbol} indicators`} x={x} series={other} height={120} syncKey={syncKey} formatY={formatOsc} onPick={pickBar} xAxis={axis} yAxisMin={axisWidth} />
       )}
       {external && (
         <SeriesPanes symbol={overlay.symbol} first={first} x={x} end={overlay.end} syncKey={syncKey} xAxis={axis} onPick={pickBar} source={external} />

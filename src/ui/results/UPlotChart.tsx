@@ -47,6 +47,8 @@ export interface UPlotChartProps {
   plugins?: uPlot.Plugin[];
   /** The y scale's range rule (volume starts at 0). */
   yRange?: uPlot.Scale.Range;
+  /** Least width of the y axis in CSS pixels: panes stacked under one another pass one, so their plots line up. */
+  yAxisMin?: number;
   /** Default: time in seconds. */
   xAxis?: ChartXAxis;
   /** Controls shown in the caption beside the PNG button. */
@@ -54,6 +56,9 @@ export interface UPlotChartProps {
   /** Extra content under the plot (a marker key). */
   children?: ReactNode;
 }
+
+/** The y axis's width for its longest label, in CSS pixels ("3,000.00" was clipped at a fixed 64 px). */
+export const yAxisSize = (labels: readonly (string | number)[]) => 16 + 7.5 * Math.max(0, ...labels.map((v) => String(v).length));
 
 function cssVar(el: Element, name: string, fallback: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
@@ -65,7 +70,7 @@ function seriesPaths(s: ChartSeries, color: string): Partial<uPlot.Series> {
   return s.stepped ? { spanGaps: true, paths: uPlot.paths.stepped!({ align: 1 }) } : { spanGaps: true };
 }
 
-export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick, plugins, yRange, xAxis, controls, children }: UPlotChartProps) {
+export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick, plugins, yRange, yAxisMin = 0, xAxis, controls, children }: UPlotChartProps) {
   const zoomKey = useContext(ZoomGroupContext) ?? syncKey;
   // The latest callback without rebuilding the chart when a parent re-renders with a new closure.
   const pick = useRef(onPick);
@@ -97,7 +102,7 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick,
         plugins,
         // The y axis grows with its longest label ("3,000.00" was clipped at a fixed 64 px).
         axes: [xAxis ? { ...axis, values: xAxis.values, ...(xAxis.splits ? { splits: xAxis.splits } : {}) } : isDaily(x) ? { ...axis, incrs: DAY_INCRS } : axis,
-          { ...axis, size: (_u, values) => Math.max(48, 16 + 7.5 * Math.max(0, ...(values ?? []).map((v) => String(v).length))), values: (_u, ticks) => ticks.map(formatY) }],
+          { ...axis, size: (_u, values) => Math.max(48, yAxisMin, yAxisSize(values ?? [])), values: (_u, ticks) => ticks.map(formatY) }],
         series: [
           { value: xAxis?.legend ?? legendTime },
           ...series.map((s) => {
@@ -140,7 +145,7 @@ export function UPlotChart({ title, x, series, height, syncKey, formatY, onPick,
       plot.current = null;
     };
     // Width is read, not depended on: a resize calls setSize below instead of rebuilding the chart.
-  }, [x, series, height, syncKey, zoomKey, formatY, ready, plugins, yRange, xAxis]);
+  }, [x, series, height, syncKey, zoomKey, formatY, ready, plugins, yRange, yAxisMin, xAxis]);
 
   useEffect(() => {
     if (width > 0) plot.current?.setSize({ width, height });

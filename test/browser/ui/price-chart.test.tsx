@@ -111,6 +111,16 @@ describe('price chart', () => {
     expect(localStorage.getItem('backtester.chart.bars')).toBe('ohlc');
   });
 
+  it('the price and volume panes line up: one y-axis width, so a bar sits over its volume (regression: "106.00" vs "3K" labels)', async () => {
+    const host = await renderCharts();
+    const { price, volume } = plots(host);
+    expect(price.bbox.left).toBeGreaterThan(0);
+    expect(volume.bbox.left).toBe(price.bbox.left);
+    expect(volume.bbox.width).toBe(price.bbox.width);
+    const at = (u: uPlot) => u.valToPos(time[50]! / 1000, 'x');
+    expect(at(volume)).toBeCloseTo(at(price), 6);
+  });
+
   it('zooms with the equity chart both ways, and a reset shows everything again', async () => {
     const host = await renderCharts();
     const { equity, price, volume } = plots(host);
