@@ -245,6 +245,8 @@ atBothWidths('Fix 6: 390 px page 720 px wide — every page fits the width, the 
         return { name: Math.abs(mid(range.getBoundingClientRect()) - mid(box)), level: input ? Math.abs(mid(box) - mid(input)) : 0 };
       }));
       expect(rows.length).toBeGreaterThan(0);
+      // …and the whole space table (through Step) fits the panel without scrolling.
+      expect(await p.locator('table.opt-space').evaluate((t) => t.scrollWidth <= t.clientWidth + 1)).toBe(true);
       for (const r of rows) {
         expect(r.name, 'the name beside its checkbox').toBeLessThanOrEqual(4);
         expect(r.level, 'the checkbox level with the inputs').toBeLessThanOrEqual(4);
