@@ -39,6 +39,7 @@ export function sampleCurves(k: Pick<ResultSource, 'recorder' | 'settings'>): Cu
   const r = k.recorder;
   const n = r.length;
   const bucket = bucketOf(k.settings);
+  if (bucket === null) return everyStep(r, k.settings.initialCash);
   // Indices of the last step of each bucket, in one preallocated array.
   const keep = new Int32Array(n);
   let m = 0;
@@ -66,6 +67,22 @@ export function sampleCurves(k: Pick<ResultSource, 'recorder' | 'settings'>): Cu
       benchmark[j] = (r.benchmark[i]! / firstBench) * k.settings.initialCash;
       j++;
     }
+  }
+  return { time, equity, drawdown, benchmark };
+}
+
+/** sampleCurves keeping every step: the columns copy in bulk, only drawdown and the benchmark are computed. */
+function everyStep(r: ResultSource['recorder'], initialCash: number): Curves {
+  const n = r.length;
+  const time = r.time.slice(0, n), equity = r.equity.slice(0, n), drawdown = new Float64Array(n), benchmark = new Float64Array(n);
+  let firstBench = NaN;
+  for (let i = 0; i < n && Number.isNaN(firstBench); i++) if (r.benchmark[i]! > 0) firstBench = r.benchmark[i]!;
+  let peak = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    if (e > peak) peak = e;
+    drawdown[i] = e / peak - 1;
+    benchmark[i] = (r.benchmark[i]! / firstBench) * initialCash;
   }
   return { time, equity, drawdown, benchmark };
 }

@@ -19,23 +19,29 @@ const SIDES: readonly Side[] = ['long', 'short'];
  * them (toObjects, incrementally: what was materialised once is kept), so a sweep of 20k-trade runs that
  * reads only statistics allocates no trade.
  */
+/**
+ * Rows a log starts with: a daily backtest's ~100–300 round trips fit without growing (each doubling copies
+ * every column; growing from 16 was ~0.07 ms of a 0.58 ms W1 run in the lead's 04:04 profile).
+ */
+const CAPACITY = 256;
+
 export class TradeLog implements TradeColumnsView {
   length = 0;
-  asset = new Int32Array(16);
+  asset = new Int32Array(CAPACITY);
   /** 0 long, 1 short. */
-  side = new Uint8Array(16);
-  quantity = new Float64Array(16);
-  entryTime = new Float64Array(16);
-  exitTime = new Float64Array(16);
-  entryPrice = new Float64Array(16);
-  exitPrice = new Float64Array(16);
-  pnl = new Float64Array(16);
-  returnPct = new Float64Array(16);
-  fees = new Float64Array(16);
-  dividends = new Float64Array(16);
-  strategy = new Int32Array(16);
+  side = new Uint8Array(CAPACITY);
+  quantity = new Float64Array(CAPACITY);
+  entryTime = new Float64Array(CAPACITY);
+  exitTime = new Float64Array(CAPACITY);
+  entryPrice = new Float64Array(CAPACITY);
+  exitPrice = new Float64Array(CAPACITY);
+  pnl = new Float64Array(CAPACITY);
+  returnPct = new Float64Array(CAPACITY);
+  fees = new Float64Array(CAPACITY);
+  dividends = new Float64Array(CAPACITY);
+  strategy = new Int32Array(CAPACITY);
   /** Index into EXIT_REASONS (0: closed by a strategy's order, no exitReason field). */
-  exitReason = new Uint8Array(16);
+  exitReason = new Uint8Array(CAPACITY);
   readonly strategies: string[] = [];
   private readonly strategyIndex = new Map<string, number>();
   private readonly objects: Trade[] = [];

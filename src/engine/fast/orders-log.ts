@@ -12,40 +12,43 @@ export const OPEN = 0, FILLED = 1, REJECTED = 2, CANCELLED = 3;
  * Strategies, symbols and reasons are indices into string tables. OrderRecord and SignalEvent objects are
  * made only at the API edge (toRecords/toSignals), and only for a run that keeps its log.
  */
+/** Rows the logs start with: a daily backtest's few hundred orders and signals fit without growing. */
+const CAPACITY = 512;
+
 export class OrdersLog {
   length = 0;
-  strategy = new Int32Array(64);
-  asset = new Int32Array(64);
+  strategy = new Int32Array(CAPACITY);
+  asset = new Int32Array(CAPACITY);
   /** 0 delta, 1 target. */
-  kind = new Uint8Array(64);
+  kind = new Uint8Array(CAPACITY);
   /** +1 buy, −1 sell, as created (side below is the side it filled on). */
-  sideIn = new Int8Array(64);
-  unit = new Uint8Array(64);
-  value = new Float64Array(64);
-  weight = new Float64Array(64);
-  createdTime = new Float64Array(64);
-  status = new Uint8Array(64);
+  sideIn = new Int8Array(CAPACITY);
+  unit = new Uint8Array(CAPACITY);
+  value = new Float64Array(CAPACITY);
+  weight = new Float64Array(CAPACITY);
+  createdTime = new Float64Array(CAPACITY);
+  status = new Uint8Array(CAPACITY);
   /** 0 buy, 1 sell. */
-  side = new Uint8Array(64);
-  quantity = new Float64Array(64);
-  filledQuantity = new Float64Array(64);
-  fees = new Float64Array(64);
+  side = new Uint8Array(CAPACITY);
+  quantity = new Float64Array(CAPACITY);
+  filledQuantity = new Float64Array(CAPACITY);
+  fees = new Float64Array(CAPACITY);
   /** NaN: null (never filled). */
-  fillTime = new Float64Array(64);
-  fillPrice = new Float64Array(64);
+  fillTime = new Float64Array(CAPACITY);
+  fillPrice = new Float64Array(CAPACITY);
   /** Index into reasons, −1: null. */
-  reason = new Int32Array(64);
+  reason = new Int32Array(CAPACITY);
   /** 1: a closeAtEnd order. */
-  atEnd = new Uint8Array(64);
+  atEnd = new Uint8Array(CAPACITY);
   readonly reasons: string[] = [];
   private readonly reasonIndex = new Map<string, number>();
 
   // Signals: time, strategy, the first order row it created and how many.
   signalCount = 0;
-  signalTime = new Float64Array(64);
-  signalStrategy = new Int32Array(64);
-  signalFirst = new Int32Array(64);
-  signalOrders = new Int32Array(64);
+  signalTime = new Float64Array(CAPACITY);
+  signalStrategy = new Int32Array(CAPACITY);
+  signalFirst = new Int32Array(CAPACITY);
+  signalOrders = new Int32Array(CAPACITY);
 
   /** Appends an order as created (open); returns its row. */
   add(strategy: number, asset: number, kind: 0 | 1, side: 1 | -1, unit: number, value: number, weight: number, time: number): number {
