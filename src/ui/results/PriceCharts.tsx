@@ -19,6 +19,8 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
 const formatVolume = (v: number) => (Number.isFinite(v) ? compact.format(v) : '—');
 const volumeRange: uPlot.Scale.Range = (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1];
 const PRICE_HEIGHT = 300;
+/** Tall enough for a plot of ~70 px under the x axis: at 90 px the plot was ~25 px and its y axis showed only "0". */
+const VOLUME_HEIGHT = 130;
 /** Markers sit beyond the bars' highs and lows (trade-marks.ts clearOfBars): the scale leaves them room. */
 const priceRange: uPlot.Scale.Range = (u, min, max) => roomForMarks(min, max, (u.bbox?.height ? u.bbox.height / (devicePixelRatio || 1) : PRICE_HEIGHT - 50));
 
@@ -146,7 +148,7 @@ function AssetChart({ overlay, trades, onPick, style, onStyle, series: external,
         <MarkerKey marks={marks} sampled={sampled ? `${formatCount(overlay.bars)} bars drawn as ${formatCount(overlay.time.length)} points` : undefined} />
       </UPlotChart>
       {hasVolume && (
-        <UPlotChart title={`${overlay.symbol} volume`} x={x} series={volume} height={90} syncKey={syncKey} formatY={formatVolume}
+        <UPlotChart title={`${overlay.symbol} volume`} x={x} series={volume} height={VOLUME_HEIGHT} syncKey={syncKey} formatY={formatVolume}
           onPick={pickBar} plugins={volumePlugins} yRange={volumeRange} xAxis={axis} yAxisMin={axisWidth} />
       )}
       {other.length > 0 && (

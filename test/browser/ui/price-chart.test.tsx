@@ -121,6 +121,16 @@ describe('price chart', () => {
     expect(at(volume)).toBeCloseTo(at(price), 6);
   });
 
+  it('the volume pane\'s y axis reads zero and a level near the largest volume (regression: its plot was ~25 px tall and showed only "0")', async () => {
+    const host = await renderCharts();
+    const { volume } = plots(host);
+    const levels = (volume.axes[1] as unknown as { _splits?: number[] })._splits ?? [];
+    // Zero and a level at least half the largest volume (2,990 here), so the bars can be read against it.
+    expect(levels.length, `volume axis levels: ${levels.join(', ')}`).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...levels)).toBeGreaterThanOrEqual(2990 / 2);
+    expect(volume.bbox.height / devicePixelRatio).toBeGreaterThanOrEqual(60);
+  });
+
   it('zooms with the equity chart both ways, and a reset shows everything again', async () => {
     const host = await renderCharts();
     const { equity, price, volume } = plots(host);
