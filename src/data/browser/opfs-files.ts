@@ -55,8 +55,10 @@ export class OpfsFiles implements FileBackend {
 
   async write(name: string, file: EncodedFile, signal?: AbortSignal): Promise<void> {
     throwIfAborted(signal);
-    const fh = (await this.dir.getFileHandle(name, { create: true })) as SyncCapable;
     try {
+      // Creating the entry can already hit the quota (seen in CI with a full origin): inside the try, so that
+      // too reads as the store's StorageFullError, not the browser's bare message.
+      const fh = (await this.dir.getFileHandle(name, { create: true })) as SyncCapable;
       if (this.sync && fh.createSyncAccessHandle) {
         const h = await fh.createSyncAccessHandle();
         try {
