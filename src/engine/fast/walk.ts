@@ -1,5 +1,5 @@
 import type { BarColumns, CorporateActionEvent, OrderRecord, Settings, SignalEvent } from '../../schema/index.ts';
-import type { Plan } from '../../strategy/index.ts';
+import type { Plan, PlanStrategy } from '../../strategy/index.ts';
 import { SimulatedFills } from '../execution.ts';
 import type { Order } from '../orders.ts';
 import { Portfolio } from '../portfolio.ts';
@@ -22,10 +22,8 @@ export function compiledUnsupported(plan: Plan, passes: readonly StrategyPass[],
   if (traces) return 'signals with condition traces';
   for (const q of passes) {
     if (!q.dataOnly) return `strategy "${q.strategy.id}" reads a portfolio value`;
-    const a = q.strategy.action;
-    if (a.type === 'rebalance') return `strategy "${q.strategy.id}" rebalances`;
-    if ((a.type === 'buy' || a.type === 'sell') && (a.entry !== null || a.exits !== null)) return `strategy "${q.strategy.id}" has an entry or exits`;
-    if (a.type === 'setWeight' && a.exits !== null) return `strategy "${q.strategy.id}" has exits`;
+    const why = notMarketOnly(q.strategy.action);
+    if (why !== null) return `strategy "${q.strategy.id}" ${why}`;
   }
   return plan.strategies.length === passes.length ? null : 'a strategy without a pass';
 }
@@ -39,8 +37,15 @@ export function compiledUnsupported(plan: Plan, passes: readonly StrategyPass[],
 export function compiledPlan(plan: Plan, traces: boolean): boolean {
   if (traces) return false;
   if (plan.inputs.some((i) => !DATA_INPUTS.has(i.kind))) return false;
-  return plan.strategies.every(({ action: a }) =>
-    a.type === 'closeAll' || a.type === 'alert' || ((a.type === 'buy' || a.type === 'sell') && a.entry === null && a.exits === null) || (a.type === 'setWeight' && a.exits === null));
+  return plan.strategies.every((q) => notMarketOnly(q.action) === null);
+}
+
+/** What keeps an action from the compiled walk (it takes market orders only), or null. */
+function notMarketOnly(a: PlanStrategy['action']): string | null {
+  if (a.type === 'rebalance') return 'rebalances';
+  if ((a.type === 'buy' || a.type === 'sell') && (a.entry !== null || a.exits !== null)) return 'has an entry or exits';
+  if (a.type === 'setWeight' && a.exits !== null) return 'has exits';
+  return null;
 }
 
 const DATA_INPUTS = new Set(['price', 'series', 'calendar']);
