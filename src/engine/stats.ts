@@ -181,7 +181,8 @@ export class SeriesStats {
   private prevBench = NaN;
   private readonly betaAcc: DailyBeta | null;
   exposedSteps = 0;
-  equitySum = 0;
+  /** Sum of day-end equities (one per day, the last step's equity of each): turnover's mean capital. */
+  daySum = 0;
   // Buy & hold's three prices: the first valid benchmark price, the first valid one at or after the first
   // tradable bar, the last valid one.
   private benchFirst = NaN;
@@ -225,13 +226,12 @@ export class SeriesStats {
     const dayKey = this.dayKey, periods = this.dd, daily = this.daily, beta = this.betaAcc, gaps = this.gaps;
     let peak = this.peak, peakTime = this.peakTime, inDd = this.inDd, depth = this.depth, maxDd = this.maxDd;
     let day = this.day, prevDayEnd = this.prevDayEnd, prevBench = this.prevBench, prevTime = this.lastTime, prevEquity = this.lastEquity;
-    let exposedSteps = this.exposedSteps, equitySum = this.equitySum;
+    let exposedSteps = this.exposedSteps, daySum = this.daySum;
     let i = from, wider = 0;
     if (this.count === 0) {
       // The first step opens the first day and the running peak (a NaN first equity opens a drawdown, as
       // `e >= peak` is then false at every step).
       const t = time[i]!, e = marked ? cash + qty * equity[i]! : equity[i]!;
-      equitySum += e;
       exposedSteps += exposed === null ? exposedAll : exposed[i]!;
       peak = e;
       peakTime = t;
@@ -246,7 +246,6 @@ export class SeriesStats {
     }
     for (; i < to; i++) {
       const t = time[i]!, e = marked ? cash + qty * equity[i]! : equity[i]!;
-      equitySum += e;
       exposedSteps += exposed === null ? exposedAll : exposed[i]!;
       if (e >= peak) {
         if (inDd) {
@@ -276,6 +275,7 @@ export class SeriesStats {
         if (isWeekend(k)) daily.weekendDays++;
         if (prevDayEnd === prevDayEnd) daily.add(prevEquity / prevDayEnd - 1);
         beta?.close(prevDayEnd, prevEquity, prevBench);
+        daySum += prevEquity;
         prevDayEnd = prevEquity;
       }
       prevTime = t;
@@ -296,7 +296,7 @@ export class SeriesStats {
     this.lastTime = prevTime;
     this.lastEquity = prevEquity;
     this.exposedSteps = exposedSteps;
-    this.equitySum = equitySum;
+    this.daySum = daySum;
     if (bench !== null) this.benchPrices(time, bench, from, to);
     if (this.firstTime !== this.firstTime) this.firstTime = time[from]!;
   }
@@ -331,6 +331,7 @@ export class SeriesStats {
     if (this.count === 0) return;
     if (this.prevDayEnd === this.prevDayEnd) this.daily.add(this.lastEquity / this.prevDayEnd - 1);
     this.betaAcc?.close(this.prevDayEnd, this.lastEquity, this.prevBench);
+    this.daySum += this.lastEquity;
     if (this.inDd) this.dd.close(this.depth, (this.lastTime - this.peakTime) / DAY_MS);
   }
 
@@ -588,9 +589,10 @@ export function statsOf(s: SeriesStats, inp: StatsTotals): Stats {
     exposurePct: (s.exposedSteps / n) * 100,
     ...tradeStats,
     feesPaid: inp.feesPaid,
-    // Turnover: traded notional over the mean marked equity, i.e. how many times the average capital was
-    // traded over the whole run (not annualised; one round trip of the full equity ≈ 2).
-    turnover: ratio(inp.tradedNotional, s.equitySum / n),
+    // Turnover: traded notional over the mean day-end equity, i.e. how many times the average capital was
+    // traded over the whole run (not annualised; one round trip of the full equity ≈ 2). Day-end marks, not
+    // every bar's, so the figure does not depend on the bar size (and the statistics need no per-bar sum).
+    turnover: ratio(inp.tradedNotional, s.daySum / s.daily.days),
     alphaPct: alpha * 100,
     beta: s.beta,
   };

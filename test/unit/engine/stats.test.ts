@@ -355,6 +355,13 @@ describe('computeStats: benchmark, alpha, beta, costs', () => {
     expect(s.feesPaid).toBe(1.25);
   });
 
+  it('turnover on intraday bars divides by the mean day-end equity, not the mean of every bar (engine 0.5.0)', () => {
+    // Day 1: 100, 300, 200 (ends at 200); day 2: 50, 400 (ends at 400). Day ends' mean 300; every bar's 210.
+    const times = [T0 + 10 * HOUR, T0 + 11 * HOUR, T0 + 12 * HOUR, T0 + DAY_MS + 10 * HOUR, T0 + DAY_MS + 11 * HOUR];
+    const s = computeStats(input(times, [100, 300, 200, 50, 400], { tradedNotional: 600 }));
+    expect(s.turnover).toBe(2);
+  });
+
   it('total return and CAGR are measured from the initial cash, not the first marked equity', () => {
     // A fill and fee at the first close marks equity[0] at 99; the user started with 100.
     const s = computeStats(input([T0, T0 + 365.25 * DAY_MS], [99, 104.5], { initialEquity: 100 }));
