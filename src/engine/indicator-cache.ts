@@ -1,4 +1,4 @@
-import { createIndicator, type Indicator } from '../indicators/index.ts';
+import { createIndicator, smaColumn, type Indicator } from '../indicators/index.ts';
 import type { BarColumns } from '../schema/index.ts';
 import type { Plan, PlanIndicator } from '../strategy/index.ts';
 
@@ -154,7 +154,27 @@ function loopFor(ind: Indicator): ColumnLoop {
   return loop;
 }
 
-function computeColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] {
+/** Columns built so far by a whole-column kernel and by the streaming loop (tests read them, to know which ran). */
+export const columnRuns = { kernel: 0, streaming: 0 };
+
+/**
+ * Columns of `pi` over `b`: by a whole-column kernel (src/indicators/columns.ts, bit-identical to the
+ * streaming indicator) where one covers the spec, else by the streaming indicator.
+ */
+export function computeColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] {
+  const spec = pi.spec;
+  if (spec.kind === 'sma' && 'bars' in spec.window && Number.isInteger(spec.window.bars) && spec.window.bars >= 1 && pi.outputs.length === 1 && pi.outputs[0]!.field === 'value') {
+    const out = new Float64Array(alloc(b.length * 8));
+    smaColumn(pi.source === 'return' ? b.close : b[pi.source], b.length, spec.window.bars, out, pi.source === 'return');
+    columnRuns.kernel++;
+    return [out];
+  }
+  return streamingColumns(pi, b, alloc);
+}
+
+/** Columns of `pi` over `b` by feeding its streaming indicator bar by bar: the reference every kernel must equal. */
+export function streamingColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] {
+  columnRuns.streaming++;
   const outs = pi.outputs.map(() => new Float64Array(alloc(b.length * 8)));
   const ind = createIndicator(pi.spec);
   const fields = pi.outputs.map((o) => o.field);

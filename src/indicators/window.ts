@@ -27,7 +27,7 @@ export function checkWindow(w: WindowSpec, what: string): void {
   else assert(Number.isFinite(w.ms) && w.ms > 0, `${what}: ms must be a positive finite number, got ${w.ms}`);
 }
 
-function pow2AtLeast(n: number): number {
+export function pow2AtLeast(n: number): number {
   let c = 8;
   while (c < n) c *= 2;
   return c;
