@@ -92,3 +92,75 @@ export function smaColumn(input: Float64Array, length: number, bars: number, out
     out[i] = ++seen >= bars ? shift + sum / size : NaN;
   }
 }
+
+/**
+ * RSI over a bar window (RSI with two WilderAverage in rsi.ts): the changes' gains and losses summed until
+ * the window is ready (N + 1 observations), their means as the seed, then Wilder smoothing with alpha = 1/N.
+ * Both averages are seeded on the same update, so one flag and one count serve both. `time` is read only as
+ * the streaming RSI reads it: an observation after one at a NaN time is not a change.
+ */
+export function rsiColumn(input: Float64Array, time: Float64Array, length: number, bars: number, out: Float64Array, returns: boolean): void {
+  const alpha = 1 / bars;
+  const warmupBars = bars + 1;
+  let seen = 0;
+  let ready = false;
+  let prev = NaN;
+  let prevTime = NaN;
+  let gainSum = 0;
+  let lossSum = 0;
+  let count = 0;
+  let seeded = false;
+  let gain = NaN;
+  let loss = NaN;
+  let rsi = NaN;
+  for (let i = 0; i < length; i++) {
+    let value: number;
+    if (returns) {
+      const before = i > 0 ? input[i - 1]! : NaN;
+      if (!(before > 0)) {
+        out[i] = i > 0 ? out[i - 1]! : NaN;
+        continue;
+      }
+      value = input[i]! / before - 1;
+    } else {
+      value = input[i]!;
+    }
+    if (!ready) ready = ++seen >= warmupBars;
+    if (prevTime === prevTime) {
+      const d = value - prev;
+      // max(d, 0) and max(−d, 0) without a branch on the sign, which a price series makes unpredictable:
+      // d + |d| and |d| − d are exact (0 or ±2d) and halving them is exact, for any finite |d| < 2^1023.
+      // NaN and huge changes take the streaming class's literal form.
+      const a = Math.abs(d);
+      let g: number;
+      let l: number;
+      if (a < 8e307) {
+        g = (d + a) * 0.5;
+        l = (a - d) * 0.5;
+      } else {
+        g = d > 0 ? d : 0;
+        l = d < 0 ? -d : 0;
+      }
+      if (seeded) {
+        gain += alpha * (g - gain);
+        loss += alpha * (l - loss);
+      } else {
+        gainSum += g;
+        lossSum += l;
+        count++;
+        if (ready) {
+          gain = gainSum / count;
+          loss = lossSum / count;
+          seeded = true;
+        }
+      }
+      if (ready) {
+        const total = gain + loss;
+        rsi = total > 0 ? (100 * gain) / total : 50;
+      }
+    }
+    prev = value;
+    prevTime = time[i]!;
+    out[i] = rsi;
+  }
+}

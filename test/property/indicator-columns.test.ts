@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { columnRuns, computeColumns, streamingColumns } from '../../src/engine/indicator-cache.ts';
-import { SMA, smaColumn } from '../../src/indicators/index.ts';
+import { RSI, SMA, rsiColumn, smaColumn, type Indicator } from '../../src/indicators/index.ts';
 import type { BarColumns } from '../../src/schema/index.ts';
 import type { IndicatorSource, PlanIndicator } from '../../src/strategy/index.ts';
 
@@ -54,43 +54,61 @@ function barsOf(close: Float64Array): BarColumns {
   return { symbol: 'X', length: n, time, open, high: close.map((c) => c + 1), low: close.map((c) => c - 1), close, volume: open.map((o) => o * 2) } as BarColumns;
 }
 
-function smaPlan(bars: number, source: IndicatorSource): PlanIndicator {
-  return { key: `sma|${bars}|${source}`, label: 'SMA', asset: 0, source, spec: { kind: 'sma', window: { bars } }, outputs: [{ field: 'value', slot: 0 }] };
+function plan(kind: 'sma' | 'rsi', bars: number, source: IndicatorSource): PlanIndicator {
+  return { key: `${kind}|${bars}|${source}`, label: kind, asset: 0, source, spec: { kind, window: { bars } }, outputs: [{ field: 'value', slot: 0 }] };
 }
+const smaPlan = (bars: number, source: IndicatorSource): PlanIndicator => plan('sma', bars, source);
 
 const alloc = (bytes: number): ArrayBuffer => new ArrayBuffer(bytes);
 
-describe('SMA column kernel', () => {
-  it('equals the streaming SMA fed bar by bar, bit for bit, for many windows', () => {
-    fc.assert(
-      fc.property(columnArb, fc.array(windowArb, { minLength: 1, maxLength: 6 }), (input, windows) => {
-        for (const w of windows) {
-          const ind = new SMA({ bars: w });
-          const expected = input.map((x, i) => ind.update(i, x, x, x));
-          const out = new Float64Array(input.length);
-          smaColumn(input, input.length, w, out, false);
-          expect({ w, at: firstDifference(out, expected) }).toEqual({ w, at: -1 });
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
+/** Each kernel beside the streaming class it replaces. */
+const kernels: { name: 'sma' | 'rsi'; make: (bars: number) => Indicator; run: (input: Float64Array, time: Float64Array, bars: number, out: Float64Array) => void }[] = [
+  { name: 'sma', make: (bars) => new SMA({ bars }), run: (input, _time, bars, out) => smaColumn(input, input.length, bars, out, false) },
+  { name: 'rsi', make: (bars) => new RSI({ bars }), run: (input, time, bars, out) => rsiColumn(input, time, input.length, bars, out, false) },
+];
 
-  it("equals the cache's streaming column for every source, 'return' included", () => {
-    const sources: IndicatorSource[] = ['close', 'open', 'high', 'low', 'volume', 'return'];
-    fc.assert(
-      fc.property(columnArb, windowArb, fc.constantFrom(...sources), (close, w, source) => {
-        const bars = barsOf(close);
-        const pi = smaPlan(w, source);
-        const before = columnRuns.kernel;
-        const fast = computeColumns(pi, bars, alloc);
-        expect(columnRuns.kernel).toBe(before + 1);
-        const reference = streamingColumns(pi, bars, alloc);
-        expect({ w, source, at: firstDifference(fast[0]!, reference[0]!) }).toEqual({ w, source, at: -1 });
-      }),
-    );
+/** Times as the streaming indicators read them: minute steps, sometimes repeated, sometimes NaN. */
+const timesArb = (n: number): fc.Arbitrary<Float64Array> => fc.oneof(
+  { weight: 3, arbitrary: fc.constant(Float64Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 60_000)) },
+  { weight: 1, arbitrary: fc.array(fc.constantFrom(0, 60_000, 60_000, 86_400_000, NaN), { minLength: n, maxLength: n }).map((steps) => {
+    let t = 1_700_000_000_000;
+    return Float64Array.from(steps, (d) => (Number.isNaN(d) ? NaN : (t += d)));
+  }) },
+);
+
+for (const k of kernels) {
+  describe(`${k.name.toUpperCase()} column kernel`, () => {
+    it(`equals the streaming ${k.name.toUpperCase()} fed bar by bar, bit for bit, for many windows`, () => {
+      fc.assert(
+        fc.property(columnArb.chain((input) => fc.tuple(fc.constant(input), timesArb(input.length))), fc.array(windowArb, { minLength: 1, maxLength: 6 }), ([input, time], windows) => {
+          for (const w of windows) {
+            const ind = k.make(w);
+            const expected = input.map((x, i) => ind.update(time[i]!, x, x, x));
+            const out = new Float64Array(input.length);
+            k.run(input, time, w, out);
+            expect({ w, at: firstDifference(out, expected) }).toEqual({ w, at: -1 });
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("equals the cache's streaming column for every source, 'return' included", () => {
+      const sources: IndicatorSource[] = ['close', 'open', 'high', 'low', 'volume', 'return'];
+      fc.assert(
+        fc.property(columnArb, windowArb, fc.constantFrom(...sources), (close, w, source) => {
+          const bars = barsOf(close);
+          const pi = plan(k.name, w, source);
+          const before = columnRuns.kernel;
+          const fast = computeColumns(pi, bars, alloc);
+          expect(columnRuns.kernel).toBe(before + 1);
+          const reference = streamingColumns(pi, bars, alloc);
+          expect({ w, source, at: firstDifference(fast[0]!, reference[0]!) }).toEqual({ w, source, at: -1 });
+        }),
+      );
+    });
   });
-});
+}
 
 describe('SMA column kernel regressions', () => {
   it('pins the early recompute: a variance collapse (a spike leaving a flat window) re-centres like SlidingSums', () => {
@@ -129,5 +147,40 @@ describe('SMA column kernel regressions', () => {
     const before = columnRuns.kernel;
     computeColumns(pi, barsOf(Float64Array.from({ length: 50 }, (_, i) => 100 + i)), alloc);
     expect(columnRuns.kernel).toBe(before);
+  });
+});
+
+describe('RSI column kernel regressions', () => {
+  it('pins a NaN time: the observation after it is not a change, as in the streaming RSI', () => {
+    const input = Float64Array.from([10, 11, 12, 11, 13, 12, 14, 15, 13, 16]);
+    const time = Float64Array.from(input, (_, i) => (i === 4 ? NaN : i * 60_000));
+    const ind = new RSI({ bars: 3 });
+    const expected = input.map((x, i) => ind.update(time[i]!, x, x, x));
+    const out = new Float64Array(input.length);
+    rsiColumn(input, time, input.length, 3, out, false);
+    expect(firstDifference(out, expected)).toBe(-1);
+    // Without the skip the change 11 → 13 at index 4 and 13 → 12 at 5 would both count: the value moves.
+    const noSkip = new Float64Array(input.length);
+    rsiColumn(input, Float64Array.from(input, (_, i) => i * 60_000), input.length, 3, noSkip, false);
+    expect(firstDifference(out, noSkip)).toBeGreaterThan(0);
+  });
+
+  it('pins the branch-free gain and loss on the edges of their exactness: ±0, subnormal, near and past 2^1023, NaN', () => {
+    const edges = [0, -0, 5e-324, -5e-324, 1e-310, 7.9e307, -7.9e307, 8e307, -8.5e307, 1.7e308, -1.7e308, NaN, 1, 1];
+    const input = Float64Array.from(edges.flatMap((x) => [0, x, x / 3, 0]));
+    for (const w of [1, 2, 5]) {
+      const ind = new RSI({ bars: w });
+      const expected = input.map((x, i) => ind.update(i, x, x, x));
+      const out = new Float64Array(input.length);
+      rsiColumn(input, Float64Array.from(input, (_, i) => i), input.length, w, out, false);
+      expect({ w, at: firstDifference(out, expected) }).toEqual({ w, at: -1 });
+    }
+  });
+
+  it('pins the flat case: no movement in the averages is 50, not NaN', () => {
+    const input = Float64Array.from({ length: 30 }, () => 42);
+    const out = new Float64Array(input.length);
+    rsiColumn(input, Float64Array.from(input, (_, i) => i), input.length, 14, out, false);
+    expect(Array.from(out.subarray(13, 16))).toEqual([NaN, 50, 50]);
   });
 });
