@@ -13,6 +13,7 @@
  */
 import type { Stats, Trade } from '../schema/results.ts';
 import { MIN_YEAR_FRACTION, minReturnsFor } from '../schema/stat-reasons.ts';
+import { BLOCK, BLOCK_SHIFT, blockExtremes, dayStarts, lowerBound, wideGaps, type BlockExtremes, type WideGaps } from './series-index.ts';
 import { tradeColumns, type TradeColumnsView } from './trade-log.ts';
 
 export interface StatsInput {
@@ -180,6 +181,15 @@ export class SeriesStats {
   private prevDayEnd = NaN;
   private prevBench = NaN;
   private readonly betaAcc: DailyBeta | null;
+  // The data set's indexes foldHeld last read, and its cursors into them.
+  private ixTime: Float64Array | null = null;
+  private ixWide: WideGaps | null = null;
+  private ixWideAt = 0;
+  private ixClose: Float64Array | null = null;
+  private ixExt: BlockExtremes | null = null;
+  private ixDays: Float64Array | null = null;
+  private ixStarts: Int32Array | null = null;
+  private ixStartAt = 0;
   exposedSteps = 0;
   /** Sum of day-end equities (one per day, the last step's equity of each): turnover's mean capital. */
   daySum = 0;
@@ -211,7 +221,123 @@ export class SeriesStats {
    * `exposed` holds at every step, and `days` must be given.
    */
   addMarked(time: Float64Array, close: Float64Array, cash: number, qty: number, exposed: number, bench: Float64Array | null, days: Float64Array, from: number, to: number): void {
-    this.fold(time, close, true, cash, qty, null, exposed, bench, days, from, to);
+    if (to <= from) return;
+    if (this.count === 0) {
+      // The run's first step opens the state (peak, day): the per-step loop does that.
+      this.fold(time, close, true, cash, qty, null, exposed, bench, days, from, from + 1);
+      if (++from === to) return;
+    }
+    this.foldHeld(time, close, cash, qty, exposed, bench, days, from, to);
+  }
+
+  /**
+   * addMarked after the first step, without visiting every step: gaps wider than daily and day starts come
+   * from the data set's indexes (series-index.ts), the day closes are visited one by one, and the drawdown
+   * reads each whole 32-step block's extreme closes. Equity cash + qty × close is monotone in the close
+   * (rounding is monotone), so a block whose best equity stays below the running peak sets no peak, and its
+   * deepest drawdown is the one at its worst equity: exactly what the per-step loop finds there. Blocks that
+   * may reach the peak (or hold a NaN, or follow a non-positive peak) go step by step.
+   */
+  private foldHeld(time: Float64Array, close: Float64Array, cash: number, qty: number, exposedAll: number, bench: Float64Array | null, days: Float64Array, from: number, to: number): void {
+    const periods = this.dd, gaps = this.gaps;
+    let peak = this.peak, peakTime = this.peakTime, inDd = this.inDd, depth = this.depth, maxDd = this.maxDd;
+    let day = this.day;
+    // Gaps: the first step's against the last step folded, the others' from the index of wide ones.
+    let wider = 0;
+    const g0 = time[from]! - this.lastTime;
+    if (!(g0 < WEEKLY_GAP)) {
+      gaps[gapClass(g0)]!++;
+      wider++;
+    }
+    if (this.ixTime !== time) {
+      this.ixTime = time;
+      this.ixWide = wideGaps(time, WEEKLY_GAP);
+      this.ixWideAt = 0;
+    }
+    const wide = this.ixWide!, ws = wide.steps;
+    // Folding goes forward in time, so the indexes are read through cursors (a search when one goes back).
+    let w = this.ixWideAt;
+    if (w > 0 && ws[w - 1]! >= from + 1) w = lowerBound(ws, from + 1);
+    while (w < ws.length && ws[w]! < from + 1) w++;
+    for (; w < ws.length && ws[w]! < to; w++) {
+      gaps[gapClass(wide.gap[w]!)]!++;
+      wider++;
+    }
+    this.ixWideAt = w;
+    gaps[0] = gaps[0]! + (to - from - wider);
+    this.count += to - from;
+    this.exposedSteps += exposedAll * (to - from);
+    if (this.ixClose !== close) {
+      this.ixClose = close;
+      this.ixExt = blockExtremes(close);
+    }
+    if (this.ixDays !== days) {
+      this.ixDays = days;
+      this.ixStarts = dayStarts(days);
+      this.ixStartAt = 0;
+    }
+    const ext = this.ixExt!, up = qty > 0;
+    const hiCol = up ? ext.max : ext.min, loCol = up ? ext.min : ext.max;
+    const starts = this.ixStarts!;
+    let next = this.ixStartAt;
+    if (next > 0 && starts[next - 1]! >= from + 1) next = lowerBound(starts, from + 1);
+    while (next < starts.length && starts[next]! < from + 1) next++;
+    // A day close before step s: the previous step's equity and benchmark end the day.
+    let endEquity = this.lastEquity, endBench = this.prevBench;
+    for (let a = from; a < to;) {
+      const k = days[a]!;
+      if (k !== day) {
+        day = k;
+        this.dayStart(k, endEquity, endBench);
+      }
+      // Steps [a, b) lie in one day.
+      const b = next < starts.length && starts[next]! < to ? starts[next++]! : to;
+      for (let i = a; i < b;) {
+        if ((i & (BLOCK - 1)) === 0 && i + BLOCK <= b && peak > 0) {
+          const blk = i >> BLOCK_SHIFT;
+          if (cash + qty * hiCol[blk]! < peak) {
+            const dd = 1 - (cash + qty * loCol[blk]!) / peak;
+            inDd = true;
+            if (dd > depth) depth = dd;
+            if (dd > maxDd) maxDd = dd;
+            i += BLOCK;
+            continue;
+          }
+        }
+        const end = Math.min(b, (i | (BLOCK - 1)) + 1);
+        for (; i < end; i++) {
+          const e = cash + qty * close[i]!;
+          if (e >= peak) {
+            if (inDd) {
+              periods.close(depth, (time[i]! - peakTime) / DAY_MS);
+              inDd = false;
+              depth = 0;
+            }
+            peak = e;
+            peakTime = time[i]!;
+          } else {
+            const dd = 1 - e / peak;
+            inDd = true;
+            if (dd > depth) depth = dd;
+            if (dd > maxDd) maxDd = dd;
+          }
+        }
+      }
+      endEquity = cash + qty * close[b - 1]!;
+      endBench = bench === null ? NaN : bench[b - 1]!;
+      a = b;
+    }
+    this.ixStartAt = next;
+    this.peak = peak;
+    this.peakTime = peakTime;
+    this.inDd = inDd;
+    this.depth = depth;
+    this.maxDd = maxDd;
+    this.day = day;
+    this.prevBench = endBench;
+    this.lastTime = time[to - 1]!;
+    this.lastEquity = endEquity;
+    if (bench !== null) this.benchPrices(time, bench, from, to);
   }
 
   /**
@@ -223,10 +349,10 @@ export class SeriesStats {
     bench: Float64Array | null, days: Float64Array | undefined, from: number, to: number,
   ): void {
     if (to <= from) return;
-    const dayKey = this.dayKey, periods = this.dd, daily = this.daily, beta = this.betaAcc, gaps = this.gaps;
+    const dayKey = this.dayKey, periods = this.dd, daily = this.daily, gaps = this.gaps;
     let peak = this.peak, peakTime = this.peakTime, inDd = this.inDd, depth = this.depth, maxDd = this.maxDd;
-    let day = this.day, prevDayEnd = this.prevDayEnd, prevBench = this.prevBench, prevTime = this.lastTime, prevEquity = this.lastEquity;
-    let exposedSteps = this.exposedSteps, daySum = this.daySum;
+    let day = this.day, prevBench = this.prevBench, prevTime = this.lastTime, prevEquity = this.lastEquity;
+    let exposedSteps = this.exposedSteps;
     let i = from, wider = 0;
     if (this.count === 0) {
       // The first step opens the first day and the running peak (a NaN first equity opens a drawdown, as
@@ -265,18 +391,13 @@ export class SeriesStats {
       // incremented every step was a third of the loop), the first class from the total below.
       const gap = t - prevTime;
       if (!(gap < WEEKLY_GAP)) {
-        gaps[gap < MONTHLY_GAP ? 1 : gap < YEARLY_GAP ? 2 : 3]!++;
+        gaps[gapClass(gap)]!++;
         wider++;
       }
       const k = days ? days[i]! : dayKey(t);
       if (k !== day) {
         day = k;
-        daily.days++;
-        if (isWeekend(k)) daily.weekendDays++;
-        if (prevDayEnd === prevDayEnd) daily.add(prevEquity / prevDayEnd - 1);
-        beta?.close(prevDayEnd, prevEquity, prevBench);
-        daySum += prevEquity;
-        prevDayEnd = prevEquity;
+        this.dayStart(k, prevEquity, prevBench);
       }
       prevTime = t;
       prevEquity = e;
@@ -291,12 +412,10 @@ export class SeriesStats {
     this.depth = depth;
     this.maxDd = maxDd;
     this.day = day;
-    this.prevDayEnd = prevDayEnd;
     this.prevBench = prevBench;
     this.lastTime = prevTime;
     this.lastEquity = prevEquity;
     this.exposedSteps = exposedSteps;
-    this.daySum = daySum;
     if (bench !== null) this.benchPrices(time, bench, from, to);
     if (this.firstTime !== this.firstTime) this.firstTime = time[from]!;
   }
@@ -320,6 +439,20 @@ export class SeriesStats {
         break;
       }
     }
+  }
+
+  /**
+   * Day `k` starts: the day before it ended with this equity and benchmark price (a day's last step), which
+   * give the daily return, beta's pair and turnover's day-end mark.
+   */
+  private dayStart(k: number, endEquity: number, endBench: number): void {
+    const daily = this.daily;
+    daily.days++;
+    if (isWeekend(k)) daily.weekendDays++;
+    if (this.prevDayEnd === this.prevDayEnd) daily.add(endEquity / this.prevDayEnd - 1);
+    this.betaAcc?.close(this.prevDayEnd, endEquity, endBench);
+    this.daySum += endEquity;
+    this.prevDayEnd = endEquity;
   }
 
   /**
@@ -350,6 +483,11 @@ export class SeriesStats {
 const WEEKLY_GAP = 5.5 * DAY_MS;
 const MONTHLY_GAP = 25 * DAY_MS;
 const YEARLY_GAP = 300 * DAY_MS;
+
+/** Class of a gap of at least WEEKLY_GAP (or NaN): weekly 1, monthly 2, yearly 3. */
+function gapClass(gap: number): number {
+  return gap < MONTHLY_GAP ? 1 : gap < YEARLY_GAP ? 2 : 3;
+}
 
 /** A day key (days since 1970-01-01, a Thursday) on a Saturday or Sunday. */
 function isWeekend(day: number): boolean {

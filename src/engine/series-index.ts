@@ -1,0 +1,101 @@
+/**
+ * Per-data-set indexes the statistics read instead of visiting every step (issue 17 item 5, "statistics from
+ * columns"): where days change, where the gap between steps is wider than daily, and each 32-bar block's
+ * lowest and highest close. Each is built once per column (cached on the column array itself, so every run
+ * and every candidate of a sweep over the same data shares it) and is exact: a fold that reads them gives
+ * the same numbers, bit for bit, as one that visits every step (test/property/series-index.test.ts).
+ */
+
+/** Steps per block of the block extremes (a power of two: a step's block is `s >> BLOCK_SHIFT`). */
+export const BLOCK_SHIFT = 4;
+export const BLOCK = 1 << BLOCK_SHIFT;
+
+const dayStartsCache = new WeakMap<Float64Array, Int32Array>();
+
+/**
+ * Steps s ≥ 1 whose day key differs from step s − 1's (`!==`, as the per-step fold compares them, so a NaN
+ * key starts a day at every step), ascending.
+ */
+export function dayStarts(days: Float64Array): Int32Array {
+  let out = dayStartsCache.get(days);
+  if (out) return out;
+  let n = 0;
+  for (let s = 1; s < days.length; s++) if (days[s] !== days[s - 1]) n++;
+  out = new Int32Array(n);
+  n = 0;
+  for (let s = 1; s < days.length; s++) if (days[s] !== days[s - 1]) out[n++] = s;
+  dayStartsCache.set(days, out);
+  return out;
+}
+
+/** Steps s ≥ 1 whose gap from step s − 1 is not below `minGap` (or is NaN), ascending; usually none. */
+export interface WideGaps {
+  readonly steps: Int32Array;
+  readonly gap: Float64Array;
+}
+
+const wideCache = new WeakMap<Float64Array, Map<number, WideGaps>>();
+
+export function wideGaps(time: Float64Array, minGap: number): WideGaps {
+  let byGap = wideCache.get(time);
+  if (!byGap) wideCache.set(time, (byGap = new Map()));
+  let out = byGap.get(minGap);
+  if (out) return out;
+  let n = 0;
+  for (let s = 1; s < time.length; s++) if (!(time[s]! - time[s - 1]! < minGap)) n++;
+  out = { steps: new Int32Array(n), gap: new Float64Array(n) };
+  n = 0;
+  for (let s = 1; s < time.length; s++) {
+    const g = time[s]! - time[s - 1]!;
+    if (!(g < minGap)) {
+      out.steps[n] = s;
+      out.gap[n++] = g;
+    }
+  }
+  byGap.set(minGap, out);
+  return out;
+}
+
+/**
+ * Lowest and highest value of each block of BLOCK steps (the last block may be short); NaN for both when
+ * the block holds a NaN, so a reader that needs ordered values falls back to the steps there.
+ */
+export interface BlockExtremes {
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+}
+
+const extremesCache = new WeakMap<Float64Array, BlockExtremes>();
+
+export function blockExtremes(values: Float64Array): BlockExtremes {
+  let out = extremesCache.get(values);
+  if (out) return out;
+  const n = values.length, blocks = (n + BLOCK - 1) >> BLOCK_SHIFT;
+  const min = new Float64Array(blocks), max = new Float64Array(blocks);
+  for (let b = 0; b < blocks; b++) {
+    const end = Math.min(n, (b + 1) << BLOCK_SHIFT);
+    let lo = Infinity, hi = -Infinity, nan = false;
+    for (let s = b << BLOCK_SHIFT; s < end; s++) {
+      const v = values[s]!;
+      if (v !== v) nan = true;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    min[b] = nan ? NaN : lo;
+    max[b] = nan ? NaN : hi;
+  }
+  out = { min, max };
+  extremesCache.set(values, out);
+  return out;
+}
+
+/** First index of `sorted` whose value is ≥ x (sorted.length when none). */
+export function lowerBound(sorted: Int32Array, x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
