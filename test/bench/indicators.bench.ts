@@ -12,11 +12,19 @@
  *   minute-spaced data), which also has to track time.
  * `oursRatio` = our bar-window rate ÷ that row's rate (> 1: we are faster). The floor row is the same loop
  * with no indicator call, the most any streaming indicator could reach here.
+ *
+ * Column rows: the indicator cache's two ways to build a whole column, in the same run, alternating, CPU time
+ * (process.cpuUsage), best round: the streaming loop (an `update` per bar, the reference) and the
+ * whole-column kernel (src/indicators/columns.ts). Output memory is reused, so the rows compare the
+ * computation; fresh column memory costs the same for both (its first touch, ~4 ms per MB on the 2-core VM).
  */
 import * as TS from 'trading-signals';
 import ti from 'technicalindicators';
+import { computeColumns, streamingColumns } from '../../src/engine/indicator-cache.ts';
 import { EMA, RSI, SMA, type Indicator } from '../../src/indicators/index.ts';
 import { Rng } from '../../src/lib/rng.ts';
+import type { BarColumns } from '../../src/schema/index.ts';
+import type { PlanIndicator } from '../../src/strategy/index.ts';
 import { consume, timeIt, type BenchRow, type BenchSuite } from './harness.ts';
 
 const MINUTE = 60_000;
@@ -64,6 +72,38 @@ function ours(ind: Indicator, t: Float64Array, close: Float64Array): () => void 
 function theirs(make: () => object, close: Float64Array, method: 'add' | 'nextValue'): () => void {
   const loop = method === 'add' ? freshLoop('ind.add(c)', 'v !== null') : freshLoop('ind.nextValue(c)', 'v !== undefined');
   return () => loop(make(), close, close, consume);
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+const barWindow = (kind: 'sma' | 'rsi', bars: number): PlanIndicator =>
+  ({ key: `${kind}${bars}`, label: kind, asset: 0, source: 'close', spec: { kind, window: { bars } }, outputs: [{ field: 'value', slot: 0 }] });
+
+/**
+ * Streaming loop vs kernel for one set of columns over `b`: rounds alternate the two, each timed in CPU ms
+ * (repeated `inner` times when a set is too short to time); the best round of each.
+ */
+function columnRows(name: string, b: BarColumns, pis: PlanIndicator[], rounds: number, inner: number): Record<string, BenchRow> {
+  const kept = new ArrayBuffer(b.length * 8);
+  const alloc = (): ArrayBuffer => kept;
+  const best = { streaming: Infinity, kernel: Infinity };
+  // Rounds below 0 warm both up, untimed: with both cores busy, V8's optimizing compiler (a background
+  // thread) can take several calls to deliver, and until then a kernel runs as baseline code.
+  for (let r = -2; r < rounds; r++) {
+    for (const [way, build] of [['streaming', streamingColumns], ['kernel', computeColumns]] as const) {
+      const c0 = cpuMs();
+      for (let k = 0; k < inner; k++) for (const pi of pis) consume(build(pi, b, alloc)[0]![b.length - 1]!);
+      if (r >= 0) best[way] = Math.min(best[way], (cpuMs() - c0) / inner);
+    }
+  }
+  const perBar = (ms: number) => Math.round((ms * 1e7) / (b.length * pis.length)) / 10;
+  return {
+    [`columns ${name}: streaming loop`]: { cpuMsPerSet: Math.round(best.streaming * 1000) / 1000, nsPerBarAndColumn: perBar(best.streaming), kernelSpeedup: null },
+    [`columns ${name}: kernel`]: { cpuMsPerSet: Math.round(best.kernel * 1000) / 1000, nsPerBarAndColumn: perBar(best.kernel), kernelSpeedup: Math.round((best.streaming / best.kernel) * 100) / 100 },
+  };
 }
 
 const suite: BenchSuite = {
@@ -116,6 +156,17 @@ const suite: BenchSuite = {
       rows[`${c.name} technicalindicators nextValue`] = { updatesPerSecond: tis, oursRatio: ratio(tis) };
       rows[`${c.name} technicalindicators calculate`] = { updatesPerSecond: tib, oursRatio: ratio(tib) };
     }
+    const b = { symbol: 'X', length: n, time: t, open: close, high: close, low: close, close, volume: close } as BarColumns;
+    const rounds = quick ? 2 : 5;
+    Object.assign(rows, columnRows('SMA(20)', b, [barWindow('sma', 20)], rounds, 1));
+    Object.assign(rows, columnRows('RSI(14)', b, [barWindow('rsi', 14)], rounds, 1));
+    // W3's grid: fast 5..100 step 5, slow 110..600 step 10 (70 SMA columns).
+    const w3 = [...Array.from({ length: 20 }, (_, i) => 5 + 5 * i), ...Array.from({ length: 50 }, (_, i) => 110 + 10 * i)];
+    if (!quick) Object.assign(rows, columnRows("W3's 70 SMA", b, w3.map((w) => barWindow('sma', w)), 3, 1));
+    // W1: its two SMAs at their defaults (10, 20) over 3,780 daily bars; a set takes ~0.1 ms, so each round builds it 200 times.
+    const d = 3780;
+    const daily = { ...b, length: d, time: t.subarray(0, d), open: close.subarray(0, d), high: close.subarray(0, d), low: close.subarray(0, d), close: close.subarray(0, d), volume: close.subarray(0, d) };
+    Object.assign(rows, columnRows("W1's 2 SMA (3,780 bars)", daily, [barWindow('sma', 10), barWindow('sma', 20)], rounds, 200));
     return rows;
   },
 };
