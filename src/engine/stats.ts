@@ -209,10 +209,11 @@ export class SeriesStats {
 
   /**
    * Folds entries [0, length) of these step arrays, in order, after every step folded before. `days`: the
-   * entries' day keys when the caller has them, else dayKey(time). `bench` null reads as NaN at every step.
+   * entries' day keys when the caller has them (entry i's at days[dayAt + i]: a walk's chunk reads the data
+   * set's day column in place), else dayKey(time). `bench` null reads as NaN at every step.
    */
-  add(time: Float64Array, equity: Float64Array, exposed: Uint8Array, bench: Float64Array | null, days: Float64Array | undefined, length: number): void {
-    this.fold(time, equity, false, 0, 0, exposed, 0, bench, days, 0, length);
+  add(time: Float64Array, equity: Float64Array, exposed: Uint8Array, bench: Float64Array | null, days: Float64Array | undefined, length: number, dayAt = 0): void {
+    this.fold(time, equity, false, 0, 0, exposed, 0, bench, days, 0, length, dayAt);
   }
 
   /**
@@ -233,7 +234,7 @@ export class SeriesStats {
   /**
    * addMarked after the first step, without visiting every step: gaps wider than daily and day starts come
    * from the data set's indexes (series-index.ts), the day closes are visited one by one, and the drawdown
-   * reads each whole 32-step block's extreme closes. Equity cash + qty × close is monotone in the close
+   * reads each whole BLOCK-step block's extreme closes. Equity cash + qty × close is monotone in the close
    * (rounding is monotone), so a block whose best equity stays below the running peak sets no peak, and its
    * deepest drawdown is the one at its worst equity: exactly what the per-step loop finds there. Blocks that
    * may reach the peak (or hold a NaN, or follow a non-positive peak) go step by step.
@@ -346,7 +347,7 @@ export class SeriesStats {
    */
   private fold(
     time: Float64Array, equity: Float64Array, marked: boolean, cash: number, qty: number, exposed: Uint8Array | null, exposedAll: number,
-    bench: Float64Array | null, days: Float64Array | undefined, from: number, to: number,
+    bench: Float64Array | null, days: Float64Array | undefined, from: number, to: number, dayAt = 0,
   ): void {
     if (to <= from) return;
     const dayKey = this.dayKey, periods = this.dd, daily = this.daily, gaps = this.gaps;
@@ -362,7 +363,7 @@ export class SeriesStats {
       peak = e;
       peakTime = t;
       if (!(e >= peak)) inDd = true;
-      day = days ? days[i]! : dayKey(t);
+      day = days ? days[dayAt + i]! : dayKey(t);
       daily.days = 1;
       daily.weekendDays = isWeekend(day) ? 1 : 0;
       prevTime = t;
@@ -394,7 +395,7 @@ export class SeriesStats {
         gaps[gapClass(gap)]!++;
         wider++;
       }
-      const k = days ? days[i]! : dayKey(t);
+      const k = days ? days[dayAt + i]! : dayKey(t);
       if (k !== day) {
         day = k;
         this.dayStart(k, prevEquity, prevBench);

@@ -181,7 +181,7 @@ export class CompiledWalk implements QuietState, ResultSource {
     // the folded ones.
     const rec = this.recorder, at = this.firstStep + this.series!.count;
     if (rec.length === 0) return;
-    this.series!.add(rec.time, rec.equity, rec.exposed, rec.benchmark, this.x.fold!.days.subarray(at, at + rec.length), rec.length);
+    this.series!.add(rec.time, rec.equity, rec.exposed, rec.benchmark, this.x.fold!.days, rec.length, at);
     rec.length = 0;
   }
 
