@@ -220,7 +220,7 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
   p.kernel.venue.finish();
   if (doc.settings.closeAtEnd) p.kernel.closeAtEnd();
   opts.onProgress?.(1);
-  const result = buildResult(p.kernel, [...p.warnings, ...magnifierWarnings(doc.settings, data, p.kernel.venue)], opts.record === 'stats');
+  const result = buildResult(p.kernel, [...p.warnings, ...magnifierWarnings(doc.settings, data, p.kernel.venue)], opts.record === 'stats', undefined, undefined, true);
   releaseRecorder(p.kernel.recorder);
   result.engine = 'reference';
   // Said so a user (and the CSP test) can tell: the same numbers, decided by the interpreter instead of generated code.

@@ -92,9 +92,11 @@ const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(
 /**
  * `days`: the day key of each recorded step when the caller has them (the fast path's per-data-set day
  * index). `series`: the step series already folded while the run went (the compiled walk's stats-only
- * runs); then the recorder is not read for statistics.
+ * runs); then the recorder is not read for statistics. `release`: the run is over and its portfolio is
+ * dropped after this, so the trade log's columns go back to the thread's pool (TradeLog.release) once the
+ * result holds its trades as objects, or (stats only) as a detached copy made into objects on first read.
  */
-export function buildResult(k: ResultSource, warnings: string[], statsOnly = false, days?: Float64Array, series?: SeriesStats): RunResult {
+export function buildResult(k: ResultSource, warnings: string[], statsOnly = false, days?: Float64Array, series?: SeriesStats, release = false): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
   const totals = {
@@ -130,7 +132,8 @@ export function buildResult(k: ResultSource, warnings: string[], statsOnly = fal
     warnings,
     ...(k.hasActions ? { corporateActions: k.corporate } : {}),
   };
-  if (statsOnly) lazyTrades(result, p.tradeLog);
+  if (statsOnly) lazyTrades(result, release ? p.tradeLog.detached() : p.tradeLog);
+  if (release) p.tradeLog.release();
   return result;
 }
 
@@ -139,7 +142,7 @@ export function buildResult(k: ResultSource, warnings: string[], statsOnly = fal
  * the optimizer reads makes no trade object. `trades` is still an ordinary enumerable property to every
  * reader (spread, JSON, structured clone, deep equality): made from the columns on first read, then kept.
  */
-function lazyTrades(result: RunResult, log: TradeLog): void {
+function lazyTrades(result: RunResult, log: Pick<TradeLog, 'toObjects'>): void {
   Object.defineProperty(result, 'trades', {
     enumerable: true,
     configurable: true,

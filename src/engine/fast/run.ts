@@ -10,7 +10,7 @@ import type { Venue } from '../venue.ts';
 import { calendarColumns, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { recordQuiet, type QuietState } from './quiet.ts';
-import { signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
+import { releaseEvents, signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
 import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
 import { CompiledWalk, compiledUnsupported } from './walk.ts';
@@ -119,9 +119,10 @@ export function runFast(x: FastInput): RunResult | string {
     });
     w.run();
     w.finish();
+    releaseEvents(events);
     if (w.recordedSteps === 0) throw new RunError('no bars in the selected range');
     const warnings = x.venueWarnings ? [...x.warnings, ...x.venueWarnings(null)] : x.warnings;
-    const result = buildResult(w, warnings, statsOnly, w.series ? undefined : days(w.recorder.length), w.series ?? undefined);
+    const result = buildResult(w, warnings, statsOnly, w.series ? undefined : days(w.recorder.length), w.series ?? undefined, true);
     if (!w.series) releaseRecorder(w.recorder);
     result.engine = 'fast';
     return result;
@@ -150,6 +151,7 @@ export function runFast(x: FastInput): RunResult | string {
   const walk = new Walk(kernel, cols, tl, passes, events, firstStep, at, calendar, data, x);
   walk.run();
   walk.release();
+  releaseEvents(events);
   kernel.stepIndex = S - 1;
   kernel.barsSeen = tl.bars;
   if (kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
@@ -161,7 +163,7 @@ export function runFast(x: FastInput): RunResult | string {
   }
   // Every step from firstStep on is recorded, so the recorder's i-th entry is step firstStep + i.
   const warnings = x.venueWarnings ? [...x.warnings, ...x.venueWarnings(kernel.venue)] : x.warnings;
-  const result = buildResult(kernel, warnings, x.record === 'stats', days(kernel.recorder.length));
+  const result = buildResult(kernel, warnings, x.record === 'stats', days(kernel.recorder.length), undefined, true);
   releaseRecorder(kernel.recorder);
   result.engine = 'fast';
   return result;

@@ -132,14 +132,14 @@ export class Events {
   steps: Int32Array = new Int32Array(64);
   memory: Float64Array;
   count = 0;
-  constructor(readonly crossings: number) {
+  constructor(public crossings: number) {
     this.memory = new Float64Array(64 * 2 * crossings);
   }
 
   push(step: number, m: Float64Array): void {
     if (this.count === this.steps.length) {
       const s = new Int32Array(this.count * 2); s.set(this.steps); this.steps = s;
-      const mm = new Float64Array(this.count * 4 * this.crossings); mm.set(this.memory); this.memory = mm;
+      const mm = new Float64Array(this.count * 4 * this.crossings); mm.set(this.memory.subarray(0, this.count * 2 * this.crossings)); this.memory = mm;
     }
     const base = this.count * 2 * this.crossings;
     // After the evaluation m[4k], m[4k+1] hold what m[4k+2], m[4k+3] held before it.
@@ -149,6 +149,33 @@ export class Events {
     }
     this.steps[this.count++] = step;
   }
+
+  /** Empty again, for a strategy with `crossings` crossings; the arrays keep their capacity when they can. */
+  reuse(crossings: number): void {
+    this.count = 0;
+    this.crossings = crossings;
+    if (this.memory.length < this.steps.length * 2 * crossings) this.memory = new Float64Array(this.steps.length * 2 * crossings);
+  }
+}
+
+/**
+ * Event lists kept for the next run on this thread (a sweep's candidates run one after another): fresh
+ * ones were 4+ typed arrays per run plus their doublings, and in Chromium every fresh ArrayBuffer of a few
+ * KB costs tens of µs. Results never reference them; a run started while another holds some makes its own.
+ */
+const spareEvents: Events[] = [];
+const MAX_SPARE_EVENTS = 64;
+
+function acquireEvents(crossings: number): Events {
+  const e = spareEvents.pop();
+  if (e === undefined) return new Events(crossings);
+  e.reuse(crossings);
+  return e;
+}
+
+/** Hands a finished run's event lists back (the walk is done with them; they must not be read again). */
+export function releaseEvents(events: readonly Events[]): void {
+  for (const e of events) if (spareEvents.length < MAX_SPARE_EVENTS) spareEvents.push(e);
 }
 
 type GroupPass = (
@@ -199,7 +226,7 @@ function groupSource(
 export function signalPass(
   plan: Plan, passes: readonly StrategyPass[], tl: Timeline, data: ReadonlyMap<number, SlotSource>, firstStep: number,
 ): Events[] {
-  const events = passes.map((p) => new Events(p.crossings));
+  const events = passes.map((p) => acquireEvents(p.crossings));
   const groups = new Map<string, number[]>();
   passes.forEach((p, i) => {
     const key = p.strategy.triggers.join(',');

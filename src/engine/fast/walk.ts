@@ -7,7 +7,7 @@ import { acquireRecorder, Recorder } from '../recorder.ts';
 import type { ResultSource } from '../result.ts';
 import { SeriesStats } from '../stats.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
-import { CANCELLED, FILLED, OrdersLog, REJECTED, UNIT_CODE } from './orders-log.ts';
+import { acquireOrdersLog, CANCELLED, FILLED, REJECTED, releaseOrdersLog, UNIT_CODE } from './orders-log.ts';
 import { recordQuiet, type QuietState } from './quiet.ts';
 import type { Events, StrategyPass } from './signals.ts';
 import type { Timeline } from './timeline.ts';
@@ -107,7 +107,7 @@ export class CompiledWalk implements QuietState, ResultSource {
 
   private readonly plan: Plan;
   private readonly fills: SimulatedFills;
-  private readonly log = new OrdersLog();
+  private readonly log = acquireOrdersLog();
   private readonly scratch: Scratch;
   private readonly hasBar: Uint8Array;
   private readonly barNow: Int32Array;
@@ -247,6 +247,7 @@ export class CompiledWalk implements QuietState, ResultSource {
       this.orders = log.toRecords(ids, this.plan.assets);
       this.signals = log.toSignals(this.plan.strategies, this.plan.assets);
     }
+    releaseOrdersLog(log);
   }
 
   private barCount = 0;

@@ -1,0 +1,77 @@
+/**
+ * Runs on a thread reuse their scratch buffers (issue 17, W1 fixed costs): the compiled walk's orders log, the
+ * signal pass's event lists and the trade log's columns go back to a per-thread pool when a run ends, because
+ * a fresh typed array of a few KB costs tens of µs in Chromium. These pin that no result ever sees another
+ * run's rows: each run in a sequence of different runs equals the same run made alone by the reference
+ * engine (which pools none of them), and a stats-only run's trades, read after later runs took its columns,
+ * are still its own.
+ */
+import { describe, expect, it } from 'vitest';
+import { runBacktest, type RunOptions } from '../../../src/engine/index.ts';
+import { parseDocument, type Condition, type StrategyDocument } from '../../../src/schema/index.ts';
+
+const n = 400;
+const time = Float64Array.from({ length: n }, (_, i) => Date.UTC(2020, 0, 1) + i * 86_400_000);
+const close = Float64Array.from({ length: n }, (_, i) => 50 + 10 * Math.sin(i / 5) + 4 * Math.sin(i / 1.7));
+const bars = {
+  symbol: 'A', timeframe: '1d', length: n, time, open: close.map((x, i) => x + Math.cos(i) * 0.5), high: close.map((x) => x + 1), low: close.map((x) => x - 1), close,
+  volume: close.map(() => 1000),
+};
+const data = { bars: [bars] };
+
+const sma = (bars: number) => ({ kind: 'sma' as const, asset: 'A', window: { bars } });
+const cross = (op: 'crossesAbove' | 'crossesBelow', fast: number, slow: number): Condition => ({ lhs: sma(fast), op, rhs: sma(slow) });
+
+/** Long/short SMA cross; `double`: each condition is two crossings (any of), so its events carry twice the memory. */
+function crossDoc(fast: number, slow: number, double: boolean, buy = false): StrategyDocument {
+  const cond = (op: 'crossesAbove' | 'crossesBelow'): Condition => (double ? { any: [cross(op, fast, slow), cross(op, fast + 1, slow + 3)] } : cross(op, fast, slow));
+  const r = parseDocument({
+    version: 1, name: 'cross', settings: { universe: ['A'], timeframe: '1d', initialCash: 10_000, fees: { fraction: 0.001 }, allowShort: true },
+    strategies: [
+      // `buy`: a delta order at every up-cross, so an order is still open at some signals (rejected, with a reason).
+      { id: 'up', name: 'up', condition: cond('crossesAbove'), action: buy ? { type: 'buy', asset: 'A', amount: { unit: 'percentOfCash', value: 20 } } : { type: 'setWeight', asset: 'A', weight: 1 } },
+      { id: 'down', name: 'down', condition: cond('crossesBelow'), action: { type: 'setWeight', asset: 'A', weight: -1 } },
+    ],
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.doc;
+}
+
+const cases: { doc: StrategyDocument; opts: RunOptions }[] = [
+  // Compiled walk (audit off): orders log and event lists reused; many orders, then few, then many.
+  { doc: crossDoc(2, 5, false), opts: { audit: false } },
+  { doc: crossDoc(10, 40, false, true), opts: { audit: false } },
+  { doc: crossDoc(3, 7, true), opts: { audit: false } },
+  // Kernel-assisted walk (traces kept): the event lists' crossing memory is read back at each event.
+  { doc: crossDoc(3, 7, true), opts: { audit: true } },
+  { doc: crossDoc(2, 5, false), opts: { audit: true } },
+  { doc: crossDoc(4, 9, true, true), opts: { audit: true } },
+];
+
+describe('buffers reused across runs on a thread', () => {
+  it('each run of a sequence of different runs equals the reference run alone (orders, reasons, signals, trades, stats)', () => {
+    const want = cases.map((c) => runBacktest(c.doc, data, { ...c.opts, engine: 'reference' }));
+    expect(want[1]!.orders.some((o) => o.status === 'rejected' && o.reason !== null)).toBe(true);
+    for (const order of [[0, 1, 2, 3, 4, 5], [5, 2, 4, 0, 3, 1, 1, 0]]) {
+      for (const i of order) {
+        const got = runBacktest(cases[i]!.doc, data, { ...cases[i]!.opts, engine: 'fast' });
+        expect(got.engine, `case ${i}`).toBe('fast');
+        expect(got.orders, `case ${i}`).toEqual(want[i]!.orders);
+        expect(got.signals, `case ${i}`).toEqual(want[i]!.signals);
+        expect(got.trades, `case ${i}`).toEqual(want[i]!.trades);
+        expect(got.stats, `case ${i}`).toEqual(want[i]!.stats);
+      }
+    }
+  });
+
+  it("a stats-only run's trades, read after later runs reused its trade columns, are its own", () => {
+    for (const engine of ['fast', 'reference'] as const) {
+      const full = cases.map((c) => runBacktest(c.doc, data, { audit: false, engine }).trades);
+      expect(full[0]!.length).toBeGreaterThan(full[1]!.length);
+      const stats = cases.map((c) => runBacktest(c.doc, data, { audit: false, record: 'stats', engine }));
+      // Later runs (full and stats-only) write their own rows into the pooled columns first.
+      for (const c of cases) runBacktest(c.doc, data, { audit: false, engine });
+      stats.forEach((r, i) => expect(r.trades, `${engine} case ${i}`).toEqual(full[i]));
+    }
+  });
+});
