@@ -147,16 +147,11 @@ export class TradeLog implements TradeColumnsView, TradeRows {
    */
   detached(): DetachedTrades {
     const n = this.length;
-    const copy = (a: ArrayLike<number>): number[] => {
-      const out: number[] = [];
-      for (let i = 0; i < n; i++) out.push(a[i]!);
-      return out;
-    };
     const rows: TradeRows = {
-      symbols: this.symbols, strategies: [...this.strategies], asset: copy(this.asset), side: copy(this.side), quantity: copy(this.quantity),
-      entryTime: copy(this.entryTime), exitTime: copy(this.exitTime), entryPrice: copy(this.entryPrice), exitPrice: copy(this.exitPrice),
-      pnl: copy(this.pnl), returnPct: copy(this.returnPct), fees: copy(this.fees), dividends: copy(this.dividends), strategy: copy(this.strategy),
-      exitReason: copy(this.exitReason),
+      symbols: this.symbols, strategies: [...this.strategies], asset: plain(this.asset, n), side: plain(this.side, n), quantity: plain(this.quantity, n),
+      entryTime: plain(this.entryTime, n), exitTime: plain(this.exitTime, n), entryPrice: plain(this.entryPrice, n), exitPrice: plain(this.exitPrice, n),
+      pnl: plain(this.pnl, n), returnPct: plain(this.returnPct, n), fees: plain(this.fees, n), dividends: plain(this.dividends, n),
+      strategy: plain(this.strategy, n), exitReason: plain(this.exitReason, n),
     };
     return { toObjects: () => Array.from({ length: n }, (_, i) => tradeAt(rows, i)) };
   }
@@ -185,6 +180,13 @@ export class TradeLog implements TradeColumnsView, TradeRows {
     this.fees = grown(this.fees, c); this.dividends = grown(this.dividends, c); this.strategy = grown(this.strategy, c);
     this.exitReason = grown(this.exitReason, c);
   }
+}
+
+/** The first n values of a column as a plain array (V8's heap: no fresh ArrayBuffer). */
+function plain(a: Float64Array | Int32Array | Uint8Array, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]!;
+  return out;
 }
 
 /** Statistics' view of trades given as objects (a stitched walk-forward, hand-made test trades). */

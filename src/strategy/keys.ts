@@ -39,11 +39,19 @@ export function indicatorInstance(node: IndicatorNode & { kind: WindowedKind }):
 
 /** Stable JSON (sorted keys) so equal specs give equal keys whatever order the document wrote them in. */
 export function stableKey(x: unknown): string {
-  if (Array.isArray(x)) return `[${x.map(stableKey).join(',')}]`;
-  if (typeof x === 'object' && x !== null) {
-    return `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${stableKey((x as Record<string, unknown>)[k])}`).join(',')}}`;
+  // Built by concatenation (no map/join arrays): compile keys every indicator node, once per optimizer candidate.
+  if (typeof x !== 'object' || x === null) return JSON.stringify(x);
+  if (Array.isArray(x)) {
+    let out = '[';
+    // `?? ''`: as join, an undefined element (stableKey(undefined) is undefined at run time) is empty.
+    for (let i = 0; i < x.length; i++) out += (i > 0 ? ',' : '') + ((stableKey(x[i]) as string | undefined) ?? '');
+    return `${out}]`;
   }
-  return JSON.stringify(x);
+  const keys = Object.keys(x);
+  if (keys.length > 1) keys.sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) out += `${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:${stableKey((x as Record<string, unknown>)[keys[i]!])}`;
+  return `${out}}`;
 }
 
 export function specLabel(spec: IndicatorSpec, source: IndicatorSource, asset: string): string {

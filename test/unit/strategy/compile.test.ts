@@ -55,6 +55,28 @@ describe('compile', () => {
     ]);
   });
 
+  it('instance keys are sorted-key JSON of asset, source and spec, whatever order the document wrote them in (the indicator cache keys by them)', () => {
+    const plan = compile(doc({
+      strategies: [{ id: 'a', name: 'a', condition: { lhs: { window: { bars: 5 }, source: 'high', kind: 'ema', asset: 'B' }, op: '>', rhs: 1 }, action: { type: 'closeAll' } }],
+    }));
+    expect(plan.indicators.map((i) => i.key)).toEqual(['{"asset":1,"source":"high","spec":{"kind":"ema","window":{"bars":5}}}']);
+  });
+
+  it('each plan has its own indicators\' warm-up when specs are compiled again and again in any order (the warm-up is looked up, not probed)', () => {
+    const withWindow = (bars: number | string) => doc({
+      strategies: [{
+        id: 'a', name: 'a',
+        condition: { lhs: { kind: 'sma', window: typeof bars === 'number' ? { bars } : { duration: bars } }, op: '>', rhs: { kind: 'rsi', window: { bars: 7 } } },
+        action: { type: 'closeAll' },
+      }],
+    });
+    for (const [w, bars, ms] of [[10, 10, 0], [30, 30, 0], ['2d', 8, 2 * 86_400_000], [10, 10, 0], [3, 8, 0], ['2d', 8, 2 * 86_400_000], [30, 30, 0]] as const) {
+      const plan = compile(withWindow(w));
+      expect([plan.warmup.bars, plan.warmup.ms], String(w)).toEqual([bars, ms]);
+      expect(plan.warmup.detail.map((d) => [d.label, d.bars, d.ms])[1]).toEqual(['RSI(7) of A', 8, 0]);
+    }
+  });
+
   it('duration windows give warm-up in ms', () => {
     const plan = compile(doc({
       strategies: [{ id: 'a', name: 'a', condition: { lhs: { kind: 'sma', window: { duration: '30d' } }, op: '>', rhs: 0 }, action: { type: 'closeAll' } }],
