@@ -224,6 +224,18 @@ async function w3Rows(quick: boolean, rows: Record<string, BenchRow>): Promise<v
   const refSample = sample.slice(0, quick ? 2 : 6);
   const size = navigator.hardwareConcurrency;
   const floorSeconds = timeIt(() => consume(floorPass(data.bars)), { minMs: 300, warmup: 1 }) / 1000;
+  // The per-thread rate, beside Node's (engine.bench.ts's W3 row): a spread of 40 candidates on the page's
+  // thread with their columns cached (a first pass computes them), as a worker runs each candidate.
+  {
+    const cache = new IndicatorCache();
+    const some = order.slice(0, quick ? 6 : 40);
+    const one = (p: { fast: number; slow: number }) => runBacktest(doc, data, { plan: compile(doc, { params: p }), audit: false, record: 'stats', indicatorCache: cache }).stats.finalEquity;
+    for (const p of some) consume(one(p));
+    const t0 = performance.now();
+    for (const p of some) consume(one(p));
+    const ms = (performance.now() - t0) / some.length;
+    rows['W3 per thread, in page (columns cached)'] = { runs: some.length, msPerRun: +ms.toFixed(2), projectedSecondsFor1000OnAllCores: +(ms / size).toFixed(1) };
+  }
   const pool = new EnginePool({ spawn, size });
   try {
     // Untimed: workers up and the data loaded in each, with a candidate outside the grid (SMA 3 / 105 are no
