@@ -21,11 +21,34 @@ import { pow2AtLeast } from './window.ts';
  * recompute re-centres the stored values and the shift; the periodic recompute; the ring's order. Left out:
  * the weighted sum (read only by WMA: no SMA value, shift or recompute trigger depends on it) and the times
  * (a bar window never reads them).
+ *
+ * Speed: Welford's mean is a chain of two dependent divisions per bar, which bounds a bar-by-bar loop at
+ * ~13 ns whatever else it drops. But the mean and m2 reach the output only through the early trigger, and a
+ * recompute resets them, so once the window is full the kernel goes a block of LANES segments (a segment =
+ * the P = max(N, 64) updates between periodic recomputes) at a time:
+ * - pass A runs the block with the periodic recomputes only, producing the outputs, the ring and the
+ *   values each segment's mean and m2 start from (the recompute sets them), and keeps each bar's added
+ *   and removed value;
+ * - pass B replays the mean, m2 and noise of the LANES segments side by side (independent chains, so the
+ *   divisions overlap) with the same operations, and checks the early trigger on every bar where it could
+ *   fire first;
+ * - if it would have fired, the block is run again bar by bar from a snapshot taken before pass A, exactly
+ *   as the streaming class does, and blocks resume after the next recompute.
+ * So the result is the bar-by-bar one in every case, and a block costs about half as much.
  */
 export function smaColumn(input: Float64Array, length: number, bars: number, out: Float64Array, returns: boolean): void {
   const cap = pow2AtLeast(bars + 1);
   const ring = new Float64Array(cap);
   const mask = cap - 1;
+  const period = Math.max(bars, 64);
+  const block = LANES * period;
+  // Blocks need a full window, and 'return' inputs skip bars, which the lanes do not model: bar by bar.
+  const blocks = !returns && length >= block;
+  const added = new Float64Array(blocks ? block : 0);
+  const removed = new Float64Array(blocks ? block : 0);
+  const snapshot = new Float64Array(blocks ? cap : 0);
+  const starts = new Float64Array(2 * LANES);
+  const sums = new Float64Array(3);
   let head = 0;
   let size = 0;
   let seen = 0;
@@ -35,12 +58,63 @@ export function smaColumn(input: Float64Array, length: number, bars: number, out
   let m2 = 0;
   let noise = 0;
   let since = 0;
-  for (let i = 0; i < length; i++) {
+  let exactUntil = 0;
+  for (let i = 0; i < length; ) {
+    if (blocks && since === 0 && size === bars && i >= exactUntil && i + block <= length) {
+      snapshot.set(ring);
+      const head0 = head;
+      const shift0 = shift;
+      const sum0 = sum;
+      starts[0] = xmean;
+      starts[LANES] = m2;
+      // Pass A: the block with periodic recomputes only (since === 0 and a full window: they fall at the end
+      // of every `period` bars), segment by segment.
+      for (let lane = 0, j = 0; lane < LANES; lane++) {
+        for (const end = j + period; j < end; j++) {
+          const x = input[i + j]! - shift;
+          ring[(head + bars) & mask] = x;
+          added[j] = x;
+          sum += x;
+          const y = ring[head]!;
+          head = (head + 1) & mask;
+          removed[j] = y;
+          sum -= y;
+          out[i + j] = shift + sum / bars;
+        }
+        recentre(ring, head, bars, mask, sums);
+        shift += sums[0]!;
+        sum = sums[1]!;
+        xmean = sum / bars;
+        m2 = Math.max(0, sums[2]! - sum * xmean);
+        out[i + j - 1] = shift + sum / bars;
+        if (lane + 1 < LANES) {
+          starts[lane + 1] = xmean;
+          starts[LANES + lane + 1] = m2;
+        }
+      }
+      if (!earlyTrigger(added, removed, starts, bars, period, noise)) {
+        smaBlocks.kept++;
+        noise = 0;
+        seen += block;
+        i += block;
+        continue;
+      }
+      // The early recompute would have fired: back to the block's start, and bar by bar through it.
+      smaBlocks.redone++;
+      ring.set(snapshot);
+      head = head0;
+      shift = shift0;
+      sum = sum0;
+      xmean = starts[0]!;
+      m2 = starts[LANES]!;
+      exactUntil = i + block;
+    }
     let value: number;
     if (returns) {
       const prev = i > 0 ? input[i - 1]! : NaN;
       if (!(prev > 0)) {
         out[i] = i > 0 ? out[i - 1]! : NaN;
+        i++;
         continue;
       }
       value = input[i]! / prev - 1;
@@ -69,28 +143,117 @@ export function smaColumn(input: Float64Array, length: number, bars: number, out
       noise += dm;
     }
     if ((++since >= size && since >= 64) || m2 < 1e-6 * noise) {
-      // SlidingSums.recompute: exact sums from the ring, re-centred on its mean.
-      let delta = 0;
-      for (let k = 0; k < size; k++) delta += ring[(head + k) & mask]!;
-      delta /= size;
-      let s = 0;
-      let q = 0;
-      for (let k = 0; k < size; k++) {
-        const j = (head + k) & mask;
-        const r = ring[j]! - delta;
-        ring[j] = r;
-        s += r;
-        q += r * r;
-      }
-      shift += delta;
-      sum = s;
-      xmean = s / size;
-      m2 = Math.max(0, q - s * xmean);
+      recentre(ring, head, size, mask, sums);
+      shift += sums[0]!;
+      sum = sums[1]!;
+      xmean = sum / size;
+      m2 = Math.max(0, sums[2]! - sum * xmean);
       noise = 0;
       since = 0;
     }
     out[i] = ++seen >= bars ? shift + sum / size : NaN;
+    i++;
   }
+}
+
+/** Blocks smaColumn kept from passes A and B, and blocks it ran again bar by bar (tests read them). */
+export const smaBlocks = { kept: 0, redone: 0 };
+
+/** Segments replayed side by side in a block: four chains of divisions in flight cover the divider's latency. */
+const LANES = 4;
+
+/**
+ * SlidingSums.recompute's exact sums: re-centres the ring's `size` values on their mean and writes
+ * [that mean (the shift's increment), the new sum, the new sum of squares] to `into`.
+ */
+function recentre(ring: Float64Array, head: number, size: number, mask: number, into: Float64Array): void {
+  let delta = 0;
+  for (let k = 0; k < size; k++) delta += ring[(head + k) & mask]!;
+  delta /= size;
+  let s = 0;
+  let q = 0;
+  for (let k = 0; k < size; k++) {
+    const j = (head + k) & mask;
+    const r = ring[j]! - delta;
+    ring[j] = r;
+    s += r;
+    q += r * r;
+  }
+  into[0] = delta;
+  into[1] = s;
+  into[2] = q;
+}
+
+/**
+ * Pass B of smaColumn: the mean, m2 and noise of a block's LANES segments, each from the values its
+ * recompute set (`starts`: means, then m2s; the first segment's noise is `noise0`, the others' 0), added
+ * value then removed value per bar, with the streaming class's operations. True when m2 < 1e-6·noise on a
+ * bar before a segment's last (where the periodic recompute fires anyway). A false alarm would only cost a
+ * bar-by-bar rerun; a missed one would change results, so the check is the streaming class's own. The four
+ * lanes are written out rather than looped over so that their state stays in registers and their chains
+ * overlap (LANES is 4 for this reason).
+ */
+function earlyTrigger(added: Float64Array, removed: Float64Array, starts: Float64Array, bars: number, period: number, noise0: number): boolean {
+  const full = bars + 1;
+  let xa = starts[0]!, xb = starts[1]!, xc = starts[2]!, xd = starts[3]!;
+  let ma = starts[4]!, mb = starts[5]!, mc = starts[6]!, md = starts[7]!;
+  let na = noise0, nb = 0, nc = 0, nd = 0;
+  for (let k = 0; k < period - 1; k++) {
+    let x = added[k]!;
+    let d = x - xa;
+    xa += d / full;
+    let dm = d * (x - xa);
+    ma += dm;
+    na += dm;
+    x = removed[k]!;
+    d = x - xa;
+    xa -= d / bars;
+    dm = d * (x - xa);
+    ma -= dm;
+    na += dm;
+
+    x = added[period + k]!;
+    d = x - xb;
+    xb += d / full;
+    dm = d * (x - xb);
+    mb += dm;
+    nb += dm;
+    x = removed[period + k]!;
+    d = x - xb;
+    xb -= d / bars;
+    dm = d * (x - xb);
+    mb -= dm;
+    nb += dm;
+
+    x = added[2 * period + k]!;
+    d = x - xc;
+    xc += d / full;
+    dm = d * (x - xc);
+    mc += dm;
+    nc += dm;
+    x = removed[2 * period + k]!;
+    d = x - xc;
+    xc -= d / bars;
+    dm = d * (x - xc);
+    mc -= dm;
+    nc += dm;
+
+    x = added[3 * period + k]!;
+    d = x - xd;
+    xd += d / full;
+    dm = d * (x - xd);
+    md += dm;
+    nd += dm;
+    x = removed[3 * period + k]!;
+    d = x - xd;
+    xd -= d / bars;
+    dm = d * (x - xd);
+    md -= dm;
+    nd += dm;
+
+    if (ma < 1e-6 * na || mb < 1e-6 * nb || mc < 1e-6 * nc || md < 1e-6 * nd) return true;
+  }
+  return false;
 }
 
 /**
