@@ -1,4 +1,4 @@
-import { createIndicator, rsiColumn, smaColumn, type Indicator } from '../indicators/index.ts';
+import { createIndicator, emaColumn, rsiColumn, smaColumn, type Indicator } from '../indicators/index.ts';
 import type { BarColumns } from '../schema/index.ts';
 import type { Plan, PlanIndicator } from '../strategy/index.ts';
 
@@ -163,13 +163,14 @@ export const columnRuns = { kernel: 0, streaming: 0 };
  */
 export function computeColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] {
   const spec = pi.spec;
-  const bars = (spec.kind === 'sma' || spec.kind === 'rsi') && 'bars' in spec.window ? spec.window.bars : 0;
+  const bars = (spec.kind === 'sma' || spec.kind === 'rsi' || spec.kind === 'ema') && 'bars' in spec.window ? spec.window.bars : 0;
   if (Number.isInteger(bars) && bars >= 1 && pi.outputs.length === 1 && pi.outputs[0]!.field === 'value') {
     const out = new Float64Array(alloc(b.length * 8));
     const returns = pi.source === 'return';
     const input = returns ? b.close : b[pi.source];
     if (spec.kind === 'sma') smaColumn(input, b.length, bars, out, returns);
-    else rsiColumn(input, b.time, b.length, bars, out, returns);
+    else if (spec.kind === 'rsi') rsiColumn(input, b.time, b.length, bars, out, returns);
+    else emaColumn(input, b.length, bars, spec.kind === 'ema' && spec.seed === 'sma', out, returns);
     columnRuns.kernel++;
     return [out];
   }

@@ -327,3 +327,46 @@ export function rsiColumn(input: Float64Array, time: Float64Array, length: numbe
     out[i] = rsi;
   }
 }
+
+/**
+ * EMA over a bar window (ema.ts): raw += alpha (x − raw) with alpha = 2/(N+1), from the first observation
+ * (seed 'first') or from the mean of the first N (seed 'sma': SlidingSums' mean, taken from smaColumn, which
+ * is that mean bit for bit); NaN until N observations.
+ */
+export function emaColumn(input: Float64Array, length: number, bars: number, seedSma: boolean, out: Float64Array, returns: boolean): void {
+  const alpha = 2 / (bars + 1);
+  // The 'sma' seed: the window's mean at the N-th observation, over the first N observations fed.
+  const firstN = seedSma ? new Float64Array(bars) : null;
+  let seen = 0;
+  let seeded = false;
+  let raw = NaN;
+  for (let i = 0; i < length; i++) {
+    let value: number;
+    if (returns) {
+      const prev = i > 0 ? input[i - 1]! : NaN;
+      if (!(prev > 0)) {
+        out[i] = i > 0 ? out[i - 1]! : NaN;
+        continue;
+      }
+      value = input[i]! / prev - 1;
+    } else {
+      value = input[i]!;
+    }
+    seen++;
+    if (seeded) {
+      raw += alpha * (value - raw);
+    } else if (firstN === null) {
+      raw = value;
+      seeded = true;
+    } else {
+      firstN[seen - 1] = value;
+      if (seen >= bars) {
+        const means = new Float64Array(bars);
+        smaColumn(firstN, bars, bars, means, false);
+        raw = means[bars - 1]!;
+        seeded = true;
+      }
+    }
+    out[i] = seen >= bars ? raw : NaN;
+  }
+}

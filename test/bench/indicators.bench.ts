@@ -79,7 +79,7 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-const barWindow = (kind: 'sma' | 'rsi', bars: number): PlanIndicator =>
+const barWindow = (kind: 'sma' | 'rsi' | 'ema', bars: number): PlanIndicator =>
   ({ key: `${kind}${bars}`, label: kind, asset: 0, source: 'close', spec: { kind, window: { bars } }, outputs: [{ field: 'value', slot: 0 }] });
 
 /**
@@ -160,6 +160,7 @@ const suite: BenchSuite = {
     const rounds = quick ? 2 : 5;
     Object.assign(rows, columnRows('SMA(20)', b, [barWindow('sma', 20)], rounds, 1));
     Object.assign(rows, columnRows('RSI(14)', b, [barWindow('rsi', 14)], rounds, 1));
+    Object.assign(rows, columnRows('EMA(20)', b, [barWindow('ema', 20)], rounds, 1));
     // W3's grid: fast 5..100 step 5, slow 110..600 step 10 (70 SMA columns).
     const w3 = [...Array.from({ length: 20 }, (_, i) => 5 + 5 * i), ...Array.from({ length: 50 }, (_, i) => 110 + 10 * i)];
     if (!quick) Object.assign(rows, columnRows("W3's 70 SMA", b, w3.map((w) => barWindow('sma', w)), 3, 1));

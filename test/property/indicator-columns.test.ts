@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { columnRuns, computeColumns, streamingColumns } from '../../src/engine/indicator-cache.ts';
-import { RSI, SMA, rsiColumn, smaBlocks, smaColumn, type Indicator } from '../../src/indicators/index.ts';
+import { EMA, RSI, SMA, emaColumn, rsiColumn, smaBlocks, smaColumn, type Indicator } from '../../src/indicators/index.ts';
 import type { BarColumns } from '../../src/schema/index.ts';
 import type { IndicatorSource, PlanIndicator } from '../../src/strategy/index.ts';
 
@@ -54,17 +54,22 @@ function barsOf(close: Float64Array): BarColumns {
   return { symbol: 'X', length: n, time, open, high: close.map((c) => c + 1), low: close.map((c) => c - 1), close, volume: open.map((o) => o * 2) } as BarColumns;
 }
 
-function plan(kind: 'sma' | 'rsi', bars: number, source: IndicatorSource): PlanIndicator {
-  return { key: `${kind}|${bars}|${source}`, label: kind, asset: 0, source, spec: { kind, window: { bars } }, outputs: [{ field: 'value', slot: 0 }] };
+type Kind = 'sma' | 'rsi' | 'ema' | 'ema-sma';
+
+function plan(kind: Kind, bars: number, source: IndicatorSource): PlanIndicator {
+  const spec = kind === 'ema-sma' ? { kind: 'ema' as const, window: { bars }, seed: 'sma' as const } : { kind, window: { bars } };
+  return { key: `${kind}|${bars}|${source}`, label: kind, asset: 0, source, spec, outputs: [{ field: 'value', slot: 0 }] };
 }
 const smaPlan = (bars: number, source: IndicatorSource): PlanIndicator => plan('sma', bars, source);
 
 const alloc = (bytes: number): ArrayBuffer => new ArrayBuffer(bytes);
 
 /** Each kernel beside the streaming class it replaces. */
-const kernels: { name: 'sma' | 'rsi'; make: (bars: number) => Indicator; run: (input: Float64Array, time: Float64Array, bars: number, out: Float64Array) => void }[] = [
+const kernels: { name: Kind; make: (bars: number) => Indicator; run: (input: Float64Array, time: Float64Array, bars: number, out: Float64Array) => void }[] = [
   { name: 'sma', make: (bars) => new SMA({ bars }), run: (input, _time, bars, out) => smaColumn(input, input.length, bars, out, false) },
   { name: 'rsi', make: (bars) => new RSI({ bars }), run: (input, time, bars, out) => rsiColumn(input, time, input.length, bars, out, false) },
+  { name: 'ema', make: (bars) => new EMA({ bars }), run: (input, _time, bars, out) => emaColumn(input, input.length, bars, false, out, false) },
+  { name: 'ema-sma', make: (bars) => new EMA({ bars }, 'sma'), run: (input, _time, bars, out) => emaColumn(input, input.length, bars, true, out, false) },
 ];
 
 /** Times as the streaming indicators read them: minute steps, sometimes repeated, sometimes NaN. */
