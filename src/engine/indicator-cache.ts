@@ -1,4 +1,4 @@
-import { createIndicator, emaColumn, rsiColumn, smaColumn, type Indicator } from '../indicators/index.ts';
+import { createIndicator, emaColumn, rsiColumn, smaColumn, sumsColumns, type Indicator } from '../indicators/index.ts';
 import type { BarColumns } from '../schema/index.ts';
 import type { Plan, PlanIndicator } from '../strategy/index.ts';
 
@@ -162,19 +162,39 @@ export const columnRuns = { kernel: 0, streaming: 0 };
  * streaming indicator) where one covers the spec, else by the streaming indicator.
  */
 export function computeColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] {
+  const outs = kernelColumns(pi, b, alloc);
+  if (outs === null) return streamingColumns(pi, b, alloc);
+  columnRuns.kernel++;
+  return outs;
+}
+
+/** `pi`'s columns by a kernel, or null when no kernel covers it (duration windows, other kinds, bad parameters). */
+function kernelColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] | null {
   const spec = pi.spec;
-  const bars = (spec.kind === 'sma' || spec.kind === 'rsi' || spec.kind === 'ema') && 'bars' in spec.window ? spec.window.bars : 0;
-  if (Number.isInteger(bars) && bars >= 1 && pi.outputs.length === 1 && pi.outputs[0]!.field === 'value') {
-    const out = new Float64Array(alloc(b.length * 8));
-    const returns = pi.source === 'return';
-    const input = returns ? b.close : b[pi.source];
-    if (spec.kind === 'sma') smaColumn(input, b.length, bars, out, returns);
-    else if (spec.kind === 'rsi') rsiColumn(input, b.time, b.length, bars, out, returns);
-    else emaColumn(input, b.length, bars, spec.kind === 'ema' && spec.seed === 'sma', out, returns);
-    columnRuns.kernel++;
-    return [out];
+  if (spec.kind === 'macd' || !('bars' in spec.window)) return null;
+  const bars = spec.window.bars;
+  if (!Number.isInteger(bars) || bars < 1) return null;
+  const returns = pi.source === 'return';
+  const input = returns ? b.close : b[pi.source];
+  const column = (): Float64Array => new Float64Array(alloc(b.length * 8));
+  if (spec.kind === 'bollinger') {
+    const k = spec.k ?? 2;
+    if (!(Number.isFinite(k) && k >= 0)) return null;
+    const outs = pi.outputs.map(column);
+    const of = (field: string): Float64Array | undefined => outs[pi.outputs.findIndex((o) => o.field === field)];
+    sumsColumns(input, b.length, bars, returns, { mean: of('value'), upper: of('upper'), lower: of('lower'), k });
+    return outs;
   }
-  return streamingColumns(pi, b, alloc);
+  if (pi.outputs.length !== 1 || pi.outputs[0]!.field !== 'value') return null;
+  const out = column();
+  switch (spec.kind) {
+    case 'sma': smaColumn(input, b.length, bars, out, returns); break;
+    case 'stddev': sumsColumns(input, b.length, bars, returns, { std: out }); break;
+    case 'rsi': rsiColumn(input, b.time, b.length, bars, out, returns); break;
+    case 'ema': emaColumn(input, b.length, bars, spec.seed === 'sma', out, returns); break;
+    default: return null;
+  }
+  return [out];
 }
 
 /** Columns of `pi` over `b` by feeding its streaming indicator bar by bar: the reference every kernel must equal. */

@@ -37,13 +37,38 @@ import { pow2AtLeast } from './window.ts';
  * So the result is the bar-by-bar one in every case, and a block costs about half as much.
  */
 export function smaColumn(input: Float64Array, length: number, bars: number, out: Float64Array, returns: boolean): void {
+  sumsColumns(input, length, bars, returns, { mean: out });
+}
+
+/** Output columns of sumsColumns, each optional: the window's mean, population standard deviation, and the
+ *  Bollinger bands mean ± k·sd. */
+export interface SumsOutputs {
+  readonly mean?: Float64Array;
+  readonly std?: Float64Array;
+  readonly upper?: Float64Array;
+  readonly lower?: Float64Array;
+  readonly k?: number;
+}
+
+/**
+ * SMA, StdDev and Bollinger over a bar window: SlidingSums' mean and variance, as smaColumn describes. With
+ * only the mean asked for, blocks apply; a standard deviation reads m2 at every bar, so it goes bar by bar
+ * (the weighted sum and the times are still left out).
+ */
+export function sumsColumns(input: Float64Array, length: number, bars: number, returns: boolean, outs: SumsOutputs): void {
+  const out = outs.mean ?? null;
+  const std = outs.std ?? null;
+  const upper = outs.upper ?? null;
+  const lower = outs.lower ?? null;
+  const k = outs.k ?? 2;
+  const spread = std !== null || upper !== null || lower !== null;
   const cap = pow2AtLeast(bars + 1);
   const ring = new Float64Array(cap);
   const mask = cap - 1;
   const period = Math.max(bars, 64);
   const block = LANES * period;
   // Blocks need a full window, and 'return' inputs skip bars, which the lanes do not model: bar by bar.
-  const blocks = !returns && length >= block;
+  const blocks = out !== null && !spread && !returns && length >= block;
   const added = new Float64Array(blocks ? block : 0);
   const removed = new Float64Array(blocks ? block : 0);
   const snapshot = new Float64Array(blocks ? cap : 0);
@@ -60,7 +85,7 @@ export function smaColumn(input: Float64Array, length: number, bars: number, out
   let since = 0;
   let exactUntil = 0;
   for (let i = 0; i < length; ) {
-    if (blocks && since === 0 && size === bars && i >= exactUntil && i + block <= length) {
+    if (blocks && out !== null && since === 0 && size === bars && i >= exactUntil && i + block <= length) {
       snapshot.set(ring);
       const head0 = head;
       const shift0 = shift;
@@ -113,7 +138,10 @@ export function smaColumn(input: Float64Array, length: number, bars: number, out
     if (returns) {
       const prev = i > 0 ? input[i - 1]! : NaN;
       if (!(prev > 0)) {
-        out[i] = i > 0 ? out[i - 1]! : NaN;
+        if (out !== null) out[i] = i > 0 ? out[i - 1]! : NaN;
+        if (std !== null) std[i] = i > 0 ? std[i - 1]! : NaN;
+        if (upper !== null) upper[i] = i > 0 ? upper[i - 1]! : NaN;
+        if (lower !== null) lower[i] = i > 0 ? lower[i - 1]! : NaN;
         i++;
         continue;
       }
@@ -151,7 +179,23 @@ export function smaColumn(input: Float64Array, length: number, bars: number, out
       noise = 0;
       since = 0;
     }
-    out[i] = ++seen >= bars ? shift + sum / size : NaN;
+    if (++seen >= bars) {
+      const mid = shift + sum / size;
+      if (out !== null) out[i] = mid;
+      if (spread) {
+        // SumsIndicator's emit: StdDev's Math.sqrt(variance()), Bollinger's mid ± k·that.
+        const sd = Math.sqrt(m2 > 0 ? m2 / size : 0);
+        if (std !== null) std[i] = sd;
+        const width = k * sd;
+        if (upper !== null) upper[i] = mid + width;
+        if (lower !== null) lower[i] = mid - width;
+      }
+    } else {
+      if (out !== null) out[i] = NaN;
+      if (std !== null) std[i] = NaN;
+      if (upper !== null) upper[i] = NaN;
+      if (lower !== null) lower[i] = NaN;
+    }
     i++;
   }
 }

@@ -87,8 +87,10 @@ const barWindow = (kind: 'sma' | 'rsi' | 'ema', bars: number): PlanIndicator =>
  * (repeated `inner` times when a set is too short to time); the best round of each.
  */
 function columnRows(name: string, b: BarColumns, pis: PlanIndicator[], rounds: number, inner: number): Record<string, BenchRow> {
-  const kept = new ArrayBuffer(b.length * 8);
-  const alloc = (): ArrayBuffer => kept;
+  // One kept buffer per output column (Bollinger has three), handed out in turn.
+  const kept = [0, 1, 2].map(() => new ArrayBuffer(b.length * 8));
+  let next = 0;
+  const alloc = (): ArrayBuffer => kept[next++ % kept.length]!;
   const best = { streaming: Infinity, kernel: Infinity };
   // Rounds below 0 warm both up, untimed: with both cores busy, V8's optimizing compiler (a background
   // thread) can take several calls to deliver, and until then a kernel runs as baseline code.
@@ -161,6 +163,8 @@ const suite: BenchSuite = {
     Object.assign(rows, columnRows('SMA(20)', b, [barWindow('sma', 20)], rounds, 1));
     Object.assign(rows, columnRows('RSI(14)', b, [barWindow('rsi', 14)], rounds, 1));
     Object.assign(rows, columnRows('EMA(20)', b, [barWindow('ema', 20)], rounds, 1));
+    const bands: PlanIndicator = { ...barWindow('sma', 20), key: 'bollinger20', spec: { kind: 'bollinger', window: { bars: 20 }, k: 2 }, outputs: [{ field: 'value', slot: 0 }, { field: 'upper', slot: 1 }, { field: 'lower', slot: 2 }] };
+    Object.assign(rows, columnRows('Bollinger(20) 3 bands', b, [bands], rounds, 1));
     // W3's grid: fast 5..100 step 5, slow 110..600 step 10 (70 SMA columns).
     const w3 = [...Array.from({ length: 20 }, (_, i) => 5 + 5 * i), ...Array.from({ length: 50 }, (_, i) => 110 + 10 * i)];
     if (!quick) Object.assign(rows, columnRows("W3's 70 SMA", b, w3.map((w) => barWindow('sma', w)), 3, 1));

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { columnRuns, computeColumns, streamingColumns } from '../../src/engine/indicator-cache.ts';
-import { EMA, RSI, SMA, emaColumn, rsiColumn, smaBlocks, smaColumn, type Indicator } from '../../src/indicators/index.ts';
+import { Bollinger, EMA, RSI, SMA, StdDev, emaColumn, rsiColumn, smaBlocks, smaColumn, sumsColumns, type Indicator } from '../../src/indicators/index.ts';
 import type { BarColumns } from '../../src/schema/index.ts';
 import type { IndicatorSource, PlanIndicator } from '../../src/strategy/index.ts';
 
@@ -54,7 +54,7 @@ function barsOf(close: Float64Array): BarColumns {
   return { symbol: 'X', length: n, time, open, high: close.map((c) => c + 1), low: close.map((c) => c - 1), close, volume: open.map((o) => o * 2) } as BarColumns;
 }
 
-type Kind = 'sma' | 'rsi' | 'ema' | 'ema-sma';
+type Kind = 'sma' | 'rsi' | 'ema' | 'ema-sma' | 'stddev';
 
 function plan(kind: Kind, bars: number, source: IndicatorSource): PlanIndicator {
   const spec = kind === 'ema-sma' ? { kind: 'ema' as const, window: { bars }, seed: 'sma' as const } : { kind, window: { bars } };
@@ -69,6 +69,7 @@ const kernels: { name: Kind; make: (bars: number) => Indicator; run: (input: Flo
   { name: 'sma', make: (bars) => new SMA({ bars }), run: (input, _time, bars, out) => smaColumn(input, input.length, bars, out, false) },
   { name: 'rsi', make: (bars) => new RSI({ bars }), run: (input, time, bars, out) => rsiColumn(input, time, input.length, bars, out, false) },
   { name: 'ema', make: (bars) => new EMA({ bars }), run: (input, _time, bars, out) => emaColumn(input, input.length, bars, false, out, false) },
+  { name: 'stddev', make: (bars) => new StdDev({ bars }), run: (input, _time, bars, out) => sumsColumns(input, input.length, bars, false, { std: out }) },
   { name: 'ema-sma', make: (bars) => new EMA({ bars }, 'sma'), run: (input, _time, bars, out) => emaColumn(input, input.length, bars, true, out, false) },
 ];
 
@@ -114,6 +115,44 @@ for (const k of kernels) {
     });
   });
 }
+
+describe('Bollinger column kernel', () => {
+  const fields = ['value', 'upper', 'lower'] as const;
+  const kArb = fc.constantFrom(0, 1e-3, 1, 2, 2.5, 3);
+
+  it('equals the streaming Bollinger bands fed bar by bar, bit for bit, every band', () => {
+    fc.assert(
+      fc.property(columnArb, windowArb, kArb, (input, w, k) => {
+        const ind = new Bollinger({ bars: w }, k);
+        const expected = fields.map(() => new Float64Array(input.length));
+        input.forEach((x, i) => {
+          ind.update(i, x, x, x);
+          expected[0]![i] = ind.value;
+          expected[1]![i] = ind.upper;
+          expected[2]![i] = ind.lower;
+        });
+        const got = fields.map(() => new Float64Array(input.length));
+        sumsColumns(input, input.length, w, false, { mean: got[0], upper: got[1], lower: got[2], k });
+        expect({ w, k, at: fields.map((_, f) => firstDifference(got[f]!, expected[f]!)) }).toEqual({ w, k, at: [-1, -1, -1] });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("equals the cache's streaming columns for any set and order of bands and any source", () => {
+    fc.assert(
+      fc.property(columnArb, windowArb, kArb, fc.shuffledSubarray([...fields], { minLength: 1 }), fc.constantFrom<IndicatorSource>('close', 'high', 'return'), (close, w, k, outputs, source) => {
+        const bars = barsOf(close);
+        const pi: PlanIndicator = { key: 'bb', label: 'bb', asset: 0, source, spec: { kind: 'bollinger', window: { bars: w }, k }, outputs: outputs.map((field, slot) => ({ field, slot })) };
+        const before = columnRuns.kernel;
+        const fast = computeColumns(pi, bars, alloc);
+        expect(columnRuns.kernel).toBe(before + 1);
+        const reference = streamingColumns(pi, bars, alloc);
+        expect({ outputs, at: fast.map((c, f) => firstDifference(c, reference[f]!)) }).toEqual({ outputs, at: outputs.map(() => -1) });
+      }),
+    );
+  });
+});
 
 describe('SMA column kernel blocks', () => {
   it('equals the streaming SMA on long columns, with blocks kept and blocks run again bar by bar', () => {
