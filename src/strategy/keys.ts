@@ -37,6 +37,22 @@ export function indicatorInstance(node: IndicatorNode & { kind: WindowedKind }):
   }
 }
 
+/**
+ * In place, in Array.prototype.sort's default order (UTF-16 code units, which `<` on strings compares): an
+ * insertion sort, since key lists are a handful long and the built-in sort allocates a work copy per call.
+ */
+function sortStrings(a: string[]): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+
 /** Stable JSON (sorted keys) so equal specs give equal keys whatever order the document wrote them in. */
 export function stableKey(x: unknown): string {
   // Built by concatenation (no map/join arrays): compile keys every indicator node, once per optimizer candidate.
@@ -48,7 +64,7 @@ export function stableKey(x: unknown): string {
     return `${out}]`;
   }
   const keys = Object.keys(x);
-  if (keys.length > 1) keys.sort();
+  sortStrings(keys);
   let out = '{';
   for (let i = 0; i < keys.length; i++) out += `${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:${stableKey((x as Record<string, unknown>)[keys[i]!])}`;
   return `${out}}`;
