@@ -171,15 +171,17 @@ export function computeColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: 
 /** `pi`'s columns by a kernel, or null when no kernel covers it (duration windows, other kinds, bad parameters). */
 function kernelColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] | null {
   const spec = pi.spec;
-  if (spec.kind === 'macd' || !('bars' in spec.window)) return null;
-  const bars = spec.window.bars;
-  if (!Number.isInteger(bars) || bars < 1) return null;
+  if (spec.kind === 'macd') return null;
+  const bars = 'bars' in spec.window ? spec.window.bars : 0;
+  const ms = 'ms' in spec.window ? spec.window.ms : 0;
+  // The streaming classes' checkWindow: anything else goes to them, and they say what is wrong.
+  if (!(Number.isInteger(bars) && bars >= 1) && !(ms > 0 && Number.isFinite(ms))) return null;
   const returns = pi.source === 'return';
   const input = returns ? b.close : b[pi.source];
   const column = (): Float64Array => new Float64Array(alloc(b.length * 8));
   if (spec.kind === 'bollinger') {
     const k = spec.k ?? 2;
-    if (!(Number.isFinite(k) && k >= 0)) return null;
+    if (bars === 0 || !(Number.isFinite(k) && k >= 0)) return null;
     const outs = pi.outputs.map(column);
     const of = (field: string): Float64Array | undefined => outs[pi.outputs.findIndex((o) => o.field === field)];
     sumsColumns(input, b.length, bars, returns, { mean: of('value'), upper: of('upper'), lower: of('lower'), k });
@@ -187,13 +189,12 @@ function kernelColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) 
   }
   if (pi.outputs.length !== 1 || pi.outputs[0]!.field !== 'value') return null;
   const out = column();
-  switch (spec.kind) {
-    case 'sma': smaColumn(input, b.length, bars, out, returns); break;
-    case 'stddev': sumsColumns(input, b.length, bars, returns, { std: out }); break;
-    case 'rsi': rsiColumn(input, b.time, b.length, bars, out, returns); break;
-    case 'ema': emaColumn(input, b.length, bars, spec.seed === 'sma', out, returns); break;
-    default: return null;
-  }
+  if (spec.kind === 'rsi') rsiColumn(input, b.time, b.length, bars, ms, out, returns);
+  else if (spec.kind === 'ema' && (bars > 0 || spec.seed !== 'sma')) emaColumn(input, b.time, b.length, bars, ms, spec.seed === 'sma', out, returns);
+  else if (bars === 0) return null;
+  else if (spec.kind === 'sma') smaColumn(input, b.length, bars, out, returns);
+  else if (spec.kind === 'stddev') sumsColumns(input, b.length, bars, returns, { std: out });
+  else return null;
   return [out];
 }
 

@@ -13,6 +13,7 @@
  * Like the engine's streaming column loop, a bar whose previous close is not > 0 feeds nothing and repeats
  * the previous output (NaN at bar 0).
  */
+import { emaAlpha, wilderAlpha } from './smoothing.ts';
 import { pow2AtLeast } from './window.ts';
 
 /**
@@ -301,15 +302,18 @@ function earlyTrigger(added: Float64Array, removed: Float64Array, starts: Float6
 }
 
 /**
- * RSI over a bar window (RSI with two WilderAverage in rsi.ts): the changes' gains and losses summed until
- * the window is ready (N + 1 observations), their means as the seed, then Wilder smoothing with alpha = 1/N.
- * Both averages are seeded on the same update, so one flag and one count serve both. `time` is read only as
- * the streaming RSI reads it: an observation after one at a NaN time is not a change.
+ * RSI (RSI with two WilderAverage in rsi.ts): the changes' gains and losses summed until the window is ready,
+ * their means as the seed, then Wilder smoothing with alpha = 1/N (bar window, `bars` > 0) or
+ * min(1, Δt/D) per update (duration window, `ms` > 0). Ready after N + 1 observations, or once the first
+ * observation is ≥ D old. Both averages are seeded on the same update and smoothed with the same alpha, so
+ * one flag, one count and one alpha serve both. An observation after one at a NaN time is not a change, as
+ * in the streaming RSI.
  */
-export function rsiColumn(input: Float64Array, time: Float64Array, length: number, bars: number, out: Float64Array, returns: boolean): void {
-  const alpha = 1 / bars;
+export function rsiColumn(input: Float64Array, time: Float64Array, length: number, bars: number, ms: number, out: Float64Array, returns: boolean): void {
+  const alpha = bars > 0 ? 1 / bars : NaN;
   const warmupBars = bars + 1;
   let seen = 0;
+  let firstTime = NaN;
   let ready = false;
   let prev = NaN;
   let prevTime = NaN;
@@ -332,7 +336,12 @@ export function rsiColumn(input: Float64Array, time: Float64Array, length: numbe
     } else {
       value = input[i]!;
     }
-    if (!ready) ready = ++seen >= warmupBars;
+    const t = time[i]!;
+    if (!ready) {
+      // Warmup.observe
+      if (seen++ === 0) firstTime = t;
+      ready = ms > 0 ? t - firstTime >= ms : seen >= warmupBars;
+    }
     if (prevTime === prevTime) {
       const d = value - prev;
       // max(d, 0) and max(−d, 0) without a branch on the sign, which a price series makes unpredictable:
@@ -349,8 +358,9 @@ export function rsiColumn(input: Float64Array, time: Float64Array, length: numbe
         l = d < 0 ? -d : 0;
       }
       if (seeded) {
-        gain += alpha * (g - gain);
-        loss += alpha * (l - loss);
+        const w = ms > 0 ? wilderAlpha(t - prevTime, ms) : alpha;
+        gain += w * (g - gain);
+        loss += w * (l - loss);
       } else {
         gainSum += g;
         lossSum += l;
@@ -367,21 +377,25 @@ export function rsiColumn(input: Float64Array, time: Float64Array, length: numbe
       }
     }
     prev = value;
-    prevTime = time[i]!;
+    prevTime = t;
     out[i] = rsi;
   }
 }
 
 /**
- * EMA over a bar window (ema.ts): raw += alpha (x − raw) with alpha = 2/(N+1), from the first observation
- * (seed 'first') or from the mean of the first N (seed 'sma': SlidingSums' mean, taken from smaColumn, which
- * is that mean bit for bit); NaN until N observations.
+ * EMA (ema.ts): raw += alpha (x − raw) with alpha = 2/(N+1) (bar window) or min(1, 2x/(1+x)), x = Δt/D,
+ * per update (duration window), from the first observation (seed 'first') or, bar windows only, from the
+ * mean of the first N (seed 'sma': SlidingSums' mean, taken from smaColumn, which is that mean bit for bit).
+ * NaN until ready: N observations, or the first observation ≥ D old.
  */
-export function emaColumn(input: Float64Array, length: number, bars: number, seedSma: boolean, out: Float64Array, returns: boolean): void {
-  const alpha = 2 / (bars + 1);
-  // The 'sma' seed: the window's mean at the N-th observation, over the first N observations fed.
+export function emaColumn(input: Float64Array, time: Float64Array, length: number, bars: number, ms: number, seedSma: boolean, out: Float64Array, returns: boolean): void {
+  const alpha = bars > 0 ? 2 / (bars + 1) : NaN;
+  // The 'sma' seed (bar windows only): the window's mean at the N-th observation, over the first N fed.
   const firstN = seedSma ? new Float64Array(bars) : null;
   let seen = 0;
+  let firstTime = NaN;
+  let ready = false;
+  let prevTime = NaN;
   let seeded = false;
   let raw = NaN;
   for (let i = 0; i < length; i++) {
@@ -396,21 +410,27 @@ export function emaColumn(input: Float64Array, length: number, bars: number, see
     } else {
       value = input[i]!;
     }
-    seen++;
+    const t = time[i]!;
+    if (!ready) {
+      // Warmup.observe
+      if (seen++ === 0) firstTime = t;
+      ready = ms > 0 ? t - firstTime >= ms : seen >= bars;
+    }
     if (seeded) {
-      raw += alpha * (value - raw);
+      raw += (ms > 0 ? emaAlpha(t - prevTime, ms) : alpha) * (value - raw);
     } else if (firstN === null) {
       raw = value;
       seeded = true;
     } else {
       firstN[seen - 1] = value;
-      if (seen >= bars) {
+      if (ready) {
         const means = new Float64Array(bars);
         smaColumn(firstN, bars, bars, means, false);
         raw = means[bars - 1]!;
         seeded = true;
       }
     }
-    out[i] = seen >= bars ? raw : NaN;
+    prevTime = t;
+    out[i] = ready ? raw : NaN;
   }
 }

@@ -54,10 +54,15 @@ function barsOf(close: Float64Array): BarColumns {
   return { symbol: 'X', length: n, time, open, high: close.map((c) => c + 1), low: close.map((c) => c - 1), close, volume: open.map((o) => o * 2) } as BarColumns;
 }
 
-type Kind = 'sma' | 'rsi' | 'ema' | 'ema-sma' | 'stddev';
+type Kind = 'sma' | 'rsi' | 'ema' | 'ema-sma' | 'stddev' | 'rsi-ms' | 'ema-ms';
+
+/** A duration window for the '-ms' kinds: 45 s per bar of the drawn window, so not a multiple of the 1-minute steps. */
+const msOf = (bars: number): number => bars * 45_000;
 
 function plan(kind: Kind, bars: number, source: IndicatorSource): PlanIndicator {
-  const spec = kind === 'ema-sma' ? { kind: 'ema' as const, window: { bars }, seed: 'sma' as const } : { kind, window: { bars } };
+  const spec = kind === 'ema-sma' ? { kind: 'ema' as const, window: { bars }, seed: 'sma' as const }
+    : kind === 'rsi-ms' || kind === 'ema-ms' ? { kind: kind === 'rsi-ms' ? 'rsi' as const : 'ema' as const, window: { ms: msOf(bars) } }
+    : { kind, window: { bars } };
   return { key: `${kind}|${bars}|${source}`, label: kind, asset: 0, source, spec, outputs: [{ field: 'value', slot: 0 }] };
 }
 const smaPlan = (bars: number, source: IndicatorSource): PlanIndicator => plan('sma', bars, source);
@@ -67,10 +72,12 @@ const alloc = (bytes: number): ArrayBuffer => new ArrayBuffer(bytes);
 /** Each kernel beside the streaming class it replaces. */
 const kernels: { name: Kind; make: (bars: number) => Indicator; run: (input: Float64Array, time: Float64Array, bars: number, out: Float64Array) => void }[] = [
   { name: 'sma', make: (bars) => new SMA({ bars }), run: (input, _time, bars, out) => smaColumn(input, input.length, bars, out, false) },
-  { name: 'rsi', make: (bars) => new RSI({ bars }), run: (input, time, bars, out) => rsiColumn(input, time, input.length, bars, out, false) },
-  { name: 'ema', make: (bars) => new EMA({ bars }), run: (input, _time, bars, out) => emaColumn(input, input.length, bars, false, out, false) },
+  { name: 'rsi', make: (bars) => new RSI({ bars }), run: (input, time, bars, out) => rsiColumn(input, time, input.length, bars, 0, out, false) },
+  { name: 'ema', make: (bars) => new EMA({ bars }), run: (input, time, bars, out) => emaColumn(input, time, input.length, bars, 0, false, out, false) },
   { name: 'stddev', make: (bars) => new StdDev({ bars }), run: (input, _time, bars, out) => sumsColumns(input, input.length, bars, false, { std: out }) },
-  { name: 'ema-sma', make: (bars) => new EMA({ bars }, 'sma'), run: (input, _time, bars, out) => emaColumn(input, input.length, bars, true, out, false) },
+  { name: 'rsi-ms', make: (bars) => new RSI({ ms: msOf(bars) }), run: (input, time, bars, out) => rsiColumn(input, time, input.length, 0, msOf(bars), out, false) },
+  { name: 'ema-ms', make: (bars) => new EMA({ ms: msOf(bars) }), run: (input, time, bars, out) => emaColumn(input, time, input.length, 0, msOf(bars), false, out, false) },
+  { name: 'ema-sma', make: (bars) => new EMA({ bars }, 'sma'), run: (input, time, bars, out) => emaColumn(input, time, input.length, bars, 0, true, out, false) },
 ];
 
 /** Times as the streaming indicators read them: minute steps, sometimes repeated, sometimes NaN. */
@@ -208,11 +215,18 @@ describe('SMA column kernel regressions', () => {
     expect(out[3]).toBe(out[2]); // 0 before bar 3: no return, value held
   });
 
-  it('leaves duration windows to the streaming indicator', () => {
-    const pi: PlanIndicator = { ...smaPlan(5, 'close'), spec: { kind: 'sma', window: { ms: 300_000 } } };
-    const before = columnRuns.kernel;
-    computeColumns(pi, barsOf(Float64Array.from({ length: 50 }, (_, i) => 100 + i)), alloc);
-    expect(columnRuns.kernel).toBe(before);
+  it("leaves duration windows of the window-sum indicators, and EMA's 'sma' seed over a duration, to the streaming classes", () => {
+    const specs: PlanIndicator['spec'][] = [
+      { kind: 'sma', window: { ms: 300_000 } },
+      { kind: 'stddev', window: { ms: 300_000 } },
+      { kind: 'bollinger', window: { ms: 300_000 } },
+      { kind: 'ema', window: { ms: 300_000 }, seed: 'sma' },
+    ];
+    for (const spec of specs) {
+      const before = { ...columnRuns };
+      computeColumns({ ...smaPlan(5, 'close'), spec }, barsOf(Float64Array.from({ length: 50 }, (_, i) => 100 + i)), alloc);
+      expect({ spec, kernel: columnRuns.kernel - before.kernel, streaming: columnRuns.streaming - before.streaming }).toEqual({ spec, kernel: 0, streaming: 1 });
+    }
   });
 });
 
@@ -223,11 +237,11 @@ describe('RSI column kernel regressions', () => {
     const ind = new RSI({ bars: 3 });
     const expected = input.map((x, i) => ind.update(time[i]!, x, x, x));
     const out = new Float64Array(input.length);
-    rsiColumn(input, time, input.length, 3, out, false);
+    rsiColumn(input, time, input.length, 3, 0, out, false);
     expect(firstDifference(out, expected)).toBe(-1);
     // Without the skip the change 11 → 13 at index 4 and 13 → 12 at 5 would both count: the value moves.
     const noSkip = new Float64Array(input.length);
-    rsiColumn(input, Float64Array.from(input, (_, i) => i * 60_000), input.length, 3, noSkip, false);
+    rsiColumn(input, Float64Array.from(input, (_, i) => i * 60_000), input.length, 3, 0, noSkip, false);
     expect(firstDifference(out, noSkip)).toBeGreaterThan(0);
   });
 
@@ -238,7 +252,7 @@ describe('RSI column kernel regressions', () => {
       const ind = new RSI({ bars: w });
       const expected = input.map((x, i) => ind.update(i, x, x, x));
       const out = new Float64Array(input.length);
-      rsiColumn(input, Float64Array.from(input, (_, i) => i), input.length, w, out, false);
+      rsiColumn(input, Float64Array.from(input, (_, i) => i), input.length, w, 0, out, false);
       expect({ w, at: firstDifference(out, expected) }).toEqual({ w, at: -1 });
     }
   });
@@ -246,7 +260,7 @@ describe('RSI column kernel regressions', () => {
   it('pins the flat case: no movement in the averages is 50, not NaN', () => {
     const input = Float64Array.from({ length: 30 }, () => 42);
     const out = new Float64Array(input.length);
-    rsiColumn(input, Float64Array.from(input, (_, i) => i), input.length, 14, out, false);
+    rsiColumn(input, Float64Array.from(input, (_, i) => i), input.length, 14, 0, out, false);
     expect(Array.from(out.subarray(13, 16))).toEqual([NaN, 50, 50]);
   });
 });
