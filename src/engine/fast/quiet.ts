@@ -1,6 +1,5 @@
 import type { Portfolio } from '../portfolio.ts';
 import type { Recorder } from '../recorder.ts';
-import type { SeriesStats } from '../stats.ts';
 import type { Timeline } from './timeline.ts';
 
 /** What a walk holds that a quiet stretch reads and moves: cursors, marks, the recorder and the running peak. */
@@ -20,23 +19,21 @@ export interface QuietState {
   /** Running peak of recorded equity (the kernel's drawdown input); not kept on folded stretches (below). */
   peak: number;
   /**
-   * Set when the statistics are folded as the run goes (the compiled walk's stats-only runs): a long stretch
-   * of one held asset with a bar at every step then goes straight into them, after whatever the recorder
-   * holds (`foldRecorder`), with no per-step history and no peak (the compiled walk never reads it).
+   * Set when the statistics are folded as the run goes (the compiled walk's stats-only runs): a stretch of
+   * one held asset with a bar at every step then goes to the statistics with no per-step history and no
+   * peak (the compiled walk never reads it); every other step is written to the recorder, after the folder
+   * has folded what it holds.
    */
-  readonly series: SeriesStats | null;
-  /** With `series`: the day key of every step of the timeline. */
-  readonly days: Float64Array | null;
-  foldRecorder(): void;
+  readonly folder: HeldFolder | null;
 }
 
-/**
- * Shortest quiet stretch a folding walk hands straight to the statistics; shorter ones go through the chunk
- * recorder like every other step. The hand-over reads the data set's indexes and whole blocks of closes
- * (SeriesStats.foldHeld), so it pays from a few steps on: W3's per-run CPU was the same within noise at
- * 1, 8, 32 and 128 (same-process A/B, load ~5), against ~25 % more at 256 before foldHeld existed.
- */
-const FOLD_DIRECT = 8;
+/** Where a folding walk sends held stretches (CompiledWalk: it joins one position's stretches into one fold). */
+export interface HeldFolder {
+  /** Steps [from, to) hold `qty` of asset a (a bar at every step) and `cash`, nothing else. */
+  foldHeld(a: number, cash: number, qty: number, from: number, to: number): void;
+  /** Folds what foldHeld was given so far (before the recorder takes the next step). */
+  flushHeld(): void;
+}
 
 /**
  * Steps [from, to) where nothing acts: positions and cash are fixed, so equity is cash + Σ quantity × close
@@ -70,25 +67,28 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
     trackedQty[h++] = 0;
   }
   const start = Math.max(from, w.firstStep);
-  if (rec.time.length < rec.length + (to - start)) throw new RangeError('recorder capacity below the steps of the run');
-  const rt = rec.time, re = rec.equity, rx = rec.exposed, rb = rec.benchmark;
   const cash = p.cash, exposed = p.exposed() ? 1 : 0;
-  let peak = w.peak, j = rec.length;
-  if (h === 1 && held === 1 && tl.dense[tracked[0]!] && w.series !== null && to - start >= FOLD_DIRECT) {
+  const folder = w.folder;
+  if (folder !== null && h === 1 && held === 1 && tl.dense[tracked[0]!]) {
     const a = tracked[0]!, cl = closes[a]!, last = tl.steps - 1;
     // The timeline's last step is recorded, not folded: closeAtEnd may still rewrite its equity.
     const end = Math.min(to, last);
-    if (start < end) {
-      w.foldRecorder();
-      w.series.addMarked(time, cl, cash, trackedQty[0]!, exposed, bench === a ? cl : null, w.days!, start, end);
+    if (start < end) folder.foldHeld(a, cash, trackedQty[0]!, start, end);
+    if (start <= last && to > last) {
+      folder.flushHeld();
+      rec.push(time[last]!, cash + trackedQty[0]! * cl[last]!, exposed, bench === a ? cl[last]! : NaN);
     }
-    if (start <= last && to > last) rec.push(time[last]!, cash + trackedQty[0]! * cl[last]!, exposed, bench === a ? cl[last]! : NaN);
-    j = rec.length;
     cursor[a] = to - 1;
     mark[a] = cl[to - 1]!;
-  } else if (h === 1 && held === 1 && tl.dense[tracked[0]!]) {
-    // The same with a bar at every step: step s is bar s, so its close is the mark and the columns copy
-    // in bulk; only equity and its peak are computed per step.
+    return;
+  }
+  folder?.flushHeld();
+  if (rec.time.length < rec.length + (to - start)) throw new RangeError('recorder capacity below the steps of the run');
+  const rt = rec.time, re = rec.equity, rx = rec.exposed, rb = rec.benchmark;
+  let peak = w.peak, j = rec.length;
+  if (h === 1 && held === 1 && tl.dense[tracked[0]!]) {
+    // One held asset with a bar at every step: step s is bar s, so its close is the mark and the columns
+    // copy in bulk; only equity and its peak are computed per step.
     const a = tracked[0]!, cl = closes[a]!, qa = trackedQty[0]!;
     const len = Math.max(0, to - start);
     for (let s = start; s < to; s++) {

@@ -315,7 +315,8 @@ class Walk implements QuietState {
     }
   }
 
-  foldRecorder(): void {}
+  /** QuietState: this walk records every step for the kernel's buildResult (no folding). */
+  readonly folder = null;
 
   /** Hands the merge buffers back for the next run (not on a throw: a cancelled run just drops them). */
   release(): void {

@@ -8,7 +8,7 @@ import type { ResultSource } from '../result.ts';
 import { SeriesStats } from '../stats.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { acquireOrdersLog, CANCELLED, FILLED, REJECTED, releaseOrdersLog, UNIT_CODE } from './orders-log.ts';
-import { recordQuiet, type QuietState } from './quiet.ts';
+import { recordQuiet, type HeldFolder, type QuietState } from './quiet.ts';
 import type { Events, StrategyPass } from './signals.ts';
 import type { Timeline } from './timeline.ts';
 
@@ -81,7 +81,7 @@ type Scratch = { -readonly [K in keyof Order]: Order[K] } & { record: OrderRecor
  * the shared SimulatedFills (the reference's own sizing and cost code) with one scratch order, trades land
  * in the portfolio's TradeLog. No kernel, venue, per-event object or closure.
  */
-export class CompiledWalk implements QuietState, ResultSource {
+export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   readonly n: number;
   readonly cursor: Int32Array;
   readonly closes: Float64Array[];
@@ -104,6 +104,17 @@ export class CompiledWalk implements QuietState, ResultSource {
   /** With `fold`: the statistics' step series, complete after finish(). */
   readonly series: SeriesStats | null = null;
   readonly days: Float64Array | null;
+  /** With `fold`: this walk, which folds held stretches (HeldFolder). */
+  readonly folder: HeldFolder | null;
+  // A held stretch given to foldHeld and not folded yet: steps [heldFrom, heldTo) of asset heldAsset (−1:
+  // none) at heldCash and heldQty. The next stretch with the same asset, cash and quantity extends it, so a
+  // position's whole span (quiet stretches and the event steps where nothing filled) folds in one call.
+  // It and the recorder are never both non-empty: each is folded before the other takes a step.
+  private heldAsset = -1;
+  private heldFrom = 0;
+  private heldTo = 0;
+  private heldCash = 0;
+  private heldQty = 0;
 
   private readonly plan: Plan;
   private readonly fills: SimulatedFills;
@@ -148,12 +159,13 @@ export class CompiledWalk implements QuietState, ResultSource {
     if (x.tradable >= 0) this.tradableFrom = tl.time[x.tradable]!;
     // As buildResult reads it: a run whose indicators never got a value has no tradable bar (Infinity).
     this.days = x.fold ? x.fold.days : null;
+    this.folder = x.fold ? this : null;
     if (x.fold) this.series = new SeriesStats(true, Number.isNaN(this.tradableFrom) ? Infinity : this.tradableFrom, () => NaN);
   }
 
   /** Steps recorded so far (those folded into the statistics and those still in the recorder). */
   get recordedSteps(): number {
-    return (this.series?.count ?? 0) + this.recorder.length;
+    return (this.series?.count ?? 0) + this.recorder.length + (this.heldAsset >= 0 ? this.heldTo - this.heldFrom : 0);
   }
 
   /**
@@ -173,6 +185,28 @@ export class CompiledWalk implements QuietState, ResultSource {
       recordQuiet(this, s, end);
       s = end;
     }
+  }
+
+  foldHeld(a: number, cash: number, qty: number, from: number, to: number): void {
+    if (a === this.heldAsset && from === this.heldTo && cash === this.heldCash && qty === this.heldQty) {
+      this.heldTo = to;
+      return;
+    }
+    this.flushHeld();
+    this.foldRecorder();
+    this.heldAsset = a;
+    this.heldFrom = from;
+    this.heldTo = to;
+    this.heldCash = cash;
+    this.heldQty = qty;
+  }
+
+  flushHeld(): void {
+    const a = this.heldAsset;
+    if (a < 0) return;
+    this.heldAsset = -1;
+    const cl = this.closes[a]!;
+    this.series!.addMarked(this.tl.time, cl, this.heldCash, this.heldQty, 1, this.bench === a ? cl : null, this.days!, this.heldFrom, this.heldTo);
   }
 
   /** The recorder's steps into the statistics, in order; the recorder starts over. */
@@ -238,6 +272,7 @@ export class CompiledWalk implements QuietState, ResultSource {
     this.barsSeen = tl.bars;
     if (this.settings.closeAtEnd) this.closeAtEnd(tl.time[tl.steps - 1]!);
     if (this.series !== null) {
+      this.flushHeld();
       this.foldRecorder();
       this.series.close();
       releaseChunk(this.recorder);
@@ -370,8 +405,30 @@ export class CompiledWalk implements QuietState, ResultSource {
     const p = this.portfolio;
     const e = p.equity();
     if (e > this.peak) this.peak = e;
-    if (this.series !== null && this.recorder.length === this.recorder.time.length) this.foldRecorder();
+    if (this.series !== null) {
+      // One held asset marked at this step's close: the step extends (or starts) a held stretch, with the
+      // equity Portfolio.equity gives (cash + qty × mark). Not the last step, which closeAtEnd may rewrite.
+      const a = p.exposed() ? this.heldOne() : -1;
+      if (a >= 0 && this.tl.dense[a] && (this.bench === a || this.bench < 0) && p.mark[a] === this.closes[a]![s] && s < this.tl.steps - 1) {
+        this.foldHeld(a, p.cash, p.qty[a]!, s, s + 1);
+        return;
+      }
+      this.flushHeld();
+      if (this.recorder.length === this.recorder.time.length) this.foldRecorder();
+    }
     this.recorder.push(this.tl.time[s]!, e, p.exposed() ? 1 : 0, this.bench >= 0 ? p.mark[this.bench]! : NaN);
+  }
+
+  /** The asset of the one open position, or −1 when several are open. */
+  private heldOne(): number {
+    const q = this.portfolio.qty;
+    let one = -1;
+    for (let a = 0; a < q.length; a++) {
+      if (q[a] === 0) continue;
+      if (one >= 0) return -1;
+      one = a;
+    }
+    return one;
   }
 
   /** The next step at which a pending order's asset has a bar. */
