@@ -190,6 +190,8 @@ export class SeriesStats {
   private ixDays: Float64Array | null = null;
   private ixStarts: Int32Array | null = null;
   private ixStartAt = 0;
+  /** The step after the last held fold, while nothing else has been folded since (else −1). */
+  private ixNext = -1;
   exposedSteps = 0;
   /** Sum of day-end equities (one per day, the last step's equity of each): turnover's mean capital. */
   daySum = 0;
@@ -243,23 +245,40 @@ export class SeriesStats {
     const periods = this.dd, gaps = this.gaps;
     let peak = this.peak, peakTime = this.peakTime, inDd = this.inDd, depth = this.depth, maxDd = this.maxDd;
     let day = this.day;
-    // Gaps: the first step's against the last step folded, the others' from the index of wide ones.
-    let wider = 0;
-    const g0 = time[from]! - this.lastTime;
-    if (!(g0 < WEEKLY_GAP)) {
-      gaps[gapClass(g0)]!++;
-      wider++;
-    }
     if (this.ixTime !== time) {
       this.ixTime = time;
       this.ixWide = wideGaps(time, WEEKLY_GAP);
       this.ixWideAt = 0;
+      this.ixNext = -1;
+    }
+    if (this.ixDays !== days) {
+      this.ixDays = days;
+      this.ixStarts = dayStarts(days);
+      this.ixStartAt = 0;
+      this.ixNext = -1;
+    }
+    if (this.ixClose !== close) {
+      this.ixClose = close;
+      this.ixExt = blockExtremes(close);
+    }
+    // Right after the previous held fold (nothing folded between), the indexes say whether `from` starts a
+    // day or follows a wide gap, and the step before it need not be read (on W3 those scattered reads, one
+    // day key and one time per call, were half of this function's time).
+    const contiguous = from === this.ixNext;
+    const first = contiguous ? from : from + 1;
+    let wider = 0;
+    if (!contiguous) {
+      const g0 = time[from]! - this.lastTime;
+      if (!(g0 < WEEKLY_GAP)) {
+        gaps[gapClass(g0)]!++;
+        wider++;
+      }
     }
     const wide = this.ixWide!, ws = wide.steps;
     // Folding goes forward in time, so the indexes are read through cursors (a search when one goes back).
     let w = this.ixWideAt;
-    if (w > 0 && ws[w - 1]! >= from + 1) w = lowerBound(ws, from + 1);
-    while (w < ws.length && ws[w]! < from + 1) w++;
+    if (w > 0 && ws[w - 1]! >= first) w = lowerBound(ws, first);
+    while (w < ws.length && ws[w]! < first) w++;
     for (; w < ws.length && ws[w]! < to; w++) {
       gaps[gapClass(wide.gap[w]!)]!++;
       wider++;
@@ -268,41 +287,45 @@ export class SeriesStats {
     gaps[0] = gaps[0]! + (to - from - wider);
     this.count += to - from;
     this.exposedSteps += exposedAll * (to - from);
-    if (this.ixClose !== close) {
-      this.ixClose = close;
-      this.ixExt = blockExtremes(close);
-    }
-    if (this.ixDays !== days) {
-      this.ixDays = days;
-      this.ixStarts = dayStarts(days);
-      this.ixStartAt = 0;
-    }
     const ext = this.ixExt!, up = qty > 0;
     const hiCol = up ? ext.max : ext.min, loCol = up ? ext.min : ext.max;
     const starts = this.ixStarts!;
     let next = this.ixStartAt;
-    if (next > 0 && starts[next - 1]! >= from + 1) next = lowerBound(starts, from + 1);
-    while (next < starts.length && starts[next]! < from + 1) next++;
-    // A day close before step s: the previous step's equity and benchmark end the day.
-    let endEquity = this.lastEquity, endBench = this.prevBench;
-    for (let a = from; a < to;) {
-      const k = days[a]!;
-      if (k !== day) {
-        day = k;
-        this.dayStart(k, endEquity, endBench);
+    if (next > 0 && starts[next - 1]! >= first) next = lowerBound(starts, first);
+    while (next < starts.length && starts[next]! < first) next++;
+    if (contiguous) {
+      if (next < starts.length && starts[next] === from) {
+        day = days[from]!;
+        this.dayStart(day, this.lastEquity, this.prevBench);
+        next++;
       }
+    } else if (days[from] !== day) {
+      day = days[from]!;
+      this.dayStart(day, this.lastEquity, this.prevBench);
+    }
+    for (let a = from; ;) {
       // Steps [a, b) lie in one day.
       const b = next < starts.length && starts[next]! < to ? starts[next++]! : to;
       for (let i = a; i < b;) {
-        if ((i & (BLOCK - 1)) === 0 && i + BLOCK <= b && peak > 0) {
+        if (peak > 0) {
           const blk = i >> BLOCK_SHIFT;
           if (cash + qty * hiCol[blk]! < peak) {
             const dd = 1 - (cash + qty * loCol[blk]!) / peak;
-            inDd = true;
-            if (dd > depth) depth = dd;
-            if (dd > maxDd) maxDd = dd;
-            i += BLOCK;
-            continue;
+            if ((i & (BLOCK - 1)) === 0 && i + BLOCK <= b) {
+              inDd = true;
+              if (dd > depth) depth = dd;
+              if (dd > maxDd) maxDd = dd;
+              i += BLOCK;
+              continue;
+            }
+            // Part of a block: its steps are a subset, so none sets a peak and none is deeper than the
+            // block's deepest; when that is no deeper than this period's depth (≤ the max), they change
+            // nothing but inDd.
+            if (dd <= depth) {
+              inDd = true;
+              i = Math.min(b, (i | (BLOCK - 1)) + 1);
+              continue;
+            }
           }
         }
         const end = Math.min(b, (i | (BLOCK - 1)) + 1);
@@ -324,20 +347,23 @@ export class SeriesStats {
           }
         }
       }
-      endEquity = cash + qty * close[b - 1]!;
-      endBench = bench === null ? NaN : bench[b - 1]!;
+      if (b === to) break;
+      // b starts a day: step b − 1 ended the one before.
+      day = days[b]!;
+      this.dayStart(day, cash + qty * close[b - 1]!, bench === null ? NaN : bench[b - 1]!);
       a = b;
     }
     this.ixStartAt = next;
+    this.ixNext = to;
     this.peak = peak;
     this.peakTime = peakTime;
     this.inDd = inDd;
     this.depth = depth;
     this.maxDd = maxDd;
     this.day = day;
-    this.prevBench = endBench;
+    this.prevBench = bench === null ? NaN : bench[to - 1]!;
     this.lastTime = time[to - 1]!;
-    this.lastEquity = endEquity;
+    this.lastEquity = cash + qty * close[to - 1]!;
     if (bench !== null) this.benchPrices(time, bench, from, to);
   }
 
