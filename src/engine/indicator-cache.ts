@@ -1,4 +1,4 @@
-import { createIndicator, emaColumn, rsiColumn, smaColumn, sumsColumns, type Indicator } from '../indicators/index.ts';
+import { createIndicator, emaColumn, rsiColumn, sumsColumns, type Indicator } from '../indicators/index.ts';
 import type { BarColumns } from '../schema/index.ts';
 import type { Plan, PlanIndicator } from '../strategy/index.ts';
 
@@ -168,7 +168,7 @@ export function computeColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: 
   return outs;
 }
 
-/** `pi`'s columns by a kernel, or null when no kernel covers it (duration windows, other kinds, bad parameters). */
+/** `pi`'s columns by a kernel, or null when no kernel covers it (other kinds, bad parameters, odd times). */
 function kernelColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] | null {
   const spec = pi.spec;
   if (spec.kind === 'macd') return null;
@@ -176,26 +176,38 @@ function kernelColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) 
   const ms = 'ms' in spec.window ? spec.window.ms : 0;
   // The streaming classes' checkWindow: anything else goes to them, and they say what is wrong.
   if (!(Number.isInteger(bars) && bars >= 1) && !(ms > 0 && Number.isFinite(ms))) return null;
+  const sums = spec.kind === 'sma' || spec.kind === 'stddev' || spec.kind === 'bollinger';
+  if (sums && ms > 0 && !evictsBeforeNewest(b.time, b.length, ms)) return null;
   const returns = pi.source === 'return';
   const input = returns ? b.close : b[pi.source];
+  const time = ms > 0 ? b.time : null;
   const column = (): Float64Array => new Float64Array(alloc(b.length * 8));
   if (spec.kind === 'bollinger') {
     const k = spec.k ?? 2;
-    if (bars === 0 || !(Number.isFinite(k) && k >= 0)) return null;
+    if (!(Number.isFinite(k) && k >= 0)) return null;
     const outs = pi.outputs.map(column);
     const of = (field: string): Float64Array | undefined => outs[pi.outputs.findIndex((o) => o.field === field)];
-    sumsColumns(input, b.length, bars, returns, { mean: of('value'), upper: of('upper'), lower: of('lower'), k });
+    sumsColumns(input, time, b.length, bars, ms, returns, { mean: of('value'), upper: of('upper'), lower: of('lower'), k });
     return outs;
   }
   if (pi.outputs.length !== 1 || pi.outputs[0]!.field !== 'value') return null;
   const out = column();
   if (spec.kind === 'rsi') rsiColumn(input, b.time, b.length, bars, ms, out, returns);
   else if (spec.kind === 'ema' && (bars > 0 || spec.seed !== 'sma')) emaColumn(input, b.time, b.length, bars, ms, spec.seed === 'sma', out, returns);
-  else if (bars === 0) return null;
-  else if (spec.kind === 'sma') smaColumn(input, b.length, bars, out, returns);
-  else if (spec.kind === 'stddev') sumsColumns(input, b.length, bars, returns, { std: out });
+  else if (spec.kind === 'sma') sumsColumns(input, time, b.length, bars, ms, returns, { mean: out });
+  else if (spec.kind === 'stddev') sumsColumns(input, time, b.length, bars, ms, returns, { std: out });
   else return null;
   return [out];
+}
+
+/**
+ * True when no time t has t − ms ≥ t (an infinite time, or ms below t's precision): there a duration window
+ * would evict its newest entry and SlidingSums would read an emptied ring (it then loops for ever on stale
+ * slots), which no kernel copies.
+ */
+export function evictsBeforeNewest(time: Float64Array, length: number, ms: number): boolean {
+  for (let i = 0; i < length; i++) if (time[i]! - ms >= time[i]!) return false;
+  return true;
 }
 
 /** Columns of `pi` over `b` by feeding its streaming indicator bar by bar: the reference every kernel must equal. */

@@ -38,7 +38,7 @@ import { pow2AtLeast } from './window.ts';
  * So the result is the bar-by-bar one in every case, and a block costs about half as much.
  */
 export function smaColumn(input: Float64Array, length: number, bars: number, out: Float64Array, returns: boolean): void {
-  sumsColumns(input, length, bars, returns, { mean: out });
+  sumsColumns(input, null, length, bars, 0, returns, { mean: out });
 }
 
 /** Output columns of sumsColumns, each optional: the window's mean, population standard deviation, and the
@@ -52,24 +52,28 @@ export interface SumsOutputs {
 }
 
 /**
- * SMA, StdDev and Bollinger over a bar window: SlidingSums' mean and variance, as smaColumn describes. With
- * only the mean asked for, blocks apply; a standard deviation reads m2 at every bar, so it goes bar by bar
- * (the weighted sum and the times are still left out).
+ * SMA, StdDev and Bollinger: SlidingSums' mean and variance, as smaColumn describes, over a bar window
+ * (`bars` > 0) or a duration window (`ms` > 0, with `time`; the ring then keeps times and grows by doubling,
+ * and the caller makes sure no time t has t − ms ≥ t, where the streaming class would read an emptied ring).
+ * Blocks apply to a bar window's mean alone; a standard deviation reads m2 at every bar and a duration
+ * window removes a varying count, so those go bar by bar (still without the weighted sum).
  */
-export function sumsColumns(input: Float64Array, length: number, bars: number, returns: boolean, outs: SumsOutputs): void {
+export function sumsColumns(input: Float64Array, time: Float64Array | null, length: number, bars: number, ms: number, returns: boolean, outs: SumsOutputs): void {
   const out = outs.mean ?? null;
   const std = outs.std ?? null;
   const upper = outs.upper ?? null;
   const lower = outs.lower ?? null;
   const k = outs.k ?? 2;
   const spread = std !== null || upper !== null || lower !== null;
-  const cap = pow2AtLeast(bars + 1);
-  const ring = new Float64Array(cap);
-  const mask = cap - 1;
+  // Ring's capacities: N + 1 for a bar window (never grows), 64 and doubling for a duration window.
+  const cap = pow2AtLeast(bars > 0 ? bars + 1 : 64);
+  let ring = new Float64Array(cap);
+  let times = ms > 0 ? new Float64Array(cap) : null;
+  let mask = cap - 1;
   const period = Math.max(bars, 64);
   const block = LANES * period;
   // Blocks need a full window, and 'return' inputs skip bars, which the lanes do not model: bar by bar.
-  const blocks = out !== null && !spread && !returns && length >= block;
+  const blocks = bars > 0 && out !== null && !spread && !returns && length >= block;
   const added = new Float64Array(blocks ? block : 0);
   const removed = new Float64Array(blocks ? block : 0);
   const snapshot = new Float64Array(blocks ? cap : 0);
@@ -78,6 +82,8 @@ export function sumsColumns(input: Float64Array, length: number, bars: number, r
   let head = 0;
   let size = 0;
   let seen = 0;
+  let firstTime = NaN;
+  let ready = false;
   let shift = 0;
   let sum = 0;
   let xmean = 0;
@@ -121,7 +127,6 @@ export function sumsColumns(input: Float64Array, length: number, bars: number, r
       if (!earlyTrigger(added, removed, starts, bars, period, noise)) {
         smaBlocks.kept++;
         noise = 0;
-        seen += block;
         i += block;
         continue;
       }
@@ -150,9 +155,25 @@ export function sumsColumns(input: Float64Array, length: number, bars: number, r
     } else {
       value = input[i]!;
     }
+    const t = time !== null ? time[i]! : 0;
     if (size === 0) shift = value;
     const x = value - shift;
+    if (size > mask) {
+      // Ring.grow: the same entries in the same order, from slot 0 of twice the room.
+      const c = 2 * (mask + 1);
+      const r = new Float64Array(c);
+      const ts = new Float64Array(c);
+      for (let q = 0; q < size; q++) {
+        r[q] = ring[(head + q) & mask]!;
+        ts[q] = times![(head + q) & mask]!;
+      }
+      ring = r;
+      times = ts;
+      head = 0;
+      mask = c - 1;
+    }
     ring[(head + size) & mask] = x;
+    if (times !== null) times[(head + size) & mask] = t;
     size++;
     sum += x;
     let d = x - xmean;
@@ -160,7 +181,8 @@ export function sumsColumns(input: Float64Array, length: number, bars: number, r
     let dm = d * (x - xmean);
     m2 += dm;
     noise += dm;
-    if (size > bars) {
+    // A bar window drops its oldest once full; a duration window every entry at or before t − ms.
+    while (times !== null ? times[head]! <= t - ms : size > bars) {
       const y = ring[head]!;
       head = (head + 1) & mask;
       size--;
@@ -180,7 +202,12 @@ export function sumsColumns(input: Float64Array, length: number, bars: number, r
       noise = 0;
       since = 0;
     }
-    if (++seen >= bars) {
+    if (!ready) {
+      // Warmup.observe
+      if (seen++ === 0) firstTime = t;
+      ready = ms > 0 ? t - firstTime >= ms : seen >= bars;
+    }
+    if (ready) {
       const mid = shift + sum / size;
       if (out !== null) out[i] = mid;
       if (spread) {

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { columnRuns, computeColumns, streamingColumns } from '../../src/engine/indicator-cache.ts';
+import { columnRuns, computeColumns, evictsBeforeNewest, streamingColumns } from '../../src/engine/indicator-cache.ts';
 import { Bollinger, EMA, RSI, SMA, StdDev, emaColumn, rsiColumn, smaBlocks, smaColumn, sumsColumns, type Indicator } from '../../src/indicators/index.ts';
 import type { BarColumns } from '../../src/schema/index.ts';
 import type { IndicatorSource, PlanIndicator } from '../../src/strategy/index.ts';
@@ -54,15 +54,15 @@ function barsOf(close: Float64Array): BarColumns {
   return { symbol: 'X', length: n, time, open, high: close.map((c) => c + 1), low: close.map((c) => c - 1), close, volume: open.map((o) => o * 2) } as BarColumns;
 }
 
-type Kind = 'sma' | 'rsi' | 'ema' | 'ema-sma' | 'stddev' | 'rsi-ms' | 'ema-ms';
+type Kind = 'sma' | 'rsi' | 'ema' | 'ema-sma' | 'stddev' | 'rsi-ms' | 'ema-ms' | 'sma-ms' | 'stddev-ms';
 
 /** A duration window for the '-ms' kinds: 45 s per bar of the drawn window, so not a multiple of the 1-minute steps. */
 const msOf = (bars: number): number => bars * 45_000;
 
 function plan(kind: Kind, bars: number, source: IndicatorSource): PlanIndicator {
-  const spec = kind === 'ema-sma' ? { kind: 'ema' as const, window: { bars }, seed: 'sma' as const }
-    : kind === 'rsi-ms' || kind === 'ema-ms' ? { kind: kind === 'rsi-ms' ? 'rsi' as const : 'ema' as const, window: { ms: msOf(bars) } }
-    : { kind, window: { bars } };
+  const base = kind.replace(/-(ms|sma)$/, '') as 'sma' | 'rsi' | 'ema' | 'stddev';
+  const spec: PlanIndicator['spec'] = kind === 'ema-sma' ? { kind: 'ema', window: { bars }, seed: 'sma' }
+    : { kind: base, window: kind.endsWith('-ms') ? { ms: msOf(bars) } : { bars } };
   return { key: `${kind}|${bars}|${source}`, label: kind, asset: 0, source, spec, outputs: [{ field: 'value', slot: 0 }] };
 }
 const smaPlan = (bars: number, source: IndicatorSource): PlanIndicator => plan('sma', bars, source);
@@ -74,9 +74,11 @@ const kernels: { name: Kind; make: (bars: number) => Indicator; run: (input: Flo
   { name: 'sma', make: (bars) => new SMA({ bars }), run: (input, _time, bars, out) => smaColumn(input, input.length, bars, out, false) },
   { name: 'rsi', make: (bars) => new RSI({ bars }), run: (input, time, bars, out) => rsiColumn(input, time, input.length, bars, 0, out, false) },
   { name: 'ema', make: (bars) => new EMA({ bars }), run: (input, time, bars, out) => emaColumn(input, time, input.length, bars, 0, false, out, false) },
-  { name: 'stddev', make: (bars) => new StdDev({ bars }), run: (input, _time, bars, out) => sumsColumns(input, input.length, bars, false, { std: out }) },
+  { name: 'stddev', make: (bars) => new StdDev({ bars }), run: (input, _time, bars, out) => sumsColumns(input, null, input.length, bars, 0, false, { std: out }) },
   { name: 'rsi-ms', make: (bars) => new RSI({ ms: msOf(bars) }), run: (input, time, bars, out) => rsiColumn(input, time, input.length, 0, msOf(bars), out, false) },
   { name: 'ema-ms', make: (bars) => new EMA({ ms: msOf(bars) }), run: (input, time, bars, out) => emaColumn(input, time, input.length, 0, msOf(bars), false, out, false) },
+  { name: 'sma-ms', make: (bars) => new SMA({ ms: msOf(bars) }), run: (input, time, bars, out) => sumsColumns(input, time, input.length, 0, msOf(bars), false, { mean: out }) },
+  { name: 'stddev-ms', make: (bars) => new StdDev({ ms: msOf(bars) }), run: (input, time, bars, out) => sumsColumns(input, time, input.length, 0, msOf(bars), false, { std: out }) },
   { name: 'ema-sma', make: (bars) => new EMA({ bars }, 'sma'), run: (input, time, bars, out) => emaColumn(input, time, input.length, bars, 0, true, out, false) },
 ];
 
@@ -139,7 +141,7 @@ describe('Bollinger column kernel', () => {
           expected[2]![i] = ind.lower;
         });
         const got = fields.map(() => new Float64Array(input.length));
-        sumsColumns(input, input.length, w, false, { mean: got[0], upper: got[1], lower: got[2], k });
+        sumsColumns(input, null, input.length, w, 0, false, { mean: got[0], upper: got[1], lower: got[2], k });
         expect({ w, k, at: fields.map((_, f) => firstDifference(got[f]!, expected[f]!)) }).toEqual({ w, k, at: [-1, -1, -1] });
       }),
       { numRuns: 200 },
@@ -215,19 +217,24 @@ describe('SMA column kernel regressions', () => {
     expect(out[3]).toBe(out[2]); // 0 before bar 3: no return, value held
   });
 
-  it("leaves duration windows of the window-sum indicators, and EMA's 'sma' seed over a duration, to the streaming classes", () => {
-    const specs: PlanIndicator['spec'][] = [
-      { kind: 'sma', window: { ms: 300_000 } },
-      { kind: 'stddev', window: { ms: 300_000 } },
-      { kind: 'bollinger', window: { ms: 300_000 } },
-      { kind: 'ema', window: { ms: 300_000 }, seed: 'sma' },
-    ];
-    for (const spec of specs) {
-      const before = { ...columnRuns };
-      computeColumns({ ...smaPlan(5, 'close'), spec }, barsOf(Float64Array.from({ length: 50 }, (_, i) => 100 + i)), alloc);
-      expect({ spec, kernel: columnRuns.kernel - before.kernel, streaming: columnRuns.streaming - before.streaming }).toEqual({ spec, kernel: 0, streaming: 1 });
-    }
+  it("leaves EMA's 'sma' seed over a duration to the streaming class", () => {
+    const before = { ...columnRuns };
+    computeColumns({ ...smaPlan(5, 'close'), spec: { kind: 'ema', window: { ms: 300_000 }, seed: 'sma' } }, barsOf(Float64Array.from({ length: 50 }, (_, i) => 100 + i)), alloc);
+    expect([columnRuns.kernel - before.kernel, columnRuns.streaming - before.streaming]).toEqual([0, 1]);
   });
+
+  it('declines duration windows over times where t − D ≥ t (an infinite time, D below the ulp of t)', () => {
+    // The streaming class would evict its newest entry there and loop for ever on the emptied ring's stale
+    // slots, so the test asks the guard, not computeColumns.
+    const times = Float64Array.from({ length: 50 }, (_, i) => 1_700_000_000_000 + i * 60_000);
+    expect(evictsBeforeNewest(times, times.length, 300_000)).toBe(true);
+    expect(evictsBeforeNewest(times, times.length, 1e-6)).toBe(false);
+    times[49] = Infinity;
+    expect(evictsBeforeNewest(times, times.length, 300_000)).toBe(false);
+    times[49] = NaN; // no eviction at a NaN time (NaN ≤ anything is false): safe
+    expect(evictsBeforeNewest(times, times.length, 300_000)).toBe(true);
+  });
+
 });
 
 describe('RSI column kernel regressions', () => {
