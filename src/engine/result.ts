@@ -96,7 +96,7 @@ const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(
  * dropped after this, so the trade log's columns go back to the thread's pool (TradeLog.release) once the
  * result holds its trades as objects, or (stats only) as a detached copy made into objects on first read.
  */
-export function buildResult(k: ResultSource, warnings: string[], statsOnly = false, days?: Float64Array, series?: SeriesStats, release = false): RunResult {
+export function buildResult(k: ResultSource, warnings: string[], statsOnly = false, days?: Float64Array, series?: SeriesStats, release = false, keepTrades = true): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
   const totals = {
@@ -132,7 +132,7 @@ export function buildResult(k: ResultSource, warnings: string[], statsOnly = fal
     warnings,
     ...(k.hasActions ? { corporateActions: k.corporate } : {}),
   };
-  if (statsOnly) lazyTrades(result, release ? p.tradeLog.detached() : p.tradeLog);
+  if (statsOnly && keepTrades) lazyTrades(result, release ? p.tradeLog.detached() : p.tradeLog);
   if (release) p.tradeLog.release();
   return result;
 }

@@ -167,7 +167,7 @@ export function createEngineService() {
         const plan = compile(task.doc, { params });
         // record 'stats': no signal or order log and no sampled curves, only what the statistics read (as the
         // in-process optimizer runs; the same numbers, test/unit/pool/sweep-columns.test.ts).
-        return runBacktest(task.doc, data, { plan, audit: false, record: 'stats', engine, indicatorCache: cache, cancel: task.cancel }).stats;
+        return runBacktest(task.doc, data, { plan, audit: false, record: 'stats', trades: false, engine, indicatorCache: cache, cancel: task.cancel }).stats;
       });
     },
     /**

@@ -45,7 +45,7 @@ export function scopeRunner(scope: EvaluationScope, cache = new IndicatorCache()
   return (params) => {
     const plan = tryCompile(scope.doc, params);
     if (!plan) return invalidStats();
-    return runBacktest(scope.doc, scope.data, { plan, audit: false, record: 'stats', indicatorCache: cache }).stats;
+    return runBacktest(scope.doc, scope.data, { plan, audit: false, record: 'stats', trades: false, indicatorCache: cache }).stats;
   };
 }
 

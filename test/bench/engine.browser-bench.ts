@@ -187,7 +187,7 @@ async function w1Rows(quick: boolean, rows: Record<string, BenchRow>): Promise<v
   // The per-thread rate: what a worker does per candidate (compile, run with a shared IndicatorCache, stats
   // only), on the page's thread, after a warm-up pass over the same candidates.
   const cache = new IndicatorCache();
-  const one = (p: { fast: number; slow: number }) => runBacktest(doc, data, { plan: compile(doc, { params: p }), audit: false, record: 'stats', indicatorCache: cache }).stats.finalEquity;
+  const one = (p: { fast: number; slow: number }) => runBacktest(doc, data, { plan: compile(doc, { params: p }), audit: false, record: 'stats', trades: false, indicatorCache: cache }).stats.finalEquity;
   for (const p of sets.slice(0, 100)) consume(one(p));
   let t0 = performance.now();
   for (const p of sets) consume(one(p));
@@ -229,7 +229,7 @@ async function w3Rows(quick: boolean, rows: Record<string, BenchRow>): Promise<v
   {
     const cache = new IndicatorCache();
     const some = order.slice(0, quick ? 6 : 40);
-    const one = (p: { fast: number; slow: number }) => runBacktest(doc, data, { plan: compile(doc, { params: p }), audit: false, record: 'stats', indicatorCache: cache }).stats.finalEquity;
+    const one = (p: { fast: number; slow: number }) => runBacktest(doc, data, { plan: compile(doc, { params: p }), audit: false, record: 'stats', trades: false, indicatorCache: cache }).stats.finalEquity;
     for (const p of some) consume(one(p));
     const t0 = performance.now();
     for (const p of some) consume(one(p));

@@ -33,6 +33,8 @@ export interface FastInput {
   venue: (assets: number) => Venue;
   audit: boolean;
   record: 'full' | 'stats';
+  /** With record 'stats': whether the result keeps its trades (RunOptions.trades). */
+  trades: boolean;
   /** Warnings known only after the run, from its venue (the bar magnifier's misses). */
   venueWarnings?: (venue: Venue | null) => string[];
   indicatorCache?: IndicatorCache;
@@ -122,7 +124,7 @@ export function runFast(x: FastInput): RunResult | string {
     releaseEvents(events);
     if (w.recordedSteps === 0) throw new RunError('no bars in the selected range');
     const warnings = x.venueWarnings ? [...x.warnings, ...x.venueWarnings(null)] : x.warnings;
-    const result = buildResult(w, warnings, statsOnly, w.series ? undefined : days(w.recorder.length), w.series ?? undefined, true);
+    const result = buildResult(w, warnings, statsOnly, w.series ? undefined : days(w.recorder.length), w.series ?? undefined, true, x.trades);
     if (!w.series) releaseRecorder(w.recorder);
     result.engine = 'fast';
     return result;
@@ -163,7 +165,7 @@ export function runFast(x: FastInput): RunResult | string {
   }
   // Every step from firstStep on is recorded, so the recorder's i-th entry is step firstStep + i.
   const warnings = x.venueWarnings ? [...x.warnings, ...x.venueWarnings(kernel.venue)] : x.warnings;
-  const result = buildResult(kernel, warnings, x.record === 'stats', days(kernel.recorder.length), undefined, true);
+  const result = buildResult(kernel, warnings, x.record === 'stats', days(kernel.recorder.length), undefined, true, x.trades);
   releaseRecorder(kernel.recorder);
   result.engine = 'fast';
   return result;
