@@ -95,6 +95,7 @@ const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(
  * runs); then the recorder is not read for statistics. `release`: the run is over and its portfolio is
  * dropped after this, so the trade log's columns go back to the thread's pool (TradeLog.release) once the
  * result holds its trades as objects, or (stats only) as a detached copy made into objects on first read.
+ * `keepTrades` false (stats only, RunOptions.trades): the result's trades stay empty and nothing is copied.
  */
 export function buildResult(k: ResultSource, warnings: string[], statsOnly = false, days?: Float64Array, series?: SeriesStats, release = false, keepTrades = true): RunResult {
   const r = k.recorder;
