@@ -14,7 +14,8 @@ const EXIT_REASONS: readonly (Exclude<ExitReason, 'signal'> | null)[] = [null, '
 const SIDES: readonly Side[] = ['long', 'short'];
 
 /** The columns of a trade row. */
-type TradeField = 'asset' | 'side' | 'quantity' | 'entryTime' | 'exitTime' | 'entryPrice' | 'exitPrice' | 'pnl' | 'returnPct' | 'fees' | 'dividends' | 'strategy' | 'exitReason';
+const TRADE_FIELDS = ['asset', 'side', 'quantity', 'entryTime', 'exitTime', 'entryPrice', 'exitPrice', 'pnl', 'returnPct', 'fees', 'dividends', 'strategy', 'exitReason'] as const;
+type TradeField = (typeof TRADE_FIELDS)[number];
 
 /** A trade log's rows as arrays: its own typed columns, or a detached run's plain copies. */
 type TradeRows = Readonly<Record<TradeField, ArrayLike<number>>> & { readonly symbols: readonly string[]; readonly strategies: readonly string[] };
@@ -147,13 +148,9 @@ export class TradeLog implements TradeColumnsView, TradeRows {
    */
   detached(): DetachedTrades {
     const n = this.length;
-    const rows: TradeRows = {
-      symbols: this.symbols, strategies: [...this.strategies], asset: plain(this.asset, n), side: plain(this.side, n), quantity: plain(this.quantity, n),
-      entryTime: plain(this.entryTime, n), exitTime: plain(this.exitTime, n), entryPrice: plain(this.entryPrice, n), exitPrice: plain(this.exitPrice, n),
-      pnl: plain(this.pnl, n), returnPct: plain(this.returnPct, n), fees: plain(this.fees, n), dividends: plain(this.dividends, n),
-      strategy: plain(this.strategy, n), exitReason: plain(this.exitReason, n),
-    };
-    return { toObjects: () => Array.from({ length: n }, (_, i) => tradeAt(rows, i)) };
+    const rows = { symbols: this.symbols, strategies: [...this.strategies] } as Record<string, unknown>;
+    for (const f of TRADE_FIELDS) rows[f] = plain(this[f], n);
+    return { toObjects: () => Array.from({ length: n }, (_, i) => tradeAt(rows as unknown as TradeRows, i)) };
   }
 
   /**
@@ -165,11 +162,9 @@ export class TradeLog implements TradeColumnsView, TradeRows {
     if (this.released) return;
     this.released = true;
     this.length = 0;
-    spare = {
-      asset: this.asset, side: this.side, quantity: this.quantity, entryTime: this.entryTime, exitTime: this.exitTime, entryPrice: this.entryPrice,
-      exitPrice: this.exitPrice, pnl: this.pnl, returnPct: this.returnPct, fees: this.fees, dividends: this.dividends, strategy: this.strategy,
-      exitReason: this.exitReason,
-    };
+    const c = {} as Record<TradeField, unknown>;
+    for (const f of TRADE_FIELDS) c[f] = this[f];
+    spare = c as Columns;
   }
 
   private grow(): void {
