@@ -89,6 +89,40 @@ export function blockExtremes(values: Float64Array): BlockExtremes {
   return out;
 }
 
+/**
+ * The benchmark's day-end log returns at each day start of `starts` (dayStarts): for the j-th start s,
+ * `end[j]` = bench[s − 1] (the day that just ended) and `y[j]` = ln(bench[s − 1] / bench[s' − 1]) with s' the
+ * start before it (NaN for the first). Beta's fold (stats.ts DailyBeta) reads y[j] instead of taking the log
+ * when its own pair is the same two prices (it checks both), so it is the same number, bit for bit: on daily
+ * bars every step closes a day and this is one logarithm of three per step, once per column instead of once
+ * per run.
+ */
+export interface DayEndLogs {
+  readonly end: Float64Array;
+  readonly prev: Float64Array;
+  readonly y: Float64Array;
+}
+
+const dayLogsCache = new WeakMap<Float64Array, WeakMap<Int32Array, DayEndLogs>>();
+
+export function dayEndLogs(bench: Float64Array, starts: Int32Array): DayEndLogs {
+  let byStarts = dayLogsCache.get(bench);
+  if (!byStarts) dayLogsCache.set(bench, (byStarts = new WeakMap()));
+  let out = byStarts.get(starts);
+  if (out) return out;
+  const n = starts.length;
+  const end = new Float64Array(n), prev = new Float64Array(n), y = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const b = bench[starts[j]! - 1]!, b0 = j > 0 ? bench[starts[j - 1]! - 1]! : NaN;
+    end[j] = b;
+    prev[j] = b0;
+    y[j] = Math.log(b / b0);
+  }
+  out = { end, prev, y };
+  byStarts.set(starts, out);
+  return out;
+}
+
 /** First index of `sorted` whose value is ≥ x (sorted.length when none). */
 export function lowerBound(sorted: Int32Array, x: number): number {
   let lo = 0, hi = sorted.length;

@@ -13,7 +13,7 @@
  */
 import type { Stats, Trade } from '../schema/results.ts';
 import { MIN_YEAR_FRACTION, minReturnsFor } from '../schema/stat-reasons.ts';
-import { BLOCK, BLOCK_SHIFT, blockExtremes, dayStarts, lowerBound, wideGaps, type BlockExtremes, type WideGaps } from './series-index.ts';
+import { BLOCK, BLOCK_SHIFT, blockExtremes, dayEndLogs, dayStarts, lowerBound, wideGaps, type BlockExtremes, type DayEndLogs, type WideGaps } from './series-index.ts';
 import { tradeColumns, type TradeColumnsView } from './trade-log.ts';
 
 export interface StatsInput {
@@ -118,8 +118,12 @@ class DailyBeta {
   /** Benchmark at the previous day's end; NaN when it was not valid there (or before the first day end). */
   private prevB = NaN;
 
-  /** A day closed: equity went from e0 (previous day end) to e1, the benchmark stands at b. */
-  close(e0: number, e1: number, b: number): void {
+  /**
+   * A day closed: equity went from e0 (previous day end) to e1, the benchmark stands at b. `logs`/`j`: the
+   * column's precomputed day-end logs and this day start's entry there (−1: none); read only when its two
+   * prices are this pair's.
+   */
+  close(e0: number, e1: number, b: number, logs: DayEndLogs | null, j: number): void {
     if (!(b > 0 && b < Infinity)) {
       this.prevB = NaN;
       return;
@@ -131,7 +135,7 @@ class DailyBeta {
     const x = e1 === e0 && e0 > 0 ? 0 : Math.log(e1 / e0);
     // A non-positive equity has no log return; such days are left out rather than poisoning beta.
     if (!(Math.abs(x) < Infinity)) return;
-    const y = Math.log(b / b0);
+    const y = j >= 0 && logs!.prev[j] === b0 && logs!.end[j] === b ? logs!.y[j]! : Math.log(b / b0);
     if (this.m === 0) {
       this.kx = x;
       this.ky = y;
@@ -189,6 +193,9 @@ export class SeriesStats {
   private ixExt: BlockExtremes | null = null;
   private ixDays: Float64Array | null = null;
   private ixStarts: Int32Array | null = null;
+  private ixBench: Float64Array | null = null;
+  private ixLogsStarts: Int32Array | null = null;
+  private ixLogs: DayEndLogs | null = null;
   private ixStartAt = 0;
   /** The step after the last held fold, while nothing else has been folded since (else −1). */
   private ixNext = -1;
@@ -290,18 +297,19 @@ export class SeriesStats {
     const ext = this.ixExt!, up = qty > 0;
     const hiCol = up ? ext.max : ext.min, loCol = up ? ext.min : ext.max;
     const starts = this.ixStarts!;
+    const logs = bench !== null && this.betaAcc !== null ? this.benchLogs(bench, starts) : null;
     let next = this.ixStartAt;
     if (next > 0 && starts[next - 1]! >= first) next = lowerBound(starts, first);
     while (next < starts.length && starts[next]! < first) next++;
     if (contiguous) {
       if (next < starts.length && starts[next] === from) {
         day = days[from]!;
-        this.dayStart(day, this.lastEquity, this.prevBench);
+        this.dayStart(day, this.lastEquity, this.prevBench, logs, next);
         next++;
       }
     } else if (days[from] !== day) {
       day = days[from]!;
-      this.dayStart(day, this.lastEquity, this.prevBench);
+      this.dayStart(day, this.lastEquity, this.prevBench, null, -1);
     }
     for (let a = from; ;) {
       // Steps [a, b) lie in one day.
@@ -350,7 +358,8 @@ export class SeriesStats {
       if (b === to) break;
       // b starts a day: step b − 1 ended the one before.
       day = days[b]!;
-      this.dayStart(day, cash + qty * close[b - 1]!, bench === null ? NaN : bench[b - 1]!);
+      // next − 1 is b's entry in starts when b came from there (b < to).
+      this.dayStart(day, cash + qty * close[b - 1]!, bench === null ? NaN : bench[b - 1]!, logs, next - 1);
       a = b;
     }
     this.ixStartAt = next;
@@ -365,6 +374,16 @@ export class SeriesStats {
     this.lastTime = time[to - 1]!;
     this.lastEquity = cash + qty * close[to - 1]!;
     if (bench !== null) this.benchPrices(time, bench, from, to);
+  }
+
+  /** The benchmark column's day-end logs at these day starts (series-index.ts), kept for the next fold. */
+  private benchLogs(bench: Float64Array, starts: Int32Array): DayEndLogs {
+    if (this.ixBench !== bench || this.ixLogsStarts !== starts || this.ixLogs === null) {
+      this.ixBench = bench;
+      this.ixLogsStarts = starts;
+      this.ixLogs = dayEndLogs(bench, starts);
+    }
+    return this.ixLogs;
   }
 
   /**
@@ -424,7 +443,7 @@ export class SeriesStats {
       const k = days ? days[dayAt + i]! : dayKey(t);
       if (k !== day) {
         day = k;
-        this.dayStart(k, prevEquity, prevBench);
+        this.dayStart(k, prevEquity, prevBench, null, -1);
       }
       prevTime = t;
       prevEquity = e;
@@ -472,12 +491,12 @@ export class SeriesStats {
    * Day `k` starts: the day before it ended with this equity and benchmark price (a day's last step), which
    * give the daily return, beta's pair and turnover's day-end mark.
    */
-  private dayStart(k: number, endEquity: number, endBench: number): void {
+  private dayStart(k: number, endEquity: number, endBench: number, logs: DayEndLogs | null, j: number): void {
     const daily = this.daily;
     daily.days++;
     if (isWeekend(k)) daily.weekendDays++;
     if (this.prevDayEnd === this.prevDayEnd) daily.add(endEquity / this.prevDayEnd - 1);
-    this.betaAcc?.close(this.prevDayEnd, endEquity, endBench);
+    this.betaAcc?.close(this.prevDayEnd, endEquity, endBench, logs, j);
     this.daySum += endEquity;
     this.prevDayEnd = endEquity;
   }
@@ -490,7 +509,7 @@ export class SeriesStats {
   close(): void {
     if (this.count === 0) return;
     if (this.prevDayEnd === this.prevDayEnd) this.daily.add(this.lastEquity / this.prevDayEnd - 1);
-    this.betaAcc?.close(this.prevDayEnd, this.lastEquity, this.prevBench);
+    this.betaAcc?.close(this.prevDayEnd, this.lastEquity, this.prevBench, null, -1);
     this.daySum += this.lastEquity;
     if (this.inDd) this.dd.close(this.depth, (this.lastTime - this.peakTime) / DAY_MS);
   }
@@ -518,7 +537,9 @@ function gapClass(gap: number): number {
 
 /** A day key (days since 1970-01-01, a Thursday) on a Saturday or Sunday. */
 function isWeekend(day: number): boolean {
-  const wd = (((day + 4) % 7) + 7) % 7; // 0 = Sunday … 6 = Saturday
+  // Day keys are whole numbers well inside int32 (finite times): integer remainders, not a double fmod.
+  const d = day | 0;
+  const wd = d === day ? (((d + 4) % 7) + 7) % 7 : (((day + 4) % 7) + 7) % 7; // 0 = Sunday … 6 = Saturday
   return wd === 0 || wd === 6;
 }
 

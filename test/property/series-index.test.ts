@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCK, blockExtremes, dayStarts, lowerBound, wideGaps } from '../../src/engine/series-index.ts';
+import { BLOCK, blockExtremes, dayEndLogs, dayStarts, lowerBound, wideGaps } from '../../src/engine/series-index.ts';
 import { SeriesStats } from '../../src/engine/stats.ts';
 import { lcg } from '../helpers/lcg.ts';
 import { same } from '../helpers/same-bits.ts';
@@ -25,14 +25,17 @@ interface Data {
   days: Float64Array;
 }
 
-/** n steps of minute bars in regimes: trends up (new peaks), flat (equity at the peak), down, noise. */
-function data(r: () => number, n: number, oddities: boolean): Data {
+/**
+ * n steps of minute bars in regimes: trends up (new peaks), flat (equity at the peak), down, noise. `daily`:
+ * a bar a day instead (W1's shape, where every step closes a day and reads the day-end logs).
+ */
+function data(r: () => number, n: number, oddities: boolean, daily = false): Data {
   const time = new Float64Array(n), close = new Float64Array(n), days = new Float64Array(n);
   let t = T0, c = 100, regime = 0;
   for (let i = 0; i < n; i++) {
     const u = r();
     // Mostly a minute; sometimes overnight, a weekend, or more than a week.
-    t += u < 0.97 ? MIN : u < 0.99 ? 17 * 3_600_000 : u < 0.997 ? 3 * DAY : 9 * DAY;
+    t += daily ? (u < 0.8 ? DAY : u < 0.99 ? 3 * DAY : 9 * DAY) : u < 0.97 ? MIN : u < 0.99 ? 17 * 3_600_000 : u < 0.997 ? 3 * DAY : 9 * DAY;
     if (r() < 0.02) regime = Math.floor(r() * 4);
     if (regime === 0) c *= 1 + 0.002 * r();
     else if (regime === 2) c *= 1 - 0.002 * r();
@@ -59,6 +62,11 @@ describe('series indexes', () => {
           if (!(d.time[i]! - d.time[i - 1]! < 5.5 * DAY)) wide.push(i);
         }
         expect([...dayStarts(d.days)]).toEqual(starts);
+        const logs = dayEndLogs(d.close, dayStarts(d.days));
+        starts.forEach((st, j) => {
+          const b = d.close[st - 1]!, b0 = j > 0 ? d.close[starts[j - 1]! - 1]! : NaN;
+          expect(Object.is(logs.end[j], b) && Object.is(logs.prev[j], b0) && Object.is(logs.y[j], Math.log(b / b0))).toBe(true);
+        });
         expect([...wideGaps(d.time, 5.5 * DAY).steps]).toEqual(wide);
         const ext = blockExtremes(d.close);
         expect(ext.min.length).toBe(Math.ceil(n / BLOCK));
@@ -79,9 +87,9 @@ describe('series indexes', () => {
 
   it('held stretches folded by blocks ≡ the per-step fold of the same equity, bit for bit', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.integer({ min: 1, max: 6_000 }), fc.boolean(), fc.boolean(), fc.boolean(), (s, n, odd, withBench, underwater) => {
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 6_000 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), (s, n, odd, withBench, underwater, daily) => {
         const r = lcg(s);
-        const d = data(r, n, odd);
+        const d = data(r, n, odd, daily);
         const dayKey = (x: number) => Math.floor(x / DAY);
         const blocks = new SeriesStats(withBench, -Infinity, dayKey);
         const steps = new SeriesStats(withBench, -Infinity, dayKey);
