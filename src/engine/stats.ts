@@ -69,9 +69,10 @@ class DailyReturns {
   private mean = 0;
   private m2 = 0;
 
-  add(r: number): void {
+  /** r = q − 1 and lq = ln q of the day's equity ratio q (ln(1 + r) as pandas/numpy take it). */
+  add(r: number, lq: number): void {
     this.n++;
-    if (1 + r > 0) this.sumLog1p += Math.log1p(r);
+    if (1 + r > 0) this.sumLog1p += lq;
     else this.anyRuin = true;
     if (r < 0) this.sumDown2 += r * r;
     const d = r - this.mean;
@@ -119,11 +120,12 @@ class DailyBeta {
   private prevB = NaN;
 
   /**
-   * A day closed: equity went from e0 (previous day end) to e1, the benchmark stands at b. `logs`/`j`: the
+   * A day closed: equity's log return over it is x = ln(E_d / E_{d−1}) (NaN before the first day end, or not
+   * finite when an equity is not positive), the benchmark stands at b. `logs`/`j`: the
    * column's precomputed day-end logs and this day start's entry there (−1: none); read only when its two
    * prices are this pair's.
    */
-  close(e0: number, e1: number, b: number, logs: DayEndLogs | null, j: number): void {
+  close(x: number, b: number, logs: DayEndLogs | null, j: number): void {
     if (!(b > 0 && b < Infinity)) {
       this.prevB = NaN;
       return;
@@ -131,8 +133,6 @@ class DailyBeta {
     const b0 = this.prevB;
     this.prevB = b;
     if (b0 !== b0) return;
-    // Flat days (no position) are common and their log return is exactly 0: skip the log.
-    const x = e1 === e0 && e0 > 0 ? 0 : Math.log(e1 / e0);
     // A non-positive equity has no log return; such days are left out rather than poisoning beta.
     if (!(Math.abs(x) < Infinity)) return;
     const y = j >= 0 && logs!.prev[j] === b0 && logs!.end[j] === b ? logs!.y[j]! : Math.log(b / b0);
@@ -495,8 +495,22 @@ export class SeriesStats {
     const daily = this.daily;
     daily.days++;
     if (isWeekend(k)) daily.weekendDays++;
-    if (this.prevDayEnd === this.prevDayEnd) daily.add(endEquity / this.prevDayEnd - 1);
-    this.betaAcc?.close(this.prevDayEnd, endEquity, endBench, logs, j);
+    this.dayEnd(endEquity, endBench, logs, j);
+  }
+
+  /**
+   * A day ended with this equity and benchmark price: its return r = q − 1, q = E_d / E_{d−1}, and ln q, one
+   * logarithm for both the geometric mean (Σ ln(1 + r)) and beta's x (flat days' q = 1 skip it: ln 1 = 0).
+   */
+  private dayEnd(endEquity: number, endBench: number, logs: DayEndLogs | null, j: number): void {
+    const e0 = this.prevDayEnd;
+    let lq = NaN;
+    if (e0 === e0) {
+      const q = endEquity / e0;
+      lq = q === 1 ? 0 : Math.log(q);
+      this.daily.add(q - 1, lq);
+    }
+    this.betaAcc?.close(lq, endBench, logs, j);
     this.daySum += endEquity;
     this.prevDayEnd = endEquity;
   }
@@ -508,9 +522,7 @@ export class SeriesStats {
    */
   close(): void {
     if (this.count === 0) return;
-    if (this.prevDayEnd === this.prevDayEnd) this.daily.add(this.lastEquity / this.prevDayEnd - 1);
-    this.betaAcc?.close(this.prevDayEnd, this.lastEquity, this.prevBench, null, -1);
-    this.daySum += this.lastEquity;
+    this.dayEnd(this.lastEquity, this.prevBench, null, -1);
     if (this.inDd) this.dd.close(this.depth, (this.lastTime - this.peakTime) / DAY_MS);
   }
 

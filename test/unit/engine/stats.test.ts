@@ -3,7 +3,7 @@
  * would do on paper (the comment shows the numbers), never by calling the code under test.
  */
 import { describe, expect, it } from 'vitest';
-import { computeStats, DAY_MS, type StatsInput } from '../../../src/engine/stats.ts';
+import { computeStats, DAY_MS, SeriesStats, type StatsInput } from '../../../src/engine/stats.ts';
 import { unavailableReasons } from '../../../src/schema/stat-reasons.ts';
 import type { Stats, Trade } from '../../../src/schema/results.ts';
 import { utcDay } from '../../../src/lib/time.ts';
@@ -360,6 +360,22 @@ describe('computeStats: benchmark, alpha, beta, costs', () => {
     const times = [T0 + 10 * HOUR, T0 + 11 * HOUR, T0 + 12 * HOUR, T0 + DAY_MS + 10 * HOUR, T0 + DAY_MS + 11 * HOUR];
     const s = computeStats(input(times, [100, 300, 200, 50, 400], { tradedNotional: 600 }));
     expect(s.turnover).toBe(2);
+  });
+
+  it('the geometric mean sums ln(E_d / E_{d-1}), the log beta takes too, not log1p(r) (engine 0.5.1)', () => {
+    // Day-end equities whose ratios q give Math.log(q) !== Math.log1p(q - 1) (they differ in the last bit).
+    const eq = [100, 100.155, 100.155 * (100.254 / 100), 100.155 * (100.254 / 100) * (101.36 / 100)];
+    const times = eq.map((_, i) => T0 + i * DAY_MS);
+    const s = new SeriesStats(false, -Infinity, (t) => Math.floor(t / DAY_MS));
+    s.add(Float64Array.from(times), Float64Array.from(eq), new Uint8Array(eq.length), null, undefined, eq.length);
+    s.close();
+    let ln = 0, log1p = 0;
+    for (let i = 1; i < eq.length; i++) {
+      ln += Math.log(eq[i]! / eq[i - 1]!);
+      log1p += Math.log1p(eq[i]! / eq[i - 1]! - 1);
+    }
+    expect(ln).not.toBe(log1p); // else this data could not tell the two apart
+    expect(s.daily.sumLog1p).toBe(ln);
   });
 
   it('total return and CAGR are measured from the initial cash, not the first marked equity', () => {
