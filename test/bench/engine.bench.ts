@@ -15,7 +15,8 @@ const ENGINES: readonly Engine[] = ['fast', 'reference'];
 /**
  * W1–W3 in one Node thread (the pool benches measure the multi-core figures), on both engines in the same
  * run: the fast path (rows "W1", "W2", "W3", the JSON's top-level figures) and the reference kernel (rows
- * "… reference"), each with its ratio to the floor measured in the same run, and fast ÷ reference.
+ * "… reference"), each with its ratio to the floor measured in the same run, and fast ÷ reference. W1 also
+ * per sweep candidate (stats only, columns shared), the Node twin of the Chromium bench's per-thread row.
  */
 const suite: BenchSuite = {
   name: 'engine (Node, one thread)',
@@ -38,6 +39,22 @@ const suite: BenchSuite = {
     const auto = runBacktest(a.doc, a.data, { plan, audit: false });
     const autoMs = timeIt(() => consume(runBacktest(a.doc, a.data, { plan, audit: false }).stats.finalEquity), { minMs: quick ? 200 : 1500 });
     rows['W1 auto'] = { engine: auto.engine ?? '?', bars: a.bars, msPerRun: autoMs, runsPerSecond: 1000 / autoMs, floorMs: w1floor, floorRatio: autoMs / w1floor, vsReference: autoMs / w1ms.reference };
+    // What one thread of a search does per candidate, as the Chromium bench's per-thread and pool rows run
+    // it: the 1,701 W1 parameter sets, each compiled and run with the data set's columns shared, statistics
+    // only (full statistics, no curves or trades), after one warm-up pass over the same sets.
+    const sets: { fast: number; slow: number }[] = [];
+    for (let slow = 20; slow <= 200; slow += 5) for (let fast = 2; fast <= 50; fast++) if (fast < slow) sets.push({ fast, slow });
+    const candidates = quick ? sets.slice(0, 200) : sets;
+    const sweepCache = new IndicatorCache();
+    const candidate = (p: { fast: number; slow: number }) =>
+      runBacktest(a.doc, a.data, { plan: compile(a.doc, { params: p }), audit: false, record: 'stats', trades: false, indicatorCache: sweepCache }).stats.finalEquity;
+    for (const p of candidates) consume(candidate(p));
+    const t5 = performance.now();
+    for (const p of candidates) consume(candidate(p));
+    const candMs = (performance.now() - t5) / candidates.length;
+    rows['W1 per thread, sweep candidates (stats only, shared columns)'] = {
+      engine: 'auto', runs: candidates.length, msPerRun: candMs, runsPerSecond: 1000 / candMs, floorMs: w1floor, floorRatio: candMs / w1floor,
+    };
 
     if (!quick) {
       const b = w2();
