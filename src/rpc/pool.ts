@@ -74,8 +74,17 @@ export interface EvaluateEvents {
 
 /** Chunks of one evaluateBatch a worker may hold at once: the next is already queued in the worker when one returns. */
 const PIPELINE_DEPTH = 2;
-/** Chunks per worker in an evaluateBatch: enough to even out slow and fast candidates, few enough to amortize a round trip. */
-const CHUNKS_PER_WORKER = 4;
+/**
+ * Chunks per worker in an evaluateBatch: enough to even out slow and fast candidates and unequal cores (on
+ * the 2-vCPU machines here one core runs the engine ~1.5× slower than the other, and with 4 chunks per
+ * worker a W3 grid's last chunks left ~2 s of tail on it), few enough to amortize a round trip.
+ */
+const CHUNKS_PER_WORKER = 16;
+/**
+ * Candidates per chunk at least, while every worker still gets a chunk: a genetic generation of cheap
+ * candidates is not cut into one-candidate messages, and a small batch of costly ones still spreads.
+ */
+const MIN_CHUNK = 8;
 
 interface Slot {
   ep: EngineEndpoint;
@@ -296,9 +305,10 @@ export class EnginePool {
     if (params.length === 0) return [];
     const d = this.dataset(data);
     const store = this.sweepStore(d.payload, doc);
-    const size = Math.max(1, Math.ceil(params.length / (this.size * CHUNKS_PER_WORKER)));
+    const n = params.length;
+    const size = Math.max(Math.ceil(n / (this.size * CHUNKS_PER_WORKER)), Math.min(MIN_CHUNK, Math.ceil(n / this.size)));
     const chunks: ParamValues[][] = [];
-    for (let i = 0; i < params.length; i += size) chunks.push(params.slice(i, i + size));
+    for (let i = 0; i < n; i += size) chunks.push(params.slice(i, i + size));
     const progress = ev.onProgress ? throttle(this.clock, this.interval, ev.onProgress) : undefined;
     const engine = ev.engine ?? 'auto';
     let done = 0;
