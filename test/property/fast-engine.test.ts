@@ -203,6 +203,50 @@ describe('fast path ≡ reference kernel', () => {
     expect(walkRuns.compiled - before).toBeGreaterThan(runs / 5);
   });
 
+  // Conditions gated on a position (position-gate.ts), as W2's RSI strategies: "buy A when <data> and no
+  // position in A", "sell all of A when <data> and a position in A", and gates of every comparator with the
+  // quantity on either side, in either order, beside ungated strategies. The kernel-assisted walk passes over
+  // a strategy's candidate events while its gate is closed, never past a fill; the runs must still match the
+  // reference bit for bit, and events must actually have been passed over.
+  it('identical when the kernel-assisted walk passes over candidate events behind a closed position gate', () => {
+    const before = walkRuns.gatedEvents;
+    const dataCompare = fc.record({ lhs: operand(false), op: fc.constantFrom('>', '<', '>=', '<=' as const), rhs: operand(false) });
+    const q = (asset: string): Expr => ({ kind: 'position', asset, field: 'quantity' });
+    const strategyArb = fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc.record({ data: dataCompare, asset: assetArb, buy: fc.boolean(), gateFirst: fc.boolean(), pct: fc.integer({ min: 5, max: 40 }) }).map(({ data, asset, buy, gateFirst, pct }) => {
+          const gate: Condition = buy ? { lhs: q(asset), op: '=', rhs: 0 } : { lhs: q(asset), op: '>', rhs: 0 };
+          const action: Action = buy ? { type: 'buy', asset, amount: { unit: 'percentOfEquity', value: pct } } : { type: 'sell', asset, amount: { unit: 'all' } };
+          return { condition: { all: gateFirst ? [gate, data] : [data, gate] } as Condition, action };
+        }),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          data: dataCompare, asset: assetArb, op: fc.constantFrom('>', '>=', '<', '<=', '=', '!=' as const), k: fc.constantFrom(0, 0, 1, 5),
+          left: fc.boolean(), action: actionArb,
+        }).map(({ data, asset, op, k, left, action }) => ({
+          condition: { all: [left ? { lhs: q(asset), op, rhs: k } : { lhs: k, op, rhs: q(asset) }, data] } as Condition, action,
+        })),
+      },
+      { weight: 1, arbitrary: fc.record({ condition: conditionArb, action: actionArb }) },
+    );
+    const docs = fc.record({ settings: settingsArb, strategies: fc.array(strategyArb, { minLength: 2, maxLength: 6 }) });
+    fc.assert(
+      fc.property(
+        docs, fc.array(stepArb, { minLength: 20, maxLength: 150 }), fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
+        (d, irregular, record, audit, aligned) => {
+          const steps = aligned ? irregular.map((x) => ({ ...x, mask: 7 })) : irregular;
+          const data = { bars: toBars(steps), series: [seriesOf('macro', null, [1]), seriesOf('flow', 'A', [1]), seriesOf('flow', 'B', [1])] };
+          expectBothEnginesSame(toDoc(d), data, { record, audit });
+        },
+      ),
+      { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
+    );
+    expect(walkRuns.gatedEvents - before).toBeGreaterThan(runs);
+  });
+
   // The walk's pre-check decides an event with that event's own crossing memory. Here the second event (A
   // crosses above 10 at step 5) would read as no crossing with the first event's memory (A was above, B below
   // then, and B is below again): a merge that paired events with the wrong memory index skipped the signal.

@@ -13,13 +13,15 @@ import { recordQuiet, type QuietState } from './quiet.ts';
 import { releaseEvents, signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
 import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
+import { gateOpen, positionGate, type PositionGate } from './position-gate.ts';
 import { CompiledWalk, compiledUnsupported } from './walk.ts';
 
 /**
- * How many fast runs took the compiled walk and how many the kernel-assisted walk, and how many compiled runs
- * folded their statistics as they went (record 'stats'); tests read it.
+ * How many fast runs took the compiled walk and how many the kernel-assisted walk, how many compiled runs
+ * folded their statistics as they went (record 'stats'), and how many candidate events the kernel-assisted
+ * walk passed over behind a closed position gate; tests read it.
  */
-export const walkRuns = { compiled: 0, kernel: 0, folded: 0 };
+export const walkRuns = { compiled: 0, kernel: 0, folded: 0, gatedEvents: 0 };
 
 export interface FastInput {
   doc: StrategyDocument;
@@ -224,6 +226,9 @@ class Walk implements QuietState {
   private readonly ev: Merged;
   private ei = 0;
   private nextFill: number;
+  /** Per strategy: its position gate (position-gate.ts) or null, and whether it is open (1) now. */
+  private readonly gates: (PositionGate | null)[];
+  private readonly open: Uint8Array;
   readonly closes: Float64Array[];
   readonly bench: number;
   readonly tracked: Int32Array;
@@ -263,6 +268,33 @@ class Walk implements QuietState {
     this.bench = k.plan.assets.indexOf(settings.benchmark ?? settings.universe[0]!);
     this.tracked = new Int32Array(n + 1);
     this.trackedQty = new Float64Array(n + 1);
+    this.gates = passes.map((q) => positionGate(k.plan, q.strategy));
+    this.open = new Uint8Array(passes.length);
+    this.updateGates();
+  }
+
+  /** Re-reads the gated quantities (they change only where an order fills: in a kernel step). */
+  private updateGates(): void {
+    const qty = this.k.portfolio.qty;
+    for (let i = 0; i < this.gates.length; i++) {
+      const g = this.gates[i]!;
+      this.open[i] = g === null || gateOpen(g, qty[g.asset]!) ? 1 : 0;
+    }
+  }
+
+  /**
+   * The step of the next candidate event that may fire: events of strategies whose gate is closed are passed
+   * over, but only before the next fill due (nothing else can change a position before a step the walk
+   * visits, and the first open event is such a step), so no event is skipped past a change of position.
+   */
+  private nextOpenEvent(): number {
+    const ev = this.ev, open = this.open, limit = this.nextFill;
+    const from = this.ei;
+    let ei = from;
+    while (ei < ev.total && ev.step[ei]! < limit && open[ev.strategy[ei]!] === 0) ei++;
+    this.ei = ei;
+    walkRuns.gatedEvents += ei - from;
+    return ei < ev.total ? ev.step[ei]! : this.tl.steps;
   }
 
   run(): void {
@@ -270,10 +302,10 @@ class Walk implements QuietState {
     const S = tl.steps, stepOf = tl.stepOf, count = tl.count, time = tl.time;
     const p = k.portfolio, mark = p.mark, rec = k.recorder;
     const closes = this.closes;
-    const evStep = this.ev.step, evTotal = this.ev.total, firstStep = this.firstStep;
+    const firstStep = this.firstStep;
     const every = x.tick ? x.tickEvery : S + 1;
     let nextTick = every;
-    let nextEvent = evTotal > 0 ? evStep[0]! : S;
+    let nextEvent = this.nextOpenEvent();
     let s = 0;
     while (s < S) {
       // Nothing acts before the next event, fill or progress tick: record the stretch from columns.
@@ -305,10 +337,16 @@ class Walk implements QuietState {
       }
       this.bars = bars;
       const fill = s === this.nextFill;
-      const act = s === nextEvent ? this.decide(s, fill) : true;
-      if (s === nextEvent) nextEvent = this.ei < evTotal ? evStep[this.ei]! : S;
-      if (act) this.kernelStep(s);
-      else if (s >= firstStep) {
+      const event = s === nextEvent;
+      const act = event ? this.decide(s, fill) : true;
+      if (act) {
+        this.kernelStep(s);
+        this.updateGates();
+      }
+      // After this step's events, or a fill that may have opened or closed a gate.
+      if (event || act) nextEvent = this.nextOpenEvent();
+      // A kernel step records its own step.
+      if (!act && s >= firstStep) {
         const e = p.equity();
         if (e > k.peak) k.peak = e;
         rec.push(time[s]!, e, p.exposed() ? 1 : 0, this.bench >= 0 ? mark[this.bench]! : NaN);
@@ -363,6 +401,7 @@ class Walk implements QuietState {
       for (let j = 0; j < this.stepSlots.length; j++) v[this.stepSlots[j]!] = this.stepCols[j]![s]!;
     }
     for (let q = first; q < ei; q++) {
+      if (this.open[ev.strategy[q]!] === 0) continue;
       const i = ev.strategy[q]!, e = events[i]!, m = scratch[i]!, base = ev.index[q]! * 2 * e.crossings;
       for (let c = 0; c < e.crossings; c++) {
         m[4 * c + 2] = e.memory[base + 2 * c]!;

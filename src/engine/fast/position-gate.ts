@@ -1,0 +1,55 @@
+import type { Condition, Expr } from '../../schema/index.ts';
+import { nodeKey, type Plan, type PlanStrategy } from '../../strategy/index.ts';
+
+/**
+ * A conjunct of a strategy's condition that compares one asset's position quantity with a number, as in
+ * "RSI < 30 and no position in A" (`{ all: [..., { position A quantity } = 0] }`). While it is false the
+ * condition is false whatever the data say, and the quantity only changes when an order fills, which the
+ * kernel-assisted walk sees (a kernel step): so the walk passes over that strategy's candidate events
+ * until the next step where anything may act, instead of visiting each to find it cannot fire.
+ */
+export interface PositionGate {
+  readonly asset: number;
+  readonly op: '>' | '>=' | '<' | '<=' | '=' | '!=';
+  readonly value: number;
+  /** The quantity is the left operand (`quantity op value`), else the right (`value op quantity`). */
+  readonly quantityLeft: boolean;
+}
+
+const GATE_OPS = new Set(['>', '>=', '<', '<=', '=', '!=']);
+
+/** The strategy's gate (its condition or a top-level `all` member of that shape), or null. */
+export function positionGate(plan: Plan, s: PlanStrategy): PositionGate | null {
+  const tree = s.condition.tree;
+  if (!tree) return null;
+  const parts: readonly Condition[] = 'all' in tree ? tree.all : [tree];
+  for (const c of parts) {
+    if (!('lhs' in c) || !GATE_OPS.has(c.op)) continue;
+    const op = c.op as PositionGate['op'];
+    const l = quantityOf(plan, s, c.lhs), r = quantityOf(plan, s, c.rhs);
+    if (l >= 0 && typeof c.rhs === 'number') return { asset: l, op, value: c.rhs, quantityLeft: true };
+    if (r >= 0 && typeof c.lhs === 'number') return { asset: r, op, value: c.lhs, quantityLeft: false };
+  }
+  return null;
+}
+
+/** The asset whose position quantity `e` reads (through its plan input), or −1. */
+function quantityOf(plan: Plan, s: PlanStrategy, e: Expr): number {
+  if (typeof e !== 'object' || e === null || !('kind' in e) || e.kind !== 'position') return -1;
+  const slot = plan.slotOf.get(nodeKey(plan.assets, e, s.condition.ctx));
+  const input = plan.inputs.find((i) => i.slot === slot);
+  return input?.kind === 'position' && input.field === 'quantity' ? input.asset : -1;
+}
+
+/** Whether the gate's comparison holds at this quantity: the compiled condition's comparators (signals.ts). */
+export function gateOpen(g: PositionGate, qty: number): boolean {
+  const l = g.quantityLeft ? qty : g.value, r = g.quantityLeft ? g.value : qty;
+  switch (g.op) {
+    case '=': return l === r;
+    case '!=': return l === l && r === r && l !== r;
+    case '>': return l > r;
+    case '>=': return l >= r;
+    case '<': return l < r;
+    case '<=': return l <= r;
+  }
+}
