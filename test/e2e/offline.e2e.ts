@@ -28,8 +28,12 @@ it('reloads with the network off after one visit: shell, templates and isolation
   expect(await page.getByRole('textbox', { name: 'Document name' }).inputValue()).toBe('Momentum rotation');
   // Headers come from the worker here (the server is unreachable), and still isolate the page.
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  // Still offline after the reload, proven by the network itself: Debian's Chromium 150 keeps
+  // navigator.onLine true in a document reloaded under Playwright's offline emulation (156 did not), so the
+  // flag is no proof either way.
+  const after = await page.evaluate(() => fetch(`./not-cached-${Math.random()}`).then((r) => `HTTP ${r.status}`, () => 'failed'));
+  expect(after).toBe('failed');
   await screenshot(page, 'offline.png');
-  expect(errors).toEqual([]);
+  expect(errors.filter((e) => !/Failed to load resource: net::ERR_(FAILED|INTERNET_DISCONNECTED)/.test(e))).toEqual([]);
   await page.context().close();
 });
