@@ -9,11 +9,11 @@ import { buildResult } from '../result.ts';
 import type { Venue } from '../venue.ts';
 import { calendarColumns, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
+import { gateOpen, positionGate, type PositionGate } from './position-gate.ts';
 import { recordQuiet, type QuietState } from './quiet.ts';
 import { releaseEvents, signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
 import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
-import { gateOpen, positionGate, type PositionGate } from './position-gate.ts';
 import { CompiledWalk, compiledUnsupported } from './walk.ts';
 
 /**
