@@ -130,6 +130,13 @@ export class Kernel implements StepView {
   tradableFrom = NaN;
   /** When set, the next steps record why each strategy did or did not act (explain). */
   explanations: Explanation[] | null = null;
+  /**
+   * Set by the fast path's kernel-assisted walk before each step: the strategies (ascending) that have a
+   * candidate event at it; every other strategy's gated condition is false there, so without explanations
+   * to record the step evaluates only these. Null: every strategy (the reference).
+   */
+  only: Int32Array | null = null;
+  onlyCount = 0;
 
   constructor(o: KernelOptions) {
     const { plan, settings } = o;
@@ -278,7 +285,10 @@ export class Kernel implements StepView {
     this.calendar?.update(t);
     if (this.hasInputs) this.writeInputs();
     const strategies = this.plan.strategies;
-    for (let si = 0; si < strategies.length; si++) {
+    const only = this.explanations === null ? this.only : null;
+    const evaluated = only === null ? strategies.length : this.onlyCount;
+    for (let k = 0; k < evaluated; k++) {
+      const si = only === null ? k : only[k]!;
       const trig = this.triggers[si]!;
       const s = strategies[si]!;
       if (trig !== null && !this.anyBar(trig)) {

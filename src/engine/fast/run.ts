@@ -229,6 +229,8 @@ class Walk implements QuietState {
   /** Per strategy: its position gate (position-gate.ts) or null, and whether it is open (1) now. */
   private readonly gates: (PositionGate | null)[];
   private readonly open: Uint8Array;
+  /** Scratch for kernel.only: the strategies with a candidate event at the step. */
+  private readonly active: Int32Array;
   readonly closes: Float64Array[];
   readonly bench: number;
   readonly tracked: Int32Array;
@@ -270,6 +272,8 @@ class Walk implements QuietState {
     this.trackedQty = new Float64Array(n + 1);
     this.gates = passes.map((q) => positionGate(k.plan, q.strategy));
     this.open = new Uint8Array(passes.length);
+    this.active = new Int32Array(passes.length);
+    k.only = this.active;
     this.updateGates();
   }
 
@@ -422,6 +426,7 @@ class Walk implements QuietState {
     this.catchUp();
     this.at.step = s;
     if (this.calendar) this.calendar.step = s;
+    k.onlyCount = this.activeAt(s);
     k.stepIndex = s - 1;
     k.step(tl.time[s]!);
     let next = tl.steps;
@@ -432,6 +437,22 @@ class Walk implements QuietState {
       if (nx < tl.count[a]! && tl.stepOf[a]![nx]! < next) next = tl.stepOf[a]![nx]!;
     }
     this.nextFill = next;
+  }
+
+  /**
+   * Fills `active` with the strategies that have a candidate event at step s and returns how many: the
+   * merged events at s, in document order as the merge leaves ties (closed gates' included: a fill at this
+   * step's close may open them), lie around the cursor: before it when consumed or passed over, after it
+   * when not reached.
+   */
+  private activeAt(s: number): number {
+    const ev = this.ev, active = this.active;
+    let q = Math.min(this.ei, ev.total);
+    while (q > 0 && ev.step[q - 1] === s) q--;
+    while (q < ev.total && ev.step[q]! < s) q++;
+    let n = 0;
+    for (; q < ev.total && ev.step[q] === s; q++) active[n++] = ev.strategy[q]!;
+    return n;
   }
 
   /** Brings every asset's data slots up to its latest bar (the kernel writes them only at the asset's bars). */
