@@ -121,11 +121,11 @@ class DailyBeta {
 
   /**
    * A day closed: equity's log return over it is x = ln(E_d / E_{d−1}) (NaN before the first day end, or not
-   * finite when an equity is not positive), the benchmark stands at b. `logs`/`j`: the
-   * column's precomputed day-end logs and this day start's entry there (−1: none); read only when its two
-   * prices are this pair's.
+   * finite when an equity is not positive), the benchmark stands at b. `cachedB0`/`cachedY`: a precomputed
+   * ln(b / cachedB0) for this day end (series-index dayEndLogs), used when cachedB0 is this pair's previous
+   * price (NaN: none).
    */
-  close(x: number, b: number, logs: DayEndLogs | null, j: number): void {
+  close(x: number, b: number, cachedB0: number, cachedY: number): void {
     if (!(b > 0 && b < Infinity)) {
       this.prevB = NaN;
       return;
@@ -135,7 +135,7 @@ class DailyBeta {
     if (b0 !== b0) return;
     // A non-positive equity has no log return; such days are left out rather than poisoning beta.
     if (!(Math.abs(x) < Infinity)) return;
-    const y = j >= 0 && logs!.prev[j] === b0 && logs!.end[j] === b ? logs!.y[j]! : Math.log(b / b0);
+    const y = cachedB0 === b0 ? cachedY : Math.log(b / b0);
     if (this.m === 0) {
       this.kx = x;
       this.ky = y;
@@ -297,6 +297,7 @@ export class SeriesStats {
     const ext = this.ixExt!, up = qty > 0;
     const hiCol = up ? ext.max : ext.min, loCol = up ? ext.min : ext.max;
     const starts = this.ixStarts!;
+    // With the day-end logs of this fold's benchmark in ixLogs, day starts pass their entry there (else −1).
     const logs = bench !== null && this.betaAcc !== null ? this.benchLogs(bench, starts) : null;
     let next = this.ixStartAt;
     if (next > 0 && starts[next - 1]! >= first) next = lowerBound(starts, first);
@@ -304,12 +305,12 @@ export class SeriesStats {
     if (contiguous) {
       if (next < starts.length && starts[next] === from) {
         day = days[from]!;
-        this.dayStart(day, this.lastEquity, this.prevBench, logs, next);
+        this.dayStart(day, this.lastEquity, this.prevBench, logs === null ? -1 : next);
         next++;
       }
     } else if (days[from] !== day) {
       day = days[from]!;
-      this.dayStart(day, this.lastEquity, this.prevBench, null, -1);
+      this.dayStart(day, this.lastEquity, this.prevBench, -1);
     }
     for (let a = from; ;) {
       // Steps [a, b) lie in one day.
@@ -359,7 +360,7 @@ export class SeriesStats {
       // b starts a day: step b − 1 ended the one before.
       day = days[b]!;
       // next − 1 is b's entry in starts when b came from there (b < to).
-      this.dayStart(day, cash + qty * close[b - 1]!, bench === null ? NaN : bench[b - 1]!, logs, next - 1);
+      this.dayStart(day, cash + qty * close[b - 1]!, bench === null ? NaN : bench[b - 1]!, logs === null ? -1 : next - 1);
       a = b;
     }
     this.ixStartAt = next;
@@ -443,7 +444,7 @@ export class SeriesStats {
       const k = days ? days[dayAt + i]! : dayKey(t);
       if (k !== day) {
         day = k;
-        this.dayStart(k, prevEquity, prevBench, null, -1);
+        this.dayStart(k, prevEquity, prevBench, -1);
       }
       prevTime = t;
       prevEquity = e;
@@ -491,18 +492,18 @@ export class SeriesStats {
    * Day `k` starts: the day before it ended with this equity and benchmark price (a day's last step), which
    * give the daily return, beta's pair and turnover's day-end mark.
    */
-  private dayStart(k: number, endEquity: number, endBench: number, logs: DayEndLogs | null, j: number): void {
+  private dayStart(k: number, endEquity: number, endBench: number, j: number): void {
     const daily = this.daily;
     daily.days++;
     if (isWeekend(k)) daily.weekendDays++;
-    this.dayEnd(endEquity, endBench, logs, j);
+    this.dayEnd(endEquity, endBench, j);
   }
 
   /**
    * A day ended with this equity and benchmark price: its return r = q − 1, q = E_d / E_{d−1}, and ln q, one
    * logarithm for both the geometric mean (Σ ln(1 + r)) and beta's x (flat days' q = 1 skip it: ln 1 = 0).
    */
-  private dayEnd(endEquity: number, endBench: number, logs: DayEndLogs | null, j: number): void {
+  private dayEnd(endEquity: number, endBench: number, j: number): void {
     const e0 = this.prevDayEnd;
     let lq = NaN;
     if (e0 === e0) {
@@ -510,7 +511,13 @@ export class SeriesStats {
       lq = q === 1 ? 0 : Math.log(q);
       this.daily.add(q - 1, lq);
     }
-    this.betaAcc?.close(lq, endBench, logs, j);
+    const beta = this.betaAcc;
+    if (beta !== null) {
+      // j: this day start's entry in ixLogs (set by foldHeld for this fold), whose log stands when its day end
+      // is this price (the accumulator checks the day before's).
+      const logs = this.ixLogs, hit = j >= 0 && logs!.end[j] === endBench;
+      beta.close(lq, endBench, hit ? logs!.prev[j]! : NaN, hit ? logs!.y[j]! : NaN);
+    }
     this.daySum += endEquity;
     this.prevDayEnd = endEquity;
   }
@@ -522,7 +529,7 @@ export class SeriesStats {
    */
   close(): void {
     if (this.count === 0) return;
-    this.dayEnd(this.lastEquity, this.prevBench, null, -1);
+    this.dayEnd(this.lastEquity, this.prevBench, -1);
     if (this.inDd) this.dd.close(this.depth, (this.lastTime - this.peakTime) / DAY_MS);
   }
 
