@@ -4,6 +4,18 @@ import { nodeKey, resolveAsset } from './resolve.ts';
 import { indicatorInstance, specLabel } from './keys.ts';
 import type { CompiledCondition, EvalContext, Plan } from './plan.ts';
 
+/** A level comparator on two values, as generated conditions decide it (`!=` is false when either is NaN). */
+export function compareValues(op: '>' | '>=' | '<' | '<=' | '=' | '!=', l: number, r: number): boolean {
+  switch (op) {
+    case '>': return l > r;
+    case '>=': return l >= r;
+    case '<': return l < r;
+    case '<=': return l <= r;
+    case '=': return l === r;
+    case '!=': return l === l && r === r && l !== r;
+  }
+}
+
 /**
  * The reference evaluator: walks the condition tree and returns every node's result with each operand's
  * value. It is the specification the generated fast evaluator is tested against, and what the audit uses.
@@ -46,12 +58,8 @@ export class TracedEvaluator {
       const lhs = { label: this.label(c.lhs), value: lv };
       const rhs = { label: this.label(c.rhs), value: rv };
       switch (c.op) {
-        case '>': return { type: 'compare', op: c.op, lhs, rhs, result: lv > rv };
-        case '>=': return { type: 'compare', op: c.op, lhs, rhs, result: lv >= rv };
-        case '<': return { type: 'compare', op: c.op, lhs, rhs, result: lv < rv };
-        case '<=': return { type: 'compare', op: c.op, lhs, rhs, result: lv <= rv };
-        case '=': return { type: 'compare', op: c.op, lhs, rhs, result: lv === rv };
-        case '!=': return { type: 'compare', op: c.op, lhs, rhs, result: !Number.isNaN(lv) && !Number.isNaN(rv) && lv !== rv };
+        case '>': case '>=': case '<': case '<=': case '=': case '!=':
+          return { type: 'compare', op: c.op, lhs, rhs, result: compareValues(c.op, lv, rv) };
         case 'crossesAbove': case 'crossesBelow': {
           const m = 4 * this.crossing++;
           const mem = this.mem;

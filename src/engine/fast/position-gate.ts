@@ -1,5 +1,5 @@
 import type { Condition, Expr } from '../../schema/index.ts';
-import { nodeKey, type Plan, type PlanStrategy } from '../../strategy/index.ts';
+import { compareValues, nodeKey, type Plan, type PlanStrategy } from '../../strategy/index.ts';
 
 /**
  * A conjunct of a strategy's condition that compares one asset's position quantity with a number, as in
@@ -41,15 +41,7 @@ function quantityOf(plan: Plan, s: PlanStrategy, e: Expr): number {
   return input?.kind === 'position' && input.field === 'quantity' ? input.asset : -1;
 }
 
-/** Whether the gate's comparison holds at this quantity: the compiled condition's comparators (signals.ts). */
+/** Whether the gate's comparison holds at this quantity (the compiled condition's comparator semantics). */
 export function gateOpen(g: PositionGate, qty: number): boolean {
-  const l = g.quantityLeft ? qty : g.value, r = g.quantityLeft ? g.value : qty;
-  switch (g.op) {
-    case '=': return l === r;
-    case '!=': return l === l && r === r && l !== r;
-    case '>': return l > r;
-    case '>=': return l >= r;
-    case '<': return l < r;
-    case '<=': return l <= r;
-  }
+  return g.quantityLeft ? compareValues(g.op, qty, g.value) : compareValues(g.op, g.value, qty);
 }
