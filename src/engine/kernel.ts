@@ -131,7 +131,7 @@ export class Kernel implements StepView {
   /** When set, the next steps record why each strategy did or did not act (explain). */
   explanations: Explanation[] | null = null;
   /**
-   * Set by the fast path's kernel-assisted walk before each step: the strategies (ascending) that have a
+   * Set by the fast path's kernel-assisted walk before each step: the strategies (in document order) that have a
    * candidate event at it; every other strategy's gated condition is false there, so without explanations
    * to record the step evaluates only these. Null: every strategy (the reference).
    */

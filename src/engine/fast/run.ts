@@ -405,8 +405,9 @@ class Walk implements QuietState {
       for (let j = 0; j < this.stepSlots.length; j++) v[this.stepSlots[j]!] = this.stepCols[j]![s]!;
     }
     for (let q = first; q < ei; q++) {
-      if (this.open[ev.strategy[q]!] === 0) continue;
-      const i = ev.strategy[q]!, e = events[i]!, m = scratch[i]!, base = ev.index[q]! * 2 * e.crossings;
+      const i = ev.strategy[q]!;
+      if (this.open[i] === 0) continue;
+      const e = events[i]!, m = scratch[i]!, base = ev.index[q]! * 2 * e.crossings;
       for (let c = 0; c < e.crossings; c++) {
         m[4 * c + 2] = e.memory[base + 2 * c]!;
         m[4 * c + 3] = e.memory[base + 2 * c + 1]!;
@@ -447,9 +448,9 @@ class Walk implements QuietState {
    */
   private activeAt(s: number): number {
     const ev = this.ev, active = this.active;
+    // Every event before s was visited or passed over, so the cursor is at or after s's first event.
     let q = Math.min(this.ei, ev.total);
     while (q > 0 && ev.step[q - 1] === s) q--;
-    while (q < ev.total && ev.step[q]! < s) q++;
     let n = 0;
     for (; q < ev.total && ev.step[q] === s; q++) active[n++] = ev.strategy[q]!;
     return n;
