@@ -352,6 +352,22 @@ export function rsiColumn(input: Float64Array, time: Float64Array, length: numbe
   let loss = NaN;
   let rsi = NaN;
   for (let i = 0; i < length; i++) {
+    if (seeded && ms === 0 && !returns && prevTime === prevTime) {
+      // The common bar, in a loop of its own; it hands back the first bar it does not take.
+      const state = RSI_STATE;
+      state[0] = gain;
+      state[1] = loss;
+      state[2] = prev;
+      state[3] = prevTime;
+      state[4] = rsi;
+      i = rsiSteady(input, time, i, length, alpha, state, out);
+      if (i === length) return;
+      gain = state[0]!;
+      loss = state[1]!;
+      prev = state[2]!;
+      prevTime = state[3]!;
+      rsi = state[4]!;
+    }
     let value: number;
     if (returns) {
       const before = i > 0 ? input[i - 1]! : NaN;
@@ -407,6 +423,46 @@ export function rsiColumn(input: Float64Array, time: Float64Array, length: numbe
     prevTime = t;
     out[i] = rsi;
   }
+}
+
+/** rsiSteady's state in and out: gain, loss, prev, prevTime, rsi. */
+const RSI_STATE = new Float64Array(5);
+
+/**
+ * rsiColumn's common bar, once both averages are seeded, for a bar window over prices with a known previous
+ * time: the same operations, without the branches for the warm-up, a duration window, 'return' inputs, a NaN
+ * time or a change too large for the branch-free gain and loss. It stops before the first bar that needs one
+ * of those (the general loop takes that bar and comes back) and returns that bar's index, `length` when none.
+ * Why a loop of its own: on a 982,800-bar column, warm, the general loop took 3.5 or 16 ms depending on how
+ * V8 happened to compile it (its warm-up branches run before feedback is collected, so the optimised code
+ * deoptimises on them), and a copy of it with only the warm-up removed 13 ms; this loop takes 3.1 ms (7.1 in
+ * one process of six). Any branch left in the body cost 3–4× per bar.
+ */
+function rsiSteady(input: Float64Array, time: Float64Array, from: number, length: number, alpha: number, state: Float64Array, out: Float64Array): number {
+  let gain = state[0]!;
+  let loss = state[1]!;
+  let prev = state[2]!;
+  let i = from;
+  for (; i < length; i++) {
+    const value = input[i]!;
+    const d = value - prev;
+    const a = Math.abs(d);
+    // Also false for a NaN change; the time test keeps a NaN time for the general loop.
+    if (!(a < 8e307) || time[i] !== time[i]) break;
+    gain += alpha * ((d + a) * 0.5 - gain);
+    loss += alpha * ((a - d) * 0.5 - loss);
+    const total = gain + loss;
+    out[i] = total > 0 ? (100 * gain) / total : 50;
+    prev = value;
+  }
+  if (i > from) {
+    state[0] = gain;
+    state[1] = loss;
+    state[2] = prev;
+    state[3] = time[i - 1]!;
+    state[4] = out[i - 1]!;
+  }
+  return i;
 }
 
 /**
