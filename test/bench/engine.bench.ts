@@ -1,6 +1,6 @@
 import { IndicatorCache, runBacktest } from '../../src/engine/index.ts';
 import { compile } from '../../src/strategy/index.ts';
-import { consume, timeIt, type BenchRow, type BenchSuite } from './harness.ts';
+import { consume, freshMemory, timeIt, type BenchRow, type BenchSuite } from './harness.ts';
 import { floorPass, w1, w2, w3 } from './workloads.ts';
 
 type Engine = 'fast' | 'reference';
@@ -11,6 +11,12 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 const ENGINES: readonly Engine[] = ['fast', 'reference'];
+
+/** Minor page faults of this process so far: each is a first touch of a fresh 4 KiB page. */
+function faults(): number {
+  return process.resourceUsage().minorPageFault;
+}
+
 
 /**
  * W1–W3 in one Node thread (the pool benches measure the multi-core figures), on both engines in the same
@@ -57,25 +63,29 @@ const suite: BenchSuite = {
     };
 
     if (!quick) {
+      const fresh = freshMemory(faults);
+      rows['floor: fresh memory (first write of a new 64 MiB array, and again)'] = fresh;
+      const faultSeconds = (n: number) => (n * (fresh.usPerFault as number)) / 1e6;
       const b = w2();
       const w2floor = timeIt(() => consume(floorPass(b.data.bars)), { minMs: 500, warmup: 1 }) / 1000;
       const w2s: Record<Engine, number> = { fast: NaN, reference: NaN };
       for (const engine of ENGINES) {
         // Cold: indicator columns and timeline built inside the run, into a fresh data set's cache, as the
         // worker service runs a first backtest (both engines then read the same columns).
-        const t0 = performance.now(), c0 = cpuMs();
+        const t0 = performance.now(), c0 = cpuMs(), f0 = faults();
         const r = runBacktest(b.doc, b.data, { audit: false, engine, indicatorCache: new IndicatorCache() });
         w2s[engine] = (performance.now() - t0) / 1000;
-        const cpuSeconds = (cpuMs() - c0) / 1000;
+        const cpuSeconds = (cpuMs() - c0) / 1000, pageFaults = faults() - f0;
         // Warm: the data set's indicator columns already computed (a worker's IndicatorCache after one run).
         const cache = new IndicatorCache();
         runBacktest(b.doc, b.data, { audit: false, engine, indicatorCache: cache, record: 'stats' });
-        const t1 = performance.now(), c1 = cpuMs();
+        const t1 = performance.now(), c1 = cpuMs(), f1 = faults();
         runBacktest(b.doc, b.data, { audit: false, engine, indicatorCache: cache });
-        const secondsWithColumns = (performance.now() - t1) / 1000, cpuSecondsWithColumns = (cpuMs() - c1) / 1000;
+        const secondsWithColumns = (performance.now() - t1) / 1000, cpuSecondsWithColumns = (cpuMs() - c1) / 1000, pageFaultsWithColumns = faults() - f1;
         rows[name('W2', engine)] = {
           engine, bars: b.bars, seconds: w2s[engine], barsPerSecond: b.bars / w2s[engine], floorSeconds: w2floor, floorRatio: w2s[engine] / w2floor,
           cpuSeconds, secondsWithColumns, cpuSecondsWithColumns, trades: r.trades.length, signals: r.signals.length,
+          pageFaults, faultSeconds: faultSeconds(pageFaults), pageFaultsWithColumns, faultSecondsWithColumns: faultSeconds(pageFaultsWithColumns),
         };
       }
       rows.W2!.vsReference = w2s.fast / w2s.reference;
@@ -94,9 +104,9 @@ const suite: BenchSuite = {
       // Each run compiles its own plan (that is in the per-run time); here the plans only name the columns.
       const plans = c.params.map((params) => compile(c.doc, { params }));
       const cache = new IndicatorCache();
-      const t4 = performance.now(), c4 = cpuMs();
+      const t4 = performance.now(), c4 = cpuMs(), f4 = faults();
       for (const p of plans) cache.warm(p, c.data.bars);
-      const columnsSeconds = (performance.now() - t4) / 1000, columnsCpuSeconds = (cpuMs() - c4) / 1000;
+      const columnsSeconds = (performance.now() - t4) / 1000, columnsCpuSeconds = (cpuMs() - c4) / 1000, columnsPageFaults = faults() - f4;
       const perRun: Record<Engine, number> = { fast: NaN, reference: NaN };
       for (const engine of ENGINES) {
         // The reference is ~3× slower per run: a smaller sample of the same spread of the grid.
@@ -108,7 +118,7 @@ const suite: BenchSuite = {
         const cpuSecondsPerRun = (cpuMs() - c2) / m / 1000;
         rows[name('W3', engine)] = {
           engine, bars: c.bars, combos: c.params.length, sampledRuns: m, secondsPerRun: perRun[engine], cpuSecondsPerRun,
-          columns: cache.size, columnsSeconds, columnsCpuSeconds,
+          columns: cache.size, columnsSeconds, columnsCpuSeconds, columnsPageFaults, columnsFaultSeconds: faultSeconds(columnsPageFaults),
           projection: 'one thread: the grid\'s distinct columns once + 1,000 × per-run (columns cached)',
           seconds: columnsSeconds + perRun[engine] * c.params.length, cpuSeconds: columnsCpuSeconds + cpuSecondsPerRun * c.params.length,
           projected: true, threads: 1, floorRatio: perRun[engine] / w3floor,

@@ -34,7 +34,7 @@ import { JobQueue } from '../../src/rpc/job-queue.ts';
 import { decodeResult, encodeResult } from '../../src/rpc/result-columns.ts';
 import { PoolRunner } from '../../src/ui/runner-pool.ts';
 import type { BenchRow, BenchSuite } from './harness.ts';
-import { consume, timeIt } from './harness.ts';
+import { consume, freshMemory, timeIt } from './harness.ts';
 import { SEED, W2_SYMBOLS, floorPass, w1, w2Doc, w3 } from './workloads.ts';
 import { compile, IndicatorCache, runBacktest } from '../../src/engine/index.ts';
 import { Rng } from '../../src/lib/rng.ts';
@@ -167,6 +167,9 @@ async function w2Rows(quick: boolean, rows: Record<string, BenchRow>): Promise<v
     await api.open({ dir, dbName });
     await api.migration();
     const bars = (await api.list()).filter((d) => d.kind === 'bars').reduce((n, d) => n + d.rows, 0);
+    // What fresh memory costs this renderer: W2 writes hundreds of MiB of new columns (see harness.ts).
+    rows['floor: fresh memory in the page (first write of a new 64 MiB array, and again)'] = freshMemory();
+    await settle();
     await w2Runner(api, 1, bars, years, rows, 'W2 store → results (app runner, 1 worker)', floorSeconds);
     const size = navigator.hardwareConcurrency;
     if (size >= 2) await w2Runner(api, size, bars, years, rows, `W2 store → results (app runner, ${size} workers, columns spread by asset)`, floorSeconds);

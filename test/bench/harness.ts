@@ -45,3 +45,33 @@ export let blackhole = 0;
 export function consume(x: number): void {
   blackhole += x;
 }
+
+/**
+ * The machine's price of fresh memory, a floor for the minute-bar rows: writing a new 64 MiB Float64Array
+ * once (every page faults in) and again (already mapped), best of three. On the Firecracker VMs our figures
+ * come from, a 4 KiB page's first touch costs ~12–16 µs (a 982,800-bar column, 7.5 MiB, took ~23 ms to fill
+ * the first time and 0.3 ms the second), tens of times a desktop's; W2 and W3 write hundreds of MiB of new
+ * columns. `faults` (Node: the process's minor page faults) adds µs per fault, which the rows that count
+ * their faults multiply by.
+ */
+export function freshMemory(faults?: () => number): BenchRow {
+  const mib = 64;
+  let firstMs = Infinity, againMs = Infinity, usPerFault = NaN;
+  for (let k = 0; k < 3; k++) {
+    const f0 = faults?.() ?? 0;
+    const t0 = performance.now();
+    const a = new Float64Array((mib * 1024 * 1024) / 8);
+    a.fill(1);
+    const t1 = performance.now();
+    const f1 = faults?.() ?? 0;
+    a.fill(2);
+    const t2 = performance.now();
+    consume(a[a.length - 1]!);
+    if (t1 - t0 < firstMs) {
+      firstMs = t1 - t0;
+      if (faults) usPerFault = ((t1 - t0 - (t2 - t1)) * 1000) / Math.max(1, f1 - f0);
+    }
+    againMs = Math.min(againMs, t2 - t1);
+  }
+  return { mib, firstMsPerMiB: firstMs / mib, againMsPerMiB: againMs / mib, ...(faults ? { usPerFault } : {}) };
+}
