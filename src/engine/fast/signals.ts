@@ -139,9 +139,13 @@ export class Events {
   push(step: number, m: Float64Array): void {
     if (this.count === this.steps.length) {
       const s = new Int32Array(this.count * 2); s.set(this.steps); this.steps = s;
-      const mm = new Float64Array(this.count * 4 * this.crossings); mm.set(this.memory.subarray(0, this.count * 2 * this.crossings)); this.memory = mm;
     }
     const base = this.count * 2 * this.crossings;
+    // The memory grows on its own: a reused list keeps the step capacity of a strategy with many events and
+    // no crossing (W2's RSI entries), which sized for crossings would be megabytes never written.
+    if (base + 2 * this.crossings > this.memory.length) {
+      const mm = new Float64Array(Math.max(2 * this.memory.length, base + 2 * this.crossings, 128)); mm.set(this.memory.subarray(0, base)); this.memory = mm;
+    }
     // After the evaluation m[4k], m[4k+1] hold what m[4k+2], m[4k+3] held before it.
     for (let k = 0; k < this.crossings; k++) {
       this.memory[base + 2 * k] = m[4 * k]!;
@@ -150,11 +154,10 @@ export class Events {
     this.steps[this.count++] = step;
   }
 
-  /** Empty again, for a strategy with `crossings` crossings; the arrays keep their capacity when they can. */
+  /** Empty again, for a strategy with `crossings` crossings; both arrays keep their capacity. */
   reuse(crossings: number): void {
     this.count = 0;
     this.crossings = crossings;
-    if (this.memory.length < this.steps.length * 2 * crossings) this.memory = new Float64Array(this.steps.length * 2 * crossings);
   }
 }
 
@@ -175,7 +178,9 @@ function acquireEvents(crossings: number): Events {
 
 /** Hands a finished run's event lists back (the walk is done with them; they must not be read again). */
 export function releaseEvents(events: readonly Events[]): void {
-  for (const e of events) if (spareEvents.length < MAX_SPARE_EVENTS) spareEvents.push(e);
+  // In reverse: acquireEvents pops from the end, so the next run of the same document gives each strategy
+  // its own list back, already grown to its size (in order, W2's lists swapped sizes and regrew every run).
+  for (let i = events.length - 1; i >= 0; i--) if (spareEvents.length < MAX_SPARE_EVENTS) spareEvents.push(events[i]!);
 }
 
 type GroupPass = (
