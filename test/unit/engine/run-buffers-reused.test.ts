@@ -74,4 +74,27 @@ describe('buffers reused across runs on a thread', () => {
       stats.forEach((r, i) => expect(r.trades, `${engine} case ${i}`).toEqual(full[i]));
     }
   });
+
+  it('sampled curves of a short run after a longer one are its own (the bucket-end scratch array is reused)', () => {
+    // Minute bars, so curves are sampled by hour: 2 days, then 9 days, then the 2 days again.
+    const minutes = (days: number) => {
+      const m = days * 1440;
+      const t = Float64Array.from({ length: m }, (_, i) => Date.UTC(2021, 0, 4) + i * 60_000);
+      const c = Float64Array.from({ length: m }, (_, i) => 50 + 10 * Math.sin(i / 50) + 3 * Math.sin(i / 7));
+      return { bars: [{ symbol: 'A', timeframe: '1m', length: m, time: t, open: c, high: c.map((x) => x + 0.5), low: c.map((x) => x - 0.5), close: c, volume: c.map(() => 100) }] };
+    };
+    const r = parseDocument({
+      version: 1, name: 'minutes', settings: { universe: ['A'], timeframe: '1m', initialCash: 10_000, allowShort: true },
+      strategies: [
+        { id: 'up', name: 'up', condition: cross('crossesAbove', 5, 30), action: { type: 'setWeight', asset: 'A', weight: 1 } },
+        { id: 'down', name: 'down', condition: cross('crossesBelow', 5, 30), action: { type: 'setWeight', asset: 'A', weight: -1 } },
+      ],
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const short = minutes(2), long = minutes(9);
+    const before = runBacktest(r.doc, short, { audit: false }).curves;
+    expect(before.time.length).toBe(48);
+    expect(runBacktest(r.doc, long, { audit: false }).curves.time.length).toBe(9 * 24);
+    expect(runBacktest(r.doc, short, { audit: false }).curves).toEqual(before);
+  });
 });
