@@ -433,10 +433,11 @@ const RSI_STATE = new Float64Array(5);
  * time: the same operations, without the branches for the warm-up, a duration window, 'return' inputs, a NaN
  * time or a change too large for the branch-free gain and loss. It stops before the first bar that needs one
  * of those (the general loop takes that bar and comes back) and returns that bar's index, `length` when none.
- * Why a loop of its own: on a 982,800-bar column, warm, the general loop took 3.5 or 16 ms depending on how
- * V8 happened to compile it (its warm-up branches run before feedback is collected, so the optimised code
- * deoptimises on them), and a copy of it with only the warm-up removed 13 ms; this loop takes 3.1 ms (7.1 in
- * one process of six). Any branch left in the body cost 3–4× per bar.
+ * Why a loop of its own: on a 982,800-bar column, warm, pinned to one vCPU, alternating processes, the
+ * general loop took ~16 ms in 8 processes of 15, 3.5 ms in 5 and ~30 in 2 (its warm-up branches run before
+ * V8 collects feedback, so the optimised code deoptimises on them); this loop took 6.3–7.1 ms in 6 of 10,
+ * 3.0–3.1 in 3 and 12 in 1. A copy of the general loop with only the warm-up removed took 13 ms: any branch
+ * left in the body cost 3–4× per bar.
  */
 function rsiSteady(input: Float64Array, time: Float64Array, from: number, length: number, alpha: number, state: Float64Array, out: Float64Array): number {
   let gain = state[0]!;
