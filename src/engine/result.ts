@@ -30,6 +30,7 @@ function bucketOf(settings: Settings): ((t: number) => number) | null {
   return dayKeyOf(settings);
 }
 
+/** sampleCurves' bucket ends, kept for the next run on this thread. */
 let keepScratch = new Int32Array(0);
 
 /**
@@ -48,15 +49,11 @@ export function sampleCurves(k: Pick<ResultSource, 'recorder' | 'settings'>): Cu
   if (keepScratch.length < n) keepScratch = new Int32Array(n);
   const keep = keepScratch;
   let m = 0;
-  if (bucket === null) {
-    for (let i = 0; i < n; i++) keep[m++] = i;
-  } else {
-    let next = n > 0 ? bucket(r.time[0]!) : 0;
-    for (let i = 0; i < n; i++) {
-      const cur = next;
-      if (i + 1 < n) next = bucket(r.time[i + 1]!);
-      if (i === n - 1 || cur !== next) keep[m++] = i;
-    }
+  let next = n > 0 ? bucket(r.time[0]!) : 0;
+  for (let i = 0; i < n; i++) {
+    const cur = next;
+    if (i + 1 < n) next = bucket(r.time[i + 1]!);
+    if (i === n - 1 || cur !== next) keep[m++] = i;
   }
   const time = new Float64Array(m), equity = new Float64Array(m), drawdown = new Float64Array(m), benchmark = new Float64Array(m);
   let firstBench = NaN;

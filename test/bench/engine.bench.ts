@@ -17,7 +17,6 @@ function faults(): number {
   return process.resourceUsage().minorPageFault;
 }
 
-
 /**
  * W1–W3 in one Node thread (the pool benches measure the multi-core figures), on both engines in the same
  * run: the fast path (rows "W1", "W2", "W3", the JSON's top-level figures) and the reference kernel (rows

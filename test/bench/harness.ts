@@ -69,7 +69,8 @@ export function freshMemory(faults?: () => number): BenchRow {
     consume(a[a.length - 1]!);
     if (t1 - t0 < firstMs) {
       firstMs = t1 - t0;
-      if (faults) usPerFault = ((t1 - t0 - (t2 - t1)) * 1000) / Math.max(1, f1 - f0);
+      // No fault counted (pages recycled, or no counter): no per-fault figure rather than a made-up one.
+      if (faults && f1 > f0) usPerFault = ((t1 - t0 - (t2 - t1)) * 1000) / (f1 - f0);
     }
     againMs = Math.min(againMs, t2 - t1);
   }
