@@ -75,13 +75,12 @@ describe('buffers reused across runs on a thread', () => {
     }
   });
 
-  it('sampled curves of a short run after a longer one are its own (the bucket-end scratch array is reused)', () => {
-    // Minute bars, so curves are sampled by hour: 2 days, then 9 days, then the 2 days again.
-    const minutes = (days: number) => {
-      const m = days * 1440;
-      const t = Float64Array.from({ length: m }, (_, i) => Date.UTC(2021, 0, 4) + i * 60_000);
-      const c = Float64Array.from({ length: m }, (_, i) => 50 + 10 * Math.sin(i / 50) + 3 * Math.sin(i / 7));
-      return { bars: [{ symbol: 'A', timeframe: '1m', length: m, time: t, open: c, high: c.map((x) => x + 0.5), low: c.map((x) => x - 0.5), close: c, volume: c.map(() => 100) }] };
+  it('sampled curves are the same whatever ran before on the thread (the bucket-end scratch array is reused)', () => {
+    // Minute bars, so curves are sampled by hour (the last step of each hour, and the run's last step).
+    const minutes = (steps: number, offsetMinutes = 0) => {
+      const t = Float64Array.from({ length: steps }, (_, i) => Date.UTC(2021, 0, 4) + (offsetMinutes + i) * 60_000);
+      const c = Float64Array.from({ length: steps }, (_, i) => 50 + 10 * Math.sin(i / 50) + 3 * Math.sin(i / 7));
+      return { bars: [{ symbol: 'A', timeframe: '1m', length: steps, time: t, open: c, high: c.map((x) => x + 0.5), low: c.map((x) => x - 0.5), close: c, volume: c.map(() => 100) }] };
     };
     const r = parseDocument({
       version: 1, name: 'minutes', settings: { universe: ['A'], timeframe: '1m', initialCash: 10_000, allowShort: true },
@@ -91,10 +90,15 @@ describe('buffers reused across runs on a thread', () => {
       ],
     });
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
-    const short = minutes(2), long = minutes(9);
-    const before = runBacktest(r.doc, short, { audit: false }).curves;
-    expect(before.time.length).toBe(48);
-    expect(runBacktest(r.doc, long, { audit: false }).curves.time.length).toBe(9 * 24);
-    expect(runBacktest(r.doc, short, { audit: false }).curves).toEqual(before);
+    const curves = (steps: number, offsetMinutes = 0) => runBacktest(r.doc, minutes(steps, offsetMinutes), { audit: false }).curves;
+    // A 40-step run first leaves a scratch array of 40 entries; the 2-day run after it has 48 hours to keep.
+    expect(curves(40).time.length).toBe(1);
+    const twoDays = curves(2 * 1440);
+    expect([...twoDays.time]).toEqual(Array.from({ length: 48 }, (_, h) => Date.UTC(2021, 0, 4) + (60 * h + 59) * 60_000));
+    // A longer run starting half an hour later (its bucket ends at other indices), then the 2 days again.
+    const nineDays = curves(9 * 1440, 30);
+    expect(nineDays.time.length).toBe(9 * 24 + 1);
+    expect(nineDays.time[9 * 24]).toBe(Date.UTC(2021, 0, 4) + (30 + 9 * 1440 - 1) * 60_000);
+    expect(curves(2 * 1440)).toEqual(twoDays);
   });
 });
