@@ -31,7 +31,7 @@ for (const width of [1440, 390] as const) {
         const points = [[r.left + 2, r.top + 2], [r.right - 2, r.top + 2], [r.left + 2, r.bottom - 2], [r.right - 2, r.bottom - 2]];
         const at = (x: number, y: number) => {
           const hit = document.elementFromPoint(x, y);
-          return hit === null ? `(${Math.round(x)}, ${Math.round(y)}): outside the ${innerWidth}×${innerHeight} viewport` : el.contains(hit) ? '' : `(${Math.round(x)}, ${Math.round(y)}): <${hit.tagName.toLowerCase()} class="${hit.className}">`;
+          return hit === null ? `(${Math.round(x)}, ${Math.round(y)}): outside the ${innerWidth}×${innerHeight} viewport` : el.contains(hit) ? '' : `(${Math.round(x)}, ${Math.round(y)}): <${hit.tagName.toLowerCase()} class="${hit.getAttribute('class') ?? ''}">`;
         };
         return points.map(([x, y]) => at(x!, y!)).filter(Boolean);
       });
