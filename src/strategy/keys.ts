@@ -53,9 +53,25 @@ function sortStrings(a: string[]): void {
   }
 }
 
+/** JSON.stringify of the strings keys are made of (property names, kinds, sources, symbols), memoized. */
+const quoted = new Map<string, string>();
+const MAX_QUOTED = 4096;
+
+function quote(s: string): string {
+  let q = quoted.get(s);
+  if (q === undefined) {
+    q = JSON.stringify(s);
+    if (quoted.size < MAX_QUOTED) quoted.set(s, q);
+  }
+  return q;
+}
+
 /** Stable JSON (sorted keys) so equal specs give equal keys whatever order the document wrote them in. */
 export function stableKey(x: unknown): string {
   // Built by concatenation (no map/join arrays): compile keys every indicator node, once per optimizer candidate.
+  // Strings and finite numbers as JSON.stringify writes them (a finite number's JSON is its String).
+  if (typeof x === 'string') return quote(x);
+  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : 'null';
   if (typeof x !== 'object' || x === null) return JSON.stringify(x);
   if (Array.isArray(x)) {
     let out = '[';
@@ -66,7 +82,7 @@ export function stableKey(x: unknown): string {
   const keys = Object.keys(x);
   sortStrings(keys);
   let out = '{';
-  for (let i = 0; i < keys.length; i++) out += `${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:${stableKey((x as Record<string, unknown>)[keys[i]!])}`;
+  for (let i = 0; i < keys.length; i++) out += `${i > 0 ? ',' : ''}${quote(keys[i]!)}:${stableKey((x as Record<string, unknown>)[keys[i]!])}`;
   return `${out}}`;
 }
 
