@@ -209,71 +209,38 @@ function groupKey(
   return k;
 }
 
-/** Steps per call of a group's generated loop (see groupSource). */
-const CHUNK = 4096;
-
 /**
- * The source of one group's pass: per trigger step, advance the cursors of the assets its slots read, load
+ * The source of one group's loop: per trigger step, advance the cursors of the assets its slots read, load
  * those slots, run every member's may-fire code inline (no call, no closure), and note candidate events.
- *
- * The loop is a function of its own called on CHUNK steps at a time, its state (crossing memory, cursors)
- * handed from call to call in two small arrays. Called once over a whole run, V8 entered the loop by on-stack
- * replacement (OSR), and once the function's own optimised code was dropped (deoptimised at its entry, where
- * the first call had left no type feedback, or for a map it depended on) every later call ran the slower OSR
- * code. W3's pass over 1 M steps took 7.0–7.5 ms in two such processes (13.4 in a third, on a slowed vCPU),
- * 3.3–4.8 in the other four; called per chunk, 1.7–2.2× a bare loop over the same columns in all seven
- * measured (3.1–3.8 ms; 5.7–6.4 on a slowed vCPU), against 3.7–4.7× in the slow processes before.
  */
 function groupSource(
   members: readonly StrategyPass[], assets: readonly number[], barSlots: readonly { slot: number; asset: number }[], stepSlots: readonly number[],
   dense: Uint8Array,
 ): string {
-  const params = ['st', 'cs', 'from', 'to', 'steps', 'firstStep'];
-  const args = ['st', 'cs', 'from', `Math.min(total, from + ${CHUNK})`, 'steps', 'firstStep'];
-  const load: string[] = [], save: string[] = [];
-  let at = 0, cursors = 0;
+  const out: string[] = [];
+  // An asset with a bar at every step needs no cursor: its bar at step s is bar s.
+  assets.forEach((a) => { if (!dense[a]) out.push(`const so${a} = stepOf[${a}], cnt${a} = count[${a}]; let cur${a} = -1;`); });
+  barSlots.forEach((_, q) => out.push(`const bc${q} = barCols[${q}];`));
+  stepSlots.forEach((_, q) => out.push(`const sc${q} = stepCols[${q}];`));
+  members.forEach((_, q) => out.push(`const m${q} = mems[${q}], ev${q} = evs[${q}];`));
   // Slots and crossing memory live in locals (v<slot>, m<member>_<index>) rather than typed arrays: the loop
   // then stores nothing per step; the memory goes to the member's array only when an event is noted.
   members.forEach((p, q) => {
-    for (let i = 0; i < 4 * p.crossings; i++, at++) {
-      load.push(`let m${q}_${i} = st[${at}];`);
-      save.push(`st[${at}] = m${q}_${i};`);
-    }
+    if (p.crossings > 0) out.push(`let ${Array.from({ length: 4 * p.crossings }, (_, i) => `m${q}_${i} = NaN`).join(', ')};`);
   });
-  // An asset with a bar at every step needs no cursor: its bar at step s is bar s.
-  assets.forEach((a) => {
-    if (dense[a]) return;
-    params.push(`so${a}`, `cnt${a}`);
-    args.push(`stepOf[${a}]`, `count[${a}]`);
-    load.push(`let cur${a} = cs[${cursors}];`);
-    save.push(`cs[${cursors}] = cur${a};`);
-    cursors++;
-  });
-  barSlots.forEach((_, q) => { params.push(`bc${q}`); args.push(`barCols[${q}]`); });
-  stepSlots.forEach((_, q) => { params.push(`sc${q}`); args.push(`stepCols[${q}]`); });
-  members.forEach((_, q) => { params.push(`m${q}`, `ev${q}`); args.push(`mems[${q}]`, `evs[${q}]`); });
-  const out = [...load];
   out.push('let may = 0;');
-  out.push('for (let j = from; j < to; j++) {');
+  out.push('for (let j = 0; j < total; j++) {');
   out.push('const s = steps === null ? j : steps[j];');
   for (const a of assets) if (!dense[a]) out.push(`while (cur${a} + 1 < cnt${a} && so${a}[cur${a} + 1] <= s) cur${a}++;`);
   barSlots.forEach((b, q) => out.push(dense[b.asset] ? `const v${b.slot} = bc${q}[s];` : `const v${b.slot} = cur${b.asset} >= 0 ? bc${q}[cur${b.asset}] : NaN;`));
   stepSlots.forEach((slot, q) => out.push(`const v${slot} = sc${q}[s];`));
   members.forEach((p, q) => {
     const code = p.code.replace(/\bv\[(\d+)\]/g, 'v$1').replace(/\bm\[(\d+)\]/g, `m${q}_$1`);
-    const keep = Array.from({ length: p.crossings }, (_, k) => `m${q}[${4 * k}] = m${q}_${4 * k}; m${q}[${4 * k + 1}] = m${q}_${4 * k + 1};`).join(' ');
-    out.push(`{\n${code}\nif (may !== 0 && s >= firstStep) { ${keep} ev${q}.push(s, m${q}); } }`);
+    const save = Array.from({ length: p.crossings }, (_, k) => `m${q}[${4 * k}] = m${q}_${4 * k}; m${q}[${4 * k + 1}] = m${q}_${4 * k + 1};`).join(' ');
+    out.push(`{\n${code}\nif (may !== 0 && s >= firstStep) { ${save} ev${q}.push(s, m${q}); } }`);
   });
   out.push('}');
-  out.push(...save);
-  // Named, so profiles and V8's optimization traces show the generated functions as signalLoop and signalGroup.
-  return [
-    `const loop = function signalLoop(${params.join(', ')}) {`, ...out, '};',
-    'return function signalGroup(steps, total, firstStep, stepOf, count, barCols, stepCols, v, mems, evs) {',
-    `const st = new Float64Array(${at}).fill(NaN), cs = new Int32Array(${cursors}).fill(-1);`,
-    `for (let from = 0; from < total; from += ${CHUNK}) loop(${args.join(', ')});`,
-    '};',
-  ].join('\n');
+  return out.join('\n');
 }
 
 /**
@@ -317,7 +284,8 @@ export function signalPass(
       if (generated.size >= 256) generated.clear();
       const source = groupSource(ps, assets, barSlots, stepSlots, tl.dense);
       try {
-        f = new Function(source)() as GroupPass;
+        // Named, so profiles and V8's optimization traces show the generated pass as signalGroup.
+        f = new Function(`return function signalGroup(steps, total, firstStep, stepOf, count, barCols, stepCols, v, mems, evs) {\n${source}\n};`)() as GroupPass;
       } catch {
         throw new Unsupported('the fast path generates code, which this page blocks (CSP)');
       }
