@@ -53,11 +53,16 @@ function sortStrings(a: string[]): void {
   }
 }
 
-/** JSON.stringify of the strings keys are made of (property names, kinds, sources, symbols), memoized. */
+/**
+ * JSON.stringify of the strings keys are made of (property names, kinds, sources, symbols), memoized: at most
+ * MAX_QUOTED of them, none longer than MAX_QUOTED_LENGTH, so the memo stays small whatever a document holds.
+ */
 const quoted = new Map<string, string>();
 const MAX_QUOTED = 4096;
+const MAX_QUOTED_LENGTH = 64;
 
 function quote(s: string): string {
+  if (s.length > MAX_QUOTED_LENGTH) return JSON.stringify(s);
   let q = quoted.get(s);
   if (q === undefined) {
     q = JSON.stringify(s);

@@ -31,10 +31,12 @@ describe('stableKey', () => {
     expect(stableKey(b)).toBe(stableKey(a));
   });
 
-  it('stays the reference past its memo of quoted strings (more distinct strings than it keeps)', () => {
+  it('stays the reference past its memo of quoted strings (more distinct strings than it keeps, and longer ones)', () => {
     for (let i = 0; i < 6000; i++) {
       const x = { [`k${i}"`]: `v\\${i}`, n: i / 7 };
       expect(stableKey(x)).toBe(reference(x));
     }
+    const long = `"${'x\\'.repeat(200)}\n`;
+    expect(stableKey({ [long]: long })).toBe(reference({ [long]: long }));
   });
 });
