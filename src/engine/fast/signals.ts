@@ -229,8 +229,8 @@ function groupSource(
   members: readonly StrategyPass[], assets: readonly number[], barSlots: readonly { slot: number; asset: number }[], stepSlots: readonly number[],
   dense: Uint8Array,
 ): string {
-  const params = ['st', 'cs', 'from', 'to', 'steps', 'firstStep'];
-  const args = ['st', 'cs', 'from', `Math.min(total, from + ${CHUNK})`, 'steps', 'firstStep'];
+  // The loop's parameters after (st, cs, from, to), and what signalGroup passes for them.
+  const params = ['steps', 'firstStep'], args = ['steps', 'firstStep'];
   const load: string[] = [], save: string[] = [];
   let at = 0, cursors = 0;
   // Slots and crossing memory live in locals (v<slot>, m<member>_<index>) rather than typed arrays: the loop
@@ -268,13 +268,14 @@ function groupSource(
   out.push('}');
   out.push(...save);
   // Named, so profiles and V8's optimization traces show the generated functions as signalLoop and signalGroup.
+  const rest = args.join(', ');
   return [
-    `const loop = function signalLoop(${params.join(', ')}) {`, ...out, '};',
+    `const loop = function signalLoop(st, cs, from, to, ${params.join(', ')}) {`, ...out, '};',
     'let calls = 0;',
     'return function signalGroup(steps, total, firstStep, stepOf, count, barCols, stepCols, v, mems, evs) {',
     `const st = new Float64Array(${at}).fill(NaN), cs = new Int32Array(${cursors}).fill(-1);`,
-    `if (calls++ === 0) { const from = 0; loop(${args.join(', ').replace(`Math.min(total, from + ${CHUNK})`, 'total')}); return; }`,
-    `for (let from = 0; from < total; from += ${CHUNK}) loop(${args.join(', ')});`,
+    `if (calls++ === 0) loop(st, cs, 0, total, ${rest});`,
+    `else for (let from = 0; from < total; from += ${CHUNK}) loop(st, cs, from, Math.min(total, from + ${CHUNK}), ${rest});`,
     '};',
   ].join('\n');
 }
