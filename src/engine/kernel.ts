@@ -8,7 +8,8 @@ import { SimulatedFills } from './execution.ts';
 import { newRecord, reject, resolveOrder, type Order } from './orders.ts';
 import { Portfolio } from './portfolio.ts';
 import { acquireRecorder, type Recorder } from './recorder.ts';
-import { targetWeights } from './rebalance.ts';
+import { writePortfolioInput } from './portfolio-inputs.ts';
+import { rebalanceOrder, ruleMemory, targetWeights } from './rebalance.ts';
 import { SignalSizer } from './sizing.ts';
 import type { StepView, Venue } from './venue.ts';
 
@@ -124,7 +125,7 @@ export class Kernel implements StepView {
   /** Running peak of recorded equity (the drawdown input); the fast path advances it between events. */
   peak: number;
   private nextOrderId = 1;
-  private readonly ruleMems: Map<object, Float64Array> = new Map();
+  private readonly ruleMems: Map<object, Float64Array[]> = new Map();
   private readonly sizer: SignalSizer | null;
   /** Time of the first tradable bar (see checkTradable); NaN while an indicator has no value yet. */
   tradableFrom = NaN;
@@ -391,25 +392,6 @@ export class Kernel implements StepView {
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i]!;
       switch (input.kind) {
-        case 'price': break;
-        case 'cash': v[input.slot] = p.cash; break;
-        case 'equity': v[input.slot] = equity = Number.isNaN(equity) ? p.equity() : equity; break;
-        case 'drawdown': {
-          const e = Number.isNaN(equity) ? (equity = p.equity()) : equity;
-          v[input.slot] = e / Math.max(this.peak, e) - 1;
-          break;
-        }
-        case 'position': {
-          const q = p.qty[input.asset]!;
-          if (input.field === 'quantity') v[input.slot] = q;
-          else {
-            const value = q === 0 ? 0 : q * p.mark[input.asset]!;
-            if (input.field === 'value') v[input.slot] = value;
-            else v[input.slot] = value / (Number.isNaN(equity) ? (equity = p.equity()) : equity);
-          }
-          break;
-        }
-        case 'lastOrderPrice': v[input.slot] = p.lastFillPrice[input.asset]!; break;
         case 'sinceSignal': {
           const last = this.lastSignalStep[input.strategy]!;
           v[input.slot] = Number.isNaN(last) ? Infinity
@@ -425,6 +407,7 @@ export class Kernel implements StepView {
           break;
         }
         case 'calendar': v[input.slot] = this.calendar![input.field]; break;
+        default: equity = writePortfolioInput(input, v, p, this.peak, equity);
       }
     }
   }
@@ -452,7 +435,7 @@ export class Kernel implements StepView {
       case 'rebalance': {
         const targets = targetWeights(a, this.v, this.ruleMemFor(a));
         weights = targets.map((x) => ({ asset: this.plan.assets[x.asset]!, weight: x.weight }));
-        for (const x of this.rebalanceOrderOf(targets)) created.push(this.order(s, x.asset, 'target', x.weight >= 0 ? 1 : -1, 'all', 0, x.weight));
+        for (const x of rebalanceOrder(targets, this.portfolio)) created.push(this.order(s, x.asset, 'target', x.weight >= 0 ? 1 : -1, 'all', 0, x.weight));
         break;
       }
       case 'alert':
@@ -485,34 +468,11 @@ export class Kernel implements StepView {
     });
   }
 
-  /** Held assets not in the target go to 0; reductions first so their cash funds the increases. */
-  private rebalanceOrderOf(targets: { asset: number; weight: number }[]): { asset: number; weight: number }[] {
-    const p = this.portfolio;
-    const all = new Map<number, number>();
-    p.qty.forEach((q, asset) => { if (q !== 0) all.set(asset, 0); });
-    for (const t of targets) all.set(t.asset, t.weight);
-    const equity = p.equity();
-    const list = [...all].map(([asset, weight]) => ({ asset, weight, current: p.qty[asset]! * (p.mark[asset]! || 0) / equity }));
-    list.sort((x, y) => (x.weight - x.current) - (y.weight - y.current) || x.asset - y.asset);
-    return list.map(({ asset, weight }) => ({ asset, weight }));
-  }
-
   private ruleMemFor(a: CompiledAction & { type: 'rebalance' }): Float64Array[] {
     if (!a.rule) return [];
     let mem = this.ruleMems.get(a.rule);
-    if (!mem) {
-      const size = a.rule.filters.reduce((n, f) => n + (f?.memSize ?? 0), 0);
-      mem = new Float64Array(size).fill(NaN);
-      this.ruleMems.set(a.rule, mem);
-    }
-    const out: Float64Array[] = [];
-    let off = 0;
-    for (const f of a.rule.filters) {
-      const n = f?.memSize ?? 0;
-      out.push(mem.subarray(off, off + n));
-      off += n;
-    }
-    return out;
+    if (!mem) this.ruleMems.set(a.rule, (mem = ruleMemory(a.rule)));
+    return mem;
   }
 
   private order(

@@ -1,4 +1,5 @@
-import type { CompiledAction } from '../strategy/index.ts';
+import type { CompiledAction, CompiledRule } from '../strategy/index.ts';
+import type { Portfolio } from './portfolio.ts';
 
 /**
  * Target weights of a rebalance. A universe rule: candidates whose filter holds → sorted by their key
@@ -31,4 +32,32 @@ export function targetWeights(a: CompiledAction & { type: 'rebalance' }, v: Floa
   const sum = raw.reduce((s, x) => s + x, 0);
   if (!(sum > 0)) return [];
   return chosen.map((c, i) => ({ asset: c.asset, weight: (raw[i]! / sum) * rule.totalWeight })).filter((x) => x.weight > 0);
+}
+
+/**
+ * The orders of a rebalance, in submission order: held assets not in the target go to 0, and reductions
+ * come first so their cash funds the increases (ties in asset order).
+ */
+export function rebalanceOrder(targets: readonly { asset: number; weight: number }[], p: Portfolio): { asset: number; weight: number }[] {
+  const all = new Map<number, number>();
+  p.qty.forEach((q, asset) => { if (q !== 0) all.set(asset, 0); });
+  for (const t of targets) all.set(t.asset, t.weight);
+  const equity = p.equity();
+  const list = [...all].map(([asset, weight]) => ({ asset, weight, current: p.qty[asset]! * (p.mark[asset]! || 0) / equity }));
+  list.sort((x, y) => (x.weight - x.current) - (y.weight - y.current) || x.asset - y.asset);
+  return list.map(({ asset, weight }) => ({ asset, weight }));
+}
+
+/** A run's memory for a rule's filters (their crossings), one view per candidate, in candidates order. */
+export function ruleMemory(rule: CompiledRule): Float64Array[] {
+  const size = rule.filters.reduce((n, f) => n + (f?.memSize ?? 0), 0);
+  const mem = new Float64Array(size).fill(NaN);
+  const out: Float64Array[] = [];
+  let off = 0;
+  for (const f of rule.filters) {
+    const n = f?.memSize ?? 0;
+    out.push(mem.subarray(off, off + n));
+    off += n;
+  }
+  return out;
 }
