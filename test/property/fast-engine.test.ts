@@ -203,6 +203,29 @@ describe('fast path ≡ reference kernel', () => {
     expect(walkRuns.compiled - before).toBeGreaterThan(runs / 5);
   });
 
+  // Portfolio operands (cash, equity, drawdown, positions, last fill price) decided at each candidate event on
+  // the compiled walk's slot view, and rebalances by rule (filters with crossings, sorts, every weighting).
+  it('identical on the compiled walk: portfolio operands decided at candidate events, rebalances, no traces kept', () => {
+    const before = { ...walkRuns };
+    const noSince = (c: Condition | undefined): boolean => !JSON.stringify(c ?? null).includes('sinceSignal');
+    fc.assert(
+      fc.property(
+        docArb.filter((d) => d.strategies.every((s) => noSince(s.condition))), fc.array(stepArb, { minLength: 2, maxLength: 60 }),
+        fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
+        (d, irregular, record, aligned, closeAtEnd) => {
+          const doc = toDoc(d);
+          if (closeAtEnd) doc.settings.closeAtEnd = true;
+          const steps = aligned ? irregular.map((x) => ({ ...x, mask: 7 })) : irregular;
+          const data = { bars: toBars(steps), series: [seriesOf('macro', null, [1, 3]), seriesOf('flow', 'A', [2]), seriesOf('flow', 'B', [1])] };
+          expectBothEnginesSame(doc, data, { record, audit: false });
+        },
+      ),
+      { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
+    );
+    expect(walkRuns.deciding - before.deciding).toBeGreaterThan(runs / 3);
+    expect(walkRuns.rebalancing - before.rebalancing).toBeGreaterThan(runs / 10);
+  });
+
   // Conditions gated on a position (position-gate.ts), as W2's RSI strategies: "buy A when <data> and no
   // position in A", "sell all of A when <data> and a position in A", and gates of every comparator with the
   // quantity on either side, in either order, beside ungated strategies. The kernel-assisted walk passes over
@@ -363,12 +386,16 @@ describe('fast path ≡ reference kernel', () => {
     const compiled = runBacktest(doc, small, { audit: false, indicatorCache: new IndicatorCache() });
     expect(compiled.engine).toBe('fast');
     expect(same(withoutEngine(compiled), withoutEngine(runBacktest(doc, small, { audit: false, engine: 'reference' })))).toBeNull();
-    // One it does not take (a portfolio operand) stays on the reference, and says why.
-    const portfolio = toDoc({
+    // A portfolio operand is decided by the compiled walk at each candidate event: taken under 'auto' too.
+    const withOperand = (operand: Expr) => toDoc({
       settings: { fillModel: 'nextOpen', units: 'whole', allowShort: false, initialCash: 1000, fees: { fraction: 0, perShare: 0, perOrder: 0, minimum: 0 }, slippage: { bps: 0, fixed: 0 }, benchmark: undefined, sampling: 'auto', fromDay: undefined, toDay: undefined },
-      strategies: [{ condition: { all: [{ lhs: { kind: 'price', asset: 'A', field: 'close' }, op: '>', rhs: 9 }, { lhs: { kind: 'cash' }, op: '>', rhs: 0 }] }, action: { type: 'buy', asset: 'A', amount: { unit: 'all' } } }],
+      strategies: [{ condition: { all: [{ lhs: { kind: 'price', asset: 'A', field: 'close' }, op: '>', rhs: 9 }, { lhs: operand, op: '>', rhs: 0 }] }, action: { type: 'buy', asset: 'A', amount: { unit: 'all' } } }],
     });
-    const kernelOnly = runBacktest(portfolio, small, { audit: false, indicatorCache: new IndicatorCache() });
+    const portfolio = runBacktest(withOperand({ kind: 'cash' }), small, { audit: false, indicatorCache: new IndicatorCache() });
+    expect(portfolio.engine).toBe('fast');
+    expect(same(withoutEngine(portfolio), withoutEngine(runBacktest(withOperand({ kind: 'cash' }), small, { audit: false, engine: 'reference' })))).toBeNull();
+    // One it does not take (the time since a signal: only a kernel step counts them) stays on the reference, and says why.
+    const kernelOnly = runBacktest(withOperand({ kind: 'sinceSignal', unit: 'bars' }), small, { audit: false, indicatorCache: new IndicatorCache() });
     expect(kernelOnly.engine).toBe('reference');
     expect(kernelOnly.engineNote).toMatch(/small run \(90 bars, under 10000\) that the compiled walk does not take/);
     const large = { bars: toBars(Array.from({ length: 3400 }, (_, i) => ({ gap: 1, mask: 7, moves: [i % 3 - 1, 1, 0, 1, 0, -1] }))) };

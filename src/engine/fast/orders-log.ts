@@ -49,6 +49,8 @@ export class OrdersLog {
   signalStrategy = new Int32Array(CAPACITY);
   signalFirst = new Int32Array(CAPACITY);
   signalOrders = new Int32Array(CAPACITY);
+  /** A rebalance signal's target weights (asset index), by signal index: a few per run, kept as objects. */
+  readonly signalWeights = new Map<number, readonly { asset: number; weight: number }[]>();
 
   /** Appends an order as created (open); returns its row. */
   add(strategy: number, asset: number, kind: 0 | 1, side: 1 | -1, unit: number, value: number, weight: number, time: number): number {
@@ -86,9 +88,10 @@ export class OrdersLog {
     return i;
   }
 
-  signal(time: number, strategy: number, first: number, orders: number): void {
+  signal(time: number, strategy: number, first: number, orders: number, weights: readonly { asset: number; weight: number }[] | null = null): void {
     if (this.signalCount === this.signalTime.length) this.growSignals();
     const i = this.signalCount++;
+    if (weights !== null) this.signalWeights.set(i, weights);
     this.signalTime[i] = time;
     this.signalStrategy[i] = strategy;
     this.signalFirst[i] = first;
@@ -132,7 +135,8 @@ export class OrdersLog {
         strategyId: strategies[this.signalStrategy[i]!]!.id,
         action: a.type,
         trace: { type: 'always', result: true },
-        weights: a.type === 'setWeight' ? [{ asset: symbols[a.asset]!, weight: a.weight }] : null,
+        weights: a.type === 'setWeight' ? [{ asset: symbols[a.asset]!, weight: a.weight }]
+          : a.type === 'rebalance' ? (this.signalWeights.get(i) ?? []).map((w) => ({ asset: symbols[w.asset]!, weight: w.weight })) : null,
         orderIds,
         message: a.type === 'alert' ? a.message : null,
       };
@@ -144,6 +148,7 @@ export class OrdersLog {
   reset(): void {
     this.length = 0;
     this.signalCount = 0;
+    this.signalWeights.clear();
     this.reasons.length = 0;
     this.reasonIndex.clear();
   }

@@ -21,7 +21,7 @@ import { CompiledWalk, compiledUnsupported } from './walk.ts';
  * folded their statistics as they went (record 'stats'), and how many candidate events the kernel-assisted
  * walk passed over behind a closed position gate; tests read it.
  */
-export const walkRuns = { compiled: 0, kernel: 0, folded: 0, gatedEvents: 0 };
+export const walkRuns = { compiled: 0, kernel: 0, folded: 0, gatedEvents: 0, deciding: 0, rebalancing: 0 };
 
 export interface FastInput {
   doc: StrategyDocument;
@@ -116,10 +116,13 @@ export function runFast(x: FastInput): RunResult | string {
   if (compiledUnsupported(plan, passes, x.audit && x.record === 'full') === null) {
     walkRuns.compiled++;
     const statsOnly = x.record === 'stats';
-    if (statsOnly) walkRuns.folded++;
+    const fold = statsOnly && !plan.inputs.some((i) => i.kind === 'drawdown');
+    if (fold) walkRuns.folded++;
+    if (passes.some((q) => !q.dataOnly)) walkRuns.deciding++;
+    if (plan.strategies.some((q) => q.action.type === 'rebalance')) walkRuns.rebalancing++;
     const w = new CompiledWalk({
-      plan, settings: doc.settings, cols, tl, events, firstStep, tradable, keepLog: !statsOnly, tick: x.tick, tickEvery: x.tickEvery,
-      fold: statsOnly ? { days: dayColumn(tl, doc.settings) } : undefined,
+      plan, settings: doc.settings, cols, tl, events, passes, data, firstStep, tradable, keepLog: !statsOnly, tick: x.tick, tickEvery: x.tickEvery,
+      fold: fold ? { days: dayColumn(tl, doc.settings) } : undefined,
     });
     w.run();
     w.finish();

@@ -5,23 +5,28 @@ import type { Order } from '../orders.ts';
 import { Portfolio } from '../portfolio.ts';
 import { acquireRecorder, Recorder } from '../recorder.ts';
 import type { ResultSource } from '../result.ts';
+import { rebalanceOrder, ruleMemory, targetWeights } from '../rebalance.ts';
 import { SeriesStats } from '../stats.ts';
+import type { SlotSource } from './columns.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { acquireOrdersLog, CANCELLED, FILLED, REJECTED, releaseOrdersLog, UNIT_CODE } from './orders-log.ts';
 import { recordQuiet, type HeldFolder, type QuietState } from './quiet.ts';
 import type { Events, StrategyPass } from './signals.ts';
+import { SlotView } from './slot-view.ts';
 import type { Timeline } from './timeline.ts';
 
 /**
  * Why the compiled walk cannot take a run (then the kernel-assisted fast walk does), or null. It takes runs
- * whose conditions read only data (every candidate event of the signal pass fires, no condition is
- * re-evaluated) and whose actions are market orders: buy, sell, setWeight, closeAll, alert. Resting entries,
- * attached exits, rebalancing, portfolio operands and audit traces are the kernel's.
+ * whose actions are market orders (buy, sell, setWeight, closeAll, alert) and rebalances. A condition that
+ * reads only data fires at every candidate event of the signal pass; one that reads the portfolio (cash,
+ * equity, drawdown, positions, last fill price) is decided at each of its candidate events on the kernel's
+ * slot vector (slot-view.ts). Resting entries, attached exits, time since a signal (only a kernel step
+ * counts steps and signals) and audit traces are the kernel's.
  */
 export function compiledUnsupported(plan: Plan, passes: readonly StrategyPass[], traces: boolean): string | null {
   if (traces) return 'signals with condition traces';
+  if (plan.inputs.some((i) => i.kind === 'sinceSignal')) return 'a strategy reads the time since a signal';
   for (const q of passes) {
-    if (!q.dataOnly) return `strategy "${q.strategy.id}" reads a portfolio value`;
     const why = notMarketOnly(q.strategy.action);
     if (why !== null) return `strategy "${q.strategy.id}" ${why}`;
   }
@@ -36,19 +41,16 @@ export function compiledUnsupported(plan: Plan, passes: readonly StrategyPass[],
  */
 export function compiledPlan(plan: Plan, traces: boolean): boolean {
   if (traces) return false;
-  if (plan.inputs.some((i) => !DATA_INPUTS.has(i.kind))) return false;
+  if (plan.inputs.some((i) => i.kind === 'sinceSignal')) return false;
   return plan.strategies.every((q) => notMarketOnly(q.action) === null);
 }
 
-/** What keeps an action from the compiled walk (it takes market orders only), or null. */
+/** What keeps an action from the compiled walk (it takes market orders and rebalances), or null. */
 function notMarketOnly(a: PlanStrategy['action']): string | null {
-  if (a.type === 'rebalance') return 'rebalances';
   if ((a.type === 'buy' || a.type === 'sell') && (a.entry !== null || a.exits !== null)) return 'has an entry or exits';
   if (a.type === 'setWeight' && a.exits !== null) return 'has exits';
   return null;
 }
-
-const DATA_INPUTS = new Set(['price', 'series', 'calendar']);
 
 export interface WalkInput {
   plan: Plan;
@@ -56,6 +58,9 @@ export interface WalkInput {
   cols: readonly BarColumns[];
   tl: Timeline;
   events: readonly Events[];
+  /** The strategies' passes and the plan's data slots: conditions that read the portfolio are decided on them. */
+  passes: readonly StrategyPass[];
+  data: ReadonlyMap<number, SlotSource>;
   firstStep: number;
   /** Step of the first tradable bar (buy & hold starts there), or −1. */
   tradable: number;
@@ -63,7 +68,8 @@ export interface WalkInput {
   /**
    * Statistics only (record 'stats'): equity is folded into the statistics as the walk goes, through a
    * small recorder used as a chunk buffer, instead of a whole run of per-step history read back after.
-   * The day key of every step of the timeline (dayColumn) comes with it.
+   * The day key of every step of the timeline (dayColumn) comes with it. Not with a drawdown operand: a
+   * folded stretch keeps no running peak.
    */
   fold?: { days: Float64Array };
   tick?: (fraction: number) => void;
@@ -129,6 +135,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   private readonly ev: Merged;
   private readonly closeModel: boolean;
   private readonly alreadyOpen: Int32Array;
+  private readonly view: SlotView;
+  private readonly ruleMems: (Float64Array[] | null)[];
 
   constructor(private readonly x: WalkInput) {
     const { plan, settings, cols, tl } = x;
@@ -152,6 +160,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     this.closeModel = settings.fillModel === 'close';
     this.alreadyOpen = Int32Array.from(plan.assets, (s) => this.log.reasonOf(`an order for ${s} is already open`));
     this.ev = mergedEvents(x.events, tl.steps, acquireMerge());
+    this.view = new SlotView(plan, x.passes, x.data);
+    this.ruleMems = plan.strategies.map((q) => (q.action.type === 'rebalance' && q.action.rule ? ruleMemory(q.action.rule) : null));
     this.scratch = {
       asset: 0, kind: 'delta', side: 1, unit: 'all', value: 0, weight: 0, entry: null, exits: null, exitReason: null,
       record: { id: 0, strategyId: '', symbol: '', side: 'buy', quantity: 0, createdTime: 0, status: 'open', fillTime: null, fillPrice: null, filledQuantity: 0, fees: 0, reason: null },
@@ -248,7 +258,10 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
       this.bars(s);
       if (s === nextFill) this.fillDue(s);
       this.atClose();
-      while (ei < evTotal && evStep[ei] === s) this.act(this.ev.strategy[ei++]!, s);
+      while (ei < evTotal && evStep[ei] === s) {
+        const i = this.ev.strategy[ei]!, q = this.ev.index[ei++]!;
+        if (!this.view.decides(i) || this.view.fires(i, x.events[i]!, q, s, this.cursor, this.portfolio, this.peak, this.plan.strategies[i]!.condition.fast)) this.act(i, s);
+      }
       if (s === nextEvent) nextEvent = ei < evTotal ? evStep[ei]! : S;
       if (s >= this.firstStep) this.record(s);
       for (let j = 0; j < this.barCount; j++) this.hasBar[this.barNow[j]!] = 0;
@@ -334,6 +347,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     const log = this.log, t = this.tl.time[s]!;
     const a = this.plan.strategies[i]!.action;
     const first = log.length;
+    let weights: { asset: number; weight: number }[] | null = null;
     switch (a.type) {
       case 'buy': case 'sell':
         log.add(i, a.asset, 0, a.type === 'buy' ? 1 : -1, UNIT_CODE[a.unit], a.value, 0, t);
@@ -346,7 +360,13 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
         for (let k = 0; k < q.length; k++) if (q[k] !== 0) log.add(i, k, 1, q[k]! > 0 ? -1 : 1, UNIT_CODE.all, 0, 0, t);
         break;
       }
-      default: break; // alert: a signal, no order (rebalance never reaches this walk)
+      case 'rebalance': {
+        // As Kernel.act: targets on the slots as they stand, then every order created before any is submitted.
+        weights = targetWeights(a, a.rule ? this.view.at(s, this.cursor, this.portfolio, this.peak) : this.view.v, this.ruleMems[i] ?? []);
+        for (const w of rebalanceOrder(weights, this.portfolio)) log.add(i, w.asset, 1, w.weight >= 0 ? 1 : -1, UNIT_CODE.all, 0, w.weight, t);
+        break;
+      }
+      default: break; // alert: a signal, no order
     }
     for (let r = first; r < log.length; r++) {
       const asset = log.asset[r]!;
@@ -363,7 +383,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
         this.openCount[asset]!++;
       }
     }
-    if (this.x.keepLog) log.signal(t, i, first, log.length - first);
+    if (this.x.keepLog) log.signal(t, i, first, log.length - first, weights);
   }
 
   /** Fills order row r at raw price `price` through SimulatedFills (the reference's sizing and costs). */

@@ -1,0 +1,88 @@
+import type { Plan } from '../../strategy/index.ts';
+import type { Portfolio } from '../portfolio.ts';
+import { isPortfolioInput, writePortfolioInput, type PortfolioInput } from '../portfolio-inputs.ts';
+import type { SlotSource } from './columns.ts';
+import type { Events, StrategyPass } from './signals.ts';
+
+/** Data slots to bring to a step: per-asset columns read at the asset's latest bar, and per-step columns. */
+interface Reads {
+  readonly barSlots: Int32Array;
+  readonly barAssets: Int32Array;
+  readonly barCols: readonly Float64Array[];
+  readonly stepSlots: Int32Array;
+  readonly stepCols: readonly Float64Array[];
+}
+
+function readsOf(slots: Iterable<number>, data: ReadonlyMap<number, SlotSource>): Reads {
+  const bar: { slot: number; asset: number; column: Float64Array }[] = [], step: { slot: number; column: Float64Array }[] = [];
+  for (const slot of slots) {
+    const src = data.get(slot);
+    if (src === undefined) continue;
+    if (src.kind === 'bar') bar.push({ slot, asset: src.asset, column: src.column });
+    else step.push({ slot, column: src.column });
+  }
+  return {
+    barSlots: Int32Array.from(bar, (x) => x.slot), barAssets: Int32Array.from(bar, (x) => x.asset), barCols: bar.map((x) => x.column),
+    stepSlots: Int32Array.from(step, (x) => x.slot), stepCols: step.map((x) => x.column),
+  };
+}
+
+/**
+ * The kernel's slot vector as the compiled walk needs it at an event step: a strategy that reads the
+ * portfolio decides its candidate event on it, and a rebalance rule ranks and weighs on it. Each data slot
+ * holds its column at the asset's latest bar (NaN before its first, as the kernel's vector starts), each
+ * per-step slot its step's value, each portfolio slot what writePortfolioInput gives the kernel.
+ */
+export class SlotView {
+  readonly v: Float64Array;
+  /** Per strategy: the data slots its condition reads, or null when it reads only data (its events are exact). */
+  private readonly reads: (Reads | null)[];
+  private readonly all: Reads;
+  private readonly inputs: readonly PortfolioInput[];
+  private readonly mems: Float64Array[];
+
+  constructor(plan: Plan, passes: readonly StrategyPass[], data: ReadonlyMap<number, SlotSource>) {
+    this.v = new Float64Array(plan.slotCount).fill(NaN);
+    this.reads = passes.map((q) => (q.dataOnly ? null : readsOf(q.slots, data)));
+    this.all = readsOf(data.keys(), data);
+    this.inputs = plan.inputs.filter(isPortfolioInput);
+    this.mems = passes.map((q) => new Float64Array(4 * q.crossings));
+  }
+
+  /** Whether strategy i reads the portfolio (its candidate events must be decided). */
+  decides(i: number): boolean {
+    return this.reads[i] !== null;
+  }
+
+  /**
+   * Strategy i's condition at step s, on candidate event q of its list: the crossing memory is the one the
+   * signal pass kept for that event, so the condition sees what it would have seen evaluated at every step.
+   */
+  fires(i: number, e: Events, q: number, s: number, cursor: Int32Array, p: Portfolio, peak: number, fast: (v: Float64Array, m: Float64Array) => boolean): boolean {
+    this.fill(this.reads[i]!, s, cursor, p, peak);
+    const m = this.mems[i]!, base = q * 2 * e.crossings;
+    for (let c = 0; c < e.crossings; c++) {
+      m[4 * c + 2] = e.memory[base + 2 * c]!;
+      m[4 * c + 3] = e.memory[base + 2 * c + 1]!;
+    }
+    return fast(this.v, m);
+  }
+
+  /** Every slot at step s (a rebalance rule may read any data slot). */
+  at(s: number, cursor: Int32Array, p: Portfolio, peak: number): Float64Array {
+    this.fill(this.all, s, cursor, p, peak);
+    return this.v;
+  }
+
+  private fill(r: Reads, s: number, cursor: Int32Array, p: Portfolio, peak: number): void {
+    const v = this.v;
+    for (let j = 0; j < r.barSlots.length; j++) {
+      const c = cursor[r.barAssets[j]!]!;
+      v[r.barSlots[j]!] = c >= 0 ? r.barCols[j]![c]! : NaN;
+    }
+    for (let j = 0; j < r.stepSlots.length; j++) v[r.stepSlots[j]!] = r.stepCols[j]![s]!;
+    const inputs = this.inputs;
+    let equity = NaN;
+    for (let j = 0; j < inputs.length; j++) equity = writePortfolioInput(inputs[j]!, v, p, peak, equity);
+  }
+}
