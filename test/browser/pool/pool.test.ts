@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BarColumns } from '../../../src/schema/index.ts';
 import { IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
 import { compile } from '../../../src/strategy/index.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces } from '../../unit/pool/fixture.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, asPoolRun } from '../../unit/pool/fixture.ts';
 import { browserPool } from './spawn.ts';
 
 const pool = closedAfterEach(browserPool);
@@ -20,7 +20,7 @@ describe('engine pool in Chromium workers', () => {
     expect(three.workers).toBe(3);
     expect(b).toEqual(a);
     expect(c).toEqual(a);
-    for (const i of [0, 7, 14]) expect(a[i]).toEqual(withoutTraces(runBacktest(doc, data, { params: reqs[i]!.params })));
+    for (const i of [0, 7, 14]) expect(asPoolRun(a[i]!)).toEqual(asPoolRun(runBacktest(doc, data, { params: reqs[i]!.params })));
     expect(new Set(a.map((r) => r.stats.finalEquity)).size).toBeGreaterThan(3);
     // Curves arrive as their own (transferred) buffers, not views of something shared.
     expect(a[0]!.curves.equity.buffer).toBeInstanceOf(ArrayBuffer);
@@ -32,7 +32,7 @@ describe('engine pool in Chromium workers', () => {
     const p = pool({ size: 1 });
     const got = await p.run({ doc, data });
     const stored = runBacktest(doc, data);
-    expect(got).toEqual(withoutTraces(stored));
+    expect(asPoolRun(got)).toEqual(asPoolRun(stored));
     expect(got.signals.length).toBeGreaterThan(5);
     for (const [i, s] of got.signals.entries()) {
       expect(s.trace).toBeUndefined();
@@ -50,7 +50,7 @@ describe('engine pool in Chromium workers', () => {
     const p = pool({ size: 2, spreadColumnsFrom: 0 });
     const got = await p.run({ doc, data });
     // An in-page run with its own cache takes the same engine (fast) as a worker with a data set's columns.
-    expect(got).toEqual(withoutTraces(runBacktest(doc, data, { indicatorCache: new IndicatorCache() })));
+    expect(asPoolRun(got)).toEqual(asPoolRun(runBacktest(doc, data, { indicatorCache: new IndicatorCache() })));
     const counts = await p.columnCounts(data);
     expect(counts.length).toBe(2);
     // Every column computed exactly once in the pool, by both workers (each its share of the assets) ...
@@ -77,7 +77,7 @@ describe('engine pool in Chromium workers', () => {
     const indicators = compile(doc).indicators.length;
     for (const size of [1, 2]) {
       const p = pool({ size, spreadColumnsFrom: 0 });
-      expect(await p.run({ doc, data: pruned })).toEqual(withoutTraces(runBacktest(doc, { bars: full })));
+      expect(asPoolRun(await p.run({ doc, data: pruned }))).toEqual(asPoolRun(runBacktest(doc, { bars: full })));
       const got = await p.overlays({ doc, data: chart }, 50, undefined, pruned);
       expect(got).toEqual(await pool({ size: 1 }).overlays({ doc, data: { bars: full } }, 50));
       expect(got[0]!.high.some(Number.isNaN)).toBe(false);

@@ -8,7 +8,7 @@ import { compile } from '../../../src/strategy/index.ts';
 import type { RunProgress } from '../../../src/ui/runner.ts';
 import { createBrowserRunner } from '../../../src/ui/runner-browser.ts';
 import type { BarSource } from '../../../src/ui/runner-pool.ts';
-import { crossDoc, dailyBars, parse, withoutTraces } from '../../unit/pool/fixture.ts';
+import { crossDoc, dailyBars, parse, asPoolRun } from '../../unit/pool/fixture.ts';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
@@ -53,17 +53,17 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
   it('runs a document on bars loaded from OPFS, equal to an in-page run, shared or copied', async () => {
     const { source, gets } = await dataWorker();
     const doc = crossDoc();
-    const expected = withoutTraces(runBacktest(doc, { bars: dailyBars() }));
+    const expected = asPoolRun(runBacktest(doc, { bars: dailyBars() }));
     for (const share of [true, false]) {
       const r = runner(source, share);
       expect(r.shared).toBe(share);
       const seen: RunProgress[] = [];
       const result = await r.run(doc, { onProgress: (p) => seen.push(p) });
-      expect(result).toEqual(expected);
+      expect(asPoolRun(result)).toEqual(expected);
       expect(seen.map((p) => p.phase).filter((p, i, a) => a[i - 1] !== p)).toEqual(['queued', 'warmingUp', 'running']);
       // A second run reuses the loaded data set (the catalog files did not change).
       const before = gets();
-      expect(await r.run(doc)).toEqual(expected);
+      expect(asPoolRun(await r.run(doc))).toEqual(expected);
       expect(gets()).toBe(before);
     }
   });
@@ -73,7 +73,7 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     const doc = crossDoc();
     const bars = dailyBars();
     const r = runner(source);
-    expect(await r.run(doc)).toEqual(withoutTraces(runBacktest(doc, { bars })));
+    expect(asPoolRun(await r.run(doc))).toEqual(asPoolRun(runBacktest(doc, { bars })));
     expect(asked).toEqual(['AAA 1d all open,close', 'BBB 1d all open,close']);
     // The chart draws every field: equal to the engine's overlays on the full bars, the missing fields read once.
     const plan = compile(doc);
@@ -83,7 +83,7 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     expect(asked.slice(2)).toEqual(['AAA 1d all high,low,volume', 'BBB 1d all high,low,volume']);
     // A document reading a field the kept data set lacks loads again with both sets' fields; the run is unchanged.
     const hl = parse({ ...doc, strategies: [...doc.strategies, { id: 'hl', name: 'high above', condition: { lhs: { kind: 'price', asset: 'BBB', field: 'high' }, op: '>', rhs: 1e9 }, action: { type: 'alert', message: 'x' } }] });
-    expect(await r.run(hl)).toEqual(withoutTraces(runBacktest(hl, { bars })));
+    expect(asPoolRun(await r.run(hl))).toEqual(asPoolRun(runBacktest(hl, { bars })));
     expect(asked.slice(4)).toEqual(['AAA 1d all open,high,close', 'BBB 1d all open,high,close']);
   });
 
@@ -102,15 +102,15 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     for (const prices of ['raw', 'adjusted'] as const) {
       const doc = parse({ ...crossDoc(), settings: { ...crossDoc().settings, prices } });
       const app = await r.run(doc);
-      expect(app).toEqual(withoutTraces(runBacktest(doc, { bars, actions: mine })));
-      expect(app).toEqual(withoutTraces(runBacktest(doc, { bars, actions })));
+      expect(asPoolRun(app)).toEqual(asPoolRun(runBacktest(doc, { bars, actions: mine })));
+      expect(asPoolRun(app)).toEqual(asPoolRun(runBacktest(doc, { bars, actions })));
       expect(app.curves).not.toEqual(runBacktest(doc, { bars }).curves);
       if (prices === 'raw') expect(app.corporateActions?.map((e) => `${e.symbol} ${e.type} ${e.value}`)).toEqual(['AAA split 2', 'BBB split 0.25', 'AAA dividend ' + mine[1]!.value]);
     }
     // A delete on the Data page reaches the next run (the cached data set is not reused).
     await api.deleteActions('AAA');
     const doc = parse({ ...crossDoc(), settings: { ...crossDoc().settings, prices: 'raw' } });
-    expect(await r.run(doc)).toEqual(withoutTraces(runBacktest(doc, { bars, actions: mine.filter((a) => a.symbol === 'BBB') })));
+    expect(asPoolRun(await r.run(doc))).toEqual(asPoolRun(runBacktest(doc, { bars, actions: mine.filter((a) => a.symbol === 'BBB') })));
   });
 
   it('rejects with AbortError when aborted and names missing data', async () => {

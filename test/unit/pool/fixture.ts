@@ -15,6 +15,17 @@ export function withoutTraces(r: RunResult): RunResult {
   return { ...r, signals: r.signals.map(({ trace: _, ...s }) => s) };
 }
 
+/**
+ * A result as the pool returns it, to compare with a run in the page: signals without traces, and without
+ * which engine ran. A pool run keeps no trace, so the compiled walk takes documents (rebalances, portfolio
+ * operands) that a run with traces gives the reference; their results are the same by the differential
+ * tests (test/property/fast-engine.test.ts), and only `engine` and `engineNote` say which ran.
+ */
+export function asPoolRun(r: RunResult): Omit<RunResult, 'engine' | 'engineNote'> {
+  const { engine: _e, engineNote: _n, ...rest } = withoutTraces(r);
+  return rest;
+}
+
 /** Two symbols, 4 years of daily bars (resampled from seeded minutes). */
 export function dailyBars(): BarColumns[] {
   return generateMinuteBars({ symbols: ['AAA', 'BBB'], years: 4, seed: 7, gaps: true }).map((b) => resample(b, '1d'));

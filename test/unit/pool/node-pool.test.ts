@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createNodePool } from '../../../src/cli/node-pool.ts';
-import { explain, runBacktest } from '../../../src/engine/index.ts';
+import { explain, IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
 import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces } from './fixture.ts';
 
 const pool = closedAfterEach((size: number) => createNodePool({ size }));
@@ -18,7 +18,10 @@ describe('engine pool on worker_threads', () => {
     expect(b).toEqual(a);
     // Same as the engine called directly, so neither pool changes a result (e.g. through its indicator cache).
     // Results come back as columns with no traces (explain gives them); audit: true still returns them stored.
-    for (const i of [0, 5, 11]) expect(a[i]).toEqual(withoutTraces(runBacktest(doc, data, { params: reqs[i]!.params })));
+    // Audit off and a data set's cache, as the pool's runs: the compiled walk takes this document (its
+    // monthly rebalance included).
+    for (const i of [0, 5, 11]) expect(a[i]).toEqual(withoutTraces(runBacktest(doc, data, { params: reqs[i]!.params, audit: false, indicatorCache: new IndicatorCache() })));
+    expect(a[0]!.engine).toBe('fast');
     expect(a[0]!.signals.every((s) => s.trace === undefined)).toBe(true);
     expect(await one.run({ ...reqs[5]!, audit: true })).toEqual(runBacktest(doc, data, { params: reqs[5]!.params }));
     // Different parameters give different runs: order is really input order, not completion order.
