@@ -33,6 +33,13 @@ export interface RunOptions {
    * garbage collection. Default true.
    */
   trades?: boolean;
+  /**
+   * With record 'full': the result's trades, orders and signals as columns (`RunResult.columns`, the layout
+   * of src/lib/result-table.ts), for a caller that ships them as columns anyway (a worker's runColumns). Only
+   * the compiled walk makes them (from its logs, with no object per row); a run on another walk returns
+   * objects as usual. Signals carry no trace there.
+   */
+  columns?: boolean;
   /** Shared precomputed indicator columns for these bars (optimization batches). */
   indicatorCache?: IndicatorCache;
   /**
@@ -207,7 +214,7 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
         : runFast({
           doc, plan, cols, series: data.series ?? [], from, to, warnings: dataWarnings(plan, cols, from, to, doc.settings.timeframe),
           venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
-          audit, record, trades: opts.trades !== false, indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS, compiledOnly: small,
+          audit, record, trades: opts.trades !== false, columns: opts.columns === true, indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS, compiledOnly: small,
           venueWarnings: (v) => magnifierWarnings(doc.settings, data, v),
           tick: opts.cancel || opts.onProgress ? (f) => {
             if (opts.cancel && Atomics.load(opts.cancel, 0) !== 0) throw new CancelledError('cancelled');

@@ -1,8 +1,16 @@
+import type { SignalColumns, Strings, Table } from '../lib/result-table.ts';
 import { Zone } from '../lib/zone.ts';
 import { SESSION_DATED } from './calendar.ts';
 import { exchangeZone, type Curves, type RunResult, type Settings, type Trade } from '../schema/index.ts';
 import type { TradeLog } from './trade-log.ts';
 import type { Kernel } from './kernel.ts';
+
+/** A run's orders and signals made as columns (RunOptions.columns), and the string table they index. */
+export interface LogTables {
+  strings: Strings;
+  orders: Table;
+  signals: SignalColumns;
+}
 
 /** What a result is built from: the kernel after a run, or the compiled fast walk's books and logs. */
 export type ResultSource = Pick<Kernel, 'recorder' | 'portfolio' | 'settings' | 'tradableFrom' | 'orders' | 'signals' | 'barsSeen' | 'stepIndex' | 'hasActions' | 'corporate'>;
@@ -99,7 +107,10 @@ const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(
  * result holds its trades as objects, or (stats only) as a detached copy made into objects on first read.
  * `keepTrades` false (stats only, RunOptions.trades): the result's trades stay empty and nothing is copied.
  */
-export function buildResult(k: ResultSource, warnings: string[], statsOnly = false, days?: Float64Array, series?: SeriesStats, release = false, keepTrades = true): RunResult {
+export function buildResult(
+  k: ResultSource, warnings: string[], statsOnly = false, days?: Float64Array, series?: SeriesStats, release = false, keepTrades = true,
+  tables: LogTables | null = null,
+): RunResult {
   const r = k.recorder;
   const p = k.portfolio;
   const totals = {
@@ -127,7 +138,7 @@ export function buildResult(k: ResultSource, warnings: string[], statsOnly = fal
     engineVersion: ENGINE_VERSION,
     stats,
     curves: statsOnly ? { ...NO_CURVES } : sampleCurves(k),
-    trades: statsOnly ? [] : p.trades,
+    trades: statsOnly || tables !== null ? [] : p.trades,
     orders: k.orders,
     signals: k.signals,
     barCount: k.barsSeen,
@@ -135,6 +146,7 @@ export function buildResult(k: ResultSource, warnings: string[], statsOnly = fal
     warnings,
     ...(k.hasActions ? { corporateActions: k.corporate } : {}),
   };
+  if (tables !== null) result.columns = { strings: tables.strings.list, trades: p.tradeLog.toTable(tables.strings), orders: tables.orders, signals: tables.signals };
   if (statsOnly && keepTrades) lazyTrades(result, release ? p.tradeLog.detached() : p.tradeLog);
   if (release) p.tradeLog.release();
   return result;

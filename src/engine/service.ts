@@ -19,6 +19,8 @@ export interface EngineTask {
   params?: ParamValues;
   /** Record signal traces (default true; optimizer batches turn it off). */
   audit?: boolean;
+  /** Trades, orders and signals as columns where the compiled walk runs (RunOptions.columns; runColumns asks). */
+  columns?: boolean;
   /** Shared flag: non-zero at index 0 stops the run (checked between indicators and every 4096 steps). */
   cancel?: Int32Array;
 }
@@ -151,7 +153,7 @@ export function createEngineService() {
       }
       void sink?.(task.id, 0);
       const report = sink ? (f: number) => void sink?.(task.id, f) : undefined;
-      return runBacktest(task.doc, data, { plan, audit: task.audit, indicatorCache: cache, cancel: task.cancel, onProgress: report });
+      return runBacktest(task.doc, data, { plan, audit: task.audit, columns: task.columns, indicatorCache: cache, cancel: task.cancel, onProgress: report });
     },
     /**
      * Runs every candidate of a chunk without signal traces, sharing the data set's IndicatorCache (a column

@@ -1,4 +1,5 @@
 import { grown } from '../lib/grow.ts';
+import { ABSENT, S_ABSENT, type Strings, type Table } from '../lib/result-table.ts';
 import type { ExitReason, Side, Trade } from '../schema/index.ts';
 
 /** What statistics read of the trades: four numeric columns (stats.ts tradePass). */
@@ -140,6 +141,41 @@ export class TradeLog implements TradeColumnsView, TradeRows {
     const out = this.objects;
     for (let i = out.length; i < this.length; i++) out.push(tradeAt(this, i));
     return out.length === this.length ? out : out.slice(0, this.length);
+  }
+
+  /**
+   * The trades as the results' column layout (src/lib/result-table.ts; the page decodes them into the objects
+   * toObjects makes, key for key): numeric columns copied, strings through the result's table.
+   */
+  toTable(strings: Strings): Table {
+    if (this.released) throw new Error('TradeLog read after release');
+    const n = this.length;
+    const str = (ids: readonly number[], col: ArrayLike<number>) => {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = ids[col[i]!]!;
+      return out;
+    };
+    const symbolIds = this.symbols.map((x) => strings.id(x)), sideIds = SIDES.map((x) => strings.id(x));
+    const strategyIds = this.strategies.map((x) => strings.id(x));
+    const reasonIds = EXIT_REASONS.map((x) => (x === null ? ABSENT : strings.id(x)));
+    const dividends = new Float64Array(n), dividendState = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (this.dividends[i] !== 0) dividends[i] = this.dividends[i]!;
+      else dividendState[i] = S_ABSENT;
+    }
+    const f = (col: Float64Array) => col.slice(0, n);
+    return {
+      length: n,
+      num: {
+        quantity: f(this.quantity), entryTime: f(this.entryTime), exitTime: f(this.exitTime), entryPrice: f(this.entryPrice),
+        exitPrice: f(this.exitPrice), pnl: f(this.pnl), returnPct: f(this.returnPct), fees: f(this.fees), dividends,
+      },
+      state: { dividends: dividendState },
+      str: {
+        symbol: str(symbolIds, this.asset), side: str(sideIds, this.side), strategyId: str(strategyIds, this.strategy),
+        exitReason: str(reasonIds, this.exitReason),
+      },
+    };
   }
 
   /**

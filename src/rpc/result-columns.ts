@@ -1,4 +1,5 @@
 import type { OrderRecord, RunResult, SignalEvent, Trade } from '../schema/results.ts';
+import { ABSENT, NULL, S_ABSENT, S_NULL, S_VALUE, Strings, type ResultColumns, type SignalColumns, type Table } from '../lib/result-table.ts';
 
 /**
  * A run's trades, orders and signals as columns: one typed array per field plus one string table, so a
@@ -30,54 +31,10 @@ const ORDER: Spec<OrderRecord> = [
 /** Flat fields of a signal; its weights and order ids are lists, stored with offsets (see SignalColumns). */
 const SIGNAL: Spec<SignalEvent> = [['time', 'num'], ['strategyId', 'str'], ['action', 'str']];
 
-/** Markers in a string column (indices ≥ 0 point into the string table) and in a number's state column. */
-const NULL = -1, ABSENT = -2;
-const S_VALUE = 0, S_NULL = 1, S_ABSENT = 2;
-
-/** One column per field: numbers as Float64Array (+ a state byte when null or absent is possible), strings as table indices. */
-export interface Table {
-  length: number;
-  num: Record<string, Float64Array>;
-  state: Record<string, Uint8Array>;
-  str: Record<string, Int32Array>;
-}
-
-export interface SignalColumns extends Table {
-  /** Signal i's weights are entries weightStart[i] … weightStart[i + 1] − 1; weightNull[i] = 1 for `null`. */
-  weightStart: Int32Array;
-  weightNull: Uint8Array;
-  weightAsset: Int32Array;
-  weightValue: Float64Array;
-  /** Signal i's order ids are orderIds[orderStart[i] … orderStart[i + 1] − 1]. */
-  orderStart: Int32Array;
-  orderIds: Float64Array;
-  /** A message string index, or −1 for null. */
-  message: Int32Array;
-}
-
-export interface ResultColumns {
-  strings: string[];
-  trades: Table;
-  orders: Table;
-  signals: SignalColumns;
-}
+export type { ResultColumns, SignalColumns, Table } from '../lib/result-table.ts';
 
 /** A RunResult as it crosses from a worker to the page: everything but trades, orders and signals, plus their columns. */
-export type ColumnarResult = Omit<RunResult, 'trades' | 'orders' | 'signals'> & { columns: ResultColumns };
-
-class Strings {
-  readonly list: string[] = [];
-  private readonly index = new Map<string, number>();
-  id(s: string): number {
-    let i = this.index.get(s);
-    if (i === undefined) {
-      i = this.list.length;
-      this.list.push(s);
-      this.index.set(s, i);
-    }
-    return i;
-  }
-}
+export type ColumnarResult = Omit<RunResult, 'trades' | 'orders' | 'signals' | 'columns'> & { columns: ResultColumns };
 
 function encodeTable<T>(rows: readonly T[], spec: Spec<T>, strings: Strings): Table {
   const n = rows.length;
@@ -233,10 +190,17 @@ function decodeSignals(c: SignalColumns, strings: readonly string[], interpret: 
   return out as unknown as SignalEvent[];
 }
 
-/** Columns of a result (traces are dropped: they come back through explain). */
+/**
+ * Columns of a result (traces are dropped: they come back through explain). A result the engine already
+ * made as columns (RunOptions.columns: its trades, orders and signals are then empty) passes them through.
+ */
 export function encodeResult(r: RunResult): ColumnarResult {
+  if (r.columns) {
+    const { trades: _t, orders: _o, signals: _s, columns, ...rest } = r;
+    return { ...rest, columns };
+  }
   const strings = new Strings();
-  const { trades, orders, signals, ...rest } = r;
+  const { trades, orders, signals, columns: _c, ...rest } = r;
   const columns: ResultColumns = {
     strings: strings.list,
     trades: encodeTable(trades, TRADE, strings),

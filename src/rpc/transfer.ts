@@ -45,7 +45,7 @@ export function withResultTransfer(service: EngineService): WorkerService {
       return transfer(result, resultTransferables(result));
     },
     runColumns: (task) => {
-      const result = service.run({ ...task, audit: false });
+      const result = service.run({ ...task, audit: false, columns: true });
       const out = encodeResult(result);
       return transfer(out, [...resultTransferables(result), ...columnTransferables(out.columns)]);
     },

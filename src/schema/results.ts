@@ -2,6 +2,7 @@
  * What a run produces. Plain data (structured-clone friendly) so results cross worker boundaries and
  * persist in IndexedDB unchanged. Times are UTC epoch ms; percentages are in percent (12.5 = 12.5 %).
  */
+import type { ResultColumns } from '../lib/result-table.ts';
 import type { CorporateActionEvent } from './actions.ts';
 import type { ExitReason } from './orders.ts';
 
@@ -170,4 +171,10 @@ export interface RunResult {
    * position and cash. Absent when the run had no actions for its symbols or ran on adjusted prices.
    */
   corporateActions?: CorporateActionEvent[];
+  /**
+   * Trades, orders and signals as columns (src/lib/result-table.ts), when the run was asked for them
+   * (RunOptions.columns) and the compiled walk ran: then `trades`, `orders` and `signals` are empty and these
+   * are the run's. Signals carry no trace there (explain gives it).
+   */
+  columns?: ResultColumns;
 }

@@ -15,6 +15,7 @@ import {
 } from '../../src/schema/index.ts';
 import { plainActions, SYMBOLS, toBars as randomBars, type RandomStep } from '../helpers/random-documents.ts';
 import { same } from '../helpers/same-bits.ts';
+import { decodeResult, encodeResult } from '../../src/rpc/result-columns.ts';
 import { dataArb as orderDaysArb, docArb as orderDocArb, toData as orderData } from '../helpers/random-orders.ts';
 
 const HOUR = 3_600_000;
@@ -159,7 +160,20 @@ function expectBothEnginesSame(doc: StrategyDocument, data: MarketData, opts: Ru
   }
   expect(fast.engine, fast.engineNote).toBe('fast');
   expect(same(withoutEngine(fast), withoutEngine(ref))).toBeNull();
+  if (opts.audit === false && opts.record !== 'stats') {
+    // As a worker's runColumns asks: the compiled walk writes trades, orders and signals as columns from its
+    // logs; decoded on the page they are the reference's objects (without traces, as every pool run).
+    const cols = runBacktest(doc, data, { ...opts, engine: 'fast', columns: true });
+    if (cols.columns) {
+      columnRuns++;
+      expect(cols.trades.length + cols.orders.length + cols.signals.length).toBe(0);
+    }
+    expect(same(withoutEngine(decodeResult(encodeResult(cols))), withoutEngine(decodeResult(encodeResult(ref))))).toBeNull();
+  }
 }
+
+/** Runs whose result the engine made as columns (RunOptions.columns on the compiled walk). */
+let columnRuns = 0;
 
 describe('fast path ≡ reference kernel', () => {
   const runs = Number(process.env.FAST_CHECK_RUNS ?? 150);
@@ -206,7 +220,7 @@ describe('fast path ≡ reference kernel', () => {
   // Portfolio operands (cash, equity, drawdown, positions, last fill price) decided at each candidate event on
   // the compiled walk's slot view, and rebalances by rule (filters with crossings, sorts, every weighting).
   it('identical on the compiled walk: portfolio operands decided at candidate events, rebalances, no traces kept', () => {
-    const before = { ...walkRuns };
+    const before = { ...walkRuns }, columnsBefore = columnRuns;
     const noSince = (c: Condition | undefined): boolean => !JSON.stringify(c ?? null).includes('sinceSignal');
     fc.assert(
       fc.property(
@@ -223,6 +237,7 @@ describe('fast path ≡ reference kernel', () => {
       { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
     );
     expect(walkRuns.deciding - before.deciding).toBeGreaterThan(runs / 3);
+    expect(columnRuns - columnsBefore).toBeGreaterThan(runs / 3);
     expect(walkRuns.rebalancing - before.rebalancing).toBeGreaterThan(runs / 10);
   });
 

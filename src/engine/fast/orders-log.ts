@@ -1,4 +1,5 @@
 import { grown } from '../../lib/grow.ts';
+import { ABSENT, NULL, S_ABSENT, S_NULL, type SignalColumns, type Strings, type Table } from '../../lib/result-table.ts';
 import type { OrderRecord, OrderStatus, SignalEvent } from '../../schema/index.ts';
 import type { AmountUnit, PlanStrategy } from '../../strategy/index.ts';
 
@@ -142,6 +143,89 @@ export class OrdersLog {
       };
     }
     return out;
+  }
+
+  /**
+   * The orders and signals as the results' column layout (src/lib/result-table.ts): the page decodes them
+   * into the objects toRecords and toSignals make (signals without a trace, as every pool run), key for key.
+   */
+  toTables(strategies: readonly PlanStrategy[], symbols: readonly string[], strings: Strings): { orders: Table; signals: SignalColumns } {
+    const n = this.length;
+    const strategyIds = strategies.map((q) => strings.id(q.id)), symbolIds = symbols.map((x) => strings.id(x));
+    const sideIds = [strings.id('buy'), strings.id('sell')], statusIds = STATUSES.map((x) => strings.id(x));
+    const reasonIds = this.reasons.map((x) => strings.id(x)), closeAtEnd = strings.id('closeAtEnd');
+    const id = new Float64Array(n), strategyId = new Int32Array(n), symbol = new Int32Array(n), side = new Int32Array(n);
+    const status = new Int32Array(n), reason = new Int32Array(n), type = new Int32Array(n);
+    const fillTime = new Float64Array(n), fillPrice = new Float64Array(n), filled = new Uint8Array(n), filledPrice = new Uint8Array(n);
+    for (let r = 0; r < n; r++) {
+      id[r] = r + 1;
+      strategyId[r] = strategyIds[this.strategy[r]!]!;
+      symbol[r] = symbolIds[this.asset[r]!]!;
+      side[r] = sideIds[this.side[r]!]!;
+      status[r] = statusIds[this.status[r]!]!;
+      reason[r] = this.reason[r]! < 0 ? NULL : reasonIds[this.reason[r]!]!;
+      type[r] = this.atEnd[r] ? closeAtEnd : ABSENT;
+      // As toRecords: a fill price only with a fill time.
+      if (Number.isNaN(this.fillTime[r]!)) filled[r] = filledPrice[r] = S_NULL;
+      else {
+        fillTime[r] = this.fillTime[r]!;
+        fillPrice[r] = this.fillPrice[r]!;
+      }
+    }
+    const absent = () => new Uint8Array(n).fill(S_ABSENT);
+    const orders: Table = {
+      length: n,
+      num: {
+        id, quantity: this.quantity.slice(0, n), createdTime: this.createdTime.slice(0, n), fillTime, fillPrice,
+        filledQuantity: this.filledQuantity.slice(0, n), fees: this.fees.slice(0, n),
+        stopPrice: new Float64Array(n), limitPrice: new Float64Array(n), parentId: new Float64Array(n),
+      },
+      state: { fillTime: filled, fillPrice: filledPrice, stopPrice: absent(), limitPrice: absent(), parentId: absent() },
+      str: { strategyId, symbol, side, status, reason, type },
+    };
+    return { orders, signals: this.signalTable(strategies, symbols, strings) };
+  }
+
+  private signalTable(strategies: readonly PlanStrategy[], symbols: readonly string[], strings: Strings): SignalColumns {
+    const m = this.signalCount;
+    const strategyIds = strategies.map((q) => strings.id(q.id)), actionIds = strategies.map((q) => strings.id(q.action.type));
+    const messageIds = strategies.map((q) => (q.action.type === 'alert' ? strings.id(q.action.message) : NULL));
+    let weights = 0, orderCount = 0;
+    for (let i = 0; i < m; i++) {
+      const a = strategies[this.signalStrategy[i]!]!.action;
+      weights += a.type === 'setWeight' ? 1 : a.type === 'rebalance' ? (this.signalWeights.get(i)?.length ?? 0) : 0;
+      orderCount += this.signalOrders[i]!;
+    }
+    const c: SignalColumns = {
+      length: m,
+      num: { time: this.signalTime.slice(0, m) }, state: {}, str: { strategyId: new Int32Array(m), action: new Int32Array(m) },
+      weightStart: new Int32Array(m + 1), weightNull: new Uint8Array(m), weightAsset: new Int32Array(weights), weightValue: new Float64Array(weights),
+      orderStart: new Int32Array(m + 1), orderIds: new Float64Array(orderCount), message: new Int32Array(m),
+    };
+    const sid = c.str.strategyId!, act = c.str.action!;
+    let w = 0, o = 0;
+    for (let i = 0; i < m; i++) {
+      const q = this.signalStrategy[i]!, a = strategies[q]!.action;
+      sid[i] = strategyIds[q]!;
+      act[i] = actionIds[q]!;
+      c.message[i] = messageIds[q]!;
+      c.weightStart[i] = w;
+      if (a.type === 'setWeight') {
+        c.weightAsset[w] = strings.id(symbols[a.asset]!);
+        c.weightValue[w++] = a.weight;
+      } else if (a.type === 'rebalance') {
+        for (const x of this.signalWeights.get(i) ?? []) {
+          c.weightAsset[w] = strings.id(symbols[x.asset]!);
+          c.weightValue[w++] = x.weight;
+        }
+      } else c.weightNull[i] = 1;
+      c.orderStart[i] = o;
+      const first = this.signalFirst[i]!;
+      for (let k = 0; k < this.signalOrders[i]!; k++) c.orderIds[o++] = first + k + 1;
+    }
+    c.weightStart[m] = w;
+    c.orderStart[m] = o;
+    return c;
   }
 
   /** Empties the log for another run; the columns keep their capacity and stale rows (add and signal write every field). */

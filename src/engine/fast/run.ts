@@ -1,4 +1,5 @@
 import type { BarColumns, CalendarField, RunResult, StepSeries, StrategyDocument } from '../../schema/index.ts';
+import { Strings } from '../../lib/result-table.ts';
 import type { FastCondition, Plan, PlanStrategy } from '../../strategy/index.ts';
 import { IndicatorCache } from '../indicator-cache.ts';
 import { Kernel } from '../kernel.ts';
@@ -37,6 +38,8 @@ export interface FastInput {
   record: 'full' | 'stats';
   /** With record 'stats': whether the result keeps its trades (RunOptions.trades). */
   trades: boolean;
+  /** RunOptions.columns. */
+  columns: boolean;
   /** Warnings known only after the run, from its venue (the bar magnifier's misses). */
   venueWarnings?: (venue: Venue | null) => string[];
   indicatorCache?: IndicatorCache;
@@ -120,8 +123,9 @@ export function runFast(x: FastInput): RunResult | string {
     if (fold) walkRuns.folded++;
     if (passes.some((q) => !q.dataOnly)) walkRuns.deciding++;
     if (plan.strategies.some((q) => q.action.type === 'rebalance')) walkRuns.rebalancing++;
+    const strings = x.columns && !statsOnly ? new Strings() : null;
     const w = new CompiledWalk({
-      plan, settings: doc.settings, cols, tl, events, passes, data, firstStep, tradable, keepLog: !statsOnly, tick: x.tick, tickEvery: x.tickEvery,
+      plan, settings: doc.settings, cols, tl, events, passes, data, firstStep, tradable, keepLog: !statsOnly, strings, tick: x.tick, tickEvery: x.tickEvery,
       fold: fold ? { days: dayColumn(tl, doc.settings) } : undefined,
     });
     w.run();
@@ -129,7 +133,7 @@ export function runFast(x: FastInput): RunResult | string {
     releaseEvents(events);
     if (w.recordedSteps === 0) throw new RunError('no bars in the selected range');
     const warnings = x.venueWarnings ? [...x.warnings, ...x.venueWarnings(null)] : x.warnings;
-    const result = buildResult(w, warnings, statsOnly, w.series ? undefined : days(w.recorder.length), w.series ?? undefined, true, x.trades);
+    const result = buildResult(w, warnings, statsOnly, w.series ? undefined : days(w.recorder.length), w.series ?? undefined, true, x.trades, w.tables);
     if (!w.series) releaseRecorder(w.recorder);
     result.engine = 'fast';
     return result;

@@ -4,7 +4,8 @@ import { SimulatedFills } from '../execution.ts';
 import type { Order } from '../orders.ts';
 import { Portfolio } from '../portfolio.ts';
 import { acquireRecorder, Recorder } from '../recorder.ts';
-import type { ResultSource } from '../result.ts';
+import type { LogTables, ResultSource } from '../result.ts';
+import type { Strings } from '../../lib/result-table.ts';
 import { rebalanceOrder, ruleMemory, targetWeights } from '../rebalance.ts';
 import { SeriesStats } from '../stats.ts';
 import type { SlotSource } from './columns.ts';
@@ -65,6 +66,8 @@ export interface WalkInput {
   /** Step of the first tradable bar (buy & hold starts there), or −1. */
   tradable: number;
   keepLog: boolean;
+  /** With keepLog: the orders and signals go to `tables` as columns with these strings, not to objects. */
+  strings: Strings | null;
   /**
    * Statistics only (record 'stats'): equity is folded into the statistics as the walk goes, through a
    * small recorder used as a chunk buffer, instead of a whole run of per-step history read back after.
@@ -107,6 +110,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   readonly corporate: CorporateActionEvent[] = [];
   orders: OrderRecord[] = [];
   signals: SignalEvent[] = [];
+  /** With `strings`, after finish(): the orders and signals as columns. */
+  tables: LogTables | null = null;
   /** With `fold`: the statistics' step series, complete after finish(). */
   readonly series: SeriesStats | null = null;
   readonly days: Float64Array | null;
@@ -290,7 +295,9 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
       this.series.close();
       releaseChunk(this.recorder);
     }
-    if (this.x.keepLog) {
+    if (this.x.keepLog && this.x.strings !== null) {
+      this.tables = { strings: this.x.strings, ...log.toTables(this.plan.strategies, this.plan.assets, this.x.strings) };
+    } else if (this.x.keepLog) {
       const ids = this.plan.strategies.map((q) => q.id);
       this.orders = log.toRecords(ids, this.plan.assets);
       this.signals = log.toSignals(this.plan.strategies, this.plan.assets);
