@@ -22,7 +22,8 @@ import { CompiledWalk, compiledUnsupported } from './walk.ts';
  * folded their statistics as they went (record 'stats'), and how many candidate events the kernel-assisted
  * walk passed over behind a closed position gate; tests read it.
  */
-export const walkRuns = { compiled: 0, kernel: 0, folded: 0, gatedEvents: 0, deciding: 0, rebalancing: 0 };
+export { walkRuns } from './counters.ts';
+import { walkRuns } from './counters.ts';
 
 export interface FastInput {
   doc: StrategyDocument;

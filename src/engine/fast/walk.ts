@@ -14,6 +14,8 @@ import { acquireOrdersLog, CANCELLED, FILLED, REJECTED, releaseOrdersLog, UNIT_C
 import { recordQuiet, type HeldFolder, type QuietState } from './quiet.ts';
 import type { Events, StrategyPass } from './signals.ts';
 import { SlotView } from './slot-view.ts';
+import { walkRuns } from './counters.ts';
+import { gateOpen, positionGate, type PositionGate } from './position-gate.ts';
 import type { Timeline } from './timeline.ts';
 
 /**
@@ -142,6 +144,12 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   private readonly alreadyOpen: Int32Array;
   private readonly view: SlotView;
   private readonly ruleMems: (Float64Array[] | null)[];
+  /** Per strategy: its position gate or null (null for all: no strategy is gated), and whether it is open (1). */
+  private readonly gates: (PositionGate | null)[] | null;
+  private readonly open: Uint8Array;
+  /** Fills so far, and at how many the gates were last read (a quantity changes only at a fill). */
+  private filled = 0;
+  private gatesAt = -1;
 
   constructor(private readonly x: WalkInput) {
     const { plan, settings, cols, tl } = x;
@@ -166,6 +174,9 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     this.alreadyOpen = Int32Array.from(plan.assets, (s) => this.log.reasonOf(`an order for ${s} is already open`));
     this.ev = mergedEvents(x.events, tl.steps, acquireMerge());
     this.view = new SlotView(plan, x.passes, x.data);
+    const gates = plan.strategies.map((q) => positionGate(plan, q));
+    this.gates = gates.some((g) => g !== null) ? gates : null;
+    this.open = new Uint8Array(plan.strategies.length);
     this.ruleMems = plan.strategies.map((q) => (q.action.type === 'rebalance' && q.action.rule ? ruleMemory(q.action.rule) : null));
     this.scratch = {
       asset: 0, kind: 'delta', side: 1, unit: 'all', value: 0, weight: 0, entry: null, exits: null, exitReason: null,
@@ -240,9 +251,9 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     const evStep = this.ev.step, evTotal = this.ev.total;
     const every = x.tick ? x.tickEvery : S + 1;
     let nextTick = every;
-    let ei = 0;
-    let nextEvent = evTotal > 0 ? evStep[0]! : S;
     let nextFill = S;
+    let ei = this.passClosed(0, nextFill);
+    let nextEvent = ei < evTotal ? evStep[ei]! : S;
     let s = 0;
     while (s < S) {
       const quietEnd = Math.min(nextEvent, nextFill, nextTick, S);
@@ -267,12 +278,38 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
         const i = this.ev.strategy[ei]!, q = this.ev.index[ei++]!;
         if (!this.view.decides(i) || this.view.fires(i, x.events[i]!, q, s, this.cursor, this.portfolio, this.peak, this.plan.strategies[i]!.condition.fast)) this.act(i, s);
       }
-      if (s === nextEvent) nextEvent = ei < evTotal ? evStep[ei]! : S;
       if (s >= this.firstStep) this.record(s);
       for (let j = 0; j < this.barCount; j++) this.hasBar[this.barNow[j]!] = 0;
       nextFill = this.nextFill();
+      ei = this.passClosed(ei, nextFill);
+      nextEvent = ei < evTotal ? evStep[ei]! : S;
       s++;
     }
+  }
+
+  /**
+   * Passes over the candidate events of strategies whose position gate (position-gate.ts) is closed, from
+   * `from` up to the first open one and never to the next fill due (`limit`): a quantity changes only where
+   * an order fills, and orders are made only at steps the walk visits, so no gate opens before either.
+   * An event passed over cannot fire; its crossing memory is the signal pass's, so nothing is lost.
+   */
+  private passClosed(from: number, limit: number): number {
+    if (this.gates === null) return from;
+    if (this.filled !== this.gatesAt) this.updateGates();
+    const ev = this.ev, open = this.open;
+    let ei = from;
+    while (ei < ev.total && ev.step[ei]! < limit && open[ev.strategy[ei]!] === 0) ei++;
+    walkRuns.compiledGatedEvents += ei - from;
+    return ei;
+  }
+
+  private updateGates(): void {
+    const qty = this.portfolio.qty, gates = this.gates!;
+    for (let i = 0; i < gates.length; i++) {
+      const g = gates[i]!;
+      this.open[i] = g === null || gateOpen(g, qty[g.asset]!) ? 1 : 0;
+    }
+    this.gatesAt = this.filled;
   }
 
   /** After run(): end of data (open orders cancelled), closeAtEnd, and the logs as the results' objects. */
@@ -415,6 +452,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     rec.fees = 0;
     rec.reason = null;
     this.fills.execute(o, price, time);
+    this.filled++;
     const filled = (rec.status as string) === 'filled';
     log.status[r] = filled ? FILLED : REJECTED;
     log.side[r] = rec.side === 'buy' ? 0 : 1;

@@ -1,0 +1,5 @@
+/**
+ * How often each walk ran and what it passed over, for the differential tests to check that every path they
+ * mean to cover was taken (a test can pass by never reaching the code it is about).
+ */
+export const walkRuns = { compiled: 0, kernel: 0, folded: 0, gatedEvents: 0, compiledGatedEvents: 0, deciding: 0, rebalancing: 0 };
