@@ -142,7 +142,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   private readonly ev: Merged;
   private readonly closeModel: boolean;
   private readonly alreadyOpen: Int32Array;
-  private readonly view: SlotView;
+  /** Only for a plan with a condition that reads the portfolio or a rebalance by rule (a sweep's runs make none). */
+  private readonly view: SlotView | null;
   private readonly ruleMems: (Float64Array[] | null)[];
   /** Per strategy: its position gate or null (null for all: no strategy is gated), and whether it is open (1). */
   private readonly gates: (PositionGate | null)[] | null;
@@ -173,7 +174,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     this.closeModel = settings.fillModel === 'close';
     this.alreadyOpen = Int32Array.from(plan.assets, (s) => this.log.reasonOf(`an order for ${s} is already open`));
     this.ev = mergedEvents(x.events, tl.steps, acquireMerge());
-    this.view = new SlotView(plan, x.passes, x.data);
+    const needsView = x.passes.some((q) => !q.dataOnly) || plan.strategies.some((q) => q.action.type === 'rebalance' && q.action.rule !== null);
+    this.view = needsView ? new SlotView(plan, x.passes, x.data) : null;
     const gates = plan.strategies.map((q) => positionGate(plan, q));
     this.gates = gates.some((g) => g !== null) ? gates : null;
     this.open = new Uint8Array(plan.strategies.length);
@@ -274,9 +276,10 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
       this.bars(s);
       if (s === nextFill) this.fillDue(s);
       this.atClose();
+      const view = this.view;
       while (ei < evTotal && evStep[ei] === s) {
         const i = this.ev.strategy[ei]!, q = this.ev.index[ei++]!;
-        if (!this.view.decides(i) || this.view.fires(i, x.events[i]!, q, s, this.cursor, this.portfolio, this.peak, this.plan.strategies[i]!.condition.fast)) this.act(i, s);
+        if (view === null || !view.decides(i) || view.fires(i, x.events[i]!, q, s, this.cursor, this.portfolio, this.peak, this.plan.strategies[i]!.condition.fast)) this.act(i, s);
       }
       if (s >= this.firstStep) this.record(s);
       for (let j = 0; j < this.barCount; j++) this.hasBar[this.barNow[j]!] = 0;
@@ -406,7 +409,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
       }
       case 'rebalance': {
         // As Kernel.act: targets on the slots as they stand, then every order created before any is submitted.
-        weights = targetWeights(a, a.rule ? this.view.at(s, this.cursor, this.portfolio, this.peak) : this.view.v, this.ruleMems[i] ?? []);
+        // Fixed weights read no slot.
+        weights = targetWeights(a, a.rule ? this.view!.at(s, this.cursor, this.portfolio, this.peak) : NO_SLOTS, this.ruleMems[i] ?? []);
         for (const w of rebalanceOrder(weights, this.portfolio)) log.add(i, w.asset, 1, w.weight >= 0 ? 1 : -1, UNIT_CODE.all, 0, w.weight, t);
         break;
       }
@@ -523,6 +527,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     if (closed && rec.length > 0) rec.equity[rec.length - 1] = p.equity();
   }
 }
+
+const NO_SLOTS = new Float64Array(0);
 
 /**
  * Steps per chunk of a folding walk's recorder: its four arrays (~100 KB) stay in cache between the walk
