@@ -1,7 +1,9 @@
 /**
- * `npm run bench:browser [--quick] [--out FILE] [--workload W2]… [name…]`: serves the project with Vite on 127.0.0.1 (a free
- * port, the COOP/COEP headers of vite.config.ts), opens test/bench/browser.html in headless Chromium, runs
- * every test/bench/*.browser-bench.ts suite there, prints the rows, and closes the browser and server.
+ * `npm run bench:browser [--quick] [--built] [--out FILE] [--workload W2]… [name…]`: serves the project with Vite on
+ * 127.0.0.1 (a free port, the COOP/COEP headers of vite.config.ts), opens test/bench/browser.html in headless
+ * Chromium, runs every test/bench/*.browser-bench.ts suite there, prints the rows, and closes the browser and
+ * server. `--built` serves a production build of the bench page (vite build, then vite preview) instead of the
+ * dev server's unbundled modules: what a user of the deployed static app loads, a few hundred MB lighter.
  */
 import { workloadSummary } from './summary.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright';
-import { createServer } from 'vite';
+import { build, createServer, preview } from 'vite';
 import type { BenchRow } from './harness.ts';
 import { RendererMemory } from './renderer-memory.ts';
 
@@ -19,16 +21,35 @@ const args = process.argv.slice(2);
 const outIdx = args.indexOf('--out');
 const out = outIdx >= 0 ? args[outIdx + 1] : undefined;
 const quick = args.includes('--quick');
+const built = args.includes('--built');
 const valued = new Set(['--out', '--workload']);
 const workloads = args.filter((_, i) => args[i - 1] === '--workload');
 const only = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]!));
 
-const server = await createServer({
-  root,
-  configFile: join(root, 'vite.config.ts'),
-  logLevel: 'warn',
-  server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-});
+const configFile = join(root, 'vite.config.ts');
+/** The page's server: started by listen(), its port read afterwards. */
+interface PageServer { listen(): Promise<void>; port(): number; close(): Promise<void> }
+
+async function devServer(): Promise<PageServer> {
+  const s = await createServer({ root, configFile, logLevel: 'warn', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
+  return { listen: async () => { await s.listen(); }, port: () => (s.httpServer!.address() as AddressInfo).port, close: () => s.close() };
+}
+
+async function builtServer(): Promise<PageServer> {
+  const outDir = mkdtempSync(join(tmpdir(), 'bench-build-'));
+  await build({ root, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: join(root, 'test', 'bench', 'browser.html') } } });
+  let p: Awaited<ReturnType<typeof preview>> | null = null;
+  return {
+    listen: async () => { p = await preview({ root, configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } }); },
+    port: () => (p!.httpServer.address() as AddressInfo).port,
+    close: async () => {
+      await p?.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const server = built ? await builtServer() : await devServer();
 // A persistent profile on disk: an incognito context keeps OPFS in memory behind a slower path.
 const profile = mkdtempSync(join(tmpdir(), 'bench-chromium-'));
 const browser = await chromium.launchPersistentContext(profile, {
@@ -41,7 +62,7 @@ const memory = new RendererMemory(profile);
 let failed = false;
 try {
   await server.listen();
-  const { port } = server.httpServer!.address() as AddressInfo;
+  const port = server.port();
   const open = async () => {
     const page = await browser.newPage();
     page.on('console', (m) => {
@@ -58,7 +79,7 @@ try {
   await setupPage.close();
   const page = await open();
   const version = browser.browser()?.version() ?? 'unknown';
-  console.log(`chromium ${version}, crossOriginIsolated=${await page.evaluate(() => crossOriginIsolated)}`);
+  console.log(`chromium ${version}, crossOriginIsolated=${await page.evaluate(() => crossOriginIsolated)}, ${built ? 'production build' : 'dev server'}`);
   const results = await page.evaluate(
     (o) => window.__runBenches!(o), { quick, only, workloads },
   ) as Record<string, Record<string, BenchRow>>;
@@ -75,7 +96,7 @@ try {
   }
   if (out) {
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify({ ...workloadSummary(results), runtime: `chromium ${version}`, results }, null, 2));
+    writeFileSync(out, JSON.stringify({ ...workloadSummary(results), runtime: `chromium ${version}`, served: built ? 'production build' : 'dev server', results }, null, 2));
     console.log(`wrote ${out}`);
   }
 } catch (e) {
