@@ -1,4 +1,4 @@
-import type { BarField, RunResult, Stats, StrategyDocument } from '../schema/index.ts';
+import type { BarColumns, BarField, CorporateAction, RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import { barFields } from './fields.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
 import { CancelledError, explain, runBacktest } from './backtest.ts';
@@ -227,6 +227,26 @@ export function createEngineService() {
         if (cancelled(cancel)) throw new CancelledError('cancelled');
         const bars = cols[pi.asset]!;
         out.push({ index, key: IndicatorCache.keyOf(pi, bars), columns: cache.get(pi, bars) });
+      });
+      return out;
+    },
+    /**
+     * The plan's indicator columns of one asset from that asset's bars alone, before the rest of the data set
+     * exists: a page loading a run's assets one by one has each asset's columns computed while it reads the
+     * next (the pool's provideColumns). `actions`: the stored corporate actions (adjusted prices need those of
+     * this symbol). Shared bars give shared columns, ready to seed into the run's worker.
+     */
+    assetColumns(doc: StrategyDocument, params: ParamValues | undefined, bars: BarColumns, actions: readonly CorporateAction[] | undefined, cancel?: Int32Array): ColumnEntry[] {
+      const plan = planFor(doc, params);
+      const asset = plan.assets.indexOf(bars.symbol);
+      if (asset < 0) throw new Error(`${bars.symbol} is not an asset of this document (${plan.assets.join(', ')})`);
+      const { cols } = runData({ bars: [bars], ...(actions ? { actions } : {}) }, [bars.symbol], doc.settings);
+      const cache = new IndicatorCache(bars.time.buffer instanceof SharedArrayBuffer ? (n) => new SharedArrayBuffer(n) : undefined);
+      const out: ColumnEntry[] = [];
+      plan.indicators.forEach((pi, index) => {
+        if (pi.asset !== asset) return;
+        if (cancelled(cancel)) throw new CancelledError('cancelled');
+        out.push({ index, key: IndicatorCache.keyOf(pi, cols[0]!), columns: cache.get(pi, cols[0]!) });
       });
       return out;
     },

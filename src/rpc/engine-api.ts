@@ -1,7 +1,7 @@
 import type { Endpoint } from 'comlink';
 import type { WorkerService } from './transfer.ts';
 
-export type { AssetOverlay, DataNeeds, EngineService, EngineTask, OverlayLine, ProgressSink } from '../engine/service.ts';
+export type { AssetOverlay, ColumnEntry, DataNeeds, EngineService, EngineTask, OverlayLine, ProgressSink } from '../engine/service.ts';
 export type { Explanation } from '../engine/kernel.ts';
 
 /**

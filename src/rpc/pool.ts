@@ -4,7 +4,7 @@ import type { MarketData } from '../engine/market.ts';
 import type { Explanation } from '../engine/kernel.ts';
 import type { AssetOverlay } from '../engine/overlays.ts';
 import type { ColumnEntry, SweepColumn } from '../engine/service.ts';
-import type { RunResult, Stats, StrategyDocument } from '../schema/index.ts';
+import type { BarColumns, CorporateAction, RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import type { ParamValues } from '../strategy/params.ts';
 import type { DataNeeds, EngineApi, EngineEndpoint, SpawnEngine } from './engine-api.ts';
 import { decodeResult } from './result-columns.ts';
@@ -252,23 +252,43 @@ export class EnginePool {
    * worker, or a small data set.
    */
   private sharedColumns(req: RunRequest, data: { id: string; payload: MarketData }, ev: RunEvents, group: Partial<Group>): Promise<ColumnEntry[]> | null {
+    const hit = this.columns.get(data.payload)?.get(JSON.stringify([req.doc, req.params ?? null]));
+    if (hit) return hit; // spread before, or provided while the page loaded the assets (provideColumns)
     if (!this.shared || this.size < 2) return null;
     if (data.payload.bars.reduce((n, b) => n + b.length, 0) < this.spreadFrom) return null;
-    let plans = this.columns.get(data.payload);
-    if (!plans) {
-      plans = new Map();
-      this.columns.set(data.payload, plans);
+    return this.keepColumns(data.payload, req.doc, req.params, this.spreadColumns(req, data, { signal: ev.signal }, group));
+  }
+
+  private keepColumns(payload: MarketData, doc: StrategyDocument, params: ParamValues | undefined, entries: Promise<ColumnEntry[]>): Promise<ColumnEntry[]> {
+    let kept = this.columns.get(payload);
+    if (!kept) {
+      kept = new Map();
+      this.columns.set(payload, kept);
     }
-    const key = JSON.stringify([req.doc, req.params ?? null]);
-    let hit = plans.get(key);
-    if (!hit) {
-      const kept = plans;
-      hit = this.spreadColumns(req, data, { signal: ev.signal }, group);
-      kept.set(key, hit);
-      hit.catch(() => kept.delete(key));
-      if (kept.size > COLUMN_PLANS_KEPT) kept.delete(kept.keys().next().value!);
-    }
-    return hit;
+    const plans = kept, key = JSON.stringify([doc, params ?? null]);
+    plans.set(key, entries);
+    entries.catch(() => { if (plans.get(key) === entries) plans.delete(key); });
+    if (plans.size > COLUMN_PLANS_KEPT) plans.delete(plans.keys().next().value!);
+    return entries;
+  }
+
+  /**
+   * One asset's indicator columns for `doc`, computed by a worker from that asset's bars alone (shared mode
+   * only: in copy mode the bars would be copied there and the columns back). A page loading a run's assets
+   * one after the other asks this as each arrives, so a worker computes while the store reads the next.
+   */
+  assetColumns(doc: StrategyDocument, params: ParamValues | undefined, bars: BarColumns, actions: readonly CorporateAction[] | undefined, signal?: AbortSignal): Promise<ColumnEntry[]> {
+    if (!this.shared) return Promise.reject(new Error('assetColumns needs shared memory (a cross-origin isolated page)'));
+    return this.submit<ColumnEntry[]>((slot, task) => slot.api.assetColumns(doc, params, bars, actions, task.flag), { signal });
+  }
+
+  /**
+   * Columns for runs of `doc` on `data` (assetColumns' entries, one list per asset): the next run seeds them
+   * into its worker instead of computing or spreading them. A failed list is forgotten, and the run fails
+   * with its error (as a failed computation in the worker would).
+   */
+  provideColumns(data: MarketData, doc: StrategyDocument, params: ParamValues | undefined, lists: readonly Promise<ColumnEntry[]>[]): void {
+    void this.keepColumns(this.dataset(data).payload, doc, params, Promise.all(lists).then((l) => l.flat()));
   }
 
   private async spreadColumns(req: RunRequest, data: { id: string; payload: MarketData }, ev: RunEvents, group: Partial<Group>): Promise<ColumnEntry[]> {

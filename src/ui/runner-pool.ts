@@ -2,7 +2,7 @@ import type { StoredActions } from '../data/actions-store.ts';
 import type { DatasetInfo } from '../data/store.ts';
 import type { TimeRange } from '../data/reader.ts';
 import type { MarketData } from '../engine/market.ts';
-import type { AssetOverlay, DataNeeds, Explanation } from '../rpc/engine-api.ts';
+import type { AssetOverlay, ColumnEntry, DataNeeds, Explanation } from '../rpc/engine-api.ts';
 import type { JobQueue, JobState } from '../rpc/job-queue.ts';
 import { abortError, type EnginePool } from '../rpc/pool.ts';
 import { BAR_FIELDS, finerRange, finerTimeframe, wantsFinerData, type BarColumns, type BarField, type CorporateAction, type RunResult, type Settings, type StepSeries, type StrategyDocument } from '../schema/index.ts';
@@ -71,7 +71,7 @@ export class PoolRunner implements Runner, Optimizer {
     const needs = await this.pool.needs(doc, undefined, signal);
     check();
     onProgress?.({ phase: 'warmingUp', fraction: null });
-    const data = await this.load(needs, doc.settings);
+    const data = await this.load(needs, doc.settings, { doc, signal });
     check();
     const queue = await this.queue();
     let phase: RunPhase = 'queued';
@@ -139,7 +139,7 @@ export class PoolRunner implements Runner, Optimizer {
    * timeframe below the run's (the bar magnifier's finer bars), only over the document's range; an asset
    * without one is left to the pessimistic rule and the run's warnings say so.
    */
-  private async load(needs: DataNeeds, settings: Settings): Promise<MarketData> {
+  private async load(needs: DataNeeds, settings: Settings, run?: { doc: StrategyDocument; signal?: AbortSignal | undefined }): Promise<MarketData> {
     const { assets, timeframe, series } = needs;
     const rows = await this.source.list();
     const catalog = new Map(rows.map((d) => [d.id, d.file]));
@@ -160,9 +160,19 @@ export class PoolRunner implements Runner, Optimizer {
     if (same && needs.fields.every((f) => same.fields.includes(f))) return same.data;
     // A document reading a field the kept set lacks loads again with both sets' fields (the next edit back reuses it).
     const fields = BAR_FIELDS.filter((f) => needs.fields.includes(f) || same?.fields.includes(f));
+    // A run on shared memory has each asset's indicator columns computed by the pool as the asset arrives,
+    // while the data worker reads the next (pool.provideColumns); the run then only seeds them.
+    const early = run && this.pool.shared ? run : null;
+    const columns: Promise<ColumnEntry[]>[] = [];
     const bars = await Promise.all(assets.map(async (s) => {
       const b = await this.source.get(s, timeframe, undefined, fields);
       if (!b) throw new Error(`no ${timeframe} bars stored for ${s}: import them on the Data page`);
+      if (early) {
+        const mine = actions.filter((a) => a.symbol === s);
+        const c = this.pool.assetColumns(early.doc, undefined, b, mine.length ? mine : undefined, early.signal);
+        c.catch(() => undefined); // a load that fails drops these; a run that gets them reports their error
+        columns.push(c);
+      }
       return b;
     }));
     const steps = await Promise.all(series.map(async (s) => {
@@ -175,6 +185,7 @@ export class PoolRunner implements Runner, Optimizer {
     if (this.cached) this.releaseCached(this.cached);
     const data: MarketData = { bars, series: steps, ...(finer ? { finer } : {}), ...(actions.length ? { actions } : {}) };
     this.cached = { key, files, fields, data, full: null };
+    if (early) this.pool.provideColumns(data, early.doc, undefined, columns);
     return data;
   }
 

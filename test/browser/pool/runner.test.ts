@@ -1,9 +1,10 @@
 import { wrap, type Remote } from 'comlink';
 import { deleteDB } from 'idb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DataService } from '../../../src/data/browser/service.ts';
 import { IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
 import { chartOverlays } from '../../../src/engine/overlays.ts';
+import { EnginePool } from '../../../src/rpc/pool.ts';
 import { compile } from '../../../src/strategy/index.ts';
 import type { RunProgress } from '../../../src/ui/runner.ts';
 import { createBrowserRunner } from '../../../src/ui/runner-browser.ts';
@@ -68,6 +69,24 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     }
   });
 
+  it('has each asset\'s indicator columns computed while the next one loads (shared memory): the run seeds them and computes none', async () => {
+    const provided = vi.spyOn(EnginePool.prototype, 'provideColumns');
+    cleanup.push(() => provided.mockRestore());
+    const { source } = await dataWorker();
+    const base = crossDoc();
+    const doc = parse({ ...base, strategies: [...base.strategies, { id: 'rsi', name: 'BBB oversold', condition: { lhs: { kind: 'rsi', asset: 'BBB', window: { bars: 14 } }, op: '<', rhs: 30 }, action: { type: 'alert', message: 'BBB oversold' } }] });
+    const r = runner(source);
+    expect(asPoolRun(await r.run(doc))).toEqual(asPoolRun(runBacktest(doc, { bars: dailyBars() })));
+    expect(provided).toHaveBeenCalledTimes(1);
+    const [data, , , lists] = provided.mock.calls[0]!;
+    expect((await Promise.all(lists)).map((l) => l.length)).toEqual([2, 1]);
+    const counts = await (provided.mock.contexts[0] as EnginePool).columnCounts(data);
+    expect(counts).toEqual([{ computed: 0, seeded: compile(doc).indicators.length }]);
+    // Copied bars (no shared memory) are not sent ahead: the run's worker computes its own columns.
+    expect(asPoolRun(await runner(source, false).run(doc))).toEqual(asPoolRun(runBacktest(doc, { bars: dailyBars() })));
+    expect(provided).toHaveBeenCalledTimes(1);
+  });
+
   it('loads only the price fields the document reads; the price chart reads the others once, beside them', async () => {
     const { source, asked } = await dataWorker();
     const doc = crossDoc();
@@ -99,7 +118,8 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     const actions = stored.flatMap((r) => r.actions);
     const mine = actions.filter((a) => a.symbol !== 'ZZZ');
     const r = runner(source);
-    for (const prices of ['raw', 'adjusted'] as const) {
+    // Adjusted first: its load is the one that has each asset's columns computed ahead (with the symbol's actions).
+    for (const prices of ['adjusted', 'raw'] as const) {
       const doc = parse({ ...crossDoc(), settings: { ...crossDoc().settings, prices } });
       const app = await r.run(doc);
       expect(asPoolRun(app)).toEqual(asPoolRun(runBacktest(doc, { bars, actions: mine })));

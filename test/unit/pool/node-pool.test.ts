@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createNodePool } from '../../../src/cli/node-pool.ts';
 import { explain, IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces } from './fixture.ts';
+import { prepareData } from '../../../src/rpc/pool-data.ts';
+import { compile } from '../../../src/strategy/index.ts';
+import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces, parse } from './fixture.ts';
 
 const pool = closedAfterEach((size: number) => createNodePool({ size }));
 
@@ -42,6 +44,27 @@ describe('engine pool on worker_threads', () => {
     const small = await p.run({ doc: crossDoc(), data: { bars: dailyBars() } });
     expect(small.stats.tradeCount).toBeGreaterThan(0);
     expect(p.workers).toBe(1);
+  });
+
+  // What the page does while it reads a run's assets one by one from the store (PoolRunner.load).
+  it('columns provided while the assets load: each asset\'s computed from its bars alone, seeded into the run and not computed there', async () => {
+    const p = pool(1);
+    const base = crossDoc();
+    const doc = parse({ ...base, strategies: [...base.strategies, { id: 'rsi', name: 'BBB oversold', condition: { lhs: { kind: 'rsi', asset: 'BBB', window: { bars: 14 } }, op: '<', rhs: 30 }, action: { type: 'alert', message: 'BBB oversold' } }] });
+    const data = prepareData({ bars: dailyBars() }, true);
+    const indicators = compile(doc).indicators.length;
+    const expected = withoutTraces(runBacktest(doc, data, { audit: false, indicatorCache: new IndicatorCache() }));
+    const lists = data.bars.map((b) => p.assetColumns(doc, undefined, b, undefined));
+    expect((await Promise.all(lists)).map((l) => l.length)).toEqual([2, 1]);
+    p.provideColumns(data, doc, undefined, lists);
+    expect(await p.run({ doc, data })).toEqual(expected);
+    expect(await p.columnCounts(data)).toEqual([{ computed: 0, seeded: indicators }]);
+    // A list that fails fails the run that would seed it, with its error; it is forgotten, so the next run computes its own.
+    const other = prepareData({ bars: dailyBars() }, true);
+    p.provideColumns(other, doc, undefined, [p.assetColumns(doc, undefined, { ...other.bars[0]!, symbol: 'ZZZ' }, undefined)]);
+    await expect(p.run({ doc, data: other })).rejects.toThrow(/ZZZ is not an asset of this document \(AAA, BBB\)/);
+    expect(await p.run({ doc, data: other })).toEqual(expected);
+    expect(await p.columnCounts(other)).toEqual([{ computed: indicators, seeded: 0 }]);
   });
 
   it('explains a bar in a worker exactly as in-process', async () => {
