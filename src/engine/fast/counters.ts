@@ -3,3 +3,6 @@
  * mean to cover was taken (a test can pass by never reaching the code it is about).
  */
 export const walkRuns = { compiled: 0, kernel: 0, folded: 0, gatedEvents: 0, compiledGatedEvents: 0, deciding: 0, rebalancing: 0 };
+
+/** Signal loops generated (signals.ts): groups that differ only in their assets and slots share one. */
+export const signalLoops = { generated: 0 };

@@ -2,6 +2,7 @@ import type { Condition, Expr } from '../../schema/index.ts';
 import { nodeKey, type EvalContext, type Plan, type PlanStrategy } from '../../strategy/index.ts';
 import type { SlotSource } from './columns.ts';
 import { stepsOfAssets, type Timeline } from './timeline.ts';
+import { signalLoops } from './counters.ts';
 
 /** The fast path cannot take this document; the reference kernel runs it and the result says why. */
 export class Unsupported extends Error {
@@ -184,7 +185,7 @@ export function releaseEvents(events: readonly Events[]): void {
 }
 
 type GroupPass = (
-  steps: Int32Array | null, total: number, firstStep: number, stepOf: readonly Int32Array[], count: Int32Array,
+  steps: Int32Array | null, total: number, firstStep: number, stepOfs: readonly Int32Array[], counts: Int32Array,
   barCols: readonly Float64Array[], stepCols: readonly Float64Array[], v: Float64Array, mems: readonly Float64Array[], evs: readonly Events[],
 ) => void;
 
@@ -192,20 +193,46 @@ type GroupPass = (
 const generated = new Map<string, GroupPass>();
 
 /**
+ * One group's inputs with names local to the group, by position: its assets (a0, a1, …: sparse ones get a
+ * cursor), its data slots (v0, v1, …: bar slots first, then step slots) and its members' code written with
+ * those names. Groups that differ only in which assets and slots they read (W2: the same four strategies on
+ * each of 7 assets) then have the same source and share one generated loop, which V8 warms up once.
+ */
+interface GroupShape {
+  /** Per local asset: 1 when it has a bar at every step (no cursor). */
+  dense: readonly number[];
+  /** Per bar slot (v0 …): its local asset. */
+  barAssets: readonly number[];
+  stepSlots: number;
+  members: readonly { code: string; crossings: number }[];
+}
+
+function groupShape(
+  members: readonly StrategyPass[], assets: readonly number[], barSlots: readonly { slot: number; asset: number }[], stepSlots: readonly number[],
+  dense: Uint8Array,
+): GroupShape {
+  const local = new Map<number, number>();
+  barSlots.forEach((b, q) => local.set(b.slot, q));
+  stepSlots.forEach((slot, q) => local.set(slot, barSlots.length + q));
+  return {
+    dense: assets.map((a) => dense[a]!),
+    barAssets: barSlots.map((b) => assets.indexOf(b.asset)),
+    stepSlots: stepSlots.length,
+    members: members.map((p) => ({ code: p.code.replace(/\bv\[(\d+)\]/g, (_, slot: string) => `v${local.get(Number(slot))!}`), crossings: p.crossings })),
+  };
+}
+
+/**
  * Everything groupSource reads, in a string that is cheaper to build and to hash than the source itself
  * (on W1 the source cost 7.6 µs of a 230 µs candidate); each code is length-prefixed, so no two inputs meet.
  */
-function groupKey(
-  members: readonly StrategyPass[], assets: readonly number[], barSlots: readonly { slot: number; asset: number }[], stepSlots: readonly number[],
-  dense: Uint8Array,
-): string {
+function groupKey(g: GroupShape): string {
   let k = '';
-  for (const a of assets) k += `${a}${dense[a] ? 'd' : 's'},`;
+  for (const d of g.dense) k += d ? 'd' : 's';
   k += '|';
-  for (const b of barSlots) k += `${b.slot}:${b.asset},`;
-  k += '|';
-  for (const slot of stepSlots) k += `${slot},`;
-  for (const p of members) k += `|${p.crossings}:${p.code.length}:${p.code}`;
+  for (const a of g.barAssets) k += `${a},`;
+  k += `|${g.stepSlots}`;
+  for (const p of g.members) k += `|${p.crossings}:${p.code.length}:${p.code}`;
   return k;
 }
 
@@ -225,43 +252,40 @@ const CHUNK = 4096;
  * 11. The first call stays whole because chunking it made W2's first run in a new Chromium worker slower
  * (4.66–5.55 s against 4.15–4.56 s in three alternating pairs; warm-up call by call, presumably).
  */
-function groupSource(
-  members: readonly StrategyPass[], assets: readonly number[], barSlots: readonly { slot: number; asset: number }[], stepSlots: readonly number[],
-  dense: Uint8Array,
-): string {
+function groupSource(g: GroupShape): string {
   // The loop's parameters after (st, cs, from, to), and what signalGroup passes for them.
   const params = ['steps', 'firstStep'], args = ['steps', 'firstStep'];
   const load: string[] = [], save: string[] = [];
   let at = 0, cursors = 0;
   // Slots and crossing memory live in locals (v<slot>, m<member>_<index>) rather than typed arrays: the loop
   // then stores nothing per step; the memory goes to the member's array only when an event is noted.
-  members.forEach((p, q) => {
+  g.members.forEach((p, q) => {
     for (let i = 0; i < 4 * p.crossings; i++, at++) {
       load.push(`let m${q}_${i} = st[${at}];`);
       save.push(`st[${at}] = m${q}_${i};`);
     }
   });
   // An asset with a bar at every step needs no cursor: its bar at step s is bar s.
-  assets.forEach((a) => {
-    if (dense[a]) return;
+  g.dense.forEach((d, a) => {
+    if (d) return;
     params.push(`so${a}`, `cnt${a}`);
-    args.push(`stepOf[${a}]`, `count[${a}]`);
+    args.push(`stepOfs[${a}]`, `counts[${a}]`);
     load.push(`let cur${a} = cs[${cursors}];`);
     save.push(`cs[${cursors}] = cur${a};`);
     cursors++;
   });
-  barSlots.forEach((_, q) => { params.push(`bc${q}`); args.push(`barCols[${q}]`); });
-  stepSlots.forEach((_, q) => { params.push(`sc${q}`); args.push(`stepCols[${q}]`); });
-  members.forEach((_, q) => { params.push(`m${q}`, `ev${q}`); args.push(`mems[${q}]`, `evs[${q}]`); });
+  g.barAssets.forEach((_, q) => { params.push(`bc${q}`); args.push(`barCols[${q}]`); });
+  for (let q = 0; q < g.stepSlots; q++) { params.push(`sc${q}`); args.push(`stepCols[${q}]`); }
+  g.members.forEach((_, q) => { params.push(`m${q}`, `ev${q}`); args.push(`mems[${q}]`, `evs[${q}]`); });
   const out = [...load];
   out.push('let may = 0;');
   out.push('for (let j = from; j < to; j++) {');
   out.push('const s = steps === null ? j : steps[j];');
-  for (const a of assets) if (!dense[a]) out.push(`while (cur${a} + 1 < cnt${a} && so${a}[cur${a} + 1] <= s) cur${a}++;`);
-  barSlots.forEach((b, q) => out.push(dense[b.asset] ? `const v${b.slot} = bc${q}[s];` : `const v${b.slot} = cur${b.asset} >= 0 ? bc${q}[cur${b.asset}] : NaN;`));
-  stepSlots.forEach((slot, q) => out.push(`const v${slot} = sc${q}[s];`));
-  members.forEach((p, q) => {
-    const code = p.code.replace(/\bv\[(\d+)\]/g, 'v$1').replace(/\bm\[(\d+)\]/g, `m${q}_$1`);
+  g.dense.forEach((d, a) => { if (!d) out.push(`while (cur${a} + 1 < cnt${a} && so${a}[cur${a} + 1] <= s) cur${a}++;`); });
+  g.barAssets.forEach((a, q) => out.push(g.dense[a] ? `const v${q} = bc${q}[s];` : `const v${q} = cur${a} >= 0 ? bc${q}[cur${a}] : NaN;`));
+  for (let q = 0; q < g.stepSlots; q++) out.push(`const v${g.barAssets.length + q} = sc${q}[s];`);
+  g.members.forEach((p, q) => {
+    const code = p.code.replace(/\bm\[(\d+)\]/g, `m${q}_$1`);
     const keep = Array.from({ length: p.crossings }, (_, k) => `m${q}[${4 * k}] = m${q}_${4 * k}; m${q}[${4 * k + 1}] = m${q}_${4 * k + 1};`).join(' ');
     out.push(`{\n${code}\nif (may !== 0 && s >= firstStep) { ${keep} ev${q}.push(s, m${q}); } }`);
   });
@@ -272,7 +296,7 @@ function groupSource(
   return [
     `const loop = function signalLoop(st, cs, from, to, ${params.join(', ')}) {`, ...out, '};',
     'let calls = 0;',
-    'return function signalGroup(steps, total, firstStep, stepOf, count, barCols, stepCols, v, mems, evs) {',
+    'return function signalGroup(steps, total, firstStep, stepOfs, counts, barCols, stepCols, v, mems, evs) {',
     `const st = new Float64Array(${at}).fill(NaN), cs = new Int32Array(${cursors}).fill(-1);`,
     `if (calls++ === 0) loop(st, cs, 0, total, ${rest});`,
     `else for (let from = 0; from < total; from += ${CHUNK}) loop(st, cs, from, Math.min(total, from + ${CHUNK}), ${rest});`,
@@ -314,29 +338,32 @@ export function signalPass(
       }
     }
     const assets = [...new Set(barSlots.map((b) => b.asset))].sort((x, y) => x - y);
-    const ps = members.map((i) => passes[i]!);
-    const key = groupKey(ps, assets, barSlots, stepSlots, tl.dense);
+    const shape = groupShape(members.map((i) => passes[i]!), assets, barSlots, stepSlots, tl.dense);
+    const key = groupKey(shape);
     let f = generated.get(key);
     if (!f) {
       if (generated.size >= 256) generated.clear();
-      const source = groupSource(ps, assets, barSlots, stepSlots, tl.dense);
+      const source = groupSource(shape);
       try {
         f = new Function(source)() as GroupPass;
       } catch {
         throw new Unsupported('the fast path generates code, which this page blocks (CSP)');
       }
       generated.set(key, f);
+      signalLoops.generated++;
     }
     // The arrays handed to the generated pass are built by push, never by map: map's elements kind differs
     // once signalPass itself is optimized (its inlined map), and the pass, optimized for the first kind,
     // then deoptimized at entry and V8 left it in baseline code for good (~4× slower, and boxing every value
     // it read: ~110 KB of garbage per W1 run).
-    const mems: Float64Array[] = [], evs: Events[] = [];
+    const mems: Float64Array[] = [], evs: Events[] = [], stepOfs: Int32Array[] = [];
+    const counts = new Int32Array(assets.length);
     for (const i of members) {
       mems.push(new Float64Array(4 * passes[i]!.crossings).fill(NaN));
       evs.push(events[i]!);
     }
-    f(steps, steps === null ? tl.steps : steps.length, firstStep, tl.stepOf, tl.count, barCols, stepCols, v, mems, evs);
+    assets.forEach((a, k) => { stepOfs.push(tl.stepOf[a]!); counts[k] = tl.count[a]!; });
+    f(steps, steps === null ? tl.steps : steps.length, firstStep, stepOfs, counts, barCols, stepCols, v, mems, evs);
   }
   return events;
 }
