@@ -8,11 +8,18 @@ import type { Plan, PlanIndicator } from '../strategy/index.ts';
  * or one run's repeated strategies. Each column is produced by a tight, monomorphic loop over one
  * indicator, which is also the fastest way to compute it.
  *
- * Keyed on the bar columns themselves (their time array and length), so one cache can serve several data
- * sets, or slices of one (walk-forward windows), without ever handing a column to the wrong bars.
+ * Keyed on the bar columns themselves (their time array, symbol and length), so one cache can serve several
+ * data sets, or slices of one (walk-forward windows), without ever handing a column to the wrong bars.
  */
 export class IndicatorCache {
-  private readonly byBars = new WeakMap<Float64Array, Map<string, Float64Array[]>>();
+  /**
+   * By time array, then symbol: `PlanIndicator.key` names its asset by the plan's index, and two assets may
+   * share one time array (aligned data built from one index), so a cache shared by plans that order their
+   * universe differently handed one asset's columns to the other before the symbol was part of the lookup.
+   * Prices changed under the same symbol and time array are not told apart: give them a time array of their
+   * own (as backAdjust does).
+   */
+  private readonly byBars = new WeakMap<Float64Array, Map<string, Map<string, Float64Array[]>>>();
   private count = 0;
   hits = 0;
   misses = 0;
@@ -26,10 +33,15 @@ export class IndicatorCache {
   constructor(private readonly alloc: (bytes: number) => ArrayBufferLike = (n) => new ArrayBuffer(n)) {}
 
   private columnsOf(bars: BarColumns): Map<string, Float64Array[]> {
-    let columns = this.byBars.get(bars.time);
+    let symbols = this.byBars.get(bars.time);
+    if (!symbols) {
+      symbols = new Map();
+      this.byBars.set(bars.time, symbols);
+    }
+    let columns = symbols.get(bars.symbol);
     if (!columns) {
       columns = new Map();
-      this.byBars.set(bars.time, columns);
+      symbols.set(bars.symbol, columns);
     }
     return columns;
   }
