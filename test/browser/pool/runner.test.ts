@@ -144,6 +144,18 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     await expect(r.run(other)).rejects.toThrow(/no 1d bars stored for ZZZ/);
   });
 
+  it('a load that fails part-way cancels the indicator columns it already sent ahead', async () => {
+    const sent = vi.spyOn(EnginePool.prototype, 'assetColumns');
+    cleanup.push(() => sent.mockRestore());
+    const { source } = await dataWorker();
+    // ZZZ is not stored, and its answer comes after AAA's: AAA's columns are on their way when the load fails.
+    const slow: typeof source = { ...source, get: async (...a) => (await source.get(...a)) ?? new Promise((ok) => setTimeout(() => ok(null), 100)) };
+    const doc = parse({ ...crossDoc(), settings: { ...crossDoc().settings, universe: ['AAA', 'ZZZ'] }, strategies: [crossDoc().strategies[0]!] });
+    await expect(runner(slow).run(doc)).rejects.toThrow(/no 1d bars stored for ZZZ/);
+    expect(sent).toHaveBeenCalledTimes(1);
+    expect(sent.mock.calls[0]![4]?.aborted).toBe(true);
+  });
+
   it('a finerData document gets the finest stored timeframe under its own, over its range: imported minutes change the exit', async () => {
     // The hand-computed "up first" day of test/unit/engine/exits.test.ts: day 3's daily bar holds both the
     // stop (9.5) and the target (11); its minutes reach 11 first. A February minute lies outside the range.
