@@ -235,8 +235,14 @@ export class EnginePool {
 
   private async runIn(req: RunRequest, ev: RunEvents, group: Partial<Group>): Promise<RunResult> {
     const data = this.dataset(req.data);
+    const signal = group.signal ?? ev.signal;
     // Awaited before the run is queued: a queued run holding a worker while it waits would starve the spread.
-    const columns = await this.sharedColumns(req, data, ev, group);
+    const columns = await this.sharedColumns(req, data, ev, group)?.catch((e: unknown) => {
+      // Columns sent ahead for a run that was cancelled (the user pressed Run again at once): this run, not
+      // cancelled, computes its own rather than failing with the other's AbortError.
+      if (isAbortError(e) && !signal?.aborted) return null;
+      throw e;
+    });
     return this.submit<RunResult>(async (slot, task) => {
       await this.ensureLoaded(slot, data.id, data.payload);
       if (columns) await slot.api.seedColumns(data.id, req.doc, req.params, columns);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createNodePool } from '../../../src/cli/node-pool.ts';
 import { explain, IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
 import { prepareData } from '../../../src/rpc/pool-data.ts';
+import { abortError } from '../../../src/rpc/pool.ts';
 import { compile } from '../../../src/strategy/index.ts';
 import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces, parse } from './fixture.ts';
 
@@ -65,6 +66,11 @@ describe('engine pool on worker_threads', () => {
     await expect(p.run({ doc, data: other })).rejects.toThrow(/ZZZ is not an asset of this document \(AAA, BBB\)/);
     expect(await p.run({ doc, data: other })).toEqual(expected);
     expect(await p.columnCounts(other)).toEqual([{ computed: indicators, seeded: 0 }]);
+    // Columns sent ahead for a run that was then cancelled: the next run, pressed at once, computes its own.
+    const third = prepareData({ bars: dailyBars() }, true);
+    p.provideColumns(third, doc, undefined, [Promise.reject(abortError())]);
+    expect(await p.run({ doc, data: third })).toEqual(expected);
+    expect(await p.columnCounts(third)).toEqual([{ computed: indicators, seeded: 0 }]);
   });
 
   it('explains a bar in a worker exactly as in-process', async () => {
