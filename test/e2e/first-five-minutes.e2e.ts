@@ -237,6 +237,8 @@ atBothWidths('Fix 6: 390 px page 720 px wide — every page fits the width, the 
     }
     if (page === 'Optimize') {
       // Each parameter's checkbox and name on one line, level with its inputs (the name fell under its box at 390 px).
+      // evaluateAll does not wait: on a loaded CI machine the table was not there yet after the 300 ms above.
+      await p.locator('table.opt-space tbody th label').first().waitFor();
       const rows = await p.locator('table.opt-space tbody th label').evaluateAll((ls) => ls.map((l) => {
         const mid = (r: DOMRect) => (r.top + r.bottom) / 2;
         const range = document.createRange();
