@@ -291,7 +291,8 @@ export class EnginePool {
   /**
    * Columns for runs of `doc` on `data` (assetColumns' entries, one list per asset): the next run seeds them
    * into its worker instead of computing or spreading them. A failed list is forgotten, and the run fails
-   * with its error (as a failed computation in the worker would).
+   * with its error (as a failed computation in the worker would); a cancelled one (its run was cancelled)
+   * only makes the next run compute its own.
    */
   provideColumns(data: MarketData, doc: StrategyDocument, params: ParamValues | undefined, lists: readonly Promise<ColumnEntry[]>[]): void {
     void this.keepColumns(this.dataset(data).payload, doc, params, Promise.all(lists).then((l) => l.flat()));
