@@ -81,6 +81,29 @@ interface Dataset {
 
 const PLAN_CACHE = 64;
 
+const cancelled = (flag: Int32Array | undefined) => flag !== undefined && Atomics.load(flag, 0) !== 0;
+
+/**
+ * A cache for these bars: shared bars (the pool's shared mode, or Node) get indicator columns in shared
+ * memory too, so the pool can hand one worker's columns to the others (indicatorColumns / seedColumns).
+ */
+function cacheFor(bars: readonly BarColumns[]): IndicatorCache {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && bars.length > 0 && bars.every((b) => b.time.buffer instanceof SharedArrayBuffer);
+  return new IndicatorCache(shared ? (n) => new SharedArrayBuffer(n) : undefined);
+}
+
+/** The plan's indicator columns over the bars `barsOf` gives for an asset (null: not this asset), as entries to seed elsewhere. */
+function entriesOf(plan: Plan, barsOf: (asset: number) => BarColumns | null, cache: IndicatorCache, cancel: Int32Array | undefined): ColumnEntry[] {
+  const out: ColumnEntry[] = [];
+  plan.indicators.forEach((pi, index) => {
+    const bars = barsOf(pi.asset);
+    if (bars === null) return;
+    if (cancelled(cancel)) throw new CancelledError('cancelled');
+    out.push({ index, key: IndicatorCache.keyOf(pi, bars), columns: cache.get(pi, bars) });
+  });
+  return out;
+}
+
 /**
  * The engine API a worker exposes (workers/engine.worker.ts and its Node twin only wire it to Comlink).
  * Datasets stay loaded between tasks so a batch pays the transfer (or copy) and indicator work once.
@@ -111,8 +134,6 @@ export function createEngineService() {
     return plan;
   };
 
-  const cancelled = (flag: Int32Array | undefined) => flag !== undefined && Atomics.load(flag, 0) !== 0;
-
   return {
     /** Receives every task's progress; set once per worker (one channel instead of one per task). */
     setProgressSink(fn: ProgressSink | null): void {
@@ -120,10 +141,7 @@ export function createEngineService() {
     },
     /** Keeps a data set under `id`. Shared columns are read in place; cloned ones are this worker's copy. */
     load(id: string, data: MarketData): void {
-      // Shared bars (the pool's shared mode, or Node): indicator columns go in shared memory too, so the
-      // pool can hand one worker's columns to the others (indicatorColumns / seedColumns).
-      const shared = typeof SharedArrayBuffer !== 'undefined' && data.bars.length > 0 && data.bars.every((b) => b.time.buffer instanceof SharedArrayBuffer);
-      datasets.set(id, { data, cache: new IndicatorCache(shared ? (n) => new SharedArrayBuffer(n) : undefined) });
+      datasets.set(id, { data, cache: cacheFor(data.bars) });
     },
     drop(id: string): boolean {
       return datasets.delete(id);
@@ -221,14 +239,7 @@ export function createEngineService() {
       const { data, cache } = dataset(dataId);
       const plan = planFor(doc, params);
       const { cols } = runData(data, plan.assets, doc.settings);
-      const out: ColumnEntry[] = [];
-      plan.indicators.forEach((pi, index) => {
-        if (!assets.includes(pi.asset)) return;
-        if (cancelled(cancel)) throw new CancelledError('cancelled');
-        const bars = cols[pi.asset]!;
-        out.push({ index, key: IndicatorCache.keyOf(pi, bars), columns: cache.get(pi, bars) });
-      });
-      return out;
+      return entriesOf(plan, (a) => (assets.includes(a) ? cols[a]! : null), cache, cancel);
     },
     /**
      * The plan's indicator columns of one asset from that asset's bars alone, before the rest of the data set
@@ -240,15 +251,8 @@ export function createEngineService() {
       const plan = planFor(doc, params);
       const asset = plan.assets.indexOf(bars.symbol);
       if (asset < 0) throw new Error(`${bars.symbol} is not an asset of this document (${plan.assets.join(', ')})`);
-      const { cols } = runData({ bars: [bars], ...(actions ? { actions } : {}) }, [bars.symbol], doc.settings);
-      const cache = new IndicatorCache(bars.time.buffer instanceof SharedArrayBuffer ? (n) => new SharedArrayBuffer(n) : undefined);
-      const out: ColumnEntry[] = [];
-      plan.indicators.forEach((pi, index) => {
-        if (pi.asset !== asset) return;
-        if (cancelled(cancel)) throw new CancelledError('cancelled');
-        out.push({ index, key: IndicatorCache.keyOf(pi, cols[0]!), columns: cache.get(pi, cols[0]!) });
-      });
-      return out;
+      const own = runData({ bars: [bars], ...(actions ? { actions } : {}) }, [bars.symbol], doc.settings).cols[0]!;
+      return entriesOf(plan, (a) => (a === asset ? own : null), cacheFor([bars]), cancel);
     },
     /** Puts columns another worker computed (indicatorColumns) into this worker's cache for the same plan. */
     seedColumns(dataId: string, doc: StrategyDocument, params: ParamValues | undefined, entries: readonly ColumnEntry[]): void {

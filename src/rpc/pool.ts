@@ -35,6 +35,9 @@ export interface PoolOptions {
 /** Documents per data set whose shared indicator columns the pool keeps (the oldest are let go). */
 const COLUMN_PLANS_KEPT = 4;
 
+/** Which plan a data set's kept indicator columns belong to. */
+const columnsKey = (doc: StrategyDocument, params: ParamValues | undefined): string => JSON.stringify([doc, params ?? null]);
+
 export interface RunRequest {
   doc: StrategyDocument;
   data: MarketData;
@@ -258,7 +261,7 @@ export class EnginePool {
    * worker, or a small data set.
    */
   private sharedColumns(req: RunRequest, data: { id: string; payload: MarketData }, ev: RunEvents, group: Partial<Group>): Promise<ColumnEntry[]> | null {
-    const hit = this.columns.get(data.payload)?.get(JSON.stringify([req.doc, req.params ?? null]));
+    const hit = this.columns.get(data.payload)?.get(columnsKey(req.doc, req.params));
     if (hit) return hit; // spread before, or provided while the page loaded the assets (provideColumns)
     if (!this.shared || this.size < 2) return null;
     if (data.payload.bars.reduce((n, b) => n + b.length, 0) < this.spreadFrom) return null;
@@ -266,12 +269,9 @@ export class EnginePool {
   }
 
   private keepColumns(payload: MarketData, doc: StrategyDocument, params: ParamValues | undefined, entries: Promise<ColumnEntry[]>): Promise<ColumnEntry[]> {
-    let kept = this.columns.get(payload);
-    if (!kept) {
-      kept = new Map();
-      this.columns.set(payload, kept);
-    }
-    const plans = kept, key = JSON.stringify([doc, params ?? null]);
+    const plans = this.columns.get(payload) ?? new Map<string, Promise<ColumnEntry[]>>();
+    this.columns.set(payload, plans);
+    const key = columnsKey(doc, params);
     plans.set(key, entries);
     entries.catch(() => { if (plans.get(key) === entries) plans.delete(key); });
     if (plans.size > COLUMN_PLANS_KEPT) plans.delete(plans.keys().next().value!);
@@ -440,7 +440,7 @@ export class EnginePool {
       const fresh = !slot.loaded.includes(data.id);
       await this.ensureLoaded(slot, data.id, data.payload);
       if (from && fresh) {
-        const spread = this.columns.get(from.payload)?.get(JSON.stringify([req.doc, req.params ?? null]));
+        const spread = this.columns.get(from.payload)?.get(columnsKey(req.doc, req.params));
         const columns = spread ? await spread
           : slot.loaded.includes(from.id) ? await slot.api.indicatorColumns(from.id, req.doc, req.params, req.data.bars.map((_, i) => i), task.flag) : null;
         if (columns) await slot.api.seedColumns(data.id, req.doc, req.params, columns);

@@ -165,12 +165,12 @@ export class PoolRunner implements Runner, Optimizer {
     const early = run && this.pool.shared ? run : null;
     const columns: Promise<ColumnEntry[]>[] = [];
     // Cancelled with the run, or when the load fails: no worker goes on computing columns nobody will read.
-    const ahead = new AbortController();
-    early?.signal?.addEventListener('abort', () => ahead.abort(), { once: true });
+    const ahead = early ? new AbortController() : null;
+    if (ahead) early?.signal?.addEventListener('abort', () => ahead.abort(), { once: true });
     const bars = await Promise.all(assets.map(async (s) => {
       const b = await this.source.get(s, timeframe, undefined, fields);
       if (!b) throw new Error(`no ${timeframe} bars stored for ${s}: import them on the Data page`);
-      if (early) {
+      if (early && ahead) {
         const mine = actions.filter((a) => a.symbol === s);
         const c = this.pool.assetColumns(early.doc, undefined, b, mine.length ? mine : undefined, ahead.signal);
         c.catch(() => undefined); // a load that fails drops these; a run that gets them reports their error
@@ -178,7 +178,7 @@ export class PoolRunner implements Runner, Optimizer {
       }
       return b;
     })).catch((e: unknown) => {
-      ahead.abort();
+      ahead?.abort();
       throw e;
     });
     const steps = await Promise.all(series.map(async (s) => {

@@ -109,7 +109,7 @@ export function runFast(x: FastInput): RunResult | string {
   while (firstStep < S && tl.time[firstStep]! < from) firstStep++;
   let events;
   try {
-    events = signalPass(plan, passes, tl, data, firstStep);
+    events = signalPass(passes, tl, data, firstStep);
   } catch (e) {
     if (e instanceof Unsupported) return e.message;
     throw e;

@@ -186,7 +186,7 @@ export function releaseEvents(events: readonly Events[]): void {
 
 type GroupPass = (
   steps: Int32Array | null, total: number, firstStep: number, stepOfs: readonly Int32Array[], counts: Int32Array,
-  barCols: readonly Float64Array[], stepCols: readonly Float64Array[], v: Float64Array, mems: readonly Float64Array[], evs: readonly Events[],
+  barCols: readonly Float64Array[], stepCols: readonly Float64Array[], mems: readonly Float64Array[], evs: readonly Events[],
 ) => void;
 
 /** Generated group passes by groupKey (the inputs of groupSource): a sweep's candidates share one. */
@@ -257,7 +257,7 @@ function groupSource(g: GroupShape): string {
   const params = ['steps', 'firstStep'], args = ['steps', 'firstStep'];
   const load: string[] = [], save: string[] = [];
   let at = 0, cursors = 0;
-  // Slots and crossing memory live in locals (v<slot>, m<member>_<index>) rather than typed arrays: the loop
+  // Slots and crossing memory live in locals (v<local slot>, m<member>_<index>) rather than typed arrays: the loop
   // then stores nothing per step; the memory goes to the member's array only when an event is noted.
   g.members.forEach((p, q) => {
     for (let i = 0; i < 4 * p.crossings; i++, at++) {
@@ -296,7 +296,7 @@ function groupSource(g: GroupShape): string {
   return [
     `const loop = function signalLoop(st, cs, from, to, ${params.join(', ')}) {`, ...out, '};',
     'let calls = 0;',
-    'return function signalGroup(steps, total, firstStep, stepOfs, counts, barCols, stepCols, v, mems, evs) {',
+    'return function signalGroup(steps, total, firstStep, stepOfs, counts, barCols, stepCols, mems, evs) {',
     `const st = new Float64Array(${at}).fill(NaN), cs = new Int32Array(${cursors}).fill(-1);`,
     `if (calls++ === 0) loop(st, cs, 0, total, ${rest});`,
     `else for (let from = 0; from < total; from += ${CHUNK}) loop(st, cs, from, Math.min(total, from + ${CHUNK}), ${rest});`,
@@ -309,7 +309,7 @@ function groupSource(g: GroupShape): string {
  * trigger steps (see groupSource). No per-step object, no portfolio.
  */
 export function signalPass(
-  plan: Plan, passes: readonly StrategyPass[], tl: Timeline, data: ReadonlyMap<number, SlotSource>, firstStep: number,
+  passes: readonly StrategyPass[], tl: Timeline, data: ReadonlyMap<number, SlotSource>, firstStep: number,
 ): Events[] {
   const events = passes.map((p) => acquireEvents(p.crossings));
   const groups = new Map<string, number[]>();
@@ -319,7 +319,6 @@ export function signalPass(
     if (g) g.push(i);
     else groups.set(key, [i]);
   });
-  const v = new Float64Array(plan.slotCount).fill(NaN);
   for (const members of groups.values()) {
     const triggers = passes[members[0]!]!.strategy.triggers;
     const steps = triggers.length === 0 ? null : stepsOfAssets(tl, triggers);
@@ -363,7 +362,7 @@ export function signalPass(
       evs.push(events[i]!);
     }
     assets.forEach((a, k) => { stepOfs.push(tl.stepOf[a]!); counts[k] = tl.count[a]!; });
-    f(steps, steps === null ? tl.steps : steps.length, firstStep, stepOfs, counts, barCols, stepCols, v, mems, evs);
+    f(steps, steps === null ? tl.steps : steps.length, firstStep, stepOfs, counts, barCols, stepCols, mems, evs);
   }
   return events;
 }
