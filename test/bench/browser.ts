@@ -3,7 +3,8 @@
  * 127.0.0.1 (a free port, the COOP/COEP headers of vite.config.ts), opens test/bench/browser.html in headless
  * Chromium, runs every test/bench/*.browser-bench.ts suite there, prints the rows, and closes the browser and
  * server. `--built` serves a production build of the bench page (vite build, then vite preview) instead of the
- * dev server's unbundled modules: what a user of the deployed static app loads, a few hundred MB lighter.
+ * dev server's unbundled modules: what a user of the deployed static app loads (the renderers held 331 MB
+ * before W2 built, 412 MB from the dev server, 2026-12-03).
  */
 import { workloadSummary } from './summary.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
