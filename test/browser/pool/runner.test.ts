@@ -9,7 +9,7 @@ import { compile } from '../../../src/strategy/index.ts';
 import type { RunProgress } from '../../../src/ui/runner.ts';
 import { createBrowserRunner } from '../../../src/ui/runner-browser.ts';
 import type { BarSource } from '../../../src/ui/runner-pool.ts';
-import { crossDoc, dailyBars, parse, asPoolRun } from '../../unit/pool/fixture.ts';
+import { crossDoc, crossDocBothAssets, dailyBars, parse, asPoolRun } from '../../unit/pool/fixture.ts';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
@@ -73,8 +73,7 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     const provided = vi.spyOn(EnginePool.prototype, 'provideColumns');
     cleanup.push(() => provided.mockRestore());
     const { source } = await dataWorker();
-    const base = crossDoc();
-    const doc = parse({ ...base, strategies: [...base.strategies, { id: 'rsi', name: 'BBB oversold', condition: { lhs: { kind: 'rsi', asset: 'BBB', window: { bars: 14 } }, op: '<', rhs: 30 }, action: { type: 'alert', message: 'BBB oversold' } }] });
+    const doc = crossDocBothAssets();
     const r = runner(source);
     expect(asPoolRun(await r.run(doc))).toEqual(asPoolRun(runBacktest(doc, { bars: dailyBars() })));
     expect(provided).toHaveBeenCalledTimes(1);

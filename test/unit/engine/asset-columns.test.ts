@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineService } from '../../../src/engine/service.ts';
 import type { CorporateAction } from '../../../src/schema/index.ts';
-import { crossDoc, dailyBars, parse } from '../pool/fixture.ts';
+import { crossDocBothAssets, dailyBars } from '../pool/fixture.ts';
 
-/** crossDoc plus an indicator on BBB, so both assets have columns. */
-function doc(prices: 'raw' | 'adjusted') {
-  const base = crossDoc();
-  return parse({
-    ...base, settings: { ...base.settings, prices },
-    strategies: [...base.strategies, { id: 'rsi', name: 'BBB oversold', condition: { lhs: { kind: 'rsi', asset: 'BBB', window: { bars: 14 } }, op: '<', rhs: 30 }, action: { type: 'alert', message: 'BBB oversold' } }],
-  });
-}
+const doc = crossDocBothAssets;
 
 describe('assetColumns: one asset\'s indicator columns from its bars alone (computed while the page loads the next)', () => {
   const bars = dailyBars();

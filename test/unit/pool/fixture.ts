@@ -46,6 +46,15 @@ export function crossDoc(): StrategyDocument {
   });
 }
 
+/** crossDoc plus an RSI alert on BBB, so both assets have indicator columns (`prices`: the settings' price mode). */
+export function crossDocBothAssets(prices?: 'raw' | 'adjusted'): StrategyDocument {
+  const base = crossDoc();
+  return parse({
+    ...base, settings: { ...base.settings, ...(prices ? { prices } : {}) },
+    strategies: [...base.strategies, { id: 'rsi', name: 'BBB oversold', condition: { lhs: { kind: 'rsi', asset: 'BBB', window: { bars: 14 } }, op: '<', rhs: 30 }, action: { type: 'alert', message: 'BBB oversold' } }],
+  });
+}
+
 /** A fast/slow SMA cross with a reversal on minute bars: ~8k bars per symbol, above 'auto's fast-path size. */
 export function sweepDoc() {
   const sma = (w: unknown) => ({ kind: 'sma', asset: 'AAA', window: { bars: w as number } });

@@ -4,7 +4,7 @@ import { explain, IndicatorCache, runBacktest } from '../../../src/engine/index.
 import { prepareData } from '../../../src/rpc/pool-data.ts';
 import { abortError } from '../../../src/rpc/pool.ts';
 import { compile } from '../../../src/strategy/index.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces, parse } from './fixture.ts';
+import { crossDoc, crossDocBothAssets, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces } from './fixture.ts';
 
 const pool = closedAfterEach((size: number) => createNodePool({ size }));
 
@@ -50,8 +50,7 @@ describe('engine pool on worker_threads', () => {
   // What the page does while it reads a run's assets one by one from the store (PoolRunner.load).
   it('columns provided while the assets load: each asset\'s computed from its bars alone, seeded into the run and not computed there', async () => {
     const p = pool(1);
-    const base = crossDoc();
-    const doc = parse({ ...base, strategies: [...base.strategies, { id: 'rsi', name: 'BBB oversold', condition: { lhs: { kind: 'rsi', asset: 'BBB', window: { bars: 14 } }, op: '<', rhs: 30 }, action: { type: 'alert', message: 'BBB oversold' } }] });
+    const doc = crossDocBothAssets();
     const data = prepareData({ bars: dailyBars() }, true);
     const indicators = compile(doc).indicators.length;
     const expected = withoutTraces(runBacktest(doc, data, { audit: false, indicatorCache: new IndicatorCache() }));
