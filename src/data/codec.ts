@@ -1,7 +1,7 @@
 import type { BarColumns, StepSeries } from '../schema/bars.ts';
 import { BAR_COLUMNS, plainAllocator, sharedAllocator, type BufferAllocator } from './columns.ts';
 import { BarFormatError, DEFAULT_CHUNK_ROWS, encodeColumns, type EncodedFile } from './format.ts';
-import { memoryReader, readColumns, type RandomAccessReader, type TimeRange } from './reader.ts';
+import { memoryReader, readColumns, readHeader, type RandomAccessReader, type ReadOptions, type ReadResult, type TimeRange } from './reader.ts';
 import type { BarField } from '../schema/bars.ts';
 
 const SERIES_FIELDS = ['time', 'value'] as const;
@@ -46,6 +46,43 @@ function nanColumn(n: number): Float64Array {
 }
 
 /**
+ * Time columns read into shared memory, by length and first and last time: bar sets of one exchange and
+ * timeframe usually have identical times (W2's 7 assets: 47 MB that are one column's 7.5), so a read whose
+ * file may hold the same times compares them with the kept column as it reads (ReadOptions.sameTimeAs) and
+ * shares it when equal. Only in shared memory: nothing writes loaded bars (workers share them), and a
+ * plain buffer may be transferred, which would detach it for every set sharing it. Reads of one key take
+ * turns, so concurrent loads of aligned assets still find the first one's column.
+ */
+class SharedTimes {
+  private readonly kept = new Map<string, WeakRef<Float64Array>>();
+  private readonly busy = new Map<string, Promise<void>>();
+
+  /** The kept column for `key` (null when none) and what to call with this read's column, or null when it failed. */
+  async take(key: string): Promise<{ like: Float64Array | null; done: (time: Float64Array | null) => void }> {
+    for (let b = this.busy.get(key); b; b = this.busy.get(key)) await b;
+    const like = this.kept.get(key)?.deref() ?? null;
+    if (like) return { like, done: () => undefined };
+    let release = () => undefined as void;
+    this.busy.set(key, new Promise<void>((r) => { release = r; }));
+    return {
+      like: null,
+      done: (time) => {
+        if (time) this.keep(key, time);
+        this.busy.delete(key);
+        release();
+      },
+    };
+  }
+
+  private keep(key: string, time: Float64Array): void {
+    for (const [k, ref] of this.kept) if (!ref.deref()) this.kept.delete(k);
+    this.kept.set(key, new WeakRef(time));
+  }
+}
+
+const sharedTimes = new SharedTimes();
+
+/**
  * Reads a bar set. With `fields`, only those price fields are read (time always); every field not read points
  * at one NaN column, so a reader that wrongly uses it sees NaN, never a plausible price: with the shared
  * allocator one kept column for every load (nanColumn), otherwise one more column in the set's own buffer.
@@ -53,7 +90,18 @@ function nanColumn(n: number): Float64Array {
 export async function readBars(r: RandomAccessReader, range?: TimeRange, alloc: BufferAllocator = plainAllocator, fields?: readonly BarField[]): Promise<BarColumns> {
   const partial = fields && BAR_COLUMNS.some((n) => n !== 'time' && !fields.includes(n));
   const kept = alloc === sharedAllocator;
-  const { header, count, columns, fields: got, spare } = await readColumns(r, range, alloc, undefined, partial ? { fields, spare: kept ? 0 : 1 } : {});
+  const opts: ReadOptions = partial ? { fields, spare: kept ? 0 : 1 } : {};
+  // A whole file in shared memory may share its times with a set read before (SharedTimes).
+  const whole = kept && range?.from === undefined && range?.to === undefined;
+  const head = whole ? await readHeader(r) : undefined;
+  const turn = head && head.count > 0 ? await sharedTimes.take(`${head.count}|${head.index[0]}|${head.index[2 * head.chunkCount - 1]}`) : null;
+  let read: ReadResult | null = null;
+  try {
+    read = await readColumns(r, range, alloc, head, turn ? { ...opts, timeApart: true, ...(turn.like ? { sameTimeAs: turn.like } : {}) } : opts);
+  } finally {
+    turn?.done(read?.columns[0] ?? null);
+  }
+  const { header, count, columns, fields: got, spare } = read;
   if (header.meta.kind !== 'bars') throw new BarFormatError(r.name, `holds a ${String(header.meta.kind)}, not bars`);
   expectFields(r.name, header.fields, BAR_COLUMNS);
   const missing = partial ? spare[0] ?? nanColumn(count) : null;

@@ -38,7 +38,10 @@ export async function readHeader(r: RandomAccessReader): Promise<FileHeader> {
 export interface ReadResult {
   header: FileHeader;
   count: number;
-  /** One per field read (see ReadOptions.fields), all views over a single buffer from the allocator. */
+  /**
+   * One per field read (see ReadOptions.fields), views over a single buffer from the allocator; with
+   * ReadOptions.sameTimeAs the time column is that column or one allocated on its own.
+   */
   columns: Float64Array[];
   /** The names of `columns`, in the file's order ("time" first). */
   fields: string[];
@@ -51,6 +54,15 @@ export interface ReadOptions {
   fields?: readonly string[];
   /** Extra NaN columns to allocate in the same buffer (stand-ins for fields not read). */
   spare?: number;
+  /**
+   * Another file's time column this one's may equal (same length, first and last time). On a whole-file
+   * read the time blocks are compared with it as they are read, in small pieces, and when every row matches
+   * it is returned as this read's time column: nothing is allocated or written for it. From the first
+   * differing chunk on, the times are decoded into a column of their own as usual.
+   */
+  sameTimeAs?: Float64Array;
+  /** The time column in an allocation of its own (a column kept to be shared must not hold the others' buffer alive). */
+  timeApart?: boolean;
 }
 
 /** Reads a whole block (the encoded bytes) into an aligned scratch array. */
@@ -96,6 +108,36 @@ async function searchChunk(r: RandomAccessReader, h: FileHeader, chunk: number, 
   const window = new Float64Array(hi - lo);
   await readExact(r, new Uint8Array(window.buffer), base + lo * 8);
   return lo + lowerBound(window, x);
+}
+
+/** Rows per piece when a time block is compared with another file's times (small: the scratch is per call). */
+const PIECE = 1 << 14;
+
+/**
+ * Whether a whole chunk's time block decodes to exactly `like` (the same rows of another file's times),
+ * read in pieces: deltas are summed as decodeInto sums them, so equal means bit-identical.
+ */
+async function timesMatch(r: RandomAccessReader, h: FileHeader, chunk: number, like: Float64Array): Promise<boolean> {
+  const bl = blockOf(h, chunk, 0);
+  if (like.length !== bl.rows || !(bl.enc === Enc.RAW || bl.enc >= Enc.DELTA8)) return false;
+  const w = blockWidth(bl.enc);
+  const bytes = new Uint8Array(new ArrayBuffer(Math.min(bl.rows, PIECE) * w));
+  let t = h.index[2 * chunk]!;
+  for (let p = 0; p < bl.rows; p += PIECE) {
+    const n = Math.min(PIECE, bl.rows - p);
+    await readExact(r, bytes.subarray(0, n * w), bl.offset + p * w);
+    if (bl.enc === Enc.RAW) {
+      const v = new Float64Array(bytes.buffer, 0, n);
+      for (let i = 0; i < n; i++) if (!Object.is(v[i], like[p + i])) return false;
+      continue;
+    }
+    const d = bl.enc === Enc.DELTA8 ? bytes : bl.enc === Enc.DELTA16 ? new Uint16Array(bytes.buffer, 0, n) : new Uint32Array(bytes.buffer, 0, n);
+    for (let i = 0; i < n; i++) {
+      if (p + i > 0) t += d[i]! * bl.param;
+      if (!Object.is(t, like[p + i])) return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -155,15 +197,19 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
     end = to === Infinity ? h.count : (c1 - 1) * h.chunkRows + await searchChunk(r, h, c1 - 1, to, cache);
   }
   const count = Math.max(0, end - start);
-  const buf = alloc((F + spareN) * count * 8);
-  const columns = picked.map((_, k) => new Float64Array(buf, k * count * 8, count));
-  const spare = Array.from({ length: spareN }, (_, k) => new Float64Array(buf, (F + k) * count * 8, count).fill(NaN));
-  const whole = count > 0 && start === 0 && end === h.count && h.chunkCount === 1 && F === h.fields.length
+  const like = opts.sameTimeAs && start === 0 && end === h.count && opts.sameTimeAs.length === count ? opts.sameTimeAs : null;
+  // Compared with `like`, the time column is not in the buffer: `like` itself, or one of its own once a chunk differs.
+  const apart = like !== null || opts.timeApart === true;
+  const buf = alloc((F - (apart ? 1 : 0) + spareN) * count * 8);
+  const values = picked.slice(1).map((_, k) => new Float64Array(buf, (k + (apart ? 0 : 1)) * count * 8, count));
+  let time: Float64Array | null = !apart ? new Float64Array(buf, 0, count) : like ? null : new Float64Array(alloc(count * 8));
+  const spare = Array.from({ length: spareN }, (_, k) => new Float64Array(buf, (F - (apart ? 1 : 0) + k) * count * 8, count).fill(NaN));
+  const whole = count > 0 && !apart && start === 0 && end === h.count && h.chunkCount === 1 && F === h.fields.length
     && h.blocks.every((b) => b.enc === Enc.RAW);
   if (whole) {
     // One raw chunk read whole has the same layout as the destination (columns back to back): one read.
     await readExact(r, new Uint8Array(buf, 0, count * F * 8), h.headerBytes);
-    if (columns[0]![0] !== firsts[0] || columns[0]![count - 1] !== lasts[0]) {
+    if (time![0] !== firsts[0] || time![count - 1] !== lasts[0]) {
       throw new BarFormatError(r.name, 'chunk 0 does not match its index entry (corrupt body)');
     }
   }
@@ -172,16 +218,23 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
     const cTo = Math.min(h.count, cFrom + h.chunkRows);
     const a = Math.max(cFrom, start), b = Math.min(cTo, end);
     if (a >= b) continue;
-    for (let k = 0; k < F; k++) await readRows(r, h, c, picked[k]!, a - cFrom, columns[k]!.subarray(a - start, b - start), cache);
+    if (time === null && !(await timesMatch(r, h, c, like!.subarray(a - start, b - start)))) {
+      time = new Float64Array(alloc(count * 8));
+      time.set(like!.subarray(0, a - start));
+    }
+    if (time !== null) await readRows(r, h, c, 0, a - cFrom, time.subarray(a - start, b - start), cache);
+    for (let k = 1; k < F; k++) await readRows(r, h, c, picked[k]!, a - cFrom, values[k - 1]!.subarray(a - start, b - start), cache);
     cache.delete(c - 1);
-    if ((a === cFrom && columns[0]![a - start] !== firsts[c]) || (b === cTo && columns[0]![b - 1 - start] !== lasts[c])) {
+    const t = time ?? like!;
+    if ((a === cFrom && t[a - start] !== firsts[c]) || (b === cTo && t[b - 1 - start] !== lasts[c])) {
       throw new BarFormatError(r.name, `chunk ${c} does not match its index entry (corrupt body)`);
     }
   }
-  const time = columns[0]!;
+  time ??= like ?? new Float64Array(0);
   for (let i = 1; i < count; i++) {
     if (!(time[i]! > time[i - 1]!)) throw new BarFormatError(r.name, `row ${start + i}: time is not increasing (corrupt body)`);
   }
+  const columns = [time, ...values];
   return { header: h, count, columns, fields: picked.map((i) => h.fields[i]!), spare };
 }
 
