@@ -13,7 +13,10 @@ export interface LogTables {
 }
 
 /** What a result is built from: the kernel after a run, or the compiled fast walk's books and logs. */
-export type ResultSource = Pick<Kernel, 'recorder' | 'portfolio' | 'settings' | 'tradableFrom' | 'orders' | 'signals' | 'barsSeen' | 'stepIndex' | 'hasActions' | 'corporate'>;
+export type ResultSource = Pick<Kernel, 'recorder' | 'portfolio' | 'settings' | 'tradableFrom' | 'orders' | 'signals' | 'barsSeen' | 'stepIndex' | 'hasActions' | 'corporate'> & {
+  /** Curves already sampled while the run went (the compiled walk's CurveSampler); else sampled from the recorder. */
+  readonly curves?: Curves | null;
+};
 import { computeStats, statsOf, type SeriesStats } from './stats.ts';
 import { ENGINE_VERSION } from './version.ts';
 
@@ -29,7 +32,7 @@ export function dayKeyOf(settings: Pick<Settings, 'timeframe' | 'timezone' | 'un
 }
 
 /** Sampling bucket of a time: every bar, the UTC hour, or the exchange-local day. */
-function bucketOf(settings: Settings): ((t: number) => number) | null {
+export function bucketOf(settings: Settings): ((t: number) => number) | null {
   const mode = settings.sampling === 'auto'
     ? (SESSION_DATED.has(settings.timeframe) ? 'bar' : 'hour')
     : settings.sampling;
@@ -137,7 +140,7 @@ export function buildResult(
   const result: RunResult = {
     engineVersion: ENGINE_VERSION,
     stats,
-    curves: statsOnly ? { ...NO_CURVES } : sampleCurves(k),
+    curves: statsOnly ? { ...NO_CURVES } : k.curves ?? sampleCurves(k),
     trades: statsOnly || tables !== null ? [] : p.trades,
     orders: k.orders,
     signals: k.signals,

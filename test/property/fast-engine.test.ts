@@ -201,7 +201,7 @@ describe('fast path ≡ reference kernel', () => {
   });
 
   it('identical on the compiled walk: data-only conditions, market orders, no traces kept', () => {
-    const before = walkRuns.compiled;
+    const before = walkRuns.compiled, sampledBefore = walkRuns.sampled;
     fc.assert(
       fc.property(
         dataDocArb, fc.array(stepArb, { minLength: 2, maxLength: 60 }), fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
@@ -215,6 +215,8 @@ describe('fast path ≡ reference kernel', () => {
       { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
     );
     expect(walkRuns.compiled - before).toBeGreaterThan(runs / 5);
+    // Full records sampled by hour or day fold as they go and sample their curves in chunks (CurveSampler).
+    expect(walkRuns.sampled - sampledBefore).toBeGreaterThan(runs / 10);
   });
 
   // Portfolio operands (cash, equity, drawdown, positions, last fill price) decided at each candidate event on

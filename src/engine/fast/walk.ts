@@ -1,4 +1,4 @@
-import type { BarColumns, CorporateActionEvent, OrderRecord, Settings, SignalEvent } from '../../schema/index.ts';
+import type { BarColumns, CorporateActionEvent, Curves, OrderRecord, Settings, SignalEvent } from '../../schema/index.ts';
 import type { Plan, PlanStrategy } from '../../strategy/index.ts';
 import { SimulatedFills } from '../execution.ts';
 import type { Order } from '../orders.ts';
@@ -9,6 +9,7 @@ import type { Strings } from '../../lib/result-table.ts';
 import { rebalanceOrder, ruleMemory, targetWeights } from '../rebalance.ts';
 import { SeriesStats } from '../stats.ts';
 import type { SlotSource } from './columns.ts';
+import type { CurveSampler } from './curve-sampler.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { acquireOrdersLog, CANCELLED, FILLED, REJECTED, releaseOrdersLog, UNIT_CODE } from './orders-log.ts';
 import { recordQuiet, type HeldFolder, type QuietState } from './quiet.ts';
@@ -71,12 +72,20 @@ export interface WalkInput {
   /** With keepLog: the orders and signals go to `tables` as columns with these strings, not to objects. */
   strings: Strings | null;
   /**
-   * Statistics only (record 'stats'): equity is folded into the statistics as the walk goes, through a
-   * small recorder used as a chunk buffer, instead of a whole run of per-step history read back after.
-   * The day key of every step of the timeline (dayColumn) comes with it. Not with a drawdown operand: a
-   * folded stretch keeps no running peak.
+   * Equity folded into the statistics as the walk goes, through a small recorder used as a chunk buffer,
+   * instead of a whole run of per-step history read back after. The day key of every step of the timeline
+   * (dayColumn) comes with it. Statistics only (record 'stats'): held stretches fold whole (foldHeld), so not
+   * with a drawdown operand (a folded stretch keeps no running peak). A full record sampled by bucket: with
+   * `sampler`, and every step recorded.
    */
-  fold?: { days: Float64Array };
+  fold?: {
+    days: Float64Array;
+    /**
+     * A full-record run's curves, sampled from each chunk as it is folded: then held stretches are recorded
+     * step by step too (no foldHeld: every step's equity reaches the sampler).
+     */
+    sampler?: CurveSampler;
+  };
   tick?: (fraction: number) => void;
   tickEvery: number;
 }
@@ -114,6 +123,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   signals: SignalEvent[] = [];
   /** With `strings`, after finish(): the orders and signals as columns. */
   tables: LogTables | null = null;
+  /** With `fold.sampler`, after finish(): the result's curves. */
+  curves: Curves | null = null;
   /** With `fold`: the statistics' step series, complete after finish(). */
   readonly series: SeriesStats | null = null;
   readonly days: Float64Array | null;
@@ -187,7 +198,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     if (x.tradable >= 0) this.tradableFrom = tl.time[x.tradable]!;
     // As buildResult reads it: a run whose indicators never got a value has no tradable bar (Infinity).
     this.days = x.fold ? x.fold.days : null;
-    this.folder = x.fold ? this : null;
+    this.folder = x.fold && !x.fold.sampler ? this : null;
     if (x.fold) this.series = new SeriesStats(true, Number.isNaN(this.tradableFrom) ? Infinity : this.tradableFrom, () => NaN);
   }
 
@@ -243,6 +254,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     // the folded ones.
     const rec = this.recorder, at = this.firstStep + this.series!.count;
     if (rec.length === 0) return;
+    this.x.fold!.sampler?.add(rec, at);
     this.series!.add(rec.time, rec.equity, rec.exposed, rec.benchmark, this.x.fold!.days, rec.length, at);
     rec.length = 0;
   }
@@ -334,6 +346,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
       this.foldRecorder();
       this.series.close();
       releaseChunk(this.recorder);
+      if (this.x.fold!.sampler) this.curves = this.x.fold!.sampler.finish(this.settings.initialCash);
     }
     if (this.x.keepLog && this.x.strings !== null) {
       this.tables = { strings: this.x.strings, ...log.toTables(this.plan.strategies, this.plan.assets, this.x.strings) };
@@ -477,7 +490,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     if (this.series !== null) {
       // One held asset marked at this step's close: the step extends (or starts) a held stretch, with the
       // equity Portfolio.equity gives (cash + qty × mark). Not the last step, which closeAtEnd may rewrite.
-      const a = p.exposed() ? this.heldOne() : -1;
+      const a = this.folder !== null && p.exposed() ? this.heldOne() : -1;
       if (a >= 0 && this.tl.dense[a] && (this.bench === a || this.bench < 0) && p.mark[a] === this.closes[a]![s] && s < this.tl.steps - 1) {
         this.foldHeld(a, p.cash, p.qty[a]!, s, s + 1);
         return;
