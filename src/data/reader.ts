@@ -230,7 +230,8 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
       throw new BarFormatError(r.name, `chunk ${c} does not match its index entry (corrupt body)`);
     }
   }
-  time ??= like ?? new Float64Array(0);
+  // Still null only when every chunk matched `like`.
+  time ??= like!;
   for (let i = 1; i < count; i++) {
     if (!(time[i]! > time[i - 1]!)) throw new BarFormatError(r.name, `row ${start + i}: time is not increasing (corrupt body)`);
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allocBars, barsEqual, plainAllocator, sharedAllocator } from '../../../src/data/columns.ts';
 import { encodeBars, readBars, toBytes } from '../../../src/data/codec.ts';
 import { Enc } from '../../../src/data/column-codec.ts';
+import { blockOf } from '../../../src/data/format.ts';
 import { memoryReader, readHeader } from '../../../src/data/reader.ts';
 import type { BarColumns } from '../../../src/schema/bars.ts';
 
@@ -110,11 +111,16 @@ describe('identical time columns read into shared memory are one column', () => 
     expect(barsEqual(got, d8off)).toBe(true);
   });
 
-  it('a read that fails (a truncated file) holds up no later read of the same times, and shares nothing', async () => {
+  it('a read that fails after taking its turn (a corrupt time block) holds up no later read of the same times, and shares nothing', async () => {
     const start = Date.UTC(2020, 3, 1, 14, 30);
     const a = bars('UUU', 1200, start), b = bars('VVV', 1200, start);
     const whole = file(a);
-    await expect(read(whole.subarray(0, whole.length - 100))).rejects.toThrow(/truncated|end of file/);
+    // The header is intact (so the read takes its turn); a step in the time block is not, so the decoded
+    // times miss the chunk's index entry. A truncated file would fail at the header, before any turn.
+    const corrupt = whole.slice();
+    const tb = blockOf(await readHeader(memoryReader(whole)), 0, 0);
+    corrupt[tb.offset + 2 * 600] = corrupt[tb.offset + 2 * 600]! + 1;
+    await expect(read(corrupt)).rejects.toThrow(/does not match its index entry/);
     const rb = await read(file(b));
     expect(barsEqual(rb, b)).toBe(true);
     expect((await read(whole)).time).toBe(rb.time);
