@@ -161,37 +161,38 @@ export class PoolRunner implements Runner, Optimizer {
     // A document reading a field the kept set lacks loads again with both sets' fields (the next edit back reuses it).
     const fields = BAR_FIELDS.filter((f) => needs.fields.includes(f) || same?.fields.includes(f));
     // A run on shared memory has each asset's indicator columns computed by the pool as the asset arrives,
-    // while the data worker reads the next (pool.provideColumns); the run then only seeds them.
-    const early = run && this.pool.shared ? run : null;
-    const columns: Promise<ColumnEntry[]>[] = [];
-    // Cancelled with the run, or when the load fails: no worker goes on computing columns nobody will read.
-    const ahead = early ? new AbortController() : null;
-    if (ahead) early?.signal?.addEventListener('abort', () => ahead.abort(), { once: true });
-    const bars = await Promise.all(assets.map(async (s) => {
-      const b = await this.source.get(s, timeframe, undefined, fields);
-      if (!b) throw new Error(`no ${timeframe} bars stored for ${s}: import them on the Data page`);
-      if (early && ahead) {
-        const mine = actions.filter((a) => a.symbol === s);
-        const c = this.pool.assetColumns(early.doc, undefined, b, mine.length ? mine : undefined, ahead.signal);
-        c.catch(() => undefined); // a load that fails drops these; a run that gets them reports their error
-        columns.push(c);
-      }
-      return b;
-    })).catch((e: unknown) => {
-      ahead?.abort();
+    // while the data worker reads the next (pool.provideColumns); the run then only seeds them. They are
+    // cancelled with the run, or when any part of the load fails: no worker computes columns nobody reads.
+    const early = run && this.pool.shared ? { ...run, ahead: new AbortController(), columns: [] as Promise<ColumnEntry[]>[] } : null;
+    early?.signal?.addEventListener('abort', () => early.ahead.abort(), { once: true });
+    let bars: BarColumns[], steps: StepSeries[], finer: BarColumns[] | null;
+    try {
+      bars = await Promise.all(assets.map(async (s) => {
+        const b = await this.source.get(s, timeframe, undefined, fields);
+        if (!b) throw new Error(`no ${timeframe} bars stored for ${s}: import them on the Data page`);
+        if (early) {
+          const mine = actions.filter((a) => a.symbol === s);
+          const c = this.pool.assetColumns(early.doc, undefined, b, mine.length ? mine : undefined, early.ahead.signal);
+          c.catch(() => undefined); // a load that fails drops these; a run that gets them reports their error
+          early.columns.push(c);
+        }
+        return b;
+      }));
+      steps = await Promise.all(series.map(async (s) => {
+        const v = await this.source.getSeries(s.name, s.symbol);
+        if (!v) throw new Error(`series "${s.name}"${s.symbol ? ` for ${s.symbol}` : ''} is not stored`);
+        return v;
+      }));
+      finer = finerTf && (await Promise.all(finerTf.map((tf, i) => (tf ? this.source.get(assets[i]!, tf, range) : null))))
+        .filter((b): b is BarColumns => b !== null);
+    } catch (e) {
+      early?.ahead.abort();
       throw e;
-    });
-    const steps = await Promise.all(series.map(async (s) => {
-      const v = await this.source.getSeries(s.name, s.symbol);
-      if (!v) throw new Error(`series "${s.name}"${s.symbol ? ` for ${s.symbol}` : ''} is not stored`);
-      return v;
-    }));
-    const finer = finerTf && (await Promise.all(finerTf.map((tf, i) => (tf ? this.source.get(assets[i]!, tf, range) : null))))
-      .filter((b): b is BarColumns => b !== null);
+    }
     if (this.cached) this.releaseCached(this.cached);
     const data: MarketData = { bars, series: steps, ...(finer ? { finer } : {}), ...(actions.length ? { actions } : {}) };
     this.cached = { key, files, fields, data, full: null };
-    if (early) this.pool.provideColumns(data, early.doc, undefined, columns);
+    if (early) this.pool.provideColumns(data, early.doc, undefined, early.columns);
     return data;
   }
 

@@ -155,6 +155,16 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     expect(sent.mock.calls[0]![4]?.aborted).toBe(true);
   });
 
+  it('a load whose bars arrive but whose step series is not stored cancels the columns it sent ahead too', async () => {
+    const sent = vi.spyOn(EnginePool.prototype, 'assetColumns');
+    cleanup.push(() => sent.mockRestore());
+    const { source } = await dataWorker();
+    const doc = parse({ ...crossDoc(), strategies: [crossDoc().strategies[0]!, { id: 'cpi', name: 'cpi', condition: { lhs: { kind: 'series', name: 'cpi' }, op: '>', rhs: 3 }, action: { type: 'alert', message: 'cpi' } }] });
+    await expect(runner(source).run(doc)).rejects.toThrow(/series "cpi".* is not stored/);
+    expect(sent).toHaveBeenCalled();
+    for (const call of sent.mock.calls) expect(call[4]?.aborted).toBe(true);
+  });
+
   it('a finerData document gets the finest stored timeframe under its own, over its range: imported minutes change the exit', async () => {
     // The hand-computed "up first" day of test/unit/engine/exits.test.ts: day 3's daily bar holds both the
     // stop (9.5) and the target (11); its minutes reach 11 first. A February minute lies outside the range.
