@@ -31,11 +31,15 @@ export function dayKeyOf(settings: Pick<Settings, 'timeframe' | 'timezone' | 'un
   return (t) => Math.floor(zone.toLocal(t) / 86_400_000);
 }
 
-/** Sampling bucket of a time: every bar, the UTC hour, or the exchange-local day. */
+/** How curves are sampled: every bar, the last step of each UTC hour, or of each exchange-local day. */
+export function samplingMode(settings: Settings): 'bar' | 'hour' | 'day' {
+  if (settings.sampling !== 'auto') return settings.sampling;
+  return SESSION_DATED.has(settings.timeframe) ? 'bar' : 'hour';
+}
+
+/** Sampling bucket of a time (null: every bar is a sample). */
 export function bucketOf(settings: Settings): ((t: number) => number) | null {
-  const mode = settings.sampling === 'auto'
-    ? (SESSION_DATED.has(settings.timeframe) ? 'bar' : 'hour')
-    : settings.sampling;
+  const mode = samplingMode(settings);
   if (mode === 'bar') return null;
   if (mode === 'hour') return (t) => Math.floor(t / 3_600_000);
   return dayKeyOf(settings);

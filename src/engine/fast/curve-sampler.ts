@@ -22,25 +22,36 @@ export class CurveSampler {
 
   /**
    * `stepTime`: the timeline's time of each step (the recorded steps' times and the next one's, for the
-   * bucket end); `lastStep`: the run's last recorded step, always sampled.
+   * bucket end); `lastStep`: the run's last recorded step, always sampled. The bucket of step s is
+   * `bucket(stepTime[s])`, or `days[s]` when sampling by day: the timeline's day-key column (dayColumn, the
+   * same dayKeyOf per step, computed once per data set) instead of a time-zone conversion per step per run.
    */
-  constructor(private readonly bucket: (t: number) => number, private readonly stepTime: Float64Array, private readonly lastStep: number) {}
+  constructor(
+    private readonly stepTime: Float64Array, private readonly lastStep: number,
+    by: { readonly bucket: (t: number) => number } | { readonly days: Float64Array },
+  ) {
+    this.bucket = 'bucket' in by ? by.bucket : null;
+    this.days = 'days' in by ? by.days : null;
+  }
+
+  private readonly bucket: ((t: number) => number) | null;
+  private readonly days: Float64Array | null;
 
   /** The recorder's entries, which are steps at, at + 1, … (every step is given once, in order). */
   add(rec: Recorder, at: number): void {
-    const n = rec.length, re = rec.equity, rb = rec.benchmark, st = this.stepTime, bucket = this.bucket;
+    const n = rec.length, re = rec.equity, rb = rec.benchmark, st = this.stepTime, bucket = this.bucket, days = this.days;
     if (this.time.length < this.m + n) this.grow(this.m + n);
     const time = this.time, equity = this.equity, drawdown = this.drawdown, bench = this.bench;
     const last = this.lastStep;
-    let peak = this.peak, m = this.m, cur = this.cur;
-    if (n > 0 && cur !== cur) cur = bucket(st[at]!);
+    let peak = this.peak, m = this.m, cur = this.cur, firstBench = this.firstBench;
+    if (n > 0 && cur !== cur) cur = days !== null ? days[at]! : bucket!(st[at]!);
     for (let i = 0; i < n; i++) {
       const e = re[i]!;
       if (e > peak) peak = e;
-      if (this.firstBench !== this.firstBench && rb[i]! > 0) this.firstBench = rb[i]!;
+      if (firstBench !== firstBench && rb[i]! > 0) firstBench = rb[i]!;
       const s = at + i;
       // The last step always ends a bucket: next is NaN there, never equal.
-      const next = s === last ? NaN : bucket(st[s + 1]!);
+      const next = s === last ? NaN : days !== null ? days[s + 1]! : bucket!(st[s + 1]!);
       if (cur !== next) {
         time[m] = st[s]!;
         equity[m] = e;
@@ -53,6 +64,7 @@ export class CurveSampler {
     this.peak = peak;
     this.m = m;
     this.cur = cur;
+    this.firstBench = firstBench;
   }
 
   /** The curves, once every step was added. */

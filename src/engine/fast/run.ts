@@ -6,7 +6,7 @@ import { Kernel } from '../kernel.ts';
 import { RunError } from '../market.ts';
 import type { Portfolio } from '../portfolio.ts';
 import { releaseRecorder, type Recorder } from '../recorder.ts';
-import { bucketOf, buildResult } from '../result.ts';
+import { bucketOf, buildResult, samplingMode } from '../result.ts';
 import type { Venue } from '../venue.ts';
 import { calendarColumns, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
 import { CurveSampler } from './curve-sampler.ts';
@@ -125,15 +125,16 @@ export function runFast(x: FastInput): RunResult | string {
     if (fold) walkRuns.folded++;
     // A full record sampled by bucket: statistics folded and curves sampled chunk by chunk (CurveSampler),
     // so no run-long per-step history is written; curves of every bar need it (buildResult samples them).
-    const bucket = statsOnly ? null : bucketOf(doc.settings);
-    const sampler = bucket ? new CurveSampler(bucket, tl.time, S - 1) : undefined;
+    const mode = statsOnly ? 'bar' : samplingMode(doc.settings);
+    const dayKeys = fold || mode !== 'bar' ? dayColumn(tl, doc.settings) : null;
+    const sampler = mode === 'bar' ? undefined : new CurveSampler(tl.time, S - 1, mode === 'day' ? { days: dayKeys! } : { bucket: bucketOf(doc.settings)! });
     if (sampler) walkRuns.sampled++;
     if (passes.some((q) => !q.dataOnly)) walkRuns.deciding++;
     if (plan.strategies.some((q) => q.action.type === 'rebalance')) walkRuns.rebalancing++;
     const strings = x.columns && !statsOnly ? new Strings() : null;
     const w = new CompiledWalk({
       plan, settings: doc.settings, cols, tl, events, passes, data, firstStep, tradable, keepLog: !statsOnly, strings, tick: x.tick, tickEvery: x.tickEvery,
-      fold: fold || sampler ? { days: dayColumn(tl, doc.settings), sampler } : undefined,
+      fold: dayKeys ? { days: dayKeys, sampler } : undefined,
     });
     w.run();
     w.finish();

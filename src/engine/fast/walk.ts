@@ -123,6 +123,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   signals: SignalEvent[] = [];
   /** With `strings`, after finish(): the orders and signals as columns. */
   tables: LogTables | null = null;
+  private readonly sampler: CurveSampler | null;
   /** With `fold.sampler`, after finish(): the result's curves. */
   curves: Curves | null = null;
   /** With `fold`: the statistics' step series, complete after finish(). */
@@ -198,7 +199,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     if (x.tradable >= 0) this.tradableFrom = tl.time[x.tradable]!;
     // As buildResult reads it: a run whose indicators never got a value has no tradable bar (Infinity).
     this.days = x.fold ? x.fold.days : null;
-    this.folder = x.fold && !x.fold.sampler ? this : null;
+    this.sampler = x.fold?.sampler ?? null;
+    this.folder = x.fold && !this.sampler ? this : null;
     if (x.fold) this.series = new SeriesStats(true, Number.isNaN(this.tradableFrom) ? Infinity : this.tradableFrom, () => NaN);
   }
 
@@ -254,7 +256,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     // the folded ones.
     const rec = this.recorder, at = this.firstStep + this.series!.count;
     if (rec.length === 0) return;
-    this.x.fold!.sampler?.add(rec, at);
+    this.sampler?.add(rec, at);
     this.series!.add(rec.time, rec.equity, rec.exposed, rec.benchmark, this.x.fold!.days, rec.length, at);
     rec.length = 0;
   }
@@ -346,7 +348,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
       this.foldRecorder();
       this.series.close();
       releaseChunk(this.recorder);
-      if (this.x.fold!.sampler) this.curves = this.x.fold!.sampler.finish(this.settings.initialCash);
+      if (this.sampler) this.curves = this.sampler.finish(this.settings.initialCash);
     }
     if (this.x.keepLog && this.x.strings !== null) {
       this.tables = { strings: this.x.strings, ...log.toTables(this.plan.strategies, this.plan.assets, this.x.strings) };

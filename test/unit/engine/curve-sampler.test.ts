@@ -4,7 +4,7 @@ import { runBacktest } from '../../../src/engine/index.ts';
 import { CurveSampler } from '../../../src/engine/fast/curve-sampler.ts';
 import { walkRuns } from '../../../src/engine/fast/run.ts';
 import { Recorder } from '../../../src/engine/recorder.ts';
-import { bucketOf, sampleCurves } from '../../../src/engine/result.ts';
+import { bucketOf, dayKeyOf, sampleCurves } from '../../../src/engine/result.ts';
 import type { RunResult } from '../../../src/schema/index.ts';
 import { same } from '../../helpers/same-bits.ts';
 import { doc } from './helpers.ts';
@@ -48,7 +48,10 @@ describe('CurveSampler ≡ sampleCurves', () => {
         const whole = recorded(n, seed);
         const want = sampleCurves({ recorder: whole, settings });
         const r = rng(seed + 100);
-        const sampler = new CurveSampler(bucketOf(settings)!, whole.time.slice(0, n), n - 1);
+        const time = whole.time.slice(0, n);
+        // By day the walk hands the timeline's day-key column (dayColumn) instead of the bucket function.
+        const byDay = sampling === 'day' ? { days: time.map(dayKeyOf(settings)) } : null;
+        const sampler = new CurveSampler(time, n - 1, byDay ?? { bucket: bucketOf(settings)! });
         const chunk = new Recorder(16);
         for (let at = 0; at < n;) {
           // Chunks from 1 step to a few thousand, as a walk folds them (a bucket often straddles a seam).
