@@ -257,7 +257,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     const rec = this.recorder, at = this.firstStep + this.series!.count;
     if (rec.length === 0) return;
     this.sampler?.add(rec, at);
-    this.series!.add(rec.time, rec.equity, rec.exposed, rec.benchmark, this.x.fold!.days, rec.length, at);
+    this.series!.add(rec.time, rec.equity, rec.exposed, rec.benchmark, this.days!, rec.length, at);
     rec.length = 0;
   }
 
