@@ -51,6 +51,11 @@ export class IndicatorCache {
     return `${bars.length}|${pi.key}|${pi.outputs.map((o) => o.field).join(',')}`;
   }
 
+  /** Whether `pi`'s columns over `bars` are here already (computed, or seeded from another worker). */
+  has(pi: PlanIndicator, bars: BarColumns): boolean {
+    return this.byBars.get(bars.time)?.get(bars.symbol)?.has(IndicatorCache.keyOf(pi, bars)) === true;
+  }
+
   /** Output columns of `pi` (in pi.outputs order) over `bars`, computing them on first use. */
   get(pi: PlanIndicator, bars: BarColumns): Float64Array[] {
     const columns = this.columnsOf(bars);

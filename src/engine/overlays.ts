@@ -1,6 +1,7 @@
 import type { Settings } from '../schema/index.ts';
 import type { Plan, PlanIndicator } from '../strategy/index.ts';
 import type { IndicatorCache } from './indicator-cache.ts';
+import { releaseScratch, scratchColumns } from './fast/transient.ts';
 import { runData } from './corporate.ts';
 import { barsFor, type MarketData } from './market.ts';
 
@@ -48,7 +49,7 @@ function outputLabel(pi: PlanIndicator, field: string): string {
 
 /**
  * Chart series for every asset a plan trades: sampled bars plus the plan's indicator columns (from the
- * data set's IndicatorCache, so a chart after a run costs no indicator work). Indicators of an asset are
+ * data set's IndicatorCache where a run kept them, else computed for the chart alone). Indicators of an asset are
  * attached to that asset's chart; `points` ≥ 2 bounds the buckets per asset.
  */
 /** `settings`: the document's, so a chart of an adjusted-price run shows the prices the run read. */
@@ -89,7 +90,10 @@ export function chartOverlays(plan: Plan, data: MarketData, cache: IndicatorCach
     const seen = new Set<string>();
     for (const pi of plan.indicators) {
       if (pi.asset !== asset) continue;
-      const out = cache.get(pi, b);
+      // A column the runs did not keep (one only their signal pass reads, fast/transient.ts) is computed into
+      // scratch memory, sampled and handed back: a chart adds no full column to the worker's memory.
+      const kept = cache.has(pi, b);
+      const out = kept ? cache.get(pi, b) : scratchColumns(pi, b);
       pi.outputs.forEach((o, k) => {
         const label = outputLabel(pi, o.field);
         if (seen.has(label)) return;
@@ -99,6 +103,7 @@ export function chartOverlays(plan: Plan, data: MarketData, cache: IndicatorCach
         for (let j = 0; j < m; j++) values[j] = src[Math.min(n, (j + 1) * step) - 1]!;
         lines.push({ label, onPrice: onPrice(pi), values });
       });
+      if (!kept) releaseScratch(out);
     }
     return { symbol: b.symbol, bars: n, time, end, open, high, low, close, volume, lines };
   });

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IndicatorCache, runBacktest, type MarketData, type RunOptions } from '../../src/engine/index.ts';
-import { walkRuns } from '../../src/engine/fast/run.ts';
+import { transientRuns, walkRuns } from '../../src/engine/fast/run.ts';
 import {
   parseDocument, type Action, type BarColumns, type Condition, type Expr, type RunResult, type StepSeries, type StrategyDocument, type StrategyDocumentInput,
 } from '../../src/schema/index.ts';
@@ -201,7 +201,7 @@ describe('fast path ≡ reference kernel', () => {
   });
 
   it('identical on the compiled walk: data-only conditions, market orders, no traces kept', () => {
-    const before = walkRuns.compiled, sampledBefore = walkRuns.sampled;
+    const before = walkRuns.compiled, sampledBefore = walkRuns.sampled, transientBefore = { ...transientRuns };
     fc.assert(
       fc.property(
         dataDocArb, fc.array(stepArb, { minLength: 2, maxLength: 60 }), fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
@@ -217,6 +217,9 @@ describe('fast path ≡ reference kernel', () => {
     expect(walkRuns.compiled - before).toBeGreaterThan(runs / 5);
     // Full records sampled by hour or day fold as they go and sample their curves in chunks (CurveSampler).
     expect(walkRuns.sampled - sampledBefore).toBeGreaterThan(runs / 10);
+    // Full records compute the columns only their signal pass reads there, into reused scratch (transient.ts).
+    expect(transientRuns.runs - transientBefore.runs).toBeGreaterThan(runs / 10);
+    expect(transientRuns.columns - transientBefore.columns).toBeGreaterThan(runs / 10);
   });
 
   // Portfolio operands (cash, equity, drawdown, positions, last fill price) decided at each candidate event on

@@ -9,7 +9,9 @@ export type SlotSource =
   /** The asset's column, read at its latest bar at or before the step (NaN before its first bar). */
   | { readonly kind: 'bar'; readonly asset: number; readonly column: Float64Array }
   /** A column with one value per step (calendar fields, step series). */
-  | { readonly kind: 'step'; readonly column: Float64Array };
+  | { readonly kind: 'step'; readonly column: Float64Array }
+  /** Output `output` of plan indicator `indicator`, read by the signal pass alone: computed there (transient.ts). */
+  | { readonly kind: 'transient'; readonly asset: number; readonly indicator: number; readonly output: number };
 
 const calendarCache = new WeakMap<Timeline, Map<string, Map<CalendarField, Float64Array>>>();
 
@@ -92,14 +94,18 @@ function seriesColumn(tl: Timeline, s: StepSeries): Float64Array {
 
 const BAR_FIELDS = { open: 0, high: 1, low: 2, close: 3, volume: 4 } as const;
 
-/** Data-only slots of a plan and their columns; slots missing from the map depend on the portfolio. */
+/**
+ * Data-only slots of a plan and their columns; slots missing from the map depend on the portfolio. A null in
+ * `precomputed` is a transient indicator (transient.ts): its slots name it instead of a column.
+ */
 export function slotSources(
-  plan: Plan, cols: readonly BarColumns[], precomputed: readonly (readonly Float64Array[])[], tl: Timeline,
+  plan: Plan, cols: readonly BarColumns[], precomputed: readonly (readonly Float64Array[] | null)[], tl: Timeline,
   calendar: Map<CalendarField, Float64Array>, series: readonly StepSeries[],
 ): Map<number, SlotSource> {
   const out = new Map<number, SlotSource>();
   plan.indicators.forEach((pi, k) => {
-    pi.outputs.forEach((o, m) => out.set(o.slot, { kind: 'bar', asset: pi.asset, column: precomputed[k]![m]! }));
+    const c = precomputed[k]!;
+    pi.outputs.forEach((o, m) => out.set(o.slot, c === null ? { kind: 'transient', asset: pi.asset, indicator: k, output: m } : { kind: 'bar', asset: pi.asset, column: c[m]! }));
   });
   for (const input of plan.inputs) {
     switch (input.kind) {

@@ -16,6 +16,7 @@ import { recordQuiet, type QuietState } from './quiet.ts';
 import { releaseEvents, signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
 import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
+import { TransientColumns, transientIndicators } from './transient.ts';
 import { CompiledWalk, compiledUnsupported } from './walk.ts';
 
 /**
@@ -23,7 +24,7 @@ import { CompiledWalk, compiledUnsupported } from './walk.ts';
  * folded their statistics as they went (record 'stats'), and how many candidate events the kernel-assisted
  * walk passed over behind a closed position gate; tests read it.
  */
-export { walkRuns } from './counters.ts';
+export { transientRuns, walkRuns } from './counters.ts';
 import { walkRuns } from './counters.ts';
 
 export interface FastInput {
@@ -94,7 +95,12 @@ export function runFast(x: FastInput): RunResult | string {
   const S = tl.steps;
   if (S === 0) throw new RunError('no bars in the selected range');
   const cache = x.indicatorCache ?? new IndicatorCache();
-  const precomputed = plan.indicators.map((pi) => cache.get(pi, cols[pi.asset]!));
+  const traces = x.audit && x.record === 'full';
+  // A full-record run does not keep the columns only its signal pass reads (transient.ts); a statistics run
+  // is a sweep's candidate, whose next candidates read the same columns: it keeps them.
+  const lazy = x.record === 'full' && plan.indicators.some((pi) => !cache.has(pi, cols[pi.asset]!)) ? transientIndicators(plan, traces) : null;
+  const precomputed = plan.indicators.map((pi, k) => (lazy?.[k] === true && !cache.has(pi, cols[pi.asset]!) ? null : cache.get(pi, cols[pi.asset]!)));
+  const transient = precomputed.includes(null) ? new TransientColumns(plan, cols) : null;
   const calFields = new Set<CalendarField>();
   for (const input of plan.inputs) if (input.kind === 'calendar') calFields.add(input.field);
   const calCols = calendarColumns(tl, doc.settings, calFields);
@@ -110,15 +116,15 @@ export function runFast(x: FastInput): RunResult | string {
   while (firstStep < S && tl.time[firstStep]! < from) firstStep++;
   let events;
   try {
-    events = signalPass(passes, tl, data, firstStep);
+    events = signalPass(passes, tl, data, firstStep, transient);
   } catch (e) {
     if (e instanceof Unsupported) return e.message;
     throw e;
   }
 
-  const tradable = firstTradableStep(plan, precomputed, tl, firstStep);
+  const tradable = firstTradableStep(plan, precomputed, tl, firstStep, transient);
   const days = (length: number) => (length === S - firstStep ? dayColumn(tl, doc.settings).subarray(firstStep, S) : undefined);
-  if (compiledUnsupported(plan, passes, x.audit && x.record === 'full') === null) {
+  if (compiledUnsupported(plan, passes, traces) === null) {
     walkRuns.compiled++;
     const statsOnly = x.record === 'stats';
     const fold = statsOnly && !plan.inputs.some((i) => i.kind === 'drawdown');
@@ -146,6 +152,8 @@ export function runFast(x: FastInput): RunResult | string {
     result.engine = 'fast';
     return result;
   }
+  // transientIndicators said the compiled walk takes this plan: nothing after this point reads a transient column.
+  if (transient) throw new Error('a run with transient indicator columns left the compiled walk');
   if (x.compiledOnly) return x.compiledOnly;
   walkRuns.kernel++;
 
@@ -161,7 +169,7 @@ export function runFast(x: FastInput): RunResult | string {
     audit: x.audit,
     record: x.record,
     capacity: S - firstStep,
-    precomputed,
+    precomputed: precomputed as Float64Array[][],
     calendar,
   });
   // The kernel finds the first tradable bar by looking at every recorded step; the walk skips steps, so
@@ -190,9 +198,12 @@ export function runFast(x: FastInput): RunResult | string {
 
 /**
  * The kernel's tradableFrom rule over columns: the first step at or after `firstStep` at which every output
- * of every indicator, read at its asset's latest bar, has a value; −1 when none has.
+ * of every indicator, read at its asset's latest bar, has a value; −1 when none has. A transient indicator
+ * (null column, transient.ts) has a value from its readyFrom row on, unless it has gaps (then a copy is kept).
  */
-export function firstTradableStep(plan: Plan, precomputed: readonly (readonly Float64Array[])[], tl: Timeline, firstStep: number): number {
+export function firstTradableStep(
+  plan: Plan, precomputed: readonly (readonly Float64Array[] | null)[], tl: Timeline, firstStep: number, transient: TransientColumns | null = null,
+): number {
   const n = tl.count.length;
   const cursor = new Int32Array(n).fill(-1);
   const assetOf = plan.indicators.map((pi) => pi.asset);
@@ -205,7 +216,16 @@ export function firstTradableStep(plan: Plan, precomputed: readonly (readonly Fl
     let ready = true;
     for (let k = 0; k < precomputed.length && ready; k++) {
       const i = cursor[assetOf[k]!]!;
-      const out = precomputed[k]!;
+      let out: readonly Float64Array[] | null = precomputed[k]!;
+      if (out === null) {
+        // Defined from a row on (a copy is kept of one that is not: transient.ts).
+        const from = transient!.ready(k);
+        out = transient!.kept[k] ?? null;
+        if (out === null) {
+          if (i < from) ready = false;
+          continue;
+        }
+      }
       for (let m = 0; m < out.length; m++) if (i < 0 || Number.isNaN(out[m]![i]!)) { ready = false; break; }
     }
     if (ready) return s;
@@ -267,6 +287,7 @@ class Walk implements QuietState {
     this.slotsOf = Array.from({ length: n }, () => []);
     this.colsOf = Array.from({ length: n }, () => []);
     for (const [slot, src] of data) {
+      if (src.kind === 'transient') throw new Error(`slot ${slot} is transient, but the kernel-assisted walk reads it`);
       if (src.kind === 'bar') {
         this.slotsOf[src.asset]!.push(slot);
         this.colsOf[src.asset]!.push(src.column);

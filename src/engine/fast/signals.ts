@@ -3,6 +3,7 @@ import { nodeKey, type EvalContext, type Plan, type PlanStrategy } from '../../s
 import type { SlotSource } from './columns.ts';
 import { stepsOfAssets, type Timeline } from './timeline.ts';
 import { signalLoops } from './counters.ts';
+import type { TransientColumns } from './transient.ts';
 
 /** The fast path cannot take this document; the reference kernel runs it and the result says why. */
 export class Unsupported extends Error {
@@ -306,10 +307,12 @@ function groupSource(g: GroupShape): string {
 
 /**
  * The fused signal pass: strategies with the same trigger assets share one generated loop over their
- * trigger steps (see groupSource). No per-step object, no portfolio.
+ * trigger steps (see groupSource). No per-step object, no portfolio. Transient indicators' columns are
+ * computed for the group that reads them and released after it (a second group reading one computes it again).
  */
 export function signalPass(
   passes: readonly StrategyPass[], tl: Timeline, data: ReadonlyMap<number, SlotSource>, firstStep: number,
+  transient: TransientColumns | null = null,
 ): Events[] {
   const events = passes.map((p) => acquireEvents(p.crossings));
   const groups = new Map<string, number[]>();
@@ -331,6 +334,10 @@ export function signalPass(
       if (src.kind === 'bar') {
         barSlots.push({ slot, asset: src.asset });
         barCols.push(src.column);
+      } else if (src.kind === 'transient') {
+        if (transient === null) throw new Error(`slot ${slot} is transient, but the run has no scratch for it`);
+        barSlots.push({ slot, asset: src.asset });
+        barCols.push(transient.column(src.indicator, src.output));
       } else {
         stepSlots.push(slot);
         stepCols.push(src.column);
@@ -363,6 +370,8 @@ export function signalPass(
     }
     assets.forEach((a, k) => { stepOfs.push(tl.stepOf[a]!); counts[k] = tl.count[a]!; });
     f(steps, steps === null ? tl.steps : steps.length, firstStep, stepOfs, counts, barCols, stepCols, mems, evs);
+    // The next group computes its own into the same memory.
+    transient?.release();
   }
   return events;
 }

@@ -19,12 +19,27 @@ function readsOf(slots: Iterable<number>, data: ReadonlyMap<number, SlotSource>)
     const src = data.get(slot);
     if (src === undefined) continue;
     if (src.kind === 'bar') bar.push({ slot, asset: src.asset, column: src.column });
-    else step.push({ slot, column: src.column });
+    else if (src.kind === 'step') step.push({ slot, column: src.column });
+    // transientIndicators leaves out every slot a view reads; one here would be read from no column.
+    else throw new Error(`slot ${slot} is transient, but the walk reads it`);
   }
   return {
     barSlots: Int32Array.from(bar, (x) => x.slot), barAssets: Int32Array.from(bar, (x) => x.asset), barCols: bar.map((x) => x.column),
     stepSlots: Int32Array.from(step, (x) => x.slot), stepCols: step.map((x) => x.column),
   };
+}
+
+/**
+ * Whether a rebalance rule reads the slot vector (a filter, a sort key or a weight other than equal): the
+ * walk then hands it every slot. An equal-weight rule over fixed candidates reads none (W2's monthly one).
+ */
+export function rulesReadSlots(plan: Plan): boolean {
+  return plan.strategies.some((s) => {
+    const rule = s.action.type === 'rebalance' ? s.action.rule : null;
+    if (rule === null) return false;
+    const some = (xs: readonly unknown[]) => xs.some((x) => x !== null);
+    return some(rule.filters) || some(rule.sortKeys) || some(rule.weightKeys);
+  });
 }
 
 /**
@@ -44,7 +59,8 @@ export class SlotView {
   constructor(plan: Plan, passes: readonly StrategyPass[], data: ReadonlyMap<number, SlotSource>) {
     this.v = new Float64Array(plan.slotCount).fill(NaN);
     this.reads = passes.map((q) => (q.dataOnly ? null : readsOf(q.slots, data)));
-    this.all = readsOf(data.keys(), data);
+    // Only a rebalance rule that filters, sorts or weighs reads every slot (then no indicator is transient).
+    this.all = readsOf(rulesReadSlots(plan) ? data.keys() : [], data);
     this.inputs = plan.inputs.filter(isPortfolioInput);
     this.mems = passes.map((q) => new Float64Array(4 * q.crossings));
   }

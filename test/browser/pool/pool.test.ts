@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BarColumns } from '../../../src/schema/index.ts';
 import { IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
+import { chartOverlays } from '../../../src/engine/overlays.ts';
 import { compile } from '../../../src/strategy/index.ts';
-import { crossDoc, dailyBars, longMinuteRun, paramSets, closedAfterEach, asPoolRun } from '../../unit/pool/fixture.ts';
+import { crossDoc, crossDocBothAssets, dailyBars, longMinuteRun, paramSets, closedAfterEach, asPoolRun } from '../../unit/pool/fixture.ts';
 import { browserPool } from './spawn.ts';
 
 const pool = closedAfterEach(browserPool);
@@ -68,7 +69,7 @@ describe('engine pool in Chromium workers', () => {
   });
 
   it('chart overlays on the same bars with more fields take a run\'s indicator columns from its data set (base) instead of computing them', async () => {
-    const doc = crossDoc();
+    const doc = crossDocBothAssets();
     const full = dailyBars();
     // The run's data set as the app loads it: only the fields the plan reads, the others NaN.
     const nan = (b: BarColumns) => new Float64Array(b.length).fill(NaN);
@@ -85,11 +86,24 @@ describe('engine pool in Chromium workers', () => {
       expect(counts.reduce((n, c) => n + c.computed, 0)).toBe(0);
       expect(counts.reduce((n, c) => n + c.seeded, 0)).toBe(indicators);
     }
-    // Copy mode cannot hand columns over without copying them: the chart's worker computes its own.
+    // Copy mode cannot hand columns over without copying them: the chart's worker computes its own, for the
+    // chart alone (sampled, not kept: engine/overlays.ts).
     const copy = pool({ size: 1, share: false });
     await copy.run({ doc, data: pruned });
     expect(await copy.overlays({ doc, data: chart }, 50, undefined, pruned)).toEqual(await pool({ size: 1 }).overlays({ doc, data: { bars: full } }, 50));
-    expect(await copy.columnCounts(chart)).toEqual([{ computed: indicators, seeded: 0 }]);
+    expect(await copy.columnCounts(chart)).toEqual([{ computed: 0, seeded: 0 }]);
+  });
+
+  it('columns a run reads only in its signal pass are neither sent ahead, nor kept by the run or its chart', async () => {
+    // crossDoc's averages are read by its crossings alone (fast/transient.ts): no worker keeps a column.
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const p = pool({ size: 2, spreadColumnsFrom: 0 });
+    expect(asPoolRun(await p.run({ doc, data }))).toEqual(asPoolRun(runBacktest(doc, data)));
+    expect(await p.overlays({ doc, data }, 50)).toEqual(chartOverlays(compile(doc), data, new IndicatorCache(), 50, doc.settings));
+    const counts = await p.columnCounts(data);
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts.every((c) => c.computed === 0 && c.seeded === 0)).toBe(true);
   });
 
   it('cancels a long run in shared mode (flag) and in copy mode (worker replaced), then runs again', async () => {

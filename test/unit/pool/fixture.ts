@@ -46,12 +46,22 @@ export function crossDoc(): StrategyDocument {
   });
 }
 
-/** crossDoc plus an RSI alert on BBB, so both assets have indicator columns (`prices`: the settings' price mode). */
+/**
+ * crossDoc plus alerts on BBB's RSI and AAA's averages while flat, so both assets have indicator columns and,
+ * the alerts reading a position, runs keep every one of them (fast/transient.ts): what the tests of columns
+ * sent ahead and spread count (`prices`: the settings' price mode).
+ */
 export function crossDocBothAssets(prices?: 'raw' | 'adjusted'): StrategyDocument {
   const base = crossDoc();
+  const sma = (w: number) => ({ kind: 'sma', asset: 'AAA', window: { bars: w } });
+  const flat = (asset: string) => ({ lhs: { kind: 'position', asset, field: 'quantity' }, op: '=', rhs: 0 });
   return parse({
     ...base, settings: { ...base.settings, ...(prices ? { prices } : {}) },
-    strategies: [...base.strategies, { id: 'rsi', name: 'BBB oversold', condition: { lhs: { kind: 'rsi', asset: 'BBB', window: { bars: 14 } }, op: '<', rhs: 30 }, action: { type: 'alert', message: 'BBB oversold' } }],
+    strategies: [
+      ...base.strategies,
+      { id: 'rsi', name: 'BBB oversold', condition: { all: [{ lhs: { kind: 'rsi', asset: 'BBB', window: { bars: 14 } }, op: '<', rhs: 30 }, flat('BBB')] }, action: { type: 'alert', message: 'BBB oversold' } },
+      { id: 'trend', name: 'AAA above trend, flat', condition: { all: [{ lhs: sma(10), op: '>', rhs: sma(30) }, flat('AAA')] }, action: { type: 'alert', message: 'AAA above trend' } },
+    ],
   });
 }
 
@@ -80,9 +90,14 @@ export function longMinuteRun(years: number): { doc: StrategyDocument; bars: Bar
   const bars = generateMinuteBars({ symbols, years, seed: 11, gaps: false });
   const strategies: StrategyDocumentInput['strategies'] = symbols.map((s) => ({
     id: `rsi-${s}`, name: `RSI ${s}`,
-    condition: { any: [
-      { lhs: { kind: 'rsi', asset: s, window: { bars: 14 } }, op: '<', rhs: 30 },
-      { lhs: { kind: 'sma', asset: s, window: { bars: 50 } }, op: 'crossesAbove', rhs: { kind: 'ema', asset: s, window: { bars: 200 } } },
+    // The position operand (always true: the weight is positive) makes the walk read every column, so runs
+    // keep them (what the column-spreading tests count) rather than compute them in the signal pass.
+    condition: { all: [
+      { any: [
+        { lhs: { kind: 'rsi', asset: s, window: { bars: 14 } }, op: '<', rhs: 30 },
+        { lhs: { kind: 'sma', asset: s, window: { bars: 50 } }, op: 'crossesAbove', rhs: { kind: 'ema', asset: s, window: { bars: 200 } } },
+      ] },
+      { lhs: { kind: 'position', asset: s, field: 'quantity' }, op: '>=', rhs: 0 },
     ] },
     action: { type: 'setWeight', asset: s, weight: 0.2 },
   }));

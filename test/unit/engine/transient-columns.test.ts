@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { generateMinuteBars } from '../../../src/data/synthetic.ts';
+import { chartOverlays } from '../../../src/engine/overlays.ts';
+import { IndicatorCache, runBacktest, type MarketData, type RunOptions } from '../../../src/engine/index.ts';
+import { transientRuns } from '../../../src/engine/fast/run.ts';
+import { transientIndicators } from '../../../src/engine/fast/transient.ts';
+import { createEngineService } from '../../../src/engine/service.ts';
+import { parseDocument, type BarColumns, type RunResult, type StrategyDocument, type StrategyDocumentInput } from '../../../src/schema/index.ts';
+import { compile } from '../../../src/strategy/index.ts';
+import { same } from '../../helpers/same-bits.ts';
+
+/**
+ * A full-record run does not keep the indicator columns only its signal pass reads (fast/transient.ts): the
+ * pass computes them group by group into reused scratch memory. W2's shape on two assets: an SMA cross per
+ * asset (data only: transient), an RSI entry while flat (read by the walk: kept), a monthly rebalance.
+ */
+
+const SYMBOLS = ['A', 'B'];
+
+function w2Like(rsiBars = 14): StrategyDocument {
+  const strategies: StrategyDocumentInput['strategies'] = [];
+  for (const s of SYMBOLS) {
+    const sma = (bars: number) => ({ kind: 'sma', asset: s, window: { bars } });
+    strategies.push(
+      { id: `up-${s}`, name: 'up', condition: { lhs: sma(20), op: 'crossesAbove', rhs: sma(60) }, action: { type: 'setWeight', asset: s, weight: 0.2 } },
+      { id: `down-${s}`, name: 'down', condition: { lhs: sma(20), op: 'crossesBelow', rhs: sma(60) }, action: { type: 'setWeight', asset: s, weight: 0 } },
+      {
+        id: `rsi-${s}`, name: 'rsi',
+        condition: { all: [{ lhs: { kind: 'rsi', asset: s, window: { bars: rsiBars } }, op: '<', rhs: 30 }, { lhs: { kind: 'position', asset: s, field: 'quantity' }, op: '=', rhs: 0 }] },
+        action: { type: 'buy', asset: s, amount: { unit: 'percentOfEquity', value: 5 } },
+      },
+    );
+  }
+  strategies.push({
+    id: 'monthly', name: 'monthly', condition: { lhs: { kind: 'calendar', field: 'firstBarOfMonth' }, op: '=', rhs: 1 },
+    action: { type: 'rebalance', universe: { candidates: SYMBOLS, weighting: { kind: 'equal' }, totalWeight: 0.3 } },
+  });
+  const r = parseDocument({
+    version: 1, name: 'transient', settings: { universe: SYMBOLS, timeframe: '1m', initialCash: 100_000, fees: { fraction: 0.0005 }, units: 'fractional' }, strategies,
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.doc;
+}
+
+const bars = (seed: number): BarColumns[] => generateMinuteBars({ symbols: SYMBOLS, years: 0.1, seed, gaps: false });
+
+function withoutEngine(r: RunResult): Omit<RunResult, 'engine' | 'engineNote'> {
+  const { engine: _e, engineNote: _n, ...rest } = r;
+  return rest;
+}
+
+function expectReference(doc: StrategyDocument, data: MarketData, opts: RunOptions): RunResult {
+  const fast = runBacktest(doc, data, { ...opts, engine: 'fast' });
+  expect(fast.engine, fast.engineNote).toBe('fast');
+  expect(same(withoutEngine(fast), withoutEngine(runBacktest(doc, data, { ...opts, engine: 'reference', indicatorCache: undefined })))).toBeNull();
+  return fast;
+}
+
+describe('transient indicator columns: computed in the signal pass, not kept', () => {
+  const doc = w2Like();
+  const plan = compile(doc);
+  const isSma = plan.indicators.map((pi) => pi.spec.kind === 'sma');
+
+  it('are the columns read only by strategies that read no portfolio value, and only without traces', () => {
+    expect(transientIndicators(plan, false)).toEqual(isSma);
+    expect(transientIndicators(plan, true)).toEqual(isSma.map(() => false));
+    // A rebalance rule that sorts reads every slot: nothing is transient then.
+    const sorted = parseDocument({
+      ...doc, strategies: [...doc.strategies.slice(0, -1), {
+        ...doc.strategies.at(-1)!,
+        action: { type: 'rebalance', universe: { candidates: SYMBOLS, sort: { by: { kind: 'sma', asset: '$asset', window: { bars: 20 } }, order: 'desc' }, limit: 1, weighting: { kind: 'equal' } } },
+      }],
+    });
+    if (!sorted.ok) throw new Error(JSON.stringify(sorted.errors));
+    expect(transientIndicators(compile(sorted.doc), false).some(Boolean)).toBe(false);
+  });
+
+  it('a full run keeps none of them, computes each once, and equals the reference bit for bit', () => {
+    const data = { bars: bars(5) };
+    const cache = new IndicatorCache();
+    const before = { ...transientRuns };
+    expectReference(doc, data, { audit: false, indicatorCache: cache });
+    expect(plan.indicators.map((pi) => cache.has(pi, data.bars[pi.asset]!))).toEqual(isSma.map((x) => !x));
+    expect(transientRuns.runs - before.runs).toBe(1);
+    expect(transientRuns.columns - before.columns).toBe(4);
+    // With traces the kernel walks every step and reads every column: it computes and keeps them.
+    expectReference(doc, data, { audit: true, indicatorCache: cache });
+    expect(plan.indicators.every((pi) => cache.has(pi, data.bars[pi.asset]!))).toBe(true);
+  });
+
+  it('a statistics run (a sweep\'s candidate) keeps them for the next candidates', () => {
+    const data = { bars: bars(5) };
+    const cache = new IndicatorCache();
+    const before = transientRuns.runs;
+    expectReference(doc, data, { audit: false, record: 'stats', indicatorCache: cache });
+    expect(plan.indicators.every((pi) => cache.has(pi, data.bars[pi.asset]!))).toBe(true);
+    expect(transientRuns.runs).toBe(before);
+  });
+
+  it('scratch memory left by another data set of the same length is overwritten, not read', () => {
+    const one = { bars: bars(5) }, two = { bars: bars(6) };
+    expect(two.bars[0]!.length).toBe(one.bars[0]!.length);
+    const a = expectReference(doc, one, { audit: false, indicatorCache: new IndicatorCache() });
+    const b = expectReference(doc, two, { audit: false, indicatorCache: new IndicatorCache() });
+    expect(b.stats.finalEquity).not.toBe(a.stats.finalEquity);
+    expect(same(withoutEngine(expectReference(doc, one, { audit: false, indicatorCache: new IndicatorCache() })), withoutEngine(a))).toBeNull();
+  });
+
+  it('a column with a gap after its first value: the first tradable step is the reference\'s (a copy is kept for it)', () => {
+    // A missing close at row 70 leaves A's averages undefined for a while after it (until their window has
+    // passed it), so their values from row 59 on are not "defined from a row on". The RSI (100 bars, kept: read
+    // while flat) is defined from row 100, inside that gap: trading starts after the gap, not at row 100.
+    const gapped = w2Like(100);
+    const data = { bars: bars(5) };
+    const a = data.bars[0]!;
+    const close = a.close.slice();
+    close[70] = NaN;
+    data.bars[0] = { ...a, close };
+    const gaps = transientRuns.gaps;
+    const r = expectReference(gapped, data, { audit: false, indicatorCache: new IndicatorCache() });
+    expect(transientRuns.gaps - gaps).toBe(2);
+    expect(r.stats.tradeCount).toBeGreaterThan(0);
+  });
+
+  it('a worker\'s run and the columns a pool sends ahead leave them out; a chart computes them without keeping them', () => {
+    const service = createEngineService();
+    const data = { bars: bars(5) };
+    service.load('d', data);
+    const ahead = data.bars.flatMap((b) => service.assetColumns(doc, undefined, b, undefined));
+    expect(ahead.map((e) => e.index)).toEqual(plan.indicators.flatMap((pi, k) => (isSma[k] ? [] : [k])));
+    const run = service.run({ id: 1, dataId: 'd', doc, audit: false });
+    expect(run.engine).toBe('fast');
+    expect(service.columnCounts('d')).toEqual({ computed: 2, seeded: 0 });
+    const warm = new IndicatorCache();
+    warm.warm(plan, data.bars);
+    expect(service.overlays('d', doc, 50)).toEqual(chartOverlays(plan, data, warm, 50, doc.settings));
+    expect(service.columnCounts('d')).toEqual({ computed: 2, seeded: 0 });
+  });
+});
