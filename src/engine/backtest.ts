@@ -95,7 +95,8 @@ interface Prepared {
   warnings: string[];
 }
 
-function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Prepared {
+/** `cachedOnly`: read the cache's columns where it has them and stream the other indicators (none computed, none kept). */
+function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions, cachedOnly = false): Prepared {
   const plan = opts.plan ?? compile(doc, { params: opts.params });
   const { cols, actions } = runData(data, plan.assets, doc.settings);
   const { from, to } = rangeOf(doc);
@@ -111,7 +112,10 @@ function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions): Pre
     capacity: steps,
     sizing: opts.sizing,
     actions,
-    precomputed: opts.indicatorCache ? plan.indicators.map((pi) => opts.indicatorCache!.get(pi, cols[pi.asset]!)) : undefined,
+    precomputed: opts.indicatorCache ? plan.indicators.map((pi) => {
+      const cache = opts.indicatorCache!, bars = cols[pi.asset]!;
+      return cachedOnly && !cache.has(pi, bars) ? null : cache.get(pi, bars);
+    }) : undefined,
   });
   return { plan, cols, kernel, from, to, warnings: dataWarnings(plan, cols, from, to, doc.settings.timeframe) };
 }
@@ -256,7 +260,9 @@ export function explain(doc: StrategyDocument, data: MarketData, time: number, o
  * trace its signal recorded (test/unit/engine/explain-traces.test.ts).
  */
 export function explainAt(doc: StrategyDocument, data: MarketData, times: readonly number[], opts: RunOptions = {}): Explanation[][] {
-  const p = prepare(doc, data, { ...opts, audit: false });
+  // The columns runs did not keep (fast/transient.ts: W2's 110 MB of averages) stream in the kernel, as the
+  // reference computes them: an explanation adds no column to the worker's memory.
+  const p = prepare(doc, data, { ...opts, audit: false }, true);
   const cols = p.cols;
   // The bar each time explains: the latest bar at or before it, over all assets.
   const lastOf = (time: number): number => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateMinuteBars } from '../../../src/data/synthetic.ts';
 import { chartOverlays } from '../../../src/engine/overlays.ts';
-import { IndicatorCache, runBacktest, type MarketData, type RunOptions } from '../../../src/engine/index.ts';
+import { explain, IndicatorCache, runBacktest, type MarketData, type RunOptions } from '../../../src/engine/index.ts';
 import { transientRuns } from '../../../src/engine/fast/run.ts';
 import { transientIndicators } from '../../../src/engine/fast/transient.ts';
 import { createEngineService } from '../../../src/engine/service.ts';
@@ -122,7 +122,7 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
     expect(r.stats.tradeCount).toBeGreaterThan(0);
   });
 
-  it('a worker\'s run and the columns a pool sends ahead leave them out; a chart computes them without keeping them', () => {
+  it('a worker\'s run and the columns a pool sends ahead leave them out; a chart and an explanation compute them without keeping them', () => {
     const service = createEngineService();
     const data = { bars: bars(5) };
     service.load('d', data);
@@ -134,6 +134,10 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
     const warm = new IndicatorCache();
     warm.warm(plan, data.bars);
     expect(service.overlays('d', doc, 50)).toEqual(chartOverlays(plan, data, warm, 50, doc.settings));
+    expect(service.columnCounts('d')).toEqual({ computed: 2, seeded: 0 });
+    // Explaining a bar streams them in the reference kernel: the same trees as with every column computed.
+    const t = data.bars[0]!.time[500]!;
+    expect(service.explain('d', doc, t)).toEqual(explain(doc, data, t, { indicatorCache: warm }));
     expect(service.columnCounts('d')).toEqual({ computed: 2, seeded: 0 });
   });
 });
