@@ -133,9 +133,25 @@ export function strategyPass(plan: Plan, s: PlanStrategy, data: ReadonlyMap<numb
 export class Events {
   steps: Int32Array = new Int32Array(64);
   memory: Float64Array;
+  /**
+   * Per event, `width` slot values as the pass read them: the transient indicator slots (transient.ts) of a
+   * strategy that reads the portfolio, which the walk decides on these instead of a column nobody kept.
+   */
+  values: Float64Array = new Float64Array(0);
+  width = 0;
   count = 0;
   constructor(public crossings: number) {
     this.memory = new Float64Array(64 * 2 * crossings);
+  }
+
+  /** push, with the event's slot values (`width` of them, from x). */
+  pushWith(step: number, m: Float64Array, x: Float64Array): void {
+    const w = this.width, base = this.count * w;
+    if (base + w > this.values.length) {
+      const vv = new Float64Array(Math.max(2 * this.values.length, base + w, 64 * w)); vv.set(this.values.subarray(0, base)); this.values = vv;
+    }
+    for (let j = 0; j < w; j++) this.values[base + j] = x[j]!;
+    this.push(step, m);
   }
 
   push(step: number, m: Float64Array): void {
@@ -160,6 +176,7 @@ export class Events {
   reuse(crossings: number): void {
     this.count = 0;
     this.crossings = crossings;
+    this.width = 0;
   }
 }
 
@@ -188,6 +205,7 @@ export function releaseEvents(events: readonly Events[]): void {
 type GroupPass = (
   steps: Int32Array | null, total: number, firstStep: number, stepOfs: readonly Int32Array[], counts: Int32Array,
   barCols: readonly Float64Array[], stepCols: readonly Float64Array[], mems: readonly Float64Array[], evs: readonly Events[],
+  xs: readonly Float64Array[],
 ) => void;
 
 /** Generated group passes by groupKey (the inputs of groupSource): a sweep's candidates share one. */
@@ -205,12 +223,13 @@ interface GroupShape {
   /** Per bar slot (v0 …): its local asset. */
   barAssets: readonly number[];
   stepSlots: number;
-  members: readonly { code: string; crossings: number }[];
+  /** Per member: its code, crossings and the local bar slots whose values its events record (Events.values). */
+  members: readonly { code: string; crossings: number; record: readonly number[] }[];
 }
 
 function groupShape(
   members: readonly StrategyPass[], assets: readonly number[], barSlots: readonly { slot: number; asset: number }[], stepSlots: readonly number[],
-  dense: Uint8Array,
+  dense: Uint8Array, records: readonly (readonly number[])[],
 ): GroupShape {
   const local = new Map<number, number>();
   barSlots.forEach((b, q) => local.set(b.slot, q));
@@ -219,7 +238,10 @@ function groupShape(
     dense: assets.map((a) => dense[a]!),
     barAssets: barSlots.map((b) => assets.indexOf(b.asset)),
     stepSlots: stepSlots.length,
-    members: members.map((p) => ({ code: p.code.replace(/\bv\[(\d+)\]/g, (_, slot: string) => `v${local.get(Number(slot))!}`), crossings: p.crossings })),
+    members: members.map((p, q) => ({
+      code: p.code.replace(/\bv\[(\d+)\]/g, (_, slot: string) => `v${local.get(Number(slot))!}`), crossings: p.crossings,
+      record: records[q]!.map((slot) => local.get(slot)!),
+    })),
   };
 }
 
@@ -233,7 +255,7 @@ function groupKey(g: GroupShape): string {
   k += '|';
   for (const a of g.barAssets) k += `${a},`;
   k += `|${g.stepSlots}`;
-  for (const p of g.members) k += `|${p.crossings}:${p.code.length}:${p.code}`;
+  for (const p of g.members) k += `|${p.crossings}:${p.record.join(',')}:${p.code.length}:${p.code}`;
   return k;
 }
 
@@ -277,7 +299,11 @@ function groupSource(g: GroupShape): string {
   });
   g.barAssets.forEach((_, q) => { params.push(`bc${q}`); args.push(`barCols[${q}]`); });
   for (let q = 0; q < g.stepSlots; q++) { params.push(`sc${q}`); args.push(`stepCols[${q}]`); }
-  g.members.forEach((_, q) => { params.push(`m${q}`, `ev${q}`); args.push(`mems[${q}]`, `evs[${q}]`); });
+  g.members.forEach((p, q) => {
+    params.push(`m${q}`, `ev${q}`);
+    args.push(`mems[${q}]`, `evs[${q}]`);
+    if (p.record.length > 0) { params.push(`x${q}`); args.push(`xs[${q}]`); }
+  });
   const out = [...load];
   out.push('let may = 0;');
   out.push('for (let j = from; j < to; j++) {');
@@ -288,7 +314,8 @@ function groupSource(g: GroupShape): string {
   g.members.forEach((p, q) => {
     const code = p.code.replace(/\bm\[(\d+)\]/g, `m${q}_$1`);
     const keep = Array.from({ length: p.crossings }, (_, k) => `m${q}[${4 * k}] = m${q}_${4 * k}; m${q}[${4 * k + 1}] = m${q}_${4 * k + 1};`).join(' ');
-    out.push(`{\n${code}\nif (may !== 0 && s >= firstStep) { ${keep} ev${q}.push(s, m${q}); } }`);
+    const push = p.record.length === 0 ? `ev${q}.push(s, m${q});` : `${p.record.map((v, j) => `x${q}[${j}] = v${v};`).join(' ')} ev${q}.pushWith(s, m${q}, x${q});`;
+    out.push(`{\n${code}\nif (may !== 0 && s >= firstStep) { ${keep} ${push} } }`);
   });
   out.push('}');
   out.push(...save);
@@ -297,12 +324,21 @@ function groupSource(g: GroupShape): string {
   return [
     `const loop = function signalLoop(st, cs, from, to, ${params.join(', ')}) {`, ...out, '};',
     'let calls = 0;',
-    'return function signalGroup(steps, total, firstStep, stepOfs, counts, barCols, stepCols, mems, evs) {',
+    'return function signalGroup(steps, total, firstStep, stepOfs, counts, barCols, stepCols, mems, evs, xs) {',
     `const st = new Float64Array(${at}).fill(NaN), cs = new Int32Array(${cursors}).fill(-1);`,
     `if (calls++ === 0) loop(st, cs, 0, total, ${rest});`,
     `else for (let from = 0; from < total; from += ${CHUNK}) loop(st, cs, from, Math.min(total, from + ${CHUNK}), ${rest});`,
     '};',
   ].join('\n');
+}
+
+/**
+ * The slots whose values strategy pass `p`'s events record: the transient ones (no column is kept for the
+ * walk to read) of a strategy the walk decides; in p.slots order, which SlotView reads them back in.
+ */
+export function recordedSlots(p: StrategyPass, data: ReadonlyMap<number, SlotSource>): number[] {
+  if (p.dataOnly) return [];
+  return p.slots.filter((slot) => data.get(slot)?.kind === 'transient');
 }
 
 /**
@@ -344,7 +380,8 @@ export function signalPass(
       }
     }
     const assets = [...new Set(barSlots.map((b) => b.asset))].sort((x, y) => x - y);
-    const shape = groupShape(members.map((i) => passes[i]!), assets, barSlots, stepSlots, tl.dense);
+    const records = members.map((i) => recordedSlots(passes[i]!, data));
+    const shape = groupShape(members.map((i) => passes[i]!), assets, barSlots, stepSlots, tl.dense, records);
     const key = groupKey(shape);
     let f = generated.get(key);
     if (!f) {
@@ -362,14 +399,16 @@ export function signalPass(
     // once signalPass itself is optimized (its inlined map), and the pass, optimized for the first kind,
     // then deoptimized at entry and V8 left it in baseline code for good (~4× slower, and boxing every value
     // it read: ~110 KB of garbage per W1 run).
-    const mems: Float64Array[] = [], evs: Events[] = [], stepOfs: Int32Array[] = [];
+    const mems: Float64Array[] = [], evs: Events[] = [], stepOfs: Int32Array[] = [], xs: Float64Array[] = [];
     const counts = new Int32Array(assets.length);
-    for (const i of members) {
+    members.forEach((i, q) => {
       mems.push(new Float64Array(4 * passes[i]!.crossings).fill(NaN));
+      events[i]!.width = records[q]!.length;
       evs.push(events[i]!);
-    }
+      xs.push(new Float64Array(records[q]!.length));
+    });
     assets.forEach((a, k) => { stepOfs.push(tl.stepOf[a]!); counts[k] = tl.count[a]!; });
-    f(steps, steps === null ? tl.steps : steps.length, firstStep, stepOfs, counts, barCols, stepCols, mems, evs);
+    f(steps, steps === null ? tl.steps : steps.length, firstStep, stepOfs, counts, barCols, stepCols, mems, evs, xs);
     // The next group computes its own into the same memory.
     transient?.release();
   }

@@ -11,21 +11,25 @@ interface Reads {
   readonly barCols: readonly Float64Array[];
   readonly stepSlots: Int32Array;
   readonly stepCols: readonly Float64Array[];
+  /** Transient slots (no column): their values at the event, recorded by the signal pass (Events.values). */
+  readonly recorded: Int32Array;
 }
 
-function readsOf(slots: Iterable<number>, data: ReadonlyMap<number, SlotSource>): Reads {
+function readsOf(slots: Iterable<number>, data: ReadonlyMap<number, SlotSource>, recordedOk: boolean): Reads {
   const bar: { slot: number; asset: number; column: Float64Array }[] = [], step: { slot: number; column: Float64Array }[] = [];
+  const recorded: number[] = [];
   for (const slot of slots) {
     const src = data.get(slot);
     if (src === undefined) continue;
     if (src.kind === 'bar') bar.push({ slot, asset: src.asset, column: src.column });
     else if (src.kind === 'step') step.push({ slot, column: src.column });
-    // transientIndicators leaves out every slot a view reads; one here would be read from no column.
-    else throw new Error(`slot ${slot} is transient, but the walk reads it`);
+    // Only a strategy's own events carry values (recordedSlots, in the same order): a rule has none.
+    else if (recordedOk) recorded.push(slot);
+    else throw new Error(`slot ${slot} is transient, but a rebalance rule reads it`);
   }
   return {
     barSlots: Int32Array.from(bar, (x) => x.slot), barAssets: Int32Array.from(bar, (x) => x.asset), barCols: bar.map((x) => x.column),
-    stepSlots: Int32Array.from(step, (x) => x.slot), stepCols: step.map((x) => x.column),
+    stepSlots: Int32Array.from(step, (x) => x.slot), stepCols: step.map((x) => x.column), recorded: Int32Array.from(recorded),
   };
 }
 
@@ -58,9 +62,9 @@ export class SlotView {
 
   constructor(plan: Plan, passes: readonly StrategyPass[], data: ReadonlyMap<number, SlotSource>) {
     this.v = new Float64Array(plan.slotCount).fill(NaN);
-    this.reads = passes.map((q) => (q.dataOnly ? null : readsOf(q.slots, data)));
+    this.reads = passes.map((q) => (q.dataOnly ? null : readsOf(q.slots, data, true)));
     // Only a rebalance rule that filters, sorts or weighs reads every slot (then no indicator is transient).
-    this.all = readsOf(rulesReadSlots(plan) ? data.keys() : [], data);
+    this.all = readsOf(rulesReadSlots(plan) ? data.keys() : [], data, false);
     this.inputs = plan.inputs.filter(isPortfolioInput);
     this.mems = passes.map((q) => new Float64Array(4 * q.crossings));
   }
@@ -75,7 +79,10 @@ export class SlotView {
    * signal pass kept for that event, so the condition sees what it would have seen evaluated at every step.
    */
   fires(i: number, e: Events, q: number, s: number, cursor: Int32Array, p: Portfolio, peak: number, fast: (v: Float64Array, m: Float64Array) => boolean): boolean {
-    this.fill(this.reads[i]!, s, cursor, p, peak);
+    const r = this.reads[i]!;
+    this.fill(r, s, cursor, p, peak);
+    const v = this.v, w = e.width;
+    for (let j = 0; j < w; j++) v[r.recorded[j]!] = e.values[q * w + j]!;
     const m = this.mems[i]!, base = q * 2 * e.crossings;
     for (let c = 0; c < e.crossings; c++) {
       m[4 * c + 2] = e.memory[base + 2 * c]!;

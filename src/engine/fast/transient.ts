@@ -8,11 +8,12 @@ import { strategyPass, Unsupported, type StrategyPass } from './signals.ts';
 import { compiledUnsupported } from './walk.ts';
 
 /**
- * Indicators a run on the compiled walk reads only in its signal pass: their slots are read by strategies
- * that read nothing of the portfolio (whose candidate events are exact, so the walk never evaluates them),
- * and no rebalance rule reads the slot vector. A full-record run computes their columns group by group into
- * reused scratch memory (TransientColumns) instead of keeping them: on W2 the 14 SMA columns were 110 MB of
- * the run's peak and most of its indicator time was the first touch of that memory.
+ * Indicators a run reads only in its signal pass: on the compiled walk, with no rebalance rule that reads the
+ * slot vector, every one. A strategy that reads only data fires at every candidate event (the walk never
+ * evaluates it); one the walk decides against the portfolio reads its data slots at its own candidate events,
+ * whose values the pass records with each event (Events.values). A full-record run computes these columns group
+ * by group into reused scratch memory (TransientColumns) instead of keeping them: on W2 its 21 columns were
+ * 157 MB of the run's peak, and most of their time was the first touch of that memory.
  *
  * From the plan alone (no column), so a pool sending columns ahead of a run leaves these out too. `traces`:
  * whether the run keeps condition traces (then the kernel walks, and reads every column).
@@ -37,9 +38,7 @@ export function transientIndicators(plan: Plan, traces: boolean): boolean[] {
     throw e;
   }
   if (compiledUnsupported(plan, passes, traces) !== null) return none;
-  const decided = new Set<number>();
-  for (const q of passes) if (!q.dataOnly) for (const slot of q.slots) decided.add(slot);
-  return plan.indicators.map((pi) => pi.outputs.every((o) => !decided.has(o.slot)));
+  return plan.indicators.map(() => true);
 }
 
 /**

@@ -10,9 +10,10 @@ import { compile } from '../../../src/strategy/index.ts';
 import { same } from '../../helpers/same-bits.ts';
 
 /**
- * A full-record run does not keep the indicator columns only its signal pass reads (fast/transient.ts): the
- * pass computes them group by group into reused scratch memory. W2's shape on two assets: an SMA cross per
- * asset (data only: transient), an RSI entry while flat (read by the walk: kept), a monthly rebalance.
+ * A full-record run on the compiled walk keeps no indicator column (fast/transient.ts): the signal pass
+ * computes them group by group into reused scratch memory, and records with each candidate event of a
+ * strategy the walk decides the values it read. W2's shape on two assets: an SMA cross per asset (data only),
+ * an RSI entry while flat (decided by the walk on the recorded RSI), a monthly equal-weight rebalance.
  */
 
 const SYMBOLS = ['A', 'B'];
@@ -59,11 +60,10 @@ function expectReference(doc: StrategyDocument, data: MarketData, opts: RunOptio
 describe('transient indicator columns: computed in the signal pass, not kept', () => {
   const doc = w2Like();
   const plan = compile(doc);
-  const isSma = plan.indicators.map((pi) => pi.spec.kind === 'sma');
 
-  it('are the columns read only by strategies that read no portfolio value, and only without traces', () => {
-    expect(transientIndicators(plan, false)).toEqual(isSma);
-    expect(transientIndicators(plan, true)).toEqual(isSma.map(() => false));
+  it('are every column of a run on the compiled walk, without traces and without a rule reading the slots', () => {
+    expect(transientIndicators(plan, false)).toEqual(plan.indicators.map(() => true));
+    expect(transientIndicators(plan, true)).toEqual(plan.indicators.map(() => false));
     // A rebalance rule that sorts reads every slot: nothing is transient then.
     const sorted = parseDocument({
       ...doc, strategies: [...doc.strategies.slice(0, -1), {
@@ -80,9 +80,9 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
     const cache = new IndicatorCache();
     const before = { ...transientRuns };
     expectReference(doc, data, { audit: false, indicatorCache: cache });
-    expect(plan.indicators.map((pi) => cache.has(pi, data.bars[pi.asset]!))).toEqual(isSma.map((x) => !x));
+    expect(plan.indicators.some((pi) => cache.has(pi, data.bars[pi.asset]!))).toBe(false);
     expect(transientRuns.runs - before.runs).toBe(1);
-    expect(transientRuns.columns - before.columns).toBe(4);
+    expect(transientRuns.columns - before.columns).toBe(6);
     // With traces the kernel walks every step and reads every column: it computes and keeps them.
     expectReference(doc, data, { audit: true, indicatorCache: cache });
     expect(plan.indicators.every((pi) => cache.has(pi, data.bars[pi.asset]!))).toBe(true);
@@ -108,8 +108,9 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
 
   it('a column with a gap after its first value: the first tradable step is the reference\'s (a copy is kept for it)', () => {
     // A missing close at row 70 leaves A's averages undefined for a while after it (until their window has
-    // passed it), so their values from row 59 on are not "defined from a row on". The RSI (100 bars, kept: read
-    // while flat) is defined from row 100, inside that gap: trading starts after the gap, not at row 100.
+    // passed it), so their values from row 59 on are not "defined from a row on". The RSI (100 bars; it keeps
+    // its last value over a missing input) is defined from row 100, inside that gap: trading starts after the
+    // gap, not at row 100.
     const gapped = w2Like(100);
     const data = { bars: bars(5) };
     const a = data.bars[0]!;
@@ -126,18 +127,20 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
     const service = createEngineService();
     const data = { bars: bars(5) };
     service.load('d', data);
-    const ahead = data.bars.flatMap((b) => service.assetColumns(doc, undefined, b, undefined));
-    expect(ahead.map((e) => e.index)).toEqual(plan.indicators.flatMap((pi, k) => (isSma[k] ? [] : [k])));
+    expect(data.bars.flatMap((b) => service.assetColumns(doc, undefined, b, undefined))).toEqual([]);
     const run = service.run({ id: 1, dataId: 'd', doc, audit: false });
     expect(run.engine).toBe('fast');
-    expect(service.columnCounts('d')).toEqual({ computed: 2, seeded: 0 });
+    expect(service.columnCounts('d')).toEqual({ computed: 0, seeded: 0 });
     const warm = new IndicatorCache();
     warm.warm(plan, data.bars);
     expect(service.overlays('d', doc, 50)).toEqual(chartOverlays(plan, data, warm, 50, doc.settings));
-    expect(service.columnCounts('d')).toEqual({ computed: 2, seeded: 0 });
+    expect(service.columnCounts('d')).toEqual({ computed: 0, seeded: 0 });
     // Explaining a bar streams them in the reference kernel: the same trees as with every column computed.
     const t = data.bars[0]!.time[500]!;
     expect(service.explain('d', doc, t)).toEqual(explain(doc, data, t, { indicatorCache: warm }));
-    expect(service.columnCounts('d')).toEqual({ computed: 2, seeded: 0 });
+    expect(service.columnCounts('d')).toEqual({ computed: 0, seeded: 0 });
+    // A traced run (the kernel reads every slot) computes and keeps them.
+    service.run({ id: 2, dataId: 'd', doc, audit: true });
+    expect(service.columnCounts('d')).toEqual({ computed: 6, seeded: 0 });
   });
 });

@@ -47,20 +47,26 @@ export function crossDoc(): StrategyDocument {
 }
 
 /**
- * crossDoc plus alerts on BBB's RSI and AAA's averages while flat, so both assets have indicator columns and,
- * the alerts reading a position, runs keep every one of them (fast/transient.ts): what the tests of columns
- * sent ahead and spread count (`prices`: the settings' price mode).
+ * Keeps a run's indicator columns: a monthly rebalance that ranks its candidates reads every slot, so no
+ * column is transient (src/engine/fast/transient.ts). What the tests of columns sent ahead and spread count.
+ */
+const RANKED_MONTHLY = (candidates: string[]): StrategyDocumentInput['strategies'][number] => ({
+  id: 'ranked', name: 'monthly, the highest close', condition: { lhs: { kind: 'calendar', field: 'firstBarOfMonth' }, op: '=', rhs: 1 },
+  action: { type: 'rebalance', universe: { candidates, sort: { by: { kind: 'price', asset: '$asset', field: 'close' }, order: 'desc' }, limit: 1, weighting: { kind: 'equal' }, totalWeight: 0.2 } },
+});
+
+/**
+ * crossDoc plus an RSI alert on BBB, so both assets have indicator columns, and a ranked monthly rebalance so
+ * runs keep them (`prices`: the settings' price mode).
  */
 export function crossDocBothAssets(prices?: 'raw' | 'adjusted'): StrategyDocument {
   const base = crossDoc();
-  const sma = (w: number) => ({ kind: 'sma', asset: 'AAA', window: { bars: w } });
-  const flat = (asset: string) => ({ lhs: { kind: 'position', asset, field: 'quantity' }, op: '=', rhs: 0 });
   return parse({
     ...base, settings: { ...base.settings, ...(prices ? { prices } : {}) },
     strategies: [
       ...base.strategies,
-      { id: 'rsi', name: 'BBB oversold', condition: { all: [{ lhs: { kind: 'rsi', asset: 'BBB', window: { bars: 14 } }, op: '<', rhs: 30 }, flat('BBB')] }, action: { type: 'alert', message: 'BBB oversold' } },
-      { id: 'trend', name: 'AAA above trend, flat', condition: { all: [{ lhs: sma(10), op: '>', rhs: sma(30) }, flat('AAA')] }, action: { type: 'alert', message: 'AAA above trend' } },
+      { id: 'rsi', name: 'BBB oversold', condition: { lhs: { kind: 'rsi', asset: 'BBB', window: { bars: 14 } }, op: '<', rhs: 30 }, action: { type: 'alert', message: 'BBB oversold' } },
+      RANKED_MONTHLY(['AAA', 'BBB']),
     ],
   });
 }
@@ -90,17 +96,14 @@ export function longMinuteRun(years: number): { doc: StrategyDocument; bars: Bar
   const bars = generateMinuteBars({ symbols, years, seed: 11, gaps: false });
   const strategies: StrategyDocumentInput['strategies'] = symbols.map((s) => ({
     id: `rsi-${s}`, name: `RSI ${s}`,
-    // The position operand (always true: the weight is positive) makes the walk read every column, so runs
-    // keep them (what the column-spreading tests count) rather than compute them in the signal pass.
-    condition: { all: [
-      { any: [
-        { lhs: { kind: 'rsi', asset: s, window: { bars: 14 } }, op: '<', rhs: 30 },
-        { lhs: { kind: 'sma', asset: s, window: { bars: 50 } }, op: 'crossesAbove', rhs: { kind: 'ema', asset: s, window: { bars: 200 } } },
-      ] },
-      { lhs: { kind: 'position', asset: s, field: 'quantity' }, op: '>=', rhs: 0 },
+    condition: { any: [
+      { lhs: { kind: 'rsi', asset: s, window: { bars: 14 } }, op: '<', rhs: 30 },
+      { lhs: { kind: 'sma', asset: s, window: { bars: 50 } }, op: 'crossesAbove', rhs: { kind: 'ema', asset: s, window: { bars: 200 } } },
     ] },
     action: { type: 'setWeight', asset: s, weight: 0.2 },
   }));
+  // Runs keep their columns (what the column-spreading tests count).
+  strategies.push(RANKED_MONTHLY(symbols));
   return { bars, doc: parse({ version: 1, name: 'long minute run', settings: { universe: symbols, timeframe: '1m', initialCash: 100_000, units: 'fractional' }, strategies }) };
 }
 
