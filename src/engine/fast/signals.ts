@@ -336,10 +336,14 @@ function groupSource(g: GroupShape): string {
  * The slots whose values strategy pass `p`'s events record: the transient ones (no column is kept for the
  * walk to read) of a strategy the walk decides; in p.slots order, which SlotView reads them back in.
  */
-export function recordedSlots(p: StrategyPass, data: ReadonlyMap<number, SlotSource>): number[] {
-  if (p.dataOnly) return [];
+export function recordedSlots(p: StrategyPass, data: ReadonlyMap<number, SlotSource>, transient: boolean): readonly number[] {
+  if (p.dataOnly || !transient) return NONE;
   return p.slots.filter((slot) => data.get(slot)?.kind === 'transient');
 }
+
+/** What a member without recorded values gets (a sweep's candidate allocates nothing for them). */
+const NONE: readonly number[] = [];
+const NO_VALUES = new Float64Array(0);
 
 /**
  * The fused signal pass: strategies with the same trigger assets share one generated loop over their
@@ -380,7 +384,7 @@ export function signalPass(
       }
     }
     const assets = [...new Set(barSlots.map((b) => b.asset))].sort((x, y) => x - y);
-    const records = members.map((i) => recordedSlots(passes[i]!, data));
+    const records = members.map((i) => recordedSlots(passes[i]!, data, transient !== null));
     const shape = groupShape(members.map((i) => passes[i]!), assets, barSlots, stepSlots, tl.dense, records);
     const key = groupKey(shape);
     let f = generated.get(key);
@@ -405,7 +409,7 @@ export function signalPass(
       mems.push(new Float64Array(4 * passes[i]!.crossings).fill(NaN));
       events[i]!.width = records[q]!.length;
       evs.push(events[i]!);
-      xs.push(new Float64Array(records[q]!.length));
+      xs.push(records[q]!.length === 0 ? NO_VALUES : new Float64Array(records[q]!.length));
     });
     assets.forEach((a, k) => { stepOfs.push(tl.stepOf[a]!); counts[k] = tl.count[a]!; });
     f(steps, steps === null ? tl.steps : steps.length, firstStep, stepOfs, counts, barCols, stepCols, mems, evs, xs);
