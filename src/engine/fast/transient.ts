@@ -43,7 +43,7 @@ export function transientIndicators(plan: Plan, traces: boolean): boolean[] {
 
 /**
  * Scratch buffers kept on this thread for the next group and the next run: the memory is touched once, and a
- * run on the same data reuses it warm. A few only (W2 holds two at a time: its fast and slow average).
+ * run on the same data reuses it warm. A few only (a W2 group holds three at a time: its two averages and its RSI).
  */
 const spare: ArrayBuffer[] = [];
 const MAX_SPARE = 6;
