@@ -90,7 +90,7 @@ export function chartOverlays(plan: Plan, data: MarketData, cache: IndicatorCach
     const seen = new Set<string>();
     for (const pi of plan.indicators) {
       if (pi.asset !== asset) continue;
-      // A column the runs did not keep (one only their signal pass reads, fast/transient.ts) is computed into
+      // A column the runs did not keep (their signal pass computed it, fast/transient.ts) is computed into
       // scratch memory, sampled and handed back: a chart adds no full column to the worker's memory.
       const kept = cache.has(pi, b);
       const out = kept ? cache.get(pi, b) : scratchColumns(pi, b);

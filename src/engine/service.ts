@@ -3,7 +3,7 @@ import { barFields } from './fields.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
 import { CancelledError, explain, runBacktest } from './backtest.ts';
 import { IndicatorCache } from './indicator-cache.ts';
-import { transientIndicators } from './fast/transient.ts';
+import { columnsTransient } from './fast/transient.ts';
 import type { Explanation } from './kernel.ts';
 import { runData } from './corporate.ts';
 import type { MarketData } from './market.ts';
@@ -96,12 +96,12 @@ function cacheFor(bars: readonly BarColumns[]): IndicatorCache {
 /** The plan's indicator columns over the bars `barsOf` gives for an asset (null: not this asset), as entries to seed elsewhere. */
 function entriesOf(plan: Plan, barsOf: (asset: number) => BarColumns | null, cache: IndicatorCache, cancel: Int32Array | undefined): ColumnEntry[] {
   const out: ColumnEntry[] = [];
-  // For the pool's runs (no condition traces): the columns such a run reads only in its signal pass are
-  // computed there and not kept, so computing them ahead would only add them to the run's memory.
-  const transient = transientIndicators(plan, false);
+  // For the pool's runs (no condition traces): when such a run computes its columns in its signal pass and
+  // keeps none (fast/transient.ts), computing them ahead would only add them to the run's memory.
+  if (columnsTransient(plan, false)) return out;
   plan.indicators.forEach((pi, index) => {
     const bars = barsOf(pi.asset);
-    if (bars === null || transient[index]) return;
+    if (bars === null) return;
     if (cancelled(cancel)) throw new CancelledError('cancelled');
     out.push({ index, key: IndicatorCache.keyOf(pi, bars), columns: cache.get(pi, bars) });
   });
@@ -167,14 +167,15 @@ export function createEngineService() {
     run(task: EngineTask): RunResult {
       const { data, cache } = dataset(task.dataId);
       const plan = planFor(task.doc, task.params);
-      // Warm-up: indicator columns one by one, so a cancel is honoured here too, not only in the loop. Those
-      // only the signal pass reads are computed there, into scratch, and not kept (fast/transient.ts).
+      // Warm-up: indicator columns one by one, so a cancel is honoured here too, not only in the loop; none
+      // when the signal pass computes them, into scratch, and keeps none (fast/transient.ts).
       const { cols } = runData(data, plan.assets, task.doc.settings);
-      const transient = transientIndicators(plan, task.audit ?? true);
-      plan.indicators.forEach((pi, k) => {
-        if (cancelled(task.cancel)) throw new CancelledError('cancelled');
-        if (!transient[k]) cache.get(pi, cols[pi.asset]!);
-      });
+      if (!columnsTransient(plan, task.audit ?? true)) {
+        for (const pi of plan.indicators) {
+          if (cancelled(task.cancel)) throw new CancelledError('cancelled');
+          cache.get(pi, cols[pi.asset]!);
+        }
+      }
       void sink?.(task.id, 0);
       const report = sink ? (f: number) => void sink?.(task.id, f) : undefined;
       return runBacktest(task.doc, data, { plan, audit: task.audit, columns: task.columns, indicatorCache: cache, cancel: task.cancel, onProgress: report });

@@ -10,7 +10,7 @@ export type SlotSource =
   | { readonly kind: 'bar'; readonly asset: number; readonly column: Float64Array }
   /** A column with one value per step (calendar fields, step series). */
   | { readonly kind: 'step'; readonly column: Float64Array }
-  /** Output `output` of plan indicator `indicator`, read by the signal pass alone: computed there (transient.ts). */
+  /** Output `output` of plan indicator `indicator`, computed by the signal pass and kept by no one (transient.ts). */
   | { readonly kind: 'transient'; readonly asset: number; readonly indicator: number; readonly output: number };
 
 const calendarCache = new WeakMap<Timeline, Map<string, Map<CalendarField, Float64Array>>>();

@@ -16,7 +16,7 @@ import { recordQuiet, type QuietState } from './quiet.ts';
 import { releaseEvents, signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
 import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
-import { TransientColumns, transientIndicators } from './transient.ts';
+import { columnsTransient, TransientColumns } from './transient.ts';
 import { CompiledWalk, compiledUnsupported } from './walk.ts';
 
 /**
@@ -96,10 +96,10 @@ export function runFast(x: FastInput): RunResult | string {
   if (S === 0) throw new RunError('no bars in the selected range');
   const cache = x.indicatorCache ?? new IndicatorCache();
   const traces = x.audit && x.record === 'full';
-  // A full-record run does not keep the columns only its signal pass reads (transient.ts); a statistics run
-  // is a sweep's candidate, whose next candidates read the same columns: it keeps them.
-  const lazy = x.record === 'full' && plan.indicators.some((pi) => !cache.has(pi, cols[pi.asset]!)) ? transientIndicators(plan, traces) : null;
-  const precomputed = plan.indicators.map((pi, k) => (lazy?.[k] === true && !cache.has(pi, cols[pi.asset]!) ? null : cache.get(pi, cols[pi.asset]!)));
+  // A full-record run does not keep columns its signal pass can compute (transient.ts); a statistics run is a
+  // sweep's candidate, whose next candidates read the same columns: it keeps them. A cached column is read.
+  const lazy = x.record === 'full' && columnsTransient(plan, traces);
+  const precomputed = plan.indicators.map((pi) => (lazy && !cache.has(pi, cols[pi.asset]!) ? null : cache.get(pi, cols[pi.asset]!)));
   const transient = precomputed.includes(null) ? new TransientColumns(plan, cols) : null;
   const calFields = new Set<CalendarField>();
   for (const input of plan.inputs) if (input.kind === 'calendar') calFields.add(input.field);
@@ -152,7 +152,7 @@ export function runFast(x: FastInput): RunResult | string {
     result.engine = 'fast';
     return result;
   }
-  // transientIndicators said the compiled walk takes this plan: nothing after this point reads a transient column.
+  // columnsTransient said the compiled walk takes this plan: nothing after this point reads a transient column.
   if (transient) throw new Error('a run with transient indicator columns left the compiled walk');
   if (x.compiledOnly) return x.compiledOnly;
   walkRuns.kernel++;

@@ -1,44 +1,26 @@
 import type { BarColumns } from '../../schema/index.ts';
 import type { Plan } from '../../strategy/index.ts';
 import { computeColumns } from '../indicator-cache.ts';
-import type { SlotSource } from './columns.ts';
 import { transientRuns } from './counters.ts';
 import { rulesReadSlots } from './slot-view.ts';
-import { strategyPass, Unsupported, type StrategyPass } from './signals.ts';
-import { compiledUnsupported } from './walk.ts';
+import { compiledPlan } from './walk.ts';
 
 /**
- * Indicators a run reads only in its signal pass: on the compiled walk, with no rebalance rule that reads the
- * slot vector, every one. A strategy that reads only data fires at every candidate event (the walk never
+ * Whether a run keeps no indicator column, its signal pass computing them all instead: on the compiled walk
+ * (compiledPlan: no traces, no time since a signal, market orders and rebalances), with no rebalance rule that
+ * reads the slot vector. A strategy that reads only data fires at every candidate event (the walk never
  * evaluates it); one the walk decides against the portfolio reads its data slots at its own candidate events,
- * whose values the pass records with each event (Events.values). A full-record run computes these columns group
+ * whose values the pass records with each event (Events.values). A full-record run computes the columns group
  * by group into reused scratch memory (TransientColumns) instead of keeping them: on W2 its 21 columns were
  * 157 MB of the run's peak, and most of their time was the first touch of that memory.
  *
- * From the plan alone (no column), so a pool sending columns ahead of a run leaves these out too. `traces`:
- * whether the run keeps condition traces (then the kernel walks, and reads every column).
+ * From the plan alone (no column), so a pool sending columns ahead of a run leaves them out too. A document
+ * the fast path then refuses (fastUnsupported, a condition it cannot generate) runs on the reference, which
+ * computes whatever column it reads. `traces`: whether the run keeps condition traces (then the kernel walks,
+ * and reads every column).
  */
-export function transientIndicators(plan: Plan, traces: boolean): boolean[] {
-  const none = plan.indicators.map(() => false);
-  if (plan.indicators.length === 0) return none;
-  if (rulesReadSlots(plan)) return none;
-  // Which slots are data is all a pass reads of its sources: placeholders stand for the columns.
-  const data = new Map<number, SlotSource>();
-  const empty = new Float64Array(0);
-  plan.indicators.forEach((pi) => { for (const o of pi.outputs) data.set(o.slot, { kind: 'bar', asset: pi.asset, column: empty }); });
-  for (const input of plan.inputs) {
-    if (input.kind === 'price') data.set(input.slot, { kind: 'bar', asset: input.asset, column: empty });
-    else if (input.kind === 'calendar' || input.kind === 'series') data.set(input.slot, { kind: 'step', column: empty });
-  }
-  let passes: StrategyPass[];
-  try {
-    passes = plan.strategies.map((s) => strategyPass(plan, s, data));
-  } catch (e) {
-    if (e instanceof Unsupported) return none;
-    throw e;
-  }
-  if (compiledUnsupported(plan, passes, traces) !== null) return none;
-  return plan.indicators.map(() => true);
+export function columnsTransient(plan: Plan, traces: boolean): boolean {
+  return plan.indicators.length > 0 && compiledPlan(plan, traces) && !rulesReadSlots(plan);
 }
 
 /**

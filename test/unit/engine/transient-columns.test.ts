@@ -3,7 +3,7 @@ import { generateMinuteBars } from '../../../src/data/synthetic.ts';
 import { chartOverlays } from '../../../src/engine/overlays.ts';
 import { explain, IndicatorCache, runBacktest, type MarketData, type RunOptions } from '../../../src/engine/index.ts';
 import { transientRuns } from '../../../src/engine/fast/run.ts';
-import { transientIndicators } from '../../../src/engine/fast/transient.ts';
+import { columnsTransient } from '../../../src/engine/fast/transient.ts';
 import { createEngineService } from '../../../src/engine/service.ts';
 import { parseDocument, type BarColumns, type RunResult, type StrategyDocument, type StrategyDocumentInput } from '../../../src/schema/index.ts';
 import { compile } from '../../../src/strategy/index.ts';
@@ -62,8 +62,8 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
   const plan = compile(doc);
 
   it('are every column of a run on the compiled walk, without traces and without a rule reading the slots', () => {
-    expect(transientIndicators(plan, false)).toEqual(plan.indicators.map(() => true));
-    expect(transientIndicators(plan, true)).toEqual(plan.indicators.map(() => false));
+    expect(columnsTransient(plan, false)).toBe(true);
+    expect(columnsTransient(plan, true)).toBe(false);
     // A rebalance rule that sorts reads every slot: nothing is transient then.
     const sorted = parseDocument({
       ...doc, strategies: [...doc.strategies.slice(0, -1), {
@@ -72,7 +72,7 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
       }],
     });
     if (!sorted.ok) throw new Error(JSON.stringify(sorted.errors));
-    expect(transientIndicators(compile(sorted.doc), false).some(Boolean)).toBe(false);
+    expect(columnsTransient(compile(sorted.doc), false)).toBe(false);
   });
 
   it('a full run keeps none of them, computes each once, and equals the reference bit for bit', () => {
