@@ -171,23 +171,40 @@ function encodeSignals(signals: readonly SignalEvent[], strings: Strings): Signa
   return c;
 }
 
+/** Signal i's list fields and message, stored onto its decoded flat fields (in the schema's key order). */
+function signalTail(c: SignalColumns, strings: readonly string[], i: number, row: Record<string, unknown>): void {
+  let weights: { asset: string; weight: number }[] | null = null;
+  if (c.weightNull[i] === 0) {
+    weights = [];
+    for (let w = c.weightStart[i]!; w < c.weightStart[i + 1]!; w++) weights.push({ asset: strings[c.weightAsset[w]!]!, weight: c.weightValue[w]! });
+  }
+  row.weights = weights;
+  const ids: number[] = [];
+  for (let o = c.orderStart[i]!; o < c.orderStart[i + 1]!; o++) ids.push(c.orderIds[o]!);
+  row.orderIds = ids;
+  const m = c.message[i]!;
+  row.message = m === NULL ? null : strings[m]!;
+}
+
 function decodeSignals(c: SignalColumns, strings: readonly string[], interpret: boolean): SignalEvent[] {
   const out = decodeTable(c, SIGNAL, strings, interpret) as unknown as Record<string, unknown>[];
-  for (let i = 0; i < c.length; i++) {
-    const row = out[i]!;
-    let weights: { asset: string; weight: number }[] | null = null;
-    if (c.weightNull[i] === 0) {
-      weights = [];
-      for (let w = c.weightStart[i]!; w < c.weightStart[i + 1]!; w++) weights.push({ asset: strings[c.weightAsset[w]!]!, weight: c.weightValue[w]! });
-    }
-    row.weights = weights;
-    const ids: number[] = [];
-    for (let o = c.orderStart[i]!; o < c.orderStart[i + 1]!; o++) ids.push(c.orderIds[o]!);
-    row.orderIds = ids;
-    const m = c.message[i]!;
-    row.message = m === NULL ? null : strings[m]!;
-  }
+  for (let i = 0; i < c.length; i++) signalTail(c, strings, i, out[i]!);
   return out as unknown as SignalEvent[];
+}
+
+/** Signal i alone, the same object decodeResult's `signals[i]` is (for a view that shows a page of them). */
+export function decodeSignalAt(c: ResultColumns, i: number): SignalEvent {
+  const row: Record<string, unknown> = {};
+  decodeRow(c.signals, SIGNAL as Spec<unknown>, c.strings, i, row);
+  signalTail(c.signals, c.strings, i, row);
+  return row as unknown as SignalEvent;
+}
+
+/** Order row i alone, the same object decodeResult's `orders[i]` is. */
+export function decodeOrderAt(c: ResultColumns, i: number): OrderRecord {
+  const row: Record<string, unknown> = {};
+  decodeRow(c.orders, ORDER as Spec<unknown>, c.strings, i, row);
+  return row as unknown as OrderRecord;
 }
 
 /**
@@ -210,16 +227,44 @@ export function encodeResult(r: RunResult): ColumnarResult {
   return { ...rest, columns };
 }
 
-/** The RunResult back from its columns: signals carry no `trace` (ask explain for it). `interpret`: the reference decoder (tests). */
+/** The columns a decoded result was made from (see decodeResult), for views that read rows one page at a time. */
+const sources = new WeakMap<RunResult, ResultColumns>();
+
+/** The columns behind a result decodeResult made, or undefined for any other result. */
+export function columnsBehind(r: RunResult): ResultColumns | undefined {
+  return sources.get(r);
+}
+
+/**
+ * `key` of `target` as a property decoded on first read: it then becomes a plain data property holding the
+ * decoded array. Enumerable, so spreading, JSON and structured cloning see (and decode) it like any other.
+ */
+function lazy<T>(target: object, key: string, decode: () => T): void {
+  const settle = (value: T) => Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(target, key, {
+    get() { const v = decode(); settle(v); return v; },
+    set(v: T) { settle(v); },
+    enumerable: true, configurable: true,
+  });
+}
+
+/**
+ * The RunResult back from its columns: signals carry no `trace` (ask explain for it). `interpret`: the
+ * reference decoder (tests).
+ *
+ * Trades are decoded here (the results page's table, charts and run history read all of them). Orders and
+ * signals are decoded on first read: the results page shows them a page at a time from the columns
+ * (columnsBehind, src/rpc/result-rows.ts), so W2's ~105k orders and ~104k signals (and 310k weight
+ * entries) are not made as objects unless something asks for the arrays, an export for instance.
+ */
 export function decodeResult(c: ColumnarResult, interpret = false): RunResult {
   const { columns, ...rest } = c;
   const s = columns.strings;
-  return {
-    ...rest,
-    trades: decodeTable<Trade>(columns.trades, TRADE, s, interpret),
-    orders: decodeTable<OrderRecord>(columns.orders, ORDER, s, interpret),
-    signals: decodeSignals(columns.signals, s, interpret),
-  };
+  const out = { ...rest, trades: decodeTable<Trade>(columns.trades, TRADE, s, interpret) } as RunResult;
+  lazy(out, 'orders', () => decodeTable<OrderRecord>(columns.orders, ORDER, s, interpret));
+  lazy(out, 'signals', () => decodeSignals(columns.signals, s, interpret));
+  sources.set(out, columns);
+  return out;
 }
 
 /** Every buffer of the columns (each array owns its buffer, so all of them can be transferred). */

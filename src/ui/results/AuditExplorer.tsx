@@ -1,5 +1,6 @@
 import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { Explanation } from '../../rpc/engine-api.ts';
+import type { AuditRows } from '../../rpc/result-rows.ts';
 import type { OrderRecord, SignalEvent, TraceNode } from '../../schema/index.ts';
 import { formatPrice, formatQty, formatTime } from './format.ts';
 import { TraceTree } from './TraceTree.tsx';
@@ -11,25 +12,35 @@ const PAGE = 200;
 export type ExplainBar = (time: number) => Promise<Explanation[]>;
 
 export interface AuditExplorerProps {
-  signals: readonly SignalEvent[];
-  orders: readonly OrderRecord[];
+  /** The run's signals and orders (src/rpc/result-rows.ts: auditRows of a result, or arrayRows). */
+  rows: AuditRows;
   /** Where signals carry no trace (results from the engine pool), the chosen signal's tree comes from here. */
   explain?: ExplainBar;
 }
 
-/** Every signal the run recorded; choosing one shows why it fired and what it ordered. */
-export function AuditExplorer({ signals, orders, explain }: AuditExplorerProps) {
+/**
+ * Every signal the run recorded; choosing one shows why it fired and what it ordered. Only the page of
+ * signals on screen and the chosen one's orders are read from `rows` (a pool result's 100k signals stay
+ * columns until then); a signal is identified by its index, as rows from columns are fresh objects.
+ */
+export function AuditExplorer({ rows, explain }: AuditExplorerProps) {
   const [strategy, setStrategy] = useState('');
-  const [selected, setSelected] = useState<SignalEvent | null>(signals[0] ?? null);
+  // The pick belongs to the rows it was made in: a new run's explorer starts again at its first signal.
+  const [pick, setPick] = useState<{ rows: AuditRows; index: number } | null>(null);
+  const selected = pick?.rows === rows ? pick.index : rows.signalCount > 0 ? 0 : null;
   const [shown, setShown] = useState(PAGE);
-  const strategies = useMemo(() => [...new Set(signals.map((s) => s.strategyId))], [signals]);
-  const list = useMemo(() => (strategy ? signals.filter((s) => s.strategyId === strategy) : signals), [signals, strategy]);
-  const byId = useMemo(() => new Map(orders.map((o) => [o.id, o])), [orders]);
-  const exitsOf = useMemo(() => {
-    const m = new Map<number, OrderRecord[]>();
-    for (const o of orders) if (o.parentId !== undefined) m.set(o.parentId, [...(m.get(o.parentId) ?? []), o]);
-    return m;
-  }, [orders]);
+  const strategies = useMemo(() => rows.strategies(), [rows]);
+  const list = useMemo(() => (strategy ? rows.signalsOf(strategy) : null), [rows, strategy]);
+  const count = list ? list.length : rows.signalCount;
+  const page = useMemo(() => {
+    const out: { index: number; signal: SignalEvent }[] = [];
+    for (let k = 0; k < Math.min(shown, count); k++) {
+      const index = list ? list[k]! : k;
+      out.push({ index, signal: rows.signal(index) });
+    }
+    return out;
+  }, [rows, list, count, shown]);
+  const chosen = useMemo(() => (selected === null ? null : rows.signal(selected)), [rows, selected]);
   return (
     <div className="audit">
       <div className="audit-list">
@@ -43,23 +54,23 @@ export function AuditExplorer({ signals, orders, explain }: AuditExplorerProps) 
           </select>
         </label>
         <ol aria-label="Signal events">
-          {list.slice(0, shown).map((s, i) => (
-            <li key={i}>
-              <button type="button" aria-pressed={s === selected} onClick={() => setSelected(s)}>
+          {page.map(({ index, signal: s }) => (
+            <li key={index}>
+              <button type="button" aria-pressed={index === selected} onClick={() => setPick({ rows, index })}>
                 <span className="t">{formatTime(s.time)}</span> <span className="sid">{s.strategyId}</span> <span>{s.action}</span>
               </button>
             </li>
           ))}
-          {list.length === 0 && <li className="muted">No signals.</li>}
+          {count === 0 && <li className="muted">No signals.</li>}
         </ol>
-        {shown < list.length && (
+        {shown < count && (
           <button type="button" className="small" onClick={() => setShown((n) => n + PAGE)}>
-            Show more ({list.length - shown} left)
+            Show more ({count - shown} left)
           </button>
         )}
       </div>
       <div className="audit-detail" aria-live="polite">
-        {selected ? <SignalDetail signal={selected} byId={byId} exitsOf={exitsOf} explain={explain} /> : <p className="muted">Choose a signal.</p>}
+        {chosen ? <SignalDetail signal={chosen} rows={rows} explain={explain} /> : <p className="muted">Choose a signal.</p>}
       </div>
     </div>
   );
@@ -104,9 +115,7 @@ function SignalTrace({ signal, explain }: { signal: SignalEvent; explain?: Expla
   return <TraceTree trace={state.trace} />;
 }
 
-function SignalDetail({ signal, byId, exitsOf, explain }: {
-  signal: SignalEvent; byId: ReadonlyMap<number, OrderRecord>; exitsOf: ReadonlyMap<number, OrderRecord[]>; explain?: ExplainBar;
-}) {
+function SignalDetail({ signal, rows, explain }: { signal: SignalEvent; rows: AuditRows; explain?: ExplainBar }) {
   return (
     <section aria-label="Signal detail">
       <h3>
@@ -132,7 +141,7 @@ function SignalDetail({ signal, byId, exitsOf, explain }: {
             </thead>
             <tbody>
               {signal.orderIds.map((id) => {
-                const o = byId.get(id);
+                const o = rows.order(id);
                 return o ? (
                   <Fragment key={id}>
                     <tr>
@@ -140,7 +149,7 @@ function SignalDetail({ signal, byId, exitsOf, explain }: {
                       <td>{orderType(o)}</td><td>{o.status}</td><td className="t">{o.fillTime === null ? '—' : formatTime(o.fillTime)}</td>
                       <td className="n">{o.fillPrice === null ? '—' : formatPrice(o.fillPrice)}</td><td>{o.reason ?? ''}</td>
                     </tr>
-                    {(exitsOf.get(o.id) ?? []).map((x) => (
+                    {rows.exitsOf(o.id).map((x) => (
                       <tr key={`x${x.id}`} className="exit-row">
                         <td>{x.id}</td><td>{x.side}</td><td>{x.symbol}</td><td className="n">{formatQty(x.filledQuantity)}</td>
                         <td colSpan={5}>{exitSentence(x)}</td>

@@ -1,4 +1,5 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useMemo, type ReactNode } from 'react';
+import { auditRows } from '../../rpc/result-rows.ts';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
 import { AxisModeContext, useAxisMode } from './axis-mode.ts';
 import { AuditExplorer, type ExplainBar } from './AuditExplorer.tsx';
@@ -31,6 +32,7 @@ export function ResultsView({ result, title, market, doc = null, explain }: {
   const s = result.stats;
   const zoomGroup = useId();
   const axisMode = useAxisMode();
+  const rows = useMemo(() => auditRows(result), [result]);
   return (
     <div className="results">
       <header className="results-head">
@@ -78,7 +80,7 @@ export function ResultsView({ result, title, market, doc = null, explain }: {
         {result.corporateActions && result.corporateActions.length > 0 && (
           <CorporateActionsTable events={result.corporateActions} />
         )}
-        <AuditExplorer signals={result.signals} orders={result.orders} explain={explain} />
+        <AuditExplorer rows={rows} explain={explain} />
       </section>
     </div>
   );

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { OrderRecord, StrategyDocument } from '../../../src/schema/index.ts';
 import { App } from '../../../src/ui/App.tsx';
+import { arrayRows } from '../../../src/rpc/result-rows.ts';
 import { AuditExplorer } from '../../../src/ui/results/AuditExplorer.tsx';
 import { TradeTable } from '../../../src/ui/results/TradeTable.tsx';
 import '../../../src/ui/styles.css';
@@ -70,7 +71,7 @@ describe('results: which rule closed a trade', () => {
   it('the audit shows an order type and the exit that closed its position', async () => {
     const entry: OrderRecord = { ...RESULT.orders[0]!, type: 'limit', limitPrice: 4690 };
     const exit: OrderRecord = { id: 3, strategyId: 'long', symbol: 'SPX', side: 'sell', quantity: 2, createdTime: RESULT.curves.time[2]!, status: 'filled', fillTime: RESULT.curves.time[2]!, fillPrice: 4600, filledQuantity: 2, fees: 4.6, reason: null, type: 'stopLoss', stopPrice: 4606.2, parentId: 1 };
-    await render(<AuditExplorer signals={RESULT.signals} orders={[entry, RESULT.orders[1]!, exit]} />);
+    await render(<AuditExplorer rows={arrayRows(RESULT.signals, [entry, RESULT.orders[1]!, exit])} />);
     const detail = page.getByRole('region', { name: 'Signal detail' });
     await expect.element(detail.getByText('limit (limit 4,690.00)')).toBeVisible();
     await expect.element(detail.getByText(/^closed by the stop-loss \(stop 4,606.20\) at 4,600.00 on 2024-01-0\d$/)).toBeVisible();

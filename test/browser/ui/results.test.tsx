@@ -2,7 +2,10 @@ import uPlot from 'uplot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { Explanation } from '../../../src/rpc/engine-api.ts';
+import { arrayRows } from '../../../src/rpc/result-rows.ts';
 import { AuditExplorer } from '../../../src/ui/results/AuditExplorer.tsx';
+import { decodeResult, encodeResult } from '../../../src/rpc/result-columns.ts';
+import { formatTime } from '../../../src/ui/results/format.ts';
 import { EquityCharts } from '../../../src/ui/results/EquityCharts.tsx';
 import { ResultsView } from '../../../src/ui/results/ResultsView.tsx';
 import { StatsTable } from '../../../src/ui/results/StatsTable.tsx';
@@ -107,7 +110,7 @@ describe('EquityCharts', () => {
 
 describe('AuditExplorer', () => {
   it('lists signals and shows the condition tree with operand values and results', async () => {
-    const host = await render(<AuditExplorer signals={RESULT.signals} orders={RESULT.orders} />);
+    const host = await render(<AuditExplorer rows={arrayRows(RESULT.signals, RESULT.orders)} />);
     const detail = page.getByRole('region', { name: 'Signal detail' });
     await expect.element(detail.getByRole('heading')).toHaveTextContent('2024-01-02 · long · setWeight SPX 1');
     const tree = host.querySelector('[aria-label="Condition trace"]')!;
@@ -136,7 +139,7 @@ describe('AuditExplorer', () => {
       if (s.strategyId === 'short') throw new Error('no bar at or before then');
       return [{ time, strategyId: s.strategyId, evaluated: true, fired: true, trace: s.trace!, reason: 'condition true' }];
     };
-    const host = await render(<AuditExplorer signals={bare} orders={RESULT.orders} explain={explain} />);
+    const host = await render(<AuditExplorer rows={arrayRows(bare, RESULT.orders)} explain={explain} />);
     const tree = () => host.querySelector('[aria-label="Condition trace"]')?.textContent;
     await vi.waitFor(() => expect(tree()).toBe('trueSMA(10) 101.25 (was 99.5) crosses above SMA(20) 100.75 (was 100.5)'));
     expect(asked).toEqual([RESULT.signals[0]!.time]);
@@ -146,7 +149,7 @@ describe('AuditExplorer', () => {
 
   it('a signal without a trace and nothing to explain it says so', async () => {
     const bare = RESULT.signals.map(({ trace: _, ...s }) => s);
-    await render(<AuditExplorer signals={bare} orders={RESULT.orders} />);
+    await render(<AuditExplorer rows={arrayRows(bare, RESULT.orders)} />);
     await expect.element(page.getByText('No condition trace was kept for this signal.')).toBeVisible();
   });
 });
@@ -160,5 +163,21 @@ describe('ResultsView', () => {
     // uPlot's legends are tables too; ours carry captions.
     expect([...host.querySelectorAll('table.grid')].map((t) => (t as HTMLTableElement).caption?.textContent)).toEqual(['Statistics', 'Trades (3)', 'Monthly returns (year by month, with the year’s total)', 'Orders']);
     await vi.waitFor(() => expect(host.querySelectorAll('.uplot').length).toBe(2));
+  });
+
+  it('shows a pool result\'s audit from its columns, decoding only the rows on screen', async () => {
+    const bare = { ...RESULT, signals: RESULT.signals.map(({ trace: _, ...s }) => s) };
+    const pooled = decodeResult(encodeResult(bare));
+    const host = await render(<ResultsView result={pooled} title="SMA crossover" />);
+    const detail = page.getByRole('region', { name: 'Signal detail' });
+    await expect.element(detail.getByRole('heading')).toHaveTextContent('2024-01-02 · long · setWeight SPX 1');
+    expect(host.querySelector('[aria-label="Signal events"]')!.textContent).toBe(
+      RESULT.signals.map((s) => `${formatTime(s.time)} ${s.strategyId} ${s.action}`).join(''));
+    await userEvent.click(page.getByRole('button', { name: /short setWeight SPX -1/ }));
+    await expect.element(detail.getByRole('heading')).toHaveTextContent('2024-01-04 · short · setWeight SPX -1');
+    expect(host.querySelector('table.mini')!.textContent).toContain('4,789.50');
+    // Nothing on the page read the arrays: they are still the undecoded accessors.
+    expect(Object.getOwnPropertyDescriptor(pooled, 'signals')!.get).toBeDefined();
+    expect(Object.getOwnPropertyDescriptor(pooled, 'orders')!.get).toBeDefined();
   });
 });

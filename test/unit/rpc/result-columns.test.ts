@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../../src/engine/index.ts';
-import { decodeResult, encodeResult } from '../../../src/rpc/result-columns.ts';
+import { IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
+import { columnsBehind, decodeResult, encodeResult } from '../../../src/rpc/result-columns.ts';
+import { arrayRows, auditRows, type AuditRows } from '../../../src/rpc/result-rows.ts';
 import type { RunResult } from '../../../src/schema/index.ts';
-import { crossDoc, dailyBars, parse, withoutTraces } from '../pool/fixture.ts';
+import { crossDoc, crossDocBothAssets, dailyBars, parse, withoutTraces } from '../pool/fixture.ts';
 
 /** A run with every kind of row: rebalance weights, alerts' messages, bracket children (parentId, stop/limit prices), cancelled orders (null fill). */
 function richResult(): RunResult {
@@ -53,5 +54,68 @@ describe('result columns: the generated decoder', () => {
     expect(back.orders[1]!.reason).toBeNull();
     expect('type' in back.orders[1]!).toBe(false);
     expect(back.orders).toEqual(odd.orders);
+  });
+});
+
+describe('result columns: orders and signals decoded on first read', () => {
+  it('decodes orders and signals only when read, to the same arrays, and spreads, serialises and accepts assignment like data', () => {
+    const r = richResult();
+    const cols = encodeResult(r);
+    const lazy = decodeResult(cols);
+    const isAccessor = (k: string) => Object.getOwnPropertyDescriptor(lazy, k)!.get !== undefined;
+    expect([isAccessor('trades'), isAccessor('orders'), isAccessor('signals')]).toEqual([false, true, true]);
+    expect(Object.keys(lazy)).toEqual(Object.keys(decodeResult(cols, true)));
+    const first = lazy.orders;
+    expect(isAccessor('orders')).toBe(false);
+    expect(lazy.orders).toBe(first);
+    expect(first).toEqual(withoutTraces(r).orders);
+    expect(JSON.stringify({ ...decodeResult(cols) })).toBe(JSON.stringify(decodeResult(cols, true)));
+    expect(structuredClone(decodeResult(cols))).toEqual(withoutTraces(r));
+    const other = decodeResult(cols);
+    other.signals = [];
+    expect(other.signals).toEqual([]);
+    expect(columnsBehind(other)).toBe(cols.columns);
+    expect(columnsBehind(r)).toBeUndefined();
+  });
+});
+
+describe('audit rows: a page at a time from the columns', () => {
+  /** Every read of the rows, from the columns and from the arrays, side by side. */
+  function everyRead(rows: AuditRows, ids: readonly number[]) {
+    const strategies = rows.strategies();
+    return {
+      count: rows.signalCount,
+      signals: Array.from({ length: rows.signalCount }, (_, i) => rows.signal(i)),
+      strategies,
+      of: strategies.map((s) => Array.from(rows.signalsOf(s))),
+      orders: ids.map((id) => rows.order(id) ?? null),
+      exits: ids.map((id) => rows.exitsOf(id)),
+    };
+  }
+
+  it('reads the same signals, strategies, orders and bracket exits from the columns as from the decoded arrays', () => {
+    const r = richResult();
+    const cols = encodeResult(r);
+    const decoded = decodeResult(cols), eager = decodeResult(cols, true);
+    const fromColumns = auditRows(decoded);
+    const fromArrays = arrayRows(eager.signals, eager.orders);
+    const ids = [...r.orders.map((o) => o.id), -1, 1e9];
+    const a = everyRead(fromColumns, ids), b = everyRead(fromArrays, ids);
+    expect(a.exits.some((e) => e.length > 0)).toBe(true);
+    expect(a.strategies.length).toBeGreaterThan(2);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(a).toEqual(everyRead(arrayRows(withoutTraces(r).signals, r.orders), ids));
+    expect(Object.getOwnPropertyDescriptor(decoded, 'signals')!.get).toBeDefined(); // nothing above decoded the arrays
+  });
+
+  it('reads the columns the compiled walk writes the same way (RunOptions.columns)', () => {
+    const doc = crossDocBothAssets();
+    const data = { bars: dailyBars() };
+    const made = runBacktest(doc, data, { audit: false, engine: 'fast', columns: true, indicatorCache: new IndicatorCache() });
+    expect(made.columns).toBeDefined();
+    const objects = withoutTraces(runBacktest(doc, data, { audit: false, engine: 'fast', indicatorCache: new IndicatorCache() }));
+    expect(objects.signals.length).toBeGreaterThan(0);
+    const ids = objects.orders.map((o) => o.id);
+    expect(JSON.stringify(everyRead(auditRows(decodeResult(encodeResult(made))), ids))).toBe(JSON.stringify(everyRead(arrayRows(objects.signals, objects.orders), ids)));
   });
 });
