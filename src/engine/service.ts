@@ -277,9 +277,10 @@ export function createEngineService() {
       const { cache } = dataset(dataId);
       return { computed: cache.size, seeded: cache.seeded };
     },
-    explain(dataId: string, doc: StrategyDocument, time: number, params?: ParamValues): Explanation[] {
+    /** `cancel`: a shared flag the page raises when nobody wants the answer any more (the walk checks it). */
+    explain(dataId: string, doc: StrategyDocument, time: number, params?: ParamValues, cancel?: Int32Array): Explanation[] {
       const { data, cache } = dataset(dataId);
-      return explain(doc, data, time, { plan: planFor(doc, params), indicatorCache: cache });
+      return explain(doc, data, time, { plan: planFor(doc, params), indicatorCache: cache, cancel });
     },
     /** Per traded asset, bars and the plan's indicator columns sampled to at most `points` buckets (charts). */
     overlays(dataId: string, doc: StrategyDocument, points: number, params?: ParamValues): AssetOverlay[] {

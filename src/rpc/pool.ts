@@ -418,12 +418,16 @@ export class EnginePool {
     return this.submit<DataNeeds>((slot) => slot.api.needs(doc, params), { signal });
   }
 
-  /** Why each strategy did or did not act at `time` (see engine explain). */
+  /**
+   * Why each strategy did or did not act at `time` (see engine explain). It walks the run from its start to
+   * `time` (seconds for a late bar of W2), so `signal` matters: aborting stops that walk through the task's
+   * cancel flag (shared mode), and the worker is free for the next one at once.
+   */
   explain(req: RunRequest, time: number, signal?: AbortSignal): Promise<Explanation[]> {
     const data = this.dataset(req.data);
-    return this.submit<Explanation[]>(async (slot) => {
+    return this.submit<Explanation[]>(async (slot, task) => {
       await this.ensureLoaded(slot, data.id, data.payload);
-      return slot.api.explain(data.id, req.doc, time, req.params);
+      return slot.api.explain(data.id, req.doc, time, req.params, task.flag);
     }, { signal });
   }
 

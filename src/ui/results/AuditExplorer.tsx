@@ -8,8 +8,12 @@ import { ScrollRegion } from '../shell/ScrollRegion.tsx';
 
 const PAGE = 200;
 
-/** Re-evaluates one bar with tracing (the runner's explain for the run's document and data). */
-export type ExplainBar = (time: number) => Promise<Explanation[]>;
+/**
+ * Re-evaluates one bar with tracing (the runner's explain for the run's document and data). `signal` is
+ * aborted when the answer is no longer wanted (another signal chosen, the page left): a late bar of a long
+ * run takes seconds to reach, and clicking through signals must not queue those walks behind each other.
+ */
+export type ExplainBar = (time: number, signal?: AbortSignal) => Promise<Explanation[]>;
 
 export interface AuditExplorerProps {
   /** The run's signals and orders (src/rpc/result-rows.ts: auditRows of a result, or arrayRows). */
@@ -97,16 +101,16 @@ function SignalTrace({ signal, explain }: { signal: SignalEvent; explain?: Expla
   const [state, setState] = useState<TraceState>({ status: 'loading' });
   useEffect(() => {
     if (signal.trace || !explain) return;
-    let live = true;
+    const ctl = new AbortController();
     setState({ status: 'loading' });
-    explain(signal.time).then(
+    explain(signal.time, ctl.signal).then(
       (es) => {
         const e = es.find((x) => x.strategyId === signal.strategyId && x.trace);
-        if (live) setState(e?.trace ? { status: 'done', trace: e.trace } : { status: 'error', message: `${signal.strategyId} was not evaluated on this bar` });
+        if (!ctl.signal.aborted) setState(e?.trace ? { status: 'done', trace: e.trace } : { status: 'error', message: `${signal.strategyId} was not evaluated on this bar` });
       },
-      (e: unknown) => { if (live) setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }); },
+      (e: unknown) => { if (!ctl.signal.aborted) setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }); },
     );
-    return () => { live = false; };
+    return () => ctl.abort();
   }, [signal, explain]);
   if (signal.trace) return <TraceTree trace={signal.trace} />;
   if (!explain) return <p className="muted">No condition trace was kept for this signal.</p>;

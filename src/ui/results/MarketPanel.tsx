@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
 import type { DataClient } from '../data/client.ts';
 import { useCatalog } from '../data/useCatalog.ts';
@@ -58,14 +58,18 @@ export function MarketPanel({ runner, doc, result, data = null }: MarketPanelPro
     };
   }, [runner.series, used.data, catalog.data, data]);
   const [why, setWhy] = useState<ExplainState>({ status: 'idle' });
-  const latest = useRef(0);
+  // The explanation being computed: a newer click or leaving the page aborts it (its walk stops in the worker).
+  const pending = useRef<AbortController | null>(null);
+  useEffect(() => () => pending.current?.abort(), []);
   const explain = (time: number) => {
     if (!runner.explain) return;
-    const ticket = ++latest.current;
+    pending.current?.abort();
+    const ctl = new AbortController();
+    pending.current = ctl;
     setWhy({ status: 'loading', time });
-    runner.explain(doc, time).then(
-      (explanations) => { if (ticket === latest.current) setWhy({ status: 'done', time, explanations }); },
-      (e: unknown) => { if (ticket === latest.current) setWhy({ status: 'error', time, message: e instanceof Error ? e.message : String(e) }); },
+    runner.explain(doc, time, ctl.signal).then(
+      (explanations) => { if (!ctl.signal.aborted) setWhy({ status: 'done', time, explanations }); },
+      (e: unknown) => { if (!ctl.signal.aborted) setWhy({ status: 'error', time, message: e instanceof Error ? e.message : String(e) }); },
     );
   };
   const [typed, setTyped] = useState('');

@@ -31,7 +31,7 @@ export function ResultsPage({ runner, result, doc, history, actions, onReopen, r
   const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-2)));
   const chosen = picked.map((id) => history.runs.find((r) => r.id === id)).filter((r) => r !== undefined);
   // Signals from the engine pool carry no trace: the audit asks the runner to re-evaluate the bar.
-  const explainBar = useCallback((time: number) => runner!.explain!(doc!, time), [runner, doc]);
+  const explainBar = useCallback((time: number, signal?: AbortSignal) => runner!.explain!(doc!, time, signal), [runner, doc]);
   const canExplain = runner?.explain !== undefined && doc !== null;
   return (
     <>

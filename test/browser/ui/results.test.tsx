@@ -147,6 +147,24 @@ describe('AuditExplorer', () => {
     await expect.element(page.getByRole('alert')).toHaveTextContent('Could not explain this signal: no bar at or before then');
   });
 
+  it('choosing another signal aborts the explanation still being computed for the first', async () => {
+    const bare = RESULT.signals.map(({ trace: _, ...s }) => s);
+    const signals: AbortSignal[] = [];
+    const explain = (time: number, signal?: AbortSignal): Promise<Explanation[]> => {
+      signals.push(signal!);
+      const s = RESULT.signals.find((x) => x.time === time)!;
+      // The first never answers (a late bar of a long run); the second does.
+      return s.strategyId === 'long' ? new Promise(() => undefined)
+        : Promise.resolve([{ time, strategyId: s.strategyId, evaluated: true, fired: true, trace: s.trace!, reason: 'condition true' }]);
+    };
+    const host = await render(<AuditExplorer rows={arrayRows(bare, RESULT.orders)} explain={explain} />);
+    await expect.element(page.getByRole('status')).toHaveTextContent('Re-evaluating the bar with tracing…');
+    expect(signals.map((x) => x.aborted)).toEqual([false]);
+    await userEvent.click(page.getByRole('button', { name: /short setWeight SPX -1/ }));
+    await vi.waitFor(() => expect(host.querySelector('[aria-label="Condition trace"]')?.textContent).toMatch(/^true/));
+    expect(signals.map((x) => x.aborted)).toEqual([true, false]);
+  });
+
   it('a signal without a trace and nothing to explain it says so', async () => {
     const bare = RESULT.signals.map(({ trace: _, ...s }) => s);
     await render(<AuditExplorer rows={arrayRows(bare, RESULT.orders)} />);

@@ -82,6 +82,22 @@ describe('engine pool on worker_threads', () => {
     expect(got).toEqual(explain(doc, data, time));
   });
 
+  it('an explanation nobody wants any more stops its walk in the worker: AbortError, and the next one is answered', async () => {
+    const p = pool(1);
+    const { doc, bars } = longMinuteRun(1);
+    const data = { bars };
+    const early = bars[0]!.time[500]!, late = bars[0]!.time[bars[0]!.length - 1]!;
+    const want = explain(doc, data, early);
+    expect(await p.explain({ doc, data }, early)).toEqual(want); // the worker holds the data set now
+    const ctl = new AbortController();
+    const t0 = performance.now();
+    const walk = p.explain({ doc, data }, late, ctl.signal);
+    ctl.abort(); // it is running (the worker was idle): only the walk's cancel check can end it with AbortError
+    await expect(walk).rejects.toMatchObject({ name: 'AbortError' });
+    console.log(`node pool: an explanation of the last of ${bars[0]!.length} bars abandoned in ${(performance.now() - t0).toFixed(1)} ms`);
+    expect(await p.explain({ doc, data }, early)).toEqual(want);
+  });
+
   it('reports what a document needs and fails a run with the engine error', async () => {
     const p = pool(1);
     expect(await p.needs(crossDoc())).toEqual({ assets: ['AAA', 'BBB'], timeframe: '1d', series: [], fields: ['open', 'close'] });
