@@ -254,6 +254,78 @@ export function explain(doc: StrategyDocument, data: MarketData, time: number, o
   return explainAt(doc, data, [time], opts)[0]!;
 }
 
+/** The bar a time explains: the latest bar at or before it, over all assets. */
+function lastBarAt(cols: readonly BarColumns[], time: number): number {
+  let last = -Infinity;
+  for (const c of cols) {
+    const i = upperBound(c.time, time, 0, c.length) - 1;
+    if (i >= 0) last = Math.max(last, c.time[i]!);
+  }
+  if (last === -Infinity) throw new RunError(`no bar at or before ${new Date(time).toISOString()}`);
+  return last;
+}
+
+/** Explainer walks: started from the first bar, walked on from the last one asked, answered again (tests read them). */
+export const explainWalks = { starts: 0, continued: 0, repeated: 0 };
+
+/**
+ * explain at one time after another on one document and data set (a worker's audit session): a bar later than
+ * the last one asked is reached by walking on from there, not from the first bar (explaining W2's last signal
+ * is a whole run's walk: seconds), the same bar is answered again, an earlier one starts a new walk. Each
+ * answer is explain's: the walk is the same whichever bars it stops at, since explaining only records.
+ * Holds the walk's kernel (its logs and per-step record) until close().
+ */
+export class Explainer {
+  private p: Prepared | null = null;
+  private walker: Walker | null = null;
+  private readonly walkOpts: RunOptions;
+  private last = -Infinity;
+  private answer: Explanation[] = [];
+
+  constructor(private readonly doc: StrategyDocument, private readonly data: MarketData, opts: RunOptions = {}) {
+    this.walkOpts = { ...opts, audit: false, onProgress: undefined, cancel: undefined };
+  }
+
+  /** explain(doc, data, time); `cancel` stops the walk (CancelledError), and the next call starts afresh. */
+  at(time: number, cancel?: Int32Array): Explanation[] {
+    try {
+      if (this.p !== null && lastBarAt(this.p.cols, time) < this.last) this.close();
+      if (this.p === null) {
+        this.p = prepare(this.doc, this.data, this.walkOpts, true);
+        this.walker = new Walker(this.p, this.walkOpts);
+        explainWalks.starts++;
+      } else if (lastBarAt(this.p.cols, time) === this.last) {
+        explainWalks.repeated++;
+        return this.answer;
+      } else {
+        explainWalks.continued++;
+      }
+      const bar = lastBarAt(this.p.cols, time);
+      this.walkOpts.cancel = cancel;
+      this.walker!.until(bar - 1);
+      const out: Explanation[] = [];
+      this.p.kernel.explanations = out;
+      this.walker!.until(bar);
+      this.p.kernel.explanations = null;
+      this.last = bar;
+      this.answer = out;
+      return out;
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  /** Lets the walk go (its recorder back to the pool); the next at() starts from the first bar. */
+  close(): void {
+    if (this.p !== null) releaseRecorder(this.p.kernel.recorder);
+    this.p = null;
+    this.walker = null;
+    this.last = -Infinity;
+    this.answer = [];
+  }
+}
+
 /**
  * explain for many times in one pass over the data (what the audit needs for a page of signals): result i
  * explains times[i]. Re-evaluating is deterministic, so the trace of a strategy that fired at t is the
@@ -263,18 +335,7 @@ export function explainAt(doc: StrategyDocument, data: MarketData, times: readon
   // The columns runs did not keep (fast/transient.ts: W2's 110 MB of averages) stream in the kernel, as the
   // reference computes them: an explanation adds no column to the worker's memory.
   const p = prepare(doc, data, { ...opts, audit: false }, true);
-  const cols = p.cols;
-  // The bar each time explains: the latest bar at or before it, over all assets.
-  const lastOf = (time: number): number => {
-    let last = -Infinity;
-    for (const c of cols) {
-      const i = upperBound(c.time, time, 0, c.length) - 1;
-      if (i >= 0) last = Math.max(last, c.time[i]!);
-    }
-    if (last === -Infinity) throw new RunError(`no bar at or before ${new Date(time).toISOString()}`);
-    return last;
-  };
-  const bars = times.map(lastOf);
+  const bars = times.map((t) => lastBarAt(p.cols, t));
   const order = [...new Set(bars)].sort((a, b) => a - b);
   const walker = new Walker(p, opts);
   const at = new Map<number, Explanation[]>();

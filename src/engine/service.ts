@@ -1,7 +1,7 @@
 import type { BarColumns, BarField, CorporateAction, RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import { barFields } from './fields.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
-import { CancelledError, explain, runBacktest } from './backtest.ts';
+import { CancelledError, Explainer, runBacktest } from './backtest.ts';
 import { IndicatorCache } from './indicator-cache.ts';
 import { columnsTransient } from './fast/transient.ts';
 import type { Explanation } from './kernel.ts';
@@ -117,6 +117,13 @@ export function createEngineService() {
   // Compiling generates evaluator code; a batch reruns the same document, so plans are kept by content.
   const plans = new Map<string, Plan>();
   let sink: ProgressSink | null = null;
+  // The audit's explanations of one document on one data set: each walks on from the last (Explainer). Let go
+  // when a run or another document's explanation starts, or its data set goes, so it holds no memory after.
+  let session: { key: string; dataId: string; explainer: Explainer } | null = null;
+  const endSession = () => {
+    session?.explainer.close();
+    session = null;
+  };
 
   const dataset = (id: string): Dataset => {
     const d = datasets.get(id);
@@ -145,9 +152,11 @@ export function createEngineService() {
     },
     /** Keeps a data set under `id`. Shared columns are read in place; cloned ones are this worker's copy. */
     load(id: string, data: MarketData): void {
+      if (session?.dataId === id) endSession();
       datasets.set(id, { data, cache: cacheFor(data.bars) });
     },
     drop(id: string): boolean {
+      if (session?.dataId === id) endSession();
       return datasets.delete(id);
     },
     loaded(): string[] {
@@ -165,6 +174,7 @@ export function createEngineService() {
       return { assets: [...plan.assets], timeframe: doc.settings.timeframe, series: [...series.values()], fields: barFields(plan, doc) };
     },
     run(task: EngineTask): RunResult {
+      endSession();
       const { data, cache } = dataset(task.dataId);
       const plan = planFor(task.doc, task.params);
       // Warm-up: indicator columns one by one, so a cancel is honoured here too, not only in the loop; none
@@ -280,7 +290,12 @@ export function createEngineService() {
     /** `cancel`: a shared flag the page raises when nobody wants the answer any more (the walk checks it). */
     explain(dataId: string, doc: StrategyDocument, time: number, params?: ParamValues, cancel?: Int32Array): Explanation[] {
       const { data, cache } = dataset(dataId);
-      return explain(doc, data, time, { plan: planFor(doc, params), indicatorCache: cache, cancel });
+      const key = JSON.stringify([dataId, doc, params ?? null]);
+      if (session?.key !== key) {
+        endSession();
+        session = { key, dataId, explainer: new Explainer(doc, data, { plan: planFor(doc, params), indicatorCache: cache }) };
+      }
+      return session.explainer.at(time, cancel);
     },
     /** Per traded asset, bars and the plan's indicator columns sampled to at most `points` buckets (charts). */
     overlays(dataId: string, doc: StrategyDocument, points: number, params?: ParamValues): AssetOverlay[] {
