@@ -279,34 +279,42 @@ export class Explainer {
   private p: Prepared | null = null;
   private walker: Walker | null = null;
   private readonly walkOpts: RunOptions;
+  private readonly cancel: Int32Array | undefined;
   private last = -Infinity;
   private answer: Explanation[] = [];
 
   constructor(private readonly doc: StrategyDocument, private readonly data: MarketData, opts: RunOptions = {}) {
-    this.walkOpts = { ...opts, audit: false, onProgress: undefined, cancel: undefined };
+    this.walkOpts = { ...opts, audit: false };
+    this.cancel = opts.cancel;
   }
 
-  /** explain(doc, data, time); `cancel` stops the walk (CancelledError), and the next call starts afresh. */
-  at(time: number, cancel?: Int32Array): Explanation[] {
+  /** The bar `time` explains: the latest bar at or before it, over all assets. */
+  barOf(time: number): number {
+    return lastBarAt(this.prepared().cols, time);
+  }
+
+  /** explain(doc, data, time); `cancel` (default: the options') stops the walk, and the next call starts afresh. */
+  at(time: number, cancel = this.cancel): Explanation[] {
     try {
-      if (this.p !== null && lastBarAt(this.p.cols, time) < this.last) this.close();
-      if (this.p === null) {
-        this.p = prepare(this.doc, this.data, this.walkOpts, true);
-        this.walker = new Walker(this.p, this.walkOpts);
-        explainWalks.starts++;
-      } else if (lastBarAt(this.p.cols, time) === this.last) {
+      const bar = this.barOf(time);
+      if (bar === this.last) {
         explainWalks.repeated++;
         return this.answer;
+      }
+      if (bar < this.last) this.close();
+      if (this.walker === null) {
+        this.walker = new Walker(this.prepared(), this.walkOpts);
+        explainWalks.starts++;
       } else {
         explainWalks.continued++;
       }
-      const bar = lastBarAt(this.p.cols, time);
       this.walkOpts.cancel = cancel;
-      this.walker!.until(bar - 1);
+      const kernel = this.p!.kernel;
+      this.walker.until(bar - 1);
       const out: Explanation[] = [];
-      this.p.kernel.explanations = out;
-      this.walker!.until(bar);
-      this.p.kernel.explanations = null;
+      kernel.explanations = out;
+      this.walker.until(bar);
+      kernel.explanations = null;
       this.last = bar;
       this.answer = out;
       return out;
@@ -324,6 +332,12 @@ export class Explainer {
     this.last = -Infinity;
     this.answer = [];
   }
+
+  // The columns runs did not keep (fast/transient.ts: W2's 110 MB of averages) stream in the kernel, as the
+  // reference computes them: an explanation adds no column to the worker's memory.
+  private prepared(): Prepared {
+    return (this.p ??= prepare(this.doc, this.data, this.walkOpts, true));
+  }
 }
 
 /**
@@ -332,24 +346,13 @@ export class Explainer {
  * trace its signal recorded (test/unit/engine/explain-traces.test.ts).
  */
 export function explainAt(doc: StrategyDocument, data: MarketData, times: readonly number[], opts: RunOptions = {}): Explanation[][] {
-  // The columns runs did not keep (fast/transient.ts: W2's 110 MB of averages) stream in the kernel, as the
-  // reference computes them: an explanation adds no column to the worker's memory.
-  const p = prepare(doc, data, { ...opts, audit: false }, true);
-  const bars = times.map((t) => lastBarAt(p.cols, t));
-  const order = [...new Set(bars)].sort((a, b) => a - b);
-  const walker = new Walker(p, opts);
-  const at = new Map<number, Explanation[]>();
+  const e = new Explainer(doc, data, opts);
   try {
-    for (const last of order) {
-      walker.until(last - 1);
-      const out: Explanation[] = [];
-      p.kernel.explanations = out;
-      walker.until(last);
-      p.kernel.explanations = null;
-      at.set(last, out);
-    }
+    const bars = times.map((t) => e.barOf(t));
+    const at = new Map<number, Explanation[]>();
+    for (const bar of [...new Set(bars)].sort((a, b) => a - b)) at.set(bar, e.at(bar));
+    return bars.map((b) => at.get(b)!);
   } finally {
-    releaseRecorder(p.kernel.recorder);
+    e.close();
   }
-  return bars.map((b) => at.get(b)!);
 }

@@ -119,7 +119,7 @@ export function createEngineService() {
   let sink: ProgressSink | null = null;
   // The audit's explanations of one document on one data set: each walks on from the last (Explainer). Let go
   // when a run or another document's explanation starts, or its data set goes, so it holds no memory after.
-  let session: { key: string; dataId: string; explainer: Explainer } | null = null;
+  let session: { dataId: string; plan: Plan; explainer: Explainer } | null = null;
   const endSession = () => {
     session?.explainer.close();
     session = null;
@@ -290,10 +290,11 @@ export function createEngineService() {
     /** `cancel`: a shared flag the page raises when nobody wants the answer any more (the walk checks it). */
     explain(dataId: string, doc: StrategyDocument, time: number, params?: ParamValues, cancel?: Int32Array): Explanation[] {
       const { data, cache } = dataset(dataId);
-      const key = JSON.stringify([dataId, doc, params ?? null]);
-      if (session?.key !== key) {
+      // planFor gives the same plan object for the same document and parameters while it keeps it.
+      const plan = planFor(doc, params);
+      if (session?.dataId !== dataId || session.plan !== plan) {
         endSession();
-        session = { key, dataId, explainer: new Explainer(doc, data, { plan: planFor(doc, params), indicatorCache: cache }) };
+        session = { dataId, plan, explainer: new Explainer(doc, data, { plan, indicatorCache: cache }) };
       }
       return session.explainer.at(time, cancel);
     },
