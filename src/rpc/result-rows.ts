@@ -38,7 +38,12 @@ export function arrayRows(signals: readonly SignalEvent[], orders: readonly Orde
     exitsOf: (id) => {
       if (!exits) {
         exits = new Map();
-        for (const o of orders) if (o.parentId !== undefined) exits.set(o.parentId, [...(exits.get(o.parentId) ?? []), o]);
+        for (const o of orders) {
+          if (o.parentId === undefined) continue;
+          const list = exits.get(o.parentId);
+          if (list) list.push(o);
+          else exits.set(o.parentId, [o]);
+        }
       }
       return exits.get(id) ?? [];
     },
