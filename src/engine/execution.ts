@@ -74,7 +74,9 @@ export class SimulatedFills {
     }
 
     const r = order.record;
-    r.quantity = requested;
+    // An order sized at the signal was sent for that quantity (live: to the broker), also when the fill finds
+    // nothing to do with it (the position it sells closed since): its record says so, as the broker's does.
+    if (order.fixedAtSignal !== true || requested > 0) r.quantity = requested;
     if (r.filledQuantity > 0) {
       r.status = 'filled';
       r.reason = reason ?? r.reason; // a reason given at the signal (signal sizing clipped it) stands

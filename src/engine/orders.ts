@@ -23,6 +23,8 @@ export interface Order {
   readonly exits: OrderExits | null;
   /** Set on the venue's exit orders: why the trade closes. */
   readonly exitReason: ExitReason | null;
+  /** Its quantity was fixed at the signal (sizing.ts): the record keeps it when nothing can be done at the fill. */
+  readonly fixedAtSignal?: true;
 }
 
 /** A limit, stop or stop-limit entry with prices fixed at the signal, and its state while it rests. */

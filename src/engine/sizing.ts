@@ -42,7 +42,7 @@ export class SignalSizer {
     order.record.quantity = qty;
     order.record.side = side;
     order.record.reason = dry.record.reason;
-    return { ...order, kind: 'delta', side: side === 'buy' ? 1 : -1, unit: 'quantity', value: qty, weight: 0 };
+    return { ...order, kind: 'delta', side: side === 'buy' ? 1 : -1, unit: 'quantity', value: qty, weight: 0, fixedAtSignal: true };
   }
 
   private copy(books: Portfolio, time: number): void {

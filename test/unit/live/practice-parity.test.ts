@@ -112,6 +112,18 @@ describe('practice deployment resumes', () => {
   });
 });
 
+describe('practice deployment = backtest, a rejected order', () => {
+  it('regression: a sell sized at the signal whose position an exit closed before the fill was recorded for 0 in the backtest, 1 live (seed -1629934723)', async () => {
+    const [doc, days] = STOP_AFTER_EXIT_CASE as unknown as [StrategyDocument, Parameters<typeof toData>[0]];
+    const data = { bars: [toData(days).daily] };
+    const a = runBacktest(doc, data, { sizing: 'signal' });
+    const b = (await runPractice(doc, data)).result();
+    const rejected = a.orders.find((o) => o.status === 'rejected')!;
+    expect(rejected).toMatchObject({ strategyId: 's0', reason: 'no position to sell', quantity: 1, filledQuantity: 0 });
+    expect(b.orders).toEqual(a.orders);
+  });
+});
+
 describe('signal sizing in the backtest', () => {
   it('regression: a quantity fixed at the signal fell 3e-14 short of the position and left a dust trade (seed 1208860183)', () => {
     const [doc, steps] = DUST_CASE as unknown as [StrategyDocument, Parameters<typeof toBars>[0]];
@@ -147,3 +159,10 @@ describe('signal sizing in the backtest', () => {
 
 /** The shrunk counterexample of the property below at seed 1208860183 (three strategies trading A at once). */
 const DUST_CASE = [{"version": 1, "name": "random", "settings": {"universe": ["A", "B", "C"], "timeframe": "1d", "range": {"from": "2024-01-04"}, "initialCash": 19989, "fees": {"fraction": 0.01, "perShare": 0, "perOrder": 0, "minimum": 2}, "slippage": {"bps": 0, "fixed": 0.01}, "fillModel": "close", "units": "fractional", "allowShort": true, "riskFreeRate": 0, "sampling": "auto"}, "parameters": {}, "strategies": [{"id": "s0", "name": "s0", "condition": {"lhs": {"kind": "rsi", "asset": "A", "window": {"bars": 2}}, "op": ">", "rhs": 30}, "action": {"type": "setWeight", "asset": "A", "weight": -0.1}}, {"id": "s1", "name": "s1", "condition": {"lhs": {"kind": "rsi", "asset": "A", "window": {"bars": 2}}, "op": ">", "rhs": 30}, "action": {"type": "rebalance", "universe": {"candidates": ["A", "B", "C"], "filter": {"lhs": {"kind": "sma", "asset": "$asset", "window": {"bars": 1}}, "op": ">", "rhs": {"kind": "sma", "asset": "A", "window": {"bars": 1}}}, "sort": {"by": {"kind": "price", "asset": "$asset", "field": "close"}, "order": "asc"}, "limit": 1, "weighting": {"kind": "inverseVolatility", "window": {"bars": 3}}}}}, {"id": "s2", "name": "s2", "condition": {"lhs": {"kind": "price", "asset": "A", "field": "open"}, "op": ">", "rhs": {"kind": "sma", "asset": "A", "window": {"bars": 1}}}, "action": {"type": "rebalance", "weights": [{"asset": "A", "weight": 0.1}]}}]}, [{"gap": 1, "mask": 1, "moves": [-1, 0, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [0, -1, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [1, 0, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [-1, -2, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [-1, 2, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [0, -1, 0, 0, 0, 0]}, {"gap": 1, "mask": 1, "moves": [0, 0, 0, 0, 0, 0]}]];
+
+/**
+ * The shrunk counterexample of 'orders beyond market' at seed -1629934723: s1's limit buy fills and arms a
+ * take-profit; s0 then signals a stop sell of all of it (1, fixed at the signal), and the take-profit closes
+ * the position at the next open, before the stop can act.
+ */
+const STOP_AFTER_EXIT_CASE = [{"version":1,"name":"random orders","settings":{"universe":["A"],"timeframe":"1d","initialCash":1000,"fees":{"fraction":0.001,"perShare":0,"perOrder":0,"minimum":0},"slippage":{"bps":0,"fixed":0},"fillModel":"nextOpen","intrabar":"pessimistic","closeAtEnd":false,"units":"fractional","allowShort":false,"riskFreeRate":0,"sampling":"auto"},"parameters":{},"strategies":[{"id":"s0","name":"s0","condition":{"lhs":{"kind":"price","field":"volume"},"op":"=","rhs":4},"action":{"type":"sell","amount":{"unit":"all"},"entry":{"type":"stop","price":{"distance":0.25},"timeInForce":"gtc"}}},{"id":"s1","name":"s1","condition":{"lhs":{"kind":"price","field":"volume"},"op":"=","rhs":2},"action":{"type":"buy","amount":{"unit":"quantity","value":1},"entry":{"type":"limit","price":{"percent":1},"timeInForce":"gtc","expireAfterBars":2},"exits":{"takeProfit":{"atr":0.5,"window":{"bars":2}}}}}]},[{"gap":1,"moves":[0,0],"wick":[0,0,0,0,0,0],"openGap":0,"hasFiner":false},{"gap":1,"moves":[0,0],"wick":[0,0,0,0,0,0],"openGap":0,"hasFiner":false},{"gap":1,"moves":[0,0],"wick":[0,0,0,0,0,0],"openGap":-1,"hasFiner":false},{"gap":1,"moves":[1,0],"wick":[0,0,0,0,0,0],"openGap":0,"hasFiner":false},{"gap":1,"moves":[0,0],"wick":[0,0,0,1,0,0],"openGap":-1,"hasFiner":false},{"gap":1,"moves":[0,0],"wick":[0,0,0,0,0,0],"openGap":0,"hasFiner":false},{"gap":1,"moves":[0,0],"wick":[0,0,0,0,0,0],"openGap":0,"hasFiner":false},{"gap":1,"moves":[0,-1],"wick":[0,0,0,0,0,0],"openGap":0,"hasFiner":false}]];
