@@ -1,7 +1,7 @@
 import type { BarColumns, BarField, CorporateAction, RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import { barFields } from './fields.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
-import { CancelledError, Explainer, runBacktest } from './backtest.ts';
+import { CancelledError, Explainer, explainWalks, runBacktest } from './backtest.ts';
 import { IndicatorCache } from './indicator-cache.ts';
 import { columnsTransient } from './fast/transient.ts';
 import type { Explanation } from './kernel.ts';
@@ -297,6 +297,10 @@ export function createEngineService() {
         session = { dataId, plan, explainer: new Explainer(doc, data, { plan, indicatorCache: cache }) };
       }
       return session.explainer.at(time, cancel);
+    },
+    /** This worker's explain walks so far (started, walked on, answered again): where a pool sent explanations. */
+    explainWalks(): { starts: number; continued: number; repeated: number } {
+      return { ...explainWalks };
     },
     /** Per traded asset, bars and the plan's indicator columns sampled to at most `points` buckets (charts). */
     overlays(dataId: string, doc: StrategyDocument, points: number, params?: ParamValues): AssetOverlay[] {

@@ -37,6 +37,7 @@ const COLUMN_PLANS_KEPT = 4;
 
 /** Which plan a data set's kept indicator columns belong to. */
 const columnsKey = (doc: StrategyDocument, params: ParamValues | undefined): string => JSON.stringify([doc, params ?? null]);
+const explainKey = (dataId: string, doc: StrategyDocument, params: ParamValues | undefined): string => `${dataId}|${columnsKey(doc, params)}`;
 
 export interface RunRequest {
   doc: StrategyDocument;
@@ -98,6 +99,11 @@ interface Slot {
   tasks: Task[];
   /** Per loaded data set: ids of the sweep columns its cache holds (computed there or seeded). */
   sweepSeeded: Map<string, Set<string>>;
+  /**
+   * The explain session the worker holds (engine service: one walk kept between explanations), as the data
+   * set's id and explainKey; null when none or when something since may have ended it (a run, a load, a drop).
+   */
+  explaining: { dataId: string; key: string } | null;
 }
 
 /** A data set's sweep columns in one price mode: every distinct indicator column a sweep asked for, computed once. */
@@ -131,6 +137,8 @@ interface Task {
   pipelined?: boolean;
   /** The data set it reads, so a worker never drops it while the task is queued there. */
   dataId?: string;
+  /** An idle worker this task would rather take than the first idle one (explain: the one holding its walk). */
+  prefer?: (slot: Slot) => boolean;
 }
 
 /** How a cancelled run rejects everywhere (pool, queue, runner): like fetch, a DOMException named AbortError. */
@@ -249,6 +257,8 @@ export class EnginePool {
     return this.submit<RunResult>(async (slot, task) => {
       await this.ensureLoaded(slot, data.id, data.payload);
       if (columns) await slot.api.seedColumns(data.id, req.doc, req.params, columns);
+      // A run ends the worker's explain session (engine service).
+      slot.explaining = null;
       const t = { id: task.id, dataId: data.id, doc: req.doc, params: req.params, cancel: task.flag };
       return req.audit === true ? slot.api.run({ ...t, audit: true }) : decodeResult(await slot.api.runColumns(t));
     }, ev, group);
@@ -425,10 +435,23 @@ export class EnginePool {
    */
   explain(req: RunRequest, time: number, signal?: AbortSignal): Promise<Explanation[]> {
     const data = this.dataset(req.data);
+    const key = explainKey(data.id, req.doc, req.params);
     return this.submit<Explanation[]>(async (slot, task) => {
       await this.ensureLoaded(slot, data.id, data.payload);
-      return slot.api.explain(data.id, req.doc, time, req.params, task.flag);
-    }, { signal });
+      // Unknown until it answers: a cancelled walk starts afresh next time, and a failed one holds nothing.
+      slot.explaining = null;
+      const out = await slot.api.explain(data.id, req.doc, time, req.params, task.flag);
+      slot.explaining = { dataId: data.id, key };
+      return out;
+    }, { signal }, {}, { prefer: (s) => s.explaining?.key === key });
+  }
+
+  /**
+   * Per worker, its explain walks so far (see engine Explainer): how many started from the first bar, walked
+   * on from an earlier explanation, or answered one again. Diagnostics, and what the affinity tests read.
+   */
+  explainWalks(): Promise<{ starts: number; continued: number; repeated: number }[]> {
+    return Promise.all(this.slots.map((s) => s.api.explainWalks()));
   }
 
   /**
@@ -463,6 +486,7 @@ export class EnginePool {
       if (i < 0) return;
       s.loaded.splice(i, 1);
       s.sweepSeeded.delete(d.id);
+      if (s.explaining?.dataId === d.id) s.explaining = null;
       await s.api.drop(d.id);
     }));
   }
@@ -504,10 +528,12 @@ export class EnginePool {
       const old = evict.shift()!;
       slot.loaded.splice(slot.loaded.indexOf(old), 1);
       slot.sweepSeeded.delete(old);
+      if (slot.explaining?.dataId === old) slot.explaining = null;
       void slot.api.drop(old);
     }
     // A fresh load is a fresh IndicatorCache in the worker: it holds no sweep column yet.
     slot.sweepSeeded.delete(id);
+    if (slot.explaining?.dataId === id) slot.explaining = null;
     try {
       await slot.api.load(id, payload);
     } catch (e) {
@@ -518,7 +544,7 @@ export class EnginePool {
 
   private submit<T>(
     exec: (slot: Slot, task: Task) => Promise<T>, ev: RunEvents, group: Partial<Group> = {},
-    extra: Pick<Task, 'pipelined' | 'dataId'> = {},
+    extra: Pick<Task, 'pipelined' | 'dataId' | 'prefer'> = {},
   ): Promise<T> {
     const signal = group.signal ?? ev.signal;
     if (this.closed) return Promise.reject(abortError('engine pool closed'));
@@ -565,9 +591,14 @@ export class EnginePool {
     this.settle(task, false, abortError());
   }
 
-  /** An idle worker; for a pipelined task, failing that, one holding only pipelined tasks with room for another. */
+  /**
+   * An idle worker, the task's preferred one if that is idle (an explanation goes where its walk is kept: the
+   * next signal of a late W2 bar is then milliseconds instead of a walk from the first bar, seconds); for a
+   * pipelined task, failing that, one holding only pipelined tasks with room for another.
+   */
   private slotFor(task: Task): Slot | undefined {
-    const idle = this.slots.find((s) => s.tasks.length === 0);
+    const prefer = task.prefer;
+    const idle = (prefer ? this.slots.find((s) => s.tasks.length === 0 && prefer(s)) : undefined) ?? this.slots.find((s) => s.tasks.length === 0);
     if (idle || !task.pipelined) return idle;
     if (this.slots.length < this.size) return undefined;
     let best: Slot | undefined;
@@ -624,7 +655,7 @@ export class EnginePool {
   private startWorker(): Slot {
     const ep = this.spawnFn();
     const api = wrap<EngineApi>(ep);
-    const slot: Slot = { ep, api, loaded: [], tasks: [], sweepSeeded: new Map() };
+    const slot: Slot = { ep, api, loaded: [], tasks: [], sweepSeeded: new Map(), explaining: null };
     void api.setProgressSink(proxy((id: number, f: number) => this.onProgress(id, f)));
     // A worker that dies (failed module load, out of memory) would otherwise leave its task pending forever.
     const withError = ep as { onerror?: unknown };

@@ -98,6 +98,29 @@ describe('engine pool on worker_threads', () => {
     expect(await p.explain({ doc, data }, early)).toEqual(want);
   });
 
+  it('sends an explanation to the worker that holds its walk, not the first idle one (a late bar walks on there)', async () => {
+    const p = pool(2);
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const [pa, pb] = paramSets(2);
+    const a = { doc, data, params: pa }, b = { doc, data, params: pb };
+    const time = (i: number) => data.bars[0]!.time[i]!;
+    // Sent together: worker 0 takes a's walk, worker 1 (started for it) b's.
+    await Promise.all([p.explain(a, time(200)), p.explain(b, time(200))]);
+    expect(p.workers).toBe(2);
+    expect(await p.explainWalks()).toEqual([{ starts: 1, continued: 0, repeated: 0 }, { starts: 1, continued: 0, repeated: 0 }]);
+    // Both idle: b's next bar goes to worker 1 and walks on (to worker 0, the first idle, it would start over).
+    expect(await p.explain(b, time(400))).toEqual(explain(doc, data, time(400), { params: pb }));
+    expect(await p.explain(a, time(300))).toEqual(explain(doc, data, time(300), { params: pa }));
+    expect(await p.explainWalks()).toEqual([{ starts: 1, continued: 1, repeated: 0 }, { starts: 1, continued: 1, repeated: 0 }]);
+    // A run on a worker ends its walk there (the run could take either worker): the next explanation of that
+    // document is answered all the same, by a walk that starts over wherever it goes.
+    await p.run(a);
+    expect(await p.explain(a, time(350))).toEqual(explain(doc, data, time(350), { params: pa }));
+    const walks = await p.explainWalks();
+    expect(walks.reduce((n, w) => n + w.starts + w.continued, 0)).toBe(5);
+  });
+
   it('reports what a document needs and fails a run with the engine error', async () => {
     const p = pool(1);
     expect(await p.needs(crossDoc())).toEqual({ assets: ['AAA', 'BBB'], timeframe: '1d', series: [], fields: ['open', 'close'] });
