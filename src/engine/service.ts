@@ -7,6 +7,7 @@ import { columnsTransient } from './fast/transient.ts';
 import type { Explanation } from './kernel.ts';
 import { runData } from './corporate.ts';
 import type { MarketData } from './market.ts';
+import type { Schedule } from '../lib/timer.ts';
 import { chartOverlays, type AssetOverlay } from './overlays.ts';
 
 export type { AssetOverlay, OverlayLine } from './overlays.ts';
@@ -108,11 +109,25 @@ function entriesOf(plan: Plan, barsOf: (asset: number) => BarColumns | null, cac
   return out;
 }
 
+export interface EngineServiceOptions {
+  /**
+   * An explain walk nobody has asked anything of for this long (ms) is let go: at the end of W2 it holds
+   * ~64 MB, and the next explanation then walks from the first bar again. Default 5 minutes.
+   */
+  explainIdleMs?: number;
+  /** Runs the idle wait (the workers pass src/lib/timer.ts); without one a walk stays until a run or a reload. */
+  schedule?: Schedule;
+}
+
+const EXPLAIN_IDLE_MS = 5 * 60_000;
+
 /**
  * The engine API a worker exposes (workers/engine.worker.ts and its Node twin only wire it to Comlink).
  * Datasets stay loaded between tasks so a batch pays the transfer (or copy) and indicator work once.
  */
-export function createEngineService() {
+export function createEngineService(opts: EngineServiceOptions = {}) {
+  const schedule = opts.schedule ?? null;
+  const idleMs = opts.explainIdleMs ?? EXPLAIN_IDLE_MS;
   const datasets = new Map<string, Dataset>();
   // Compiling generates evaluator code; a batch reruns the same document, so plans are kept by content.
   const plans = new Map<string, Plan>();
@@ -120,7 +135,10 @@ export function createEngineService() {
   // The audit's explanations of one document on one data set: each walks on from the last (Explainer). Let go
   // when a run or another document's explanation starts, or its data set goes, so it holds no memory after.
   let session: { dataId: string; plan: Plan; explainer: Explainer } | null = null;
+  let cancelIdle: (() => void) | null = null;
   const endSession = () => {
+    cancelIdle?.();
+    cancelIdle = null;
     session?.explainer.close();
     session = null;
   };
@@ -296,7 +314,11 @@ export function createEngineService() {
         endSession();
         session = { dataId, plan, explainer: new Explainer(doc, data, { plan, indicatorCache: cache }) };
       }
-      return session.explainer.at(time, cancel);
+      cancelIdle?.();
+      cancelIdle = null;
+      const out = session.explainer.at(time, cancel);
+      if (schedule) cancelIdle = schedule(endSession, idleMs);
+      return out;
     },
     /** This worker's explain walks so far (started, walked on, answered again): where a pool sent explanations. */
     explainWalks(): { starts: number; continued: number; repeated: number } {

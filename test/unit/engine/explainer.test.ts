@@ -60,4 +60,33 @@ describe('Explainer: explanations walking on from the last one', () => {
     at(0.9);
     expect(explainWalks.starts - c.starts).toBe(1);
   });
+
+  it('a walk nobody asks anything of for explainIdleMs is let go; each explanation starts the wait again', () => {
+    const timers: { fn: () => void; ms: number; cancelled: boolean }[] = [];
+    const schedule = (fn: () => void, ms: number) => {
+      const t = { fn, ms, cancelled: false };
+      timers.push(t);
+      return () => { t.cancelled = true; };
+    };
+    const service = createEngineService({ explainIdleMs: 60_000, schedule });
+    service.load('d', data);
+    const at = (f: number) => service.explain('d', doc, pick(f));
+    const live = () => timers.filter((t) => !t.cancelled);
+    let c = { ...explainWalks };
+    at(0.3);
+    at(0.5);
+    // One wait pending, the latest: the first was cancelled by the second explanation.
+    expect(live().map((t) => t.ms)).toEqual([60_000]);
+    expect(explainWalks.continued - c.continued).toBe(1);
+    live()[0]!.fn();
+    // Computed before counting: explain walks through an Explainer too.
+    const want = explain(doc, data, pick(0.7), { indicatorCache: new IndicatorCache() });
+    c = { ...explainWalks };
+    expect(at(0.7)).toEqual(want);
+    expect(explainWalks.starts - c.starts).toBe(1);
+    expect(explainWalks.continued - c.continued).toBe(0);
+    // A run ends the walk and its wait.
+    service.run({ id: 1, dataId: 'd', doc, audit: false });
+    expect(live()).toEqual([]);
+  });
 });
