@@ -27,6 +27,11 @@ export class CalendarState {
     this.zone = new Zone(SESSION_DATED.has(timeframe) ? 'UTC' : zone);
   }
 
+  /** The local day (days since 1970-01-01) of the last update: result.ts dayKeyOf's key for that time. */
+  get dayKey(): number {
+    return this.day;
+  }
+
   update(t: number): void {
     const local = this.zone.toLocal(t);
     const day = Math.floor(local / 86_400_000);

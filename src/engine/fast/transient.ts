@@ -100,10 +100,11 @@ export class TransientColumns {
     let from = 0;
     let gap = false;
     for (const c of outs) {
+      const len = c.length;
       let i = 0;
-      while (i < c.length && Number.isNaN(c[i]!)) i++;
+      while (i < len && c[i] !== c[i]) i++;
       if (i > from) from = i;
-      for (let j = i; j < c.length && !gap; j++) if (Number.isNaN(c[j]!)) gap = true;
+      if (!gap) gap = hasNaN(c, i, len);
     }
     this.readyFrom[k] = from;
     // Indicators stay defined once they are (NaN inputs aside): the row alone then says when all are ready.
@@ -112,4 +113,19 @@ export class TransientColumns {
       transientRuns.gaps++;
     }
   }
+}
+
+/**
+ * Whether c[from, to) holds a NaN. Four values summed per test: a NaN anywhere makes the sum NaN; a sum can
+ * also be NaN from +∞ and −∞ in the block, and then the block is read value by value. (This scan of W2's
+ * 14 transient averages took 46–79 ms of a run with a compare and an early-exit test per value.)
+ */
+export function hasNaN(c: Float64Array, from: number, to: number): boolean {
+  let j = from;
+  for (; j + 4 <= to; j += 4) {
+    const s = c[j]! + c[j + 1]! + c[j + 2]! + c[j + 3]!;
+    if (s !== s && (c[j] !== c[j] || c[j + 1] !== c[j + 1] || c[j + 2] !== c[j + 2] || c[j + 3] !== c[j + 3])) return true;
+  }
+  for (; j < to; j++) if (c[j] !== c[j]) return true;
+  return false;
 }

@@ -3,7 +3,7 @@ import { generateMinuteBars } from '../../../src/data/synthetic.ts';
 import { chartOverlays } from '../../../src/engine/overlays.ts';
 import { explain, IndicatorCache, runBacktest, type MarketData, type RunOptions } from '../../../src/engine/index.ts';
 import { transientRuns } from '../../../src/engine/fast/run.ts';
-import { columnsTransient } from '../../../src/engine/fast/transient.ts';
+import { columnsTransient, hasNaN } from '../../../src/engine/fast/transient.ts';
 import { createEngineService } from '../../../src/engine/service.ts';
 import { parseDocument, type BarColumns, type RunResult, type StrategyDocument, type StrategyDocumentInput } from '../../../src/schema/index.ts';
 import { compile } from '../../../src/strategy/index.ts';
@@ -104,6 +104,19 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
     const b = expectReference(doc, two, { audit: false, indicatorCache: new IndicatorCache() });
     expect(b.stats.finalEquity).not.toBe(a.stats.finalEquity);
     expect(same(withoutEngine(expectReference(doc, one, { audit: false, indicatorCache: new IndicatorCache() })), withoutEngine(a))).toBeNull();
+  });
+
+  it('hasNaN finds a NaN at any offset of its 4-value blocks and the tail, and is not fooled by +∞ beside −∞', () => {
+    for (let len = 0; len <= 11; len++) {
+      expect(hasNaN(new Float64Array(len).fill(1), 0, len)).toBe(false);
+      for (let at = 0; at < len; at++) {
+        const c = new Float64Array(len).fill(1);
+        c[at] = NaN;
+        expect(hasNaN(c, 0, len)).toBe(true);
+        expect(hasNaN(c, at + 1, len)).toBe(false);
+      }
+    }
+    expect(hasNaN(Float64Array.of(Infinity, -Infinity, 1, 2, -Infinity, Infinity), 0, 6)).toBe(false);
   });
 
   it('a column with a gap after its first value: the first tradable step is the reference\'s (a copy is kept for it)', () => {
