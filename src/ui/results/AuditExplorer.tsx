@@ -31,10 +31,13 @@ export function AuditExplorer({ rows, explain }: AuditExplorerProps) {
   const [strategy, setStrategy] = useState('');
   // The pick belongs to the rows it was made in: a new run's explorer starts again at its first signal.
   const [pick, setPick] = useState<{ rows: AuditRows; index: number } | null>(null);
-  const selected = pick?.rows === rows ? pick.index : rows.signalCount > 0 ? 0 : null;
   const [shown, setShown] = useState(PAGE);
   const strategies = useMemo(() => rows.strategies(), [rows]);
-  const list = useMemo(() => (strategy ? rows.signalsOf(strategy) : null), [rows, strategy]);
+  // The filter carries over to a new run that has the strategy (a rerun after an edit); otherwise it is "all",
+  // not an empty list under a select that shows a strategy the run does not have.
+  const active = strategy !== '' && strategies.includes(strategy) ? strategy : '';
+  const list = useMemo(() => (active ? rows.signalsOf(active) : null), [rows, active]);
+  const selected = pick?.rows === rows ? pick.index : list ? (list.length > 0 ? list[0]! : null) : rows.signalCount > 0 ? 0 : null;
   const count = list ? list.length : rows.signalCount;
   const page = useMemo(() => {
     const out: { index: number; signal: SignalEvent }[] = [];
@@ -50,7 +53,7 @@ export function AuditExplorer({ rows, explain }: AuditExplorerProps) {
       <div className="audit-list">
         <label className="inline">
           Strategy{' '}
-          <select value={strategy} onChange={(e) => setStrategy(e.target.value)}>
+          <select value={active} onChange={(e) => setStrategy(e.target.value)}>
             <option value="">all</option>
             {strategies.map((s) => (
               <option key={s} value={s}>{s}</option>

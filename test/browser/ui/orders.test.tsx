@@ -1,10 +1,11 @@
 /** Orders beyond market in the app: the builder edits entries and exits, the trade table and the audit say which rule closed. */
 import { QueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { OrderRecord, StrategyDocument } from '../../../src/schema/index.ts';
 import { App } from '../../../src/ui/App.tsx';
-import { arrayRows } from '../../../src/rpc/result-rows.ts';
+import { arrayRows, type AuditRows } from '../../../src/rpc/result-rows.ts';
 import { AuditExplorer } from '../../../src/ui/results/AuditExplorer.tsx';
 import { TradeTable } from '../../../src/ui/results/TradeTable.tsx';
 import '../../../src/ui/styles.css';
@@ -66,6 +67,34 @@ describe('results: which rule closed a trade', () => {
     const host = await render(<TradeTable trades={trades} />);
     const idx = [...host.querySelectorAll('thead th')].findIndex((th) => th.textContent?.startsWith('Exit by'));
     expect([...host.querySelectorAll('tbody tr')].map((r) => (r as HTMLTableRowElement).cells[idx]?.textContent)).toEqual(['stop', 'signal', 'trail']);
+  });
+
+  it('the audit\'s strategy filter carries over to a new run that has that strategy, and falls back to all when it has not', async () => {
+    const renamed = RESULT.signals.map((x) => (x.strategyId === 'short' ? { ...x, strategyId: 'fade' } : x));
+    const runs: AuditRows[] = [arrayRows(RESULT.signals, RESULT.orders), arrayRows(RESULT.signals, RESULT.orders), arrayRows(renamed, RESULT.orders)];
+    function Reruns() {
+      const [i, setI] = useState(0);
+      return (
+        <>
+          <button type="button" onClick={() => setI((n) => n + 1)}>next run</button>
+          <AuditExplorer rows={runs[i]!} />
+        </>
+      );
+    }
+    await render(<Reruns />);
+    const filter = page.getByRole('combobox', { name: 'Strategy' });
+    const listed = () => page.getByRole('list', { name: 'Signal events' }).getByRole('button');
+    await userEvent.selectOptions(filter, 'short');
+    await expect.poll(() => listed().elements().map((e) => e.textContent)).toEqual([expect.stringContaining('short')]);
+    // The chosen signal is the filtered list's first, not the run's first.
+    await expect.element(listed().first()).toHaveAttribute('aria-pressed', 'true');
+    await userEvent.click(page.getByRole('button', { name: 'next run' }));
+    await expect.element(filter).toHaveValue('short');
+    await expect.poll(() => listed().elements().length).toBe(1);
+    await expect.element(listed().first()).toHaveAttribute('aria-pressed', 'true');
+    await userEvent.click(page.getByRole('button', { name: 'next run' }));
+    await expect.element(filter).toHaveValue('');
+    await expect.poll(() => listed().elements().map((e) => e.textContent)).toEqual([expect.stringContaining('long'), expect.stringContaining('fade')]);
   });
 
   it('the audit shows an order type and the exit that closed its position', async () => {
