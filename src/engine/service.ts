@@ -286,6 +286,8 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
       const plan = planFor(doc, params);
       const asset = plan.assets.indexOf(bars.symbol);
       if (asset < 0) throw new Error(`${bars.symbol} is not an asset of this document (${plan.assets.join(', ')})`);
+      // None wanted (entriesOf): no adjusted copy of the asset's prices made for nothing.
+      if (columnsTransient(plan, false)) return [];
       const own = runData({ bars: [bars], ...(actions ? { actions } : {}) }, [bars.symbol], doc.settings).cols[0]!;
       return entriesOf(plan, (a) => (a === asset ? own : null), cacheFor([bars]), cancel);
     },
