@@ -7,7 +7,8 @@ import { Kernel, type Explanation } from './kernel.ts';
 import { rawActionsFor, runData } from './corporate.ts';
 import { RunError, type MarketData } from './market.ts';
 import { releaseRecorder } from './recorder.ts';
-import { runFast } from './fast/run.ts';
+import { fastSignalShare, runFast, type FastInput } from './fast/run.ts';
+import type { SignalShare } from './fast/signals.ts';
 import { compiledPlan } from './fast/walk.ts';
 import { buildResult } from './result.ts';
 import { magnifierWarnings, venueOptions } from './magnifier.ts';
@@ -54,6 +55,12 @@ export interface RunOptions {
   onProgress?: (fraction: number) => void;
   /** 'signal': fix each order's quantity at the signal bar's close, as live trading must (docs/ENGINE.md). */
   sizing?: 'fill' | 'signal';
+  /**
+   * Parts of this run's signal pass computed beforehand, on other threads (signalShare): the fast path takes
+   * their events instead of computing those groups. Same events, so the same result; a share that does not
+   * fit (another plan, another cache state) is ignored and its groups are computed here.
+   */
+  shares?: readonly SignalShare[];
 }
 
 export const CANCEL_CHECK_STEPS = 4096;
@@ -121,12 +128,12 @@ function prepare(doc: StrategyDocument, data: MarketData, opts: RunOptions, cach
 }
 
 /** What a run says about its data: missing warm-up history, and symbols that do not span the run. */
-export function dataWarnings(plan: Plan, cols: BarColumns[], from: number, to: number, timeframe: string): string[] {
+export function dataWarnings(plan: Plan, cols: readonly BarColumns[], from: number, to: number, timeframe: string): string[] {
   return [...warmupWarnings(plan, cols, from), ...survivorshipWarnings(plan.assets, cols, from, to, timeframe)];
 }
 
 /** When the data hold too little history before the start, say which indicator and how much is missing. */
-export function warmupWarnings(plan: Plan, cols: BarColumns[], from: number): string[] {
+export function warmupWarnings(plan: Plan, cols: readonly BarColumns[], from: number): string[] {
   const out: string[] = [];
   // Without a start date trading begins whenever indicators are ready: nothing is missing.
   if (!Number.isFinite(from)) return out;
@@ -194,6 +201,38 @@ class Walker {
   }
 }
 
+/** runFast's input for a run of `plan` over `cols` (runData's columns of `data`). */
+function fastInput(doc: StrategyDocument, data: MarketData, plan: Plan, cols: readonly BarColumns[], opts: RunOptions): FastInput {
+  const { from, to } = rangeOf(doc);
+  return {
+    doc, plan, cols, series: data.series ?? [], from, to, warnings: dataWarnings(plan, cols, from, to, doc.settings.timeframe),
+    venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
+    audit: opts.audit ?? true, record: opts.record ?? 'full', trades: opts.trades !== false, columns: opts.columns === true,
+    indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS, shares: opts.shares,
+    venueWarnings: (v) => magnifierWarnings(doc.settings, data, v),
+    tick: opts.cancel || opts.onProgress ? (f) => {
+      if (opts.cancel && Atomics.load(opts.cancel, 0) !== 0) throw new CancelledError('cancelled');
+      opts.onProgress?.(f);
+    } : undefined,
+  };
+}
+
+/**
+ * Part `part` of `parts` of the signal pass runBacktest(doc, data, opts) runs on the fast path (SignalShare):
+ * the engine pool computes the parts on several workers at once and hands them to the run (RunOptions.shares).
+ * Null where that run would not use them: the reference runs it, or it keeps its indicator columns.
+ */
+export function signalShare(doc: StrategyDocument, data: MarketData, part: number, parts: number, opts: RunOptions = {}): SignalShare | null {
+  if (!(Number.isInteger(parts) && parts >= 1 && Number.isInteger(part) && part >= 0 && part < parts)) throw new RangeError(`signal share ${part} of ${parts}`);
+  // As runBacktest: 'auto' runs a multi-asset document without a cache on the reference.
+  if (opts.engine === 'reference' || opts.sizing === 'signal') return null;
+  const plan = opts.plan ?? compile(doc, { params: opts.params });
+  if ((opts.engine ?? 'auto') === 'auto' && !opts.indicatorCache && plan.assets.length > 1) return null;
+  if (rawActionsFor(data, plan.assets, doc.settings)) return null;
+  const { cols } = runData(data, plan.assets, doc.settings);
+  return fastSignalShare(fastInput(doc, data, plan, cols, opts), part, parts);
+}
+
 export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOptions = {}): RunResult {
   const mode = opts.engine ?? 'auto';
   let why = 'the reference engine was asked for';
@@ -205,7 +244,6 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
   } else if (plan0 !== null) {
     const plan = plan0;
     const { cols } = runData(data, plan.assets, doc.settings);
-    const { from, to } = rangeOf(doc);
     const bars = cols.reduce((n, c) => n + c.length, 0);
     const audit = opts.audit ?? true, record = opts.record ?? 'full';
     const small = mode === 'auto' && bars < FAST_MIN_BARS
@@ -215,16 +253,7 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
       ? small
       : mode === 'auto' && !opts.indicatorCache && plan.assets.length > 1
         ? 'a multi-asset run without shared indicator columns (no IndicatorCache): building every column here costs about what the fast walk saves'
-        : runFast({
-          doc, plan, cols, series: data.series ?? [], from, to, warnings: dataWarnings(plan, cols, from, to, doc.settings.timeframe),
-          venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
-          audit, record, trades: opts.trades !== false, columns: opts.columns === true, indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS, compiledOnly: small,
-          venueWarnings: (v) => magnifierWarnings(doc.settings, data, v),
-          tick: opts.cancel || opts.onProgress ? (f) => {
-            if (opts.cancel && Atomics.load(opts.cancel, 0) !== 0) throw new CancelledError('cancelled');
-            opts.onProgress?.(f);
-          } : undefined,
-        });
+        : runFast({ ...fastInput(doc, data, plan, cols, opts), compiledOnly: small });
     if (typeof fast !== 'string') {
       opts.onProgress?.(1);
       return fast;

@@ -1,4 +1,5 @@
-export { runBacktest, explain, explainAt, Explainer, explainWalks, rangeOf, CancelledError, CANCEL_CHECK_STEPS, type RunOptions } from './backtest.ts';
+export { runBacktest, explain, explainAt, Explainer, explainWalks, rangeOf, signalShare, CancelledError, CANCEL_CHECK_STEPS, type RunOptions } from './backtest.ts';
+export type { SignalShare } from './fast/signals.ts';
 export { runReplay, ReplayProcessor } from './replay.ts';
 export { Kernel, type Explanation, type KernelOptions } from './kernel.ts';
 export { RunError, barsFor, type MarketData } from './market.ts';

@@ -1,7 +1,8 @@
 import type { BarColumns, BarField, CorporateAction, RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import { barFields } from './fields.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
-import { CancelledError, Explainer, explainWalks, runBacktest } from './backtest.ts';
+import { CancelledError, Explainer, explainWalks, runBacktest, signalShare } from './backtest.ts';
+import type { SignalShare } from './fast/signals.ts';
 import { IndicatorCache } from './indicator-cache.ts';
 import { columnsTransient } from './fast/transient.ts';
 import type { Explanation } from './kernel.ts';
@@ -25,6 +26,18 @@ export interface EngineTask {
   columns?: boolean;
   /** Shared flag: non-zero at index 0 stops the run (checked between indicators and every 4096 steps). */
   cancel?: Int32Array;
+  /** Parts of this run's signal pass computed on other workers (signalShare; RunOptions.shares). */
+  shares?: readonly SignalShare[];
+}
+
+/** Part `part` of `parts` of a run's signal pass (the pool computes the parts on as many workers at once). */
+export interface ShareTask {
+  id: number;
+  dataId: string;
+  doc: StrategyDocument;
+  params?: ParamValues;
+  part: number;
+  parts: number;
 }
 
 /** A chunk of optimizer candidates: one message runs them all on one data set and returns only their stats. */
@@ -206,7 +219,12 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
       }
       void sink?.(task.id, 0);
       const report = sink ? (f: number) => void sink?.(task.id, f) : undefined;
-      return runBacktest(task.doc, data, { plan, audit: task.audit, columns: task.columns, indicatorCache: cache, cancel: task.cancel, onProgress: report });
+      return runBacktest(task.doc, data, { plan, audit: task.audit, columns: task.columns, indicatorCache: cache, cancel: task.cancel, onProgress: report, shares: task.shares });
+    },
+    /** A run's signal pass, part `part` of `parts` (null: that run would not use it; see signalShare). */
+    signalShare(task: ShareTask): SignalShare | null {
+      const { data, cache } = dataset(task.dataId);
+      return signalShare(task.doc, data, task.part, task.parts, { plan: planFor(task.doc, task.params), audit: false, indicatorCache: cache });
     },
     /**
      * Runs every candidate of a chunk without signal traces, sharing the data set's IndicatorCache (a column

@@ -1,13 +1,15 @@
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy, transfer, wrap, type Remote } from 'comlink';
 import { wallClock, type Clock } from '../lib/clock.ts';
 import type { MarketData } from '../engine/market.ts';
 import type { Explanation } from '../engine/kernel.ts';
 import type { AssetOverlay } from '../engine/overlays.ts';
 import type { ColumnEntry, SweepColumn } from '../engine/service.ts';
+import type { SignalShare } from '../engine/index.ts';
 import type { BarColumns, CorporateAction, RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import type { ParamValues } from '../strategy/params.ts';
 import type { DataNeeds, EngineApi, EngineEndpoint, SpawnEngine } from './engine-api.ts';
 import { decodeResult } from './result-columns.ts';
+import { shareTransferables } from './transfer.ts';
 import { canShareMemory, prepareData } from './pool-data.ts';
 import { throttle } from './throttle.ts';
 
@@ -166,6 +168,8 @@ function defaultSize(): number {
 export class EnginePool {
   readonly size: number;
   readonly shared: boolean;
+  /** Runs whose signal pass was spread over the pool (signalShares), for tests and the benches. */
+  readonly counters = { splitRuns: 0 };
   private readonly spawnFn: SpawnEngine;
   private readonly clock: Clock;
   private readonly interval: number;
@@ -254,14 +258,37 @@ export class EnginePool {
       if (isAbortError(e) && !signal?.aborted) return null;
       throw e;
     });
+    // Nothing to spread (the run computes its columns in its signal pass, fast/transient.ts): that pass is
+    // spread instead, and the run walks the events.
+    const shares = columns?.length === 0 && this.shared && req.audit !== true ? await this.signalShares(req, data, ev, group) : null;
+    if (shares) this.counters.splitRuns++;
     return this.submit<RunResult>(async (slot, task) => {
       await this.ensureLoaded(slot, data.id, data.payload);
-      if (columns) await slot.api.seedColumns(data.id, req.doc, req.params, columns);
+      if (columns?.length) await slot.api.seedColumns(data.id, req.doc, req.params, columns);
       // A run ends the worker's explain session (engine service).
       slot.explaining = null;
       const t = { id: task.id, dataId: data.id, doc: req.doc, params: req.params, cancel: task.flag };
-      return req.audit === true ? slot.api.run({ ...t, audit: true }) : decodeResult(await slot.api.runColumns(t));
+      if (req.audit === true) return slot.api.run({ ...t, audit: true });
+      return decodeResult(await slot.api.runColumns(shares ? transfer({ ...t, shares }, shareTransferables(shares)) : t));
     }, ev, group);
+  }
+
+  /**
+   * A run's signal pass in as many parts as there are workers, computed at once (each part's signal groups
+   * and their indicator columns, in scratch: engine signalShare), for the run to take instead of computing
+   * it. On W2 that pass is about 40 % of the run. Null when the run would not use them (the engine says so:
+   * it keeps its columns, or the reference runs it).
+   */
+  private async signalShares(req: RunRequest, data: { id: string; payload: MarketData }, ev: RunEvents, group: Partial<Group>): Promise<SignalShare[] | null> {
+    // Workers that are up and idle only: one still starting (the page's first tasks spawn them) would hold
+    // its part back by its start-up, which on W2 cost more than the part saves.
+    const parts = this.slots.filter((s) => s.tasks.length === 0).length;
+    if (parts < 2 || this.queue.length > 0) return null;
+    const shares = await Promise.all(Array.from({ length: parts }, (_, part) => this.submit<SignalShare | null>(async (slot, task) => {
+      await this.ensureLoaded(slot, data.id, data.payload);
+      return slot.api.signalShare({ id: task.id, dataId: data.id, doc: req.doc, params: req.params, part, parts });
+    }, { signal: ev.signal }, group)));
+    return shares.every((s) => s !== null) ? shares : null;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
 import type { RunResult } from '../schema/results.ts';
 import type { AssetOverlay, EngineService, EngineTask } from '../engine/service.ts';
+import type { SignalShare } from '../engine/index.ts';
 import { columnTransferables, encodeResult, type ColumnarResult } from './result-columns.ts';
 
 /**
@@ -21,6 +22,18 @@ export function overlayTransferables(overlays: readonly AssetOverlay[]): ArrayBu
   const out = new Set<ArrayBuffer>();
   for (const o of overlays) {
     for (const a of [o.time, o.end, o.open, o.high, o.low, o.close, o.volume, ...o.lines.map((l) => l.values)]) {
+      if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer);
+    }
+  }
+  return [...out];
+}
+
+/** The event arrays of signal shares (fresh per share, so always transferable). */
+export function shareTransferables(shares: readonly (SignalShare | null)[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const s of shares) {
+    if (!s) continue;
+    for (const a of [s.strategies, s.ready, ...s.events.flatMap((e) => [e.steps, e.memory, e.values])]) {
       if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer);
     }
   }
@@ -48,6 +61,10 @@ export function withResultTransfer(service: EngineService): WorkerService {
       const result = service.run({ ...task, audit: false, columns: true });
       const out = encodeResult(result);
       return transfer(out, [...resultTransferables(result), ...columnTransferables(out.columns)]);
+    },
+    signalShare: (task) => {
+      const out = service.signalShare(task);
+      return out && transfer(out, shareTransferables([out]));
     },
     overlays: (...args) => {
       const out = service.overlays(...args);

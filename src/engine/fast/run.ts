@@ -13,7 +13,7 @@ import { CurveSampler } from './curve-sampler.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { gateOpen, positionGate, type PositionGate } from './position-gate.ts';
 import { recordQuiet, type QuietState } from './quiet.ts';
-import { releaseEvents, signalPass, strategyPass, Unsupported, type Events, type StrategyPass } from './signals.ts';
+import { groupsOf, releaseEvents, signalPass, strategyPass, Unsupported, type Events, type EventsData, type PassScope, type SignalShare, type StrategyPass } from './signals.ts';
 import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
 import { columnsTransient, TransientColumns } from './transient.ts';
@@ -54,6 +54,20 @@ export interface FastInput {
   /** Called every few thousand steps with the fraction done; throws to cancel. */
   tick?: (fraction: number) => void;
   tickEvery: number;
+  /** Parts of this run's signal pass computed on other threads (RunOptions.shares). */
+  shares?: readonly SignalShare[];
+}
+
+/** The events the shares hold, by strategy; the transient indicators they computed are noted as ready from their row. */
+function given(shares: readonly SignalShare[], transient: TransientColumns | null): PassScope {
+  const out = new Map<number, EventsData>();
+  for (const s of shares) {
+    s.strategies.forEach((i, j) => out.set(i, s.events[j]!));
+    if (transient && s.ready.length === transient.readyFrom.length) {
+      s.ready.forEach((r, k) => { if (r >= 0 && transient.readyFrom[k] === -1) transient.readyFrom[k] = r; });
+    }
+  }
+  return { given: out };
 }
 
 /**
@@ -80,14 +94,20 @@ function gated(s: PlanStrategy, ev: Events, at: { step: number }): PlanStrategy 
   return { ...s, condition: { ...s.condition, fast } };
 }
 
-/**
- * A whole run on the fast path, or the reason it cannot take the document (then the reference runs).
- * Same plan, same kernel for everything that acts (orders, fills, sizing, costs, rebalancing, recording at
- * events); what changes is which steps it visits: indicator columns come precomputed, conditions that
- * cannot fire are ruled out by the fused signal pass, and between events equity is marked from the close
- * columns with no kernel step at all.
- */
-export function runFast(x: FastInput): RunResult | string {
+/** What a run's signal pass reads, set up as runFast sets it up (a SignalShare computes part of that pass). */
+interface PassSetup {
+  readonly tl: Timeline;
+  readonly precomputed: readonly (readonly Float64Array[] | null)[];
+  readonly transient: TransientColumns | null;
+  readonly data: Map<number, SlotSource>;
+  readonly passes: StrategyPass[];
+  readonly firstStep: number;
+  readonly traces: boolean;
+  readonly calFields: ReadonlySet<CalendarField>;
+  readonly calCols: ReturnType<typeof calendarColumns>;
+}
+
+function passSetup(x: FastInput): PassSetup | string {
   const { doc, plan, cols, from } = x;
   const why = fastUnsupported(doc, plan);
   if (why) return why;
@@ -114,9 +134,53 @@ export function runFast(x: FastInput): RunResult | string {
   }
   let firstStep = 0;
   while (firstStep < S && tl.time[firstStep]! < from) firstStep++;
+  return { tl, precomputed, transient, data, passes, firstStep, traces, calFields, calCols };
+}
+
+/**
+ * Part `part` of `parts` of the signal pass of the run `x` would be (see SignalShare), or null where a share
+ * does not pay: the run would keep its columns (nothing to compute but the loop) or not take the compiled walk.
+ */
+export function fastSignalShare(x: FastInput, part: number, parts: number): SignalShare | null {
+  const setup = passSetup(x);
+  if (typeof setup === 'string') return null;
+  const { tl, transient, data, passes, firstStep, traces } = setup;
+  if (transient === null || compiledUnsupported(x.plan, passes, traces) !== null) return null;
   let events;
   try {
-    events = signalPass(passes, tl, data, firstStep, transient);
+    events = signalPass(passes, tl, data, firstStep, transient, { part, parts });
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+  const strategies: number[] = [], out: EventsData[] = [];
+  // Strategies of the groups this part ran (a group of another part left its lists empty and untouched).
+  const mine = new Set(groupsOf(passes).filter((_, g) => g % parts === part).flat());
+  for (const i of mine) {
+    strategies.push(i);
+    out.push(events[i]!.toData());
+  }
+  releaseEvents(events);
+  const ready = Int32Array.from(transient.readyFrom, (r, k) => (transient.kept[k] ? -1 : r));
+  return { part, parts, strategies: Int32Array.from(strategies), events: out, ready };
+}
+
+/**
+ * A whole run on the fast path, or the reason it cannot take the document (then the reference runs).
+ * Same plan, same kernel for everything that acts (orders, fills, sizing, costs, rebalancing, recording at
+ * events); what changes is which steps it visits: indicator columns come precomputed, conditions that
+ * cannot fire are ruled out by the fused signal pass, and between events equity is marked from the close
+ * columns with no kernel step at all.
+ */
+export function runFast(x: FastInput): RunResult | string {
+  const { doc, plan, cols, from } = x;
+  const setup = passSetup(x);
+  if (typeof setup === 'string') return setup;
+  const { tl, precomputed, transient, data, passes, firstStep, traces, calFields, calCols } = setup;
+  const S = tl.steps;
+  let events;
+  try {
+    events = signalPass(passes, tl, data, firstStep, transient, x.shares ? given(x.shares, transient) : null);
   } catch (e) {
     if (e instanceof Unsupported) return e.message;
     throw e;

@@ -178,7 +178,53 @@ export class Events {
     this.crossings = crossings;
     this.width = 0;
   }
+
+  /** The events as fresh arrays of their exact length (they leave this thread: a SignalShare). */
+  toData(): EventsData {
+    const n = this.count;
+    return {
+      count: n, crossings: this.crossings, width: this.width, steps: this.steps.slice(0, n),
+      memory: this.memory.slice(0, n * 2 * this.crossings), values: this.values.slice(0, n * this.width),
+    };
+  }
+
+  /** Takes another thread's events for this strategy (the arrays are adopted, not copied). */
+  load(d: EventsData): void {
+    this.count = d.count;
+    this.crossings = d.crossings;
+    this.width = d.width;
+    if (d.steps.length > 0) this.steps = d.steps;
+    if (d.memory.length > 0) this.memory = d.memory;
+    if (d.values.length > 0) this.values = d.values;
+  }
 }
+
+/** One strategy's Events as plain arrays. */
+export interface EventsData {
+  readonly count: number;
+  readonly crossings: number;
+  readonly width: number;
+  readonly steps: Int32Array;
+  readonly memory: Float64Array;
+  readonly values: Float64Array;
+}
+
+/**
+ * Part `part` of `parts` of a run's signal pass, computed on another thread of the pool: the events of the
+ * strategies in its groups (round robin over the pass's signal groups, which every thread forms the same way
+ * from the same plan), and per plan indicator the first row from which it has a value where this part
+ * computed it (−1: not computed here, or computed with gaps; the run then finds out itself).
+ */
+export interface SignalShare {
+  readonly part: number;
+  readonly parts: number;
+  readonly strategies: Int32Array;
+  readonly events: readonly EventsData[];
+  readonly ready: Int32Array;
+}
+
+/** Which signal groups a pass computes: all, one part of them (a share), or all but those given. */
+export type PassScope = { readonly part: number; readonly parts: number } | { readonly given: ReadonlyMap<number, EventsData> };
 
 /**
  * Event lists kept for the next run on this thread (a sweep's candidates run one after another): fresh
@@ -193,6 +239,14 @@ function acquireEvents(crossings: number): Events {
   if (e === undefined) return new Events(crossings);
   e.reuse(crossings);
   return e;
+}
+
+/**
+ * Drops the event lists kept for the next run. Tests call it between computing a run's shares and running
+ * it, as a run on another thread would be: the lists it reuses then hold nothing of the shares' pass.
+ */
+export function dropSpareEvents(): void {
+  spareEvents.length = 0;
 }
 
 /** Hands a finished run's event lists back (the walk is done with them; they must not be read again). */
@@ -350,11 +404,8 @@ const NO_VALUES = new Float64Array(0);
  * trigger steps (see groupSource). No per-step object, no portfolio. Transient indicators' columns are
  * computed for the group that reads them and released after it (a second group reading one computes it again).
  */
-export function signalPass(
-  passes: readonly StrategyPass[], tl: Timeline, data: ReadonlyMap<number, SlotSource>, firstStep: number,
-  transient: TransientColumns | null = null,
-): Events[] {
-  const events = passes.map((p) => acquireEvents(p.crossings));
+/** The pass's signal groups (strategies triggered by the same assets), in order of their first member. */
+export function groupsOf(passes: readonly StrategyPass[]): number[][] {
   const groups = new Map<string, number[]>();
   passes.forEach((p, i) => {
     const key = p.strategy.triggers.join(',');
@@ -362,7 +413,26 @@ export function signalPass(
     if (g) g.push(i);
     else groups.set(key, [i]);
   });
-  for (const members of groups.values()) {
+  return [...groups.values()];
+}
+
+export function signalPass(
+  passes: readonly StrategyPass[], tl: Timeline, data: ReadonlyMap<number, SlotSource>, firstStep: number,
+  transient: TransientColumns | null = null,
+  scope: PassScope | null = null,
+): Events[] {
+  const events = passes.map((p) => acquireEvents(p.crossings));
+  for (const [g, members] of groupsOf(passes).entries()) {
+    if (scope !== null && 'part' in scope && g % scope.parts !== scope.part) continue;
+    // Another thread's events for the whole group, made as this pass would make them (same crossings, same
+    // recorded slots: a thread holding a column this one computes in scratch records differently): taken.
+    if (scope !== null && 'given' in scope && members.every((i) => {
+      const d = scope.given.get(i);
+      return d !== undefined && d.crossings === passes[i]!.crossings && d.width === recordedSlots(passes[i]!, data, transient !== null).length;
+    })) {
+      for (const i of members) events[i]!.load(scope.given.get(i)!);
+      continue;
+    }
     const triggers = passes[members[0]!]!.strategy.triggers;
     const steps = triggers.length === 0 ? null : stepsOfAssets(tl, triggers);
     const slotSet = new Set<number>();

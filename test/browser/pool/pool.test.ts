@@ -100,6 +100,8 @@ describe('engine pool in Chromium workers', () => {
     const data = { bars: dailyBars() };
     const p = pool({ size: 2, spreadColumnsFrom: 0 });
     expect(asPoolRun(await p.run({ doc, data }))).toEqual(asPoolRun(runBacktest(doc, data)));
+    // Its signal pass, where those columns are computed, was spread over both workers instead (signalShare).
+    expect(p.counters.splitRuns).toBe(1);
     expect(await p.overlays({ doc, data }, 50)).toEqual(chartOverlays(compile(doc), data, new IndicatorCache(), 50, doc.settings));
     const counts = await p.columnCounts(data);
     expect(counts.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateMinuteBars } from '../../../src/data/synthetic.ts';
 import { chartOverlays } from '../../../src/engine/overlays.ts';
-import { explain, IndicatorCache, runBacktest, type MarketData, type RunOptions } from '../../../src/engine/index.ts';
+import { explain, IndicatorCache, runBacktest, signalShare, type MarketData, type RunOptions, type SignalShare } from '../../../src/engine/index.ts';
 import { transientRuns } from '../../../src/engine/fast/run.ts';
 import { columnsTransient, hasNaN } from '../../../src/engine/fast/transient.ts';
 import { createEngineService } from '../../../src/engine/service.ts';
@@ -155,5 +155,62 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
     // A traced run (the kernel reads every slot) computes and keeps them.
     service.run({ id: 2, dataId: 'd', doc, audit: true });
     expect(service.columnCounts('d')).toEqual({ computed: 6, seeded: 0 });
+  });
+});
+
+describe('a signal pass in parts (signalShare: the pool computes them on several workers at once)', () => {
+  const doc = w2Like();
+  const fast = { audit: false, engine: 'fast' as const };
+  /** Every part, each computed as another worker would: its own cache, nothing shared with the run. */
+  const parts = (d: StrategyDocument, data: MarketData, n: number): SignalShare[] =>
+    Array.from({ length: n }, (_, k) => signalShare(d, data, k, n, { ...fast, indicatorCache: new IndicatorCache() })!);
+
+  it('a run given every part computes no column and equals the run that makes its own pass, bit for bit (1, 2, 3, 9 parts)', () => {
+    const data = { bars: bars(5) };
+    const want = withoutEngine(expectReference(doc, data, { audit: false, indicatorCache: new IndicatorCache() }));
+    for (const n of [1, 2, 3, 9]) {
+      const shares = parts(doc, data, n);
+      expect(shares.every((s) => s !== null)).toBe(true);
+      // Every strategy's events in exactly one part.
+      expect(shares.flatMap((s) => [...s.strategies]).sort((x, y) => x - y)).toEqual(doc.strategies.map((_, i) => i));
+      const before = transientRuns.columns;
+      const r = runBacktest(doc, data, { ...fast, indicatorCache: new IndicatorCache(), shares });
+      expect(transientRuns.columns - before).toBe(0);
+      expect(same(withoutEngine(r), want)).toBeNull();
+    }
+  });
+
+  it('a part that does not fit is left out and its groups computed by the run: a missing part, a run holding the columns, a column with gaps', () => {
+    const data = { bars: bars(5) };
+    const want = withoutEngine(expectReference(doc, data, { audit: false, indicatorCache: new IndicatorCache() }));
+    const [first] = parts(doc, data, 2);
+    const before = transientRuns.columns;
+    expect(same(withoutEngine(runBacktest(doc, data, { ...fast, indicatorCache: new IndicatorCache(), shares: [first!] })), want)).toBeNull();
+    expect(transientRuns.columns - before).toBeGreaterThan(0);
+    // A worker whose cache holds the columns (a sweep ran there) records no values with its events: the parts
+    // (recorded in scratch) do not fit its walk, so it makes its own pass.
+    const warm = new IndicatorCache();
+    runBacktest(doc, data, { ...fast, record: 'stats', indicatorCache: warm });
+    expect(same(withoutEngine(runBacktest(doc, data, { ...fast, indicatorCache: warm, shares: parts(doc, data, 2) })), want)).toBeNull();
+    // A column with a gap (as in the test above): a part does not say where it is ready; the run finds out.
+    const gapped = w2Like(100);
+    const holed = { bars: bars(5) };
+    const a = holed.bars[0]!, close = a.close.slice();
+    close[70] = NaN;
+    holed.bars[0] = { ...a, close };
+    const shares = parts(gapped, holed, 2);
+    expect(shares.flatMap((s) => [...s.ready]).filter((r) => r === -1).length).toBeGreaterThan(0);
+    const ref = withoutEngine(expectReference(gapped, holed, { audit: false, indicatorCache: new IndicatorCache() }));
+    expect(same(withoutEngine(runBacktest(gapped, holed, { ...fast, indicatorCache: new IndicatorCache(), shares })), ref)).toBeNull();
+  });
+
+  it('no part where the run keeps its columns or does not take the fast path: statistics runs, traces, no cache, the reference', () => {
+    const data = { bars: bars(5) };
+    const cache = () => new IndicatorCache();
+    expect(signalShare(doc, data, 0, 2, { ...fast, record: 'stats', indicatorCache: cache() })).toBeNull();
+    expect(signalShare(doc, data, 0, 2, { audit: true, indicatorCache: cache() })).toBeNull();
+    expect(signalShare(doc, data, 0, 2, { audit: false })).toBeNull();
+    expect(signalShare(doc, data, 0, 2, { audit: false, engine: 'reference', indicatorCache: cache() })).toBeNull();
+    expect(() => signalShare(doc, data, 2, 2, { ...fast, indicatorCache: cache() })).toThrow(RangeError);
   });
 });

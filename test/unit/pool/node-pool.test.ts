@@ -72,6 +72,30 @@ describe('engine pool on worker_threads', () => {
     expect(await p.columnCounts(third)).toEqual([{ computed: indicators, seeded: 0 }]);
   });
 
+  it('a run whose columns are transient has its signal pass computed in parts on both threads, and the same result', async () => {
+    const p = createNodePool({ size: 2, spreadColumnsFrom: 0 });
+    try {
+      const doc = crossDoc();
+      const data = { bars: dailyBars() };
+      const want = withoutTraces(runBacktest(doc, data, { audit: false, indicatorCache: new IndicatorCache() }));
+      expect(await p.run({ doc, data })).toEqual(want);
+      expect(p.counters.splitRuns).toBe(1);
+      // With traces the kernel walks and reads its columns: nothing to split.
+      expect(await p.run({ doc, data, audit: true })).toEqual(runBacktest(doc, data));
+      expect(p.counters.splitRuns).toBe(1);
+      // Under the size where spreading pays, one thread makes the whole pass.
+      const small = createNodePool({ size: 2 });
+      try {
+        expect(await small.run({ doc, data })).toEqual(want);
+        expect(small.counters.splitRuns).toBe(0);
+      } finally {
+        await small.close();
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
   it('explains a bar in a worker exactly as in-process', async () => {
     const p = pool(1);
     const doc = crossDoc();
