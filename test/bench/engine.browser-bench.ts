@@ -79,6 +79,8 @@ async function w2Runner(api: Remote<DataService>, size: number, bars: number, ye
     let tRunning = NaN;
     const result = await runner.run(doc, { onProgress: (p) => { if (p.phase === 'running' && Number.isNaN(tRunning)) tRunning = performance.now(); } });
     const t1 = performance.now();
+    // Whether the first run's signal pass was split over the workers (the pool's idle workers that were up).
+    const splitFirst = pool.counters.splitRuns;
     console.log(`[mem] end ${row}`);
     // The same run again: the runner keeps the loaded data set and the workers their indicator columns.
     const t2 = performance.now();
@@ -88,6 +90,7 @@ async function w2Runner(api: Remote<DataService>, size: number, bars: number, ye
     rows[row] = {
       bars, years, workers: size, seconds: +seconds.toFixed(3), barsPerSecond: Math.round(bars / seconds), floorRatio: +(seconds / await floorSeconds()).toFixed(1),
       ms: Math.round(t1 - t0), untilRunningMs: Math.round(tRunning - t0), afterRunningMs: Math.round(t1 - tRunning), rerunMs, shared: pool.shared,
+      splitSignalPass: splitFirst > 0, splitRerun: pool.counters.splitRuns > splitFirst,
       engine: result.engine ?? 'unknown', trades: result.trades.length, orders: result.orders.length, signals: result.signals.length, goalMs: 1000,
     };
   } finally {
