@@ -7,7 +7,7 @@ export interface BrowserRunnerOptions {
   data: BarSource;
   /** Force the copy path (false) even on an isolated page; default: share when the page can. */
   share?: boolean;
-  /** Engine workers; default max(1, hardwareConcurrency − 1). */
+  /** Engine workers; default defaultPoolSize(hardwareConcurrency) (src/rpc/pool.ts). */
   size?: number;
   /** IndexedDB database of the job queue (tests use their own). */
   jobsDb?: string;

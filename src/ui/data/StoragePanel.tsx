@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { formatBytes } from './format.ts';
+import { defaultPoolSize } from '../../rpc/pool.ts';
 
 export const STORAGE_KEY = ['storage-estimate'] as const;
 
@@ -16,7 +17,7 @@ export function StoragePanel() {
   const storage = useQuery({ queryKey: STORAGE_KEY, queryFn: estimate, refetchInterval: 1500 });
   const qc = useQueryClient();
   const [asked, setAsked] = useState<boolean | null>(null);
-  const workers = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
+  const workers = defaultPoolSize(navigator.hardwareConcurrency || 2);
   const s = storage.data;
   const persist = async () => {
     setAsked(await navigator.storage.persist());
