@@ -14,6 +14,9 @@ const data = createDataClient().client;
 /** The engine pool reads bars through the one data worker (it owns the OPFS handles); SPX is stored on first use. */
 const embedded = embeddedData(data);
 const runner = createBrowserRunner({ data: embedded.source });
+// Engine workers start while the page is idle, not inside the first backtest (see EnginePool.warm).
+const whenIdle = (globalThis as { requestIdleCallback?: (f: () => void) => unknown }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1000));
+whenIdle(() => void runner.warm().catch((e: unknown) => console.warn('engine workers did not start:', e)));
 
 // Offline shell and header-less cross-origin isolation; never in the dev server, where it would cache stale modules.
 let updates: UpdateSignal | undefined;

@@ -64,6 +64,11 @@ export class PoolRunner implements Runner, Optimizer {
     return optimizeOnPool(this.pool, data, doc, job, opts);
   }
 
+  /** Starts the engine workers ahead of the first run (EnginePool.warm); the app calls it when the page is idle. */
+  warm(): Promise<void> {
+    return this.pool.warm();
+  }
+
   async run(doc: StrategyDocument, opts: RunOptions = {}): Promise<RunResult> {
     const { signal, onProgress } = opts;
     const check = () => { if (signal?.aborted) throw abortError(); };

@@ -72,7 +72,8 @@ async function w2Runner(api: Remote<DataService>, size: number, bars: number, ye
   const queue = JobQueue.open({ pool, dbName: W2_JOBS });
   const runner = new PoolRunner(pool, () => queue, api);
   try {
-    await pool.needs(doc); // the worker is up and has compiled the document, as when the user presses Run
+    await pool.warm(); // every worker up, as the app starts them when the page is idle
+    await pool.needs(doc); // a worker has compiled the document, as when the user presses Run
     await settle();
     console.log(`[mem] begin ${row}`);
     const t0 = performance.now();

@@ -3,6 +3,7 @@ import { createNodePool } from '../../../src/cli/node-pool.ts';
 import { explain, IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
 import { prepareData } from '../../../src/rpc/pool-data.ts';
 import { abortError } from '../../../src/rpc/pool.ts';
+import type { ColumnEntry } from '../../../src/rpc/engine-api.ts';
 import { compile } from '../../../src/strategy/index.ts';
 import { crossDoc, crossDocBothAssets, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces } from './fixture.ts';
 
@@ -90,6 +91,26 @@ describe('engine pool on worker_threads', () => {
         expect(small.counters.splitRuns).toBe(0);
       } finally {
         await small.close();
+      }
+      // As the page runs it: each asset's columns asked for as it loads (none: they are transient), so nothing
+      // is spread and the workers a split needs are up only when started ahead (warm, the app's idle start).
+      for (const warm of [false, true]) {
+        const q = createNodePool({ size: 2 });
+        try {
+          if (warm) await q.warm();
+          const d = { bars: dailyBars() };
+          // One after another, as the data worker reads them (each read takes longer than its columns task).
+          const lists: Promise<ColumnEntry[]>[] = [];
+          for (const b of d.bars) {
+            lists.push(q.assetColumns(doc, undefined, b, undefined));
+            await lists[lists.length - 1];
+          }
+          q.provideColumns(d, doc, undefined, lists);
+          expect(await q.run({ doc, data: d })).toEqual(want);
+          expect([q.workers, q.counters.splitRuns]).toEqual(warm ? [2, 1] : [1, 0]);
+        } finally {
+          await q.close();
+        }
       }
     } finally {
       await p.close();
