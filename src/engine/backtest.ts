@@ -214,6 +214,9 @@ function fastInput(doc: StrategyDocument, data: MarketData, plan: Plan, cols: re
       if (opts.cancel && Atomics.load(opts.cancel, 0) !== 0) throw new CancelledError('cancelled');
       opts.onProgress?.(f);
     } : undefined,
+    check: opts.cancel ? () => {
+      if (Atomics.load(opts.cancel!, 0) !== 0) throw new CancelledError('cancelled');
+    } : undefined,
   };
 }
 

@@ -38,6 +38,8 @@ export interface ShareTask {
   params?: ParamValues;
   part: number;
   parts: number;
+  /** Shared flag: non-zero at index 0 stops the part (checked between its signal groups). */
+  cancel?: Int32Array;
 }
 
 /** A chunk of optimizer candidates: one message runs them all on one data set and returns only their stats. */
@@ -224,7 +226,7 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
     /** A run's signal pass, part `part` of `parts` (null: that run would not use it; see signalShare). */
     signalShare(task: ShareTask): SignalShare | null {
       const { data, cache } = dataset(task.dataId);
-      return signalShare(task.doc, data, task.part, task.parts, { plan: planFor(task.doc, task.params), audit: false, indicatorCache: cache });
+      return signalShare(task.doc, data, task.part, task.parts, { plan: planFor(task.doc, task.params), audit: false, indicatorCache: cache, cancel: task.cancel });
     },
     /**
      * Runs every candidate of a chunk without signal traces, sharing the data set's IndicatorCache (a column

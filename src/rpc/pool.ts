@@ -172,8 +172,8 @@ function defaultSize(): number {
  * columns reach workers as SharedArrayBuffer views (no copy) when `shared`, else as one structured-clone
  * copy per worker and data set; results come back as transferred columns (signals without traces, see `explain`).
  *
- * Cancel: shared mode raises the task's Int32Array flag, which the engine reads between indicators and
- * every 4096 steps; copy mode (no shared memory to signal through) terminates the worker and starts a new one.
+ * Cancel: shared mode raises the task's Int32Array flag, which the engine reads between indicators, between
+ * its signal pass's groups (a run's or a share's) and every 4096 steps; copy mode (no shared memory to signal through) terminates the worker and starts a new one.
  */
 export class EnginePool {
   readonly size: number;
@@ -306,7 +306,7 @@ export class EnginePool {
     if (parts < 2 || this.queue.length > 0) return null;
     const shares = await Promise.all(Array.from({ length: parts }, (_, part) => this.submit<SignalShare | null>(async (slot, task) => {
       await this.ensureLoaded(slot, data.id, data.payload);
-      return slot.api.signalShare({ id: task.id, dataId: data.id, doc: req.doc, params: req.params, part, parts });
+      return slot.api.signalShare({ id: task.id, dataId: data.id, doc: req.doc, params: req.params, part, parts, cancel: task.flag });
     }, { signal: ev.signal }, group)));
     return shares.every((s) => s !== null) ? shares : null;
   }

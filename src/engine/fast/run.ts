@@ -53,6 +53,8 @@ export interface FastInput {
   compiledOnly?: string;
   /** Called every few thousand steps with the fraction done; throws to cancel. */
   tick?: (fraction: number) => void;
+  /** Throws when the run is cancelled; called between the signal pass's groups (RunOptions.cancel). */
+  check?: () => void;
   tickEvery: number;
   /** Parts of this run's signal pass computed on other threads (RunOptions.shares). */
   shares?: readonly SignalShare[];
@@ -148,7 +150,7 @@ export function fastSignalShare(x: FastInput, part: number, parts: number): Sign
   if (transient === null || compiledUnsupported(x.plan, passes, traces) !== null) return null;
   let events;
   try {
-    events = signalPass(passes, tl, data, firstStep, transient, { part, parts });
+    events = signalPass(passes, tl, data, firstStep, transient, { part, parts }, x.check ?? null);
   } catch (e) {
     if (e instanceof Unsupported) return null;
     throw e;
@@ -180,7 +182,7 @@ export function runFast(x: FastInput): RunResult | string {
   const S = tl.steps;
   let events;
   try {
-    events = signalPass(passes, tl, data, firstStep, transient, x.shares ? given(x.shares, transient) : null);
+    events = signalPass(passes, tl, data, firstStep, transient, x.shares ? given(x.shares, transient) : null, x.check ?? null);
   } catch (e) {
     if (e instanceof Unsupported) return e.message;
     throw e;

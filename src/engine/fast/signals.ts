@@ -420,10 +420,14 @@ export function signalPass(
   passes: readonly StrategyPass[], tl: Timeline, data: ReadonlyMap<number, SlotSource>, firstStep: number,
   transient: TransientColumns | null = null,
   scope: PassScope | null = null,
+  check: (() => void) | null = null,
 ): Events[] {
   const events = passes.map((p) => acquireEvents(p.crossings));
   for (const [g, members] of groupsOf(passes).entries()) {
     if (scope !== null && 'part' in scope && g % scope.parts !== scope.part) continue;
+    // Between groups (each computes its columns and loops over every step: ~0.1 s on W2), a cancel may stop the
+    // pass; it throws, and the lists taken so far are dropped with the run.
+    check?.();
     // Another thread's events for the whole group, made as this pass would make them (same crossings, same
     // recorded slots: a thread holding a column this one computes in scratch records differently): taken.
     if (scope !== null && 'given' in scope && members.every((i) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateMinuteBars } from '../../../src/data/synthetic.ts';
 import { chartOverlays } from '../../../src/engine/overlays.ts';
-import { explain, IndicatorCache, runBacktest, signalShare, type MarketData, type RunOptions, type SignalShare } from '../../../src/engine/index.ts';
+import { CancelledError, explain, IndicatorCache, runBacktest, signalShare, type MarketData, type RunOptions, type SignalShare } from '../../../src/engine/index.ts';
 import { transientRuns } from '../../../src/engine/fast/run.ts';
 import { columnsTransient, hasNaN } from '../../../src/engine/fast/transient.ts';
 import { createEngineService } from '../../../src/engine/service.ts';
@@ -117,6 +117,21 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
       }
     }
     expect(hasNaN(Float64Array.of(Infinity, -Infinity, 1, 2, -Infinity, Infinity), 0, 6)).toBe(false);
+  });
+
+  it('a cancel stops the signal pass between its groups, in a run and in a share: no column computed after it', () => {
+    const data = { bars: bars(5) };
+    const raised = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(raised, 0, 1);
+    const before = transientRuns.columns;
+    expect(() => runBacktest(doc, data, { audit: false, indicatorCache: new IndicatorCache(), cancel: raised })).toThrow(CancelledError);
+    expect(() => signalShare(doc, data, 0, 2, { audit: false, indicatorCache: new IndicatorCache(), cancel: raised })).toThrow(CancelledError);
+    expect(transientRuns.columns).toBe(before);
+    // Not raised: the same calls compute their columns and answer.
+    const calm = new Int32Array(new SharedArrayBuffer(4));
+    expect(runBacktest(doc, data, { audit: false, indicatorCache: new IndicatorCache(), cancel: calm }).engine).toBe('fast');
+    expect(signalShare(doc, data, 0, 2, { audit: false, indicatorCache: new IndicatorCache(), cancel: calm })).not.toBeNull();
+    expect(transientRuns.columns).toBeGreaterThan(before);
   });
 
   it('a column with a gap after its first value: the first tradable step is the reference\'s (a copy is kept for it)', () => {
