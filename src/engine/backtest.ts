@@ -204,6 +204,10 @@ class Walker {
 /** runFast's input for a run of `plan` over `cols` (runData's columns of `data`). */
 function fastInput(doc: StrategyDocument, data: MarketData, plan: Plan, cols: readonly BarColumns[], opts: RunOptions): FastInput {
   const { from, to } = rangeOf(doc);
+  const cancel = opts.cancel;
+  const check = cancel ? () => {
+    if (Atomics.load(cancel, 0) !== 0) throw new CancelledError('cancelled');
+  } : undefined;
   return {
     doc, plan, cols, series: data.series ?? [], from, to, warnings: dataWarnings(plan, cols, from, to, doc.settings.timeframe),
     venue: (n) => new SimulatedVenue(doc.settings.fillModel, n, venueOptions(doc.settings, data, plan.assets)),
@@ -211,13 +215,37 @@ function fastInput(doc: StrategyDocument, data: MarketData, plan: Plan, cols: re
     indicatorCache: opts.indicatorCache, tickEvery: CANCEL_CHECK_STEPS, shares: opts.shares,
     venueWarnings: (v) => magnifierWarnings(doc.settings, data, v),
     tick: opts.cancel || opts.onProgress ? (f) => {
-      if (opts.cancel && Atomics.load(opts.cancel, 0) !== 0) throw new CancelledError('cancelled');
+      check?.();
       opts.onProgress?.(f);
     } : undefined,
-    check: opts.cancel ? () => {
-      if (Atomics.load(opts.cancel!, 0) !== 0) throw new CancelledError('cancelled');
-    } : undefined,
+    check,
   };
+}
+
+/**
+ * Whether runBacktest takes the fast path: the plan and columns it runs there, or why the reference runs it
+ * (with the plan when one was compiled). `small`: the reason a small run gives when the compiled walk cannot
+ * take it (runFast then returns it instead of the kernel-assisted walk).
+ */
+function fastRoute(doc: StrategyDocument, data: MarketData, opts: RunOptions):
+  { plan: Plan; cols: readonly BarColumns[]; small: string | undefined } | { why: string; plan: Plan | null } {
+  const mode = opts.engine ?? 'auto';
+  if (mode === 'reference') return { why: 'the reference engine was asked for', plan: null };
+  const plan = opts.plan ?? compile(doc, { params: opts.params });
+  if (opts.sizing === 'signal') return { why: 'signal-bar sizing is not covered by the fast path yet', plan };
+  if (rawActionsFor(data, plan.assets, doc.settings)) {
+    return { why: 'corporate actions on raw prices (splits and dividends on their ex-dates) are applied by the reference kernel only', plan };
+  }
+  const { cols } = runData(data, plan.assets, doc.settings);
+  const bars = cols.reduce((n, c) => n + c.length, 0);
+  const small = mode === 'auto' && bars < FAST_MIN_BARS
+    ? `a small run (${bars} bars, under ${FAST_MIN_BARS}) that the compiled walk does not take: the fast path's set-up costs about what it saves`
+    : undefined;
+  if (small !== undefined && !compiledPlan(plan, (opts.audit ?? true) && (opts.record ?? 'full') === 'full')) return { why: small, plan };
+  if (mode === 'auto' && !opts.indicatorCache && plan.assets.length > 1) {
+    return { why: 'a multi-asset run without shared indicator columns (no IndicatorCache): building every column here costs about what the fast walk saves', plan };
+  }
+  return { plan, cols, small };
 }
 
 /**
@@ -227,43 +255,24 @@ function fastInput(doc: StrategyDocument, data: MarketData, plan: Plan, cols: re
  */
 export function signalShare(doc: StrategyDocument, data: MarketData, part: number, parts: number, opts: RunOptions = {}): SignalShare | null {
   if (!(Number.isInteger(parts) && parts >= 1 && Number.isInteger(part) && part >= 0 && part < parts)) throw new RangeError(`signal share ${part} of ${parts}`);
-  // As runBacktest: 'auto' runs a multi-asset document without a cache on the reference.
-  if (opts.engine === 'reference' || opts.sizing === 'signal') return null;
-  const plan = opts.plan ?? compile(doc, { params: opts.params });
-  if ((opts.engine ?? 'auto') === 'auto' && !opts.indicatorCache && plan.assets.length > 1) return null;
-  if (rawActionsFor(data, plan.assets, doc.settings)) return null;
-  const { cols } = runData(data, plan.assets, doc.settings);
-  return fastSignalShare(fastInput(doc, data, plan, cols, opts), part, parts);
+  const route = fastRoute(doc, data, opts);
+  return 'cols' in route ? fastSignalShare(fastInput(doc, data, route.plan, route.cols, opts), part, parts) : null;
 }
 
 export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOptions = {}): RunResult {
-  const mode = opts.engine ?? 'auto';
-  let why = 'the reference engine was asked for';
-  const plan0 = mode !== 'reference' ? opts.plan ?? compile(doc, { params: opts.params }) : null;
-  if (mode !== 'reference' && opts.sizing === 'signal') why = 'signal-bar sizing is not covered by the fast path yet';
-  else if (plan0 !== null && rawActionsFor(data, plan0.assets, doc.settings)) {
-    why = 'corporate actions on raw prices (splits and dividends on their ex-dates) are applied by the reference kernel only';
-    opts = { ...opts, plan: plan0 };
-  } else if (plan0 !== null) {
-    const plan = plan0;
-    const { cols } = runData(data, plan.assets, doc.settings);
-    const bars = cols.reduce((n, c) => n + c.length, 0);
-    const audit = opts.audit ?? true, record = opts.record ?? 'full';
-    const small = mode === 'auto' && bars < FAST_MIN_BARS
-      ? `a small run (${bars} bars, under ${FAST_MIN_BARS}) that the compiled walk does not take: the fast path's set-up costs about what it saves`
-      : undefined;
-    const fast = small !== undefined && !compiledPlan(plan, audit && record === 'full')
-      ? small
-      : mode === 'auto' && !opts.indicatorCache && plan.assets.length > 1
-        ? 'a multi-asset run without shared indicator columns (no IndicatorCache): building every column here costs about what the fast walk saves'
-        : runFast({ ...fastInput(doc, data, plan, cols, opts), compiledOnly: small });
+  const route = fastRoute(doc, data, opts);
+  let why: string;
+  if ('cols' in route) {
+    const fast = runFast({ ...fastInput(doc, data, route.plan, route.cols, opts), compiledOnly: route.small });
     if (typeof fast !== 'string') {
       opts.onProgress?.(1);
       return fast;
     }
     why = fast;
-    opts = { ...opts, plan };
+  } else {
+    why = route.why;
   }
+  if (route.plan !== null) opts = { ...opts, plan: route.plan };
   const p = prepare(doc, data, opts);
   new Walker(p, opts).until(Infinity);
   if (p.kernel.recorder.length === 0) throw new RunError('no bars in the selected range');
