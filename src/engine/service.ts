@@ -151,9 +151,12 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
   // when a run or another document's explanation starts, or its data set goes, so it holds no memory after.
   let session: { dataId: string; plan: Plan; explainer: Explainer } | null = null;
   let cancelIdle: (() => void) | null = null;
-  const endSession = () => {
+  const stopIdleWait = () => {
     cancelIdle?.();
     cancelIdle = null;
+  };
+  const endSession = () => {
+    stopIdleWait();
     session?.explainer.close();
     session = null;
   };
@@ -336,8 +339,7 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
         endSession();
         session = { dataId, plan, explainer: new Explainer(doc, data, { plan, indicatorCache: cache }) };
       }
-      cancelIdle?.();
-      cancelIdle = null;
+      stopIdleWait();
       const out = session.explainer.at(time, cancel);
       if (schedule) cancelIdle = schedule(endSession, idleMs);
       return out;

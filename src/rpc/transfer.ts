@@ -29,10 +29,9 @@ export function overlayTransferables(overlays: readonly AssetOverlay[]): ArrayBu
 }
 
 /** The event arrays of signal shares (fresh per share, so always transferable). */
-export function shareTransferables(shares: readonly (SignalShare | null)[]): ArrayBuffer[] {
+export function shareTransferables(shares: readonly SignalShare[]): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const s of shares) {
-    if (!s) continue;
     for (const a of [s.strategies, s.ready, ...s.events.flatMap((e) => [e.steps, e.memory, e.values])]) {
       if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer);
     }

@@ -15,7 +15,13 @@ export type SlotSource =
 
 const dayCache = new WeakMap<Timeline, Map<string, Float64Array>>();
 const dayColumnKey = (settings: Settings) => `${exchangeZone(settings)}|${settings.timeframe}`;
-const dayCached = (tl: Timeline, settings: Settings) => dayCache.get(tl)?.get(dayColumnKey(settings));
+
+/** The day columns kept for a timeline, by dayColumnKey (made on first use). */
+function daysOf(tl: Timeline): Map<string, Float64Array> {
+  let byKey = dayCache.get(tl);
+  if (!byKey) dayCache.set(tl, (byKey = new Map()));
+  return byKey;
+}
 
 const calendarCache = new WeakMap<Timeline, Map<string, Map<CalendarField, Float64Array>>>();
 
@@ -44,7 +50,8 @@ export function calendarColumns(tl: Timeline, settings: Settings, fields: Readon
   const fbw = col('firstBarOfWeek'), fbm = col('firstBarOfMonth');
   // The same walk gives each step's day key (CalendarState's local day is dayKeyOf's): dayColumn's pass, and
   // its time-zone work, are not repeated (on W2's first run in Node the two were 59 and 46 ms).
-  const days = dayCached(tl, settings) === undefined ? new Float64Array(tl.steps) : null;
+  const daysKey = dayColumnKey(settings);
+  const days = daysOf(tl).has(daysKey) ? null : new Float64Array(tl.steps);
   const cal = new CalendarState(zone, settings.timeframe);
   const time = tl.time;
   for (let s = 0; s < tl.steps; s++) {
@@ -57,11 +64,7 @@ export function calendarColumns(tl: Timeline, settings: Settings, fields: Readon
     if (fbm !== null) fbm[s] = cal.firstBarOfMonth;
     if (days !== null) days[s] = cal.dayKey;
   }
-  if (days !== null) {
-    let byKey = dayCache.get(tl);
-    if (!byKey) dayCache.set(tl, (byKey = new Map()));
-    byKey.set(dayColumnKey(settings), days);
-  }
+  if (days !== null) daysOf(tl).set(daysKey, days);
   return out;
 }
 
@@ -81,15 +84,12 @@ export class ColumnCalendar extends CalendarState {
   }
 }
 
-
 /**
  * The day key (result.ts dayKeyOf: the calendar day daily returns group by) of every step, once per timeline
  * and zone: statistics then read it instead of converting each recorded time to local time in every run.
  */
 export function dayColumn(tl: Timeline, settings: Settings): Float64Array {
-  const key = dayColumnKey(settings);
-  let byKey = dayCache.get(tl);
-  if (!byKey) dayCache.set(tl, (byKey = new Map()));
+  const key = dayColumnKey(settings), byKey = daysOf(tl);
   let col = byKey.get(key);
   if (!col) {
     const dayKey = dayKeyOf(settings);

@@ -399,11 +399,6 @@ export function recordedSlots(p: StrategyPass, data: ReadonlyMap<number, SlotSou
 const NONE: readonly number[] = [];
 const NO_VALUES = new Float64Array(0);
 
-/**
- * The fused signal pass: strategies with the same trigger assets share one generated loop over their
- * trigger steps (see groupSource). No per-step object, no portfolio. Transient indicators' columns are
- * computed for the group that reads them and released after it (a second group reading one computes it again).
- */
 /** The pass's signal groups (strategies triggered by the same assets), in order of their first member. */
 export function groupsOf(passes: readonly StrategyPass[]): number[][] {
   const groups = new Map<string, number[]>();
@@ -416,6 +411,13 @@ export function groupsOf(passes: readonly StrategyPass[]): number[][] {
   return [...groups.values()];
 }
 
+/**
+ * The fused signal pass: strategies with the same trigger assets share one generated loop over their
+ * trigger steps (see groupSource). No per-step object, no portfolio. Transient indicators' columns are
+ * computed for the group that reads them and released after it (a second group reading one computes it again).
+ * `scope` limits it to one part of the groups (a SignalShare) or takes other threads' events for some;
+ * `check` (throws to cancel) runs before each group.
+ */
 export function signalPass(
   passes: readonly StrategyPass[], tl: Timeline, data: ReadonlyMap<number, SlotSource>, firstStep: number,
   transient: TransientColumns | null = null,
@@ -425,8 +427,8 @@ export function signalPass(
   const events = passes.map((p) => acquireEvents(p.crossings));
   for (const [g, members] of groupsOf(passes).entries()) {
     if (scope !== null && 'part' in scope && g % scope.parts !== scope.part) continue;
-    // Between groups (each computes its columns and loops over every step: ~0.1 s on W2), a cancel may stop the
-    // pass; it throws, and the lists taken so far are dropped with the run.
+    // Between groups (each computes its columns and loops over every step: W2's pass is 8 of them), a cancel may
+    // stop the pass; it throws, and the lists taken so far are dropped with the run.
     check?.();
     // Another thread's events for the whole group, made as this pass would make them (same crossings, same
     // recorded slots: a thread holding a column this one computes in scratch records differently): taken.

@@ -37,7 +37,9 @@ export function AuditExplorer({ rows, explain }: AuditExplorerProps) {
   // not an empty list under a select that shows a strategy the run does not have.
   const active = strategy !== '' && strategies.includes(strategy) ? strategy : '';
   const list = useMemo(() => (active ? rows.signalsOf(active) : null), [rows, active]);
-  const selected = pick?.rows === rows ? pick.index : list ? (list.length > 0 ? list[0]! : null) : rows.signalCount > 0 ? 0 : null;
+  // The run's first signal, or the filtered list's, until one is picked in these rows.
+  const first = list ? (list.length > 0 ? list[0]! : null) : rows.signalCount > 0 ? 0 : null;
+  const selected = pick?.rows === rows ? pick.index : first;
   const count = list ? list.length : rows.signalCount;
   const page = useMemo(() => {
     const out: { index: number; signal: SignalEvent }[] = [];
