@@ -54,7 +54,9 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
       // Untracked: cursor and mark to the last bar before `to`.
       let c = cursor[a]!;
       const so = stepOf[a]!, cnt = count[a]!;
-      while (c + 1 < cnt && so[c + 1]! < to) c++;
+      // A bar at every step: bar c is step c, so the scan below would stop at to − 1.
+      if (tl.dense[a]) c = Math.max(c, Math.min(to, cnt) - 1);
+      else while (c + 1 < cnt && so[c + 1]! < to) c++;
       if (c !== cursor[a]) {
         cursor[a] = c;
         mark[a] = closes[a]![c]!;
@@ -122,6 +124,27 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
     }
     cursor[a] = c;
     mark[a] = m;
+  } else if (to > from && allDense(tl.dense, tracked, h)) {
+    // Every tracked asset has a bar at every step: step s is bar s of each, so the marks are read, not
+    // carried, and set once at the stretch's end (the same products summed in the same order).
+    for (let s = start; s < to; s++) {
+      let e = cash;
+      for (let t = 0; t < held; t++) e += trackedQty[t]! * closes[tracked[t]!]![s]!;
+      if (e > peak) peak = e;
+      re[j] = e;
+      rb[j] = bench >= 0 ? closes[bench]![s]! : NaN;
+      j++;
+    }
+    const len = Math.max(0, to - start);
+    if (len > 0) {
+      rt.set(time.subarray(start, to), j - len);
+      rx.fill(exposed, j - len, j);
+    }
+    for (let t = 0; t < h; t++) {
+      const a = tracked[t]!;
+      cursor[a] = to - 1;
+      mark[a] = closes[a]![to - 1]!;
+    }
   } else {
     for (let s = from; s < to; s++) {
       for (let t = 0; t < h; t++) {
@@ -144,4 +167,10 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
   }
   w.peak = peak;
   rec.length = j;
+}
+
+/** Whether each of the first h tracked assets has a bar at every step of the timeline. */
+function allDense(dense: Timeline['dense'], tracked: Int32Array, h: number): boolean {
+  for (let t = 0; t < h; t++) if (!dense[tracked[t]!]) return false;
+  return true;
 }
