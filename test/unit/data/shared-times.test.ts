@@ -111,6 +111,31 @@ describe('identical time columns read into shared memory are one column', () => 
     expect(barsEqual(got, d8off)).toBe(true);
   });
 
+  it('a chunk compared in several pieces: one-, two- and four-byte steps, a time differing in a later piece or at its first row', async () => {
+    // 600,000 rows in one chunk: three pieces of the comparison (2^18 rows each), so the running time crosses pieces.
+    const n = 600_000;
+    const cases = [
+      { enc: Enc.DELTA8, step: () => 60_000 },
+      { enc: Enc.DELTA16, step: (i: number) => (i % 390 === 0 ? 17.5 * 3_600_000 : 60_000) },
+      { enc: Enc.DELTA32, step: (i: number) => (i % 5000 === 0 ? 400 * 86_400_000 : 60_000) },
+    ];
+    let k = 0;
+    for (const { enc, step } of cases) {
+      const name = () => `X${String(k++).padStart(2, '0')}`;
+      const start = Date.UTC(2001, 0, 2) + k * 1000;
+      const base = bars(name(), n, start, step);
+      expect((await readHeader(memoryReader(file(base)))).blocks[0]!.enc).toBe(enc);
+      const first = await read(file(base));
+      expect((await read(file(bars(name(), n, start, step)))).time).toBe(first.time);
+      for (const row of [(1 << 18) - 1, 1 << 18, (1 << 18) + 1, 2 * (1 << 18) + 17, n - 2]) {
+        const other = nudged(base, name(), row, 1);
+        const got = await read(file(other));
+        expect(got.time, `${enc} row ${row}`).not.toBe(first.time);
+        expect(barsEqual(got, other)).toBe(true);
+      }
+    }
+  });
+
   it('a read that fails after taking its turn (a corrupt time block) holds up no later read of the same times, and shares nothing', async () => {
     const start = Date.UTC(2020, 3, 1, 14, 30);
     const a = bars('UUU', 1200, start), b = bars('VVV', 1200, start);
