@@ -537,7 +537,10 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     for (let i = 0; i < this.pendingCount; i++) {
       const a = log.asset[this.pending[i]!]!;
       const nx = cursor[a]! + 1;
-      if (nx < tl.count[a]! && tl.stepOf[a]![nx]! < next) next = tl.stepOf[a]![nx]!;
+      if (nx >= tl.count[a]!) continue;
+      // A bar at every step: bar nx is step nx (no read of the step column, often a cache miss).
+      const step = tl.dense[a] ? nx : tl.stepOf[a]![nx]!;
+      if (step < next) next = step;
     }
     return next;
   }
