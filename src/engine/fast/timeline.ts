@@ -112,6 +112,8 @@ export function timelineFor(cols: readonly BarColumns[], to: number): Timeline {
 export function stepsOfAssets(tl: Timeline, assets: readonly number[]): Int32Array | null {
   // Every asset of the run: every step (null).
   if (assets.length === tl.count.length) return null;
+  // An asset with a bar at every step triggers at every step too.
+  if (assets.some((a) => tl.dense[a])) return null;
   if (assets.length === 1) return tl.stepOf[assets[0]!]!.subarray(0, tl.count[assets[0]!]!);
   const mark = new Uint8Array(tl.steps);
   let m = 0;
