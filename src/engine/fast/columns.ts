@@ -1,7 +1,8 @@
 import { exchangeZone, type BarColumns, type CalendarField, type Settings, type StepSeries } from '../../schema/index.ts';
 import type { Plan } from '../../strategy/index.ts';
-import { CalendarState } from '../calendar.ts';
+import { CalendarState, SESSION_DATED } from '../calendar.ts';
 import { dayKeyOf } from '../result.ts';
+import { LocalDaySpan } from './day-span.ts';
 import type { Timeline } from './timeline.ts';
 
 /** Where the value of a slot comes from, when it depends only on the data (never on the portfolio). */
@@ -53,9 +54,23 @@ export function calendarColumns(tl: Timeline, settings: Settings, fields: Readon
   const daysKey = dayColumnKey(settings);
   const days = daysOf(tl).has(daysKey) ? null : new Float64Array(tl.steps);
   const cal = new CalendarState(zone, settings.timeframe);
+  const span = new LocalDaySpan(SESSION_DATED.has(settings.timeframe) ? 'UTC' : zone);
   const time = tl.time;
   for (let s = 0; s < tl.steps; s++) {
-    cal.update(time[s]!);
+    const t = time[s]!;
+    if (t < span.until) {
+      // The last update's local day and offset (day-span.ts): CalendarState.update's same-day branch.
+      if (dow !== null) dow[s] = cal.dayOfWeek;
+      if (dom !== null) dom[s] = cal.dayOfMonth;
+      if (month !== null) month[s] = cal.month;
+      if (mod !== null) mod[s] = Math.floor((t + span.off - cal.dayKey * 86_400_000) / 60_000);
+      if (fbw !== null) fbw[s] = 0;
+      if (fbm !== null) fbm[s] = 0;
+      if (days !== null) days[s] = cal.dayKey;
+      continue;
+    }
+    cal.update(t);
+    span.start(t, cal.dayKey);
     if (dow !== null) dow[s] = cal.dayOfWeek;
     if (dom !== null) dom[s] = cal.dayOfMonth;
     if (month !== null) month[s] = cal.month;
@@ -93,8 +108,15 @@ export function dayColumn(tl: Timeline, settings: Settings): Float64Array {
   let col = byKey.get(key);
   if (!col) {
     const dayKey = dayKeyOf(settings);
+    const span = new LocalDaySpan(SESSION_DATED.has(settings.timeframe) ? 'UTC' : exchangeZone(settings));
     col = new Float64Array(tl.steps);
-    for (let s = 0; s < tl.steps; s++) col[s] = dayKey(tl.time[s]!);
+    let day = NaN;
+    for (let s = 0; s < tl.steps; s++) {
+      const t = tl.time[s]!;
+      // Within a span (day-span.ts) the day key is the span's first one.
+      if (t >= span.until) span.start(t, (day = dayKey(t)));
+      col[s] = day;
+    }
     byKey.set(key, col);
   }
   return col;
