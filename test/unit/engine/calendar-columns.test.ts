@@ -73,7 +73,7 @@ describe('calendar and day columns convert a zone once per local day (day-span.t
         else t += 3_600_000 * (1 + Math.floor(r() * 80));
         times.push(t);
       }
-      for (const timeframe of ['1m', '1d']) {
+      for (const timeframe of ['1m', '1d'] as const) {
         const settings: Settings = doc({ timeframe, timezone }, [{ condition: { lhs: 1, op: '>', rhs: 0 }, action: { type: 'alert', message: 'x' } }]).settings;
         const fields = new Set(['dayOfWeek', 'dayOfMonth', 'month', 'minuteOfDay', 'firstBarOfWeek', 'firstBarOfMonth'] as const);
         const tl = buildTimeline([at(times)], Infinity), alone = buildTimeline([at(times)], Infinity);
