@@ -1,10 +1,10 @@
 /**
  * UTC offsets of IANA time zones without a library: Intl gives the wall-clock parts of an instant, the
- * offset is their difference from UTC. Offsets change only at DST transitions, so results are cached
- * per (zone, UTC hour) — a backtest over 10 years asks Intl ~90k times at most, not once per bar.
+ * offset is their difference from UTC. Offsets change only at transitions, so each zone's transitions are
+ * found once per UTC year (TransitionYear) and every later lookup reads them: ~160 Intl calls per zone and
+ * year, not one per bar.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const cache = new Map<string, Map<number, number>>();
 
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
@@ -69,21 +69,73 @@ export function partsOffset(zone: string, utcMs: number): number {
   return Date.UTC(y, mo - 1, d, h, mi, s) - Math.floor(utcMs / 1000) * 1000;
 }
 
+/**
+ * One UTC year of a zone's offsets: the offset from `from`, and each transition in the year (the first second
+ * with the new offset) with its offset. Found by reading the offset every three days and, where two readings
+ * differ, halving the interval down to the second: exact when no two transitions fall within three days (the
+ * assumption Zone's memo makes too). The offsets are computeOffset's, a function of the second.
+ *
+ * Until engine 0.5.3 offsets were cached per UTC hour, read at the hour's start: in the half hour after a
+ * transition at half past a UTC hour (St. John's, Adelaide, Lord Howe) that was an hour or half an hour off.
+ */
+interface TransitionYear {
+  readonly from: number;
+  readonly to: number;
+  /** starts[0] = from; then each transition, ascending. */
+  readonly starts: readonly number[];
+  readonly offs: readonly number[];
+}
+
+const SAMPLE_MS = 3 * 86_400_000;
+const years = new Map<string, Map<number, TransitionYear>>();
+/** Per zone, the year read last (lookups come in runs of nearby times). */
+const lastYear = new Map<string, TransitionYear>();
+
+function transitionYear(zone: string, year: number): TransitionYear {
+  // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999.
+  const from = new Date(0).setUTCFullYear(year, 0, 1), to = new Date(0).setUTCFullYear(year + 1, 0, 1);
+  const starts = [from], offs = [computeOffset(zone, from)];
+  let p = from, op = offs[0]!;
+  for (;;) {
+    const q = Math.min(p + SAMPLE_MS, to);
+    const oq = computeOffset(zone, q);
+    if (oq !== op) {
+      // offset(lo) = op, offset(hi) = oq; both whole seconds (from and SAMPLE_MS are).
+      let lo = p, hi = q;
+      while (hi - lo > 1000) {
+        const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+        if (computeOffset(zone, mid) === op) lo = mid;
+        else hi = mid;
+      }
+      starts.push(hi);
+      offs.push(oq);
+    }
+    if (q === to) break;
+    p = q;
+    op = oq;
+  }
+  return { from, to, starts, offs };
+}
+
 /** Offset (ms) to add to a UTC instant to get the zone's wall-clock time. UTC is 0 without a lookup. */
 export function tzOffset(zone: string, utcMs: number): number {
   if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
-  let z = cache.get(zone);
-  if (!z) {
-    z = new Map();
-    cache.set(zone, z);
+  const s = Math.floor(utcMs / 1000) * 1000;
+  let y = lastYear.get(zone);
+  if (y === undefined || !(s >= y.from && s < y.to)) {
+    const year = new Date(s).getUTCFullYear();
+    // Outside Date's range (or NaN), or a last year without an end: computeOffset alone (Intl throws for the first).
+    if (!Number.isFinite(year) || !Number.isFinite(new Date(0).setUTCFullYear(year + 1, 0, 1))) return computeOffset(zone, utcMs);
+    let byYear = years.get(zone);
+    if (!byYear) years.set(zone, (byYear = new Map()));
+    y = byYear.get(year);
+    if (!y) byYear.set(year, (y = transitionYear(zone, year)));
+    lastYear.set(zone, y);
   }
-  const hour = Math.floor(utcMs / 3_600_000);
-  let off = z.get(hour);
-  if (off === undefined) {
-    off = computeOffset(zone, hour * 3_600_000);
-    z.set(hour, off);
-  }
-  return off;
+  const st = y.starts;
+  let i = st.length - 1;
+  while (i > 0 && st[i]! > s) i--;
+  return y.offs[i]!;
 }
 
 /** Wall-clock time in the zone, expressed as if it were UTC ms (so getUTC* gives local fields). */
