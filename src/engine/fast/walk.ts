@@ -362,7 +362,6 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
 
   private barCount = 0;
 
-  /** Cursors to step s; assets with a bar now are marked at its open (fills due now are sized there). */
   /**
    * The assets with a bar at step s. Their marks move to the open in fillDue (openMarks), the only reader
    * before atClose moves them to the close: most visited steps fill nothing, and reading every asset's open
