@@ -82,6 +82,16 @@ class SharedTimes {
 
 const sharedTimes = new SharedTimes();
 
+/** BarColumns.timeId of each time column read into shared memory: one id per column object. */
+const timeIds = new WeakMap<Float64Array, number>();
+let nextTimeId = 1;
+
+function timeIdOf(time: Float64Array): number {
+  let id = timeIds.get(time);
+  if (id === undefined) timeIds.set(time, (id = nextTimeId++));
+  return id;
+}
+
 /**
  * Reads a bar set. With `fields`, only those price fields are read (time always); every field not read points
  * at one NaN column, so a reader that wrongly uses it sees NaN, never a plausible price: with the shared
@@ -109,6 +119,8 @@ export async function readBars(r: RandomAccessReader, range?: TimeRange, alloc: 
   return {
     symbol: String(header.meta.symbol), timeframe: header.meta.key, length: count,
     time: col('time'), open: col('open'), high: col('high'), low: col('low'), close: col('close'), volume: col('volume'),
+    // A time column that SharedTimes may hand to other sets (kept, or the kept one): its id says so.
+    ...(turn ? { timeId: timeIdOf(columns[0]!) } : {}),
   };
 }
 

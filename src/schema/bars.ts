@@ -14,6 +14,13 @@ export interface BarColumns {
   readonly low: Float64Array;
   readonly close: Float64Array;
   readonly volume: Float64Array;
+  /**
+   * Set by the store on a set read into shared memory whose time column is one column with other sets'
+   * (src/data/codec.ts, SharedTimes): sets with the same id have that same column. A page receives each set
+   * in a message of its own, so each as another view of that memory; one view for all of them (PoolRunner)
+   * lets a worker see they are identical without comparing every time.
+   */
+  readonly timeId?: number;
 }
 
 /**

@@ -195,6 +195,7 @@ export class PoolRunner implements Runner, Optimizer {
       throw e;
     }
     if (this.cached) this.releaseCached(this.cached);
+    bars = oneTimeView(bars);
     const data: MarketData = { bars, series: steps, ...(finer ? { finer } : {}), ...(actions.length ? { actions } : {}) };
     this.cached = { key, files, fields, data, full: null };
     if (early) this.pool.provideColumns(data, early.doc, undefined, early.columns);
@@ -205,4 +206,22 @@ export class PoolRunner implements Runner, Optimizer {
     void this.pool.release(c.data);
     void c.full?.then((d) => this.pool.release(d), () => undefined);
   }
+}
+
+/**
+ * Sets the store says share one time column (BarColumns.timeId) get one view of it: each arrived in a
+ * message of its own, as a view of its own, and a worker handed one view sees at once that their times
+ * are identical (fast/timeline.ts compared 6 × 983k times on W2's first run in each worker).
+ */
+export function oneTimeView(bars: readonly BarColumns[]): BarColumns[] {
+  const byId = new Map<number, Float64Array>();
+  return bars.map((b) => {
+    if (b.timeId === undefined) return b;
+    const time = byId.get(b.timeId);
+    if (time === undefined) {
+      byId.set(b.timeId, b.time);
+      return b;
+    }
+    return time.length === b.time.length ? { ...b, time } : b;
+  });
 }

@@ -10,6 +10,8 @@ import type { RunProgress } from '../../../src/ui/runner.ts';
 import { createBrowserRunner } from '../../../src/ui/runner-browser.ts';
 import type { BarSource } from '../../../src/ui/runner-pool.ts';
 import { crossDoc, crossDocBothAssets, dailyBars, parse, asPoolRun } from '../../unit/pool/fixture.ts';
+import { generateMinuteBars } from '../../../src/data/synthetic.ts';
+import { resample } from '../../../src/data/resample.ts';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
@@ -84,6 +86,25 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     // Copied bars (no shared memory) are not sent ahead: the run's worker computes its own columns.
     expect(asPoolRun(await runner(source, false).run(doc))).toEqual(asPoolRun(runBacktest(doc, { bars: dailyBars() })));
     expect(provided).toHaveBeenCalledTimes(1);
+  });
+
+  it('aligned stored sets arrive as views of their own of one time column; the run\'s data set holds one view for all (timeId)', async () => {
+    const provided = vi.spyOn(EnginePool.prototype, 'provideColumns');
+    cleanup.push(() => provided.mockRestore());
+    const { source, api } = await dataWorker();
+    const aligned = generateMinuteBars({ symbols: ['ALA', 'ALB'], years: 1, seed: 3, gaps: false }).map((b) => resample(b, '1d'));
+    for (const b of aligned) await api.put(b);
+    const [ga, gb] = [await api.get('ALA', '1d'), await api.get('ALB', '1d')];
+    expect(ga!.time).not.toBe(gb!.time);
+    expect(gb!.timeId).toBe(ga!.timeId);
+    const doc = parse({
+      version: 1, name: 'aligned', settings: { universe: ['ALA', 'ALB'], timeframe: '1d', initialCash: 10_000, fees: { fraction: 0.001 }, units: 'whole' },
+      strategies: [{ id: 'a', name: 'a', condition: { lhs: { kind: 'sma', asset: 'ALB', window: { bars: 5 } }, op: 'crossesAbove', rhs: { kind: 'sma', asset: 'ALB', window: { bars: 20 } } }, action: { type: 'setWeight', asset: 'ALA', weight: 0.5 } }],
+    });
+    const r = runner(source);
+    expect(asPoolRun(await r.run(doc))).toEqual(asPoolRun(runBacktest(doc, { bars: aligned })));
+    const [data] = provided.mock.calls[0]!;
+    expect(data.bars[1]!.time).toBe(data.bars[0]!.time);
   });
 
   it('loads only the price fields the document reads; the price chart reads the others once, beside them', async () => {

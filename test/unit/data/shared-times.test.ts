@@ -5,6 +5,7 @@ import { Enc } from '../../../src/data/column-codec.ts';
 import { blockOf } from '../../../src/data/format.ts';
 import { memoryReader, readHeader } from '../../../src/data/reader.ts';
 import type { BarColumns } from '../../../src/schema/bars.ts';
+import { oneTimeView } from '../../../src/ui/runner-pool.ts';
 
 /**
  * Bar sets read into shared memory share one time column when their times are identical (codec.ts
@@ -134,6 +135,24 @@ describe('identical time columns read into shared memory are one column', () => 
         expect(barsEqual(got, other)).toBe(true);
       }
     }
+  });
+
+  it('sets sharing one time column carry one timeId, a set with other times another, plain buffers none; oneTimeView gives them one view', async () => {
+    const start = Date.UTC(2021, 3, 5, 13, 30);
+    const a = await read(file(bars('TIA', 700, start)));
+    const b = await read(file(bars('TIB', 700, start)), sharedAllocator, ['close']);
+    const other = await read(file(nudged(bars('TIA', 700, start), 'TIC', 350, 1)));
+    expect(b.time).toBe(a.time);
+    expect(a.timeId).toBeGreaterThan(0);
+    expect(b.timeId).toBe(a.timeId);
+    expect(other.timeId).toBeGreaterThan(0);
+    expect(other.timeId).not.toBe(a.timeId);
+    expect((await read(file(bars('TID', 700, start)), plainAllocator)).timeId).toBeUndefined();
+    // As a page receives them: each set with a view of its own (a copy stands in for another view here).
+    const [pa, pb, po] = oneTimeView([{ ...a, time: a.time.slice() }, { ...b, time: b.time.slice() }, { ...other }]);
+    expect(pb!.time).toBe(pa!.time);
+    expect(po!.time).toBe(other.time);
+    expect(oneTimeView([{ ...a }, { ...b, time: b.time.subarray(0, 10) }])[1]!.time.length).toBe(10);
   });
 
   it('a read that fails after taking its turn (a corrupt time block) holds up no later read of the same times, and shares nothing', async () => {
