@@ -222,6 +222,8 @@ export function oneTimeView(bars: readonly BarColumns[]): BarColumns[] {
       byId.set(b.timeId, b.time);
       return b;
     }
-    return time.length === b.time.length ? { ...b, time } : b;
+    // The id is the store's word; a set whose length or ends differ keeps its own view all the same.
+    const n = b.time.length;
+    return time.length === n && (n === 0 || (time[0] === b.time[0] && time[n - 1] === b.time[n - 1])) ? { ...b, time } : b;
   });
 }

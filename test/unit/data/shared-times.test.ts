@@ -153,6 +153,8 @@ describe('identical time columns read into shared memory are one column', () => 
     expect(pb!.time).toBe(pa!.time);
     expect(po!.time).toBe(other.time);
     expect(oneTimeView([{ ...a }, { ...b, time: b.time.subarray(0, 10) }])[1]!.time.length).toBe(10);
+    const shifted = b.time.map((t) => t + 60_000);
+    expect(oneTimeView([{ ...a }, { ...b, time: shifted }])[1]!.time).toBe(shifted);
   });
 
   it('a read that fails after taking its turn (a corrupt time block) holds up no later read of the same times, and shares nothing', async () => {
