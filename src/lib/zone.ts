@@ -47,4 +47,14 @@ export class Zone {
   toLocal(t: number): number {
     return t + this.offsetAt(t);
   }
+
+  /**
+   * The end (exclusive) of t's UTC day when offsetAt gives that whole day one offset (its memo), else t:
+   * callers converting many times in order (fast/day-span.ts) reuse the offset up to there.
+   */
+  steadyUntil(t: number): number {
+    this.offsetAt(t);
+    const d = Math.floor(t / DAY_MS);
+    return d === this.utcDay ? (d + 1) * DAY_MS : t;
+  }
 }

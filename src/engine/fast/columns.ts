@@ -1,8 +1,8 @@
 import { exchangeZone, type BarColumns, type CalendarField, type Settings, type StepSeries } from '../../schema/index.ts';
 import type { Plan } from '../../strategy/index.ts';
-import { CalendarState, SESSION_DATED } from '../calendar.ts';
+import { CalendarState } from '../calendar.ts';
 import { dayKeyOf } from '../result.ts';
-import { LocalDaySpan } from './day-span.ts';
+import { daySpanFor } from './day-span.ts';
 import type { Timeline } from './timeline.ts';
 
 /** Where the value of a slot comes from, when it depends only on the data (never on the portfolio). */
@@ -54,29 +54,27 @@ export function calendarColumns(tl: Timeline, settings: Settings, fields: Readon
   const daysKey = dayColumnKey(settings);
   const days = daysOf(tl).has(daysKey) ? null : new Float64Array(tl.steps);
   const cal = new CalendarState(zone, settings.timeframe);
-  const span = new LocalDaySpan(SESSION_DATED.has(settings.timeframe) ? 'UTC' : zone);
+  const span = daySpanFor(settings);
   const time = tl.time;
   for (let s = 0; s < tl.steps; s++) {
     const t = time[s]!;
+    let minute = 0, newWeek = 0, newMonth = 0;
     if (t < span.until) {
       // The last update's local day and offset (day-span.ts): CalendarState.update's same-day branch.
-      if (dow !== null) dow[s] = cal.dayOfWeek;
-      if (dom !== null) dom[s] = cal.dayOfMonth;
-      if (month !== null) month[s] = cal.month;
-      if (mod !== null) mod[s] = Math.floor((t + span.off - cal.dayKey * 86_400_000) / 60_000);
-      if (fbw !== null) fbw[s] = 0;
-      if (fbm !== null) fbm[s] = 0;
-      if (days !== null) days[s] = cal.dayKey;
-      continue;
+      if (mod !== null) minute = Math.floor((t + span.off - cal.dayKey * 86_400_000) / 60_000);
+    } else {
+      cal.update(t);
+      span.start(t, cal.dayKey);
+      minute = cal.minuteOfDay;
+      newWeek = cal.firstBarOfWeek;
+      newMonth = cal.firstBarOfMonth;
     }
-    cal.update(t);
-    span.start(t, cal.dayKey);
     if (dow !== null) dow[s] = cal.dayOfWeek;
     if (dom !== null) dom[s] = cal.dayOfMonth;
     if (month !== null) month[s] = cal.month;
-    if (mod !== null) mod[s] = cal.minuteOfDay;
-    if (fbw !== null) fbw[s] = cal.firstBarOfWeek;
-    if (fbm !== null) fbm[s] = cal.firstBarOfMonth;
+    if (mod !== null) mod[s] = minute;
+    if (fbw !== null) fbw[s] = newWeek;
+    if (fbm !== null) fbm[s] = newMonth;
     if (days !== null) days[s] = cal.dayKey;
   }
   if (days !== null) daysOf(tl).set(daysKey, days);
@@ -108,7 +106,7 @@ export function dayColumn(tl: Timeline, settings: Settings): Float64Array {
   let col = byKey.get(key);
   if (!col) {
     const dayKey = dayKeyOf(settings);
-    const span = new LocalDaySpan(SESSION_DATED.has(settings.timeframe) ? 'UTC' : exchangeZone(settings));
+    const span = daySpanFor(settings);
     col = new Float64Array(tl.steps);
     let day = NaN;
     for (let s = 0; s < tl.steps; s++) {
