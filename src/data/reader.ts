@@ -137,11 +137,9 @@ async function timesMatch(r: RandomAccessReader, h: FileHeader, chunk: number, l
       if (!sameRaw(new Float64Array(bytes.buffer, 0, n), like, p)) return false;
       continue;
     }
-    // One loop per step width, so each reads one array type (a loop over all three read all three slowly).
     const from = p === 0 ? 1 : 0;
-    t = bl.enc === Enc.DELTA8 ? sums8(bytes, n, from, t, bl.param, like, p)
-      : bl.enc === Enc.DELTA16 ? sums16(new Uint16Array(bytes.buffer, 0, n), n, from, t, bl.param, like, p)
-      : sums32(new Uint32Array(bytes.buffer, 0, n), n, from, t, bl.param, like, p);
+    const d = bl.enc === Enc.DELTA8 ? bytes : bl.enc === Enc.DELTA16 ? new Uint16Array(bytes.buffer, 0, n) : new Uint32Array(bytes.buffer, 0, n);
+    t = runningSums(d, n, from, t, bl.param, like, p);
     if (t !== t) return false;
   }
   return true;
@@ -152,20 +150,12 @@ function sameRaw(v: Float64Array, like: Float64Array, p: number): boolean {
   return true;
 }
 
-// Running sums of steps from row `from` of a piece, each compared with `like`: the time after the piece, or
-// NaN at the first difference. === is Object.is but for ±0 (a sum is never NaN), hence the test at 0: a sum
-// after row 0 is +0, and a kept column holds −0 there only if raw-encoded (a version-1 file, say).
-function sums8(d: Uint8Array, n: number, from: number, t: number, unit: number, like: Float64Array, p: number): number {
-  for (let i = from; i < n; i++) if ((t += d[i]! * unit) !== like[p + i] || (t === 0 && !Object.is(t, like[p + i]))) return NaN;
-  return t;
-}
-
-function sums16(d: Uint16Array, n: number, from: number, t: number, unit: number, like: Float64Array, p: number): number {
-  for (let i = from; i < n; i++) if ((t += d[i]! * unit) !== like[p + i] || (t === 0 && !Object.is(t, like[p + i]))) return NaN;
-  return t;
-}
-
-function sums32(d: Uint32Array, n: number, from: number, t: number, unit: number, like: Float64Array, p: number): number {
+/**
+ * Running sums of steps from row `from` of a piece, each compared with `like`: the time after the piece, or
+ * NaN at the first difference. === is Object.is but for ±0 (a sum is never NaN), hence the test at 0: a sum
+ * after row 0 is +0, and a kept column holds −0 there only if raw-encoded (a version-1 file, say).
+ */
+function runningSums(d: Uint8Array | Uint16Array | Uint32Array, n: number, from: number, t: number, unit: number, like: Float64Array, p: number): number {
   for (let i = from; i < n; i++) if ((t += d[i]! * unit) !== like[p + i] || (t === 0 && !Object.is(t, like[p + i]))) return NaN;
   return t;
 }
