@@ -50,3 +50,23 @@ export interface Timeline {
   readonly length: number;
   readonly time: Float64Array;
 }
+
+/**
+ * Sets the store says share one time column (BarColumns.timeId) get one view of it (the runner on the page calls it; the store sets the ids): each arrived in a
+ * message of its own, as a view of its own, and a worker handed one view sees at once that their times
+ * are identical (fast/timeline.ts compared 6 × 983k times on W2's first run in each worker).
+ */
+export function oneTimeView(bars: readonly BarColumns[]): BarColumns[] {
+  const byId = new Map<number, Float64Array>();
+  return bars.map((b) => {
+    if (b.timeId === undefined) return b;
+    const time = byId.get(b.timeId);
+    if (time === undefined) {
+      byId.set(b.timeId, b.time);
+      return b;
+    }
+    // The id is the store's word; a set whose length or ends differ keeps its own view all the same.
+    const n = b.time.length;
+    return time.length === n && (n === 0 || (time[0] === b.time[0] && time[n - 1] === b.time[n - 1])) ? { ...b, time } : b;
+  });
+}

@@ -5,7 +5,7 @@ import type { MarketData } from '../engine/market.ts';
 import type { AssetOverlay, ColumnEntry, DataNeeds, Explanation } from '../rpc/engine-api.ts';
 import type { JobQueue, JobState } from '../rpc/job-queue.ts';
 import { abortError, type EnginePool } from '../rpc/pool.ts';
-import { BAR_FIELDS, finerRange, finerTimeframe, wantsFinerData, type BarColumns, type BarField, type CorporateAction, type RunResult, type Settings, type StepSeries, type StrategyDocument } from '../schema/index.ts';
+import { BAR_FIELDS, finerRange, finerTimeframe, oneTimeView, wantsFinerData, type BarColumns, type BarField, type CorporateAction, type RunResult, type Settings, type StepSeries, type StrategyDocument } from '../schema/index.ts';
 import type { Runner, RunOptions, RunPhase } from './runner.ts';
 import { optimizeOnPool, type Optimizer, type OptimizeRunOptions } from './runner-optimize.ts';
 import type { OptimizeJob, OptimizeJobResult } from '../optimize/job.ts';
@@ -208,22 +208,3 @@ export class PoolRunner implements Runner, Optimizer {
   }
 }
 
-/**
- * Sets the store says share one time column (BarColumns.timeId) get one view of it: each arrived in a
- * message of its own, as a view of its own, and a worker handed one view sees at once that their times
- * are identical (fast/timeline.ts compared 6 × 983k times on W2's first run in each worker).
- */
-export function oneTimeView(bars: readonly BarColumns[]): BarColumns[] {
-  const byId = new Map<number, Float64Array>();
-  return bars.map((b) => {
-    if (b.timeId === undefined) return b;
-    const time = byId.get(b.timeId);
-    if (time === undefined) {
-      byId.set(b.timeId, b.time);
-      return b;
-    }
-    // The id is the store's word; a set whose length or ends differ keeps its own view all the same.
-    const n = b.time.length;
-    return time.length === n && (n === 0 || (time[0] === b.time[0] && time[n - 1] === b.time[n - 1])) ? { ...b, time } : b;
-  });
-}

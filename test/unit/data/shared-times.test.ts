@@ -5,7 +5,7 @@ import { Enc } from '../../../src/data/column-codec.ts';
 import { blockOf } from '../../../src/data/format.ts';
 import { memoryReader, readHeader } from '../../../src/data/reader.ts';
 import type { BarColumns } from '../../../src/schema/bars.ts';
-import { oneTimeView } from '../../../src/ui/runner-pool.ts';
+import { oneTimeView } from '../../../src/schema/bars.ts';
 
 /**
  * Bar sets read into shared memory share one time column when their times are identical (codec.ts
