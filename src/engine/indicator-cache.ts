@@ -1,4 +1,4 @@
-import { createIndicator, emaColumn, rsiColumn, sumsColumns, type Indicator } from '../indicators/index.ts';
+import { createIndicator, emaColumn, meanColumn, rsiColumn, sumsColumns, type Indicator } from '../indicators/index.ts';
 import type { BarColumns } from '../schema/index.ts';
 import type { Plan, PlanIndicator } from '../strategy/index.ts';
 
@@ -193,7 +193,7 @@ function kernelColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) 
   const ms = 'ms' in spec.window ? spec.window.ms : 0;
   // The streaming classes' checkWindow: anything else goes to them, and they say what is wrong.
   if (!(Number.isInteger(bars) && bars >= 1) && !(ms > 0 && Number.isFinite(ms))) return null;
-  const sums = spec.kind === 'sma' || spec.kind === 'stddev' || spec.kind === 'bollinger';
+  const sums = spec.kind === 'stddev' || spec.kind === 'bollinger';
   if (sums && ms > 0 && !evictsBeforeNewest(b.time, b.length, ms)) return null;
   const returns = pi.source === 'return';
   const input = returns ? b.close : b[pi.source];
@@ -211,7 +211,7 @@ function kernelColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) 
   const out = column();
   if (spec.kind === 'rsi') rsiColumn(input, b.time, b.length, bars, ms, out, returns);
   else if (spec.kind === 'ema' && (bars > 0 || spec.seed !== 'sma')) emaColumn(input, b.time, b.length, bars, ms, spec.seed === 'sma', out, returns);
-  else if (spec.kind === 'sma') sumsColumns(input, time, b.length, bars, ms, returns, { mean: out });
+  else if (spec.kind === 'sma') meanColumn(input, time, b.length, bars, ms, returns, out);
   else if (spec.kind === 'stddev') sumsColumns(input, time, b.length, bars, ms, returns, { std: out });
   else return null;
   return [out];

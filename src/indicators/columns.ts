@@ -14,31 +14,146 @@
  * the previous output (NaN at bar 0).
  */
 import { emaAlpha, wilderAlpha } from './smoothing.ts';
-import { pow2AtLeast } from './window.ts';
+import { pow2AtLeast, shiftedSum } from './window.ts';
+
+/** Whether bar i feeds an indicator: always, but for a 'return' input only after a close > 0. */
+function feeds(input: Float64Array, i: number, returns: boolean): boolean {
+  return !returns || (i > 0 && input[i - 1]! > 0);
+}
+
+/** The value bar i feeds (where it feeds one): the input, or its simple return on the previous close. */
+function valueAt(input: Float64Array, i: number, returns: boolean): number {
+  return returns ? input[i]! / input[i - 1]! - 1 : input[i]!;
+}
 
 /**
- * SMA over a bar window (SMA → SumsIndicator → SlidingSums in window.ts). Kept: the shift, the running sum,
- * Welford's mean and m2 and the `noise` measure, because the early recompute fires on m2 < 1e-6·noise and a
- * recompute re-centres the stored values and the shift; the periodic recompute; the ring's order. Left out:
- * the weighted sum (read only by WMA: no SMA value, shift or recompute trigger depends on it) and the times
- * (a bar window never reads them).
- *
- * Speed: Welford's mean is a chain of two dependent divisions per bar, which bounds a bar-by-bar loop at
- * ~13 ns whatever else it drops. But the mean and m2 reach the output only through the early trigger, and a
- * recompute resets them, so once the window is full the kernel goes a block of LANES segments (a segment =
- * the P = max(N, 64) updates between periodic recomputes) at a time:
- * - pass A runs the block with the periodic recomputes only, producing the outputs, the ring and the
- *   values each segment's mean and m2 start from (the recompute sets them), and keeps each bar's added
- *   and removed value;
- * - pass B replays the mean, m2 and noise of the LANES segments side by side (independent chains, so the
- *   divisions overlap) with the same operations, and checks the early trigger on every bar where it could
- *   fire first;
- * - if it would have fired, the block is run again bar by bar from a snapshot taken before pass A, exactly
- *   as the streaming class does, and blocks resume after the next recompute.
- * So the result is the bar-by-bar one in every case, and a block costs about half as much.
+ * SMA over a bar window of every bar (see meanColumn), the kernel EMA's 'sma' seed also reads.
  */
 export function smaColumn(input: Float64Array, length: number, bars: number, out: Float64Array, returns: boolean): void {
-  sumsColumns(input, null, length, bars, 0, returns, { mean: out });
+  meanColumn(input, null, length, bars, 0, returns, out);
+}
+
+/**
+ * SMA (sma.ts → SlidingMean in window.ts) over a bar window (`bars` > 0) or a duration window (`ms` > 0,
+ * with `time`). A bar window over every bar (not 'return') reads the value leaving the window from the
+ * input column, as the ring would hand it back, and runs the stretches between two recomputes in a plain
+ * loop: one subtraction pair and one addition per bar, the addition the only dependent chain. Everything
+ * else goes bar by bar with a ring, as the streaming class does.
+ */
+export function meanColumn(input: Float64Array, time: Float64Array | null, length: number, bars: number, ms: number, returns: boolean, out: Float64Array): void {
+  if (bars > 0 && !returns) barMeanColumn(input, length, bars, out);
+  else ringMeanColumn(input, time, length, bars, ms, returns, out);
+}
+
+/** SlidingMean's recompute period: it fires once `since` reaches both the window's size and 64. */
+const MEAN_PERIOD = 64;
+
+function barMeanColumn(input: Float64Array, length: number, bars: number, out: Float64Array): void {
+  let shift = 0;
+  let sum = 0;
+  let since = 0;
+  let i = 0;
+  // Filling the window: size = i + 1.
+  for (; i < length && i < bars; i++) {
+    const v = input[i]!;
+    if (i === 0) shift = v;
+    sum += v - shift;
+    if (++since >= i + 1 && since >= MEAN_PERIOD) {
+      shift = v;
+      sum = shiftedSum(input, 0, i + 1, -1, shift);
+      since = 0;
+    }
+    out[i] = i + 1 >= bars ? shift + sum / (i + 1) : NaN;
+  }
+  // Full: the recompute falls on the bar where `since` reaches the period.
+  const period = Math.max(bars, MEAN_PERIOD);
+  while (i < length) {
+    const end = Math.min(length, i + (period - since - 1));
+    since += end - i;
+    for (; i < end; i++) {
+      sum += input[i]! - shift - (input[i - bars]! - shift);
+      out[i] = shift + sum / bars;
+    }
+    if (i === length) break;
+    // The add's own update of the sum is what the recompute then overwrites.
+    shift = input[i]!;
+    sum = shiftedSum(input, i + 1 - bars, bars, -1, shift);
+    since = 0;
+    out[i] = shift + sum / bars;
+    i++;
+  }
+}
+
+/** SlidingMean fed bar by bar: a duration window, or 'return' inputs (a bar may feed nothing). */
+function ringMeanColumn(input: Float64Array, time: Float64Array | null, length: number, bars: number, ms: number, returns: boolean, out: Float64Array): void {
+  let cap = pow2AtLeast(bars > 0 ? bars + 1 : 64);
+  let ring = new Float64Array(cap);
+  let times = new Float64Array(ms > 0 ? cap : 0);
+  let mask = cap - 1;
+  let head = 0;
+  let size = 0;
+  let shift = 0;
+  let sum = 0;
+  let since = 0;
+  let seen = 0;
+  let firstTime = NaN;
+  let ready = false;
+  for (let i = 0; i < length; i++) {
+    if (!feeds(input, i, returns)) {
+      out[i] = i > 0 ? out[i - 1]! : NaN;
+      continue;
+    }
+    const value = valueAt(input, i, returns);
+    const t = time !== null ? time[i]! : 0;
+    if (size === 0) shift = value;
+    if (size > mask) {
+      // Ring.grow: the same entries in the same order, from slot 0 of twice the room.
+      cap *= 2;
+      const r = new Float64Array(cap);
+      const ts = new Float64Array(cap);
+      for (let q = 0; q < size; q++) {
+        r[q] = ring[(head + q) & mask]!;
+        ts[q] = times[(head + q) & mask]!;
+      }
+      ring = r;
+      times = ts;
+      head = 0;
+      mask = cap - 1;
+    }
+    ring[(head + size) & mask] = value;
+    if (ms > 0) times[(head + size) & mask] = t;
+    size++;
+    if (bars > 0) {
+      if (size > bars) {
+        const y = ring[head]!;
+        head = (head + 1) & mask;
+        size--;
+        sum += value - shift - (y - shift);
+      } else {
+        sum += value - shift;
+      }
+    } else {
+      sum += value - shift;
+      const edge = t - ms;
+      while (size > 1 && times[head]! <= edge) {
+        const y = ring[head]!;
+        head = (head + 1) & mask;
+        size--;
+        sum -= y - shift;
+      }
+    }
+    if (++since >= size && since >= MEAN_PERIOD) {
+      shift = value;
+      sum = shiftedSum(ring, head, size, mask, shift);
+      since = 0;
+    }
+    if (!ready) {
+      // Warmup.observe
+      if (seen++ === 0) firstTime = t;
+      ready = ms > 0 ? t - firstTime >= ms : seen >= bars;
+    }
+    out[i] = ready ? shift + sum / size : NaN;
+  }
 }
 
 /** Output columns of sumsColumns, each optional: the window's mean, population standard deviation, and the
@@ -52,11 +167,12 @@ export interface SumsOutputs {
 }
 
 /**
- * SMA, StdDev and Bollinger: SlidingSums' mean and variance, as smaColumn describes, over a bar window
- * (`bars` > 0) or a duration window (`ms` > 0, with `time`; the ring then keeps times and grows by doubling,
- * and the caller makes sure no time t has t − ms ≥ t, where the streaming class would read an emptied ring).
- * Blocks apply to a bar window's mean alone; a standard deviation reads m2 at every bar and a duration
- * window removes a varying count, so those go bar by bar (still without the weighted sum).
+ * StdDev and Bollinger (SumsIndicator → SlidingSums in window.ts): the window's mean and variance, bar by bar,
+ * over a bar window (`bars` > 0) or a duration window (`ms` > 0, with `time`; the ring then keeps times and
+ * grows by doubling, and the caller makes sure no time t has t − ms ≥ t, where the streaming class would
+ * read an emptied ring). Kept: the shift, the running sum, Welford's mean and m2 and the `noise` measure
+ * (the early recompute fires on m2 < 1e-6·noise), the periodic recompute, the ring's order. Left out: the
+ * weighted sum (read only by WMA: no mean, variance, shift or recompute trigger depends on it).
  */
 export function sumsColumns(input: Float64Array, time: Float64Array | null, length: number, bars: number, ms: number, returns: boolean, outs: SumsOutputs): void {
   const out = outs.mean ?? null;
@@ -70,14 +186,6 @@ export function sumsColumns(input: Float64Array, time: Float64Array | null, leng
   let ring = new Float64Array(cap);
   let times = ms > 0 ? new Float64Array(cap) : null;
   let mask = cap - 1;
-  const period = Math.max(bars, 64);
-  const block = LANES * period;
-  // Blocks need a full window, and 'return' inputs skip bars, which the lanes do not model: bar by bar.
-  const blocks = bars > 0 && out !== null && !spread && !returns && length >= block;
-  const added = new Float64Array(blocks ? block : 0);
-  const removed = new Float64Array(blocks ? block : 0);
-  const snapshot = new Float64Array(blocks ? cap : 0);
-  const starts = new Float64Array(2 * LANES);
   const sums = new Float64Array(3);
   let head = 0;
   let size = 0;
@@ -90,56 +198,7 @@ export function sumsColumns(input: Float64Array, time: Float64Array | null, leng
   let m2 = 0;
   let noise = 0;
   let since = 0;
-  let exactUntil = 0;
   for (let i = 0; i < length; ) {
-    if (blocks && out !== null && since === 0 && size === bars && i >= exactUntil && i + block <= length) {
-      snapshot.set(ring);
-      const head0 = head;
-      const shift0 = shift;
-      const sum0 = sum;
-      starts[0] = xmean;
-      starts[LANES] = m2;
-      // Pass A: the block with periodic recomputes only (since === 0 and a full window: they fall at the end
-      // of every `period` bars), segment by segment.
-      for (let lane = 0, j = 0; lane < LANES; lane++) {
-        for (const end = j + period; j < end; j++) {
-          const x = input[i + j]! - shift;
-          ring[(head + bars) & mask] = x;
-          added[j] = x;
-          sum += x;
-          const y = ring[head]!;
-          head = (head + 1) & mask;
-          removed[j] = y;
-          sum -= y;
-          out[i + j] = shift + sum / bars;
-        }
-        recentre(ring, head, bars, mask, sums);
-        shift += sums[0]!;
-        sum = sums[1]!;
-        xmean = sum / bars;
-        m2 = Math.max(0, sums[2]! - sum * xmean);
-        out[i + j - 1] = shift + sum / bars;
-        if (lane + 1 < LANES) {
-          starts[lane + 1] = xmean;
-          starts[LANES + lane + 1] = m2;
-        }
-      }
-      if (!earlyTrigger(added, removed, starts, bars, period, noise)) {
-        smaBlocks.kept++;
-        noise = 0;
-        i += block;
-        continue;
-      }
-      // The early recompute would have fired: back to the block's start, and bar by bar through it.
-      smaBlocks.redone++;
-      ring.set(snapshot);
-      head = head0;
-      shift = shift0;
-      sum = sum0;
-      xmean = starts[0]!;
-      m2 = starts[LANES]!;
-      exactUntil = i + block;
-    }
     let value: number;
     if (returns) {
       const prev = i > 0 ? input[i - 1]! : NaN;
@@ -228,12 +287,6 @@ export function sumsColumns(input: Float64Array, time: Float64Array | null, leng
   }
 }
 
-/** Blocks smaColumn kept from passes A and B, and blocks it ran again bar by bar (tests read them). */
-export const smaBlocks = { kept: 0, redone: 0 };
-
-/** Segments replayed side by side in a block: four chains of divisions in flight cover the divider's latency. */
-const LANES = 4;
-
 /**
  * SlidingSums.recompute's exact sums: re-centres the ring's `size` values on their mean and writes
  * [that mean (the shift's increment), the new sum, the new sum of squares] to `into`.
@@ -254,78 +307,6 @@ function recentre(ring: Float64Array, head: number, size: number, mask: number, 
   into[0] = delta;
   into[1] = s;
   into[2] = q;
-}
-
-/**
- * Pass B of smaColumn: the mean, m2 and noise of a block's LANES segments, each from the values its
- * recompute set (`starts`: means, then m2s; the first segment's noise is `noise0`, the others' 0), added
- * value then removed value per bar, with the streaming class's operations. True when m2 < 1e-6·noise on a
- * bar before a segment's last (where the periodic recompute fires anyway). A false alarm would only cost a
- * bar-by-bar rerun; a missed one would change results, so the check is the streaming class's own. The four
- * lanes are written out rather than looped over so that their state stays in registers and their chains
- * overlap (LANES is 4 for this reason).
- */
-function earlyTrigger(added: Float64Array, removed: Float64Array, starts: Float64Array, bars: number, period: number, noise0: number): boolean {
-  const full = bars + 1;
-  let xa = starts[0]!, xb = starts[1]!, xc = starts[2]!, xd = starts[3]!;
-  let ma = starts[4]!, mb = starts[5]!, mc = starts[6]!, md = starts[7]!;
-  let na = noise0, nb = 0, nc = 0, nd = 0;
-  for (let k = 0; k < period - 1; k++) {
-    let x = added[k]!;
-    let d = x - xa;
-    xa += d / full;
-    let dm = d * (x - xa);
-    ma += dm;
-    na += dm;
-    x = removed[k]!;
-    d = x - xa;
-    xa -= d / bars;
-    dm = d * (x - xa);
-    ma -= dm;
-    na += dm;
-
-    x = added[period + k]!;
-    d = x - xb;
-    xb += d / full;
-    dm = d * (x - xb);
-    mb += dm;
-    nb += dm;
-    x = removed[period + k]!;
-    d = x - xb;
-    xb -= d / bars;
-    dm = d * (x - xb);
-    mb -= dm;
-    nb += dm;
-
-    x = added[2 * period + k]!;
-    d = x - xc;
-    xc += d / full;
-    dm = d * (x - xc);
-    mc += dm;
-    nc += dm;
-    x = removed[2 * period + k]!;
-    d = x - xc;
-    xc -= d / bars;
-    dm = d * (x - xc);
-    mc -= dm;
-    nc += dm;
-
-    x = added[3 * period + k]!;
-    d = x - xd;
-    xd += d / full;
-    dm = d * (x - xd);
-    md += dm;
-    nd += dm;
-    x = removed[3 * period + k]!;
-    d = x - xd;
-    xd -= d / bars;
-    dm = d * (x - xd);
-    md -= dm;
-    nd += dm;
-
-    if (ma < 1e-6 * na || mb < 1e-6 * nb || mc < 1e-6 * nc || md < 1e-6 * nd) return true;
-  }
-  return false;
 }
 
 /**
@@ -483,17 +464,11 @@ export function emaColumn(input: Float64Array, time: Float64Array, length: numbe
   let seeded = false;
   let raw = NaN;
   for (let i = 0; i < length; i++) {
-    let value: number;
-    if (returns) {
-      const prev = i > 0 ? input[i - 1]! : NaN;
-      if (!(prev > 0)) {
-        out[i] = i > 0 ? out[i - 1]! : NaN;
-        continue;
-      }
-      value = input[i]! / prev - 1;
-    } else {
-      value = input[i]!;
+    if (!feeds(input, i, returns)) {
+      out[i] = i > 0 ? out[i - 1]! : NaN;
+      continue;
     }
+    const value = valueAt(input, i, returns);
     const t = time[i]!;
     if (!ready) {
       // Warmup.observe

@@ -16,7 +16,7 @@
  * from the fourth observation (the first 3 s after the first).
  */
 import type { Indicator, WindowSpec } from './types.ts';
-import { SlidingSums, Warmup, checkWindow, windowBars, windowMs } from './window.ts';
+import { SlidingMean, Warmup, checkWindow, windowBars, windowMs } from './window.ts';
 import { emaAlpha } from './smoothing.ts';
 
 export type EmaSeed = 'first' | 'sma';
@@ -32,7 +32,7 @@ export class EMA implements Indicator {
   private readonly ms: number;
   private readonly warm: Warmup;
   /** Window for the 'sma' seed; null for the 'first' seed. */
-  private readonly seedSums: SlidingSums | null;
+  private readonly seedSums: SlidingMean | null;
   private prevTime = NaN;
   private seeded = false;
 
@@ -44,7 +44,7 @@ export class EMA implements Indicator {
     this.warm = new Warmup(window);
     this.warmupBars = this.warm.warmupBars;
     this.warmupMs = this.warm.warmupMs;
-    this.seedSums = seed === 'sma' ? new SlidingSums(window) : null;
+    this.seedSums = seed === 'sma' ? new SlidingMean(window) : null;
   }
 
   update(time: number, value: number, _high: number, _low: number): number {

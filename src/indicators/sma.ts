@@ -4,14 +4,16 @@
  * Ready: bar window after N observations (first value at index N−1, the StockCharts/Tulip/
  * technicalindicators convention); duration window once the first observation is ≥ D old, so that
  * (t − D, t] lies inside the history seen. NaN before.
- * Drift: running sums with periodic exact recompute (SlidingSums in window.ts).
+ * Drift: a running sum with periodic exact recompute (SlidingMean in window.ts).
  */
 import type { WindowSpec } from './types.ts';
 import { SumsIndicator } from './sums-indicator.ts';
+import { SlidingMean, checkWindow } from './window.ts';
 
-export class SMA extends SumsIndicator {
+export class SMA extends SumsIndicator<SlidingMean> {
   constructor(window: WindowSpec) {
-    super(window, 'SMA');
+    checkWindow(window, 'SMA');
+    super(window, 'SMA', new SlidingMean(window));
   }
 
   protected emit(): void {

@@ -1,22 +1,30 @@
 /**
- * Base of the indicators that are a function of SlidingSums over the window (SMA, WMA, standard deviation,
- * Bollinger): one update path, so each subclass only says how to read its outputs. Each subclass is its
- * own hidden class, so the `emit` call inside `update` stays monomorphic per call site.
+ * Base of the indicators that are a function of running sums over the window (SMA over a SlidingMean; WMA,
+ * standard deviation and Bollinger over SlidingSums): one update path, so each subclass only says how to
+ * read its outputs. Each subclass is its own hidden class, so the `emit` call inside `update` stays
+ * monomorphic per call site.
  */
 import type { Indicator, WindowSpec } from './types.ts';
 import { SlidingSums, Warmup, checkWindow } from './window.ts';
 
-export abstract class SumsIndicator implements Indicator {
+/** What a SumsIndicator feeds: SlidingSums, or SlidingMean for SMA. */
+interface WindowSums {
+  add(time: number, value: number): void;
+  reset(): void;
+}
+
+export abstract class SumsIndicator<S extends WindowSums = SlidingSums> implements Indicator {
   value = NaN;
   ready = false;
   readonly warmupBars: number;
   readonly warmupMs: number;
-  protected readonly sums: SlidingSums;
+  protected readonly sums: S;
   private readonly warm: Warmup;
 
-  constructor(window: WindowSpec, name: string) {
+  /** `sums`: the window's own accumulator (default SlidingSums over `window`). */
+  constructor(window: WindowSpec, name: string, sums?: S) {
     checkWindow(window, name);
-    this.sums = new SlidingSums(window);
+    this.sums = sums ?? (new SlidingSums(window) as unknown as S);
     this.warm = new Warmup(window);
     this.warmupBars = this.warm.warmupBars;
     this.warmupMs = this.warm.warmupMs;

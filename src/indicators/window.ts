@@ -5,8 +5,9 @@
  *   capacity is a power of two so indexing is a mask, and it doubles only when full, so a bar window never
  *   grows after construction (it is preallocated from N) and a duration window grows a handful of times.
  * - `Warmup`: the single ready rule every indicator shares (see CONVENTIONS.md).
- * - `SlidingSums`: sum, weighted sum and sum of squares over a (time, value) window, for SMA, WMA,
- *   standard deviation and Bollinger.
+ * - `SlidingMean`: the mean over a (time, value) window, for SMA and EMA's 'sma' seed.
+ * - `SlidingSums`: sum, weighted sum and sum of squares over a (time, value) window, for WMA, standard
+ *   deviation and Bollinger.
  */
 import { assert } from '../lib/assert.ts';
 import type { WindowSpec } from './types.ts';
@@ -144,6 +145,87 @@ export class Warmup {
     this.firstTime = NaN;
     this.ready = false;
   }
+}
+
+/**
+ * Mean of the values in a window, for SMA and EMA's 'sma' seed: the ring keeps the values as given, and a
+ * running sum keeps Σ (v − shift), where `shift` is a recent value, so the sum stays small and a new value
+ * and the one it pushes out (a full bar window) change it by one rounding: sum += (v − shift) − (y − shift).
+ * The sum drifts by that rounding per update; once per max(n, 64) updates it is recomputed from the ring
+ * with the newest value as the new shift (four interleaved partial sums, value k of the window, oldest
+ * first, into sum k mod 4, then (s0 + s1) + (s2 + s3)), which bounds the drift and keeps the cost O(1)
+ * amortized. No variance is kept, so nothing else triggers a recompute (SlidingSums does that for m2).
+ * The whole-column kernel (columns.ts meanColumn) performs the same operations in the same order.
+ */
+export class SlidingMean {
+  readonly ring: Ring;
+  readonly bars: number;
+  readonly ms: number;
+  shift = 0;
+  sum = 0;
+  private since = 0;
+
+  constructor(window: WindowSpec) {
+    this.bars = windowBars(window);
+    this.ms = windowMs(window);
+    this.ring = new Ring(this.bars > 0 ? this.bars + 1 : 64);
+  }
+
+  add(time: number, value: number): void {
+    const ring = this.ring;
+    if (ring.size === 0) this.shift = value;
+    const shift = this.shift;
+    ring.push(time, value);
+    if (this.bars > 0) {
+      if (ring.size > this.bars) this.sum += value - shift - (ring.shift() - shift);
+      else this.sum += value - shift;
+    } else {
+      this.sum += value - shift;
+      // Never the newest: a time t with t − ms ≥ t (ms below t's precision) keeps one value.
+      const edge = time - this.ms;
+      while (ring.size > 1 && ring.frontTime() <= edge) this.sum -= ring.shift() - shift;
+    }
+    if (++this.since >= ring.size && this.since >= 64) this.recompute();
+  }
+
+  mean(): number {
+    return this.shift + this.sum / this.ring.size;
+  }
+
+  reset(): void {
+    this.ring.clear();
+    this.shift = 0;
+    this.sum = 0;
+    this.since = 0;
+  }
+
+  private recompute(): void {
+    const ring = this.ring, n = ring.size;
+    const shift = ring.values[(ring.head + n - 1) & ring.mask]!;
+    this.sum = shiftedSum(ring.values, ring.head, n, ring.mask, shift);
+    this.shift = shift;
+    this.since = 0;
+  }
+}
+
+/**
+ * Σ (v − shift) over the n values of a ring from `head` (mask: its capacity − 1; −1 reads a plain column
+ * from index `head`), oldest first, value k into partial sum k mod 4, then (s0 + s1) + (s2 + s3): four
+ * independent chains, so an exact recompute costs about a quarter of one running sum.
+ */
+export function shiftedSum(values: Float64Array, head: number, n: number, mask: number, shift: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    s0 += values[(head + k) & mask]! - shift;
+    s1 += values[(head + k + 1) & mask]! - shift;
+    s2 += values[(head + k + 2) & mask]! - shift;
+    s3 += values[(head + k + 3) & mask]! - shift;
+  }
+  if (k < n) s0 += values[(head + k++) & mask]! - shift;
+  if (k < n) s1 += values[(head + k++) & mask]! - shift;
+  if (k < n) s2 += values[(head + k) & mask]! - shift;
+  return s0 + s1 + (s2 + s3);
 }
 
 /**
