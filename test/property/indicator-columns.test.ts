@@ -263,6 +263,16 @@ describe('SMA column kernel regressions', () => {
 });
 
 describe('RSI column kernel regressions', () => {
+  it('runs a column longer than one steady call (65,536 bars) as the streaming RSI, across the calls', () => {
+    const input = Float64Array.from({ length: 200_000 }, (_, i) => 100 + 10 * Math.sin(i / 37) + ((i * 7919) % 13) / 10);
+    const time = Float64Array.from(input, (_, i) => i * 60_000);
+    const ind = new RSI({ bars: 14 });
+    const expected = input.map((x, i) => ind.update(time[i]!, x, x, x));
+    const out = new Float64Array(input.length);
+    rsiColumn(input, time, input.length, 14, 0, out, false);
+    expect(firstDifference(out, expected)).toBe(-1);
+  });
+
   it('pins a NaN time: the observation after it is not a change, as in the streaming RSI', () => {
     const input = Float64Array.from([10, 11, 12, 11, 13, 12, 14, 15, 13, 16]);
     const time = Float64Array.from(input, (_, i) => (i === 4 ? NaN : i * 60_000));
