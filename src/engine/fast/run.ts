@@ -11,7 +11,7 @@ import type { Venue } from '../venue.ts';
 import { calendarColumns, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
 import { CurveSampler } from './curve-sampler.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
-import { gateOpen, positionGate, type PositionGate } from './position-gate.ts';
+import { GateSet, positionGate } from './position-gate.ts';
 import { recordQuiet, type QuietState } from './quiet.ts';
 import { groupsOf, releaseEvents, signalPass, strategyPass, Unsupported, type Events, type EventsData, type PassScope, type SignalShare, type StrategyPass } from './signals.ts';
 import { fastUnsupported } from './support.ts';
@@ -328,7 +328,7 @@ class Walk implements QuietState {
   private ei = 0;
   private nextFill: number;
   /** Per strategy: its position gate (position-gate.ts) or null, and whether it is open (1) now. */
-  private readonly gates: (PositionGate | null)[];
+  private readonly gates: GateSet;
   private readonly open: Uint8Array;
   /** Scratch for kernel.only: the strategies with a candidate event at the step. */
   private readonly active: Int32Array;
@@ -372,8 +372,8 @@ class Walk implements QuietState {
     this.bench = k.plan.assets.indexOf(settings.benchmark ?? settings.universe[0]!);
     this.tracked = new Int32Array(n + 1);
     this.trackedQty = new Float64Array(n + 1);
-    this.gates = passes.map((q) => positionGate(k.plan, q.strategy));
-    this.open = new Uint8Array(passes.length);
+    this.gates = new GateSet(passes.map((q) => positionGate(k.plan, q.strategy)), n);
+    this.open = this.gates.open;
     this.active = new Int32Array(passes.length);
     k.only = this.active;
     this.updateGates();
@@ -381,11 +381,7 @@ class Walk implements QuietState {
 
   /** Re-reads the gated quantities (they change only where an order fills: in a kernel step). */
   private updateGates(): void {
-    const qty = this.k.portfolio.qty;
-    for (let i = 0; i < this.gates.length; i++) {
-      const g = this.gates[i]!;
-      this.open[i] = g === null || gateOpen(g, qty[g.asset]!) ? 1 : 0;
-    }
+    this.gates.update(this.k.portfolio.qty);
   }
 
   /**
