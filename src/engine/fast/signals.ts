@@ -27,6 +27,8 @@ export interface StrategyPass {
   readonly needsKernel: boolean;
   /** Reads no portfolio value: its may-fire code is exact (0 or 2), so every candidate event fires. */
   readonly dataOnly: boolean;
+  /** The slots it reads that no data column holds (portfolio inputs): what the walk writes to decide it. */
+  readonly portfolioSlots: readonly number[];
 }
 
 function num(x: number): string {
@@ -122,7 +124,7 @@ export function strategyPass(plan: Plan, s: PlanStrategy, data: ReadonlyMap<numb
   const code = `${gen.lines.join('\n')}\nmay = ${root};`;
   const since = new Set(plan.inputs.filter((i) => i.kind === 'sinceSignal').map((i) => i.slot));
   const needsKernel = [...gen.statefulSlots].some((slot) => since.has(slot));
-  return { strategy: s, code, slots: [...gen.slots], crossings: gen.crossings, needsKernel, dataOnly: gen.statefulSlots.size === 0 };
+  return { strategy: s, code, slots: [...gen.slots], crossings: gen.crossings, needsKernel, dataOnly: gen.statefulSlots.size === 0, portfolioSlots: [...gen.statefulSlots] };
 }
 
 /**

@@ -58,6 +58,11 @@ export class SlotView {
   private readonly reads: (Reads | null)[];
   private readonly all: Reads;
   private readonly inputs: readonly PortfolioInput[];
+  /**
+   * Per strategy, the portfolio inputs its condition reads: its fast evaluator reads no other slot, so the
+   * others need not be written for it (W2's fourteen RSI strategies each read one position of fourteen).
+   */
+  private readonly ownInputs: readonly (readonly PortfolioInput[])[];
   private readonly mems: Float64Array[];
 
   constructor(plan: Plan, passes: readonly StrategyPass[], data: ReadonlyMap<number, SlotSource>) {
@@ -66,6 +71,7 @@ export class SlotView {
     // Only a rebalance rule that filters, sorts or weighs reads every slot (then no indicator is transient).
     this.all = readsOf(rulesReadSlots(plan) ? data.keys() : [], data, false);
     this.inputs = plan.inputs.filter(isPortfolioInput);
+    this.ownInputs = passes.map((q) => this.inputs.filter((input) => q.portfolioSlots.includes(input.slot)));
     this.mems = passes.map((q) => new Float64Array(4 * q.crossings));
   }
 
@@ -80,7 +86,7 @@ export class SlotView {
    */
   fires(i: number, e: Events, q: number, s: number, cursor: Int32Array, p: Portfolio, peak: number, fast: (v: Float64Array, m: Float64Array) => boolean): boolean {
     const r = this.reads[i]!;
-    this.fill(r, s, cursor, p, peak);
+    this.fill(r, s, cursor, p, peak, this.ownInputs[i]!);
     const v = this.v, w = e.width;
     for (let j = 0; j < w; j++) v[r.recorded[j]!] = e.values[q * w + j]!;
     const m = this.mems[i]!, base = q * 2 * e.crossings;
@@ -93,18 +99,17 @@ export class SlotView {
 
   /** Every slot at step s (a rebalance rule may read any data slot). */
   at(s: number, cursor: Int32Array, p: Portfolio, peak: number): Float64Array {
-    this.fill(this.all, s, cursor, p, peak);
+    this.fill(this.all, s, cursor, p, peak, this.inputs);
     return this.v;
   }
 
-  private fill(r: Reads, s: number, cursor: Int32Array, p: Portfolio, peak: number): void {
+  private fill(r: Reads, s: number, cursor: Int32Array, p: Portfolio, peak: number, inputs: readonly PortfolioInput[]): void {
     const v = this.v;
     for (let j = 0; j < r.barSlots.length; j++) {
       const c = cursor[r.barAssets[j]!]!;
       v[r.barSlots[j]!] = c >= 0 ? r.barCols[j]![c]! : NaN;
     }
     for (let j = 0; j < r.stepSlots.length; j++) v[r.stepSlots[j]!] = r.stepCols[j]![s]!;
-    const inputs = this.inputs;
     let equity = NaN;
     for (let j = 0; j < inputs.length; j++) equity = writePortfolioInput(inputs[j]!, v, p, peak, equity);
   }
