@@ -288,6 +288,18 @@ describe('fast path ≡ reference kernel', () => {
           condition: { all: [left ? { lhs: q(asset), op, rhs: k } : { lhs: k, op, rhs: q(asset) }, data] } as Condition, action,
         })),
       },
+      {
+        // A gate and a second portfolio conjunct: decided by the whole condition, not by the gate alone
+        // (StrategyPass.gateOnly is false for these; the first shape above is gate-only).
+        weight: 2,
+        arbitrary: fc.record({
+          data: dataCompare, asset: assetArb, other: assetArb, op: fc.constantFrom('>', '=', '<' as const), buy: fc.boolean(), pct: fc.integer({ min: 5, max: 40 }),
+        }).map(({ data, asset, other, op, buy, pct }) => {
+          const gate: Condition = buy ? { lhs: q(asset), op: '=', rhs: 0 } : { lhs: q(asset), op: '>', rhs: 0 };
+          const action: Action = buy ? { type: 'buy', asset, amount: { unit: 'percentOfEquity', value: pct } } : { type: 'sell', asset, amount: { unit: 'all' } };
+          return { condition: { all: [gate, data, { lhs: q(other), op, rhs: 0 }] } as Condition, action };
+        }),
+      },
       { weight: 1, arbitrary: fc.record({ condition: conditionArb, action: actionArb }) },
     );
     const docs = fc.record({ settings: settingsArb, strategies: fc.array(strategyArb, { minLength: 2, maxLength: 6 }) });

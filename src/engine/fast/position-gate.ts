@@ -18,18 +18,30 @@ export interface PositionGate {
 
 const GATE_OPS = new Set(['>', '>=', '<', '<=', '=', '!=']);
 
+/** The conjuncts of a strategy's condition: the members of a top-level `all`, or the condition itself. */
+export function conjuncts(s: PlanStrategy): readonly Condition[] {
+  const tree = s.condition.tree;
+  if (!tree) return [];
+  return 'all' in tree ? tree.all : [tree];
+}
+
 /** The strategy's gate (its condition or a top-level `all` member of that shape), or null. */
 export function positionGate(plan: Plan, s: PlanStrategy): PositionGate | null {
-  const tree = s.condition.tree;
-  if (!tree) return null;
-  const parts: readonly Condition[] = 'all' in tree ? tree.all : [tree];
-  for (const c of parts) {
-    if (!('lhs' in c) || !GATE_OPS.has(c.op)) continue;
-    const op = c.op as PositionGate['op'];
-    const l = quantityOf(plan, s, c.lhs), r = quantityOf(plan, s, c.rhs);
-    if (l >= 0 && typeof c.rhs === 'number') return { asset: l, op, value: c.rhs, quantityLeft: true };
-    if (r >= 0 && typeof c.lhs === 'number') return { asset: r, op, value: c.lhs, quantityLeft: false };
-  }
+  const at = gateConjunct(plan, s);
+  return at < 0 ? null : gateOf(plan, s, conjuncts(s)[at]!);
+}
+
+/** Which of the strategy's conjuncts is its gate (the first of that shape), or −1. */
+export function gateConjunct(plan: Plan, s: PlanStrategy): number {
+  return conjuncts(s).findIndex((c) => gateOf(plan, s, c) !== null);
+}
+
+function gateOf(plan: Plan, s: PlanStrategy, c: Condition): PositionGate | null {
+  if (!('lhs' in c) || !GATE_OPS.has(c.op)) return null;
+  const op = c.op as PositionGate['op'];
+  const l = quantityOf(plan, s, c.lhs), r = quantityOf(plan, s, c.rhs);
+  if (l >= 0 && typeof c.rhs === 'number') return { asset: l, op, value: c.rhs, quantityLeft: true };
+  if (r >= 0 && typeof c.lhs === 'number') return { asset: r, op, value: c.lhs, quantityLeft: false };
   return null;
 }
 
@@ -70,6 +82,12 @@ export class GateSet {
     });
     // NaN: no quantity seen yet, so the first update reads every gate.
     this.seen = new Float64Array(assets).fill(NaN);
+  }
+
+  /** Gate i at these quantities now (whatever `open` last saw): a walk deciding an event by its gate alone. */
+  holds(i: number, qty: Float64Array): boolean {
+    const g = this.gates[i]!;
+    return gateOpen(g, qty[g.asset]!);
   }
 
   update(qty: Float64Array): void {

@@ -3,6 +3,7 @@ import { nodeKey, type EvalContext, type Plan, type PlanStrategy } from '../../s
 import type { SlotSource } from './columns.ts';
 import { stepsOfAssets, type Timeline } from './timeline.ts';
 import { signalLoops } from './counters.ts';
+import { conjuncts, gateConjunct } from './position-gate.ts';
 import type { TransientColumns } from './transient.ts';
 
 /** The fast path cannot take this document; the reference kernel runs it and the result says why. */
@@ -29,6 +30,13 @@ export interface StrategyPass {
   readonly dataOnly: boolean;
   /** The slots it reads that no data column holds (portfolio inputs): what the walk writes to decide it. */
   readonly portfolioSlots: readonly number[];
+  /**
+   * Its condition reads the portfolio only through its position gate (position-gate.ts: a top-level conjunct
+   * comparing one position's quantity with a number); every other conjunct reads data only. Its may-fire
+   * code then gives 1 exactly where those are all true, so at a candidate event the condition is the gate:
+   * the walk decides it from the quantity alone, and its events need no recorded values.
+   */
+  readonly gateOnly: boolean;
 }
 
 function num(x: number): string {
@@ -124,7 +132,20 @@ export function strategyPass(plan: Plan, s: PlanStrategy, data: ReadonlyMap<numb
   const code = `${gen.lines.join('\n')}\nmay = ${root};`;
   const since = new Set(plan.inputs.filter((i) => i.kind === 'sinceSignal').map((i) => i.slot));
   const needsKernel = [...gen.statefulSlots].some((slot) => since.has(slot));
-  return { strategy: s, code, slots: [...gen.slots], crossings: gen.crossings, needsKernel, dataOnly: gen.statefulSlots.size === 0, portfolioSlots: [...gen.statefulSlots] };
+  const dataOnly = gen.statefulSlots.size === 0;
+  return { strategy: s, code, slots: [...gen.slots], crossings: gen.crossings, needsKernel, dataOnly, portfolioSlots: [...gen.statefulSlots], gateOnly: !dataOnly && decidedByGate(plan, s, data) };
+}
+
+/** See StrategyPass.gateOnly. */
+function decidedByGate(plan: Plan, s: PlanStrategy, data: ReadonlyMap<number, SlotSource>): boolean {
+  const gate = gateConjunct(plan, s);
+  if (gate < 0) return false;
+  return conjuncts(s).every((c, k) => {
+    if (k === gate) return true;
+    const gen = new TriGen(plan, s.condition.ctx, data);
+    gen.cond(c);
+    return gen.statefulSlots.size === 0;
+  });
 }
 
 /**
@@ -393,7 +414,7 @@ function groupSource(g: GroupShape): string {
  * walk to read) of a strategy the walk decides; in p.slots order, which SlotView reads them back in.
  */
 export function recordedSlots(p: StrategyPass, data: ReadonlyMap<number, SlotSource>, transient: boolean): readonly number[] {
-  if (p.dataOnly || !transient) return NONE;
+  if (p.dataOnly || p.gateOnly || !transient) return NONE;
   return p.slots.filter((slot) => data.get(slot)?.kind === 'transient');
 }
 

@@ -291,7 +291,10 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
       const view = this.view;
       while (ei < evTotal && evStep[ei] === s) {
         const i = this.ev.strategy[ei]!, q = this.ev.index[ei++]!;
-        if (view === null || !view.decides(i) || view.fires(i, x.events[i]!, q, s, this.cursor, this.portfolio, this.peak, this.plan.strategies[i]!.condition.fast)) this.act(i, s);
+        // A gate-only strategy's event is decided by its gate on the quantity now, as its condition would be
+        // (StrategyPass.gateOnly).
+        const fires = view === null || !view.decides(i) || (x.passes[i]!.gateOnly ? this.gates!.holds(i, this.portfolio.qty) : view.fires(i, x.events[i]!, q, s, this.cursor, this.portfolio, this.peak, this.plan.strategies[i]!.condition.fast));
+        if (fires) this.act(i, s);
       }
       if (s >= this.firstStep) this.record(s);
       for (let j = 0; j < this.barCount; j++) this.hasBar[this.barNow[j]!] = 0;
