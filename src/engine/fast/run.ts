@@ -327,7 +327,7 @@ class Walk implements QuietState {
   private readonly ev: Merged;
   private ei = 0;
   private nextFill: number;
-  /** Per strategy: its position gate (position-gate.ts) or null, and whether it is open (1) now. */
+  /** The strategies' position gates (position-gate.ts), and whether each is open (1) now (gates.open). */
   private readonly gates: GateSet;
   private readonly open: Uint8Array;
   /** Scratch for kernel.only: the strategies with a candidate event at the step. */

@@ -157,7 +157,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   /** Only for a plan with a condition that reads the portfolio or a rebalance by rule (a sweep's runs make none). */
   private readonly view: SlotView | null;
   private readonly ruleMems: (Float64Array[] | null)[];
-  /** Per strategy: its position gate or null (null for all: no strategy is gated), and whether it is open (1). */
+  /** The strategies' position gates and whether each is open (null when no strategy is gated). */
   private readonly gates: GateSet | null;
   /** Fills so far, and at how many the gates were last read (a quantity changes only at a fill). */
   private filled = 0;
