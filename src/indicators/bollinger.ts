@@ -9,14 +9,15 @@
 import { assert } from '../lib/assert.ts';
 import type { WindowSpec } from './types.ts';
 import { SumsIndicator } from './sums-indicator.ts';
+import { SlidingSums } from './window.ts';
 
-export class Bollinger extends SumsIndicator {
+export class Bollinger extends SumsIndicator<SlidingSums> {
   upper = NaN;
   lower = NaN;
   readonly k: number;
 
   constructor(window: WindowSpec, k = 2) {
-    super(window, 'Bollinger');
+    super(window, 'Bollinger', (w) => new SlidingSums(w));
     assert(Number.isFinite(k) && k >= 0, `Bollinger: k must be a finite number ≥ 0, got ${k}`);
     this.k = k;
   }

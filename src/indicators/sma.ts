@@ -8,12 +8,11 @@
  */
 import type { WindowSpec } from './types.ts';
 import { SumsIndicator } from './sums-indicator.ts';
-import { SlidingMean, checkWindow } from './window.ts';
+import { SlidingMean } from './window.ts';
 
 export class SMA extends SumsIndicator<SlidingMean> {
   constructor(window: WindowSpec) {
-    checkWindow(window, 'SMA');
-    super(window, 'SMA', new SlidingMean(window));
+    super(window, 'SMA', (w) => new SlidingMean(w));
   }
 
   protected emit(): void {

@@ -9,10 +9,11 @@
  */
 import type { WindowSpec } from './types.ts';
 import { SumsIndicator } from './sums-indicator.ts';
+import { SlidingSums } from './window.ts';
 
-export class StdDev extends SumsIndicator {
+export class StdDev extends SumsIndicator<SlidingSums> {
   constructor(window: WindowSpec) {
-    super(window, 'StdDev');
+    super(window, 'StdDev', (w) => new SlidingSums(w));
   }
 
   protected emit(): void {

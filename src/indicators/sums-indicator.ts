@@ -5,7 +5,7 @@
  * monomorphic per call site.
  */
 import type { Indicator, WindowSpec } from './types.ts';
-import { SlidingSums, Warmup, checkWindow } from './window.ts';
+import { Warmup, checkWindow } from './window.ts';
 
 /** What a SumsIndicator feeds: SlidingSums, or SlidingMean for SMA. */
 interface WindowSums {
@@ -13,7 +13,7 @@ interface WindowSums {
   reset(): void;
 }
 
-export abstract class SumsIndicator<S extends WindowSums = SlidingSums> implements Indicator {
+export abstract class SumsIndicator<S extends WindowSums> implements Indicator {
   value = NaN;
   ready = false;
   readonly warmupBars: number;
@@ -21,10 +21,10 @@ export abstract class SumsIndicator<S extends WindowSums = SlidingSums> implemen
   protected readonly sums: S;
   private readonly warm: Warmup;
 
-  /** `sums`: the window's own accumulator (default SlidingSums over `window`). */
-  constructor(window: WindowSpec, name: string, sums?: S) {
+  /** `sums` makes the window's accumulator, once the window has passed checkWindow. */
+  constructor(window: WindowSpec, name: string, sums: (window: WindowSpec) => S) {
     checkWindow(window, name);
-    this.sums = sums ?? (new SlidingSums(window) as unknown as S);
+    this.sums = sums(window);
     this.warm = new Warmup(window);
     this.warmupBars = this.warm.warmupBars;
     this.warmupMs = this.warm.warmupMs;

@@ -9,10 +9,11 @@
  */
 import type { WindowSpec } from './types.ts';
 import { SumsIndicator } from './sums-indicator.ts';
+import { SlidingSums } from './window.ts';
 
-export class WMA extends SumsIndicator {
+export class WMA extends SumsIndicator<SlidingSums> {
   constructor(window: WindowSpec) {
-    super(window, 'WMA');
+    super(window, 'WMA', (w) => new SlidingSums(w));
   }
 
   protected emit(): void {
