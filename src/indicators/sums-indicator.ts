@@ -1,8 +1,8 @@
 /**
  * Base of the indicators that are a function of running sums over the window (SMA over a SlidingMean; WMA,
  * standard deviation and Bollinger over SlidingSums): one update path, so each subclass only says how to
- * read its outputs. Each subclass is its own hidden class, so the `emit` call inside `update` stays
- * monomorphic per call site.
+ * read its outputs. (The whole-column kernels in columns.ts, not these classes, are the hot path: `update`
+ * is shared, so its `add` and `emit` calls see every subclass in use.)
  */
 import type { Indicator, WindowSpec } from './types.ts';
 import { Warmup, checkWindow } from './window.ts';
