@@ -14,7 +14,7 @@
  * the previous output (NaN at bar 0).
  */
 import { emaAlpha, wilderAlpha } from './smoothing.ts';
-import { pow2AtLeast, shiftedSum } from './window.ts';
+import { RECOMPUTE_MIN, pow2AtLeast, ringCapacity, shiftedSum } from './window.ts';
 
 /** Whether bar i feeds an indicator: always, but for a 'return' input only after a close > 0. */
 function feeds(input: Float64Array, i: number, returns: boolean): boolean {
@@ -45,9 +45,6 @@ export function meanColumn(input: Float64Array, time: Float64Array | null, lengt
   else ringMeanColumn(input, time, length, bars, ms, returns, out);
 }
 
-/** SlidingMean's recompute period: it fires once `since` reaches both the window's size and 64. */
-const MEAN_PERIOD = 64;
-
 function barMeanColumn(input: Float64Array, length: number, bars: number, out: Float64Array): void {
   let shift = 0;
   let sum = 0;
@@ -58,7 +55,7 @@ function barMeanColumn(input: Float64Array, length: number, bars: number, out: F
     const v = input[i]!;
     if (i === 0) shift = v;
     sum += v - shift;
-    if (++since >= i + 1 && since >= MEAN_PERIOD) {
+    if (++since >= i + 1 && since >= RECOMPUTE_MIN) {
       shift = v;
       sum = shiftedSum(input, 0, i + 1, -1, shift);
       since = 0;
@@ -66,7 +63,8 @@ function barMeanColumn(input: Float64Array, length: number, bars: number, out: F
     out[i] = i + 1 >= bars ? shift + sum / (i + 1) : NaN;
   }
   // Full: the recompute falls on the bar where `since` reaches the period.
-  const period = Math.max(bars, MEAN_PERIOD);
+  // SlidingMean recomputes once `since` reaches both the window's size and RECOMPUTE_MIN.
+  const period = Math.max(bars, RECOMPUTE_MIN);
   while (i < length) {
     const end = Math.min(length, i + (period - since - 1));
     since += end - i;
@@ -86,7 +84,7 @@ function barMeanColumn(input: Float64Array, length: number, bars: number, out: F
 
 /** SlidingMean fed bar by bar: a duration window, or 'return' inputs (a bar may feed nothing). */
 function ringMeanColumn(input: Float64Array, time: Float64Array | null, length: number, bars: number, ms: number, returns: boolean, out: Float64Array): void {
-  let cap = pow2AtLeast(bars > 0 ? bars + 1 : 64);
+  let cap = pow2AtLeast(ringCapacity(bars));
   let ring = new Float64Array(cap);
   let times = new Float64Array(ms > 0 ? cap : 0);
   let mask = cap - 1;
@@ -142,7 +140,7 @@ function ringMeanColumn(input: Float64Array, time: Float64Array | null, length: 
         sum -= y - shift;
       }
     }
-    if (++since >= size && since >= MEAN_PERIOD) {
+    if (++since >= size && since >= RECOMPUTE_MIN) {
       shift = value;
       sum = shiftedSum(ring, head, size, mask, shift);
       since = 0;
@@ -181,8 +179,8 @@ export function sumsColumns(input: Float64Array, time: Float64Array | null, leng
   const lower = outs.lower ?? null;
   const k = outs.k ?? 2;
   const spread = std !== null || upper !== null || lower !== null;
-  // Ring's capacities: N + 1 for a bar window (never grows), 64 and doubling for a duration window.
-  const cap = pow2AtLeast(bars > 0 ? bars + 1 : 64);
+  // A duration window's ring doubles as it fills (Ring.grow).
+  const cap = pow2AtLeast(ringCapacity(bars));
   let ring = new Float64Array(cap);
   let times = ms > 0 ? new Float64Array(cap) : null;
   let mask = cap - 1;
@@ -252,7 +250,7 @@ export function sumsColumns(input: Float64Array, time: Float64Array | null, leng
       m2 -= dm;
       noise += dm;
     }
-    if ((++since >= size && since >= 64) || m2 < 1e-6 * noise) {
+    if ((++since >= size && since >= RECOMPUTE_MIN) || m2 < 1e-6 * noise) {
       recentre(ring, head, size, mask, sums);
       shift += sums[0]!;
       sum = sums[1]!;

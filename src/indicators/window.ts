@@ -147,6 +147,14 @@ export class Warmup {
   }
 }
 
+/** Updates at least between two exact recomputes of running sums (SlidingMean, SlidingSums, their kernels). */
+export const RECOMPUTE_MIN = 64;
+
+/** A window's ring capacity: N + 1 for a bar window (it never grows), 64 to start for a duration window. */
+export function ringCapacity(bars: number): number {
+  return bars > 0 ? bars + 1 : 64;
+}
+
 /**
  * Mean of the values in a window, for SMA and EMA's 'sma' seed: the ring keeps the values as given, and a
  * running sum keeps Σ (v − shift), where `shift` is a recent value, so the sum stays small and a new value
@@ -168,7 +176,7 @@ export class SlidingMean {
   constructor(window: WindowSpec) {
     this.bars = windowBars(window);
     this.ms = windowMs(window);
-    this.ring = new Ring(this.bars > 0 ? this.bars + 1 : 64);
+    this.ring = new Ring(ringCapacity(this.bars));
   }
 
   add(time: number, value: number): void {
@@ -185,7 +193,7 @@ export class SlidingMean {
       const edge = time - this.ms;
       while (ring.size > 1 && ring.frontTime() <= edge) this.sum -= ring.shift() - shift;
     }
-    if (++this.since >= ring.size && this.since >= 64) this.recompute();
+    if (++this.since >= ring.size && this.since >= RECOMPUTE_MIN) this.recompute();
   }
 
   mean(): number {
@@ -258,7 +266,7 @@ export class SlidingSums {
   constructor(window: WindowSpec) {
     this.bars = windowBars(window);
     this.ms = windowMs(window);
-    this.ring = new Ring(this.bars > 0 ? this.bars + 1 : 64);
+    this.ring = new Ring(ringCapacity(this.bars));
   }
 
   add(time: number, value: number): void {
@@ -280,7 +288,7 @@ export class SlidingSums {
       const edge = time - this.ms;
       while (ring.frontTime() <= edge) this.removeOldest();
     }
-    if ((++this.sinceRecompute >= ring.size && this.sinceRecompute >= 64) || this.m2 < 1e-6 * this.noise) this.recompute();
+    if ((++this.sinceRecompute >= ring.size && this.sinceRecompute >= RECOMPUTE_MIN) || this.m2 < 1e-6 * this.noise) this.recompute();
   }
 
   mean(): number {

@@ -28,7 +28,7 @@ export interface StrategyPass {
   readonly needsKernel: boolean;
   /** Reads no portfolio value: its may-fire code is exact (0 or 2), so every candidate event fires. */
   readonly dataOnly: boolean;
-  /** The slots it reads that no data column holds (portfolio inputs): what the walk writes to decide it. */
+  /** The slots it reads that no data column holds (portfolio inputs, the time since a signal): what the walk writes to decide it. */
   readonly portfolioSlots: readonly number[];
   /**
    * Its condition reads the portfolio only through its position gate (position-gate.ts: a top-level conjunct
