@@ -329,7 +329,6 @@ class Walk implements QuietState {
   private nextFill: number;
   /** The strategies' position gates (position-gate.ts), and whether each is open (1) now (gates.open). */
   private readonly gates: GateSet;
-  private readonly open: Uint8Array;
   /** Scratch for kernel.only: the strategies with a candidate event at the step. */
   private readonly active: Int32Array;
   readonly closes: Float64Array[];
@@ -373,7 +372,6 @@ class Walk implements QuietState {
     this.tracked = new Int32Array(n + 1);
     this.trackedQty = new Float64Array(n + 1);
     this.gates = new GateSet(passes.map((q) => positionGate(k.plan, q.strategy)), n);
-    this.open = this.gates.open;
     this.active = new Int32Array(passes.length);
     k.only = this.active;
     this.updateGates();
@@ -390,7 +388,7 @@ class Walk implements QuietState {
    * visits, and the first open event is such a step), so no event is skipped past a change of position.
    */
   private nextOpenEvent(): number {
-    const ev = this.ev, open = this.open, limit = this.nextFill;
+    const ev = this.ev, open = this.gates.open, limit = this.nextFill;
     const from = this.ei;
     let ei = from;
     while (ei < ev.total && ev.step[ei]! < limit && open[ev.strategy[ei]!] === 0) ei++;
@@ -504,7 +502,7 @@ class Walk implements QuietState {
     }
     for (let q = first; q < ei; q++) {
       const i = ev.strategy[q]!;
-      if (this.open[i] === 0) continue;
+      if (this.gates.open[i] === 0) continue;
       const e = events[i]!, m = scratch[i]!, base = ev.index[q]! * 2 * e.crossings;
       for (let c = 0; c < e.crossings; c++) {
         m[4 * c + 2] = e.memory[base + 2 * c]!;
