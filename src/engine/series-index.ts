@@ -28,6 +28,30 @@ export function dayStarts(days: Float64Array): Int32Array {
   return out;
 }
 
+const weekendCache = new WeakMap<Int32Array, Int32Array>();
+
+/**
+ * For day starts `starts` of `days` (dayStarts): entry j counts the weekend days among the first j starts'
+ * day keys (length starts.length + 1). A fold over a run of day starts adds one difference instead of a
+ * remainder per day (on daily bars every step starts a day).
+ */
+export function weekendStarts(days: Float64Array, starts: Int32Array): Int32Array {
+  let out = weekendCache.get(starts);
+  if (out) return out;
+  out = new Int32Array(starts.length + 1);
+  for (let j = 0; j < starts.length; j++) out[j + 1] = out[j]! + (isWeekend(days[starts[j]!]!) ? 1 : 0);
+  weekendCache.set(starts, out);
+  return out;
+}
+
+/** A day key (days since 1970-01-01, a Thursday) on a Saturday or Sunday. */
+export function isWeekend(day: number): boolean {
+  // Day keys are whole numbers well inside int32 (finite times): integer remainders, not a double fmod.
+  const d = day | 0;
+  const wd = d === day ? (((d + 4) % 7) + 7) % 7 : (((day + 4) % 7) + 7) % 7; // 0 = Sunday … 6 = Saturday
+  return wd === 0 || wd === 6;
+}
+
 /** Steps s ≥ 1 whose gap from step s − 1 is not below `minGap` (or is NaN), ascending; usually none. */
 export interface WideGaps {
   readonly steps: Int32Array;

@@ -13,7 +13,9 @@
  */
 import type { Stats, Trade } from '../schema/results.ts';
 import { MIN_YEAR_FRACTION, minReturnsFor } from '../schema/stat-reasons.ts';
-import { BLOCK, BLOCK_SHIFT, blockExtremes, dayEndLogs, dayStarts, lowerBound, wideGaps, type BlockExtremes, type DayEndLogs, type WideGaps } from './series-index.ts';
+import {
+  BLOCK, BLOCK_SHIFT, blockExtremes, dayEndLogs, dayStarts, isWeekend, lowerBound, weekendStarts, wideGaps, type BlockExtremes, type DayEndLogs, type WideGaps,
+} from './series-index.ts';
 import { tradeColumns, type TradeColumnsView } from './trade-log.ts';
 
 export interface StatsInput {
@@ -195,6 +197,7 @@ export class SeriesStats {
   private ixExt: BlockExtremes | null = null;
   private ixDays: Float64Array | null = null;
   private ixStarts: Int32Array | null = null;
+  private ixWeekends: Int32Array | null = null;
   private ixBench: Float64Array | null = null;
   private ixLogsStarts: Int32Array | null = null;
   private ixLogs: DayEndLogs | null = null;
@@ -263,6 +266,7 @@ export class SeriesStats {
     if (this.ixDays !== days) {
       this.ixDays = days;
       this.ixStarts = dayStarts(days);
+      this.ixWeekends = weekendStarts(days, this.ixStarts);
       this.ixStartAt = 0;
       this.ixNext = -1;
     }
@@ -323,7 +327,8 @@ export class SeriesStats {
         // of dayStart, dayEnd, DailyReturns.add and DailyBeta.close, so the numbers are the same bit for bit.
         const daily = this.daily, beta = this.betaAcc, withBeta = beta !== null;
         let dn = daily.n, mean = daily.mean, m2 = daily.m2, sumLog1p = daily.sumLog1p, anyRuin = daily.anyRuin, sumDown2 = daily.sumDown2;
-        let nDays = daily.days, weekendDays = daily.weekendDays, prevDayEnd = this.prevDayEnd, daySum = this.daySum;
+        let prevDayEnd = this.prevDayEnd, daySum = this.daySum;
+        const firstStart = next;
         // DailyBeta.close's state, in the same order of operations.
         let bm = 0, kx = 0, ky = 0, sx = 0, sy = 0, sxy = 0, syy = 0, prevB = NaN;
         if (withBeta) {
@@ -353,10 +358,7 @@ export class SeriesStats {
             if (dd > depth) depth = dd;
             if (dd > maxDd) maxDd = dd;
           }
-          // Step i + 1 starts a day: step i, equity e, ended the one before.
-          day = days[i + 1]!;
-          nDays++;
-          if (isWeekend(day)) weekendDays++;
+          // Step i + 1 starts a day (its count is taken after the loop): step i, equity e, ended the one before.
           let lq = NaN;
           if (prevDayEnd === prevDayEnd) {
             const q = e / prevDayEnd, r = q - 1;
@@ -401,8 +403,9 @@ export class SeriesStats {
         daily.sumLog1p = sumLog1p;
         daily.anyRuin = anyRuin;
         daily.sumDown2 = sumDown2;
-        daily.days = nDays;
-        daily.weekendDays = weekendDays;
+        day = days[i]!;
+        daily.days += next - firstStart;
+        daily.weekendDays += this.ixWeekends![next]! - this.ixWeekends![firstStart]!;
         this.prevDayEnd = prevDayEnd;
         this.daySum = daySum;
         if (withBeta) {
@@ -657,14 +660,6 @@ const YEARLY_GAP = 300 * DAY_MS;
 /** Class of a gap of at least WEEKLY_GAP (or NaN): weekly 1, monthly 2, yearly 3. */
 function gapClass(gap: number): number {
   return gap < MONTHLY_GAP ? 1 : gap < YEARLY_GAP ? 2 : 3;
-}
-
-/** A day key (days since 1970-01-01, a Thursday) on a Saturday or Sunday. */
-function isWeekend(day: number): boolean {
-  // Day keys are whole numbers well inside int32 (finite times): integer remainders, not a double fmod.
-  const d = day | 0;
-  const wd = d === day ? (((d + 4) % 7) + 7) % 7 : (((day + 4) % 7) + 7) % 7; // 0 = Sunday … 6 = Saturday
-  return wd === 0 || wd === 6;
 }
 
 /**

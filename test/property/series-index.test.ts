@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCK, blockExtremes, dayEndLogs, dayStarts, lowerBound, wideGaps } from '../../src/engine/series-index.ts';
+import { BLOCK, blockExtremes, dayEndLogs, dayStarts, lowerBound, weekendStarts, wideGaps } from '../../src/engine/series-index.ts';
 import { SeriesStats } from '../../src/engine/stats.ts';
 import { lcg } from '../helpers/lcg.ts';
 import { same } from '../helpers/same-bits.ts';
@@ -62,6 +62,8 @@ describe('series indexes', () => {
           if (!(d.time[i]! - d.time[i - 1]! < 5.5 * DAY)) wide.push(i);
         }
         expect([...dayStarts(d.days)]).toEqual(starts);
+        const weekend = (k: number) => [0, 6].includes((((k + 4) % 7) + 7) % 7);
+        expect([...weekendStarts(d.days, dayStarts(d.days))]).toEqual(starts.reduce((acc, st) => [...acc, acc.at(-1)! + (weekend(d.days[st]!) ? 1 : 0)], [0]));
         const logs = dayEndLogs(d.close, dayStarts(d.days));
         starts.forEach((st, j) => {
           const b = d.close[st - 1]!, b0 = j > 0 ? d.close[starts[j - 1]! - 1]! : NaN;
