@@ -65,18 +65,50 @@ export function mergedEvents(events: readonly Events[], steps: number, out: Merg
   if (countBuffer.length < steps + 1) countBuffer = new Int32Array(steps + 1);
   const start = countBuffer;
   start.fill(0, 0, steps + 1);
-  for (const e of events) for (let q = 0; q < e.count; q++) start[e.steps[q]! + 1]!++;
-  for (let s = 0; s < steps; s++) start[s + 1]! += start[s]!;
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    for (let q = 0; q < e.count; q++) {
-      const at = start[e.steps[q]!]!++;
-      step[at] = e.steps[q]!;
-      strategy[at] = i;
-      index[at] = q;
-    }
+  for (let i = 0; i < k; i++) countSteps(start, events[i]!.steps, events[i]!.count);
+  prefixSum(start, steps);
+  // Scattered a band of steps at a time: each strategy's events of the band land in the band's part of the
+  // output, small enough to stay in cache, where scattering every strategy over the whole output wrote each
+  // event to a line of its own (634k events of 29 strategies over 982,800 steps, as W2's: 23–28 ms against
+  // 40–98 for the whole merge, alternating in one process).
+  if (cursorBuffer.length < k) cursorBuffer = new Int32Array(k);
+  const cursor = cursorBuffer;
+  cursor.fill(0, 0, k);
+  for (let band = 0; band < steps; band += MERGE_BAND) {
+    const end = Math.min(steps, band + MERGE_BAND);
+    for (let i = 0; i < k; i++) cursor[i] = scatter(start, events[i]!.steps, cursor[i]!, events[i]!.count, end, i, step, strategy, index);
   }
   return out;
+}
+
+/** Steps per band of the scatter: W2's ~0.7 events per step at 12 B each fill ~280 KB of output per band. */
+const MERGE_BAND = 1 << 15;
+let cursorBuffer = new Int32Array(0);
+
+function countSteps(start: Int32Array, st: Int32Array, n: number): void {
+  for (let q = 0; q < n; q++) start[st[q]! + 1]!++;
+}
+
+/** In place: start[s] becomes the number of events before step s. */
+function prefixSum(start: Int32Array, steps: number): void {
+  let acc = 0;
+  for (let s = 0; s <= steps; s++) {
+    acc += start[s]!;
+    start[s] = acc;
+  }
+}
+
+/** One strategy's events from q on at steps below `end`, each to its step's next place; returns the next q. */
+function scatter(start: Int32Array, st: Int32Array, q: number, n: number, end: number, i: number, step: Int32Array, strategy: Int32Array, index: Int32Array): number {
+  for (; q < n; q++) {
+    const s = st[q]!;
+    if (s >= end) break;
+    const at = start[s]!++;
+    step[at] = s;
+    strategy[at] = i;
+    index[at] = q;
+  }
+  return q;
 }
 
 /** Hands a run's merge buffers back for the next run on this thread. */
