@@ -259,6 +259,11 @@ export function signalShare(doc: StrategyDocument, data: MarketData, part: numbe
   return 'cols' in route ? fastSignalShare(fastInput(doc, data, route.plan, route.cols, opts), part, parts) : null;
 }
 
+/**
+ * Backtests `doc` on `data`. The result's `trades` (and on the compiled walk its `orders` and `signals`) are
+ * kept as the run's columns and made into objects on first read (result.ts lazyProperty): ordinary enumerable
+ * properties to every reader, which a caller that reads only the statistics never pays for.
+ */
 export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOptions = {}): RunResult {
   const route = fastRoute(doc, data, opts);
   let why: string;

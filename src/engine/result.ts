@@ -1,8 +1,7 @@
 import type { SignalColumns, Strings, Table } from '../lib/result-table.ts';
 import { Zone } from '../lib/zone.ts';
 import { SESSION_DATED } from './calendar.ts';
-import { exchangeZone, type Curves, type RunResult, type Settings, type Trade } from '../schema/index.ts';
-import type { TradeLog } from './trade-log.ts';
+import { exchangeZone, type Curves, type RunResult, type Settings } from '../schema/index.ts';
 import type { Kernel } from './kernel.ts';
 
 /** A run's orders and signals made as columns (RunOptions.columns), and the string table they index. */
@@ -145,7 +144,8 @@ export function buildResult(
     engineVersion: ENGINE_VERSION,
     stats,
     curves: statsOnly ? { ...NO_CURVES } : k.curves ?? sampleCurves(k),
-    trades: statsOnly || tables !== null ? [] : p.trades,
+    // A finished run's trades (release) are made from the log on first read, as its orders and signals.
+    trades: statsOnly || tables !== null || release ? [] : p.trades,
     orders: k.orders,
     signals: k.signals,
     barCount: k.barsSeen,
@@ -154,27 +154,35 @@ export function buildResult(
     ...(k.hasActions ? { corporateActions: k.corporate } : {}),
   };
   if (tables !== null) result.columns = { strings: tables.strings.list, trades: p.tradeLog.toTable(tables.strings), orders: tables.orders, signals: tables.signals };
-  if (statsOnly && keepTrades) lazyTrades(result, release ? p.tradeLog.detached() : p.tradeLog);
+  if (statsOnly && keepTrades) lazyProperty(result, 'trades', release ? p.tradeLog.detached() : p.tradeLog);
+  else if (release && !statsOnly && tables === null) {
+    // The log stays with the result (not back to the pool): it is the trades' only copy.
+    const log = p.tradeLog;
+    lazyProperty(result, 'trades', log);
+    return result;
+  }
   if (release) p.tradeLog.release();
   return result;
 }
 
 /**
- * A sweep's run (record 'stats') keeps its trades as columns: a 20k-trade candidate whose statistics are all
- * the optimizer reads makes no trade object. `trades` is still an ordinary enumerable property to every
- * reader (spread, JSON, structured clone, deep equality): made from the columns on first read, then kept.
+ * A finished run keeps its trades (and the compiled walk its orders and signals) as columns: a 20k-trade
+ * sweep candidate whose statistics are all the optimizer reads makes no trade object, and W2's ~100k orders
+ * and signals were objects that every collection then copied (in Node the run's last ~150 ms were spent
+ * making and collecting them). `key` is still an ordinary enumerable property to every reader (spread,
+ * JSON, structured clone, deep equality): made from the columns on first read, then kept.
  */
-function lazyTrades(result: RunResult, log: Pick<TradeLog, 'toObjects'>): void {
-  Object.defineProperty(result, 'trades', {
+export function lazyProperty<K extends 'trades' | 'orders' | 'signals'>(result: RunResult, key: K, source: { toObjects(): RunResult[K] }): void {
+  Object.defineProperty(result, key, {
     enumerable: true,
     configurable: true,
-    get(): Trade[] {
-      const trades = log.toObjects();
-      Object.defineProperty(result, 'trades', { value: trades, enumerable: true, configurable: true, writable: true });
-      return trades;
+    get(): RunResult[K] {
+      const value = source.toObjects();
+      Object.defineProperty(result, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
     },
-    set(value: Trade[]): void {
-      Object.defineProperty(result, 'trades', { value, enumerable: true, configurable: true, writable: true });
+    set(value: RunResult[K]): void {
+      Object.defineProperty(result, key, { value, enumerable: true, configurable: true, writable: true });
     },
   });
 }

@@ -11,7 +11,7 @@ import { SeriesStats } from '../stats.ts';
 import type { SlotSource } from './columns.ts';
 import type { CurveSampler } from './curve-sampler.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
-import { acquireOrdersLog, CANCELLED, FILLED, REJECTED, releaseOrdersLog, UNIT_CODE } from './orders-log.ts';
+import { acquireOrdersLog, CANCELLED, FILLED, REJECTED, releaseOrdersLog, UNIT_CODE, type OrdersLog } from './orders-log.ts';
 import { recordQuiet, type HeldFolder, type QuietState } from './quiet.ts';
 import type { Events, StrategyPass } from './signals.ts';
 import { SlotView } from './slot-view.ts';
@@ -123,6 +123,11 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   signals: SignalEvent[] = [];
   /** With `strings`, after finish(): the orders and signals as columns. */
   tables: LogTables | null = null;
+  /**
+   * Without `strings`, after finish(): the log the result's orders and signals are made from on first read
+   * (result.ts lazyProperty), kept out of the thread's pool for it.
+   */
+  records: OrdersLog | null = null;
   private readonly sampler: CurveSampler | null;
   /** With `fold.sampler`, after finish(): the result's curves. */
   curves: Curves | null = null;
@@ -350,9 +355,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     if (this.x.keepLog && this.x.strings !== null) {
       this.tables = { strings: this.x.strings, ...log.toTables(this.plan.strategies, this.plan.assets, this.x.strings) };
     } else if (this.x.keepLog) {
-      const ids = this.plan.strategies.map((q) => q.id);
-      this.orders = log.toRecords(ids, this.plan.assets);
-      this.signals = log.toSignals(this.plan.strategies, this.plan.assets);
+      this.records = log;
+      return;
     }
     releaseOrdersLog(log);
   }

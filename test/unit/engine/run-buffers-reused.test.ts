@@ -3,8 +3,8 @@
  * signal pass's event lists and the trade log's columns go back to a per-thread pool when a run ends, because
  * a fresh typed array of a few KB costs tens of µs in Chromium. These pin that no result ever sees another
  * run's rows: each run in a sequence of different runs equals the same run made alone by the reference
- * engine (which pools none of them), and a stats-only run's trades, read after later runs took its columns,
- * are still its own.
+ * engine (which pools none of them), and a run's trades, orders and signals, made from its columns when first
+ * read after later runs took the pooled ones, are still its own.
  */
 import { describe, expect, it } from 'vitest';
 import { runBacktest, type RunOptions } from '../../../src/engine/index.ts';
@@ -72,6 +72,27 @@ describe('buffers reused across runs on a thread', () => {
       // Later runs (full and stats-only) write their own rows into the pooled columns first.
       for (const c of cases) runBacktest(c.doc, data, { audit: false, engine });
       stats.forEach((r, i) => expect(r.trades, `${engine} case ${i}`).toEqual(full[i]));
+    }
+  });
+
+  it("a full run's trades, orders and signals, first read after later runs on the thread, are its own, and read as plain properties", () => {
+    for (const engine of ['fast', 'reference'] as const) {
+      const want = cases.map((c) => runBacktest(c.doc, data, { ...c.opts, engine: 'reference' }));
+      // Made from the run's columns on first read (result.ts lazyProperty): nothing read until every run is done.
+      const results = cases.map((c) => runBacktest(c.doc, data, { ...c.opts, engine }));
+      for (const c of cases) runBacktest(c.doc, data, { ...c.opts, engine });
+      results.forEach((r, i) => {
+        expect(Object.keys(r), `${engine} case ${i}`).toEqual(expect.arrayContaining(['trades', 'orders', 'signals']));
+        // A structured clone (a worker's postMessage) and JSON read them as any property.
+        const cloned = structuredClone(r);
+        expect(cloned.orders, `${engine} case ${i}`).toEqual(want[i]!.orders);
+        expect(JSON.parse(JSON.stringify(r.signals)), `${engine} case ${i}`).toEqual(JSON.parse(JSON.stringify(want[i]!.signals)));
+        expect(r.trades, `${engine} case ${i}`).toEqual(want[i]!.trades);
+        // Made once, then kept; assignable like any property.
+        expect(r.orders).toBe(r.orders);
+        r.trades = [];
+        expect(r.trades).toEqual([]);
+      });
     }
   });
 
