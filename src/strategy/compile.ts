@@ -183,7 +183,8 @@ function compileCondition(b: Builder, tree: Condition | undefined, ctx: EvalCont
   const fast: FastCondition = b.codegen && canGenerate()
     ? generated(`c:${source}`, () => new Function('v', 'm', source) as FastCondition)
     : (v, m) => new TracedEvaluator(holder.plan!, shape, m, 'update').evaluate(v).result;
-  return { ...shape, fast, source };
+  // A literal, not a spread of shape: the spread took ~70 % of this function's own time in a W1 sweep.
+  return { tree: shape.tree, memSize, ctx, fast, source };
 }
 
 function compileExpr(b: Builder, e: Expr, ctx: EvalContext): FastExpr {
