@@ -508,6 +508,9 @@ export class SeriesStats {
     let peak = this.peak, peakTime = this.peakTime, inDd = this.inDd, depth = this.depth, maxDd = this.maxDd;
     let day = this.day, prevBench = this.prevBench, prevTime = this.lastTime, prevEquity = this.lastEquity;
     let exposedSteps = this.exposedSteps;
+    // Day ends read the benchmark's day-end log where foldHeld left one for this day column (a day start's
+    // entry there holds ln(b / b0) of its own two prices, which dayEnd checks, so any entry it finds is exact).
+    const starts = days !== undefined && days === this.ixDays && this.ixLogs !== null ? this.ixStarts : null;
     let i = from, wider = 0;
     if (this.count === 0) {
       // The first step opens the first day and the running peak (a NaN first equity opens a drawdown, as
@@ -552,7 +555,12 @@ export class SeriesStats {
       const k = days ? days[dayAt + i]! : dayKey(t);
       if (k !== day) {
         day = k;
-        this.dayStart(k, prevEquity, prevBench, -1);
+        let j = -1;
+        if (starts !== null) {
+          j = lowerBound(starts, dayAt + i);
+          if (starts[j] !== dayAt + i) j = -1;
+        }
+        this.dayStart(k, prevEquity, prevBench, j);
       }
       prevTime = t;
       prevEquity = e;

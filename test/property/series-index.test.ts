@@ -109,7 +109,9 @@ describe('series indexes', () => {
             exposed[k] = ex;
           }
           if (r() < 0.85) blocks.addMarked(d.time, d.close, cash, qty, ex, withBench ? d.close : null, d.days, i, end);
-          else blocks.add(d.time.subarray(i), equity.subarray(i), exposed.subarray(i), withBench ? d.close.subarray(i) : null, d.days.subarray(i), end - i);
+          // The data set's whole day column from an offset, as the walk's chunks pass it (day ends may then read
+          // the benchmark's day-end logs that addMarked left).
+          else blocks.add(d.time.subarray(i), equity.subarray(i), exposed.subarray(i), withBench ? d.close.subarray(i) : null, d.days, end - i, i);
           steps.add(d.time.subarray(i), equity.subarray(i), exposed.subarray(i), withBench ? d.close.subarray(i) : null, d.days.subarray(i), end - i);
           i = end;
         }
