@@ -202,7 +202,7 @@ class Walker {
 }
 
 /** runFast's input for a run of `plan` over `cols` (runData's columns of `data`). */
-function fastInput(doc: StrategyDocument, data: MarketData, plan: Plan, cols: readonly BarColumns[], opts: RunOptions): FastInput {
+function fastInput(doc: StrategyDocument, data: MarketData, plan: Plan, cols: readonly BarColumns[], opts: RunOptions, compiledOnly?: string): FastInput {
   const { from, to } = rangeOf(doc);
   const cancel = opts.cancel;
   const check = cancel ? () => {
@@ -219,6 +219,7 @@ function fastInput(doc: StrategyDocument, data: MarketData, plan: Plan, cols: re
       opts.onProgress?.(f);
     } : undefined,
     check,
+    compiledOnly,
   };
 }
 
@@ -268,7 +269,8 @@ export function runBacktest(doc: StrategyDocument, data: MarketData, opts: RunOp
   const route = fastRoute(doc, data, opts);
   let why: string;
   if ('cols' in route) {
-    const fast = runFast({ ...fastInput(doc, data, route.plan, route.cols, opts), compiledOnly: route.small });
+    // compiledOnly given to fastInput, not spread over its result: the spread was ~1 % of a W1 sweep candidate.
+    const fast = runFast(fastInput(doc, data, route.plan, route.cols, opts, route.small));
     if (typeof fast !== 'string') {
       opts.onProgress?.(1);
       return fast;

@@ -212,7 +212,8 @@ export function runFast(x: FastInput): RunResult | string {
     w.finish();
     releaseEvents(events);
     if (w.recordedSteps === 0) throw new RunError('no bars in the selected range');
-    const warnings = x.venueWarnings ? [...x.warnings, ...x.venueWarnings(null)] : x.warnings;
+    const more = x.venueWarnings?.(null);
+    const warnings = more !== undefined && more.length > 0 ? [...x.warnings, ...more] : x.warnings;
     const result = buildResult(w, warnings, statsOnly, w.series ? undefined : days(w.recorder.length), w.series ?? undefined, true, x.trades, w.tables);
     const log = w.records;
     if (log !== null) {
