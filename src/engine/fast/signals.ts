@@ -91,10 +91,14 @@ class TriGen {
       let test: string;
       switch (c.op) {
         case '=': test = `${L} === ${R}`; break;
-        case '!=': test = `(${L} === ${L} && ${R} === ${R} && ${L} !== ${R})`; break;
+        // Conjunctions of comparisons as `&` of their 0/1 values, not `&&`: the pass then has one branch per
+        // test, on its result, instead of one on each comparison (the first side of a crossing, "was below",
+        // holds about half the time and in no pattern: W1's pass over a candidate's 3,780 bars was half
+        // mispredictions). Comparisons of locals have no effects to short-circuit, so the value is the same.
+        case '!=': test = `(${L} === ${L}) & (${R} === ${R}) & (${L} !== ${R})`; break;
         case 'crossesAbove': case 'crossesBelow':
           this.lines.push(`m[${m}] = m[${m + 2}]; m[${m + 1}] = m[${m + 3}]; m[${m + 2}] = ${L}; m[${m + 3}] = ${R};`);
-          test = c.op === 'crossesAbove' ? `m[${m}] <= m[${m + 1}] && ${L} > ${R}` : `m[${m}] >= m[${m + 1}] && ${L} < ${R}`;
+          test = c.op === 'crossesAbove' ? `(m[${m}] <= m[${m + 1}]) & (${L} > ${R})` : `(m[${m}] >= m[${m + 1}]) & (${L} < ${R})`;
           break;
         default: test = `${L} ${c.op} ${R}`;
       }
