@@ -342,6 +342,13 @@ export class SeriesStats {
           prevB = beta.prevB;
         }
         let i = a;
+        // The day's ratio q goes to a scratch column and its logarithm is taken in a second loop below: a call
+        // of Math.log in this loop spilled its dozen running values around every day (the division chain of
+        // the running mean waited on those reloads). Each sum still adds the same terms in the same order.
+        const cap = Math.min(to - a, nStarts - next);
+        if (dayRatios.length < cap) dayRatios = new Float64Array(Math.max(cap, 2 * dayRatios.length));
+        const qs = dayRatios;
+        let d = 0;
         do {
           const e = cash + qty * close[i]!;
           if (e >= peak) {
@@ -359,26 +366,37 @@ export class SeriesStats {
             if (dd > maxDd) maxDd = dd;
           }
           // Step i + 1 starts a day (its count is taken after the loop): step i, equity e, ended the one before.
-          let lq = NaN;
+          // NaN before the first day end: its log is NaN, as is that of a NaN ratio, and 1 + r > 0 fails for both.
+          let q = NaN;
           if (prevDayEnd === prevDayEnd) {
-            const q = e / prevDayEnd, r = q - 1;
-            lq = q === 1 ? 0 : Math.log(q);
+            q = e / prevDayEnd;
+            const r = q - 1;
             dn++;
-            if (1 + r > 0) sumLog1p += lq;
-            else anyRuin = true;
+            if (!(1 + r > 0)) anyRuin = true;
             if (r < 0) sumDown2 += r * r;
-            const d = r - mean;
-            mean += d / dn;
-            m2 += d * (r - mean);
+            const dm = r - mean;
+            mean += dm / dn;
+            m2 += dm * (r - mean);
           }
+          qs[d++] = q;
+          daySum += e;
+          prevDayEnd = e;
+          i++;
+          next++;
+        } while (next < nStarts && starts[next] === i + 1 && i + 1 < to);
+        // The logarithms: Σ ln(1 + r) and beta's pairs, day by day in the same order as the loop above.
+        for (let k = 0, at = a, nx = firstStart; k < d; k++, at++, nx++) {
+          const q = qs[k]!;
+          const lq = q === 1 ? 0 : Math.log(q);
+          if (1 + (q - 1) > 0) sumLog1p += lq;
           if (withBeta) {
-            const b = bench === null ? NaN : bench[i]!;
+            const b = bench === null ? NaN : bench[at]!;
             if (!(b > 0 && b < Infinity)) prevB = NaN;
             else {
               const b0 = prevB;
               prevB = b;
               if (b0 === b0 && Math.abs(lq) < Infinity) {
-                const y = logs !== null && logs.end[next] === b && logs.prev[next] === b0 ? logs.y[next]! : Math.log(b / b0);
+                const y = logs !== null && logs.end[nx] === b && logs.prev[nx] === b0 ? logs.y[nx]! : Math.log(b / b0);
                 if (bm === 0) {
                   kx = lq;
                   ky = y;
@@ -392,11 +410,7 @@ export class SeriesStats {
               }
             }
           }
-          daySum += e;
-          prevDayEnd = e;
-          i++;
-          next++;
-        } while (next < nStarts && starts[next] === i + 1 && i + 1 < to);
+        }
         daily.n = dn;
         daily.mean = mean;
         daily.m2 = m2;
@@ -662,6 +676,9 @@ export class SeriesStats {
 
 /** Gap class bounds: weekly bars are ~7 days apart, monthly 28–31, yearly 365–366. */
 const WEEKLY_GAP = 5.5 * DAY_MS;
+
+/** foldHeld's scratch of day ratios, kept for the next fold on this thread (a W1 run holds 3,780). */
+let dayRatios = new Float64Array(1024);
 const MONTHLY_GAP = 25 * DAY_MS;
 const YEARLY_GAP = 300 * DAY_MS;
 
