@@ -35,7 +35,16 @@ class Builder {
   constructor(readonly assets: readonly string[], readonly strategyIds: readonly string[]) {}
 
   slotForNode(node: IndicatorNode, ctx: EvalContext): number {
-    const key = nodeKey(this.assets, node, ctx);
+    // An indicator's instance key is made once here, for its slot key and its instance (nodeKey's own way).
+    let ind: { asset: number; inst: ReturnType<typeof indicatorInstance>; key: string } | null = null;
+    let key: string;
+    if (INDICATOR_KINDS.has(node.kind)) {
+      const asset = resolveAsset(this.assets, (node as { asset?: string }).asset, ctx);
+      const inst = indicatorInstance(node as Parameters<typeof indicatorInstance>[0]);
+      const k = instanceKey(asset, inst.spec, inst.source);
+      ind = { asset, inst, key: k };
+      key = `ind:${k}#${inst.output}`;
+    } else key = nodeKey(this.assets, node, ctx);
     const existing = this.slotOf.get(key);
     if (existing !== undefined) {
       this.touch(node, ctx);
@@ -59,16 +68,17 @@ class Builder {
       case 'calendar': this.inputs.push({ kind: 'calendar', field: node.field, slot }); break;
       case 'math': throw new CompileError('arithmetic has no slot of its own');
       default: {
-        const asset = resolveAsset(this.assets, node.asset, ctx);
-        const inst = indicatorInstance(node);
-        this.addIndicatorOutput(asset, inst.spec, inst.source, inst.output, slot);
+        if (ind === null) throw new CompileError(`no slot for a node of kind "${node.kind}"`);
+        this.addIndicatorOutput(ind.asset, ind.inst.spec, ind.inst.source, ind.inst.output, slot, ind.key);
       }
     }
     return slot;
   }
 
-  addIndicatorOutput(asset: number, spec: PlanIndicator['spec'], source: IndicatorSource, output: PlanIndicator['outputs'][number]['field'], slot: number): void {
-    const key = instanceKey(asset, spec, source);
+  addIndicatorOutput(
+    asset: number, spec: PlanIndicator['spec'], source: IndicatorSource, output: PlanIndicator['outputs'][number]['field'], slot: number,
+    key = instanceKey(asset, spec, source),
+  ): void {
     let ind = this.indicators.get(key);
     if (!ind) {
       ind = { key, label: specLabel(spec, source, this.assets[asset]!), asset, source, spec, outputs: [] };
