@@ -13,7 +13,9 @@ import { CurveSampler } from './curve-sampler.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { GateSet, positionGate } from './position-gate.ts';
 import { recordQuiet, type QuietState } from './quiet.ts';
-import { groupsOf, releaseEvents, signalPass, strategyPass, Unsupported, type Events, type EventsData, type PassScope, type SignalShare, type StrategyPass } from './signals.ts';
+import {
+  dataKeyOf, groupsOf, releaseEvents, signalPass, strategyPass, Unsupported, type Events, type EventsData, type PassScope, type SignalShare, type StrategyPass,
+} from './signals.ts';
 import { fastUnsupported } from './support.ts';
 import { timelineFor, type Timeline } from './timeline.ts';
 import { columnsTransient, TransientColumns } from './transient.ts';
@@ -129,7 +131,8 @@ function passSetup(x: FastInput): PassSetup | string {
   const data = slotSources(plan, cols, precomputed, tl, calCols, x.series);
   let passes;
   try {
-    passes = plan.strategies.map((s) => strategyPass(plan, s, data));
+    const dataKey = dataKeyOf(data);
+    passes = plan.strategies.map((s) => strategyPass(plan, s, data, dataKey));
   } catch (e) {
     if (e instanceof Unsupported) return `a condition uses ${e.message}, not covered by the fast path yet`;
     throw e;

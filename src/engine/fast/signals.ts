@@ -129,15 +129,45 @@ class TriGen {
   }
 }
 
-export function strategyPass(plan: Plan, s: PlanStrategy, data: ReadonlyMap<number, SlotSource>): StrategyPass {
-  const gen = new TriGen(plan, s.condition.ctx, data);
-  const root = s.condition.tree ? gen.cond(s.condition.tree) : '2';
-  if (4 * gen.crossings !== s.condition.memSize) throw new Unsupported('a crossing layout that differs from the compiled condition');
-  const code = `${gen.lines.join('\n')}\nmay = ${root};`;
-  const since = new Set(plan.inputs.filter((i) => i.kind === 'sinceSignal').map((i) => i.slot));
-  const needsKernel = [...gen.statefulSlots].some((slot) => since.has(slot));
-  const dataOnly = gen.statefulSlots.size === 0;
-  return { strategy: s, code, slots: [...gen.slots], crossings: gen.crossings, needsKernel, dataOnly, portfolioSlots: [...gen.statefulSlots], gateOnly: !dataOnly && decidedByGate(plan, s, data) };
+/** TriGen's output for one condition: its may-fire code, the data slots and other slots it reads, its crossings. */
+interface PassCode {
+  code: string;
+  slots: readonly number[];
+  stateful: readonly number[];
+  crossings: number;
+}
+
+/**
+ * PassCode by the compiled condition's source and the slots data hold (`dataKey`). The source names every
+ * slot, constant, comparator and node of the tree, and TriGen reads nothing else of the plan but whether data
+ * hold a slot, so equal keys give equal code: a sweep's candidates (windows changed, same slots) generate it
+ * once. Bounded: cleared when it grows past the cap.
+ */
+const passCodes = new Map<string, PassCode>();
+const PASS_CODES_MAX = 1024;
+
+/** The key of `data`'s slots for strategyPass (one per run). */
+export function dataKeyOf(data: ReadonlyMap<number, SlotSource>): string {
+  let k = '';
+  for (const slot of data.keys()) k += `${slot},`;
+  return k;
+}
+
+export function strategyPass(plan: Plan, s: PlanStrategy, data: ReadonlyMap<number, SlotSource>, dataKey = dataKeyOf(data)): StrategyPass {
+  const key = `${dataKey}\u0000${s.condition.source}`;
+  let pc = passCodes.get(key);
+  if (pc === undefined) {
+    const gen = new TriGen(plan, s.condition.ctx, data);
+    const root = s.condition.tree ? gen.cond(s.condition.tree) : '2';
+    if (4 * gen.crossings !== s.condition.memSize) throw new Unsupported('a crossing layout that differs from the compiled condition');
+    pc = { code: `${gen.lines.join('\n')}\nmay = ${root};`, slots: [...gen.slots], stateful: [...gen.statefulSlots], crossings: gen.crossings };
+    if (passCodes.size >= PASS_CODES_MAX) passCodes.clear();
+    passCodes.set(key, pc);
+  }
+  let needsKernel = false;
+  for (const i of plan.inputs) if (i.kind === 'sinceSignal' && pc.stateful.includes(i.slot)) needsKernel = true;
+  const dataOnly = pc.stateful.length === 0;
+  return { strategy: s, code: pc.code, slots: pc.slots, crossings: pc.crossings, needsKernel, dataOnly, portfolioSlots: pc.stateful, gateOnly: !dataOnly && decidedByGate(plan, s, data) };
 }
 
 /** See StrategyPass.gateOnly. */

@@ -33,3 +33,26 @@ describe('signal loops', () => {
     expect(signalLoops.generated - before).toBe(2);
   });
 });
+
+describe("the signal pass's code cache", () => {
+  const steps = Array.from({ length: 60 }, (_, i): RandomStep => ({ gap: 1, mask: 7, moves: [(i * 7) % 5 - 2, 1, -1, (i * 3) % 5 - 2, 0, 1] }));
+  const bars = toBars(steps);
+  // The same compiled source, `v[0] < level`, over a portfolio operand in one and a price in the other: the
+  // may-fire code differs (a portfolio comparison may be true anywhere; a price comparison is exact).
+  const buy = { type: 'buy', asset: 'A', amount: { unit: 'quantity', value: 1 } } as const;
+  const position = (level: number) => doc({ universe: ['A', 'B', 'C'] }, [{ condition: { lhs: { kind: 'position', asset: 'A', field: 'quantity' }, op: '<', rhs: level }, action: buy }]);
+  const price = (level: number) => doc({ universe: ['A', 'B', 'C'] }, [{ condition: { lhs: { kind: 'price', asset: 'A', field: 'close' }, op: '<', rhs: level }, action: buy }]);
+
+  // Each order with a level of its own, so the first document of each is the first to make its code.
+  for (const [name, order] of [['price first', [price(2.125), position(2.125)]], ['position first', [position(2.375), price(2.375)]]] as const) {
+    it(`keeps code apart for conditions of the same source whose slots data hold or do not (${name})`, () => {
+      for (const d of order) {
+        const fast = runBacktest(d, { bars }, { engine: 'fast', audit: false, indicatorCache: new IndicatorCache() });
+        const ref = runBacktest(d, { bars }, { engine: 'reference', audit: false });
+        expect(fast.engine).toBe('fast');
+        expect(fast.orders).toEqual(ref.orders);
+        expect(fast.stats).toEqual(ref.stats);
+      }
+    });
+  }
+});
