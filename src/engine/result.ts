@@ -109,8 +109,9 @@ const NO_CURVES: Curves = { time: new Float64Array(0), equity: new Float64Array(
  * `days`: the day key of each recorded step when the caller has them (the fast path's per-data-set day
  * index). `series`: the step series already folded while the run went (the compiled walk's stats-only
  * runs); then the recorder is not read for statistics. `release`: the run is over and its portfolio is
- * dropped after this, so the trade log's columns go back to the thread's pool (TradeLog.release) once the
- * result holds its trades as objects, or (stats only) as a detached copy made into objects on first read.
+ * dropped after this: a full result keeps the trade log and makes its trades from it on first read; a
+ * stats-only one keeps a detached copy (made into objects on first read) and the log's columns go back to
+ * the thread's pool (TradeLog.release); a result with columns copies them out first.
  * `keepTrades` false (stats only, RunOptions.trades): the result's trades stay empty and nothing is copied.
  */
 export function buildResult(

@@ -260,9 +260,11 @@ export class OrdersLog {
 
 /**
  * One log kept for the next run on this thread (runs on a thread are sequential; a run started while another
- * holds it, from a progress callback, makes its own). Results never reference a log's columns: toRecords and
- * toSignals copy out of them. A fresh log is 21 typed arrays (~50 KB); in Chromium a fresh ArrayBuffer of a
- * few KB costs tens of µs (new pages touched), which was ~0.4 ms of a 1.6 ms W1 candidate on the page thread.
+ * holds it, from a progress callback, makes its own). Only a log no result references comes back here: a full
+ * run's result keeps its log until its orders and signals are first read (CompiledWalk.records, result.ts
+ * lazyProperty), and toRecords and toSignals copy out of it. A fresh log is 21 typed arrays (~50 KB); in
+ * Chromium a fresh ArrayBuffer of a few KB costs tens of µs (new pages touched), which was ~0.4 ms of a 1.6 ms
+ * W1 candidate on the page thread.
  */
 let spare: OrdersLog | null = null;
 

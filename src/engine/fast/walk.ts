@@ -333,7 +333,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     this.gatesAt = this.filled;
   }
 
-  /** After run(): end of data (open orders cancelled), closeAtEnd, and the logs as the results' objects. */
+  /** After run(): end of data (open orders cancelled), closeAtEnd, and the log as the result's columns (tables) or kept for it (records). */
   finish(): void {
     const { log, tl } = this;
     releaseMerge(this.ev);
