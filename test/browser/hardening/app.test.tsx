@@ -78,7 +78,12 @@ describe('issue #10 app regressions', () => {
     const docOf = (n: number) => ({ ...SIMPLE, name: 'big', strategies: [{ id: 'a', name: 'a', condition: { all: Array.from({ length: n }, (_, i) => cmp(i)) }, action: { type: 'closeAll' } }] });
     const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
 
-    /** Median ms of 7 keystrokes, delivered as the browser does: React commits a discrete input event before dispatch returns. */
+    /**
+     * Least ms of 7 keystrokes, delivered as the browser does: React commits a discrete input event before dispatch
+     * returns. The least, not the median: what a keystroke costs at best grows with the group or not, while a median
+     * taken under CI load can land on a busy moment in one phase and not the other (99.5 ms with 50 and 321 ms with
+     * 5,000 in one CI run, 205 and 205 ms in the run before, 0.98–1.48 alone on the same code).
+     */
     async function keystrokes(n: number): Promise<{ open: number; key: number }> {
       localStorage.setItem('backtester.draft.v1', JSON.stringify(docOf(n)));
       const t0 = performance.now();
@@ -97,12 +102,12 @@ describe('issue #10 app regressions', () => {
       }
       await expect.poll(() => rights()[3]!.value).toBe('1006');
       cleanup();
-      return { open, key: times.sort((a, b) => a - b)[3]! };
+      return { open, key: Math.min(...times) };
     }
 
     const small = await keystrokes(GROUP_PAGE);
     const big = await keystrokes(5000);
-    console.log(`large document: 5,000 conditions open in ${big.open.toFixed(0)} ms (50: ${small.open.toFixed(0)} ms); keystroke median `
+    console.log(`large document: 5,000 conditions open in ${big.open.toFixed(0)} ms (50: ${small.open.toFixed(0)} ms); keystroke at least `
       + `${big.key.toFixed(1)} ms vs ${small.key.toFixed(1)} ms with 50 (ratio ${(big.key / small.key).toFixed(2)}; load ${navigator.hardwareConcurrency} cores shared)`);
     // Load-independent: the cost of a keystroke must not grow with the group (before the fix: 100× the rendered rows).
     expect(big.key).toBeLessThan(3 * small.key + 20);
