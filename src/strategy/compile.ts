@@ -2,8 +2,8 @@ import { createIndicator } from '../indicators/index.ts';
 import { unreachable } from '../lib/assert.ts';
 import { parseDuration } from '../lib/duration.ts';
 import type { Action, Condition, Entry, Exits, Expr, IndicatorNode, Level, StrategyDocument, TrailingStop } from '../schema/index.ts';
-import { indicatorInstance, specLabel, windowSpec } from './keys.ts';
-import { CompileError, instanceKey, nodeKey, resolveAsset } from './resolve.ts';
+import { isIndicatorNode, specLabel, windowSpec } from './keys.ts';
+import { CompileError, indicatorRef, instanceKey, nodeKey, resolveAsset } from './resolve.ts';
 import { TracedEvaluator } from './trace.ts';
 import { resolveParams, substitute, type ParamValues } from './params.ts';
 import type {
@@ -12,8 +12,6 @@ import type {
 } from './plan.ts';
 
 type MutableIndicator = PlanIndicator & { outputs: { field: PlanIndicator['outputs'][number]['field']; slot: number }[] };
-
-const INDICATOR_KINDS = new Set(['sma', 'ema', 'wma', 'rsi', 'stddev', 'roc', 'highest', 'lowest', 'atr', 'bollinger', 'macd']);
 
 /** JS source for a number: only digits, '.', 'e', '-', 'Infinity', 'NaN' ever reach generated code. */
 function num(x: number): string {
@@ -35,16 +33,9 @@ class Builder {
   constructor(readonly assets: readonly string[], readonly strategyIds: readonly string[]) {}
 
   slotForNode(node: IndicatorNode, ctx: EvalContext): number {
-    // An indicator's instance key is made once here, for its slot key and its instance (nodeKey's own way).
-    let ind: { asset: number; inst: ReturnType<typeof indicatorInstance>; key: string } | null = null;
-    let key: string;
-    if (INDICATOR_KINDS.has(node.kind)) {
-      const asset = resolveAsset(this.assets, (node as { asset?: string }).asset, ctx);
-      const inst = indicatorInstance(node as Parameters<typeof indicatorInstance>[0]);
-      const k = instanceKey(asset, inst.spec, inst.source);
-      ind = { asset, inst, key: k };
-      key = `ind:${k}#${inst.output}`;
-    } else key = nodeKey(this.assets, node, ctx);
+    // An indicator's keys are made once, for its slot and its instance (nodeKey and addIndicatorOutput each made them).
+    const ind = isIndicatorNode(node) ? indicatorRef(this.assets, node, ctx) : null;
+    const key = ind !== null ? ind.key : nodeKey(this.assets, node, ctx);
     const existing = this.slotOf.get(key);
     if (existing !== undefined) {
       this.touch(node, ctx);
@@ -69,7 +60,7 @@ class Builder {
       case 'math': throw new CompileError('arithmetic has no slot of its own');
       default: {
         if (ind === null) throw new CompileError(`no slot for a node of kind "${node.kind}"`);
-        this.addIndicatorOutput(ind.asset, ind.inst.spec, ind.inst.source, ind.inst.output, slot, ind.key);
+        this.addIndicatorOutput(ind.asset, ind.spec, ind.source, ind.output, slot, ind.instance);
       }
     }
     return slot;
@@ -101,7 +92,7 @@ class Builder {
   }
 
   private touch(node: IndicatorNode, ctx: EvalContext): void {
-    if ('asset' in node || node.kind === 'price' || INDICATOR_KINDS.has(node.kind)) {
+    if ('asset' in node || node.kind === 'price' || isIndicatorNode(node)) {
       if (node.kind === 'series' && node.global) return;
       this.touched.add(resolveAsset(this.assets, (node as { asset?: string }).asset, ctx));
     }

@@ -14,9 +14,17 @@ export function windowLabel(w: WindowSpec): string {
 }
 
 type WindowedKind = 'sma' | 'ema' | 'wma' | 'rsi' | 'stddev' | 'roc' | 'highest' | 'lowest' | 'atr' | 'bollinger' | 'macd';
+const WINDOWED_KINDS: ReadonlySet<string> = new Set<WindowedKind>(['sma', 'ema', 'wma', 'rsi', 'stddev', 'roc', 'highest', 'lowest', 'atr', 'bollinger', 'macd']);
+
+export type IndicatorInstanceNode = IndicatorNode & { kind: WindowedKind };
+
+/** A node that names an indicator instance (an SMA, an ATR, a band of Bollinger…), not a price or a portfolio value. */
+export function isIndicatorNode(node: IndicatorNode): node is IndicatorInstanceNode {
+  return WINDOWED_KINDS.has(node.kind);
+}
 
 /** The instance an indicator node needs: same kind, parameters, asset and source ⇒ same instance. */
-export function indicatorInstance(node: IndicatorNode & { kind: WindowedKind }): { spec: IndicatorSpec; source: IndicatorSource; output: 'value' | 'upper' | 'lower' | 'signal' | 'histogram' } {
+export function indicatorInstance(node: IndicatorInstanceNode): { spec: IndicatorSpec; source: IndicatorSource; output: 'value' | 'upper' | 'lower' | 'signal' | 'histogram' } {
   switch (node.kind) {
     case 'bollinger': {
       const output = node.band === 'middle' ? 'value' : node.band;

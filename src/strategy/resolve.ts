@@ -1,5 +1,5 @@
 import { ASSET_PLACEHOLDER, type IndicatorNode } from '../schema/index.ts';
-import { indicatorInstance, stableKey } from './keys.ts';
+import { indicatorInstance, stableKey, type IndicatorInstanceNode } from './keys.ts';
 import type { EvalContext, IndicatorSource } from './plan.ts';
 
 export class CompileError extends Error {
@@ -32,11 +32,24 @@ export function nodeKey(assets: readonly string[], node: IndicatorNode, ctx: Eva
     case 'series': return `series:${node.name}:${node.global ? -1 : resolveAsset(assets, node.asset, ctx)}`;
     case 'calendar': return `cal:${node.field}`;
     case 'math': throw new CompileError('arithmetic has no slot of its own');
-    default: {
-      const inst = indicatorInstance(node);
-      return `ind:${instanceKey(resolveAsset(assets, node.asset, ctx), inst.spec, inst.source)}#${inst.output}`;
-    }
+    default: return indicatorRef(assets, node, ctx).key;
   }
+}
+
+/** An indicator node in a context: its instance (asset, spec, source, output), the instance's key and the node's slot key. */
+export interface IndicatorRef extends ReturnType<typeof indicatorInstance> {
+  asset: number;
+  /** instanceKey: equal for every output of one instance. */
+  instance: string;
+  /** nodeKey: equal for nodes that read the same output of the same instance. */
+  key: string;
+}
+
+export function indicatorRef(assets: readonly string[], node: IndicatorInstanceNode, ctx: EvalContext): IndicatorRef {
+  const inst = indicatorInstance(node);
+  const asset = resolveAsset(assets, node.asset, ctx);
+  const instance = instanceKey(asset, inst.spec, inst.source);
+  return { ...inst, asset, instance, key: `ind:${instance}#${inst.output}` };
 }
 
 export function instanceKey(asset: number, spec: unknown, source: IndicatorSource): string {
