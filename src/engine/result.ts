@@ -145,7 +145,6 @@ export function buildResult(
     engineVersion: ENGINE_VERSION,
     stats,
     curves: statsOnly ? { ...NO_CURVES } : k.curves ?? sampleCurves(k),
-    // A finished run's trades (release) are made from the log on first read, as its orders and signals.
     trades: statsOnly || tables !== null || release ? [] : p.trades,
     orders: k.orders,
     signals: k.signals,
@@ -156,13 +155,10 @@ export function buildResult(
   };
   if (tables !== null) result.columns = { strings: tables.strings.list, trades: p.tradeLog.toTable(tables.strings), orders: tables.orders, signals: tables.signals };
   if (statsOnly && keepTrades) lazyProperty(result, 'trades', release ? p.tradeLog.detached() : p.tradeLog);
-  else if (release && !statsOnly && tables === null) {
-    // The log stays with the result (not back to the pool): it is the trades' only copy.
-    const log = p.tradeLog;
-    lazyProperty(result, 'trades', log);
-    return result;
-  }
-  if (release) p.tradeLog.release();
+  // A finished full run's trades are made from its log on first read, so the log stays with the result;
+  // any other finished run's log goes back to the thread's pool.
+  if (release && !statsOnly && tables === null) lazyProperty(result, 'trades', p.tradeLog);
+  else if (release) p.tradeLog.release();
   return result;
 }
 

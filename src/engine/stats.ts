@@ -676,9 +676,6 @@ export class SeriesStats {
 
 /** Gap class bounds: weekly bars are ~7 days apart, monthly 28–31, yearly 365–366. */
 const WEEKLY_GAP = 5.5 * DAY_MS;
-
-/** foldHeld's scratch of day ratios, kept for the next fold on this thread (a W1 run holds 3,780). */
-let dayRatios = new Float64Array(1024);
 const MONTHLY_GAP = 25 * DAY_MS;
 const YEARLY_GAP = 300 * DAY_MS;
 
@@ -686,6 +683,9 @@ const YEARLY_GAP = 300 * DAY_MS;
 function gapClass(gap: number): number {
   return gap < MONTHLY_GAP ? 1 : gap < YEARLY_GAP ? 2 : 3;
 }
+
+/** foldHeld's scratch of day ratios, kept for the next fold on this thread (a W1 run holds 3,780). */
+let dayRatios = new Float64Array(1024);
 
 /**
  * P, the periods per year, from the data (DESIGN.md "Statistics"): the most common gap between steps
