@@ -93,8 +93,8 @@ class TriGen {
         case '=': test = `${L} === ${R}`; break;
         // Conjunctions of comparisons as `&` of their 0/1 values, not `&&`: the pass then has one branch per
         // test, on its result, instead of one on each comparison (the first side of a crossing, "was below",
-        // holds about half the time and in no pattern: W1's pass over a candidate's 3,780 bars was half
-        // mispredictions). Comparisons of locals have no effects to short-circuit, so the value is the same.
+        // holds about half the time and in no pattern: W1's loop alone over 3,780 bars went from 16–18 to
+        // 12.5 µs a call). Comparisons of locals have no effects to short-circuit, so the value is the same.
         case '!=': test = `(${L} === ${L}) & (${R} === ${R}) & (${L} !== ${R})`; break;
         case 'crossesAbove': case 'crossesBelow':
           this.lines.push(`m[${m}] = m[${m + 2}]; m[${m + 1}] = m[${m + 3}]; m[${m + 2}] = ${L}; m[${m + 3}] = ${R};`);

@@ -189,7 +189,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     this.openCount = new Int32Array(n);
     this.closeModel = settings.fillModel === 'close';
     // Each asset's "already open" reason, entered in the log when first given (a sweep candidate gives few):
-    // a string built and looked up per asset per run was ~1 % of a W1 candidate.
+    // a string built and looked up per asset per run was ~1 µs of a ~300 µs W1 candidate in a profile.
     this.alreadyOpen = new Int32Array(plan.assets.length).fill(-1);
     this.ev = mergedEvents(x.events, tl.steps, acquireMerge());
     const needsView = x.passes.some((q) => !q.dataOnly) || plan.strategies.some((q) => q.action.type === 'rebalance' && q.action.rule !== null);
