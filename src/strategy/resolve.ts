@@ -49,7 +49,8 @@ export function indicatorRef(assets: readonly string[], node: IndicatorInstanceN
   const inst = indicatorInstance(node);
   const asset = resolveAsset(assets, node.asset, ctx);
   const instance = instanceKey(asset, inst.spec, inst.source);
-  return { ...inst, asset, instance, key: `ind:${instance}#${inst.output}` };
+  // A literal, not a spread of inst (a spread cost as much as the rest of compileCondition in a W1 sweep).
+  return { spec: inst.spec, source: inst.source, output: inst.output, asset, instance, key: `ind:${instance}#${inst.output}` };
 }
 
 export function instanceKey(asset: number, spec: unknown, source: IndicatorSource): string {
