@@ -1,4 +1,4 @@
-import { grown } from '../lib/grow.ts';
+import { carved, grown } from '../lib/grow.ts';
 import { ABSENT, S_ABSENT, type Strings, type Table } from '../lib/result-table.ts';
 import type { ExitReason, Side, Trade } from '../schema/index.ts';
 
@@ -53,11 +53,17 @@ export interface DetachedTrades {
  */
 const CAPACITY = 256;
 
-type Columns = Pick<TradeLog, TradeField>;
+/** The columns' kinds, in the order TradeLog.columns lists them (one buffer: lib/grow.ts carved). */
+const KINDS = [
+  Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+  Int32Array, Int32Array, Uint8Array, Uint8Array,
+] as const;
+type Columns = ReturnType<typeof carved<typeof KINDS>>;
 
 /**
  * One log's columns kept for the next log on this thread (see release): in Chromium a fresh ArrayBuffer of a
- * few KB costs tens of µs (new pages touched), and a fresh log is 13 of them, ~0.14 ms of a W1 candidate.
+ * few KB costs tens of µs (new pages touched), and a fresh log was 13 of them, ~0.14 ms of a W1 candidate
+ * (now one buffer: carved).
  */
 let spare: Columns | null = null;
 
@@ -69,21 +75,21 @@ let spare: Columns | null = null;
  */
 export class TradeLog implements TradeColumnsView, TradeRows {
   length = 0;
-  asset: Int32Array;
+  asset!: Int32Array;
   /** 0 long, 1 short. */
-  side: Uint8Array;
-  quantity: Float64Array;
-  entryTime: Float64Array;
-  exitTime: Float64Array;
-  entryPrice: Float64Array;
-  exitPrice: Float64Array;
-  pnl: Float64Array;
-  returnPct: Float64Array;
-  fees: Float64Array;
-  dividends: Float64Array;
-  strategy: Int32Array;
+  side!: Uint8Array;
+  quantity!: Float64Array;
+  entryTime!: Float64Array;
+  exitTime!: Float64Array;
+  entryPrice!: Float64Array;
+  exitPrice!: Float64Array;
+  pnl!: Float64Array;
+  returnPct!: Float64Array;
+  fees!: Float64Array;
+  dividends!: Float64Array;
+  strategy!: Int32Array;
   /** Index into EXIT_REASONS (0: closed by a strategy's order, no exitReason field). */
-  exitReason: Uint8Array;
+  exitReason!: Uint8Array;
   readonly strategies: string[] = [];
   private readonly strategyIndex = new Map<string, number>();
   private readonly objects: Trade[] = [];
@@ -91,21 +97,23 @@ export class TradeLog implements TradeColumnsView, TradeRows {
 
   constructor(readonly symbols: readonly string[]) {
     // A reused log's stale rows are never read: push writes every column of a row, readers stop at length.
-    const c = spare;
+    this.use(spare ?? carved(CAPACITY, KINDS));
     spare = null;
-    this.asset = c?.asset ?? new Int32Array(CAPACITY);
-    this.side = c?.side ?? new Uint8Array(CAPACITY);
-    this.quantity = c?.quantity ?? new Float64Array(CAPACITY);
-    this.entryTime = c?.entryTime ?? new Float64Array(CAPACITY);
-    this.exitTime = c?.exitTime ?? new Float64Array(CAPACITY);
-    this.entryPrice = c?.entryPrice ?? new Float64Array(CAPACITY);
-    this.exitPrice = c?.exitPrice ?? new Float64Array(CAPACITY);
-    this.pnl = c?.pnl ?? new Float64Array(CAPACITY);
-    this.returnPct = c?.returnPct ?? new Float64Array(CAPACITY);
-    this.fees = c?.fees ?? new Float64Array(CAPACITY);
-    this.dividends = c?.dividends ?? new Float64Array(CAPACITY);
-    this.strategy = c?.strategy ?? new Int32Array(CAPACITY);
-    this.exitReason = c?.exitReason ?? new Uint8Array(CAPACITY);
+  }
+
+  /** The columns in KINDS' order. */
+  private columns(): Columns {
+    return [
+      this.quantity, this.entryTime, this.exitTime, this.entryPrice, this.exitPrice, this.pnl, this.returnPct, this.fees, this.dividends,
+      this.asset, this.strategy, this.side, this.exitReason,
+    ];
+  }
+
+  private use(c: Columns): void {
+    [
+      this.quantity, this.entryTime, this.exitTime, this.entryPrice, this.exitPrice, this.pnl, this.returnPct, this.fees, this.dividends,
+      this.asset, this.strategy, this.side, this.exitReason,
+    ] = c;
   }
 
   push(
@@ -198,12 +206,11 @@ export class TradeLog implements TradeColumnsView, TradeRows {
     if (this.released) return;
     this.released = true;
     this.length = 0;
-    const c = {} as Record<TradeField, unknown>;
-    for (const f of TRADE_FIELDS) c[f] = this[f];
-    spare = c as Columns;
+    spare = this.columns();
   }
 
   private grow(): void {
+    // Column by column, as OrdersLog.grow (one buffer per doubling was slower on W2's first run).
     const c = this.pnl.length * 2;
     this.asset = grown(this.asset, c); this.side = grown(this.side, c); this.quantity = grown(this.quantity, c);
     this.entryTime = grown(this.entryTime, c); this.exitTime = grown(this.exitTime, c); this.entryPrice = grown(this.entryPrice, c);

@@ -9,3 +9,28 @@ export function grown<T extends Growable>(a: T, capacity: number): T {
   b.set(a);
   return b;
 }
+
+type Kind = Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor | Int8ArrayConstructor;
+type Instance<K extends Kind> = K extends Float64ArrayConstructor ? Float64Array
+  : K extends Int32ArrayConstructor ? Int32Array : K extends Uint8ArrayConstructor ? Uint8Array : Int8Array;
+type Carved<K extends readonly Kind[]> = { -readonly [i in keyof K]: K[i] extends Kind ? Instance<K[i]> : never };
+
+/**
+ * Columns of `rows` elements each, of these kinds in this order, carved out of one ArrayBuffer: a log's ~20
+ * columns are one allocation instead of ~20 (a fresh OrdersLog of 21 arrays of 512 rows cost 65 µs in a Node
+ * loop, one buffer and 21 views 6 µs). `rows` must be a multiple of 8, so that every column starts 8-byte
+ * aligned. A log grows column by column (grown), which the allocator serves from memory given back.
+ */
+export function carved<const K extends readonly Kind[]>(rows: number, kinds: K): Carved<K> {
+  if (rows % 8 !== 0) throw new RangeError(`carved: ${rows} rows is not a multiple of 8`);
+  let bytes = 0;
+  for (const k of kinds) bytes += k.BYTES_PER_ELEMENT * rows;
+  const buffer = new ArrayBuffer(bytes);
+  const out: Growable[] = [];
+  let at = 0;
+  for (const k of kinds) {
+    out.push(new k(buffer, at, rows));
+    at += k.BYTES_PER_ELEMENT * rows;
+  }
+  return out as Carved<K>;
+}

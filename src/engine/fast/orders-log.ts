@@ -1,4 +1,4 @@
-import { grown } from '../../lib/grow.ts';
+import { carved, grown } from '../../lib/grow.ts';
 import { ABSENT, NULL, S_ABSENT, S_NULL, type SignalColumns, type Strings, type Table } from '../../lib/result-table.ts';
 import type { OrderRecord, OrderStatus, SignalEvent } from '../../schema/index.ts';
 import type { AmountUnit, PlanStrategy } from '../../strategy/index.ts';
@@ -18,40 +18,49 @@ const CAPACITY = 512;
 
 export class OrdersLog {
   length = 0;
-  strategy = new Int32Array(CAPACITY);
-  asset = new Int32Array(CAPACITY);
+  strategy!: Int32Array;
+  asset!: Int32Array;
   /** 0 delta, 1 target. */
-  kind = new Uint8Array(CAPACITY);
+  kind!: Uint8Array;
   /** +1 buy, −1 sell, as created (side below is the side it filled on). */
-  sideIn = new Int8Array(CAPACITY);
-  unit = new Uint8Array(CAPACITY);
-  value = new Float64Array(CAPACITY);
-  weight = new Float64Array(CAPACITY);
-  createdTime = new Float64Array(CAPACITY);
-  status = new Uint8Array(CAPACITY);
+  sideIn!: Int8Array;
+  unit!: Uint8Array;
+  value!: Float64Array;
+  weight!: Float64Array;
+  createdTime!: Float64Array;
+  status!: Uint8Array;
   /** 0 buy, 1 sell. */
-  side = new Uint8Array(CAPACITY);
-  quantity = new Float64Array(CAPACITY);
-  filledQuantity = new Float64Array(CAPACITY);
-  fees = new Float64Array(CAPACITY);
+  side!: Uint8Array;
+  quantity!: Float64Array;
+  filledQuantity!: Float64Array;
+  fees!: Float64Array;
   /** NaN: null (never filled). */
-  fillTime = new Float64Array(CAPACITY);
-  fillPrice = new Float64Array(CAPACITY);
+  fillTime!: Float64Array;
+  fillPrice!: Float64Array;
   /** Index into reasons, −1: null. */
-  reason = new Int32Array(CAPACITY);
+  reason!: Int32Array;
   /** 1: a closeAtEnd order. */
-  atEnd = new Uint8Array(CAPACITY);
+  atEnd!: Uint8Array;
   readonly reasons: string[] = [];
   private readonly reasonIndex = new Map<string, number>();
 
   // Signals: time, strategy, the first order row it created and how many.
   signalCount = 0;
-  signalTime = new Float64Array(CAPACITY);
-  signalStrategy = new Int32Array(CAPACITY);
-  signalFirst = new Int32Array(CAPACITY);
-  signalOrders = new Int32Array(CAPACITY);
+  signalTime!: Float64Array;
+  signalStrategy!: Int32Array;
+  signalFirst!: Int32Array;
+  signalOrders!: Int32Array;
   /** A rebalance signal's target weights (asset index), by signal index: a few per run, kept as objects. */
   readonly signalWeights = new Map<number, readonly { asset: number; weight: number }[]>();
+
+  constructor() {
+    // A fresh log's 21 columns are one allocation (lib/grow.ts carved).
+    [
+      this.value, this.weight, this.createdTime, this.quantity, this.filledQuantity, this.fees, this.fillTime, this.fillPrice,
+      this.strategy, this.asset, this.reason, this.kind, this.sideIn, this.unit, this.status, this.side, this.atEnd,
+      this.signalTime, this.signalStrategy, this.signalFirst, this.signalOrders,
+    ] = carved(CAPACITY, KINDS);
+  }
 
   /** Appends an order as created (open); returns its row. */
   add(strategy: number, asset: number, kind: 0 | 1, side: 1 | -1, unit: number, value: number, weight: number, time: number): number {
@@ -241,6 +250,11 @@ export class OrdersLog {
     return UNITS[this.unit[r]!]!;
   }
 
+  /**
+   * Each column grows on its own (grown): on W2's first run in Node, one buffer for all of them at each
+   * doubling (up to 13 MB, a fresh mapping every time) took ~17 ms more than the allocator reusing the
+   * memory the columns of the doubling before gave back.
+   */
   private grow(): void {
     const c = this.status.length * 2;
     this.strategy = grown(this.strategy, c); this.asset = grown(this.asset, c); this.kind = grown(this.kind, c);
@@ -258,11 +272,18 @@ export class OrdersLog {
   }
 }
 
+/** The columns' kinds in the constructor's order: orders, then signals. */
+const KINDS = [
+  Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+  Int32Array, Int32Array, Int32Array, Uint8Array, Int8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array,
+  Float64Array, Int32Array, Int32Array, Int32Array,
+] as const;
+
 /**
  * One log kept for the next run on this thread (runs on a thread are sequential; a run started while another
  * holds it, from a progress callback, makes its own). Only a log no result references comes back here: a full
  * run's result keeps its log until its orders and signals are first read (CompiledWalk.records, result.ts
- * lazyProperty), and toRecords and toSignals copy out of it. A fresh log is 21 typed arrays (~50 KB); in
+ * lazyProperty), and toRecords and toSignals copy out of it. A fresh log is 21 typed arrays (~50 KB, one buffer); in
  * Chromium a fresh ArrayBuffer of a few KB costs tens of µs (new pages touched), which was ~0.4 ms of a 1.6 ms
  * W1 candidate on the page thread.
  */
