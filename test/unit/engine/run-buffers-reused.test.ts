@@ -96,6 +96,40 @@ describe('buffers reused across runs on a thread', () => {
     }
   });
 
+  it('logs that outgrow their first block (one buffer, lib/grow.ts carved) keep every row as they grow column by column', () => {
+    // A buy of 1 % of cash at every bar above a 3-bar SMA and a sell of everything when the close crosses below
+    // it: more orders and signals than an orders log's 512 first rows, more round trips than a trade log's 256.
+    const days = 3_000;
+    const t = Float64Array.from({ length: days }, (_, i) => Date.UTC(2015, 0, 1) + i * 86_400_000);
+    const c = Float64Array.from({ length: days }, (_, i) => 60 + 8 * Math.sin(i / 4) + 3 * Math.sin(i / 1.3));
+    const long = { bars: [{ symbol: 'A', timeframe: '1d', length: days, time: t, open: c.map((x, i) => x + Math.cos(i) * 0.3), high: c.map((x) => x + 1), low: c.map((x) => x - 1), close: c, volume: c.map(() => 1000) }] };
+    const r = parseDocument({
+      version: 1, name: 'many orders', settings: { universe: ['A'], timeframe: '1d', initialCash: 100_000, fees: { fraction: 0.001 }, units: 'fractional', closeAtEnd: true },
+      strategies: [
+        { id: 'dca', name: 'above the average', condition: { lhs: { kind: 'price', asset: 'A', field: 'close' }, op: '>', rhs: sma(3) }, action: { type: 'buy', asset: 'A', amount: { unit: 'percentOfCash', value: 1 } } },
+        { id: 'out', name: 'down-cross', condition: { lhs: { kind: 'price', asset: 'A', field: 'close' }, op: 'crossesBelow', rhs: sma(3) }, action: { type: 'sell', asset: 'A', amount: { unit: 'all' } } },
+      ],
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const want = runBacktest(r.doc, long, { audit: false, engine: 'reference' });
+    expect(want.orders.length).toBeGreaterThan(2 * 512);
+    expect(want.trades.length).toBeGreaterThan(256);
+    // Both engines share the trade log, so its rows are also checked against the money: flat at the end, the
+    // round trips' P&L (fees included) add up to the change in equity.
+    const pnl = want.trades.reduce((sum, x) => sum + x.pnl, 0);
+    expect(Math.abs(pnl - (want.stats.finalEquity - 100_000))).toBeLessThan(1e-6);
+    for (const record of ['full', 'stats'] as const) {
+      const got = runBacktest(r.doc, long, { audit: false, engine: 'fast', record });
+      expect(got.engine).toBe('fast');
+      expect(got.trades, record).toEqual(want.trades);
+      if (record === 'full') {
+        expect(got.orders).toEqual(want.orders);
+        expect(got.signals).toEqual(want.signals);
+        expect(got.stats).toEqual(want.stats);
+      }
+    }
+  });
+
   it('sampled curves are the same whatever ran before on the thread (the bucket-end scratch array is reused)', () => {
     // Minute bars, so curves are sampled by hour (the last step of each hour, and the run's last step).
     const minutes = (steps: number, offsetMinutes = 0) => {
