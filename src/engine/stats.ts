@@ -525,6 +525,8 @@ export class SeriesStats {
     // Day ends read the benchmark's day-end log where foldHeld left one for this day column (a day start's
     // entry there holds ln(b / b0) of its own two prices, which dayEnd checks, so any entry it finds is exact).
     const starts = days !== undefined && days === this.ixDays && this.ixLogs !== null ? this.ixStarts : null;
+    // Steps go forward, so the day starts are read through a cursor, searched for once per fold.
+    let sj = starts !== null ? lowerBound(starts, dayAt + from) : 0;
     let i = from, wider = 0;
     if (this.count === 0) {
       // The first step opens the first day and the running peak (a NaN first equity opens a drawdown, as
@@ -571,8 +573,8 @@ export class SeriesStats {
         day = k;
         let j = -1;
         if (starts !== null) {
-          j = lowerBound(starts, dayAt + i);
-          if (starts[j] !== dayAt + i) j = -1;
+          while (sj < starts.length && starts[sj]! < dayAt + i) sj++;
+          if (starts[sj] === dayAt + i) j = sj;
         }
         this.dayStart(k, prevEquity, prevBench, j);
       }
