@@ -1,7 +1,7 @@
 import type { SignalColumns, Strings, Table } from '../lib/result-table.ts';
 import { Zone } from '../lib/zone.ts';
 import { SESSION_DATED } from './calendar.ts';
-import { exchangeZone, type Curves, type RunResult, type Settings } from '../schema/index.ts';
+import { exchangeZone, type Curves, type OrderRecord, type RunResult, type Settings, type SignalEvent } from '../schema/index.ts';
 import type { Kernel } from './kernel.ts';
 
 /** A run's orders and signals made as columns (RunOptions.columns), and the string table they index. */
@@ -15,7 +15,15 @@ export interface LogTables {
 export type ResultSource = Pick<Kernel, 'recorder' | 'portfolio' | 'settings' | 'tradableFrom' | 'orders' | 'signals' | 'barsSeen' | 'stepIndex' | 'hasActions' | 'corporate'> & {
   /** Curves already sampled while the run went (the compiled walk's CurveSampler); else sampled from the recorder. */
   readonly curves?: Curves | null;
+  /** Orders and signals kept as a log's columns (the compiled walk's), made on first read instead of `orders` and `signals`. */
+  readonly records?: LogRecords | null;
 };
+
+/** What makes a kept log's orders and signals into the results' objects (see lazyProperty). */
+export interface LogRecords {
+  orders(): OrderRecord[];
+  signals(): SignalEvent[];
+}
 import { computeStats, statsOf, type SeriesStats } from './stats.ts';
 import { ENGINE_VERSION } from './version.ts';
 
@@ -159,6 +167,11 @@ export function buildResult(
   // any other finished run's log goes back to the thread's pool.
   if (release && !statsOnly && tables === null) lazyProperty(result, 'trades', p.tradeLog);
   else if (release) p.tradeLog.release();
+  const records = k.records;
+  if (records) {
+    lazyProperty(result, 'orders', { toObjects: () => records.orders() });
+    lazyProperty(result, 'signals', { toObjects: () => records.signals() });
+  }
   return result;
 }
 
@@ -169,7 +182,7 @@ export function buildResult(
  * making and collecting them). `key` is still an ordinary enumerable property to every reader (spread,
  * JSON, structured clone, deep equality): made from the columns on first read, then kept.
  */
-export function lazyProperty<K extends 'trades' | 'orders' | 'signals'>(result: RunResult, key: K, source: { toObjects(): RunResult[K] }): void {
+function lazyProperty<K extends 'trades' | 'orders' | 'signals'>(result: RunResult, key: K, source: { toObjects(): RunResult[K] }): void {
   Object.defineProperty(result, key, {
     enumerable: true,
     configurable: true,

@@ -6,7 +6,7 @@ import { Kernel } from '../kernel.ts';
 import { RunError } from '../market.ts';
 import type { Portfolio } from '../portfolio.ts';
 import { releaseRecorder, type Recorder } from '../recorder.ts';
-import { bucketOf, buildResult, lazyProperty, samplingMode } from '../result.ts';
+import { bucketOf, buildResult, samplingMode } from '../result.ts';
 import type { Venue } from '../venue.ts';
 import { calendarColumns, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
 import { CurveSampler } from './curve-sampler.ts';
@@ -218,12 +218,6 @@ export function runFast(x: FastInput): RunResult | string {
     const more = x.venueWarnings?.(null);
     const warnings = more !== undefined && more.length > 0 ? [...x.warnings, ...more] : x.warnings;
     const result = buildResult(w, warnings, statsOnly, w.series ? undefined : days(w.recorder.length), w.series ?? undefined, true, x.trades, w.tables);
-    const log = w.records;
-    if (log !== null) {
-      const ids = plan.strategies.map((q) => q.id);
-      lazyProperty(result, 'orders', { toObjects: () => log.toRecords(ids, plan.assets) });
-      lazyProperty(result, 'signals', { toObjects: () => log.toSignals(plan.strategies, plan.assets) });
-    }
     if (!w.series) releaseRecorder(w.recorder);
     result.engine = 'fast';
     return result;

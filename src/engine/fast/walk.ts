@@ -4,14 +4,14 @@ import { SimulatedFills } from '../execution.ts';
 import type { Order } from '../orders.ts';
 import { Portfolio } from '../portfolio.ts';
 import { acquireRecorder, Recorder } from '../recorder.ts';
-import type { LogTables, ResultSource } from '../result.ts';
+import type { LogRecords, LogTables, ResultSource } from '../result.ts';
 import type { Strings } from '../../lib/result-table.ts';
 import { rebalanceOrder, ruleMemory, targetWeights } from '../rebalance.ts';
 import { SeriesStats } from '../stats.ts';
 import type { SlotSource } from './columns.ts';
 import type { CurveSampler } from './curve-sampler.ts';
 import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
-import { acquireOrdersLog, CANCELLED, FILLED, REJECTED, releaseOrdersLog, UNIT_CODE, type OrdersLog } from './orders-log.ts';
+import { acquireOrdersLog, CANCELLED, FILLED, REJECTED, releaseOrdersLog, UNIT_CODE } from './orders-log.ts';
 import { recordQuiet, type HeldFolder, type QuietState } from './quiet.ts';
 import type { Events, StrategyPass } from './signals.ts';
 import { SlotView } from './slot-view.ts';
@@ -124,10 +124,10 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   /** With `strings`, after finish(): the orders and signals as columns. */
   tables: LogTables | null = null;
   /**
-   * Without `strings`, after finish(): the log the result's orders and signals are made from on first read
-   * (result.ts lazyProperty), kept out of the thread's pool for it.
+   * Without `strings`, after finish(): the result's orders and signals, made from the log on first read
+   * (result.ts lazyProperty), which is kept out of the thread's pool for them.
    */
-  records: OrdersLog | null = null;
+  records: LogRecords | null = null;
   private readonly sampler: CurveSampler | null;
   /** With `fold.sampler`, after finish(): the result's curves. */
   curves: Curves | null = null;
@@ -357,7 +357,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     if (this.x.keepLog && this.x.strings !== null) {
       this.tables = { strings: this.x.strings, ...log.toTables(this.plan.strategies, this.plan.assets, this.x.strings) };
     } else if (this.x.keepLog) {
-      this.records = log;
+      const { strategies, assets } = this.plan, ids = strategies.map((q) => q.id);
+      this.records = { orders: () => log.toRecords(ids, assets), signals: () => log.toSignals(strategies, assets) };
       return;
     }
     releaseOrdersLog(log);
