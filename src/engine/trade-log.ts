@@ -212,11 +212,7 @@ export class TradeLog implements TradeColumnsView, TradeRows {
   private grow(): void {
     // Column by column, as OrdersLog.grow (one buffer per doubling was slower on W2's first run).
     const c = this.pnl.length * 2;
-    this.asset = grown(this.asset, c); this.side = grown(this.side, c); this.quantity = grown(this.quantity, c);
-    this.entryTime = grown(this.entryTime, c); this.exitTime = grown(this.exitTime, c); this.entryPrice = grown(this.entryPrice, c);
-    this.exitPrice = grown(this.exitPrice, c); this.pnl = grown(this.pnl, c); this.returnPct = grown(this.returnPct, c);
-    this.fees = grown(this.fees, c); this.dividends = grown(this.dividends, c); this.strategy = grown(this.strategy, c);
-    this.exitReason = grown(this.exitReason, c);
+    this.use(this.columns().map((col) => grown(col, c)) as Columns);
   }
 }
 
