@@ -1,4 +1,4 @@
-import { createIndicator, emaColumn, meanColumn, rsiColumn, sumsColumns, type Indicator } from '../indicators/index.ts';
+import { BAR_MEAN_STATE, barMeanRange, createIndicator, emaColumn, meanColumn, rsiColumn, rsiRange, rsiState, sumsColumns, type Indicator } from '../indicators/index.ts';
 import type { BarColumns } from '../schema/index.ts';
 import type { Plan, PlanIndicator } from '../strategy/index.ts';
 
@@ -215,6 +215,33 @@ function kernelColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) 
   else if (spec.kind === 'stddev') sumsColumns(input, time, b.length, bars, ms, returns, { std: out });
   else return null;
   return [out];
+}
+
+/** Computes an indicator's bars from where it stopped up to (not including) `to`, bar i into out[i − base]. */
+export type RangeKernel = (to: number, out: Float64Array, base: number) => void;
+
+/**
+ * `pi`'s one column a range of bars at a time, where kernelColumns would compute it with a kernel that has a
+ * range form (a bar-window SMA over prices; an RSI): consecutive calls give kernelColumns' column bit for bit
+ * (test/property/indicator-ranges.test.ts). Null for everything else, which is computed whole.
+ */
+export function rangeKernel(pi: PlanIndicator, b: BarColumns): RangeKernel | null {
+  const spec = pi.spec;
+  if ((spec.kind !== 'sma' && spec.kind !== 'rsi') || pi.outputs.length !== 1 || pi.outputs[0]!.field !== 'value') return null;
+  const bars = 'bars' in spec.window ? spec.window.bars : 0;
+  const ms = 'ms' in spec.window ? spec.window.ms : 0;
+  const barWindow = Number.isInteger(bars) && bars >= 1;
+  const returns = pi.source === 'return';
+  const input = returns ? b.close : b[pi.source];
+  if (spec.kind === 'sma' && barWindow && !returns) {
+    const state = new Float64Array(BAR_MEAN_STATE);
+    return (to, out, base) => barMeanRange(input, bars, state, to, out, base);
+  }
+  if (spec.kind === 'rsi' && (barWindow || (ms > 0 && Number.isFinite(ms)))) {
+    const state = rsiState(), time = b.time;
+    return (to, out, base) => rsiRange(input, time, barWindow ? bars : 0, barWindow ? 0 : ms, returns, state, to, out, base);
+  }
+  return null;
 }
 
 /**

@@ -46,12 +46,25 @@ export function meanColumn(input: Float64Array, time: Float64Array | null, lengt
 }
 
 function barMeanColumn(input: Float64Array, length: number, bars: number, out: Float64Array): void {
-  let shift = 0;
-  let sum = 0;
-  let since = 0;
-  let i = 0;
+  barMeanRange(input, bars, new Float64Array(BAR_MEAN_STATE), length, out, 0);
+}
+
+/** Size of barMeanRange's state: next bar, shift, sum, updates since the last recompute. */
+export const BAR_MEAN_STATE = 4;
+
+/**
+ * barMeanColumn from bar `state[0]` up to (not including) bar `to`, bar i written to out[i − base]; `state`
+ * (BAR_MEAN_STATE numbers, all 0 to start) is left as the next call continues from. Calls over consecutive
+ * ranges perform the same operations in the same order as one call over their union, so the values are the
+ * same bit for bit: a run can compute a column a block at a time into a small buffer (src/engine/fast/blocks.ts).
+ */
+export function barMeanRange(input: Float64Array, bars: number, state: Float64Array, to: number, out: Float64Array, base: number): void {
+  let i = state[0]!;
+  let shift = state[1]!;
+  let sum = state[2]!;
+  let since = state[3]!;
   // Filling the window: size = i + 1.
-  for (; i < length && i < bars; i++) {
+  for (; i < to && i < bars; i++) {
     const v = input[i]!;
     if (i === 0) shift = v;
     sum += v - shift;
@@ -60,26 +73,30 @@ function barMeanColumn(input: Float64Array, length: number, bars: number, out: F
       sum = shiftedSum(input, 0, i + 1, -1, shift);
       since = 0;
     }
-    out[i] = i + 1 >= bars ? shift + sum / (i + 1) : NaN;
+    out[i - base] = i + 1 >= bars ? shift + sum / (i + 1) : NaN;
   }
   // Full: the recompute falls on the bar where `since` reaches the period.
   // SlidingMean recomputes once `since` reaches both the window's size and RECOMPUTE_MIN.
   const period = Math.max(bars, RECOMPUTE_MIN);
-  while (i < length) {
-    const end = Math.min(length, i + (period - since - 1));
+  while (i < to) {
+    const end = Math.min(to, i + (period - since - 1));
     since += end - i;
     for (; i < end; i++) {
       sum += input[i]! - shift - (input[i - bars]! - shift);
-      out[i] = shift + sum / bars;
+      out[i - base] = shift + sum / bars;
     }
-    if (i === length) break;
+    if (i === to) break;
     // The add's own update of the sum is what the recompute then overwrites.
     shift = input[i]!;
     sum = shiftedSum(input, i + 1 - bars, bars, -1, shift);
     since = 0;
-    out[i] = shift + sum / bars;
+    out[i - base] = shift + sum / bars;
     i++;
   }
+  state[0] = i;
+  state[1] = shift;
+  state[2] = sum;
+  state[3] = since;
 }
 
 /** SlidingMean fed bar by bar: a duration window, or 'return' inputs (a bar may feed nothing). */
@@ -316,46 +333,77 @@ function recentre(ring: Float64Array, head: number, size: number, mask: number, 
  * in the streaming RSI.
  */
 export function rsiColumn(input: Float64Array, time: Float64Array, length: number, bars: number, ms: number, out: Float64Array, returns: boolean): void {
+  rsiRange(input, time, bars, ms, returns, rsiState(), length, out, 0);
+}
+
+/** Slots of rsiRange's state. */
+const R_NEXT = 0, R_SEEN = 1, R_FIRST_TIME = 2, R_READY = 3, R_PREV = 4, R_PREV_TIME = 5, R_GAIN_SUM = 6, R_LOSS_SUM = 7;
+const R_COUNT = 8, R_SEEDED = 9, R_GAIN = 10, R_LOSS = 11, R_RSI = 12, R_LAST = 13;
+
+/** A fresh state for rsiRange: nothing seen yet. */
+export function rsiState(): Float64Array {
+  const st = new Float64Array(14);
+  st[R_FIRST_TIME] = NaN;
+  st[R_PREV] = NaN;
+  st[R_PREV_TIME] = NaN;
+  st[R_GAIN] = NaN;
+  st[R_LOSS] = NaN;
+  st[R_RSI] = NaN;
+  st[R_LAST] = NaN;
+  return st;
+}
+
+/**
+ * rsiColumn from bar `state[R_NEXT]` up to (not including) bar `to`, bar i written to out[i − base], its state
+ * (rsiState) left as the next call continues from: consecutive ranges give one call's values bit for bit
+ * (see barMeanRange). The last output is kept in the state, since a 'return' bar that feeds nothing repeats it.
+ */
+export function rsiRange(
+  input: Float64Array, time: Float64Array, bars: number, ms: number, returns: boolean, state: Float64Array, to: number, out: Float64Array, base: number,
+): void {
   const alpha = bars > 0 ? 1 / bars : NaN;
   const warmupBars = bars + 1;
-  let seen = 0;
-  let firstTime = NaN;
-  let ready = false;
-  let prev = NaN;
-  let prevTime = NaN;
-  let gainSum = 0;
-  let lossSum = 0;
-  let count = 0;
-  let seeded = false;
-  let gain = NaN;
-  let loss = NaN;
-  let rsi = NaN;
-  for (let i = 0; i < length; i++) {
+  let seen = state[R_SEEN]!;
+  let firstTime = state[R_FIRST_TIME]!;
+  let ready = state[R_READY] === 1;
+  let prev = state[R_PREV]!;
+  let prevTime = state[R_PREV_TIME]!;
+  let gainSum = state[R_GAIN_SUM]!;
+  let lossSum = state[R_LOSS_SUM]!;
+  let count = state[R_COUNT]!;
+  let seeded = state[R_SEEDED] === 1;
+  let gain = state[R_GAIN]!;
+  let loss = state[R_LOSS]!;
+  let rsi = state[R_RSI]!;
+  let last = state[R_LAST]!;
+  let i = state[R_NEXT]!;
+  for (; i < to; i++) {
     if (seeded && ms === 0 && !returns && prevTime === prevTime) {
       // The common bar, in a loop of its own; it hands back the first bar it does not take.
-      const state = RSI_STATE;
-      state[0] = gain;
-      state[1] = loss;
-      state[2] = prev;
-      state[3] = prevTime;
-      state[4] = rsi;
+      const st = RSI_STATE;
+      st[0] = gain;
+      st[1] = loss;
+      st[2] = prev;
+      st[3] = prevTime;
+      st[4] = rsi;
       let end = i;
       do {
-        end = Math.min(length, i + STEADY_CHUNK);
-        i = rsiSteady(input, time, i, end, alpha, state, out);
-      } while (i === end && i < length);
-      if (i === length) return;
-      gain = state[0]!;
-      loss = state[1]!;
-      prev = state[2]!;
-      prevTime = state[3]!;
-      rsi = state[4]!;
+        end = Math.min(to, i + STEADY_CHUNK);
+        i = rsiSteady(input, time, i, end, alpha, st, out, base);
+      } while (i === end && i < to);
+      gain = st[0]!;
+      loss = st[1]!;
+      prev = st[2]!;
+      prevTime = st[3]!;
+      rsi = st[4]!;
+      last = rsi;
+      if (i === to) break;
     }
     let value: number;
     if (returns) {
       const before = i > 0 ? input[i - 1]! : NaN;
       if (!(before > 0)) {
-        out[i] = i > 0 ? out[i - 1]! : NaN;
+        out[i - base] = last;
         continue;
       }
       value = input[i]! / before - 1;
@@ -404,8 +452,23 @@ export function rsiColumn(input: Float64Array, time: Float64Array, length: numbe
     }
     prev = value;
     prevTime = t;
-    out[i] = rsi;
+    out[i - base] = rsi;
+    last = rsi;
   }
+  state[R_NEXT] = i;
+  state[R_SEEN] = seen;
+  state[R_FIRST_TIME] = firstTime;
+  state[R_READY] = ready ? 1 : 0;
+  state[R_PREV] = prev;
+  state[R_PREV_TIME] = prevTime;
+  state[R_GAIN_SUM] = gainSum;
+  state[R_LOSS_SUM] = lossSum;
+  state[R_COUNT] = count;
+  state[R_SEEDED] = seeded ? 1 : 0;
+  state[R_GAIN] = gain;
+  state[R_LOSS] = loss;
+  state[R_RSI] = rsi;
+  state[R_LAST] = last;
 }
 
 /** rsiSteady's state in and out: gain, loss, prev, prevTime, rsi. */
@@ -430,7 +493,7 @@ const RSI_STATE = new Float64Array(5);
  * 3.0–3.1 in 3 and 12 in 1. A copy of the general loop with only the warm-up removed took 13 ms: any branch
  * left in the body cost 3–4× per bar.
  */
-function rsiSteady(input: Float64Array, time: Float64Array, from: number, length: number, alpha: number, state: Float64Array, out: Float64Array): number {
+function rsiSteady(input: Float64Array, time: Float64Array, from: number, length: number, alpha: number, state: Float64Array, out: Float64Array, base: number): number {
   let gain = state[0]!;
   let loss = state[1]!;
   let prev = state[2]!;
@@ -444,7 +507,7 @@ function rsiSteady(input: Float64Array, time: Float64Array, from: number, length
     gain += alpha * ((d + a) * 0.5 - gain);
     loss += alpha * ((a - d) * 0.5 - loss);
     const total = gain + loss;
-    out[i] = total > 0 ? (100 * gain) / total : 50;
+    out[i - base] = total > 0 ? (100 * gain) / total : 50;
     prev = value;
   }
   if (i > from) {
@@ -452,7 +515,7 @@ function rsiSteady(input: Float64Array, time: Float64Array, from: number, length
     state[1] = loss;
     state[2] = prev;
     state[3] = time[i - 1]!;
-    state[4] = out[i - 1]!;
+    state[4] = out[i - 1 - base]!;
   }
   return i;
 }

@@ -7,5 +7,8 @@ export const walkRuns = { compiled: 0, kernel: 0, folded: 0, sampled: 0, gatedEv
 /** Signal loops generated (signals.ts): groups that differ only in their assets and slots share one. */
 export const signalLoops = { generated: 0 };
 
-/** Runs with transient indicator columns (transient.ts), columns computed for them, and gapped columns kept. */
-export const transientRuns = { runs: 0, columns: 0, gaps: 0 };
+/**
+ * Runs with transient indicator columns (transient.ts), columns computed for them (whole or in blocks), those
+ * computed in blocks (blocks.ts), and gapped columns kept.
+ */
+export const transientRuns = { runs: 0, columns: 0, blocked: 0, gaps: 0 };

@@ -4,6 +4,7 @@ import type { SlotSource } from './columns.ts';
 import { stepsOfAssets, type Timeline } from './timeline.ts';
 import { signalLoops } from './counters.ts';
 import { conjuncts, gateConjunct } from './position-gate.ts';
+import { BlockDriver, type IndicatorBlock } from './blocks.ts';
 import type { TransientColumns } from './transient.ts';
 
 /** The fast path cannot take this document; the reference kernel runs it and the result says why. */
@@ -316,7 +317,7 @@ export function releaseEvents(events: readonly Events[]): void {
 type GroupPass = (
   steps: Int32Array | null, total: number, firstStep: number, stepOfs: readonly Int32Array[], counts: Int32Array,
   barCols: readonly Float64Array[], stepCols: readonly Float64Array[], mems: readonly Float64Array[], evs: readonly Events[],
-  xs: readonly Float64Array[],
+  xs: readonly Float64Array[], blocks: BlockDriver | null,
 ) => void;
 
 /** Generated group passes by groupKey (the inputs of groupSource): a sweep's candidates share one. */
@@ -333,6 +334,8 @@ interface GroupShape {
   dense: readonly number[];
   /** Per bar slot (v0 …): its local asset. */
   barAssets: readonly number[];
+  /** Per bar slot: 1 when it reads a block (blocks.ts: bar i at i − its offset), 0 for a whole column. */
+  blocked: readonly number[];
   stepSlots: number;
   /** Per member: its code, crossings and the local bar slots whose values its events record (Events.values). */
   members: readonly { code: string; crossings: number; record: readonly number[] }[];
@@ -340,7 +343,7 @@ interface GroupShape {
 
 function groupShape(
   members: readonly StrategyPass[], assets: readonly number[], barSlots: readonly { slot: number; asset: number }[], stepSlots: readonly number[],
-  dense: Uint8Array, records: readonly (readonly number[])[],
+  dense: Uint8Array, records: readonly (readonly number[])[], blocked: readonly number[],
 ): GroupShape {
   const local = new Map<number, number>();
   barSlots.forEach((b, q) => local.set(b.slot, q));
@@ -348,6 +351,7 @@ function groupShape(
   return {
     dense: assets.map((a) => dense[a]!),
     barAssets: barSlots.map((b) => assets.indexOf(b.asset)),
+    blocked,
     stepSlots: stepSlots.length,
     members: members.map((p, q) => ({
       code: p.code.replace(/\bv\[(\d+)\]/g, (_, slot: string) => `v${local.get(Number(slot))!}`), crossings: p.crossings,
@@ -365,6 +369,8 @@ function groupKey(g: GroupShape): string {
   for (const d of g.dense) k += d ? 'd' : 's';
   k += '|';
   for (const a of g.barAssets) k += `${a},`;
+  k += '|';
+  for (const b of g.blocked) k += b ? 'b' : 'c';
   k += `|${g.stepSlots}`;
   for (const p of g.members) k += `|${p.crossings}:${p.record.join(',')}:${p.code.length}:${p.code}`;
   return k;
@@ -384,7 +390,8 @@ const CHUNK = 4096;
  * depended on) every later call ran the slower OSR code: W3's pass over 1 M steps was 3.7–5.2× a bare loop
  * over the same columns in 5 of 11 processes measured, 1.7–2.3× in the others; in chunks, 1.7–2.2× in all
  * 11. The first call stays whole because chunking it made W2's first run in a new Chromium worker slower
- * (4.66–5.55 s against 4.15–4.56 s in three alternating pairs; warm-up call by call, presumably).
+ * (4.66–5.55 s against 4.15–4.56 s in three alternating pairs; warm-up call by call, presumably). A group whose
+ * transient indicators are computed in blocks (blocks.ts) calls it once per block, its offsets (bo) in hand.
  */
 function groupSource(g: GroupShape): string {
   // The loop's parameters after (st, cs, from, to), and what signalGroup passes for them.
@@ -415,12 +422,17 @@ function groupSource(g: GroupShape): string {
     args.push(`mems[${q}]`, `evs[${q}]`);
     if (p.record.length > 0) { params.push(`x${q}`); args.push(`xs[${q}]`); }
   });
+  // A block's offset is read once per call (a call covers one block).
+  g.blocked.forEach((b, q) => { if (b) load.push(`const bo${q} = bo[${q}];`); });
   const out = [...load];
   out.push('let may = 0;');
   out.push('for (let j = from; j < to; j++) {');
   out.push('const s = steps === null ? j : steps[j];');
   g.dense.forEach((d, a) => { if (!d) out.push(`while (cur${a} + 1 < cnt${a} && so${a}[cur${a} + 1] <= s) cur${a}++;`); });
-  g.barAssets.forEach((a, q) => out.push(g.dense[a] ? `const v${q} = bc${q}[s];` : `const v${q} = cur${a} >= 0 ? bc${q}[cur${a}] : NaN;`));
+  g.barAssets.forEach((a, q) => {
+    const at = g.dense[a] ? 's' : `cur${a}`, index = g.blocked[q] ? `${at} - bo${q}` : at;
+    out.push(g.dense[a] ? `const v${q} = bc${q}[${index}];` : `const v${q} = cur${a} >= 0 ? bc${q}[${index}] : NaN;`);
+  });
   for (let q = 0; q < g.stepSlots; q++) out.push(`const v${g.barAssets.length + q} = sc${q}[s];`);
   g.members.forEach((p, q) => {
     const code = p.code.replace(/\bm\[(\d+)\]/g, `m${q}_$1`);
@@ -433,12 +445,16 @@ function groupSource(g: GroupShape): string {
   // Named, so profiles and V8's optimization traces show the generated functions as signalLoop and signalGroup.
   const rest = args.join(', ');
   return [
-    `const loop = function signalLoop(st, cs, from, to, ${params.join(', ')}) {`, ...out, '};',
+    `const loop = function signalLoop(st, cs, bo, from, to, ${params.join(', ')}) {`, ...out, '};',
     'let calls = 0;',
-    'return function signalGroup(steps, total, firstStep, stepOfs, counts, barCols, stepCols, mems, evs, xs) {',
+    'return function signalGroup(steps, total, firstStep, stepOfs, counts, barCols, stepCols, mems, evs, xs, blocks) {',
     `const st = new Float64Array(${at}).fill(NaN), cs = new Int32Array(${cursors}).fill(-1);`,
-    `if (calls++ === 0) loop(st, cs, 0, total, ${rest});`,
-    `else for (let from = 0; from < total; from += ${CHUNK}) loop(st, cs, from, Math.min(total, from + ${CHUNK}), ${rest});`,
+    'if (blocks !== null) for (let from = 0, to = 0; from < total; from = to) {',
+    'to = blocks.next(from);',
+    `loop(st, cs, blocks.offsets, from, to, ${rest});`,
+    '}',
+    `else if (calls++ === 0) loop(st, cs, null, 0, total, ${rest});`,
+    `else for (let from = 0; from < total; from += ${CHUNK}) loop(st, cs, null, from, Math.min(total, from + ${CHUNK}), ${rest});`,
     '};',
   ].join('\n');
 }
@@ -502,15 +518,31 @@ export function signalPass(
     for (const i of members) for (const s of passes[i]!.slots) slotSet.add(s);
     const barSlots: { slot: number; asset: number }[] = [], barCols: Float64Array[] = [];
     const stepSlots: number[] = [], stepCols: Float64Array[] = [];
+    // Transient indicators with a range kernel are computed a block at a time as the loop goes (blocks.ts).
+    const blocks: IndicatorBlock[] = [], blockIndicator: number[] = [], blockAsset: number[] = [], slotBlock: number[] = [];
     for (const slot of [...slotSet].sort((x, y) => x - y)) {
       const src = data.get(slot)!;
       if (src.kind === 'bar') {
         barSlots.push({ slot, asset: src.asset });
         barCols.push(src.column);
+        slotBlock.push(-1);
       } else if (src.kind === 'transient') {
         if (transient === null) throw new Error(`slot ${slot} is transient, but the run has no scratch for it`);
         barSlots.push({ slot, asset: src.asset });
-        barCols.push(transient.column(src.indicator, src.output));
+        let k = blockIndicator.indexOf(src.indicator);
+        const block = k >= 0 ? blocks[k]! : transient.block(src.indicator);
+        if (block === null) {
+          barCols.push(transient.column(src.indicator, src.output));
+          slotBlock.push(-1);
+          continue;
+        }
+        if (k < 0) {
+          k = blocks.push(block) - 1;
+          blockIndicator.push(src.indicator);
+          blockAsset.push(src.asset);
+        }
+        barCols.push(block.buffer);
+        slotBlock.push(k);
       } else {
         stepSlots.push(slot);
         stepCols.push(src.column);
@@ -518,7 +550,7 @@ export function signalPass(
     }
     const assets = [...new Set(barSlots.map((b) => b.asset))].sort((x, y) => x - y);
     const records = members.map((i) => recordedSlots(passes[i]!, data, transient !== null));
-    const shape = groupShape(members.map((i) => passes[i]!), assets, barSlots, stepSlots, tl.dense, records);
+    const shape = groupShape(members.map((i) => passes[i]!), assets, barSlots, stepSlots, tl.dense, records, slotBlock.map((k) => (k < 0 ? 0 : 1)));
     const key = groupKey(shape);
     let f = generated.get(key);
     if (!f) {
@@ -545,7 +577,10 @@ export function signalPass(
       xs.push(records[q]!.length === 0 ? NO_VALUES : new Float64Array(records[q]!.length));
     });
     assets.forEach((a, k) => { stepOfs.push(tl.stepOf[a]!); counts[k] = tl.count[a]!; });
-    f(steps, steps === null ? tl.steps : steps.length, firstStep, stepOfs, counts, barCols, stepCols, mems, evs, xs);
+    const total = steps === null ? tl.steps : steps.length;
+    const driver = blocks.length === 0 ? null : new BlockDriver(tl, steps, total, blocks, blockAsset, slotBlock);
+    f(steps, total, firstStep, stepOfs, counts, barCols, stepCols, mems, evs, xs, driver);
+    blocks.forEach((b, k) => transient!.noteBlock(blockIndicator[k]!, b));
     // The next group computes its own into the same memory.
     transient?.release();
   }

@@ -4,6 +4,7 @@ import { chartOverlays } from '../../../src/engine/overlays.ts';
 import { CancelledError, explain, IndicatorCache, runBacktest, signalShare, type MarketData, type RunOptions, type SignalShare } from '../../../src/engine/index.ts';
 import { transientRuns } from '../../../src/engine/fast/run.ts';
 import { columnsTransient, hasNaN } from '../../../src/engine/fast/transient.ts';
+import { blockSize } from '../../../src/engine/fast/blocks.ts';
 import { createEngineService } from '../../../src/engine/service.ts';
 import { parseDocument, type BarColumns, type RunResult, type StrategyDocument, type StrategyDocumentInput } from '../../../src/schema/index.ts';
 import { compile } from '../../../src/strategy/index.ts';
@@ -86,6 +87,24 @@ describe('transient indicator columns: computed in the signal pass, not kept', (
     // With traces the kernel walks every step and reads every column: it computes and keeps them.
     expectReference(doc, data, { audit: true, indicatorCache: cache });
     expect(plan.indicators.every((pi) => cache.has(pi, data.bars[pi.asset]!))).toBe(true);
+  });
+
+  it('computed a block at a time: any block size, over assets with missing minutes, gives the reference\'s run', () => {
+    // With gaps each asset misses minutes the other has: its cursor stays on its last bar across block edges.
+    const data = { bars: generateMinuteBars({ symbols: SYMBOLS, years: 0.1, seed: 9, gaps: true }) };
+    expect(data.bars[0]!.length).not.toBe(data.bars[1]!.length);
+    const size = blockSize.steps;
+    try {
+      for (const steps of [1, 2, 7, 64, 1000, 8192]) {
+        blockSize.steps = steps;
+        const before = { ...transientRuns };
+        expectReference(doc, data, { audit: false, indicatorCache: new IndicatorCache() });
+        // The four averages and two RSIs, each in blocks.
+        expect(transientRuns.blocked - before.blocked).toBe(6);
+      }
+    } finally {
+      blockSize.steps = size;
+    }
   });
 
   it('a statistics run (a sweep\'s candidate) keeps them for the next candidates', () => {
