@@ -15,8 +15,6 @@ export interface Merged {
  * started while another holds them (from a progress callback) gets its own.
  */
 let spareMerge: Merged | null = { step: new Int32Array(0), strategy: new Int32Array(0), index: new Int32Array(0), total: 0 };
-let countBuffer = new Int32Array(0);
-
 export function acquireMerge(): Merged {
   const m = spareMerge ?? { step: new Int32Array(0), strategy: new Int32Array(0), index: new Int32Array(0), total: 0 };
   spareMerge = null;
@@ -61,49 +59,58 @@ export function mergedEvents(events: readonly Events[], steps: number, out: Merg
     }
     return out;
   }
-  // The count buffer is only used inside this call, so one per thread serves every run.
-  if (countBuffer.length < steps + 1) countBuffer = new Int32Array(steps + 1);
-  const start = countBuffer;
-  start.fill(0, 0, steps + 1);
-  for (let i = 0; i < k; i++) countSteps(start, events[i]!.steps, events[i]!.count);
-  prefixSum(start, steps);
-  // Scattered a band of steps at a time: each strategy's events of the band land in the band's part of the
-  // output, small enough to stay in cache, where scattering every strategy over the whole output wrote each
-  // event to a line of its own (634k events of 29 strategies over 982,800 steps, as W2's: 23–28 ms against
-  // 40–98 for the whole merge, alternating in one process).
-  if (cursorBuffer.length < k) cursorBuffer = new Int32Array(k);
-  const cursor = cursorBuffer;
-  cursor.fill(0, 0, k);
+  // Counted and scattered a band of steps at a time: each strategy's events of the band land in the band's part
+  // of the output, small enough to stay in cache, where scattering every strategy over the whole output wrote
+  // each event to a line of its own (634k events of 29 strategies over 982,800 steps, as W2's: 23–28 ms against
+  // 40–98 for the whole merge, alternating in one process). The counts are the band's only, so their buffer is
+  // a band long (one over every step was 3.9 MB of fresh memory on W2's first run).
+  if (countBuffer.length < MERGE_BAND + 1) countBuffer = new Int32Array(MERGE_BAND + 1);
+  if (cursorBuffer.length < 2 * k) cursorBuffer = new Int32Array(2 * k);
+  const start = countBuffer, cursor = cursorBuffer;
+  cursor.fill(0, 0, 2 * k);
+  let placed = 0;
   for (let band = 0; band < steps; band += MERGE_BAND) {
-    const end = Math.min(steps, band + MERGE_BAND);
-    for (let i = 0; i < k; i++) cursor[i] = scatter(start, events[i]!.steps, cursor[i]!, events[i]!.count, end, i, step, strategy, index);
+    const end = Math.min(steps, band + MERGE_BAND), width = end - band;
+    start.fill(0, 0, width + 1);
+    // cursor[k + i]: strategy i's first event at or after `end` once counted; cursor[i]: the next to place.
+    for (let i = 0; i < k; i++) cursor[k + i] = countSteps(start, events[i]!.steps, cursor[k + i]!, events[i]!.count, band, end);
+    prefixSum(start, width, placed);
+    for (let i = 0; i < k; i++) cursor[i] = scatter(start, events[i]!.steps, cursor[i]!, events[i]!.count, band, end, i, step, strategy, index);
+    placed = start[width]!;
   }
   return out;
 }
 
-/** Steps per band of the scatter: W2's ~0.7 events per step at 12 B each fill ~280 KB of output per band. */
+/** Steps per band of the merge: W2's ~0.7 events per step at 12 B each fill ~280 KB of output per band. */
 const MERGE_BAND = 1 << 15;
 let cursorBuffer = new Int32Array(0);
+let countBuffer = new Int32Array(0);
 
-function countSteps(start: Int32Array, st: Int32Array, n: number): void {
-  for (let q = 0; q < n; q++) start[st[q]! + 1]!++;
+/** Counts one strategy's events from q on at steps below `end` into start[step − band + 1]; returns the next q. */
+function countSteps(start: Int32Array, st: Int32Array, q: number, n: number, band: number, end: number): number {
+  for (; q < n; q++) {
+    const s = st[q]!;
+    if (s >= end) break;
+    start[s - band + 1]!++;
+  }
+  return q;
 }
 
-/** In place: start[s] becomes the number of events before step s. */
-function prefixSum(start: Int32Array, steps: number): void {
-  let acc = 0;
-  for (let s = 0; s <= steps; s++) {
-    acc += start[s]!;
-    start[s] = acc;
+/** In place: start[j] becomes the number of events before step band + j (`placed` before the band). */
+function prefixSum(start: Int32Array, width: number, placed: number): void {
+  let acc = placed;
+  for (let j = 0; j <= width; j++) {
+    acc += start[j]!;
+    start[j] = acc;
   }
 }
 
 /** One strategy's events from q on at steps below `end`, each to its step's next place; returns the next q. */
-function scatter(start: Int32Array, st: Int32Array, q: number, n: number, end: number, i: number, step: Int32Array, strategy: Int32Array, index: Int32Array): number {
+function scatter(start: Int32Array, st: Int32Array, q: number, n: number, band: number, end: number, i: number, step: Int32Array, strategy: Int32Array, index: Int32Array): number {
   for (; q < n; q++) {
     const s = st[q]!;
     if (s >= end) break;
-    const at = start[s]!++;
+    const at = start[s - band]!++;
     step[at] = s;
     strategy[at] = i;
     index[at] = q;
