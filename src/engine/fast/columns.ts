@@ -73,8 +73,10 @@ export function calendarColumns(tl: Timeline, settings: Settings, fields: Readon
     if (dom !== null) dom[s] = cal.dayOfMonth;
     if (month !== null) month[s] = cal.month;
     if (mod !== null) mod[s] = minute;
-    if (fbw !== null) fbw[s] = newWeek;
-    if (fbm !== null) fbm[s] = newMonth;
+    // A flag is 0 on all but a few steps, and a fresh column is 0 already: writing only its 1s leaves most of
+    // its pages untouched (W2's first-bar-of-month column: 120 of 982,800 steps).
+    if (fbw !== null && newWeek !== 0) fbw[s] = newWeek;
+    if (fbm !== null && newMonth !== 0) fbm[s] = newMonth;
     if (days !== null) days[s] = cal.dayKey;
   }
   if (days !== null) daysOf(tl).set(daysKey, days);
