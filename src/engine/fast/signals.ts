@@ -394,7 +394,7 @@ const CHUNK = 4096;
  * transient indicators are computed in blocks (blocks.ts) calls it once per block, its offsets (bo) in hand.
  */
 function groupSource(g: GroupShape): string {
-  // The loop's parameters after (st, cs, from, to), and what signalGroup passes for them.
+  // The loop's parameters after (st, cs, bo, from, to), and what signalGroup passes for them.
   const params = ['steps', 'firstStep'], args = ['steps', 'firstStep'];
   const load: string[] = [], save: string[] = [];
   let at = 0, cursors = 0;
