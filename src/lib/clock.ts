@@ -8,6 +8,12 @@ export interface Clock {
 
 export const wallClock: Clock = { now: () => Date.now() };
 
+/**
+ * Milliseconds that only go forward (performance.now), for intervals such as progress throttling: the wall
+ * clock can be stepped (NTP, a VM's clock sync), and a step back of an hour would hold progress for an hour.
+ */
+export const monotonicClock: Clock = { now: () => performance.now() };
+
 export class ManualClock implements Clock {
   constructor(private t = 0) {}
   now(): number {

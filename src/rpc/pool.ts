@@ -1,5 +1,5 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
-import { wallClock, type Clock } from '../lib/clock.ts';
+import { monotonicClock, type Clock } from '../lib/clock.ts';
 import type { MarketData } from '../engine/market.ts';
 import type { Explanation } from '../engine/kernel.ts';
 import type { AssetOverlay } from '../engine/overlays.ts';
@@ -20,7 +20,7 @@ export interface PoolOptions {
   size?: number;
   /** Share bar columns through SharedArrayBuffer (default: when the page can). False forces the copy path. */
   share?: boolean;
-  /** Times progress throttling. */
+  /** Times progress throttling (default: monotonic, so a wall-clock step neither bunches nor holds events). */
   clock?: Clock;
   /** Minimum ms between two progress events of one task (default 100: at most 10 per second). */
   progressIntervalMs?: number;
@@ -201,7 +201,7 @@ export class EnginePool {
     this.spawnFn = opts.spawn;
     this.size = Math.max(1, Math.floor(opts.size ?? defaultSize()));
     this.shared = (opts.share ?? true) && canShareMemory();
-    this.clock = opts.clock ?? wallClock;
+    this.clock = opts.clock ?? monotonicClock;
     this.interval = opts.progressIntervalMs ?? 100;
     this.keep = Math.max(1, opts.datasetsPerWorker ?? 4);
     this.spreadFrom = opts.spreadColumnsFrom ?? 100_000;
