@@ -18,6 +18,11 @@ export interface DeploymentConfig {
   initialCash: number;
   guards: RiskGuards;
   extendedHours: boolean;
+  /**
+   * The engine version that created the deployment (absent in journals from before it was recorded). A resume
+   * replays the journal through this engine; when that gives other orders, the error names both versions.
+   */
+  engineVersion?: string;
 }
 
 /** A broker's news about one order, as applied: only executions not applied before. */

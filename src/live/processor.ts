@@ -1,4 +1,4 @@
-import { buildResult, compile, dayKeyOf, Kernel, rangeOf, reject, type Explanation } from '../engine/index.ts';
+import { buildResult, compile, dayKeyOf, ENGINE_VERSION, Kernel, rangeOf, reject, type Explanation } from '../engine/index.ts';
 import type { OrderRecord, RunResult, StepSeries, StrategyDocument } from '../schema/index.ts';
 import { timeframeMs } from '../data/index.ts';
 import { BrokerError, type Broker, type BrokerClock, type BrokerOrder, type LiveBar, type OrderLookup, type OrderRequest, type Session } from './broker.ts';
@@ -118,6 +118,7 @@ export class LiveProcessor {
       initialCash: practice ? c.doc.settings.initialCash : account.cash,
       guards: c.guards ?? {},
       extendedHours: c.extendedHours ?? false,
+      engineVersion: ENGINE_VERSION,
     };
     await o.journal.append([{ type: 'deployment', config }]);
     const lp = new LiveProcessor(o, config);
@@ -551,7 +552,12 @@ export class LiveProcessor {
 
   private expect(got: Intent[], want: readonly Intent[], time: number): void {
     const a = JSON.stringify(got), b = JSON.stringify(want);
-    if (a !== b) throw new Error(`the state does not replay: at ${new Date(time).toISOString()} the journal recorded orders ${b}, this engine makes ${a} (was the strategy or the engine changed?)`);
+    if (a === b) return;
+    const written = this.config.engineVersion;
+    const why = written === undefined ? 'was the strategy or the engine changed? The journal does not say which engine wrote it'
+      : written === ENGINE_VERSION ? `the journal was written by this engine version (${ENGINE_VERSION}): was the journal or the strategy changed?`
+        : `the journal was written by engine ${written} and this is engine ${ENGINE_VERSION}, whose semantics differ (docs/ENGINE.md): finish or close the deployment with engine ${written}`;
+    throw new Error(`the state does not replay: at ${new Date(time).toISOString()} the journal recorded orders ${b}, this engine makes ${a} (${why})`);
   }
 
   private announce(intents: readonly Intent[], time: number): void {
