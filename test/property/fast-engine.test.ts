@@ -12,6 +12,7 @@ import { IndicatorCache, runBacktest, signalShare, type MarketData, type RunOpti
 import { transientRuns, walkRuns } from '../../src/engine/fast/run.ts';
 import { dropSpareEvents } from '../../src/engine/fast/signals.ts';
 import { blockSize } from '../../src/engine/fast/blocks.ts';
+import { mergeBand } from '../../src/engine/fast/merge.ts';
 import {
   parseDocument, type Action, type BarColumns, type Condition, type Expr, type RunResult, type StepSeries, type StrategyDocument, type StrategyDocumentInput,
 } from '../../src/schema/index.ts';
@@ -187,6 +188,20 @@ let splitRuns = 0;
 /** Runs whose result the engine made as columns (RunOptions.columns on the compiled walk). */
 let columnRuns = 0;
 
+/** Candidate events merged a band of this many steps at a time (merge.ts): the walks cross many merge windows. */
+const bandArb = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constant(1 << 15));
+
+/** Runs `f` with the merge's band set to `steps`. */
+function withBand(steps: number, f: () => void): void {
+  const band = mergeBand.steps;
+  mergeBand.steps = steps;
+  try {
+    f();
+  } finally {
+    mergeBand.steps = band;
+  }
+}
+
 describe('fast path ≡ reference kernel', () => {
   const runs = Number(process.env.FAST_CHECK_RUNS ?? 150);
 
@@ -195,13 +210,13 @@ describe('fast path ≡ reference kernel', () => {
     fc.assert(
       fc.property(
         docArb, fc.array(stepArb, { minLength: 2, maxLength: 60 }), fc.array(fc.integer({ min: -3, max: 12 }), { minLength: 1, maxLength: 8 }),
-        fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
-        (d, irregular, values, record, audit, aligned) => {
+        fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(), bandArb,
+        (d, irregular, values, record, audit, aligned, band) => {
           const doc = toDoc(d);
           // Aligned: every asset has a bar at every step (dense columns, the shared timeline).
           const steps = aligned ? irregular.map((x) => ({ ...x, mask: 7 })) : irregular;
           const data = { bars: toBars(steps), series: [seriesOf('macro', null, values), seriesOf('flow', 'A', values.map((x) => x * 2)), seriesOf('flow', 'B', [...values].reverse())] };
-          expectBothEnginesSame(doc, data, { record, audit });
+          withBand(band, () => expectBothEnginesSame(doc, data, { record, audit }));
         },
       ),
       { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
@@ -217,16 +232,17 @@ describe('fast path ≡ reference kernel', () => {
     fc.assert(
       fc.property(
         dataDocArb, fc.array(stepArb, { minLength: 2, maxLength: 60 }), fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
-        // Transient indicators computed a block of this many steps at a time (blocks.ts): many block edges.
-        fc.integer({ min: 1, max: 9 }),
-        (d, irregular, record, aligned, closeAtEnd, blockSteps) => {
+        // Transient indicators computed a block of this many steps at a time (blocks.ts), and candidate events
+        // merged a band of this many at a time (merge.ts): many block edges and merge windows.
+        fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }),
+        (d, irregular, record, aligned, closeAtEnd, blockSteps, bandSteps) => {
           const doc = toDoc(d);
           if (closeAtEnd) doc.settings.closeAtEnd = true;
           const steps = aligned ? irregular.map((x) => ({ ...x, mask: 7 })) : irregular;
           const size = blockSize.steps;
           blockSize.steps = blockSteps;
           try {
-            expectBothEnginesSame(doc, { bars: toBars(steps) }, { record, audit: false });
+            withBand(bandSteps, () => expectBothEnginesSame(doc, { bars: toBars(steps) }, { record, audit: false }));
           } finally {
             blockSize.steps = size;
           }
@@ -254,13 +270,13 @@ describe('fast path ≡ reference kernel', () => {
     fc.assert(
       fc.property(
         docArb.filter((d) => d.strategies.every((s) => noSince(s.condition))), fc.array(stepArb, { minLength: 2, maxLength: 60 }),
-        fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
-        (d, irregular, record, aligned, closeAtEnd) => {
+        fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(), bandArb,
+        (d, irregular, record, aligned, closeAtEnd, band) => {
           const doc = toDoc(d);
           if (closeAtEnd) doc.settings.closeAtEnd = true;
           const steps = aligned ? irregular.map((x) => ({ ...x, mask: 7 })) : irregular;
           const data = { bars: toBars(steps), series: [seriesOf('macro', null, [1, 3]), seriesOf('flow', 'A', [2]), seriesOf('flow', 'B', [1])] };
-          expectBothEnginesSame(doc, data, { record, audit: false });
+          withBand(band, () => expectBothEnginesSame(doc, data, { record, audit: false }));
         },
       ),
       { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },
@@ -317,11 +333,11 @@ describe('fast path ≡ reference kernel', () => {
     const docs = fc.record({ settings: settingsArb, strategies: fc.array(strategyArb, { minLength: 2, maxLength: 6 }) });
     fc.assert(
       fc.property(
-        docs, fc.array(stepArb, { minLength: 20, maxLength: 150 }), fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(),
-        (d, irregular, record, audit, aligned) => {
+        docs, fc.array(stepArb, { minLength: 20, maxLength: 150 }), fc.constantFrom<'full' | 'stats'>('full', 'stats'), fc.boolean(), fc.boolean(), bandArb,
+        (d, irregular, record, audit, aligned, band) => {
           const steps = aligned ? irregular.map((x) => ({ ...x, mask: 7 })) : irregular;
           const data = { bars: toBars(steps), series: [seriesOf('macro', null, [1]), seriesOf('flow', 'A', [1]), seriesOf('flow', 'B', [1])] };
-          expectBothEnginesSame(toDoc(d), data, { record, audit });
+          withBand(band, () => expectBothEnginesSame(toDoc(d), data, { record, audit }));
         },
       ),
       { numRuns: runs, seed: Number(process.env.FAST_CHECK_SEED ?? 17) },

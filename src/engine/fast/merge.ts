@@ -1,53 +1,89 @@
 import type { Events } from './signals.ts';
 
-/** Candidate events of all strategies in walk order: the step, the strategy and its event's index. */
-export interface Merged {
-  step: Int32Array;
-  strategy: Int32Array;
-  index: Int32Array;
-  /** Number of valid entries (the arrays are reused buffers, possibly longer). */
-  total: number;
-}
-
 /**
- * Merge buffers reused across runs (a sweep's candidates run one after another on a thread): a fresh set of
- * arrays per run was garbage of the size of the event count, every run. Results never reference them. A run
- * started while another holds them (from a progress callback) gets its own.
+ * Steps per band of the merge: W2's ~0.65 events per step at 12 B each fill ~260 KB of window per band. An
+ * object, so tests can make bands of a few steps and have the walks cross many windows on small data.
  */
-let spareMerge: Merged | null = { step: new Int32Array(0), strategy: new Int32Array(0), index: new Int32Array(0), total: 0 };
-export function acquireMerge(): Merged {
-  const m = spareMerge ?? { step: new Int32Array(0), strategy: new Int32Array(0), index: new Int32Array(0), total: 0 };
-  spareMerge = null;
-  return m;
-}
+export const mergeBand = { steps: 1 << 15 };
 
 /** Up to this many strategies merge by scanning their heads (O(events × strategies)); more use a counting sort. */
 const SCAN_MERGE_MAX = 4;
 
 /**
- * All candidate events in walk order (step, then document order). Each strategy's events are already in
- * step order; ties go to the earlier strategy. Few strategies: a scan of their heads. Many: a counting sort
- * by step, O(events + steps), with no comparison sort.
+ * The candidate events of all strategies in walk order (step, then document order; each strategy's events are
+ * already in step order, ties go to the earlier strategy): per event its step, its strategy and its index in
+ * that strategy's list. Held one band of 2^15 steps at a time: `step`, `strategy` and `index` hold the window's
+ * `total` events, all those of steps below `end` not in an earlier window. A walk reads them in order and calls
+ * next() once it has read the last (ei === total); a step's events are never split between two windows.
+ * One window for the whole run was 7.6 MB on W2 (634k events), most of it fresh memory on a first run
+ * (1,500–3,000 more page faults, measured with the buffers touched beforehand).
  */
-export function mergedEvents(events: readonly Events[], steps: number, out: Merged): Merged {
-  let total = 0;
-  for (const e of events) total += e.count;
-  if (out.step.length < total) {
-    const cap = Math.max(total, out.step.length * 2);
-    out.step = new Int32Array(cap);
-    out.strategy = new Int32Array(cap);
-    out.index = new Int32Array(cap);
+export class Merged {
+  step = new Int32Array(0);
+  strategy = new Int32Array(0);
+  index = new Int32Array(0);
+  /** Events in the window. */
+  total = 0;
+  /** The step the window ends before (the run's step count once the last band is in). */
+  end = 0;
+  private events: readonly Events[] = [];
+  private steps = 0;
+  /** Per strategy: its next event to place. */
+  private cursor = new Int32Array(0);
+  /** The window's counting sort: events per step of the band, then places. */
+  private counts = new Int32Array(0);
+
+  /** Lets go of the run's event lists (the buffers are kept). */
+  drop(): void {
+    this.events = [];
+    this.total = 0;
   }
-  out.total = total;
-  const step = out.step, strategy = out.strategy, index = out.index;
-  if (total === 0) return out;
-  const k = events.length;
-  if (k <= SCAN_MERGE_MAX) {
-    const head = [0, 0, 0, 0];
+
+  /** Starts over on a run's events: the first window holds the first band with an event. */
+  start(events: readonly Events[], steps: number): this {
+    this.events = events;
+    this.steps = steps;
+    if (this.cursor.length < events.length) this.cursor = new Int32Array(events.length);
+    this.cursor.fill(0, 0, events.length);
+    this.end = 0;
+    this.next();
+    return this;
+  }
+
+  /**
+   * Replaces the window with the next band that has events (every band with none is passed); false, with an
+   * empty window ending at the run's last step, when no event is left.
+   */
+  next(): boolean {
+    const events = this.events, k = events.length, cursor = this.cursor;
+    while (this.end < this.steps) {
+      const band = this.end, end = Math.min(this.steps, band + mergeBand.steps);
+      this.end = end;
+      let total = 0;
+      for (let i = 0; i < k; i++) total += below(events[i]!.steps, cursor[i]!, events[i]!.count, end) - cursor[i]!;
+      if (total === 0) continue;
+      if (this.step.length < total) {
+        const cap = Math.max(total, this.step.length * 2);
+        this.step = new Int32Array(cap);
+        this.strategy = new Int32Array(cap);
+        this.index = new Int32Array(cap);
+      }
+      this.total = total;
+      if (k <= SCAN_MERGE_MAX) this.scan(total);
+      else this.countingSort(band, end);
+      return true;
+    }
+    this.total = 0;
+    return false;
+  }
+
+  /** Few strategies: the window's events by scanning their heads. */
+  private scan(total: number): void {
+    const events = this.events, k = events.length, cursor = this.cursor, step = this.step, strategy = this.strategy, index = this.index;
     for (let at = 0; at < total; at++) {
       let best = -1, bestStep = 0;
       for (let i = 0; i < k; i++) {
-        const e = events[i]!, q = head[i]!;
+        const e = events[i]!, q = cursor[i]!;
         if (q < e.count && (best < 0 || e.steps[q]! < bestStep)) {
           best = i;
           bestStep = e.steps[q]!;
@@ -55,50 +91,45 @@ export function mergedEvents(events: readonly Events[], steps: number, out: Merg
       }
       step[at] = bestStep;
       strategy[at] = best;
-      index[at] = head[best]!++;
+      index[at] = cursor[best]!++;
     }
-    return out;
   }
-  // Counted and scattered a band of steps at a time: each strategy's events of the band land in the band's part
-  // of the output, small enough to stay in cache, where scattering every strategy over the whole output wrote
-  // each event to a line of its own (634k events of 29 strategies over 982,800 steps, as W2's: 23–28 ms against
-  // 40–98 for the whole merge, alternating in one process). The counts are the band's only, so their buffer is
-  // a band long (one over every step was 3.9 MB of fresh memory on W2's first run).
-  if (countBuffer.length < MERGE_BAND + 1) countBuffer = new Int32Array(MERGE_BAND + 1);
-  if (cursorBuffer.length < 2 * k) cursorBuffer = new Int32Array(2 * k);
-  const start = countBuffer, cursor = cursorBuffer;
-  cursor.fill(0, 0, 2 * k);
-  let placed = 0;
-  for (let band = 0; band < steps; band += MERGE_BAND) {
-    const end = Math.min(steps, band + MERGE_BAND), width = end - band;
+
+  /**
+   * Many strategies: a counting sort by step over the band, O(events + band), no comparison. The band's events
+   * land in a window small enough to stay in cache, where scattering every strategy over the whole run's output
+   * wrote each event to a line of its own (634k events of 29 strategies over 982,800 steps, as W2's: 23–28 ms
+   * against 40–98 for the whole merge, alternating in one process).
+   */
+  private countingSort(band: number, end: number): void {
+    const events = this.events, k = events.length, cursor = this.cursor, width = end - band;
+    if (this.counts.length < width + 1) this.counts = new Int32Array(width + 1);
+    const start = this.counts;
     start.fill(0, 0, width + 1);
-    // cursor[k + i]: strategy i's first event at or after `end` once counted; cursor[i]: the next to place.
-    for (let i = 0; i < k; i++) cursor[k + i] = countSteps(start, events[i]!.steps, cursor[k + i]!, events[i]!.count, band, end);
-    prefixSum(start, width, placed);
-    for (let i = 0; i < k; i++) cursor[i] = scatter(start, events[i]!.steps, cursor[i]!, events[i]!.count, band, end, i, step, strategy, index);
-    placed = start[width]!;
+    for (let i = 0; i < k; i++) countSteps(start, events[i]!.steps, cursor[i]!, events[i]!.count, band, end);
+    prefixSum(start, width);
+    for (let i = 0; i < k; i++) cursor[i] = scatter(start, events[i]!.steps, cursor[i]!, events[i]!.count, band, end, i, this.step, this.strategy, this.index);
   }
-  return out;
 }
 
-/** Steps per band of the merge: W2's ~0.7 events per step at 12 B each fill ~280 KB of output per band. */
-const MERGE_BAND = 1 << 15;
-let cursorBuffer = new Int32Array(0);
-let countBuffer = new Int32Array(0);
+/** The first of steps[q, n) at or after `end` (n when none is). */
+function below(steps: Int32Array, q: number, n: number, end: number): number {
+  while (q < n && steps[q]! < end) q++;
+  return q;
+}
 
-/** Counts one strategy's events from q on at steps below `end` into start[step − band + 1]; returns the next q. */
-function countSteps(start: Int32Array, st: Int32Array, q: number, n: number, band: number, end: number): number {
+/** Counts one strategy's events from q on at steps below `end` into start[step − band + 1]. */
+function countSteps(start: Int32Array, st: Int32Array, q: number, n: number, band: number, end: number): void {
   for (; q < n; q++) {
     const s = st[q]!;
     if (s >= end) break;
     start[s - band + 1]!++;
   }
-  return q;
 }
 
-/** In place: start[j] becomes the number of events before step band + j (`placed` before the band). */
-function prefixSum(start: Int32Array, width: number, placed: number): void {
-  let acc = placed;
+/** In place: start[j] becomes the number of the window's events before step band + j. */
+function prefixSum(start: Int32Array, width: number): void {
+  let acc = 0;
   for (let j = 0; j <= width; j++) {
     acc += start[j]!;
     start[j] = acc;
@@ -118,7 +149,22 @@ function scatter(start: Int32Array, st: Int32Array, q: number, n: number, band: 
   return q;
 }
 
-/** Hands a run's merge buffers back for the next run on this thread. */
+/**
+ * A merge kept for the next run on this thread (a sweep's candidates run one after another): fresh buffers
+ * per run were garbage of the size of the event count, every run. Results never reference them. A run started
+ * while another holds it (from a progress callback) gets its own.
+ */
+let spareMerge: Merged | null = new Merged();
+
+/** The run's events merged, their first window loaded. */
+export function mergedEvents(events: readonly Events[], steps: number): Merged {
+  const m = spareMerge ?? new Merged();
+  spareMerge = null;
+  return m.start(events, steps);
+}
+
+/** Hands a run's merge back for the next run on this thread. */
 export function releaseMerge(m: Merged): void {
+  m.drop();
   spareMerge = m;
 }

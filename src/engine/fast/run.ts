@@ -10,7 +10,7 @@ import { bucketOf, buildResult, samplingMode } from '../result.ts';
 import type { Venue } from '../venue.ts';
 import { calendarColumns, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
 import { CurveSampler } from './curve-sampler.ts';
-import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
+import { mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { GateSet, positionGate } from './position-gate.ts';
 import { recordQuiet, type QuietState } from './quiet.ts';
 import {
@@ -368,7 +368,7 @@ class Walk implements QuietState {
     this.hasInputs = k.plan.inputs.some((i) => i.kind !== 'price');
     this.scratch = passes.map((q) => new Float64Array(4 * q.crossings));
     this.conds = passes.map((q) => q.strategy.condition.fast);
-    this.ev = mergedEvents(events, tl.steps, acquireMerge());
+    this.ev = mergedEvents(events, tl.steps);
     this.nextFill = tl.steps;
     this.closes = cols.map((c) => c.close);
     const settings = x.doc.settings;
@@ -393,11 +393,16 @@ class Walk implements QuietState {
    */
   private nextOpenEvent(): number {
     const ev = this.ev, open = this.gates.open, limit = this.nextFill;
-    const from = this.ei;
-    let ei = from;
-    while (ei < ev.total && ev.step[ei]! < limit && open[ev.strategy[ei]!] === 0) ei++;
+    let ei = this.ei;
+    for (;;) {
+      const first = ei;
+      while (ei < ev.total && ev.step[ei]! < limit && open[ev.strategy[ei]!] === 0) ei++;
+      walkRuns.gatedEvents += ei - first;
+      // The merge's window is read: the next one holds the next event (merge.ts).
+      if (ei < ev.total || !ev.next()) break;
+      ei = 0;
+    }
     this.ei = ei;
-    walkRuns.gatedEvents += ei - from;
     return ei < ev.total ? ev.step[ei]! : this.tl.steps;
   }
 

@@ -10,7 +10,7 @@ import { rebalanceOrder, ruleMemory, targetWeights } from '../rebalance.ts';
 import { SeriesStats } from '../stats.ts';
 import type { SlotSource } from './columns.ts';
 import type { CurveSampler } from './curve-sampler.ts';
-import { acquireMerge, mergedEvents, releaseMerge, type Merged } from './merge.ts';
+import { mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { acquireOrdersLog, CANCELLED, FILLED, REJECTED, releaseOrdersLog, UNIT_CODE } from './orders-log.ts';
 import { recordQuiet, type HeldFolder, type QuietState } from './quiet.ts';
 import type { Events, StrategyPass } from './signals.ts';
@@ -191,7 +191,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     // Each asset's "already open" reason, entered in the log when first given (a sweep candidate gives few):
     // a string built and looked up per asset per run was ~1 µs of a ~300 µs W1 candidate in a profile.
     this.alreadyOpen = new Int32Array(plan.assets.length).fill(-1);
-    this.ev = mergedEvents(x.events, tl.steps, acquireMerge());
+    this.ev = mergedEvents(x.events, tl.steps);
     const needsView = x.passes.some((q) => !q.dataOnly) || plan.strategies.some((q) => q.action.type === 'rebalance' && q.action.rule !== null);
     this.view = needsView ? new SlotView(plan, x.passes, x.data) : null;
     const gates = plan.strategies.map((q) => positionGate(plan, q));
@@ -269,11 +269,13 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
   run(): void {
     const { tl, x } = this;
     const S = tl.steps;
-    const evStep = this.ev.step, evTotal = this.ev.total;
+    const ev = this.ev;
     const every = x.tick ? x.tickEvery : S + 1;
     let nextTick = every;
     let nextFill = S;
+    // ei indexes the merge's window (merge.ts); passClosed moves to the next window when this one is read.
     let ei = this.passClosed(0, nextFill);
+    let evStep = ev.step, evTotal = ev.total;
     let nextEvent = ei < evTotal ? evStep[ei]! : S;
     let s = 0;
     while (s < S) {
@@ -297,7 +299,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
       this.atClose();
       const view = this.view;
       while (ei < evTotal && evStep[ei] === s) {
-        const i = this.ev.strategy[ei]!, q = this.ev.index[ei++]!;
+        const i = ev.strategy[ei]!, q = ev.index[ei++]!;
         // A gate-only strategy's event is decided by its gate on the quantity now, as its condition would be
         // (StrategyPass.gateOnly).
         const fires = view === null || !view.decides(i) || (x.passes[i]!.gateOnly ? this.gates!.holds(i, this.portfolio.qty) : view.fires(i, x.events[i]!, q, s, this.cursor, this.portfolio, this.peak, this.plan.strategies[i]!.condition.fast));
@@ -307,6 +309,8 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
       for (let j = 0; j < this.barCount; j++) this.hasBar[this.barNow[j]!] = 0;
       nextFill = this.nextFill();
       ei = this.passClosed(ei, nextFill);
+      evStep = ev.step;
+      evTotal = ev.total;
       nextEvent = ei < evTotal ? evStep[ei]! : S;
       s++;
     }
@@ -319,13 +323,19 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
    * An event passed over cannot fire; its crossing memory is the signal pass's, so nothing is lost.
    */
   private passClosed(from: number, limit: number): number {
-    if (this.gates === null) return from;
+    const ev = this.ev;
+    if (this.gates === null) return from === ev.total && ev.next() ? 0 : from;
     if (this.filled !== this.gatesAt) this.updateGates();
-    const ev = this.ev, open = this.gates.open;
+    const open = this.gates.open;
     let ei = from;
-    while (ei < ev.total && ev.step[ei]! < limit && open[ev.strategy[ei]!] === 0) ei++;
-    walkRuns.compiledGatedEvents += ei - from;
-    return ei;
+    for (;;) {
+      const first = ei;
+      while (ei < ev.total && ev.step[ei]! < limit && open[ev.strategy[ei]!] === 0) ei++;
+      walkRuns.compiledGatedEvents += ei - first;
+      // The window is read: the next one holds the next event.
+      if (ei < ev.total || !ev.next()) return ei;
+      ei = 0;
+    }
   }
 
   private updateGates(): void {
