@@ -1,5 +1,5 @@
 import { openDB, type IDBPDatabase } from 'idb';
-import { wallClock, type Clock } from '../lib/clock.ts';
+import { monotonicClock, wallClock, type Clock } from '../lib/clock.ts';
 import type { RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import { abortError, isAbortError, type EnginePool, type PoolPhase, type RunRequest } from './pool.ts';
 import { throttle } from './throttle.ts';
@@ -46,6 +46,10 @@ export interface JobHandle<T> {
 
 export interface JobQueueOptions {
   pool: EnginePool;
+  /**
+   * Times the jobs' records (epoch ms) and, when given, their progress throttling; by default the records
+   * read the wall clock and the throttle a monotonic one (a wall-clock step back would hold progress back).
+   */
   clock?: Clock;
   /** Its own database, apart from the data layer's catalog. */
   dbName?: string;
@@ -79,6 +83,8 @@ export class JobQueue {
     private readonly db: IDBPDatabase,
     private readonly pool: EnginePool,
     private readonly clock: Clock,
+    /** Times progress throttling. */
+    private readonly ticks: Clock,
     readonly session: string,
     private readonly interval: number,
     private readonly unlock: () => void,
@@ -104,7 +110,7 @@ export class JobQueue {
       await db.put(STORE, failed);
       recovered.push(failed);
     }
-    return new JobQueue(db, opts.pool, clock, session, opts.progressIntervalMs ?? 100, unlock, recovered);
+    return new JobQueue(db, opts.pool, clock, opts.clock ?? monotonicClock, session, opts.progressIntervalMs ?? 100, unlock, recovered);
   }
 
   submit(req: RunRequest, opts: SubmitOptions = {}): JobHandle<RunResult> {
@@ -183,7 +189,7 @@ export class JobQueue {
       if (p === 'warmingUp' && job.state === 'QUEUED') void set({ state: 'WARMING_UP', warmingUpAt: this.clock.now() });
       if (p === 'running' && (job.state === 'QUEUED' || job.state === 'WARMING_UP')) void set({ state: 'RUNNING', runningAt: this.clock.now() });
     };
-    const progress = opts.onProgress ? throttle(this.clock, this.interval, opts.onProgress) : () => undefined;
+    const progress = opts.onProgress ? throttle(this.ticks, this.interval, opts.onProgress) : () => undefined;
     const result = new Promise<T>((resolve, reject) => {
       this.live.set(id, { ctl, reject });
       const end = (patch: Partial<JobRecord>, settle: () => void) => {

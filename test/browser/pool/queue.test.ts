@@ -41,6 +41,24 @@ async function startLong(q: JobQueue, years = 2) {
 }
 
 describe('job queue in IndexedDB (real Chromium)', () => {
+  it('throttles progress on a monotonic clock by default: a wall clock stepped back an hour does not hold it', async () => {
+    const { pool, dbName } = setup(1);
+    const q = await JobQueue.open({ pool, dbName });
+    cleanup.push(() => q.close());
+    const realNow = Date.now;
+    cleanup.push(() => { Date.now = realNow; });
+    let events = 0;
+    // Two years of three assets' minutes: a run of several hundred ms, so more than one 100 ms interval.
+    const { doc, bars } = longMinuteRun(2);
+    await q.submit({ doc, data: { bars } }, {
+      onProgress: () => {
+        // After the first event the wall clock jumps back an hour: a throttle on it would let nothing through.
+        if (events++ === 0) Date.now = () => realNow() - 3_600_000;
+      },
+    }).result;
+    expect(events).toBeGreaterThan(1);
+  });
+
   it('moves a job QUEUED → WARMING_UP → RUNNING → COMPLETED with times from the injected clock', async () => {
     const { pool, dbName } = setup();
     const clock = new ManualClock(5_000);
