@@ -56,7 +56,9 @@ export class QueueClient {
   private readonly abort = new AbortController();
   private statusTimer: ReturnType<typeof setInterval> | undefined;
   private evaluations = 0;
-  private readonly started = Date.now();
+  // Intervals (rate, Redis down for how long, when a data set was last kept alive) on a monotonic clock: a
+  // wall-clock step forward would end a search as 'lost Redis', a step back would never time it out.
+  private readonly started = performance.now();
   private downSince: number | null = null;
   private threadsSeen = 0;
   /** Once closing, connections stop reconnecting (ioredis retries forever otherwise, keeping the process alive). */
@@ -113,7 +115,7 @@ export class QueueClient {
       ]);
       this.downSince = null;
       this.threadsSeen = workers.reduce((n, w) => n + Math.max(1, Number(/:t(\d+)$/.exec(String(w.name))?.[1] ?? 1)), 0);
-      const secs = (Date.now() - this.started) / 1000;
+      const secs = (performance.now() - this.started) / 1000;
       this.opts.onStatus?.({
         evaluations: this.evaluations,
         evaluationsPerSecond: secs > 0 ? this.evaluations / secs : 0,
@@ -123,8 +125,8 @@ export class QueueClient {
         failed: counts.failed ?? 0,
       });
     } catch (e) {
-      this.downSince ??= Date.now();
-      if (Date.now() - this.downSince > (this.opts.redisTimeoutMs ?? 10_000)) {
+      this.downSince ??= performance.now();
+      if (performance.now() - this.downSince > (this.opts.redisTimeoutMs ?? 10_000)) {
         this.abort.abort(new QueueError(`lost Redis at ${this.opts.target.label}: ${(e as Error).message}`));
       }
     }
@@ -139,7 +141,7 @@ export class QueueClient {
       const ttl = this.dataTtl();
       ready = this.store.set(dataKey(fp), encodeDataset(data), 'EX', ttl, 'NX')
         .then((ok) => (ok === 'OK' ? undefined : this.store.expire(dataKey(fp), ttl).then(() => undefined)))
-        .then(() => void this.touched.set(fp, Date.now()));
+        .then(() => void this.touched.set(fp, performance.now()));
       this.stored.set(fp, ready);
     }
     return { fp, ready };
@@ -151,9 +153,9 @@ export class QueueClient {
 
   /** Keeps a data set alive while a long search still sends batches over it. */
   private async touch(fp: string): Promise<void> {
-    const last = this.touched.get(fp) ?? 0;
-    if (Date.now() - last < 60_000) return;
-    this.touched.set(fp, Date.now());
+    const last = this.touched.get(fp);
+    if (last !== undefined && performance.now() - last < 60_000) return;
+    this.touched.set(fp, performance.now());
     await this.store.expire(dataKey(fp), this.dataTtl());
   }
 
