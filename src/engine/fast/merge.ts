@@ -59,8 +59,10 @@ export class Merged {
     while (this.end < this.steps) {
       const band = this.end, end = Math.min(this.steps, band + mergeBand.steps);
       this.end = end;
+      const scan = k <= SCAN_MERGE_MAX;
       let total = 0;
-      for (let i = 0; i < k; i++) total += below(events[i]!.steps, cursor[i]!, events[i]!.count, end) - cursor[i]!;
+      if (scan) for (let i = 0; i < k; i++) total += below(events[i]!.steps, cursor[i]!, events[i]!.count, end) - cursor[i]!;
+      else total = this.count(band, end);
       if (total === 0) continue;
       if (this.step.length < total) {
         const cap = Math.max(total, this.step.length * 2);
@@ -69,8 +71,8 @@ export class Merged {
         this.index = new Int32Array(cap);
       }
       this.total = total;
-      if (k <= SCAN_MERGE_MAX) this.scan(total);
-      else this.countingSort(band, end);
+      if (scan) this.scan(total);
+      else for (let i = 0; i < k; i++) cursor[i] = scatter(this.counts, events[i]!.steps, cursor[i]!, events[i]!.count, band, end, i, this.step, this.strategy, this.index);
       return true;
     }
     this.total = 0;
@@ -96,19 +98,20 @@ export class Merged {
   }
 
   /**
-   * Many strategies: a counting sort by step over the band, O(events + band), no comparison. The band's events
-   * land in a window small enough to stay in cache, where scattering every strategy over the whole run's output
-   * wrote each event to a line of its own (634k events of 29 strategies over 982,800 steps, as W2's: 23–28 ms
-   * against 40–98 for the whole merge, alternating in one process).
+   * Many strategies: a counting sort by step over the band, O(events + band), no comparison; this counts the
+   * band's events per step, leaves each step's first place in `counts` for scatter, and returns how many there
+   * are. The band's events land in a window small enough to stay in cache, where scattering every strategy over
+   * the whole run's output wrote each event to a line of its own (634k events of 29 strategies over 982,800
+   * steps, as W2's: 23–28 ms against 40–98 for the whole merge, alternating in one process).
    */
-  private countingSort(band: number, end: number): void {
+  private count(band: number, end: number): number {
     const events = this.events, k = events.length, cursor = this.cursor, width = end - band;
     if (this.counts.length < width + 1) this.counts = new Int32Array(width + 1);
     const start = this.counts;
     start.fill(0, 0, width + 1);
     for (let i = 0; i < k; i++) countSteps(start, events[i]!.steps, cursor[i]!, events[i]!.count, band, end);
     prefixSum(start, width);
-    for (let i = 0; i < k; i++) cursor[i] = scatter(start, events[i]!.steps, cursor[i]!, events[i]!.count, band, end, i, this.step, this.strategy, this.index);
+    return start[width]!;
   }
 }
 
