@@ -1,4 +1,4 @@
-import { carved, grown } from '../lib/grow.ts';
+import { MAX_ROOM, carved, grown } from '../lib/grow.ts';
 import { ABSENT, S_ABSENT, type Strings, type Table } from '../lib/result-table.ts';
 import type { ExitReason, Side, Trade } from '../schema/index.ts';
 
@@ -99,6 +99,15 @@ export class TradeLog implements TradeColumnsView, TradeRows {
     // A reused log's stale rows are never read: push writes every column of a row, readers stop at length.
     this.use(spare ?? carved(CAPACITY, KINDS));
     spare = null;
+  }
+
+  /**
+   * Room for `rows` trades, given to an empty log before a walk (as OrdersLog.reserve, and capped as it is):
+   * one allocation instead of a doubling per power of two. Untouched room costs address space, not memory.
+   */
+  reserve(rows: number): void {
+    const r = Math.ceil(Math.min(rows, MAX_ROOM) / 8) * 8;
+    if (this.length === 0 && r > this.pnl.length) this.use(carved(r, KINDS));
   }
 
   /** The columns in KINDS' order. */

@@ -1,3 +1,9 @@
+/**
+ * The most rows a columnar log reserves at once (OrdersLog.reserve, TradeLog.reserve): ~86 MB of address
+ * space for the orders log's 82 bytes a row. A run logging more grows past it by doubling.
+ */
+export const MAX_ROOM = 1 << 20;
+
 type Growable = Float64Array | Int32Array | Uint8Array | Int8Array;
 
 /**

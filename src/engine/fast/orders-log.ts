@@ -1,4 +1,4 @@
-import { carved, grown } from '../../lib/grow.ts';
+import { MAX_ROOM, carved, grown } from '../../lib/grow.ts';
 import { ABSENT, NULL, S_ABSENT, S_NULL, type SignalColumns, type Strings, type Table } from '../../lib/result-table.ts';
 import type { OrderRecord, OrderStatus, SignalEvent } from '../../schema/index.ts';
 import type { AmountUnit, PlanStrategy } from '../../strategy/index.ts';
@@ -55,11 +55,27 @@ export class OrdersLog {
 
   constructor() {
     // A fresh log's 21 columns are one allocation (lib/grow.ts carved).
+    this.use(carved(CAPACITY, KINDS));
+  }
+
+  private use(c: ReturnType<typeof carved<typeof KINDS>>): void {
     [
       this.value, this.weight, this.createdTime, this.quantity, this.filledQuantity, this.fees, this.fillTime, this.fillPrice,
       this.strategy, this.asset, this.reason, this.kind, this.sideIn, this.unit, this.status, this.side, this.atEnd,
       this.signalTime, this.signalStrategy, this.signalFirst, this.signalOrders,
-    ] = carved(CAPACITY, KINDS);
+    ] = c;
+  }
+
+  /**
+   * Room for `rows` orders and as many signals, given to an empty log before a walk (walk.ts logRoom, from
+   * its events): one allocation instead of a doubling per power of two, each a fresh buffer and a copy of
+   * every column. Only the pages rows are written to are touched, so room a run does not use costs address
+   * space, not memory. A log with rows already, or room enough, is left as it is.
+   */
+  reserve(rows: number): void {
+    const r = Math.ceil(Math.min(rows, MAX_ROOM) / 8) * 8;
+    if (this.length !== 0 || this.signalCount !== 0 || (r <= this.status.length && r <= this.signalTime.length)) return;
+    this.use(carved(r, KINDS));
   }
 
   /** Appends an order as created (open); returns its row. */
