@@ -102,12 +102,12 @@ export class TradeLog implements TradeColumnsView, TradeRows {
   }
 
   /**
-   * Room for `rows` trades, given to an empty log before a walk (as OrdersLog.reserve, and capped as it is):
-   * one allocation instead of a doubling per power of two. Untouched room costs address space, not memory.
+   * Room for `rows` trades (at most MAX_ROOM), given to an empty log before a walk, a column at a time as
+   * OrdersLog.reserve: no doubling up to it. Untouched room costs address space, not memory.
    */
   reserve(rows: number): void {
     const r = Math.ceil(Math.min(rows, MAX_ROOM) / 8) * 8;
-    if (this.length === 0 && r > this.pnl.length) this.use(carved(r, KINDS));
+    if (this.length === 0 && r > this.pnl.length) this.use(KINDS.map((K) => new K(r)) as unknown as Columns);
   }
 
   /** The columns in KINDS' order. */

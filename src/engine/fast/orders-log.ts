@@ -58,7 +58,7 @@ export class OrdersLog {
     this.use(carved(CAPACITY, KINDS));
   }
 
-  private use(c: ReturnType<typeof carved<typeof KINDS>>): void {
+  private use(c: Columns): void {
     [
       this.value, this.weight, this.createdTime, this.quantity, this.filledQuantity, this.fees, this.fillTime, this.fillPrice,
       this.strategy, this.asset, this.reason, this.kind, this.sideIn, this.unit, this.status, this.side, this.atEnd,
@@ -67,15 +67,15 @@ export class OrdersLog {
   }
 
   /**
-   * Room for `rows` orders and as many signals, given to an empty log before a walk (walk.ts logRoom, from
-   * its events): one allocation instead of a doubling per power of two, each a fresh buffer and a copy of
-   * every column. Only the pages rows are written to are touched, so room a run does not use costs address
-   * space, not memory. A log with rows already, or room enough, is left as it is.
+   * Room for `rows` orders and as many signals (at most MAX_ROOM), given to an empty log before a walk
+   * (walk.ts logRoom, from its events): a column at a time, as grow makes them, instead of a doubling per
+   * power of two, each a fresh column and a copy. Only the pages rows are written to are touched, so room a
+   * run does not use costs address space, not memory. A log with rows already, or room enough, is left as is.
    */
   reserve(rows: number): void {
     const r = Math.ceil(Math.min(rows, MAX_ROOM) / 8) * 8;
     if (this.length !== 0 || this.signalCount !== 0 || (r <= this.status.length && r <= this.signalTime.length)) return;
-    this.use(carved(r, KINDS));
+    this.use(KINDS.map((K) => new K(r)) as unknown as Columns);
   }
 
   /** Appends an order as created (open); returns its row. */
@@ -294,6 +294,7 @@ const KINDS = [
   Int32Array, Int32Array, Int32Array, Uint8Array, Int8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array,
   Float64Array, Int32Array, Int32Array, Int32Array,
 ] as const;
+type Columns = ReturnType<typeof carved<typeof KINDS>>;
 
 /**
  * One log kept for the next run on this thread (runs on a thread are sequential; a run started while another

@@ -611,13 +611,13 @@ function releaseChunk(r: Recorder): void {
 }
 
 /**
- * Rows the walk's logs reserve before it starts (OrdersLog.reserve, TradeLog.reserve): every candidate event
- * firing, with the orders its action makes (a rebalance or close-all one per asset, an entry with exits two),
- * and a closing order per asset at the end. More than a run logs when position gates or conditions on the
- * portfolio keep events from firing (W2: room for ~693k rows, 105k orders and 50k trades logged); the room
- * left unused is address space only. On W2's first run in a fresh Node process the logs' doublings (~30 MiB
- * allocated and copied) were ~40 ms: 0.686 s against 0.636 with the room given at once (median of 6
- * alternating processes, ~2,300 fewer page faults).
+ * Rows the walk's logs reserve before it starts (OrdersLog.reserve, TradeLog.reserve; at most MAX_ROOM):
+ * every candidate event firing, with the orders its action makes (a rebalance or close-all one per asset, an
+ * entry with exits two), and a closing order per asset at the end. More than a run logs when position gates or
+ * conditions on the portfolio keep events from firing (W2: ~693k, capped to 131,072, for 105k orders and 50k
+ * trades); room a run does not use is never touched. W2's first run in a fresh Node process, 8 alternating
+ * pairs: ~9,600 page faults against ~13,000 doubling from 512 and 256 rows, p25 0.677 s against 0.702; after
+ * W1's runs (the bench's order), 2,328 against 2,142 faults, median 0.633 s against 0.641.
  */
 export function logRoom(plan: Plan, events: readonly Events[]): number {
   const n = plan.assets.length;
