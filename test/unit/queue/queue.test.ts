@@ -4,7 +4,7 @@
  * mid-run: cli.test.ts.)
  */
 import { Queue, QueueEvents } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseQueueUrl } from '../../../src/cli/queue/connection.ts';
 import { QueueClient } from '../../../src/cli/queue/client.ts';
 import { EVAL_QUEUE, PAYLOAD_VERSION } from '../../../src/cli/queue/jobs.ts';
@@ -142,6 +142,29 @@ describe.skipIf(!REDIS_SERVER)('optimize on the Redis queue (real redis-server)'
       await q.close();
     }
   });
+
+  it('a wall clock stepping back while Redis is away does not keep the search waiting: the outage is timed on the monotonic clock', async () => {
+    const gone = await startRedis();
+    const q = new QueueClient({ target: parseQueueUrl(gone.url), redisTimeoutMs: 600, statusEveryMs: 100 });
+    const realNow = Date.now.bind(Date);
+    let back = 0;
+    const wall = vi.spyOn(Date, 'now').mockImplementation(() => realNow() - back);
+    let stepper: ReturnType<typeof setInterval> | undefined;
+    try {
+      await q.connect();
+      const run = optimize(doc, data, { method: 'random', evaluations: 4, seed: 2 }, q.factory(data), undefined, q.signal);
+      await new Promise((r) => setTimeout(r, 300));
+      await gone.stop();
+      // A minute back every 50 ms: by the wall clock, Redis would never have been away for long (the client
+      // timed the outage with Date.now before 1524cf2, and waited for ever).
+      stepper = setInterval(() => { back += 60_000; }, 50);
+      await expect(run).rejects.toThrow(/lost Redis at redis:\/\/127\.0\.0\.1:\d+\/0/);
+    } finally {
+      clearInterval(stepper);
+      wall.mockRestore();
+      await q.close();
+    }
+  }, 15_000);
 
   it('stored data sets expire (worker data cache and bt:data keys no longer grow without bound)', async () => {
     // Its own Redis and worker, so that the load counts below are this worker's alone.
