@@ -273,18 +273,21 @@ export class OrdersLog {
    */
   private grow(): void {
     const c = this.status.length * 2;
-    this.strategy = grown(this.strategy, c); this.asset = grown(this.asset, c); this.kind = grown(this.kind, c);
-    this.sideIn = grown(this.sideIn, c); this.unit = grown(this.unit, c); this.value = grown(this.value, c);
-    this.weight = grown(this.weight, c); this.createdTime = grown(this.createdTime, c); this.status = grown(this.status, c);
-    this.side = grown(this.side, c); this.quantity = grown(this.quantity, c); this.filledQuantity = grown(this.filledQuantity, c);
-    this.fees = grown(this.fees, c); this.fillTime = grown(this.fillTime, c); this.fillPrice = grown(this.fillPrice, c);
-    this.reason = grown(this.reason, c); this.atEnd = grown(this.atEnd, c);
+    this.use(this.columns().map((col, k) => (k < ORDER_COLUMNS ? grown(col, c) : col)) as Columns);
   }
 
   private growSignals(): void {
     const c = this.signalTime.length * 2;
-    this.signalTime = grown(this.signalTime, c); this.signalStrategy = grown(this.signalStrategy, c);
-    this.signalFirst = grown(this.signalFirst, c); this.signalOrders = grown(this.signalOrders, c);
+    this.use(this.columns().map((col, k) => (k < ORDER_COLUMNS ? col : grown(col, c))) as Columns);
+  }
+
+  /** The columns in KINDS' order (use's): the orders' ORDER_COLUMNS, then the signals'. */
+  private columns(): Columns {
+    return [
+      this.value, this.weight, this.createdTime, this.quantity, this.filledQuantity, this.fees, this.fillTime, this.fillPrice,
+      this.strategy, this.asset, this.reason, this.kind, this.sideIn, this.unit, this.status, this.side, this.atEnd,
+      this.signalTime, this.signalStrategy, this.signalFirst, this.signalOrders,
+    ];
   }
 }
 
@@ -295,6 +298,8 @@ const KINDS = [
   Float64Array, Int32Array, Int32Array, Int32Array,
 ] as const;
 type Columns = ReturnType<typeof carved<typeof KINDS>>;
+/** How many of KINDS are the orders' columns (the rest are the signals'). */
+const ORDER_COLUMNS = 17;
 
 /**
  * One log kept for the next run on this thread (runs on a thread are sequential; a run started while another
