@@ -33,6 +33,27 @@ export class Merged {
   /** The window's counting sort: events per step of the band, then places. */
   private counts = new Int32Array(0);
 
+  /** Events passed over by the last skipClosed. */
+  skipped = 0;
+
+  /**
+   * From window entry `from`, passes over the events before step `limit` of strategies whose position gate is
+   * closed (open[i] === 0), into the next windows as each is read; returns the entry it stopped at (`total`
+   * once no event is left) and leaves how many it passed in `skipped`. Both walks skip this way.
+   */
+  skipClosed(from: number, limit: number, open: Uint8Array): number {
+    let ei = from, passed = 0;
+    for (;;) {
+      const first = ei;
+      while (ei < this.total && this.step[ei]! < limit && open[this.strategy[ei]!] === 0) ei++;
+      passed += ei - first;
+      if (ei < this.total || !this.next()) break;
+      ei = 0;
+    }
+    this.skipped = passed;
+    return ei;
+  }
+
   /** Lets go of the run's event lists (the buffers are kept). */
   drop(): void {
     this.events = [];

@@ -392,17 +392,9 @@ class Walk implements QuietState {
    * visits, and the first open event is such a step), so no event is skipped past a change of position.
    */
   private nextOpenEvent(): number {
-    const ev = this.ev, open = this.gates.open, limit = this.nextFill;
-    let ei = this.ei;
-    for (;;) {
-      const first = ei;
-      while (ei < ev.total && ev.step[ei]! < limit && open[ev.strategy[ei]!] === 0) ei++;
-      walkRuns.gatedEvents += ei - first;
-      // The merge's window is read: the next one holds the next event (merge.ts).
-      if (ei < ev.total || !ev.next()) break;
-      ei = 0;
-    }
-    this.ei = ei;
+    const ev = this.ev;
+    const ei = (this.ei = ev.skipClosed(this.ei, this.nextFill, this.gates.open));
+    walkRuns.gatedEvents += ev.skipped;
     return ei < ev.total ? ev.step[ei]! : this.tl.steps;
   }
 

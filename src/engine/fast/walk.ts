@@ -329,16 +329,9 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     const ev = this.ev;
     if (this.gates === null) return from === ev.total && ev.next() ? 0 : from;
     if (this.filled !== this.gatesAt) this.updateGates();
-    const open = this.gates.open;
-    let ei = from;
-    for (;;) {
-      const first = ei;
-      while (ei < ev.total && ev.step[ei]! < limit && open[ev.strategy[ei]!] === 0) ei++;
-      walkRuns.compiledGatedEvents += ei - first;
-      // The window is read: the next one holds the next event.
-      if (ei < ev.total || !ev.next()) return ei;
-      ei = 0;
-    }
+    const ei = ev.skipClosed(from, limit, this.gates.open);
+    walkRuns.compiledGatedEvents += ev.skipped;
+    return ei;
   }
 
   private updateGates(): void {
