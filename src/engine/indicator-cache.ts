@@ -1,4 +1,4 @@
-import { BAR_MEAN_STATE, barMeanRange, createIndicator, emaColumn, meanColumn, rsiColumn, rsiRange, rsiState, sumsColumns, type Indicator } from '../indicators/index.ts';
+import { BAR_MEAN_STATE, barMeanRange, createIndicator, emaColumn, meanColumn, rsiColumn, rsiRange, rsiState, sumsColumns, type Indicator, type WindowSpec } from '../indicators/index.ts';
 import type { BarColumns } from '../schema/index.ts';
 import type { Plan, PlanIndicator } from '../strategy/index.ts';
 
@@ -186,17 +186,21 @@ export function computeColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: 
 }
 
 /** `pi`'s columns by a kernel, or null when no kernel covers it (other kinds, bad parameters, odd times). */
+/** What a kernel reads of `pi` over `b`: its window (bars or ms, 0 for the other) and its input column. */
+function kernelInput(pi: PlanIndicator, w: WindowSpec, b: BarColumns): { bars: number; ms: number; barWindow: boolean; returns: boolean; input: Float64Array } {
+  const bars = 'bars' in w ? w.bars : 0, ms = 'ms' in w ? w.ms : 0;
+  const returns = pi.source === 'return';
+  return { bars, ms, barWindow: Number.isInteger(bars) && bars >= 1, returns, input: returns ? b.close : b[pi.source] };
+}
+
 function kernelColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] | null {
   const spec = pi.spec;
   if (spec.kind === 'macd') return null;
-  const bars = 'bars' in spec.window ? spec.window.bars : 0;
-  const ms = 'ms' in spec.window ? spec.window.ms : 0;
+  const { bars, ms, barWindow, returns, input } = kernelInput(pi, spec.window, b);
   // The streaming classes' checkWindow: anything else goes to them, and they say what is wrong.
-  if (!(Number.isInteger(bars) && bars >= 1) && !(ms > 0 && Number.isFinite(ms))) return null;
+  if (!barWindow && !(ms > 0 && Number.isFinite(ms))) return null;
   const sums = spec.kind === 'stddev' || spec.kind === 'bollinger';
   if (sums && ms > 0 && !evictsBeforeNewest(b.time, b.length, ms)) return null;
-  const returns = pi.source === 'return';
-  const input = returns ? b.close : b[pi.source];
   const time = ms > 0 ? b.time : null;
   const column = (): Float64Array => new Float64Array(alloc(b.length * 8));
   if (spec.kind === 'bollinger') {
@@ -228,11 +232,7 @@ export type RangeKernel = (to: number, out: Float64Array, base: number) => void;
 export function rangeKernel(pi: PlanIndicator, b: BarColumns): RangeKernel | null {
   const spec = pi.spec;
   if ((spec.kind !== 'sma' && spec.kind !== 'rsi') || pi.outputs.length !== 1 || pi.outputs[0]!.field !== 'value') return null;
-  const bars = 'bars' in spec.window ? spec.window.bars : 0;
-  const ms = 'ms' in spec.window ? spec.window.ms : 0;
-  const barWindow = Number.isInteger(bars) && bars >= 1;
-  const returns = pi.source === 'return';
-  const input = returns ? b.close : b[pi.source];
+  const { bars, ms, barWindow, returns, input } = kernelInput(pi, spec.window, b);
   if (spec.kind === 'sma' && barWindow && !returns) {
     const state = new Float64Array(BAR_MEAN_STATE);
     return (to, out, base) => barMeanRange(input, bars, state, to, out, base);
