@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { ENGINE_VERSION, type MarketData } from '../../engine/index.ts';
 import { sliceData, type EvaluationScope, type EvaluatorFactory } from '../../optimize/index.ts';
 import type { Stats } from '../../schema/index.ts';
+import { monotonicClock } from '../../lib/clock.ts';
 import { redisOptions, type RedisTarget } from './connection.ts';
 import { datasetFingerprint, encodeDataset } from './dataset.ts';
 import { BATCH_QUEUE, cancelKey, dataKey, EVAL_QUEUE, PAYLOAD_VERSION, type EvalJob, type EvalReturn, type ScopeRef } from './jobs.ts';
@@ -56,9 +57,9 @@ export class QueueClient {
   private readonly abort = new AbortController();
   private statusTimer: ReturnType<typeof setInterval> | undefined;
   private evaluations = 0;
-  // Intervals (rate, Redis down for how long, when a data set was last kept alive) on a monotonic clock: a
+  // Intervals (rate, Redis down for how long, when a data set was last kept alive) on the monotonic clock: a
   // wall-clock step forward would end a search as 'lost Redis', a step back would never time it out.
-  private readonly started = performance.now();
+  private readonly started = monotonicClock.now();
   private downSince: number | null = null;
   private threadsSeen = 0;
   /** Once closing, connections stop reconnecting (ioredis retries forever otherwise, keeping the process alive). */
@@ -115,7 +116,7 @@ export class QueueClient {
       ]);
       this.downSince = null;
       this.threadsSeen = workers.reduce((n, w) => n + Math.max(1, Number(/:t(\d+)$/.exec(String(w.name))?.[1] ?? 1)), 0);
-      const secs = (performance.now() - this.started) / 1000;
+      const secs = (monotonicClock.now() - this.started) / 1000;
       this.opts.onStatus?.({
         evaluations: this.evaluations,
         evaluationsPerSecond: secs > 0 ? this.evaluations / secs : 0,
@@ -125,8 +126,8 @@ export class QueueClient {
         failed: counts.failed ?? 0,
       });
     } catch (e) {
-      this.downSince ??= performance.now();
-      if (performance.now() - this.downSince > (this.opts.redisTimeoutMs ?? 10_000)) {
+      this.downSince ??= monotonicClock.now();
+      if (monotonicClock.now() - this.downSince > (this.opts.redisTimeoutMs ?? 10_000)) {
         this.abort.abort(new QueueError(`lost Redis at ${this.opts.target.label}: ${(e as Error).message}`));
       }
     }
@@ -141,7 +142,7 @@ export class QueueClient {
       const ttl = this.dataTtl();
       ready = this.store.set(dataKey(fp), encodeDataset(data), 'EX', ttl, 'NX')
         .then((ok) => (ok === 'OK' ? undefined : this.store.expire(dataKey(fp), ttl).then(() => undefined)))
-        .then(() => void this.touched.set(fp, performance.now()));
+        .then(() => void this.touched.set(fp, monotonicClock.now()));
       this.stored.set(fp, ready);
     }
     return { fp, ready };
@@ -154,8 +155,8 @@ export class QueueClient {
   /** Keeps a data set alive while a long search still sends batches over it. */
   private async touch(fp: string): Promise<void> {
     const last = this.touched.get(fp);
-    if (last !== undefined && performance.now() - last < 60_000) return;
-    this.touched.set(fp, performance.now());
+    if (last !== undefined && monotonicClock.now() - last < 60_000) return;
+    this.touched.set(fp, monotonicClock.now());
     await this.store.expire(dataKey(fp), this.dataTtl());
   }
 
