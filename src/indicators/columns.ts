@@ -59,10 +59,11 @@ export const BAR_MEAN_STATE = 4;
  * same bit for bit: a run can compute a column a block at a time into a small buffer (src/engine/fast/blocks.ts).
  */
 export function barMeanRange(input: Float64Array, bars: number, state: Float64Array, to: number, out: Float64Array, base: number): void {
-  let i = state[0]!;
+  // `| 0`: the bar index and count leave the state as int32, so the loop indexes with no float conversion.
+  let i = state[0]! | 0;
   let shift = state[1]!;
   let sum = state[2]!;
-  let since = state[3]!;
+  let since = state[3]! | 0;
   // Filling the window: size = i + 1.
   for (; i < to && i < bars; i++) {
     const v = input[i]!;
@@ -376,7 +377,8 @@ export function rsiRange(
   let loss = state[R_LOSS]!;
   let rsi = state[R_RSI]!;
   let last = state[R_LAST]!;
-  let i = state[R_NEXT]!;
+  // int32, as in barMeanRange: a float bar index costs rsiSteady a conversion per read.
+  let i = state[R_NEXT]! | 0;
   for (; i < to; i++) {
     if (seeded && ms === 0 && !returns && prevTime === prevTime) {
       // The common bar, in a loop of its own; it hands back the first bar it does not take.
