@@ -576,12 +576,15 @@ export class SeriesStats {
           while (sj < starts.length && starts[sj]! < dayAt + i) sj++;
           if (starts[sj] === dayAt + i) j = sj;
         }
-        this.dayStart(k, prevEquity, prevBench, j);
+        // The previous step's benchmark price, read here rather than carried through every step: a per-step
+        // `bench === null ? NaN : bench[i]` boxed each price once V8 had compiled the loop without ever taking
+        // the NaN side (a heap number a step, 16 MB in W2's run).
+        this.dayStart(k, prevEquity, i > from ? (bench === null ? NaN : bench[i - 1]!) : prevBench, j);
       }
       prevTime = t;
       prevEquity = e;
-      prevBench = bench === null ? NaN : bench[i]!;
     }
+    prevBench = bench === null ? NaN : bench[to - 1]!;
     // Gaps folded here: one per step, less the run's first step, which has no gap before it.
     gaps[0] = gaps[0]! + (to - from - (this.count === 0 ? 1 : 0) - wider);
     this.count += to - from;

@@ -138,13 +138,16 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
       for (let t = 0; t < held; t++) e += trackedQty[t]! * closes[tracked[t]!]![s]!;
       if (e > peak) peak = e;
       re[j] = e;
-      rb[j] = bench >= 0 ? closes[bench]![s]! : NaN;
       j++;
     }
     const len = Math.max(0, to - start);
     if (len > 0) {
       copyRange(rt, j - len, time, start, to);
       rx.fill(exposed, j - len, j);
+      // Copied, not written per step: a per-step `bench >= 0 ? close : NaN` boxed every close once V8 had
+      // compiled the loop before ever taking the NaN side (one heap number a step, 12 MB in W2's walk).
+      if (bench >= 0) copyRange(rb, j - len, closes[bench]!, start, to);
+      else rb.fill(NaN, j - len, j);
     }
     for (let t = 0; t < h; t++) {
       const a = tracked[t]!;
