@@ -117,6 +117,7 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
     // One held asset that is also the benchmark, or no benchmark: the common single-asset run.
     const a = tracked[0]!, so = stepOf[a]!, cnt = count[a]!, cl = closes[a]!, qa = trackedQty[0]!;
     let c = cursor[a]!, m = mark[a]!;
+    const j0 = j, marksBench = bench === a;
     for (let s = from; s < to; s++) {
       if (c + 1 < cnt && so[c + 1] === s) m = cl[++c]!;
       if (s < start) continue;
@@ -125,9 +126,11 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
       rt[j] = time[s]!;
       re[j] = e;
       rx[j] = exposed;
-      rb[j] = bench === a ? m : NaN;
+      if (marksBench) rb[j] = m;
       j++;
     }
+    // NaN filled after the loop, as in the branches below, not chosen per step.
+    if (!marksBench) rb.fill(NaN, j0, j);
     cursor[a] = c;
     mark[a] = m;
   } else if (to > from && allDense(tl.dense, tracked, h)) {
@@ -144,8 +147,9 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
     if (len > 0) {
       copyRange(rt, j - len, time, start, to);
       rx.fill(exposed, j - len, j);
-      // Copied, not written per step: a per-step `bench >= 0 ? close : NaN` boxed every close once V8 had
-      // compiled the loop before ever taking the NaN side (one heap number a step, 12 MB in W2's walk).
+      // Copied, not written per step. No branch of this function writes `bench >= 0 ? price : NaN` per step:
+      // V8 compiled such a loop before the NaN side ever ran, kept the global NaN a generic load and boxed
+      // every price (one heap number a step, 12 MB in W2's walk, 26 MB on irregular data).
       if (bench >= 0) copyRange(rb, j - len, closes[bench]!, start, to);
       else rb.fill(NaN, j - len, j);
     }
@@ -155,6 +159,7 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
       mark[a] = closes[a]![to - 1]!;
     }
   } else {
+    const j0 = j;
     for (let s = from; s < to; s++) {
       for (let t = 0; t < h; t++) {
         const a = tracked[t]!, c = cursor[a]! + 1;
@@ -170,9 +175,10 @@ export function recordQuiet(w: QuietState, from: number, to: number): void {
       rt[j] = time[s]!;
       re[j] = e;
       rx[j] = exposed;
-      rb[j] = bench >= 0 ? mark[bench]! : NaN;
+      if (bench >= 0) rb[j] = mark[bench]!;
       j++;
     }
+    if (bench < 0) rb.fill(NaN, j0, j);
   }
   w.peak = peak;
   rec.length = j;
