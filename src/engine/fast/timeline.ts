@@ -32,6 +32,10 @@ export function buildTimeline(cols: readonly BarColumns[], to: number): Timeline
   for (let a = 0; a < n; a++) bars += count[a]!;
   if (n > 0 && sameTimes(cols, count)) return shared(cols[0]!.time, count, bars);
   const stepOf = cols.map((_, a) => new Int32Array(count[a]!));
+  // The time columns in an array of their own: reading cols[a].time per asset per step was two loads more
+  // in the merge's inner loops.
+  const times: Float64Array[] = [];
+  for (const c of cols) times.push(c.time);
   const time = new Float64Array(bars);
   const cursor = new Int32Array(n);
   let steps = 0;
@@ -41,7 +45,7 @@ export function buildTimeline(cols: readonly BarColumns[], to: number): Timeline
     for (let a = 0; a < n; a++) {
       const i = cursor[a]!;
       if (i < count[a]!) {
-        const x = cols[a]!.time[i]!;
+        const x = times[a]![i]!;
         if (x < t) t = x;
       }
     }
@@ -51,7 +55,7 @@ export function buildTimeline(cols: readonly BarColumns[], to: number): Timeline
     prev = t;
     for (let a = 0; a < n; a++) {
       const i = cursor[a]!;
-      if (i < count[a]! && cols[a]!.time[i] === t) {
+      if (i < count[a]! && times[a]![i] === t) {
         stepOf[a]![i] = steps;
         cursor[a] = i + 1;
       }
