@@ -380,6 +380,17 @@ function groupKey(g: GroupShape): string {
 const CHUNK = 4096;
 
 /**
+ * Empty calls (no step) made before a new group's first call, so that V8 has the loop's type feedback for the
+ * code after it (the crossing memory and cursors written back) before it compiles the function. Without them
+ * it compiled during the first call, which runs the whole range and reaches that code only at its end: the
+ * compiled code deoptimised on its first return, for lack of feedback there, and every later call ran V8's
+ * on-stack-replacement code, which boxed two values a step (31 MB in a W3 candidate with a new column cache).
+ * A feedback vector comes after about eight calls' worth of the function's bytecode; 32 leave a margin.
+ * They write the state back unchanged (the loop reads it into locals and stores the same values).
+ */
+const PRIME_CALLS = 32;
+
+/**
  * The source of one group's pass: per trigger step, advance the cursors of the assets its slots read, load
  * those slots, run every member's may-fire code inline (no call, no closure), and note candidate events.
  *
@@ -457,7 +468,7 @@ function groupSource(g: GroupShape): string {
     'to = blocks.next(from);',
     `loop(st, cs, blocks.offsets, from, to, ${rest});`,
     '}',
-    `else if (calls++ === 0) loop(st, cs, null, 0, total, ${rest});`,
+    `else if (calls++ === 0) { for (let k = 0; k < ${PRIME_CALLS}; k++) loop(st, cs, null, 0, 0, ${rest}); loop(st, cs, null, 0, total, ${rest}); }`,
     `else for (let from = 0; from < total; from += ${CHUNK}) loop(st, cs, null, from, Math.min(total, from + ${CHUNK}), ${rest});`,
     '};',
   ].join('\n');
