@@ -185,7 +185,6 @@ export function computeColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: 
   return outs;
 }
 
-/** `pi`'s columns by a kernel, or null when no kernel covers it (other kinds, bad parameters, odd times). */
 /** What a kernel reads of `pi` over `b`: its window (bars or ms, 0 for the other) and its input column. */
 function kernelInput(pi: PlanIndicator, w: WindowSpec, b: BarColumns): { bars: number; ms: number; barWindow: boolean; returns: boolean; input: Float64Array } {
   const bars = 'bars' in w ? w.bars : 0, ms = 'ms' in w ? w.ms : 0;
@@ -193,6 +192,7 @@ function kernelInput(pi: PlanIndicator, w: WindowSpec, b: BarColumns): { bars: n
   return { bars, ms, barWindow: Number.isInteger(bars) && bars >= 1, returns, input: returns ? b.close : b[pi.source] };
 }
 
+/** `pi`'s columns by a kernel, or null when no kernel covers it (other kinds, bad parameters, odd times). */
 function kernelColumns(pi: PlanIndicator, b: BarColumns, alloc: (bytes: number) => ArrayBufferLike): Float64Array[] | null {
   const spec = pi.spec;
   if (spec.kind === 'macd') return null;

@@ -1,4 +1,4 @@
-import { MAX_ROOM, carved, grown } from '../lib/grow.ts';
+import { carved, grown, roomFor } from '../lib/grow.ts';
 import { ABSENT, S_ABSENT, type Strings, type Table } from '../lib/result-table.ts';
 import type { ExitReason, Side, Trade } from '../schema/index.ts';
 
@@ -106,7 +106,7 @@ export class TradeLog implements TradeColumnsView, TradeRows {
    * OrdersLog.reserve: no doubling up to it. Untouched room costs address space, not memory.
    */
   reserve(rows: number): void {
-    const r = Math.ceil(Math.min(rows, MAX_ROOM) / 8) * 8;
+    const r = roomFor(rows);
     if (this.length === 0 && r > this.pnl.length) this.use(KINDS.map((K) => new K(r)) as unknown as Columns);
   }
 

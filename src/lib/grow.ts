@@ -7,6 +7,11 @@
  */
 export const MAX_ROOM = 1 << 17;
 
+/** The rows a log reserves for `rows`: at most MAX_ROOM, rounded up to a multiple of 8 (carved's alignment). */
+export function roomFor(rows: number): number {
+  return Math.ceil(Math.min(rows, MAX_ROOM) / 8) * 8;
+}
+
 type Growable = Float64Array | Int32Array | Uint8Array | Int8Array;
 
 /**

@@ -1,4 +1,4 @@
-import { MAX_ROOM, carved, grown } from '../../lib/grow.ts';
+import { carved, grown, roomFor } from '../../lib/grow.ts';
 import { ABSENT, NULL, S_ABSENT, S_NULL, type SignalColumns, type Strings, type Table } from '../../lib/result-table.ts';
 import type { OrderRecord, OrderStatus, SignalEvent } from '../../schema/index.ts';
 import type { AmountUnit, PlanStrategy } from '../../strategy/index.ts';
@@ -73,7 +73,7 @@ export class OrdersLog {
    * run does not use costs address space, not memory. A log with rows already, or room enough, is left as is.
    */
   reserve(rows: number): void {
-    const r = Math.ceil(Math.min(rows, MAX_ROOM) / 8) * 8;
+    const r = roomFor(rows);
     if (this.length !== 0 || this.signalCount !== 0 || (r <= this.status.length && r <= this.signalTime.length)) return;
     this.use(KINDS.map((K) => new K(r)) as unknown as Columns);
   }
