@@ -309,10 +309,7 @@ export class Kernel implements StepView {
       if (this.tradableFrom !== this.tradableFrom) this.checkTradable(t);
       const e = p.equity();
       if (e > this.peak) this.peak = e;
-      // Two calls rather than `benchmark >= 0 ? mark : NaN` (see fast/quiet.ts: the untaken NaN side boxed every mark).
-      const x = p.exposed() ? 1 : 0, b = this.benchmark;
-      if (b >= 0) this.recorder.push(t, e, x, p.mark[b]!);
-      else this.recorder.push(t, e, x, NaN);
+      this.recorder.pushMarked(t, e, p.exposed() ? 1 : 0, p.mark, this.benchmark);
     }
     for (let i = 0; i < count; i++) this.hasBar[bars[i]!] = 0;
     this.barCount = 0;

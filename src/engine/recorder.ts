@@ -28,6 +28,16 @@ export class Recorder {
     this.benchmark[i] = benchmark;
   }
 
+  /**
+   * push with the benchmark's mark, `mark[bench]`, or NaN when there is no benchmark (bench < 0). Two calls
+   * rather than one with `bench >= 0 ? mark[bench] : NaN`: V8 compiled the callers' loops before the NaN side
+   * ever ran, kept the global NaN a generic load and boxed every mark passed (a heap number a step).
+   */
+  pushMarked(t: number, equity: number, exposed: number, mark: Float64Array, bench: number): void {
+    if (bench >= 0) this.push(t, equity, exposed, mark[bench]!);
+    else this.push(t, equity, exposed, NaN);
+  }
+
   private grow(): void {
     const c = this.time.length * 2;
     this.time = grown(this.time, c);

@@ -450,10 +450,7 @@ class Walk implements QuietState {
       if (!act && s >= firstStep) {
         const e = p.equity();
         if (e > k.peak) k.peak = e;
-        // Two calls rather than `bench >= 0 ? mark : NaN` (see quiet.ts: the untaken NaN side boxed every mark).
-        const x = p.exposed() ? 1 : 0, b = this.bench;
-        if (b >= 0) rec.push(time[s]!, e, x, mark[b]!);
-        else rec.push(time[s]!, e, x, NaN);
+        rec.pushMarked(time[s]!, e, p.exposed() ? 1 : 0, mark, this.bench);
       }
       s++;
     }

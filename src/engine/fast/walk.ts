@@ -536,11 +536,7 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
       this.flushHeld();
       if (this.recorder.length === this.recorder.time.length) this.foldRecorder();
     }
-    // Two calls, not `bench >= 0 ? mark : NaN` in one: V8 compiled that before the NaN side ever ran and then
-    // boxed every benchmark mark it passed (a heap number a visited step).
-    const t = this.tl.time[s]!, x = p.exposed() ? 1 : 0, b = this.bench;
-    if (b >= 0) this.recorder.push(t, e, x, p.mark[b]!);
-    else this.recorder.push(t, e, x, NaN);
+    this.recorder.pushMarked(this.tl.time[s]!, e, p.exposed() ? 1 : 0, p.mark, this.bench);
   }
 
   /** The asset of the one open position, or −1 when several are open. */
