@@ -1,4 +1,4 @@
-import { BAR_MEAN_STATE, barMeanRange, createIndicator, emaColumn, meanColumn, rsiColumn, rsiRange, rsiState, sumsColumns, type Indicator, type WindowSpec } from '../indicators/index.ts';
+import { BAR_MEAN_STATE, barMeanRange, createIndicator, emaColumn, meanColumn, primeRangeKernels, rsiColumn, rsiRange, rsiState, sumsColumns, type Indicator, type WindowSpec } from '../indicators/index.ts';
 import type { BarColumns } from '../schema/index.ts';
 import type { Plan, PlanIndicator } from '../strategy/index.ts';
 
@@ -233,6 +233,7 @@ export function rangeKernel(pi: PlanIndicator, b: BarColumns): RangeKernel | nul
   const spec = pi.spec;
   if ((spec.kind !== 'sma' && spec.kind !== 'rsi') || pi.outputs.length !== 1 || pi.outputs[0]!.field !== 'value') return null;
   const { bars, ms, barWindow, returns, input } = kernelInput(pi, spec.window, b);
+  primeRangeKernels();
   if (spec.kind === 'sma' && barWindow && !returns) {
     const state = new Float64Array(BAR_MEAN_STATE);
     return (to, out, base) => barMeanRange(input, bars, state, to, out, base);

@@ -100,6 +100,37 @@ export function barMeanRange(input: Float64Array, bars: number, state: Float64Ar
   state[3] = since;
 }
 
+/** Bars of the scratch series primeRangeKernels runs the kernels over: past RECOMPUTE_MIN, so every path runs. */
+const PRIME_BARS = 4 * RECOMPUTE_MIN;
+let primed = false;
+
+/**
+ * Runs barMeanRange and rsiRange (with rsiSteady) over a small scratch series, in consecutive ranges as a block
+ * driver calls them, once per thread before their first real call: each then has type feedback for the code
+ * after its loops when V8 first compiles it. Without it, V8 compiled each on-stack during its first long call
+ * (one block of 8,192 bars), the code after the loop deoptimised at the call's return, and later calls
+ * re-entered that on-stack code and deoptimised again: in a Chromium worker, W2's first run deoptimised
+ * rsiSteady 32 times and barMeanRange 27 times (--trace-deopt), as 632e445 saw for the generated signal loop.
+ * The scratch state and output are the priming's own; no real state is read or written (`again`: run it
+ * anyway, for the test that primes between a real computation's ranges).
+ */
+export function primeRangeKernels(again = false): void {
+  if (primed && !again) return;
+  primed = true;
+  const n = PRIME_BARS, input = new Float64Array(n), time = new Float64Array(n), out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    input[i] = 100 + ((i * 7919) % 13) - 6;
+    time[i] = i * 60_000;
+  }
+  for (let k = 0; k < 4; k++) {
+    const sma = new Float64Array(BAR_MEAN_STATE), rsi = rsiState();
+    for (let to = 16; to <= n; to += 16) {
+      barMeanRange(input, 5, sma, to, out, 0);
+      rsiRange(input, time, 5, 0, false, rsi, to, out, 0);
+    }
+  }
+}
+
 /** SlidingMean fed bar by bar: a duration window, or 'return' inputs (a bar may feed nothing). */
 function ringMeanColumn(input: Float64Array, time: Float64Array | null, length: number, bars: number, ms: number, returns: boolean, out: Float64Array): void {
   let cap = pow2AtLeast(ringCapacity(bars));

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BAR_MEAN_STATE, barMeanRange, rsiColumn, rsiRange, rsiState, smaColumn } from '../../src/indicators/index.ts';
+import { BAR_MEAN_STATE, barMeanRange, primeRangeKernels, rsiColumn, rsiRange, rsiState, smaColumn } from '../../src/indicators/index.ts';
 
 const valueArb = fc.oneof(
   { weight: 8, arbitrary: fc.double({ min: 1, max: 1000, noNaN: true }) },
@@ -65,5 +65,24 @@ describe('indicator range kernels', () => {
         expect({ w, duration, returns, at: firstDifference(parts, whole) }).toEqual({ w, duration, returns, at: -1 });
       },
     ), { numRuns: 400 });
+  });
+
+  it('priming the kernels between ranges (another column\'s first block, mid-run) changes no value of this one', () => {
+    fc.assert(fc.property(columnArb, windowArb, cutsArb, (input, w, cuts) => {
+      const time = Float64Array.from(input, (_, i) => 1_700_000_000_000 + i * 60_000);
+      const sma = new Float64Array(input.length), rsi = new Float64Array(input.length);
+      smaColumn(input, input.length, w, sma, false);
+      rsiColumn(input, time, input.length, w, 0, rsi, false);
+      const smaState = new Float64Array(BAR_MEAN_STATE), rsiSt = rsiState();
+      const smaParts = byRanges(input.length, cuts, (to, out, base) => {
+        primeRangeKernels(true);
+        barMeanRange(input, w, smaState, to, out, base);
+      });
+      const rsiParts = byRanges(input.length, cuts, (to, out, base) => {
+        primeRangeKernels(true);
+        rsiRange(input, time, w, 0, false, rsiSt, to, out, base);
+      });
+      expect({ w, sma: firstDifference(smaParts, sma), rsi: firstDifference(rsiParts, rsi) }).toEqual({ w, sma: -1, rsi: -1 });
+    }), { numRuns: 150 });
   });
 });
