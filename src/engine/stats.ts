@@ -541,7 +541,6 @@ export class SeriesStats {
       daily.weekendDays = isWeekend(day) ? 1 : 0;
       prevTime = t;
       prevEquity = e;
-      prevBench = bench === null ? NaN : bench[i]!;
       i++;
     }
     for (; i < to; i++) {

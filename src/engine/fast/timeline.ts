@@ -34,8 +34,7 @@ export function buildTimeline(cols: readonly BarColumns[], to: number): Timeline
   const stepOf = cols.map((_, a) => new Int32Array(count[a]!));
   // The time columns in an array of their own: reading cols[a].time per asset per step was two loads more
   // in the merge's inner loops.
-  const times: Float64Array[] = [];
-  for (const c of cols) times.push(c.time);
+  const times = cols.map((c) => c.time);
   const time = new Float64Array(bars);
   const cursor = new Int32Array(n);
   let steps = 0;
