@@ -24,7 +24,8 @@ export interface LogRecords {
   orders(): OrderRecord[];
   signals(): SignalEvent[];
 }
-import { computeStats, statsOf, type SeriesStats } from './stats.ts';
+import { computeStats, statsOf } from './stats.ts';
+import type { SeriesStats } from './series-stats.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 /**

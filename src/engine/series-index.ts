@@ -116,7 +116,7 @@ export function blockExtremes(values: Float64Array): BlockExtremes {
 /**
  * The benchmark's day-end log returns at each day start of `starts` (dayStarts): for the j-th start s,
  * `end[j]` = bench[s − 1] (the day that just ended) and `y[j]` = ln(bench[s − 1] / bench[s' − 1]) with s' the
- * start before it (NaN for the first). Beta's fold (stats.ts DailyBeta) reads y[j] instead of taking the log
+ * start before it (NaN for the first). Beta's fold (series-stats.ts DailyBeta) reads y[j] instead of taking the log
  * when its own pair is the same two prices (it checks both), so it is the same number, bit for bit: on daily
  * bars every step closes a day and this is one logarithm of three per step, once per column instead of once
  * per run.

@@ -92,7 +92,7 @@ export interface SignalEvent {
   message: string | null;
 }
 
-/** Statistics; definitions in src/engine/stats.ts and docs/STATISTICS.md. NaN where undefined. */
+/** Statistics; definitions in src/engine/stats.ts (the step fold in series-stats.ts) and docs/STATISTICS.md. NaN where undefined. */
 export interface Stats {
   startTime: number;
   endTime: number;

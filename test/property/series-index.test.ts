@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BLOCK, blockExtremes, dayEndLogs, dayStarts, lowerBound, weekendStarts, wideGaps } from '../../src/engine/series-index.ts';
-import { SeriesStats } from '../../src/engine/stats.ts';
+import { SeriesStats } from '../../src/engine/series-stats.ts';
 import { lcg } from '../helpers/lcg.ts';
 import { same } from '../helpers/same-bits.ts';
 

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { computeStats, DAY_MS, type StatsInput } from '../../src/engine/stats.ts';
+import { computeStats, type StatsInput } from '../../src/engine/stats.ts';
+import { DAY_MS } from '../../src/lib/civil.ts';
 import type { Stats } from '../../src/schema/results.ts';
 import { utcDay } from '../../src/lib/time.ts';
 

@@ -7,7 +7,7 @@ import { acquireRecorder, Recorder } from '../recorder.ts';
 import type { LogRecords, LogTables, ResultSource } from '../result.ts';
 import type { Strings } from '../../lib/result-table.ts';
 import { rebalanceOrder, ruleMemory, targetWeights } from '../rebalance.ts';
-import { SeriesStats } from '../stats.ts';
+import { SeriesStats } from '../series-stats.ts';
 import type { SlotSource } from './columns.ts';
 import type { CurveSampler } from './curve-sampler.ts';
 import { mergedEvents, releaseMerge, type Merged } from './merge.ts';

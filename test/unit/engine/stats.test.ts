@@ -3,7 +3,9 @@
  * would do on paper (the comment shows the numbers), never by calling the code under test.
  */
 import { describe, expect, it } from 'vitest';
-import { computeStats, DAY_MS, SeriesStats, type StatsInput } from '../../../src/engine/stats.ts';
+import { computeStats, type StatsInput } from '../../../src/engine/stats.ts';
+import { SeriesStats } from '../../../src/engine/series-stats.ts';
+import { DAY_MS } from '../../../src/lib/civil.ts';
 import { unavailableReasons } from '../../../src/schema/stat-reasons.ts';
 import type { Stats, Trade } from '../../../src/schema/results.ts';
 import { utcDay } from '../../../src/lib/time.ts';
