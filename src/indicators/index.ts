@@ -19,7 +19,7 @@ import { WMA } from './wma.ts';
 export type { Indicator, WindowSpec } from './types.ts';
 export type { AtrFirstBar, EmaSeed };
 export { ATR, Bollinger, EMA, Highest, Lowest, MACD, ROC, RSI, SMA, StdDev, WMA };
-export { BAR_MEAN_STATE, barMeanRange, emaColumn, meanColumn, primeRangeKernels, rsiColumn, rsiRange, rsiState, smaColumn, sumsColumns, type SumsOutputs } from './columns.ts';
+export { BAR_MEAN_STATE, barMeanRange, emaColumn, exerciseRangeKernels, meanColumn, primeRangeKernels, rsiColumn, rsiRange, rsiState, smaColumn, sumsColumns, type SumsOutputs } from './columns.ts';
 
 /** A plain, serializable description of one indicator. */
 export type IndicatorSpec =

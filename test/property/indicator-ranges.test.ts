@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BAR_MEAN_STATE, barMeanRange, primeRangeKernels, rsiColumn, rsiRange, rsiState, smaColumn } from '../../src/indicators/index.ts';
+import { BAR_MEAN_STATE, barMeanRange, exerciseRangeKernels, rsiColumn, rsiRange, rsiState, smaColumn } from '../../src/indicators/index.ts';
 
 const valueArb = fc.oneof(
   { weight: 8, arbitrary: fc.double({ min: 1, max: 1000, noNaN: true }) },
@@ -75,11 +75,11 @@ describe('indicator range kernels', () => {
       rsiColumn(input, time, input.length, w, 0, rsi, false);
       const smaState = new Float64Array(BAR_MEAN_STATE), rsiSt = rsiState();
       const smaParts = byRanges(input.length, cuts, (to, out, base) => {
-        primeRangeKernels(true);
+        exerciseRangeKernels();
         barMeanRange(input, w, smaState, to, out, base);
       });
       const rsiParts = byRanges(input.length, cuts, (to, out, base) => {
-        primeRangeKernels(true);
+        exerciseRangeKernels();
         rsiRange(input, time, w, 0, false, rsiSt, to, out, base);
       });
       expect({ w, sma: firstDifference(smaParts, sma), rsi: firstDifference(rsiParts, rsi) }).toEqual({ w, sma: -1, rsi: -1 });
