@@ -200,6 +200,13 @@ export function decodeSignalAt(c: ResultColumns, i: number): SignalEvent {
   return row as unknown as SignalEvent;
 }
 
+/** Trade row i alone, the same object decodeResult's `trades[i]` is. */
+export function decodeTradeAt(c: ResultColumns, i: number): Trade {
+  const row: Record<string, unknown> = {};
+  decodeRow(c.trades, TRADE as Spec<unknown>, c.strings, i, row);
+  return row as unknown as Trade;
+}
+
 /** Order row i alone, the same object decodeResult's `orders[i]` is. */
 export function decodeOrderAt(c: ResultColumns, i: number): OrderRecord {
   const row: Record<string, unknown> = {};
@@ -252,15 +259,17 @@ function lazy<T>(target: object, key: string, decode: () => T): void {
  * The RunResult back from its columns: signals carry no `trace` (ask explain for it). `interpret`: the
  * reference decoder (tests).
  *
- * Trades are decoded here (the results page's table, charts and run history read all of them). Orders and
- * signals are decoded on first read: the results page shows them a page at a time from the columns
- * (columnsBehind, src/rpc/result-rows.ts), so W2's ~105k orders and ~104k signals (and 310k weight
- * entries) are not made as objects unless something asks for the arrays, an export for instance.
+ * Trades, orders and signals are decoded on first read: the results page reads them from the columns
+ * (columnsBehind: trade-rows.ts for the trade table, its histogram, the chart markers and the run history;
+ * result-rows.ts for the audit explorer, a page at a time), so W2's ~50k trades, ~105k orders and ~104k
+ * signals (and 310k weight entries) are not made as objects unless something asks for the arrays, an export
+ * for instance. W2's trades alone took 53–97 ms to decode on the page, between the worker's result and Run's.
  */
 export function decodeResult(c: ColumnarResult, interpret = false): RunResult {
   const { columns, ...rest } = c;
   const s = columns.strings;
-  const out = { ...rest, trades: decodeTable<Trade>(columns.trades, TRADE, s, interpret) } as RunResult;
+  const out = { ...rest } as RunResult;
+  lazy(out, 'trades', () => decodeTable<Trade>(columns.trades, TRADE, s, interpret));
   lazy(out, 'orders', () => decodeTable<OrderRecord>(columns.orders, ORDER, s, interpret));
   lazy(out, 'signals', () => decodeSignals(columns.signals, s, interpret));
   sources.set(out, columns);

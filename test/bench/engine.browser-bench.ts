@@ -33,6 +33,11 @@ import type { EngineApi } from '../../src/rpc/engine-api.ts';
 import { JobQueue } from '../../src/rpc/job-queue.ts';
 import { decodeResult, encodeResult } from '../../src/rpc/result-columns.ts';
 import { PoolRunner } from '../../src/ui/runner-pool.ts';
+import { arrayTrades, tradeRows, type TradeRows } from '../../src/rpc/trade-rows.ts';
+import { sortTrades, tradeDecimals } from '../../src/ui/results/trade-order.ts';
+import { histogram } from '../../src/ui/results/report-math.ts';
+import { firstTrades, MAX_TRADES } from '../../src/ui/history/run-store.ts';
+import type { RunResult } from '../../src/schema/index.ts';
 import type { BenchRow, BenchSuite } from './harness.ts';
 import { consume, freshMemory, timeIt } from './harness.ts';
 import { SEED, W2_SYMBOLS, floorPass, w1, w2Doc, w3 } from './workloads.ts';
@@ -100,6 +105,18 @@ async function w2Runner(api: Remote<DataService>, size: number, bars: number, ye
 }
 
 /**
+ * What the results page reads of a run's trades before it shows them: the trade table's first page in its
+ * default order (by entry) with each symbol's price decimals, the returns' histogram, and the run history's
+ * first MAX_TRADES trades.
+ */
+function firstReads(r: RunResult, rows: TradeRows): number {
+  const page = sortTrades(rows, 'entryTime', true).slice(0, 200).map((i) => rows.at(i));
+  const decimals = tradeDecimals(rows);
+  const h = histogram(Array.from(rows.numbers('returnPct')));
+  return page.length + decimals.size + h.counts.length + firstTrades(r, MAX_TRADES).length;
+}
+
+/**
  * W2 split into its parts, by calling one fresh engine worker directly (the same calls the pool makes): store
  * read and decode (every field, and only the plan's fields), hand-off, indicator columns, the run with its
  * result as transferred columns, decoding them on the page; then the run again on cached columns, and with
@@ -129,8 +146,15 @@ async function w2Breakdown(api: Remote<DataService>, rows: Record<string, BenchR
     await part('hand-off to the worker', () => engine.load('w2', data));
     await part('indicator columns', () => engine.indicatorColumns('w2', doc, undefined, needs.assets.map((_, i) => i)), (c) => ({ columns: c.length }));
     const cols = await part('run, result columns transferred', () => engine.runColumns({ id: 1, dataId: 'w2', doc }));
-    // The trades are decoded at once; orders and signals on first read (the results page reads them a page at a time).
-    const result = await part('decode the result on the page', () => decodeResult(cols), (r) => ({ trades: r.trades.length, engine: r.engine ?? 'unknown' }));
+    // Trades, orders and signals are decoded on first read: the results page reads them from the columns.
+    const result = await part('decode the result on the page', () => decodeResult(cols), (r) => ({ trades: r.stats.tradeCount, engine: r.engine ?? 'unknown' }));
+    await part('the results page\'s first reads of the trades, from the columns (table page, decimals, histogram, history)', () => firstReads(result, tradeRows(result)));
+    // As the page read them before: every trade decoded into an object first (a result of its own, so the
+    // decode is in this window), then the same reads over the objects.
+    await part('the same reads with every trade decoded first (as before)', () => {
+      const objects = decodeResult(cols);
+      return firstReads(objects, arrayTrades(objects.trades));
+    });
     await part('decode every order and signal (an export reads them all)', () => ({ signals: result.signals.length, orders: result.orders.length }), (n) => n);
     // What encoding a result of objects costs (timed on the page): the worker's run above no longer does it
     // when the compiled walk runs (it writes its columns from its logs); a run on another walk still does.

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Curves, RunResult, Stats, StrategyDocument, Trade } from '../../schema/index.ts';
+import { tradeRows } from '../../rpc/trade-rows.ts';
 
 /** A finished run as the history keeps it: enough to list, compare and chart it, not the full audit log. */
 export interface StoredRun {
@@ -45,9 +46,15 @@ export function compactCurves(c: Curves, points = CURVE_POINTS): Curves {
   return { time: sample(c.time, step), equity: sample(c.equity, step), drawdown: sample(c.drawdown, step), benchmark: sample(c.benchmark, step) };
 }
 
+/** The first n trades of a run as objects (a pool result's are made from its columns, only these n). */
+export function firstTrades(r: RunResult, n: number): Trade[] {
+  const rows = tradeRows(r);
+  return Array.from({ length: Math.min(n, rows.length) }, (_, i) => rows.at(i));
+}
+
 export function compactRun(doc: StrategyDocument, r: RunResult, time: number, id: string): StoredRun {
   return {
-    id, time, name: doc.name, doc, stats: r.stats, curves: compactCurves(r.curves), trades: r.trades.slice(0, MAX_TRADES),
+    id, time, name: doc.name, doc, stats: r.stats, curves: compactCurves(r.curves), trades: firstTrades(r, MAX_TRADES),
     barCount: r.barCount, engineVersion: r.engineVersion,
   };
 }

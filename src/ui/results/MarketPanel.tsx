@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
+import { tradeRows } from '../../rpc/trade-rows.ts';
 import type { DataClient } from '../data/client.ts';
 import { useCatalog } from '../data/useCatalog.ts';
 import type { Runner } from '../runner.ts';
@@ -33,6 +34,7 @@ export interface MarketPanelProps {
 export function MarketPanel({ runner, doc, result, data = null }: MarketPanelProps) {
   // The result identifies the run: a re-run of the same document on re-imported bars gets new charts.
   const runKey = [doc, result.engineVersion, result.barCount, result.stats.endTime];
+  const trades = useMemo(() => tradeRows(result), [result]);
   const overlays = useQuery({
     queryKey: ['overlays', ...runKey],
     queryFn: ({ signal }) => runner.overlays!(doc, CHART_POINTS, signal),
@@ -87,7 +89,7 @@ export function MarketPanel({ runner, doc, result, data = null }: MarketPanelPro
       {used.error && <p role="alert" className="field-error">External series not shown: {used.error.message}</p>}
       {overlays.data && (
         <Suspense fallback={<p role="status" className="muted">Loading price charts…</p>}>
-          <PriceCharts overlays={overlays.data} trades={result.trades} onPick={explain} series={series} />
+          <PriceCharts overlays={overlays.data} trades={trades} onPick={explain} series={series} />
         </Suspense>
       )}
       {runner.explain && (

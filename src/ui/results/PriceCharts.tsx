@@ -2,6 +2,7 @@ import { useContext, useId, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import type { AssetOverlay } from '../../rpc/engine-api.ts';
 import type { Trade } from '../../schema/index.ts';
+import { asTradeRows, type TradeRows } from '../../rpc/trade-rows.ts';
 import { AxisModeContext } from './axis-mode.ts';
 import { barAxis } from './bar-axis.ts';
 import { formatCount, formatPrice, priceDecimals } from './format.ts';
@@ -46,7 +47,8 @@ function useBarStyle(): [BarStyle, (s: BarStyle) => void] {
 
 export interface PriceChartsProps {
   overlays: readonly AssetOverlay[];
-  trades: readonly Trade[];
+  /** The run's trades (trade-rows.ts: read as columns where the result has them) or a list. */
+  trades: TradeRows | readonly Trade[];
   /** A bar was clicked: its time (epoch ms of the bucket's first bar). */
   onPick: (time: number) => void;
   /** External series for the panes under the charts; absent: no series panes. */
@@ -54,8 +56,9 @@ export interface PriceChartsProps {
 }
 
 /** One price chart per traded asset with volume, its indicators, entries and exits; other indicators get a pane below. */
-export function PriceCharts({ overlays, trades, onPick, series }: PriceChartsProps) {
+export function PriceCharts({ overlays, trades: given, onPick, series }: PriceChartsProps) {
   const [style, setStyle] = useBarStyle();
+  const trades = useMemo(() => asTradeRows(given), [given]);
   return (
     <div className="price-charts">
       {overlays.map((o, i) => (
@@ -67,7 +70,7 @@ export function PriceCharts({ overlays, trades, onPick, series }: PriceChartsPro
 
 interface AssetChartProps {
   overlay: AssetOverlay;
-  trades: readonly Trade[];
+  trades: TradeRows;
   onPick: (time: number) => void;
   style: BarStyle;
   onStyle: (s: BarStyle) => void;
@@ -125,7 +128,7 @@ function AssetChart({ overlay, trades, onPick, style, onStyle, series: external,
     const cl = layer.clusters;
     const c = hitCluster(cl, cl.left + at.left * ratio, cl.top + at.top * ratio, ratio);
     if (c < 0) return pickBar(i);
-    setOpened(clusterTrades(marks, cl, c).map((k) => trades[k]!));
+    setOpened(clusterTrades(marks, cl, c).map((k) => trades.at(k)));
     requestAnimationFrame(() => listRef.current?.focus());
   };
   const sampled = overlay.time.length < overlay.bars;

@@ -1,5 +1,6 @@
 import { useId, useMemo, type ReactNode } from 'react';
 import { auditRows } from '../../rpc/result-rows.ts';
+import { tradeRows } from '../../rpc/trade-rows.ts';
 import type { RunResult, StrategyDocument } from '../../schema/index.ts';
 import { AxisModeContext, useAxisMode } from './axis-mode.ts';
 import { AuditExplorer, type ExplainBar } from './AuditExplorer.tsx';
@@ -33,6 +34,8 @@ export function ResultsView({ result, title, market, doc = null, explain }: {
   const zoomGroup = useId();
   const axisMode = useAxisMode();
   const rows = useMemo(() => auditRows(result), [result]);
+  // Read as columns where the pool's result has them: the table makes objects of the rows it shows only.
+  const trades = useMemo(() => tradeRows(result), [result]);
   return (
     <div className="results">
       <header className="results-head">
@@ -69,11 +72,11 @@ export function ResultsView({ result, title, market, doc = null, explain }: {
       </ZoomGroupContext.Provider>
       <div className="results-grid">
         <StatsTable stats={s} />
-        <TradeTable trades={result.trades} />
+        <TradeTable trades={trades} />
       </div>
       <div className="results-grid report">
         <MonthlyReturns curves={result.curves} />
-        <TradeDistribution trades={result.trades} />
+        <TradeDistribution trades={trades} />
       </div>
       <section aria-labelledby="h-audit">
         <h2 id="h-audit">Audit</h2>

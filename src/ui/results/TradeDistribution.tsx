@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { Trade } from '../../schema/index.ts';
+import { asTradeRows, type TradeRows } from '../../rpc/trade-rows.ts';
 import { formatCount } from './format.ts';
 import { histogram } from './report-math.ts';
 
@@ -9,21 +10,23 @@ const W = 640, H = 150, PAD_L = 60, PAD_B = 22;
 const pct = (x: number) => `${Number(x.toFixed(6))} %`;
 
 /** How trade returns are spread: a histogram, losses red and gains green, bins aligned on 0. */
-export function TradeDistribution({ trades }: { trades: readonly Trade[] }) {
-  const h = useMemo(() => histogram(trades.map((t) => t.returnPct)), [trades]);
+export function TradeDistribution({ trades }: { trades: TradeRows | readonly Trade[] }) {
+  const { h, n, wins } = useMemo(() => {
+    const returns = Array.from(asTradeRows(trades).numbers('returnPct'));
+    return { h: histogram(returns), n: returns.length, wins: returns.filter((r) => r > 0).length };
+  }, [trades]);
   if (h.counts.length === 0) return null;
   const max = Math.max(...h.counts);
   const bw = (W - PAD_L) / h.counts.length;
   const every = Math.max(1, Math.ceil(h.counts.length / 8));
-  const wins = trades.filter((t) => t.returnPct > 0).length;
   return (
     <section aria-labelledby="h-dist" className="distribution">
       <h2 id="h-dist">Trade returns</h2>
       <p className="muted">
-        {formatCount(trades.length)} trades: {formatCount(wins)} gains, {formatCount(trades.length - wins)} losses or flat; bins of {pct(h.width)}.
+        {formatCount(n)} trades: {formatCount(wins)} gains, {formatCount(n - wins)} losses or flat; bins of {pct(h.width)}.
       </p>
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W }} role="img"
-        aria-label={`Histogram of ${trades.length} trade returns from ${pct(h.edges[0]!)} to ${pct(h.edges[h.edges.length - 1]! + h.width)}`}>
+        aria-label={`Histogram of ${n} trade returns from ${pct(h.edges[0]!)} to ${pct(h.edges[h.edges.length - 1]! + h.width)}`}>
         <line x1={PAD_L} x2={W} y1={H - PAD_B} y2={H - PAD_B} className="axis" />
         {/* Hanging from the top edge: a baseline at a fixed y clipped the count once phones enlarged the font. */}
         <text x={PAD_L - 4} y={0} textAnchor="end" dominantBaseline="text-before-edge" className="tick">{formatCount(max)}</text>

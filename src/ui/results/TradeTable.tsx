@@ -1,12 +1,12 @@
 import { useMemo, useState } from 'react';
 import type { Trade } from '../../schema/index.ts';
-import { formatMoney, formatPct, formatPrice, formatQty, formatTime, priceDecimals } from './format.ts';
+import { asTradeRows, type TradeRows } from '../../rpc/trade-rows.ts';
+import { sortTrades, tradeDecimals, type Decimals } from './trade-order.ts';
+import { formatMoney, formatPct, formatPrice, formatQty, formatTime } from './format.ts';
 import { ScrollRegion } from '../shell/ScrollRegion.tsx';
 
 type Key = keyof Trade;
 type Dir = 'ascending' | 'descending';
-
-type Decimals = ReadonlyMap<string, number>;
 
 const COLUMNS: [label: string, key: Key, format: (t: Trade, d: Decimals) => string, numeric: boolean][] = [
   ['Symbol', 'symbol', (t) => t.symbol, false],
@@ -25,39 +25,22 @@ const COLUMNS: [label: string, key: Key, format: (t: Trade, d: Decimals) => stri
 
 const PAGE = 200;
 
-function compare(a: Trade, b: Trade, key: Key): number {
-  const x = a[key];
-  const y = b[key];
-  if (key === 'exitReason') return (a.exitReason ?? 'signal').localeCompare(b.exitReason ?? 'signal');
-  return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-}
-
-/** Each symbol's price precision, read from its fill prices. */
-function tradeDecimals(trades: readonly Trade[]): Decimals {
-  const prices = new Map<string, number[]>();
-  for (const t of trades) {
-    const p = prices.get(t.symbol) ?? [];
-    p.push(t.entryPrice, t.exitPrice);
-    prices.set(t.symbol, p);
-  }
-  return new Map([...prices].map(([s, p]) => [s, priceDecimals(p)]));
-}
-
-/** Sortable by any column (click a header again to reverse); long lists render a page at a time. */
-export function TradeTable({ trades }: { trades: readonly Trade[] }) {
+/**
+ * Sortable by any column (click a header again to reverse); long lists render a page at a time. `trades`: a
+ * list, or a run's rows (trade-rows.ts), of which only the rows on screen are made into objects.
+ */
+export function TradeTable({ trades }: { trades: TradeRows | readonly Trade[] }) {
   const [sort, setSort] = useState<{ key: Key; dir: Dir }>({ key: 'entryTime', dir: 'ascending' });
   const [shown, setShown] = useState(PAGE);
-  const decimals = useMemo(() => tradeDecimals(trades), [trades]);
-  const sorted = useMemo(() => {
-    const out = [...trades].sort((a, b) => compare(a, b, sort.key));
-    return sort.dir === 'ascending' ? out : out.reverse();
-  }, [trades, sort]);
+  const rows = useMemo(() => asTradeRows(trades), [trades]);
+  const decimals = useMemo(() => tradeDecimals(rows), [rows]);
+  const sorted = useMemo(() => sortTrades(rows, sort.key, sort.dir === 'ascending'), [rows, sort]);
   const toggle = (key: Key) =>
     setSort((s) => ({ key, dir: s.key === key && s.dir === 'ascending' ? 'descending' : 'ascending' }));
   return (
     <ScrollRegion label="Trades" className="trades">
       <table className="grid">
-        <caption>Trades ({trades.length})</caption>
+        <caption>Trades ({rows.length})</caption>
         <thead>
           <tr>
             {COLUMNS.map(([label, key, , numeric]) => (
@@ -71,7 +54,7 @@ export function TradeTable({ trades }: { trades: readonly Trade[] }) {
           </tr>
         </thead>
         <tbody>
-          {sorted.slice(0, shown).map((t, i) => (
+          {sorted.slice(0, shown).map((k) => rows.at(k)).map((t, i) => (
             <tr key={i}>
               {COLUMNS.map(([, key, format, numeric]) => (
                 <td key={key} className={numeric ? `n${(key === 'pnl' || key === 'returnPct') && t[key] < 0 ? ' neg' : ''}` : key === 'entryTime' || key === 'exitTime' ? 't' : undefined}>
@@ -80,7 +63,7 @@ export function TradeTable({ trades }: { trades: readonly Trade[] }) {
               ))}
             </tr>
           ))}
-          {trades.length === 0 && (
+          {rows.length === 0 && (
             <tr>
               <td colSpan={COLUMNS.length} className="muted">No trades.</td>
             </tr>

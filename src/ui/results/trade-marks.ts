@@ -1,5 +1,6 @@
 import type uPlot from 'uplot';
 import type { Trade } from '../../schema/index.ts';
+import { asTradeRows, type TradeRows } from '../../rpc/trade-rows.ts';
 import { MIN_BAR_PX } from './price-draw.ts';
 
 /**
@@ -39,10 +40,16 @@ export interface TradeMarks {
   order: Int32Array[];
 }
 
-/** Markers for `symbol`'s trades; `toX` maps epoch ms to the chart's x (NaN: off the chart, skipped). */
-export function buildMarks(trades: readonly Trade[], symbol: string, toX: (ms: number) => number): TradeMarks {
+/**
+ * Markers for `symbol`'s trades (a list, or a run's rows read as columns: no trade object made); `toX` maps
+ * epoch ms to the chart's x (NaN: off the chart, skipped).
+ */
+export function buildMarks(trades: TradeRows | readonly Trade[], symbol: string, toX: (ms: number) => number): TradeMarks {
+  const rows = asTradeRows(trades), count = rows.length;
+  const entryTime = rows.numbers('entryTime'), exitTime = rows.numbers('exitTime');
+  const entryPrice = rows.numbers('entryPrice'), exitPrice = rows.numbers('exitPrice');
   let n = 0;
-  for (const t of trades) if (t.symbol === symbol) n += Number.isFinite(t.exitTime) ? 2 : 1;
+  for (let i = 0; i < count; i++) if (rows.text('symbol', i) === symbol) n += Number.isFinite(exitTime[i]) ? 2 : 1;
   const m: TradeMarks = { x: new Float64Array(n), price: new Float64Array(n), lane: new Uint8Array(n), color: new Uint8Array(n), trade: new Int32Array(n), order: [] };
   let k = 0;
   const put = (x: number, price: number, lane: number, color: number, trade: number) => {
@@ -50,12 +57,14 @@ export function buildMarks(trades: readonly Trade[], symbol: string, toX: (ms: n
     m.x[k] = x; m.price[k] = price; m.lane[k] = lane; m.color[k] = color; m.trade[k] = trade;
     k++;
   };
-  trades.forEach((t, i) => {
-    if (t.symbol !== symbol) return;
-    const long = t.side === 'long';
-    put(toX(t.entryTime), t.entryPrice, long ? 0 : 1, long ? 0 : 1, i);
-    if (Number.isFinite(t.exitTime)) put(toX(t.exitTime), t.exitPrice, long ? 2 : 3, t.exitReason ? REASON_COLOR[t.exitReason] : SIGNAL, i);
-  });
+  for (let i = 0; i < count; i++) {
+    if (rows.text('symbol', i) !== symbol) continue;
+    const long = rows.text('side', i) === 'long';
+    put(toX(entryTime[i]!), entryPrice[i]!, long ? 0 : 1, long ? 0 : 1, i);
+    if (!Number.isFinite(exitTime[i])) continue;
+    const reason = rows.text('exitReason', i) as Trade['exitReason'];
+    put(toX(exitTime[i]!), exitPrice[i]!, long ? 2 : 3, reason ? REASON_COLOR[reason] : SIGNAL, i);
+  }
   const all = Array.from({ length: k }, (_, i) => i);
   m.order = LANES.map((_, lane) => Int32Array.from(all.filter((i) => m.lane[i] === lane).sort((a, b) => m.x[a]! - m.x[b]! || a - b)));
   return m;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
 import { columnsBehind, decodeResult, encodeResult } from '../../../src/rpc/result-columns.ts';
 import { arrayRows, auditRows, type AuditRows } from '../../../src/rpc/result-rows.ts';
+import { arrayTrades, tradeRows, type TradeNumber, type TradeRows, type TradeText } from '../../../src/rpc/trade-rows.ts';
 import type { RunResult } from '../../../src/schema/index.ts';
 import { crossDoc, crossDocBothAssets, dailyBars, parse, withoutTraces } from '../pool/fixture.ts';
 
@@ -57,18 +58,20 @@ describe('result columns: the generated decoder', () => {
   });
 });
 
-describe('result columns: orders and signals decoded on first read', () => {
-  it('decodes orders and signals only when read, to the same arrays, and spreads, serialises and accepts assignment like data', () => {
+describe('result columns: trades, orders and signals decoded on first read', () => {
+  it('decodes trades, orders and signals only when read, to the same arrays, and spreads, serialises and accepts assignment like data', () => {
     const r = richResult();
     const cols = encodeResult(r);
     const lazy = decodeResult(cols);
     const isAccessor = (k: string) => Object.getOwnPropertyDescriptor(lazy, k)!.get !== undefined;
-    expect([isAccessor('trades'), isAccessor('orders'), isAccessor('signals')]).toEqual([false, true, true]);
+    expect([isAccessor('trades'), isAccessor('orders'), isAccessor('signals')]).toEqual([true, true, true]);
     expect(Object.keys(lazy)).toEqual(Object.keys(decodeResult(cols, true)));
     const first = lazy.orders;
     expect(isAccessor('orders')).toBe(false);
     expect(lazy.orders).toBe(first);
     expect(first).toEqual(withoutTraces(r).orders);
+    expect(lazy.trades).toEqual(r.trades);
+    expect(isAccessor('trades')).toBe(false);
     expect(JSON.stringify({ ...decodeResult(cols) })).toBe(JSON.stringify(decodeResult(cols, true)));
     expect(structuredClone(decodeResult(cols))).toEqual(withoutTraces(r));
     const other = decodeResult(cols);
@@ -117,5 +120,48 @@ describe('audit rows: a page at a time from the columns', () => {
     expect(objects.signals.length).toBeGreaterThan(0);
     const ids = objects.orders.map((o) => o.id);
     expect(JSON.stringify(everyRead(auditRows(decodeResult(encodeResult(made))), ids))).toBe(JSON.stringify(everyRead(arrayRows(objects.signals, objects.orders), ids)));
+  });
+});
+
+describe('trade rows: the results page reads trades from the columns', () => {
+  const NUMBERS: TradeNumber[] = ['quantity', 'entryTime', 'exitTime', 'entryPrice', 'exitPrice', 'pnl', 'returnPct', 'fees'];
+  const TEXTS: TradeText[] = ['symbol', 'side', 'strategyId', 'exitReason'];
+  /** Every read of the rows: each trade, each numeric column, each string of each trade. */
+  function everyRead(rows: TradeRows) {
+    const n = rows.length;
+    return {
+      n,
+      at: Array.from({ length: n }, (_, i) => rows.at(i)),
+      numbers: NUMBERS.map((f) => Array.from(rows.numbers(f))),
+      texts: TEXTS.map((f) => Array.from({ length: n }, (_, i) => rows.text(f, i) ?? `<${String(rows.text(f, i))}>`)),
+    };
+  }
+
+  it('reads the same trades, columns and strings from the columns as from the decoded array, without decoding it', () => {
+    const r = richResult();
+    const cols = encodeResult(r);
+    const decoded = decodeResult(cols), eager = decodeResult(cols, true);
+    const a = everyRead(tradeRows(decoded)), b = everyRead(arrayTrades(eager.trades));
+    expect(a.n).toBeGreaterThan(5);
+    expect(a.texts[3]!.some((x) => x !== '<undefined>')).toBe(true); // some exit reasons, some absent
+    expect(a.texts[3]!.some((x) => x === '<undefined>')).toBe(true);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(a.at).toEqual(r.trades);
+    a.at.forEach((t, i) => expect(Object.keys(t)).toEqual(Object.keys(eager.trades[i]!)));
+    expect(Object.getOwnPropertyDescriptor(decoded, 'trades')!.get).toBeDefined(); // nothing above decoded the array
+    expect(everyRead(tradeRows(r))).toEqual(everyRead(arrayTrades(r.trades)));
+  });
+
+  it('keeps -0, NaN and an absent exit reason apart', () => {
+    const r = richResult();
+    const t = r.trades[0]!;
+    const odd: RunResult = { ...r, trades: [{ ...t, pnl: -0, returnPct: NaN, exitReason: 'stop' }, { ...t }] };
+    delete odd.trades[1]!.exitReason;
+    const rows = tradeRows(decodeResult(encodeResult(odd)));
+    expect(Object.is(rows.numbers('pnl')[0], -0)).toBe(true);
+    expect(rows.numbers('returnPct')[0]).toBeNaN();
+    expect([rows.text('exitReason', 0), rows.text('exitReason', 1)]).toEqual(['stop', undefined]);
+    expect('exitReason' in rows.at(1)).toBe(false);
+    expect([rows.at(0), rows.at(1)]).toEqual(odd.trades);
   });
 });

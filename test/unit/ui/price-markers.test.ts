@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Trade } from '../../../src/schema/index.ts';
+import type { RunResult, Trade } from '../../../src/schema/index.ts';
+import { decodeResult, encodeResult } from '../../../src/rpc/result-columns.ts';
+import { tradeRows } from '../../../src/rpc/trade-rows.ts';
 import { groupByPixel } from '../../../src/ui/results/price-draw.ts';
 import { buildMarks, clearOfBars, Clusters, clusterMarks, clusterTrades, hitCluster, MARK_COLORS, MARK_GAP, MARK_OFFSET, MARK_ROOM, markGap, roomForMarks } from '../../../src/ui/results/trade-marks.ts';
 
@@ -10,6 +12,18 @@ const colorName = (c: number) => MARK_COLORS[c]!.label;
 const identity = (v: number) => v;
 
 describe('price chart markers', () => {
+  it('are the same built from a pool result\'s trade columns as from the trade objects', () => {
+    const reasons = [undefined, 'stop', 'target', 'trail', 'time', 'end'] as const;
+    const trades = Array.from({ length: 60 }, (_, i) => trade(i % 3 ? 'long' : 'short', i * 10, i % 7 ? i * 10 + 5 : NaN, 10 + (i % 5), 11 - (i % 4), reasons[i % 6], i % 4 ? 'A' : 'B'));
+    const result = { engineVersion: 't', trades, orders: [], signals: [] } as unknown as RunResult;
+    const rows = tradeRows(decodeResult(encodeResult(result)));
+    for (const symbol of ['A', 'B']) {
+      const toX = (ms: number) => (ms === 50 ? NaN : ms / 2);
+      expect(buildMarks(rows, symbol, toX)).toEqual(buildMarks(trades, symbol, toX));
+    }
+    expect(buildMarks(rows, 'A', identity).x.length).toBeGreaterThan(40);
+  });
+
   it('puts long/short entries and exits in their own lanes, exits coloured by the rule that closed them', () => {
     const m = buildMarks([trade('long', 0, 10, 10, 11), trade('short', 10, 20, 11, 9, 'stop'), trade('long', 20, NaN, 9, NaN), trade('long', 5, 6, 1, 1, undefined, 'B')], 'A', identity);
     expect(m.order.map((o) => [...o])).toEqual([[0, 4], [2], [1], [3]]);
