@@ -1,5 +1,6 @@
 import type { HeatmapResult } from '../../optimize/index.ts';
 import { formatRatio } from '../results/format.ts';
+import { extent } from '../results/report-math.ts';
 
 /** Red (worst) → yellow → green (best) over the finite range; grey where the objective is undefined. */
 function color(v: number, lo: number, hi: number, feasible: boolean): string {
@@ -37,7 +38,7 @@ function Legend({ lo, hi, objective, excluded }: { lo: number; hi: number; objec
 /** The objective over two parameters as a table of coloured cells; each cell names its values for screen readers. */
 export function Heatmap({ map, objective }: { map: HeatmapResult; objective: string }) {
   const finite = map.z.flat().filter(Number.isFinite);
-  const lo = Math.min(...finite), hi = Math.max(...finite);
+  const [lo, hi] = extent(finite);
   const { x, y } = map;
   const ex = tickEvery(x.values.length), ey = tickEvery(y.values.length);
   return (

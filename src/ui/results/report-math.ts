@@ -57,11 +57,26 @@ function niceWidth(span: number, target: number): number {
   return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
+/**
+ * The least and the greatest of `v` as Math.min and Math.max give them (−0 below +0; Infinity and −Infinity
+ * when empty), in a loop: `Math.min(...v)` passes every value as an argument, and from ~125k values (a run's
+ * trade returns) it overflowed the stack and took the results page down.
+ */
+export function extent(v: ArrayLike<number>): [lo: number, hi: number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (x < lo || (x === 0 && lo === 0 && Object.is(x, -0))) lo = x;
+    if (x > hi || (x === 0 && hi === 0 && Object.is(hi, -0))) hi = x;
+  }
+  return [lo, hi];
+}
+
 /** Histogram of finite values on bins aligned to multiples of a nice width (so 0 is always an edge). */
 export function histogram(values: readonly number[], target = 20): Histogram {
   const v = values.filter(Number.isFinite);
   if (v.length === 0) return { edges: [], width: 0, counts: [] };
-  const lo = Math.min(...v), hi = Math.max(...v);
+  const [lo, hi] = extent(v);
   const width = hi > lo ? niceWidth(hi - lo, target) : 1;
   const start = Math.floor(lo / width) * width;
   const bins = Math.max(1, Math.floor((hi - start) / width) + 1);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { backtestCli } from '../../../src/cli/backtest.ts';
 import { liveCli } from '../../../src/cli/live.ts';
 import { optimizeCli } from '../../../src/cli/optimize.ts';
+import { loadActions } from '../../../src/cli/inputs.ts';
 import { tempFiles } from '../../helpers/temp-files.ts';
 
 const { dir, write } = tempFiles('cli-actions-');
@@ -109,5 +110,19 @@ describe('--actions', () => {
     const alpaca: string[] = [];
     expect(await liveCli(['--strategy', doc(), '--broker', 'alpaca', '--paper', '--state', join(dir, 'state-alpaca'), '--actions', ACTIONS], { env: {}, out: () => {}, err: (s) => alpaca.push(s), sleep: async () => {} })).toBe(2);
     expect(alpaca[0]).toMatch(/--actions works with --broker sim/);
+  });
+});
+
+describe('--actions with a whole market\'s dividends', () => {
+  it('loads 150k actions from one file: out.push(...list) overflowed the stack from ~125k', () => {
+    const rows = ['symbol,date,type,value'];
+    for (let s = 0; s < 1500; s++) for (let k = 0; k < 100; k++) rows.push(`S${s},${day(k * 30)},dividend,0.25`);
+    const file = write('market-dividends.csv', rows.join('\n'));
+    const notes: string[] = [];
+    const actions = loadActions(file, (l) => notes.push(l));
+    expect(actions).toHaveLength(150_000);
+    expect(new Set(actions.map((a) => a.symbol)).size).toBe(1500);
+    expect(actions.every((a) => a.type === 'dividend')).toBe(true);
+    expect(notes).toHaveLength(1500);
   });
 });
