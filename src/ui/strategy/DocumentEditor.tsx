@@ -54,7 +54,7 @@ function roughSize(doc: unknown): number {
   while (stack.length && n <= TEXT_EDITOR_MAX) {
     const v = stack.pop();
     if (typeof v === 'string') n += v.length + 8;
-    else if (Array.isArray(v)) { n += 4; stack.push(...v); }
+    else if (Array.isArray(v)) { n += 4; for (let i = 0; i < v.length; i++) stack.push(v[i]); } // not push(...v): a 125k-value array overflowed the stack
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { n += k.length + 8; stack.push(x); }
     else n += 12;
   }
