@@ -6,7 +6,7 @@
  * dev server's unbundled modules: what a user of the deployed static app loads (the renderers held 331 MB
  * before W2 built, 412 MB from the dev server, 2026-12-03).
  */
-import { workloadSummary } from './summary.ts';
+import { chargeFaults, workloadSummary } from './summary.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright';
 import { build, createServer, preview } from 'vite';
-import type { BenchRow } from './harness.ts';
+import { freshMemory, type BenchRow } from './harness.ts';
 import { RendererMemory } from './renderer-memory.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -50,6 +50,14 @@ async function builtServer(): Promise<PageServer> {
   };
 }
 
+/**
+ * What one minor page fault costs this machine, in µs (a property of the kernel and the VM, not of the
+ * process): measured in this Node process before the browser starts and after it closes, the lower of the
+ * two, so that the fault time the rows derive from their renderers' fault counts is not overstated.
+ */
+const usPerFault = (): number => freshMemory(() => process.resourceUsage().minorPageFault).usPerFault as number;
+
+const usBefore = usPerFault();
 const server = built ? await builtServer() : await devServer();
 // A persistent profile on disk: an incognito context keeps OPFS in memory behind a slower path.
 const profile = mkdtempSync(join(tmpdir(), 'bench-chromium-'));
@@ -91,6 +99,10 @@ try {
       Object.assign(row, memory.figures(name) ?? {});
     }
   }
+  await browser.close();
+  const measured = [usBefore, usPerFault()].filter((x) => x > 0);
+  const us = measured.length > 0 ? Math.min(...measured) : NaN;
+  for (const rows of Object.values(results)) chargeFaults(rows, us);
   for (const [name, rows] of Object.entries(results)) {
     console.log(`\n## ${name} (chromium)`);
     console.table(rows);

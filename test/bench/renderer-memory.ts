@@ -7,7 +7,9 @@
  * `startMemoryMB`: the renderer's baseline, the dev server's unbundled modules and data loaded before), and `cpuMs`, the CPU
  * time (user + system, all threads: the page and its workers) the renderers spent over the window. On a
  * loaded machine wall time mostly measures the wait for a core; CPU time does not (it still includes the
- * kernel's work of handing out fresh pages, which is real cost: every new column is touched once). Linux only.
+ * kernel's work of handing out fresh pages, which is real cost: every new column is touched once), and
+ * `pageFaults`, the minor page faults the renderers took over the window (each the first touch of a fresh
+ * 4 KiB page, by any thread: the page, its workers, V8's compiler and collector threads). Linux only.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
@@ -42,12 +44,22 @@ function rendererPids(profileDir: string): string[] {
   return [...cmd].filter(([p, c]) => c.includes('--type=renderer') && under(p)).map(([p]) => p);
 }
 
+/** The fields of /proc/PID/stat from the third (state) on; comm may hold spaces, so split after the last ')'. */
+function statFields(pid: string): string[] | null {
+  const s = readProc(pid, 'stat');
+  return s ? s.slice(s.lastIndexOf(')') + 2).split(' ') : null;
+}
+
 /** utime + stime of a process (all its threads), in ms. */
 function cpuMs(pid: string): number {
-  const s = readProc(pid, 'stat');
-  if (!s) return 0;
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS;
+  const f = statFields(pid);
+  return f ? ((Number(f[11]) + Number(f[12])) * 1000) / TICKS : 0;
+}
+
+/** Minor page faults of a process so far (all its threads; stat's tenth field). */
+function minorFaults(pid: string): number {
+  const f = statFields(pid);
+  return f ? Number(f[7]) : 0;
 }
 
 /** Clock ticks per second of /proc's times (USER_HZ: 100 on Linux). */
@@ -73,6 +85,8 @@ export class RendererMemory {
   readonly starts = new Map<string, Rss>();
   private readonly cpuStart = new Map<string, number>();
   readonly cpu = new Map<string, number>();
+  private readonly faultStart = new Map<string, number>();
+  readonly faults = new Map<string, number>();
 
   constructor(private readonly profileDir: string, private readonly everyMs = 20) {}
 
@@ -86,6 +100,7 @@ export class RendererMemory {
       const now = this.sample();
       this.starts.set(m[2]!, now);
       this.cpuStart.set(m[2]!, this.cpuNow());
+      this.faultStart.set(m[2]!, this.faultsNow());
       this.open.set(m[2]!, { ...now });
       this.timer ??= setInterval(() => this.tick(), this.everyMs);
     } else {
@@ -94,6 +109,8 @@ export class RendererMemory {
       if (peak !== undefined) this.peaks.set(m[2]!, peak);
       const c0 = this.cpuStart.get(m[2]!);
       if (c0 !== undefined) this.cpu.set(m[2]!, this.cpuNow() - c0);
+      const f0 = this.faultStart.get(m[2]!);
+      if (f0 !== undefined) this.faults.set(m[2]!, this.faultsNow() - f0);
       this.open.delete(m[2]!);
       if (this.open.size === 0 && this.timer) {
         clearInterval(this.timer);
@@ -105,6 +122,10 @@ export class RendererMemory {
 
   private cpuNow(): number {
     return this.pids.reduce((s, p) => s + cpuMs(p), 0);
+  }
+
+  private faultsNow(): number {
+    return this.pids.reduce((s, p) => s + minorFaults(p), 0);
   }
 
   private sample(): Rss {
@@ -125,13 +146,13 @@ export class RendererMemory {
    * For a row whose window was measured, in MB (rounded): `peakPageMB`/`startPageMB`, the page's renderer
    * process (page and workers: the largest renderer); `peakMemoryMB`/`startMemoryMB`, every renderer of the
    * browser summed (also headless's own UI renderer and a spare one; shared library pages counted in each, so
-   * this overstates); and CPU ms.
+   * this overstates); CPU ms; and the renderers' minor page faults.
    */
-  figures(row: string): { peakPageMB: number; startPageMB: number; peakMemoryMB: number; startMemoryMB: number; cpuMs: number } | undefined {
-    const peak = this.peaks.get(row), start = this.starts.get(row), cpu = this.cpu.get(row);
+  figures(row: string): { peakPageMB: number; startPageMB: number; peakMemoryMB: number; startMemoryMB: number; cpuMs: number; pageFaults: number } | undefined {
+    const peak = this.peaks.get(row), start = this.starts.get(row), cpu = this.cpu.get(row), faults = this.faults.get(row);
     const mb = (x: number) => Math.round(x / PAGE);
-    return peak === undefined || start === undefined || cpu === undefined ? undefined
-      : { peakPageMB: mb(peak.page), startPageMB: mb(start.page), peakMemoryMB: mb(peak.sum), startMemoryMB: mb(start.sum), cpuMs: Math.round(cpu) };
+    return peak === undefined || start === undefined || cpu === undefined || faults === undefined ? undefined
+      : { peakPageMB: mb(peak.page), startPageMB: mb(start.page), peakMemoryMB: mb(peak.sum), startMemoryMB: mb(start.sum), cpuMs: Math.round(cpu), pageFaults: faults };
   }
 
   stop(): void {

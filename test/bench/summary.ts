@@ -25,3 +25,19 @@ export function proxySummary(results: Record<string, Record<string, BenchRow>>):
   }
   return {};
 }
+
+/**
+ * Rows whose window counted its renderers' page faults get `faultMs`, their cost at `usPerFault`, and a
+ * timed row (`seconds`) `secondsLessFaults`: what it took beside the first touches of fresh pages. Faults
+ * taken on another thread while the timed one worked (a compiler or collector thread, another worker) are
+ * counted too, so this is a lower bound of the time the run would take where fresh pages cost nothing.
+ */
+export function chargeFaults(rows: Record<string, BenchRow>, us: number): void {
+  for (const row of Object.values(rows)) {
+    if (typeof row.pageFaults !== 'number' || !(us > 0)) continue;
+    const faultMs = (row.pageFaults * us) / 1000;
+    row.usPerFault = +us.toFixed(2);
+    row.faultMs = Math.round(faultMs);
+    if (typeof row.seconds === 'number') row.secondsLessFaults = +(row.seconds - faultMs / 1000).toFixed(3);
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workloadSummary } from '../../bench/summary.ts';
+import { chargeFaults, workloadSummary } from '../../bench/summary.ts';
 
 describe('bench JSON: top-level W1–W3 rows', () => {
   it('takes the first row of a workload with a floorRatio, and for W3 the all-cores row (issue 17: W3.seconds on every core)', () => {
@@ -19,5 +19,25 @@ describe('bench JSON: top-level W1–W3 rows', () => {
     expect(summary.W1).toEqual({ msPerRun: 0.5, floorRatio: 100, row: 'W1' });
     expect(summary.W3).toEqual({ seconds: 45, projected: true, allCores: true, floorRatio: 22.5, row: 'W3 sample, pool ×2' });
     expect(summary.W2).toBeUndefined();
+  });
+});
+
+describe('bench rows: page faults charged at the measured µs per fault', () => {
+  it('adds faultMs to rows that counted faults and secondsLessFaults to timed ones, and leaves the others alone', () => {
+    const rows = {
+      'W2 store → results': { seconds: 1.5, pageFaults: 50_000 },
+      'W2 part: read': { ms: 400, pageFaults: 20_000 },
+      floor: { mib: 64, firstMsPerMiB: 2.6 },
+    };
+    chargeFaults(rows, 10);
+    expect(rows['W2 store → results']).toEqual({ seconds: 1.5, pageFaults: 50_000, usPerFault: 10, faultMs: 500, secondsLessFaults: 1 });
+    expect(rows['W2 part: read']).toEqual({ ms: 400, pageFaults: 20_000, usPerFault: 10, faultMs: 200 });
+    expect(rows.floor).toEqual({ mib: 64, firstMsPerMiB: 2.6 });
+  });
+
+  it('charges nothing without a per-fault figure (no fault counted when it was measured)', () => {
+    const rows = { W2: { seconds: 1.5, pageFaults: 50_000 } };
+    chargeFaults(rows, NaN);
+    expect(rows.W2).toEqual({ seconds: 1.5, pageFaults: 50_000 });
   });
 });
