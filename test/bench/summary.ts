@@ -1,10 +1,13 @@
 import type { BenchRow } from './harness.ts';
 
+const preferred = (row: BenchRow): boolean => row.allCores === true || row.canonical === true;
+
 /**
  * The JSON shape issue 5 fixes: { "W1": { msPerRun, floorRatio, … }, "W2": { seconds, barsPerSecond,
  * floorRatio, … }, "W3": { … } }. The canonical row of a workload is the first row named "W1…"/"W2…"/"W3…"
  * that carries a floorRatio, unless a row of it says `allCores: true` (issue 17: W3.seconds is 1,000
- * combinations on all cores), which then wins.
+ * combinations on all cores) or `canonical: true` (Node's W1: the per-thread sweep candidates, the kind of
+ * run Chromium's top-level W1 counts over its pool), which then wins.
  */
 export function workloadSummary(results: Record<string, Record<string, BenchRow>>): Record<string, BenchRow> {
   const out: Record<string, BenchRow> = {};
@@ -12,7 +15,7 @@ export function workloadSummary(results: Record<string, Record<string, BenchRow>
     for (const [name, row] of Object.entries(rows)) {
       const w = /^(W[123])\b/.exec(name)?.[1];
       if (!w || !('floorRatio' in row)) continue;
-      if (!out[w] || (row.allCores === true && out[w].allCores !== true)) out[w] = { ...row, row: name };
+      if (!out[w] || (preferred(row) && !preferred(out[w]))) out[w] = { ...row, row: name };
     }
   }
   return out;

@@ -20,6 +20,17 @@ describe('bench JSON: top-level W1–W3 rows', () => {
     expect(summary.W3).toEqual({ seconds: 45, projected: true, allCores: true, floorRatio: 22.5, row: 'W3 sample, pool ×2' });
     expect(summary.W2).toBeUndefined();
   });
+
+  it('prefers a row marked canonical (Node: W1 per thread over sweep candidates) to the first W1 row', () => {
+    const summary = workloadSummary({
+      'engine (Node, one thread)': {
+        W1: { engine: 'fast', msPerRun: 0.31, runsPerSecond: 3200, floorRatio: 66 },
+        'W1 reference': { msPerRun: 0.66, floorRatio: 140 },
+        'W1 per thread, sweep candidates (stats only, shared columns)': { engine: 'fast', msPerRun: 0.2, runsPerSecond: 5000, floorRatio: 43, canonical: true },
+      },
+    });
+    expect(summary.W1).toMatchObject({ runsPerSecond: 5000, canonical: true, row: 'W1 per thread, sweep candidates (stats only, shared columns)' });
+  });
 });
 
 describe('bench rows: page faults charged at the measured µs per fault', () => {
