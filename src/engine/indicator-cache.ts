@@ -95,6 +95,24 @@ export class IndicatorCache {
     this.seeded++;
   }
 
+  /**
+   * Lends columns computed elsewhere under their key for a while (a budgeted sweep's group: src/rpc/pool.ts):
+   * checked as seedKey checks them, not counted as seeded, and false (nothing lent) when the key is here
+   * already. The borrower evicts what it lent (evictKey) before their memory is used again.
+   */
+  lendKey(bars: BarColumns, key: string, cols: Float64Array[]): boolean {
+    const columns = this.columnsOf(bars);
+    if (columns.has(key)) return false;
+    this.seedKey(bars, key, cols);
+    this.seeded--;
+    return true;
+  }
+
+  /** Forgets the columns under `key` for these bars (a lent key once its borrower is done). */
+  evictKey(bars: BarColumns, key: string): void {
+    this.byBars.get(bars.time)?.get(bars.symbol)?.delete(key);
+  }
+
   /** Precomputes every indicator of a plan (e.g. before spreading a batch over workers). */
   warm(plan: Plan, bars: readonly BarColumns[]): void {
     for (const pi of plan.indicators) this.get(pi, bars[pi.asset]!);

@@ -3,7 +3,7 @@ import { barFields } from './fields.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
 import { CancelledError, Explainer, explainWalks, runBacktest, signalShare } from './backtest.ts';
 import type { SignalShare } from './fast/signals.ts';
-import { IndicatorCache } from './indicator-cache.ts';
+import { computeColumns, IndicatorCache } from './indicator-cache.ts';
 import { columnsTransient } from './fast/transient.ts';
 import type { Explanation } from './kernel.ts';
 import { runData } from './corporate.ts';
@@ -53,6 +53,20 @@ export interface EvaluateTask {
   cancel?: Int32Array;
   /** 'reference' runs every candidate on the kernel's step-by-step walk (the benches' same-run comparison); default 'auto'. */
   engine?: 'auto' | 'reference';
+  /**
+   * Sweep columns lent for this chunk alone (a budgeted sweep, src/rpc/pool.ts): the worker's cache holds
+   * them while the chunk runs and lets go of them before it answers, so the pool may write other columns
+   * into their memory afterwards. Keys the cache holds already are read from the cache.
+   */
+  columns?: readonly SweepColumn[];
+}
+
+/** What a sweep's candidates read: the distinct sweep columns, and per candidate which of them (indices). */
+export interface SweepNeeds {
+  /** `outputs` columns of `length` values each (8 bytes a value). */
+  columns: { id: string; asset: string; key: string; outputs: number; length: number }[];
+  /** Per candidate, in input order: indices into `columns`; none for a candidate the compiler rejects. */
+  reads: number[][];
 }
 
 /**
@@ -94,6 +108,8 @@ interface Dataset {
   data: MarketData;
   /** Indicator columns computed once per data set and reused by every run on it (bit-identical to streaming). */
   cache: IndicatorCache;
+  /** Sweep columns computed into memory the pool handed over (computeSweep), kept by the pool, not the cache. */
+  computedApart: number;
 }
 
 const PLAN_CACHE = 64;
@@ -122,6 +138,32 @@ function entriesOf(plan: Plan, barsOf: (asset: number) => BarColumns | null, cac
     out.push({ index, key: IndicatorCache.keyOf(pi, bars), columns: cache.get(pi, bars) });
   });
   return out;
+}
+
+/** One indicator a sweep candidate reads, named as sweep columns are (`asset|IndicatorCache key`). */
+interface SweepIndicator {
+  pi: Plan['indicators'][number];
+  bars: BarColumns;
+  id: string;
+  asset: string;
+  key: string;
+}
+
+/** The indicators a candidate's plan reads, over the bars its run reads; null when the compiler rejects it. */
+function sweepIndicators(data: MarketData, doc: StrategyDocument, params: ParamValues): SweepIndicator[] | null {
+  let plan: Plan;
+  try {
+    plan = compile(doc, { params });
+  } catch {
+    return null;
+  }
+  const { cols } = runData(data, plan.assets, doc.settings);
+  return plan.indicators.map((pi) => {
+    const bars = cols[pi.asset]!;
+    const asset = plan.assets[pi.asset]!;
+    const key = IndicatorCache.keyOf(pi, bars);
+    return { pi, bars, id: `${asset}|${key}`, asset, key };
+  });
 }
 
 export interface EngineServiceOptions {
@@ -189,7 +231,7 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
     /** Keeps a data set under `id`. Shared columns are read in place; cloned ones are this worker's copy. */
     load(id: string, data: MarketData): void {
       if (session?.dataId === id) endSession();
-      datasets.set(id, { data, cache: cacheFor(data.bars) });
+      datasets.set(id, { data, cache: cacheFor(data.bars), computedApart: 0 });
     },
     drop(id: string): boolean {
       if (session?.dataId === id) endSession();
@@ -240,13 +282,78 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
     evaluate(task: EvaluateTask): Stats[] {
       const { data, cache } = dataset(task.dataId);
       const engine = task.engine ?? 'auto';
-      return task.params.map((params) => {
-        if (cancelled(task.cancel)) throw new CancelledError('cancelled');
-        const plan = compile(task.doc, { params });
-        // record 'stats': no signal or order log and no sampled curves, only what the statistics read (as the
-        // in-process optimizer runs; the same numbers, test/unit/pool/sweep-columns.test.ts).
-        return runBacktest(task.doc, data, { plan, audit: false, record: 'stats', trades: false, engine, indicatorCache: cache, cancel: task.cancel }).stats;
-      });
+      // Lent columns leave the cache before this returns, whatever happens (the call runs to its end on this
+      // thread, so nothing else reads the cache meanwhile).
+      const lent: [BarColumns, string][] = [];
+      try {
+        for (const e of task.columns ?? []) {
+          const bars = runData(data, [e.asset], task.doc.settings).cols[0]!;
+          if (cache.lendKey(bars, e.key, e.columns)) lent.push([bars, e.key]);
+        }
+        return task.params.map((params) => {
+          if (cancelled(task.cancel)) throw new CancelledError('cancelled');
+          const plan = compile(task.doc, { params });
+          // record 'stats': no signal or order log and no sampled curves, only what the statistics read (as the
+          // in-process optimizer runs; the same numbers, test/unit/pool/sweep-columns.test.ts).
+          return runBacktest(task.doc, data, { plan, audit: false, record: 'stats', trades: false, engine, indicatorCache: cache, cancel: task.cancel }).stats;
+        });
+      } finally {
+        for (const [bars, key] of lent) cache.evictKey(bars, key);
+      }
+    },
+    /**
+     * The distinct indicator columns the candidates' plans read, with which candidate reads which (a budgeted
+     * sweep groups its candidates by them: src/rpc/pool.ts). Ids as sweepColumns names them.
+     */
+    sweepNeeds(dataId: string, doc: StrategyDocument, candidates: readonly ParamValues[], cancel?: Int32Array): SweepNeeds {
+      const { data } = dataset(dataId);
+      const index = new Map<string, number>();
+      const out: SweepNeeds = { columns: [], reads: [] };
+      for (const params of candidates) {
+        if (cancelled(cancel)) throw new CancelledError('cancelled');
+        const reads: number[] = [];
+        out.reads.push(reads);
+        for (const { pi, bars, id, asset, key } of sweepIndicators(data, doc, params) ?? []) {
+          let k = index.get(id);
+          if (k === undefined) {
+            k = out.columns.length;
+            index.set(id, k);
+            out.columns.push({ id, asset, key, outputs: pi.outputs.length, length: bars.length });
+          }
+          if (!reads.includes(k)) reads.push(k);
+        }
+      }
+      return out;
+    },
+    /**
+     * The sweep columns named by `ids`, computed into `buffers` (SharedArrayBuffers of 8 × length bytes the
+     * pool got back from columns it let go; new ones when they run out) and not kept in this worker's cache:
+     * the pool lends them to the chunks that read them (EvaluateTask.columns). `candidates` must read every
+     * id (the pool passes one candidate per id). Returns the buffers it did not use, and how many of the given
+   * ones it wrote.
+     */
+    computeSweep(
+      dataId: string, doc: StrategyDocument, candidates: readonly ParamValues[], ids: readonly string[], buffers: SharedArrayBuffer[], cancel?: Int32Array,
+    ): { columns: SweepColumn[]; unused: SharedArrayBuffer[]; recycled: number } {
+      const d = dataset(dataId);
+      const want = new Set(ids);
+      const free = [...buffers];
+      const alloc = (bytes: number): SharedArrayBuffer => {
+        const i = free.findIndex((b) => b.byteLength === bytes);
+        return i < 0 ? new SharedArrayBuffer(bytes) : free.splice(i, 1)[0]!;
+      };
+      const columns: SweepColumn[] = [];
+      for (const params of candidates) {
+        if (want.size === 0) break;
+        for (const { pi, bars, id, asset, key } of sweepIndicators(d.data, doc, params) ?? []) {
+          if (!want.delete(id)) continue;
+          if (cancelled(cancel)) throw new CancelledError('cancelled');
+          columns.push({ id, asset, key, columns: computeColumns(pi, bars, alloc) });
+          d.computedApart++;
+        }
+      }
+      if (want.size > 0) throw new Error(`no candidate reads sweep column ${[...want][0]}`);
+      return { columns, unused: free, recycled: buffers.length - free.length };
     },
     /**
      * Columns once per sweep: the distinct indicator columns the candidates' plans read (in candidate order,
@@ -257,23 +364,12 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
     sweepColumns(dataId: string, doc: StrategyDocument, candidates: readonly ParamValues[], part: number, parts: number, skip: readonly string[], cancel?: Int32Array): SweepColumn[] {
       const { data, cache } = dataset(dataId);
       const known = new Set(skip);
-      const todo: { pi: Plan['indicators'][number]; bars: MarketData['bars'][number]; id: string; asset: string; key: string }[] = [];
+      const todo: SweepIndicator[] = [];
       for (const params of candidates) {
-        let plan: Plan;
-        try {
-          plan = compile(doc, { params });
-        } catch {
-          continue;
-        }
-        const { cols } = runData(data, plan.assets, doc.settings);
-        for (const pi of plan.indicators) {
-          const bars = cols[pi.asset]!;
-          const asset = plan.assets[pi.asset]!;
-          const key = IndicatorCache.keyOf(pi, bars);
-          const id = `${asset}|${key}`;
-          if (known.has(id)) continue;
-          known.add(id);
-          todo.push({ pi, bars, id, asset, key });
+        for (const x of sweepIndicators(data, doc, params) ?? []) {
+          if (known.has(x.id)) continue;
+          known.add(x.id);
+          todo.push(x);
         }
       }
       const out: SweepColumn[] = [];
@@ -327,8 +423,8 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
     },
     /** How many indicator columns this worker computed and how many it was given, for a data set. */
     columnCounts(dataId: string): { computed: number; seeded: number } {
-      const { cache } = dataset(dataId);
-      return { computed: cache.size, seeded: cache.seeded };
+      const { cache, computedApart } = dataset(dataId);
+      return { computed: cache.size + computedApart, seeded: cache.seeded };
     },
     /** `cancel`: a shared flag the page raises when nobody wants the answer any more (the walk checks it). */
     explain(dataId: string, doc: StrategyDocument, time: number, params?: ParamValues, cancel?: Int32Array): Explanation[] {

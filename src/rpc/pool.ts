@@ -3,7 +3,7 @@ import { monotonicClock, type Clock } from '../lib/clock.ts';
 import type { MarketData } from '../engine/market.ts';
 import type { Explanation } from '../engine/kernel.ts';
 import type { AssetOverlay } from '../engine/overlays.ts';
-import type { ColumnEntry, SweepColumn } from '../engine/service.ts';
+import type { ColumnEntry, SweepColumn, SweepNeeds } from '../engine/service.ts';
 import type { SignalShare } from '../engine/index.ts';
 import type { BarColumns, CorporateAction, RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import type { ParamValues } from '../strategy/params.ts';
@@ -12,6 +12,7 @@ import { decodeResult } from './result-columns.ts';
 import { shareTransferables } from './transfer.ts';
 import { canShareMemory, prepareData } from './pool-data.ts';
 import { throttle } from './throttle.ts';
+import { columnBytes, sweepGroups } from './sweep-groups.ts';
 
 export interface PoolOptions {
   /** Starts one engine worker (browser: `() => new Worker(new URL('…/workers/engine.worker.ts', import.meta.url), { type: 'module' })`). */
@@ -32,7 +33,18 @@ export interface PoolOptions {
    * running worker and later runs read them without computing or copying (default 100,000).
    */
   spreadColumnsFrom?: number;
+  /**
+   * Shared mode: bytes a sweep's indicator columns may take (default 256 MiB). A batch whose columns, with
+   * those the pool keeps from earlier batches, would take more runs in groups (sweep-groups.ts), each group's
+   * columns computed over the pool into the memory of the previous group's columns it does not read and lent
+   * to its chunks alone: memory stays near the budget, and memory written once is written again rather than
+   * fresh pages taken (on the VMs here a fresh page costs ~10 µs: W3's 72 columns were 1.6 s of it).
+   */
+  sweepBudgetBytes?: number;
 }
+
+/** Default sweep column budget (PoolOptions.sweepBudgetBytes): W3's 70 columns are 540 MiB. */
+const SWEEP_BUDGET = 256 * 1024 * 1024;
 
 /** Documents per data set whose shared indicator columns the pool keeps (the oldest are let go). */
 const COLUMN_PLANS_KEPT = 4;
@@ -115,6 +127,25 @@ interface SweepStore {
   queue: Promise<void>;
 }
 
+/** Bytes of the columns a sweep store keeps. */
+function storeBytes(store: SweepStore): number {
+  let n = 0;
+  for (const c of store.columns.values()) for (const col of c.columns) n += col.byteLength;
+  return n;
+}
+
+/** From `free`, a buffer of the right size for every output of these columns where one is left (removed from `free`). */
+function takeBuffers(free: SharedArrayBuffer[], columns: readonly SweepNeeds['columns'][number][]): SharedArrayBuffer[] {
+  const out: SharedArrayBuffer[] = [];
+  for (const c of columns) {
+    for (let o = 0; o < c.outputs; o++) {
+      const i = free.findIndex((b) => b.byteLength === c.length * 8);
+      if (i >= 0) out.push(free.splice(i, 1)[0]!);
+    }
+  }
+  return out;
+}
+
 /** Members of one batch: cancelled together, through one flag. */
 interface Group {
   tasks: Set<Task>;
@@ -179,7 +210,11 @@ export class EnginePool {
   readonly size: number;
   readonly shared: boolean;
   /** Runs whose signal pass was spread over the pool (signalShares), for tests and the benches. */
-  readonly counters = { splitRuns: 0 };
+  /**
+   * Runs whose signal pass was spread over the pool (signalShares); budgeted sweeps' groups, and the column
+   * buffers they wrote again (memory of a column an earlier group no longer read); for tests and the benches.
+   */
+  readonly counters = { splitRuns: 0, sweepGroups: 0, sweepBuffersReused: 0 };
   private readonly spawnFn: SpawnEngine;
   private readonly clock: Clock;
   private readonly interval: number;
@@ -189,6 +224,7 @@ export class EnginePool {
   private readonly byId = new Map<number, Task>();
   private readonly dataIds = new WeakMap<MarketData, { id: string; payload: MarketData }>();
   private readonly spreadFrom: number;
+  private readonly sweepBudget: number;
   /** Per data set (its payload) and document: indicator columns computed over the pool (see spreadColumnsFrom). */
   private readonly columns = new WeakMap<MarketData, Map<string, Promise<ColumnEntry[]>>>();
   /** Per data set (its payload) and price settings: sweep columns computed over the pool (see evaluateBatch). */
@@ -205,6 +241,7 @@ export class EnginePool {
     this.interval = opts.progressIntervalMs ?? 100;
     this.keep = Math.max(1, opts.datasetsPerWorker ?? 4);
     this.spreadFrom = opts.spreadColumnsFrom ?? 100_000;
+    this.sweepBudget = opts.sweepBudgetBytes ?? SWEEP_BUDGET;
   }
 
   /** Workers started so far (they start on demand, up to `size`, or all at once by `warm`). */
@@ -382,34 +419,114 @@ export class EnginePool {
    * distinct indicator columns the candidates read and the pool does not hold yet are computed over the pool,
    * every worker a share of them, into SharedArrayBuffers; each worker is handed the others' before its
    * next chunk, so no column is computed twice and none is copied. Kept per data set and price settings for
-   * the next batch (a genetic search's next generation, a grid's next batch).
+   * the next batch (a genetic search's next generation, a grid's next batch), up to sweepBudgetBytes: a batch
+   * that would take more runs in groups instead (budgetedSweep), keeping nothing.
    */
   async evaluateBatch(doc: StrategyDocument, data: MarketData, params: readonly ParamValues[], ev: EvaluateEvents = {}): Promise<Stats[]> {
     if (ev.signal?.aborted) throw abortError();
     if (params.length === 0) return [];
     const d = this.dataset(data);
     const store = this.sweepStore(d.payload, doc);
-    const n = params.length;
-    const size = Math.max(Math.ceil(n / (this.size * CHUNKS_PER_WORKER)), Math.min(MIN_CHUNK, Math.ceil(n / this.size)));
-    const chunks: ParamValues[][] = [];
-    for (let i = 0; i < n; i += size) chunks.push(params.slice(i, i + size));
     const progress = ev.onProgress ? throttle(this.clock, this.interval, ev.onProgress) : undefined;
     const engine = ev.engine ?? 'auto';
     let done = 0;
-    const [parts] = await this.inGroup(ev.signal, [async (group) => {
-      if (store) await this.spreadSweep(store, d, doc, params, group);
-      return Promise.all(chunks.map(async (chunk) => {
-        const out = await this.submit<Stats[]>(async (slot, task) => {
+    const chunked = (n: number, run: (from: number, to: number) => Promise<void>): Promise<void[]> => {
+      const size = Math.max(Math.ceil(n / (this.size * CHUNKS_PER_WORKER)), Math.min(MIN_CHUNK, Math.ceil(n / this.size)));
+      const runs: Promise<void>[] = [];
+      for (let i = 0; i < n; i += size) {
+        const to = Math.min(n, i + size);
+        runs.push(run(i, to).then(() => {
+          done += to - i;
+          progress?.(done, params.length);
+        }));
+      }
+      return Promise.all(runs);
+    };
+    const out: Stats[] = new Array(params.length);
+    await this.inGroup(ev.signal, [async (group) => {
+      if (store) {
+        const needs = await this.submit<SweepNeeds>(async (slot, task) => {
+          await this.ensureLoaded(slot, d.id, d.payload);
+          return slot.api.sweepNeeds(d.id, doc, [...params], task.flag);
+        }, {}, group, { dataId: d.id });
+        const held = storeBytes(store);
+        const more = needs.columns.reduce((s, c) => s + (store.columns.has(c.id) ? 0 : columnBytes(c)), 0);
+        if (held + more > this.sweepBudget) return this.budgetedSweep(d, doc, params, needs, store, engine, group, chunked, out);
+        await this.spreadSweep(store, d, doc, params, group);
+      }
+      await chunked(params.length, async (from, to) => {
+        const stats = await this.submit<Stats[]>(async (slot, task) => {
           await this.ensureLoaded(slot, d.id, d.payload);
           if (store) await this.seedSweep(slot, d.id, doc, store);
-          return slot.api.evaluate({ id: task.id, dataId: d.id, doc, params: chunk, cancel: task.flag, engine });
+          return slot.api.evaluate({ id: task.id, dataId: d.id, doc, params: params.slice(from, to), cancel: task.flag, engine });
         }, {}, group, { pipelined: true, dataId: d.id });
-        done += chunk.length;
-        progress?.(done, params.length);
-        return out;
-      }));
+        for (let i = from; i < to; i++) out[i] = stats[i - from]!;
+      });
     }]);
-    return parts!.flat();
+    return out;
+  }
+
+  /**
+   * A sweep over its column budget: its candidates in groups (sweep-groups.ts), one after another. Before a
+   * group runs, the columns of the last group it does not read are let go (nothing reads them any more: that
+   * group's chunks have all answered) and the ones it lacks are computed over the pool into their memory;
+   * then its chunks run, each lent the columns it reads (EvaluateTask.columns), which no worker keeps. Columns
+   * the pool keeps from earlier batches are lent as they are and never written. Stats in input order.
+   */
+  private async budgetedSweep(
+    d: { id: string; payload: MarketData }, doc: StrategyDocument, params: readonly ParamValues[], needs: SweepNeeds, store: SweepStore,
+    engine: 'auto' | 'reference', group: Group, chunked: (n: number, run: (from: number, to: number) => Promise<void>) => Promise<void[]>, out: Stats[],
+  ): Promise<void> {
+    const reader = new Int32Array(needs.columns.length).fill(-1);
+    needs.reads.forEach((r, c) => { for (const k of r) if (reader[k]! < 0) reader[k] = c; });
+    const index = new Map(needs.columns.map((c, k) => [c.id, k]));
+    const lent = new Map<number, SweepColumn>();
+    // Columns this sweep computed: the only ones whose memory it writes again (the store's are other batches').
+    const own = new Set<number>();
+    const free: SharedArrayBuffer[] = [];
+    for (const members of sweepGroups(needs, this.sweepBudget)) {
+      this.counters.sweepGroups++;
+      const want = new Set(members.flatMap((c) => needs.reads[c]!));
+      for (const [k, col] of lent) {
+        if (want.has(k)) continue;
+        lent.delete(k);
+        if (own.delete(k)) for (const c of col.columns) free.push(c.buffer as SharedArrayBuffer);
+      }
+      const missing: number[] = [];
+      for (const k of want) {
+        if (lent.has(k)) continue;
+        const kept = store.columns.get(needs.columns[k]!.id);
+        if (kept) lent.set(k, kept);
+        else missing.push(k);
+      }
+      const parts = Math.min(this.size, missing.length);
+      const lists = await Promise.all(Array.from({ length: parts }, (_, part) => {
+        const mine = missing.filter((_, i) => i % parts === part);
+        const buffers = takeBuffers(free, mine.map((k) => needs.columns[k]!));
+        return this.submit(async (slot, task) => {
+          await this.ensureLoaded(slot, d.id, d.payload);
+          return slot.api.computeSweep(d.id, doc, mine.map((k) => params[reader[k]!]!), mine.map((k) => needs.columns[k]!.id), buffers, task.flag);
+        }, {}, group, { dataId: d.id }).then((r) => {
+          free.push(...r.unused);
+          this.counters.sweepBuffersReused += r.recycled;
+          return r.columns;
+        });
+      }));
+      for (const c of lists.flat()) {
+        const k = index.get(c.id)!;
+        lent.set(k, c);
+        own.add(k);
+      }
+      await chunked(members.length, async (from, to) => {
+        const chunk = members.slice(from, to);
+        const columns = [...new Set(chunk.flatMap((c) => needs.reads[c]!))].map((k) => lent.get(k)!);
+        const stats = await this.submit<Stats[]>(async (slot, task) => {
+          await this.ensureLoaded(slot, d.id, d.payload);
+          return slot.api.evaluate({ id: task.id, dataId: d.id, doc, params: chunk.map((c) => params[c]!), cancel: task.flag, engine, columns });
+        }, {}, group, { pipelined: true, dataId: d.id });
+        chunk.forEach((c, j) => { out[c] = stats[j]!; });
+      });
+    }
   }
 
   /** Where a sweep's columns are kept, or null when they are not spread (copy mode, one worker, a small data set). */

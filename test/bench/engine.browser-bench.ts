@@ -286,19 +286,25 @@ async function w3Rows(quick: boolean, rows: Record<string, BenchRow>): Promise<v
     // Untimed: workers up and the data loaded in each, with a candidate outside the grid (SMA 3 / 105 are no
     // grid windows, so the timed sample computes every column it reads).
     await pool.evaluateBatch(doc, data, Array.from({ length: size }, () => ({ fast: 3, slow: 105 })));
+    const row = `W3 ${sample.length < 1000 ? 'sample' : 'grid 1,000'}, fast path, pool ×${size} (columns once per sweep)`;
+    // A memory window (renderer-memory.ts): peak memory, CPU and the renderers' page faults of the timed sweep.
+    console.log(`[mem] begin ${row}`);
     let t0 = performance.now();
     const fast = await pool.evaluateBatch(doc, data, sample);
     const fastSeconds = (performance.now() - t0) / 1000;
+    console.log(`[mem] end ${row}`);
+    // Before the reference's sample: a sweep over the column budget keeps no column, so that sample computes its own.
+    const counts = await pool.columnCounts(data);
     t0 = performance.now();
     const ref = await pool.evaluateBatch(doc, data, refSample, { engine: 'reference' });
     const refSeconds = (performance.now() - t0) / 1000;
-    const counts = await pool.columnCounts(data);
     const matchesFast = JSON.stringify(ref) === JSON.stringify(fast.slice(0, refSample.length));
     const perFast = fastSeconds / sample.length, perRef = refSeconds / refSample.length;
-    rows[`W3 ${sample.length < 1000 ? 'sample' : 'grid 1,000'}, fast path, pool ×${size} (columns once per sweep)`] = {
+    rows[row] = {
       bars, workers: size, allCores: true, combos: 1000, sample: sample.length, sampleSeconds: +fastSeconds.toFixed(3),
       seconds: +(1000 * perFast).toFixed(1), projected: sample.length < 1000, secondsPerCombination: +perFast.toFixed(4), floorSeconds: +floorSeconds.toFixed(5),
-      floorRatio: +(perFast / floorSeconds).toFixed(1), columnsComputed: counts.reduce((n, c) => n + c.computed, 0), goalSeconds: 10,
+      floorRatio: +(perFast / floorSeconds).toFixed(1), columnsComputed: counts.reduce((n, c) => n + c.computed, 0),
+      sweepGroups: pool.counters.sweepGroups, sweepBuffersReused: pool.counters.sweepBuffersReused, goalSeconds: 10,
     };
     rows[`W3 sample, reference, pool ×${size}`] = {
       bars, workers: size, combos: 1000, sample: refSample.length, sampleSeconds: +refSeconds.toFixed(3), seconds: +(1000 * perRef).toFixed(1), projected: true,

@@ -44,6 +44,23 @@ describe('EnginePool.evaluateBatch in Chromium workers', () => {
     expect(counts.every((c) => c.computed > 0 && c.computed + c.seeded === 7)).toBe(true);
   });
 
+  it('a sweep over its column budget runs in groups in SharedArrayBuffers written again, lent and not kept: the stats in-page ones', async () => {
+    const doc = sweepDoc();
+    const data = { bars: generateMinuteBars({ symbols: ['AAA', 'BBB'], years: 0.08, seed: 23, gaps: true }) };
+    // 7 SMA columns of AAA, a budget of 5: fast 4 and 7 with every slow window, then 10 and 13 where 4 and 7 were.
+    const params = [60, 40, 50].flatMap((slow) => [13, 4, 10, 7].map((fast) => ({ fast, slow })));
+    const p = pool({ size: 2, spreadColumnsFrom: 0, sweepBudgetBytes: 5 * data.bars[0]!.length * 8 });
+    const expected = params.map((ps) => runBacktest(doc, data, { params: ps, audit: false }).stats);
+    expect(await p.evaluateBatch(doc, data, params)).toEqual(expected);
+    expect(p.counters).toMatchObject({ sweepGroups: 2, sweepBuffersReused: 2 });
+    const counts = await p.columnCounts(data);
+    expect(counts.reduce((n, c) => n + c.computed, 0)).toBe(7);
+    expect(counts.every((c) => c.seeded === 0)).toBe(true);
+    // Fast 4 and 7 again, under the budget: a worker that had kept their columns would read 10's and 13's.
+    const early = params.filter((ps) => ps.fast === 4 || ps.fast === 7);
+    expect(await p.evaluateBatch(doc, data, early)).toEqual(early.map((ps) => expected[params.indexOf(ps)]));
+  });
+
   it('cancels in shared mode (flag) and copy mode (workers replaced), then evaluates again', async () => {
     for (const share of [true, false]) await expectCancelThenServe(pool({ size: 1, share }));
   });

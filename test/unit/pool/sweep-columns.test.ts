@@ -9,10 +9,12 @@ import { generateMinuteBars } from '../../../src/data/index.ts';
 import type { MarketData } from '../../../src/engine/index.ts';
 import { optimize, poolEvaluator, type OptimizeOptions, type OptimizeResult } from '../../../src/optimize/index.ts';
 import { prepareData } from '../../../src/rpc/pool-data.ts';
+import { runBacktest } from '../../../src/engine/index.ts';
 import { closedAfterEach, sweepDoc } from './fixture.ts';
 
 // spreadColumnsFrom 1: these ~16k-bar data sets are spread like a W3 sweep's million bars would be.
 const pool = closedAfterEach((size: number) => createNodePool({ size, spreadColumnsFrom: 1 }));
+const closedPool = closedAfterEach((opts: Parameters<typeof createNodePool>[0]) => createNodePool(opts));
 
 const untimed = <T extends object>(r: T) => ({ ...r, elapsedMs: 0, evaluationsPerSecond: 0 });
 /** A result without its wall times (the rest must match bit for bit). */
@@ -71,5 +73,48 @@ describe('sweeps over the pool: columns once, shared; same leaderboard on 1 or N
     expect(counts.filter((c) => c.seeded > 0).length).toBeGreaterThanOrEqual(1);
     const perWorker = counts.map((c) => c.computed + c.seeded);
     expect(computed(counts)).toBe(Math.max(...perWorker));
+  });
+
+  it('over its column budget, a sweep runs in groups: each column computed once, written again into memory a finished group let go, lent and not kept, the stats in-process ones', async () => {
+    const doc = sweepDoc();
+    const shared = prepareData(data, true);
+    // fast 4, 7, 10, 13 × slow 40, 50, 60: 7 columns of AAA; the budget holds 5. Slow windows have 4 readers,
+    // fast ones 3, so the groups go by fast window: {4, 7} with every slow one (5 columns), then {10, 13},
+    // whose two fast columns are written where 4's and 7's were (the slow ones stay).
+    const params = [60, 40, 50].flatMap((slow) => [13, 4, 10, 7].map((fast) => ({ fast, slow })));
+    const column = shared.bars[0]!.length * 8;
+    const three = closedPool({ size: 3, spreadColumnsFrom: 1, sweepBudgetBytes: 5 * column });
+    const got = await three.evaluateBatch(doc, shared, params);
+    expect(got).toEqual(params.map((p) => runBacktest(doc, data, { params: p, audit: false }).stats));
+    expect(three.counters.sweepGroups).toBe(2);
+    expect(three.counters.sweepBuffersReused).toBe(2);
+    const counts = await three.columnCounts(shared);
+    // Computed once over the pool, spread, and no worker kept a lent column in its cache.
+    expect(computed(counts)).toBe(7);
+    expect(counts.every((c) => c.seeded === 0)).toBe(true);
+    // The memory of fast 4 and 7 now holds fast 10 and 13: a worker that had kept them under their keys
+    // would score these with the wrong averages (this batch fits the budget and reads the workers' caches).
+    const early = params.filter((p) => p.fast === 4 || p.fast === 7);
+    expect(await three.evaluateBatch(doc, shared, early)).toEqual(early.map((p) => got[params.indexOf(p)]));
+    // Under the budget the pool keeps the columns for the next batch, as before.
+    const roomy = closedPool({ size: 3, spreadColumnsFrom: 1, sweepBudgetBytes: 7 * column });
+    expect(await roomy.evaluateBatch(doc, shared, params)).toEqual(got);
+    expect(roomy.counters.sweepGroups).toBe(0);
+    expect(computed(await roomy.columnCounts(shared))).toBe(7);
+  });
+
+  it('a grid and a genetic search over a budget of one column rank as in-process (every candidate alone in its group)', async () => {
+    const doc = sweepDoc();
+    const shared = prepareData(data, true);
+    const tight = closedPool({ size: 2, spreadColumnsFrom: 1, sweepBudgetBytes: shared.bars[0]!.length * 8 });
+    for (const options of [
+      { method: 'grid', batchSize: 12, objective: 'return' },
+      { method: 'genetic', evaluations: 10, seed: 5, batchSize: 4, objective: 'return', genetic: { population: 6 } },
+    ] as OptimizeOptions[]) {
+      const inProcess = await optimize(doc, data, options);
+      expect(comparable(await optimize(doc, shared, options, poolEvaluator(tight)))).toEqual(comparable(inProcess));
+    }
+    expect(tight.counters.sweepGroups).toBeGreaterThan(2);
+    expect(tight.counters.sweepBuffersReused).toBeGreaterThan(0);
   });
 });
