@@ -117,4 +117,16 @@ describe('sweeps over the pool: columns once, shared; same leaderboard on 1 or N
     expect(tight.counters.sweepGroups).toBeGreaterThan(2);
     expect(tight.counters.sweepBuffersReused).toBeGreaterThan(0);
   });
+
+  it('a budgeted sweep cancelled between groups leaves nothing behind: the same sweep then gives the in-process stats', async () => {
+    const doc = sweepDoc();
+    const shared = prepareData(data, true);
+    const params = [60, 40, 50].flatMap((slow) => [13, 4, 10, 7].map((fast) => ({ fast, slow })));
+    const p = closedPool({ size: 2, spreadColumnsFrom: 1, sweepBudgetBytes: 5 * shared.bars[0]!.length * 8, progressIntervalMs: 0 });
+    const ctl = new AbortController();
+    // Aborted at its first progress report: chunks of the first group are back, the second group is not.
+    const run = p.evaluateBatch(doc, shared, params, { signal: ctl.signal, onProgress: () => ctl.abort() });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await p.evaluateBatch(doc, shared, params)).toEqual(params.map((ps) => runBacktest(doc, data, { params: ps, audit: false }).stats));
+  });
 });
