@@ -37,8 +37,10 @@ export interface PoolOptions {
    * Shared mode: bytes a sweep's indicator columns may take (default 256 MiB). A batch whose columns, with
    * those the pool keeps from earlier batches, would take more runs in groups (sweep-groups.ts), each group's
    * columns computed over the pool into the memory of the previous group's columns it does not read and lent
-   * to its chunks alone: memory stays near the budget, and memory written once is written again rather than
-   * fresh pages taken (on the VMs here a fresh page costs ~10 µs: W3's 72 columns were 1.6 s of it).
+   * to its chunks alone: a group holds at most the budget (one candidate's columns if they alone pass it),
+   * beside what the pool keeps from earlier batches (at most the budget: a batch that would pass it keeps
+   * nothing), and memory written once is written again rather than fresh pages taken (on the VMs here a fresh
+   * page costs ~10 µs: W3's 72 columns were 1.6 s of it).
    */
   sweepBudgetBytes?: number;
 }
