@@ -330,7 +330,7 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
      * pool got back from columns it let go; new ones when they run out) and not kept in this worker's cache:
      * the pool lends them to the chunks that read them (EvaluateTask.columns). `candidates` must read every
      * id (the pool passes one candidate per id). Returns the buffers it did not use, and how many of the given
-   * ones it wrote.
+     * ones it wrote.
      */
     computeSweep(
       dataId: string, doc: StrategyDocument, candidates: readonly ParamValues[], ids: readonly string[], buffers: SharedArrayBuffer[], cancel?: Int32Array,
@@ -338,9 +338,14 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
       const d = dataset(dataId);
       const want = new Set(ids);
       const free = [...buffers];
+      // A buffer written again starts zeroed, as a new one does: a column is then what computeColumns makes in
+      // fresh memory whatever parts of it a kernel leaves unwritten (~1 ms per 7.5 MiB, no page fault).
       const alloc = (bytes: number): SharedArrayBuffer => {
         const i = free.findIndex((b) => b.byteLength === bytes);
-        return i < 0 ? new SharedArrayBuffer(bytes) : free.splice(i, 1)[0]!;
+        if (i < 0) return new SharedArrayBuffer(bytes);
+        const b = free.splice(i, 1)[0]!;
+        new Uint8Array(b).fill(0);
+        return b;
       };
       const columns: SweepColumn[] = [];
       for (const params of candidates) {
