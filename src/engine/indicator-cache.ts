@@ -85,14 +85,7 @@ export class IndicatorCache {
    * holds): the key names the bar count and every output field, so columns that do not fit are refused.
    */
   seedKey(bars: BarColumns, key: string, cols: Float64Array[]): void {
-    const fields = key.slice(key.lastIndexOf('|') + 1).split(',');
-    if (!key.startsWith(`${bars.length}|`) || cols.length !== fields.length || cols.some((c) => c.length !== bars.length)) {
-      throw new Error(`indicator columns ${key} do not fit ${bars.length} bars of ${bars.symbol}`);
-    }
-    const columns = this.columnsOf(bars);
-    if (columns.has(key)) return;
-    columns.set(key, cols);
-    this.seeded++;
+    if (this.put(bars, key, cols)) this.seeded++;
   }
 
   /**
@@ -101,10 +94,18 @@ export class IndicatorCache {
    * already. The borrower evicts what it lent (evictKey) before their memory is used again.
    */
   lendKey(bars: BarColumns, key: string, cols: Float64Array[]): boolean {
+    return this.put(bars, key, cols);
+  }
+
+  /** Keeps `cols` under `key` unless the key is here already (then false); refuses columns that do not fit. */
+  private put(bars: BarColumns, key: string, cols: Float64Array[]): boolean {
+    const fields = key.slice(key.lastIndexOf('|') + 1).split(',');
+    if (!key.startsWith(`${bars.length}|`) || cols.length !== fields.length || cols.some((c) => c.length !== bars.length)) {
+      throw new Error(`indicator columns ${key} do not fit ${bars.length} bars of ${bars.symbol}`);
+    }
     const columns = this.columnsOf(bars);
     if (columns.has(key)) return false;
-    this.seedKey(bars, key, cols);
-    this.seeded--;
+    columns.set(key, cols);
     return true;
   }
 

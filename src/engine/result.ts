@@ -3,6 +3,9 @@ import { Zone } from '../lib/zone.ts';
 import { SESSION_DATED } from './calendar.ts';
 import { exchangeZone, type Curves, type OrderRecord, type RunResult, type Settings, type SignalEvent } from '../schema/index.ts';
 import type { Kernel } from './kernel.ts';
+import { computeStats, statsOf } from './stats.ts';
+import type { SeriesStats } from './series-stats.ts';
+import { ENGINE_VERSION } from './version.ts';
 
 /** A run's orders and signals made as columns (RunOptions.columns), and the string table they index. */
 export interface LogTables {
@@ -24,9 +27,6 @@ export interface LogRecords {
   orders(): OrderRecord[];
   signals(): SignalEvent[];
 }
-import { computeStats, statsOf } from './stats.ts';
-import type { SeriesStats } from './series-stats.ts';
-import { ENGINE_VERSION } from './version.ts';
 
 /**
  * Calendar day of a time, for daily returns. Daily and longer bars are stamped at UTC midnight of their
