@@ -10,6 +10,7 @@ import { runData } from './corporate.ts';
 import type { MarketData } from './market.ts';
 import type { Schedule } from '../lib/timer.ts';
 import { chartOverlays, type AssetOverlay } from './overlays.ts';
+import { primeData, primeDocument } from './prime.ts';
 
 export type { AssetOverlay, OverlayLine } from './overlays.ts';
 
@@ -223,7 +224,7 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
     return plan;
   };
 
-  return {
+  const service = {
     /** Receives every task's progress; set once per worker (one channel instead of one per task). */
     setProgressSink(fn: ProgressSink | null): void {
       sink = fn;
@@ -454,7 +455,28 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
       const { data, cache } = dataset(dataId);
       return chartOverlays(planFor(doc, params), data, cache, points, doc.settings);
     },
+    /**
+     * One run of the engine's prime (prime.ts) on a data set of its own, let go of afterwards: the pool asks
+     * for it when it starts its workers at idle time (EnginePool.warm), so the first user's run starts on
+     * compiled code. Its result comes back as runColumns gives one, so the caller can read it the same way.
+     * No progress is reported (the pool knows no task of this id).
+     */
+    prime(): RunResult {
+      const quiet = sink;
+      sink = null;
+      service.load(PRIME_DATA_ID, primeData());
+      try {
+        return service.run({ id: -1, dataId: PRIME_DATA_ID, doc: primeDocument(), audit: false, columns: true });
+      } finally {
+        sink = quiet;
+        service.drop(PRIME_DATA_ID);
+      }
+    },
   };
+  return service;
 }
+
+/** The prime's data set id: no pool id has this form (the pool numbers its data sets). */
+const PRIME_DATA_ID = '\u0000prime';
 
 export type EngineService = ReturnType<typeof createEngineService>;

@@ -43,6 +43,11 @@ export interface PoolOptions {
    * page costs ~10 µs: W3's 72 columns were 1.6 s of it).
    */
   sweepBudgetBytes?: number;
+  /**
+   * Whether `warm` also has each worker run the engine's prime once (src/engine/prime.ts: a small backtest, so
+   * V8 compiles the engine's shared code at idle time instead of during the first run). Default true.
+   */
+  prime?: boolean;
 }
 
 /** Default sweep column budget (PoolOptions.sweepBudgetBytes): W3's 70 columns are 540 MiB. */
@@ -120,6 +125,8 @@ interface Slot {
    * set's id and explainKey; null when none or when something since may have ended it (a run, a load, a drop).
    */
   explaining: { dataId: string; key: string } | null;
+  /** Whether warm had it run the engine's prime (a worker primes once). */
+  primed: boolean;
 }
 
 /** A data set's sweep columns in one price mode: every distinct indicator column a sweep asked for, computed once. */
@@ -216,7 +223,7 @@ export class EnginePool {
    * Runs whose signal pass was spread over the pool (signalShares); budgeted sweeps' groups, and the column
    * buffers they wrote again (memory of a column an earlier group no longer read); for tests and the benches.
    */
-  readonly counters = { splitRuns: 0, sweepGroups: 0, sweepBuffersReused: 0 };
+  readonly counters = { splitRuns: 0, sweepGroups: 0, sweepBuffersReused: 0, primed: 0 };
   private readonly spawnFn: SpawnEngine;
   private readonly clock: Clock;
   private readonly interval: number;
@@ -227,6 +234,7 @@ export class EnginePool {
   private readonly dataIds = new WeakMap<MarketData, { id: string; payload: MarketData }>();
   private readonly spreadFrom: number;
   private readonly sweepBudget: number;
+  private readonly primeOnWarm: boolean;
   /** Per data set (its payload) and document: indicator columns computed over the pool (see spreadColumnsFrom). */
   private readonly columns = new WeakMap<MarketData, Map<string, Promise<ColumnEntry[]>>>();
   /** Per data set (its payload) and price settings: sweep columns computed over the pool (see evaluateBatch). */
@@ -244,6 +252,7 @@ export class EnginePool {
     this.keep = Math.max(1, opts.datasetsPerWorker ?? 4);
     this.spreadFrom = opts.spreadColumnsFrom ?? 100_000;
     this.sweepBudget = opts.sweepBudgetBytes ?? SWEEP_BUDGET;
+    this.primeOnWarm = opts.prime ?? true;
   }
 
   /** Workers started so far (they start on demand, up to `size`, or all at once by `warm`). */
@@ -254,11 +263,19 @@ export class EnginePool {
   /**
    * Starts every worker up to `size` now and resolves when each has answered. The app calls it when the page
    * is idle: a worker started by a task holds that task back by its start-up (~0.7 s in Chromium), and a run
-   * splits its signal pass only over workers that are up (signalShares).
+   * splits its signal pass only over workers that are up (signalShares). Each worker then runs the engine's
+   * prime once (PoolOptions.prime), its result read here as a run's is: ~0.1–0.2 s of a worker at idle time
+   * that the first run no longer spends compiling. A task sent meanwhile waits for it behind it.
    */
   async warm(): Promise<void> {
     while (!this.closed && this.slots.length < this.size) this.startWorker();
-    await Promise.all(this.slots.map((s) => s.api.loaded()));
+    await Promise.all(this.slots.map(async (s) => {
+      await s.api.loaded();
+      if (!this.primeOnWarm || s.primed || this.closed) return;
+      s.primed = true;
+      decodeResult(await s.api.prime());
+      this.counters.primed++;
+    }));
   }
 
   run(req: RunRequest, ev: RunEvents = {}): Promise<RunResult> {
@@ -821,7 +838,7 @@ export class EnginePool {
   private startWorker(): Slot {
     const ep = this.spawnFn();
     const api = wrap<EngineApi>(ep);
-    const slot: Slot = { ep, api, loaded: [], tasks: [], sweepSeeded: new Map(), explaining: null };
+    const slot: Slot = { ep, api, loaded: [], tasks: [], sweepSeeded: new Map(), explaining: null, primed: false };
     void api.setProgressSink(proxy((id: number, f: number) => this.onProgress(id, f)));
     // A worker that dies (failed module load, out of memory) would otherwise leave its task pending forever.
     const withError = ep as { onerror?: unknown };

@@ -40,27 +40,30 @@ export function shareTransferables(shares: readonly SignalShare[]): ArrayBuffer[
 }
 
 /** The engine API over the wire: the service, plus runs returned as transferred columns. */
-export type WorkerService = EngineService & {
+export type WorkerService = Omit<EngineService, 'prime'> & {
   /**
    * A run whose trades, orders and signals come back as columns (result-columns.ts), every buffer
    * transferred. Signals carry no trace (it is not computed): the page asks explain for the one it opens.
    */
   runColumns(task: EngineTask): ColumnarResult;
+  /** The engine's prime (EngineService.prime) with its result as runColumns gives one, so the page warms its reading too. */
+  prime(): ColumnarResult;
 };
 
 /** The service as a worker exposes it: run results and chart overlays leave the worker by transfer, not structured clone. */
 export function withResultTransfer(service: EngineService): WorkerService {
+  const asColumns = (result: RunResult): ColumnarResult => {
+    const out = encodeResult(result);
+    return transfer(out, [...resultTransferables(result), ...columnTransferables(out.columns)]);
+  };
   return {
     ...service,
     run: (task) => {
       const result = service.run(task);
       return transfer(result, resultTransferables(result));
     },
-    runColumns: (task) => {
-      const result = service.run({ ...task, audit: false, columns: true });
-      const out = encodeResult(result);
-      return transfer(out, [...resultTransferables(result), ...columnTransferables(out.columns)]);
-    },
+    runColumns: (task) => asColumns(service.run({ ...task, audit: false, columns: true })),
+    prime: () => asColumns(service.prime()),
     signalShare: (task) => {
       const out = service.signalShare(task);
       return out && transfer(out, shareTransferables([out]));

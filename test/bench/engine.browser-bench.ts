@@ -77,7 +77,9 @@ async function w2Runner(api: Remote<DataService>, size: number, bars: number, ye
   const queue = JobQueue.open({ pool, dbName: W2_JOBS });
   const runner = new PoolRunner(pool, () => queue, api);
   try {
-    await pool.warm(); // every worker up, as the app starts them when the page is idle
+    const tWarm = performance.now();
+    await pool.warm(); // every worker up and primed, as the app starts them when the page is idle
+    const warmMs = Math.round(performance.now() - tWarm);
     await pool.needs(doc); // a worker has compiled the document, as when the user presses Run
     await settle();
     console.log(`[mem] begin ${row}`);
@@ -95,7 +97,7 @@ async function w2Runner(api: Remote<DataService>, size: number, bars: number, ye
     const seconds = (t1 - t0) / 1000;
     rows[row] = {
       bars, years, workers: size, seconds: +seconds.toFixed(3), barsPerSecond: Math.round(bars / seconds), floorRatio: +(seconds / await floorSeconds()).toFixed(1),
-      ms: Math.round(t1 - t0), untilRunningMs: Math.round(tRunning - t0), afterRunningMs: Math.round(t1 - tRunning), rerunMs, shared: pool.shared,
+      ms: Math.round(t1 - t0), warmMs, primed: pool.counters.primed, untilRunningMs: Math.round(tRunning - t0), afterRunningMs: Math.round(t1 - tRunning), rerunMs, shared: pool.shared,
       splitSignalPass: splitFirst > 0, splitRerun: pool.counters.splitRuns > splitFirst,
       engine: result.engine ?? 'unknown', trades: result.trades.length, orders: result.orders.length, signals: result.signals.length, goalMs: 1000,
     };

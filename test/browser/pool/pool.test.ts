@@ -158,4 +158,15 @@ describe('engine pool in Chromium workers', () => {
     expect(phases).toEqual([]);
     expect((await first).barCount).toBe(bars.reduce((n, b) => n + b.length, 0));
   });
+
+  it('warm primes each worker once in Chromium (shared memory, as the store reads bars), and a run after it equals the in-page run', async () => {
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const p = pool({ size: 2 });
+    await p.warm();
+    expect([p.workers, p.counters.primed]).toEqual([2, 2]);
+    await p.warm();
+    expect(p.counters.primed).toBe(2);
+    expect(asPoolRun(await p.run({ doc, data }))).toEqual(asPoolRun(runBacktest(doc, data)));
+  });
 });

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createNodePool } from '../../../src/cli/node-pool.ts';
 import { explain, IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
 import { prepareData } from '../../../src/rpc/pool-data.ts';
-import { abortError } from '../../../src/rpc/pool.ts';
+import { abortError, type EnginePool } from '../../../src/rpc/pool.ts';
 import type { ColumnEntry } from '../../../src/rpc/engine-api.ts';
 import { compile } from '../../../src/strategy/index.ts';
 import { crossDoc, crossDocBothAssets, dailyBars, longMinuteRun, paramSets, closedAfterEach, withoutTraces } from './fixture.ts';
 
 const pool = closedAfterEach((size: number) => createNodePool({ size }));
+const closedLater = closedAfterEach((p: EnginePool) => p);
 
 describe('engine pool on worker_threads', () => {
   it('a batch over 2 threads equals the same batch on 1 thread and in-process runs, in input order', async () => {
@@ -170,5 +171,21 @@ describe('engine pool on worker_threads', () => {
     const p = pool(1);
     expect(await p.needs(crossDoc())).toEqual({ assets: ['AAA', 'BBB'], timeframe: '1d', series: [], fields: ['open', 'close'] });
     await expect(p.run({ doc: crossDoc(), data: { bars: dailyBars().slice(0, 1) } })).rejects.toThrow(/no data for symbol "BBB"/);
+  });
+
+  it('warm has each worker run the engine prime once (not again on the next warm, not with prime: false), and runs after it are what they were', async () => {
+    const doc = crossDoc();
+    const data = { bars: dailyBars() };
+    const want = withoutTraces(runBacktest(doc, data, { audit: false, indicatorCache: new IndicatorCache() }));
+    const two = closedLater(createNodePool({ size: 2 }));
+    await two.warm();
+    expect([two.workers, two.counters.primed]).toEqual([2, 2]);
+    await two.warm();
+    expect(two.counters.primed).toBe(2);
+    expect(await two.run({ doc, data })).toEqual(want);
+    const off = closedLater(createNodePool({ size: 2, prime: false }));
+    await off.warm();
+    expect([off.workers, off.counters.primed]).toEqual([2, 0]);
+    expect(await off.run({ doc, data })).toEqual(want);
   });
 });
