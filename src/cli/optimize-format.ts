@@ -29,9 +29,13 @@ function walkForwardJson(wf: WalkForwardResult): unknown {
 }
 
 /** `where` names a queue when the candidates ran on one (`queue redis://host:port/0`). */
-export function optimizeJson(r: OptimizeResult, workers: number, extra: Robustness = {}, where?: string): string {
+/**
+ * `sweep`: with --workers, how the pool held the search's shared indicator columns: budgeted groups (0 when
+ * they fit the budget at once) and buffers written again instead of taken fresh (src/rpc/POOL.md).
+ */
+export function optimizeJson(r: OptimizeResult, workers: number, extra: Robustness = {}, where?: string, sweep?: { groups: number; buffersReused: number }): string {
   return JSON.stringify({
-    method: r.method, objective: r.objective, seed: r.seed, workers, ...(where ? { ranOn: where } : {}),
+    method: r.method, objective: r.objective, seed: r.seed, workers, ...(where ? { ranOn: where } : {}), ...(sweep ? { sweep } : {}),
     evaluations: r.evaluations, evaluationsPerSecond: toJson(r.evaluationsPerSecond), elapsedMs: r.elapsedMs,
     stopReason: r.stopReason, generations: r.generations, space: r.space, gridSize: r.gridSize, feasibleSize: r.feasibleSize,
     best: r.best && candidate(r.best),

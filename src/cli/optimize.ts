@@ -3,7 +3,7 @@
  *   [data and cost flags of backtest]
  *   --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return | sharpe=1,calmar=0.5]
  *   [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT [--anchored]] [--population N]
- *   [--bootstrap N] [--heatmap X,Y] [--workers N] [--queue redis://HOST:PORT[/DB] [--chunk N]] [--json]
+ *   [--bootstrap N] [--heatmap X,Y] [--workers N [--sweep-budget MIB]] [--queue redis://HOST:PORT[/DB] [--chunk N]] [--json]
  */
 import { isMetric, METHODS, optimize, parseWindowSizes, poolEvaluator, SpaceError, type Method, type Objective, type OptimizeOptions } from '../optimize/index.ts';
 import type { MarketData } from '../engine/index.ts';
@@ -16,7 +16,7 @@ import { QueueClient, type QueueStatus } from './queue/client.ts';
 import { optimizeHuman, optimizeJson } from './optimize-format.ts';
 import { robustness } from './optimize-robustness.ts';
 
-export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> [--series <csv file | directory> [--series-lag 35d]] [--actions <csv file | directory>] --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--bootstrap N] [--heatmap X,Y] [--workers N] [--queue redis://HOST:PORT[/DB]] [--chunk N] [--queue-timeout MS] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
+export const USAGE = 'usage: npm run optimize -- --strategy <file> --data <csv file | directory> [--series <csv file | directory> [--series-lag 35d]] [--actions <csv file | directory>] --method grid|random|genetic [--evaluations N] [--objective sharpe|sortino|cagr|calmar|return] [--seed N] [--min-trades N] [--max-drawdown PCT] [--walk-forward IN/OUT] [--anchored] [--population N] [--top N] [--bootstrap N] [--heatmap X,Y] [--workers N [--sweep-budget MIB]] [--queue redis://HOST:PORT[/DB]] [--chunk N] [--queue-timeout MS] [--json] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict]';
 
 const FLAGS = {
   ...DATA_FLAGS,
@@ -33,10 +33,15 @@ const FLAGS = {
   bootstrap: 'number',
   heatmap: 'string',
   workers: 'number',
+  'sweep-budget': 'number',
   queue: 'string',
   chunk: 'number',
   'queue-timeout': 'number',
 } as const;
+
+const MIB = 1024 * 1024;
+/** --sweep-budget's ceiling: 64 GiB, past any machine this runs on (a typo's extra zeros are refused, not tried). */
+const MAX_SWEEP_BUDGET_MIB = 65_536;
 
 /** "sharpe", or a weighted mix "sharpe=1,calmar=0.5". */
 export function parseObjective(text: string): Objective {
@@ -77,6 +82,9 @@ export async function optimizeCli(
     if (flags.anchored && !flags['walk-forward']) throw new UsageError('--anchored needs --walk-forward');
     const workers = wholeAtLeast('workers', flags.workers, 0) ?? 0;
     if (flags.queue && workers > 0) throw new UsageError('--queue and --workers exclude each other: queue workers bring their own threads');
+    const budget = flags['sweep-budget'];
+    if (budget !== undefined && !(budget > 0 && budget <= MAX_SWEEP_BUDGET_MIB)) throw new UsageError(`--sweep-budget is MiB of shared sweep columns, more than 0 and at most ${MAX_SWEEP_BUDGET_MIB}`);
+    if (budget !== undefined && workers === 0) throw new UsageError('--sweep-budget needs --workers: it bounds the columns the worker pool shares');
     const chunk = wholeAtLeast('chunk', flags.chunk, 1);
     if (chunk !== undefined && !flags.queue) throw new UsageError('--chunk needs --queue');
     const target = flags.queue ? parseQueueUrl(flags.queue) : undefined;
@@ -99,7 +107,7 @@ export async function optimizeCli(
     const actions = actionsFromFlags(flags, run, err);
     let data: MarketData = { bars: loaded.bars, ...(finer ? { finer } : {}), series, ...(actions ? { actions } : {}) };
     if (workers > 0) {
-      pool = createNodePool({ size: workers });
+      pool = createNodePool({ size: workers, ...(budget !== undefined ? { sweepBudgetBytes: Math.round(budget * MIB) } : {}) });
       // Columns in shared memory once, so every window's slice reaches the workers as views, not copies.
       if (pool.shared) data = prepareData(data, true);
     }
@@ -116,7 +124,8 @@ export async function optimizeCli(
     const result = await optimize(run, data, options, factory, undefined, signal);
     const extra = await robustness(run, data, options, result, checks, factory);
     const where = target ? `queue ${target.label}` : undefined;
-    out(flags.json ? optimizeJson(result, workers, extra, where) : optimizeHuman(result, workers, extra, where));
+    const sweep = pool && { groups: pool.counters.sweepGroups, buffersReused: pool.counters.sweepBuffersReused };
+    out(flags.json ? optimizeJson(result, workers, extra, where, sweep) : optimizeHuman(result, workers, extra, where));
     return 0;
   } catch (e) {
     err(`error: ${(e as Error).message.split('\n')[0]}`);

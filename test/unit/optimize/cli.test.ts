@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { optimizeCli, parseObjective } from '../../../src/cli/optimize.ts';
 import { dailyBars } from './fixtures.ts';
+import { generateMinuteBars } from '../../../src/data/synthetic.ts';
+import { readFileSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const strategy = join(root, 'public', 'strategies', 'sma-cross.json');
@@ -72,6 +74,37 @@ describe('optimize CLI', () => {
     expect(b.top).toEqual(a.top);
     expect(b.walkForward.windows).toEqual(a.walkForward.windows);
     expect(b.walkForward.outOfSample.stats).toEqual(a.walkForward.outOfSample.stats);
+  });
+
+  it('--sweep-budget bounds the shared sweep columns of a --workers search: the same answer in budgeted groups; refused without --workers or when not a positive size', async () => {
+    // 100,230 minute bars: past the pool's spreadColumnsFrom, so the candidates' SMA columns are shared. Each is
+    // 0.8 MB; a 1 MiB budget holds one candidate's pair at most, so the batch runs in groups.
+    const [m] = generateMinuteBars({ symbols: ['MMM'], years: 257 / 252, seed: 5, gaps: false });
+    const lines = ['time,open,high,low,close,volume'];
+    for (let i = 0; i < m!.length; i++) lines.push(`${new Date(m!.time[i]!).toISOString()},${m!.open[i]},${m!.high[i]},${m!.low[i]},${m!.close[i]},${m!.volume[i]}`);
+    const minutes = join(dir, 'MMM.csv');
+    writeFileSync(minutes, `${lines.join('\n')}\n`);
+    const doc = JSON.parse(readFileSync(strategy, 'utf8'));
+    doc.settings.timeframe = '1m';
+    const minuteDoc = join(dir, 'sma-cross-1m.json');
+    writeFileSync(minuteDoc, JSON.stringify(doc));
+    const args = ['--strategy', minuteDoc, '--data', minutes, '--method', 'random', '--evaluations', '12', '--seed', '3', '--json'];
+    const [plain, budgeted] = await Promise.all([cli(...args, '--workers', '2'), cli(...args, '--workers', '2', '--sweep-budget', '1')]);
+    expect([plain.err, budgeted.err]).toEqual([[], []]);
+    const a = JSON.parse(plain.out), b = JSON.parse(budgeted.out);
+    expect(a.sweep).toEqual({ groups: 0, buffersReused: 0 });
+    expect(b.sweep.groups).toBeGreaterThan(1);
+    expect(b.sweep.buffersReused).toBeGreaterThan(0);
+    expect(b.top).toEqual(a.top);
+    expect(b.best.stats).toEqual(a.best.stats);
+    const noPool = await cli(...args, '--sweep-budget', '64');
+    expect(noPool.code).toBe(2);
+    expect(noPool.err[0]).toMatch(/--sweep-budget needs --workers/);
+    for (const bad of ['0', '-5', '100000']) {
+      const r = await cli(...args, '--workers', '1', '--sweep-budget', bad);
+      expect(r.code).toBe(2);
+      expect(r.err[0]).toMatch(/--sweep-budget is MiB of shared sweep columns, more than 0 and at most 65536/);
+    }
   });
 
   it('--bootstrap and --heatmap add the robustness checks around the winner', async () => {
