@@ -3,6 +3,7 @@ import { BAR_COLUMNS, plainAllocator, sharedAllocator, type BufferAllocator } fr
 import { BarFormatError, DEFAULT_CHUNK_ROWS, encodeColumns, type EncodedFile } from './format.ts';
 import { memoryReader, readColumns, readHeader, type RandomAccessReader, type ReadOptions, type ReadResult, type TimeRange } from './reader.ts';
 import type { BarField } from '../schema/bars.ts';
+import type { Prefault } from './prefault.ts';
 
 const SERIES_FIELDS = ['time', 'value'] as const;
 
@@ -97,10 +98,12 @@ function timeIdOf(time: Float64Array): number {
  * at one NaN column, so a reader that wrongly uses it sees NaN, never a plausible price: with the shared
  * allocator one kept column for every load (nanColumn), otherwise one more column in the set's own buffer.
  */
-export async function readBars(r: RandomAccessReader, range?: TimeRange, alloc: BufferAllocator = plainAllocator, fields?: readonly BarField[]): Promise<BarColumns> {
+export async function readBars(
+  r: RandomAccessReader, range?: TimeRange, alloc: BufferAllocator = plainAllocator, fields?: readonly BarField[], prefault?: Prefault,
+): Promise<BarColumns> {
   const partial = fields && BAR_COLUMNS.some((n) => n !== 'time' && !fields.includes(n));
   const kept = alloc === sharedAllocator;
-  const opts: ReadOptions = partial ? { fields, spare: kept ? 0 : 1 } : {};
+  const opts: ReadOptions = { ...(partial ? { fields, spare: kept ? 0 : 1 } : {}), ...(prefault ? { prefault } : {}) };
   // A whole file in shared memory may share its times with a set read before (SharedTimes).
   const whole = kept && range?.from === undefined && range?.to === undefined;
   const head = whole ? await readHeader(r) : undefined;

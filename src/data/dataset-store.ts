@@ -102,7 +102,7 @@ export class DatasetStore implements BarStore {
   async get(symbol: string, timeframe: string, opts: GetOptions = {}): Promise<BarColumns | null> {
     const info = await this.catalog.get(barsId(symbol, timeframe));
     if (!info) return null;
-    return this.read(info.file, (f) => readBars(f, opts.range, opts.alloc, opts.fields));
+    return this.read(info.file, (f) => readBars(f, opts.range, opts.alloc, opts.fields, opts.prefault));
   }
 
   async getSeries(name: string, symbol: string | null, opts: GetOptions = {}): Promise<StepSeries | null> {

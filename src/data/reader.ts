@@ -2,6 +2,7 @@ import { lowerBound } from '../lib/search.ts';
 import { BarFormatError, FIXED_HEADER, blockOf, headerLength, parseHeader, type BlockInfo, type FileHeader } from './format.ts';
 import { Enc, blockWidth, decodeInto } from './column-codec.ts';
 import { plainAllocator, type BufferAllocator } from './columns.ts';
+import type { PageRange, Prefault } from './prefault.ts';
 
 /** Positioned reads from one stored file (fs handle, OPFS sync handle, Blob, or memory). */
 export interface RandomAccessReader {
@@ -64,7 +65,16 @@ export interface ReadOptions {
   sameTimeAs?: Float64Array;
   /** The time column in an allocation of its own (a column kept to be shared must not hold the others' buffer alive). */
   timeApart?: boolean;
+  /**
+   * A helper thread that takes the fresh pages of shared columns while this one reads (prefault.ts): of each
+   * column a chunk decodes in place, the part its encoded bytes do not land in, decoded into only after the
+   * helper answered.
+   */
+  prefault?: Prefault;
 }
+
+/** Below this many bytes of a chunk's columns a helper's round trip costs more than the faults it takes. */
+const PREFAULT_MIN_BYTES = 1 << 20;
 
 /** Reads a whole block (the encoded bytes) into an aligned scratch array. */
 async function blockBytes(r: RandomAccessReader, h: FileHeader, chunk: number, field: number): Promise<Uint8Array> {
@@ -173,18 +183,49 @@ async function readIntoTail(r: RandomAccessReader, bl: BlockInfo, a: number, dst
   return tail;
 }
 
-/** Fills `dst` with rows [a, b) (chunk-relative) of one column. Raw blocks land straight in `dst`, the others decode in place. */
-async function readRows(r: RandomAccessReader, h: FileHeader, chunk: number, field: number, a: number, dst: Float64Array, cache: TimeCache): Promise<void> {
+/** Whether readRows decodes this block in place (its encoded bytes read into the tail of `dst`, then decoded forward). */
+function inPlace(h: FileHeader, chunk: number, field: number, a: number, dst: Float64Array, cache: TimeCache): boolean {
+  const bl = blockOf(h, chunk, field);
+  if (bl.enc === Enc.RAW) return false;
+  if (field === 0) return a === 0 && dst.length === bl.rows && !cache.has(chunk);
+  return bl.enc === Enc.SCALED;
+}
+
+/**
+ * Per shared column `dsts[k]` (field `fields[k]`) that a chunk decodes in place, the part its encoded bytes
+ * do not land in (null for the others): what a helper may take the pages of while the tails are read
+ * (ReadOptions.prefault). All null when they come to less than PREFAULT_MIN_BYTES.
+ */
+function heads(h: FileHeader, chunk: number, fields: readonly number[], a: number, dsts: readonly Float64Array[], cache: TimeCache): (PageRange | null)[] {
+  let bytes = 0;
+  const out = dsts.map((dst, k): PageRange | null => {
+    if (!(dst.buffer instanceof SharedArrayBuffer) || !inPlace(h, chunk, fields[k]!, a, dst, cache)) return null;
+    const w = blockWidth(blockOf(h, chunk, fields[k]!).enc);
+    bytes += dst.length * (8 - w);
+    return { buffer: dst.buffer, from: dst.byteOffset, to: dst.byteOffset + dst.length * (8 - w) };
+  });
+  return bytes >= PREFAULT_MIN_BYTES ? out : out.map(() => null);
+}
+
+/**
+ * Fills `dst` with rows [a, b) (chunk-relative) of one column. Raw blocks land straight in `dst`, the others
+ * decode in place, after `ready` (a helper taking the pages of the part the encoded bytes do not land in).
+ */
+async function readRows(r: RandomAccessReader, h: FileHeader, chunk: number, field: number, a: number, dst: Float64Array, cache: TimeCache, ready: Promise<void> | null): Promise<void> {
   const bl = blockOf(h, chunk, field);
   if (bl.enc === Enc.RAW) {
     await readExact(r, new Uint8Array(dst.buffer, dst.byteOffset, dst.length * 8), bl.offset + a * 8);
   } else if (field === 0 && a === 0 && dst.length === bl.rows && !cache.has(chunk)) {
     // A whole chunk's delta times: running sums from the chunk's first time, decoded where they land.
-    decodeInto(bl.enc, bl.param, await readIntoTail(r, bl, 0, dst), dst, h.index[2 * chunk]!);
+    const tail = await readIntoTail(r, bl, 0, dst);
+    await ready;
+    decodeInto(bl.enc, bl.param, tail, dst, h.index[2 * chunk]!);
   } else if (field === 0) {
     dst.set((await chunkTimes(r, h, chunk, cache)).subarray(a, a + dst.length));
   } else if (bl.enc === Enc.SCALED) {
-    decodeInto(bl.enc, bl.param, await readIntoTail(r, bl, a, dst), dst, NaN);
+    const tail = await readIntoTail(r, bl, a, dst);
+    await ready;
+    decodeInto(bl.enc, bl.param, tail, dst, NaN);
   } else {
     throw new BarFormatError(r.name, `chunk ${chunk} column ${h.fields[field]}: encoding ${bl.enc} is only valid for times (corrupt header)`);
   }
@@ -242,8 +283,12 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
       time = new Float64Array(alloc(count * 8));
       time.set(like!.subarray(0, a - start));
     }
-    if (time !== null) await readRows(r, h, c, 0, a - cFrom, time.subarray(a - start, b - start), cache);
-    for (let k = 1; k < F; k++) await readRows(r, h, c, picked[k]!, a - cFrom, values[k - 1]!.subarray(a - start, b - start), cache);
+    const dsts = [...(time !== null ? [time] : []), ...values].map((v) => v.subarray(a - start, b - start));
+    const fields = time !== null ? picked : picked.slice(1);
+    // All asked for before the chunk's first read, one column each, so the helper takes a column's head while
+    // this thread reads its tail, and the next column's while this one decodes.
+    const ready = opts.prefault ? heads(h, c, fields, a - cFrom, dsts, cache).map((x) => (x ? opts.prefault!([x]) : null)) : null;
+    for (let k = 0; k < dsts.length; k++) await readRows(r, h, c, fields[k]!, a - cFrom, dsts[k]!, cache, ready?.[k] ?? null);
     cache.delete(c - 1);
     const t = time ?? like!;
     if ((a === cFrom && t[a - start] !== firsts[c]) || (b === cTo && t[b - 1 - start] !== lasts[c])) {

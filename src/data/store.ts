@@ -2,6 +2,7 @@ import type { BarColumns, BarField, StepSeries } from '../schema/bars.ts';
 import type { BufferAllocator } from './columns.ts';
 import type { EncodedFile } from './format.ts';
 import type { RandomAccessReader, TimeRange } from './reader.ts';
+import type { Prefault } from './prefault.ts';
 
 /** One catalog row: a stored bar set or step series. */
 export interface DatasetInfo {
@@ -46,6 +47,8 @@ export interface GetOptions {
    * (one shared column), so load only what the plan reads (engine/fields.ts).
    */
   fields?: readonly BarField[];
+  /** A helper thread taking the fresh pages of shared columns while they are read (prefault.ts); bars only. */
+  prefault?: Prefault;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { DatasetInfo, PutOptions } from '../store.ts';
 import type { MigrationProgress, MigrationReport } from '../dataset-store.ts';
 import { generateMinuteBars, type SyntheticOptions } from '../synthetic.ts';
 import { createOpfsStore, type OpfsStore, type OpfsStoreOptions } from './opfs-store.ts';
+import type { HelperPrefault } from '../prefault.ts';
 
 /** Files no catalog row names and untouched this long are left by a kill or crash; removed at start-up. */
 export const STARTUP_GC_AGE_MS = 10 * 60_000;
@@ -38,7 +39,13 @@ export type WorkerImportOptions = Omit<ImportOptions, 'signal' | 'onProgress'>;
  * What the data worker exposes over Comlink: imports with progress and cancel, the store, and loads into
  * SharedArrayBuffer columns (shared with the caller, not copied, when the page is cross-origin isolated).
  */
-export function createDataService() {
+export interface DataServiceOptions {
+  /** A helper thread that takes the fresh pages of bars read into shared memory (workers/import.worker.ts starts one). */
+  prefault?: HelperPrefault;
+}
+
+export function createDataService(opts: DataServiceOptions = {}) {
+  const prefault = opts.prefault;
   let store: Promise<OpfsStore> | undefined;
   let migration: Promise<MigrationReport> | undefined;
   const jobs = new Map<string, AbortController>();
@@ -52,6 +59,10 @@ export function createDataService() {
   const s = () => (store ??= begin());
 
   return {
+    /** How many column parts a helper thread took the pages of for loads (0 without one: see DataServiceOptions). */
+    prefaulted(): number {
+      return prefault?.answered() ?? 0;
+    },
     /** Chooses the OPFS directory and IndexedDB database (tests use their own). */
     async open(opts: OpenOptions = {}): Promise<void> {
       (await store)?.close();
@@ -122,7 +133,7 @@ export function createDataService() {
     },
     /** `fields`: only these price fields (time always); the rest are one NaN column (see GetOptions.fields). */
     async get(symbol: string, timeframe: string, range?: TimeRange, fields?: readonly BarField[]): Promise<BarColumns | null> {
-      return (await s()).get(symbol, timeframe, { range, alloc: defaultAllocator(), ...(fields ? { fields } : {}) });
+      return (await s()).get(symbol, timeframe, { range, alloc: defaultAllocator(), ...(fields ? { fields } : {}), ...(prefault ? { prefault } : {}) });
     },
     async put(bars: BarColumns, opts: Omit<PutOptions, 'signal'> = {}): Promise<DatasetInfo> {
       return (await s()).put(bars, opts);

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataService } from '../../../src/data/browser/service.ts';
 import { storageInfo, requestPersistence } from '../../../src/data/browser/storage.ts';
 import type { ProgressInfo } from '../../../src/data/csv/source.ts';
+import { generateMinuteBars } from '../../../src/data/synthetic.ts';
 
 /** Each test gets its own OPFS directory and IndexedDB database, removed afterwards. */
 let n = 0;
@@ -59,6 +60,20 @@ describe('data worker: OPFS + IndexedDB store in real Chromium', () => {
     expect(await api.delete('ABC', '1m')).toBe(true);
     expect(await api.list()).toEqual([]);
     expect(await api.collectGarbage()).toEqual([]);
+  });
+
+  it('loads big bar sets with its helper thread taking their fresh pages (src/data/prefault.ts): the values stored, byte for byte', async () => {
+    const opts = { symbols: ['PFA', 'PFB'], years: 1.5, seed: 12, gaps: true };
+    await api.storeSynthetic(opts);
+    expect(await api.prefaulted()).toBe(0);
+    const want = generateMinuteBars(opts);
+    for (const [k, symbol] of opts.symbols.entries()) {
+      const got = (await api.get(symbol, '1m', undefined, ['open', 'close']))!;
+      expect(got.close.buffer).toBeInstanceOf(SharedArrayBuffer);
+      for (const f of ['time', 'open', 'close'] as const) expect(new Uint8Array(got[f].buffer, got[f].byteOffset, got[f].byteLength)).toEqual(new Uint8Array(want[k]![f].buffer, want[k]![f].byteOffset, want[k]![f].byteLength));
+    }
+    // The time column of each set (other halts, other times) and both price columns: 3 heads a set.
+    expect(await api.prefaulted()).toBe(6);
   });
 
   it('a stream that fails in the middle of an import leaves the previous dataset intact', async () => {

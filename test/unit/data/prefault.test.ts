@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { encodeBars, readBars, toBytes } from '../../../src/data/codec.ts';
+import { sharedAllocator } from '../../../src/data/columns.ts';
+import { helperPrefault, touchPages, type PageRange, type Prefault } from '../../../src/data/prefault.ts';
+import { memoryReader } from '../../../src/data/reader.ts';
+import { generateMinuteBars } from '../../../src/data/synthetic.ts';
+import type { BarColumns } from '../../../src/schema/bars.ts';
+
+const same = (a: BarColumns, b: BarColumns) => {
+  for (const f of ['time', 'open', 'close'] as const) expect(Buffer.from(a[f].buffer, a[f].byteOffset, a[f].byteLength).equals(Buffer.from(b[f].buffer, b[f].byteOffset, b[f].byteLength))).toBe(true);
+};
+
+/**
+ * A helper that answers late (after a timer) and checks, when asked and again when it answers, that nothing
+ * was written into its ranges: the decoder may write there only after the answer.
+ */
+function lateHelper(): { prefault: Prefault; asked: PageRange[]; untouched: boolean[] } {
+  const asked: PageRange[] = [], untouched: boolean[] = [];
+  const zero = (r: PageRange) => new Uint8Array(r.buffer, r.from, r.to - r.from).every((x) => x === 0);
+  const prefault: Prefault = (ranges) => {
+    asked.push(...ranges);
+    untouched.push(ranges.every(zero));
+    return new Promise((resolve) => setTimeout(() => {
+      untouched.push(ranges.every(zero));
+      touchPages(ranges);
+      resolve();
+    }, 5));
+  };
+  return { prefault, asked, untouched };
+}
+
+describe('a helper taking the fresh pages of a load (data/prefault.ts)', () => {
+  it('touchPages writes a zero at the start of each range and at each 4 KiB page boundary in it, nothing else', () => {
+    const buffer = new SharedArrayBuffer(5 * 4096);
+    const bytes = new Uint8Array(buffer).fill(0xaa);
+    touchPages([{ buffer, from: 100, to: 8192 + 10 }, { buffer, from: 4 * 4096 + 7, to: 4 * 4096 + 8 }]);
+    const zeros = [...bytes.keys()].filter((i) => bytes[i] === 0);
+    expect(zeros).toEqual([100, 4096, 8192, 4 * 4096 + 7]);
+  });
+
+  it('a load with a late helper gives the bytes of a load without one, and writes a column\'s head only after the helper answered', async () => {
+    for (const [chunkRows, seed] of [[1 << 21, 8], [150_000, 9]] as const) {
+      // Another seed each time: other halts, another length, so the helped read decodes its own time column
+      // (a whole-file read in shared memory shares one with an earlier read of the same times: SharedTimes).
+      const [b] = generateMinuteBars({ symbols: ['AAA'], years: 2.5, seed, gaps: true });
+      const bytes = toBytes(encodeBars(b!, chunkRows));
+      const h = lateHelper();
+      const helped = await readBars(memoryReader(bytes), undefined, sharedAllocator, ['open', 'close'], h.prefault);
+      same(helped, await readBars(memoryReader(bytes), undefined, sharedAllocator, ['open', 'close']));
+      same(helped, b!);
+      // Per chunk: the heads of the time column, open and close (each the part its encoded bytes do not fill).
+      const chunks = Math.ceil(b!.length / chunkRows);
+      expect(h.asked).toHaveLength(3 * chunks);
+      expect(h.untouched).toHaveLength(2 * 3 * chunks);
+      expect(h.untouched.every(Boolean)).toBe(true);
+      const n = Math.min(chunkRows, b!.length);
+      expect(h.asked[1]!.to - h.asked[1]!.from).toBe(n * 4); // scaled prices: 4 bytes a row encoded, 8 decoded
+      expect(h.asked[1]!.buffer).toBe(helped.open.buffer);
+    }
+  });
+
+  it('is not asked for small loads, plain memory or raw-stored columns', async () => {
+    const [b] = generateMinuteBars({ symbols: ['AAA'], years: 0.2, seed: 8, gaps: false });
+    const h = lateHelper();
+    const bytes = toBytes(encodeBars(b!));
+    const small = await readBars(memoryReader(bytes), undefined, sharedAllocator, ['close'], h.prefault);
+    expect(h.asked).toEqual([]); // 19,656 rows: under a MiB of heads
+    same(small, await readBars(memoryReader(bytes), undefined, sharedAllocator, ['close']));
+    const [big] = generateMinuteBars({ symbols: ['AAA'], years: 1.2, seed: 8, gaps: false });
+    await readBars(memoryReader(toBytes(encodeBars(big!))), undefined, undefined, ['close'], h.prefault);
+    expect(h.asked).toEqual([]); // a plain ArrayBuffer: no other thread can share it
+  });
+
+  it('helperPrefault answers each request when the helper does, and every pending and later one at once when the helper fails', async () => {
+    const port = new EventTarget() as EventTarget & { postMessage(m: unknown): void };
+    const posted: { id: number }[] = [];
+    port.postMessage = (m) => { posted.push(m as { id: number }); };
+    const take = helperPrefault(port as never);
+    const range = { buffer: new SharedArrayBuffer(8), from: 0, to: 8 };
+    let first = false, second = false;
+    void take([range]).then(() => { first = true; });
+    void take([range]).then(() => { second = true; });
+    expect(posted.map((m) => m.id)).toEqual([1, 2]);
+    port.dispatchEvent(new MessageEvent('message', { data: { id: 2 } }));
+    port.dispatchEvent(new MessageEvent('message', { data: { id: 99 } })); // nobody's: ignored
+    await Promise.resolve();
+    expect([first, second, take.answered()]).toEqual([false, true, 1]);
+    port.dispatchEvent(new Event('error'));
+    await Promise.resolve();
+    expect(first).toBe(true);
+    await take([range]); // resolves without a helper
+    expect(posted).toHaveLength(2);
+  });
+});
