@@ -199,7 +199,8 @@ function inPlace(h: FileHeader, chunk: number, field: number, a: number, dst: Fl
 function heads(h: FileHeader, chunk: number, fields: readonly number[], a: number, dsts: readonly Float64Array[], cache: TimeCache): (PageRange | null)[] {
   let bytes = 0;
   const out = dsts.map((dst, k): PageRange | null => {
-    if (!(dst.buffer instanceof SharedArrayBuffer) || !inPlace(h, chunk, fields[k]!, a, dst, cache)) return null;
+    // (SharedArrayBuffer is not even defined where a page is not cross-origin isolated.)
+    if (typeof SharedArrayBuffer === 'undefined' || !(dst.buffer instanceof SharedArrayBuffer) || !inPlace(h, chunk, fields[k]!, a, dst, cache)) return null;
     const w = blockWidth(blockOf(h, chunk, fields[k]!).enc);
     bytes += dst.length * (8 - w);
     return { buffer: dst.buffer, from: dst.byteOffset, to: dst.byteOffset + dst.length * (8 - w) };
