@@ -1,17 +1,18 @@
 import { parseDocument, type BarColumns, type StrategyDocument, type StrategyDocumentInput } from '../schema/index.ts';
+import { Rng } from '../lib/rng.ts';
 import type { MarketData } from './market.ts';
 
 /**
  * What an engine worker runs once when the page is idle (EnginePool.warm), before any user's run: a small
  * multi-asset minute backtest through the same calls a run makes, so V8 has compiled the shared code (the
  * timeline, the compiled walk, fills, statistics, result tables) before the first real run instead of during it.
- * Measured in Chromium on W2 (7 assets, 6.9 M bars): a fresh worker's first run 768–931 ms, 653–679 after a
- * prime of this kind, against 317–380 for its second run. What only a real run warms stays: the document's own
- * generated condition code and the data set's own indexes (timeline, calendar), ~160 ms of W2's first run.
+ * Measured in a fresh Chromium worker on W2 (7 assets, 6.9 M bars; phase probes, not committed): its first run
+ * 768–981 ms without a prime, 693–843 after this one, against 317–387 for a second run. What only a real run
+ * warms stays: the document's own generated condition code and the data set's own indexes (timeline, calendar).
  *
- * The document is generic on purpose, not W2's: the kinds of conditions (crosses, comparisons with a number,
- * position and calendar conditions), actions (weights, amounts, exits, a rebalance) and sizings most documents
- * use, over three assets with one shared time column as the store reads them. Nothing it computes is kept.
+ * The document is generic on purpose, not W2's: crosses, comparisons with a number, position and calendar
+ * conditions; setWeight, buy by percent of equity, sell all and an equal-weight rebalance; over three assets
+ * with one shared time column, as the store reads them. Nothing it computes is kept.
  */
 
 const SYMBOLS = ['PRIME-A', 'PRIME-B', 'PRIME-C'];
@@ -43,35 +44,29 @@ function sessionTimes(): Float64Array {
   return time;
 }
 
-/** A seeded random walk per asset (xorshift32): the same bars on every call, in every runtime. */
+/** A seeded random walk per asset (src/lib/rng.ts): the same bars on every call, in every runtime. */
 function walk(symbol: string, time: Float64Array, seed: number): BarColumns {
   const n = time.length;
   const open = column(n), high = column(n), low = column(n), close = column(n), volume = column(n);
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x / 4_294_967_296 - 0.5;
-  };
+  const rng = new Rng(seed);
   let p = 50 + (seed % 200);
   for (let i = 0; i < n; i++) {
     const o = p;
     // A slow swing on top of noise, so averages cross and RSI reaches its bands within a few sessions.
-    p = Math.max(1, p * (1 + 0.0015 * next() + 0.0004 * Math.sin(i / 700 + seed)));
+    p = Math.max(1, p * (1 + 0.0015 * (rng.next() - 0.5) + 0.0004 * Math.sin(i / 700 + seed)));
     const c = Math.round(p * 100) / 100;
     open[i] = Math.round(o * 100) / 100;
     close[i] = c;
     high[i] = Math.max(open[i]!, c) + 0.01;
     low[i] = Math.min(open[i]!, c) - 0.01;
-    volume[i] = 1_000 + ((x >>> 8) % 5_000);
+    volume[i] = rng.int(1_000, 5_999);
   }
   return { symbol, timeframe: '1m', length: n, time, open, high, low, close, volume };
 }
 
 export function primeData(): MarketData {
   const time = sessionTimes();
-  return { bars: SYMBOLS.map((s, k) => walk(s, time, 0x9e3779b1 * (k + 1))) };
+  return { bars: SYMBOLS.map((s, k) => walk(s, time, (0x9e3779b1 * (k + 1)) >>> 0)) };
 }
 
 function strategies(): StrategyDocumentInput['strategies'] {

@@ -274,6 +274,8 @@ export class EnginePool {
       if (!this.primeOnWarm || s.primed || this.closed) return;
       s.primed = true;
       decodeResult(await s.api.prime());
+      // The prime is a run: it ended any explain session the worker held (engine service).
+      s.explaining = null;
       this.counters.primed++;
     }));
   }
