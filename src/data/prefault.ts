@@ -76,3 +76,18 @@ export function helperPrefault(helper: HelperPort): HelperPrefault {
   };
   return Object.assign(take, { answered: () => answered });
 }
+
+/**
+ * The data worker's helper, started by `spawn` (a worker running servePrefault), where it can help: memory is
+ * shared (the helper needs the same buffers) and a worker can start another. Otherwise, or when the start
+ * fails, undefined: loads then take their pages themselves, as without one.
+ */
+export function startHelper(spawn: () => HelperPort): HelperPrefault | undefined {
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (typeof SharedArrayBuffer === 'undefined' || g.crossOriginIsolated === false || typeof Worker === 'undefined') return undefined;
+  try {
+    return helperPrefault(spawn());
+  } catch {
+    return undefined;
+  }
+}

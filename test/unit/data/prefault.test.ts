@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeBars, readBars, toBytes } from '../../../src/data/codec.ts';
 import { sharedAllocator } from '../../../src/data/columns.ts';
-import { helperPrefault, touchPages, type PageRange, type Prefault } from '../../../src/data/prefault.ts';
+import { helperPrefault, startHelper, touchPages, type PageRange, type Prefault } from '../../../src/data/prefault.ts';
 import { memoryReader } from '../../../src/data/reader.ts';
 import { generateMinuteBars } from '../../../src/data/synthetic.ts';
 import type { BarColumns } from '../../../src/schema/bars.ts';
@@ -90,5 +90,23 @@ describe('a helper taking the fresh pages of a load (data/prefault.ts)', () => {
     expect(first).toBe(true);
     await take([range]); // resolves without a helper
     expect(posted).toHaveLength(2);
+  });
+
+  afterEach(() => { vi.unstubAllGlobals(); });
+
+  it('startHelper starts one only where a worker can start another and memory is shared; a start that throws gives none', () => {
+    const port = () => Object.assign(new EventTarget(), { postMessage: () => undefined }) as never;
+    let spawned = 0;
+    const spawn = () => { spawned++; return port(); };
+    vi.stubGlobal('Worker', undefined);
+    expect(startHelper(spawn)).toBeUndefined();
+    vi.stubGlobal('Worker', class {});
+    vi.stubGlobal('crossOriginIsolated', false);
+    expect(startHelper(spawn)).toBeUndefined();
+    expect(spawned).toBe(0);
+    vi.stubGlobal('crossOriginIsolated', true);
+    expect(startHelper(() => { throw new Error('no nested workers'); })).toBeUndefined();
+    expect(startHelper(spawn)?.answered()).toBe(0);
+    expect(spawned).toBe(1);
   });
 });
