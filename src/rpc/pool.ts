@@ -218,10 +218,10 @@ function defaultSize(): number {
 export class EnginePool {
   readonly size: number;
   readonly shared: boolean;
-  /** Runs whose signal pass was spread over the pool (signalShares), for tests and the benches. */
   /**
    * Runs whose signal pass was spread over the pool (signalShares); budgeted sweeps' groups, and the column
-   * buffers they wrote again (memory of a column an earlier group no longer read); for tests and the benches.
+   * buffers they wrote again (memory of a column an earlier group no longer read); workers warm primed; for
+   * tests, the benches and the CLI's --json.
    */
   readonly counters = { splitRuns: 0, sweepGroups: 0, sweepBuffersReused: 0, primed: 0 };
   private readonly spawnFn: SpawnEngine;

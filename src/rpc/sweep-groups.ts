@@ -8,8 +8,9 @@ export const columnBytes = (c: SweepNeeds['columns'][number]): number => c.outpu
  * fit `budget` bytes, where one candidate alone may exceed it (those that read nothing more then join it).
  * Each candidate's columns are sorted rarest first (fewest readers) and candidates by those lists, so the
  * candidates of a group share their rarest columns, and the columns most candidates read (a grid's other
- * axis) are read by every group and stay computed from one group to the next. A W3 grid (20 fast × 50 slow SMA windows, 7.5 MiB a column, 256 MiB)
- * gives 4 groups of 14 slow windows with the 20 fast ones: each column computed once, 34 at most at a time.
+ * axis) are read by every group and stay computed from one group to the next. A W3 grid (20 fast × 50 slow
+ * SMA windows, 7.5 MiB a column, 256 MiB) gives 4 groups of 14 slow windows with the 20 fast ones: each column
+ * computed once, 34 at most at a time.
  * Candidate indices, each exactly once; the groups run in order.
  */
 export function sweepGroups(needs: SweepNeeds, budget: number): number[][] {

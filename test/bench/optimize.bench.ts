@@ -7,7 +7,7 @@
  *     (7–8 s on 2 cores). A seeded random sample of the same grid is timed in-process beside it, and in place
  *     of the grid with --quick or OPTIMIZE_BENCH_SAMPLE=1: a figure projected from a sample is no estimate of the
  *     grid (its 60 candidates read ~2 columns each, the grid's 1,000 read 70 between them: 22.9 s projected
- *     against 7.0–8.0 measured, 2026-12-05), so such a row says `projected: true`.
+ *     against 6.9–8.0 measured, 2026-12-04 and 05), so such a row says `projected: true`.
  */
 import { availableParallelism } from 'node:os';
 import { createNodePool } from '../../src/cli/node-pool.ts';
