@@ -5,9 +5,8 @@
  *   [--from DATE] [--to DATE] [--strict] [--json]
  */
 import { runBacktest } from '../engine/index.ts';
-import { unavailableReasons } from '../schema/index.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { humanReport, toJson } from './format.ts';
+import { humanReport, resultJson } from './format.ts';
 import { actionsFromFlags, applyFlags, DetailedUsageError, DATA_FLAGS, finerFor, loadBars, readDocument, separateFiner, seriesFromFlags } from './inputs.ts';
 
 export const USAGE = 'usage: npm run backtest -- --strategy <file> --data <csv file | directory> [--series <csv file | directory> [--series-lag 35d]] [--actions <csv file | directory>] [--symbol S] [--cash N] [--commission F] [--slippage-bps N] [--fill next-open|close] [--whole-units | --fractional] [--from DATE] [--to DATE] [--strict] [--json]';
@@ -22,19 +21,10 @@ export async function backtestCli(argv: readonly string[], out: (s: string) => v
     const finer = finerFor(run, loaded.finer, err);
     const series = await seriesFromFlags(flags, err);
     const actions = actionsFromFlags(flags, run, err);
-    const result = runBacktest(run, { bars: loaded.bars, ...(finer ? { finer } : {}), series, ...(actions ? { actions } : {}) });
+    // No condition traces: nothing printed reads them (the fast path's W2 took 0.53 s without, 1.9 s with).
+    const result = runBacktest(run, { bars: loaded.bars, ...(finer ? { finer } : {}), series, ...(actions ? { actions } : {}) }, { audit: false });
     if (flags.json) {
-      out(JSON.stringify({
-        stats: toJson(result.stats),
-        // Every null statistic with the reason it is not available.
-        statsUnavailable: unavailableReasons(result.stats),
-        trades: toJson(result.trades),
-        barCount: result.barCount,
-        eventCount: result.eventCount,
-        engineVersion: result.engineVersion,
-        warnings: result.warnings,
-        ...(result.corporateActions ? { corporateActions: result.corporateActions } : {}),
-      }));
+      out(JSON.stringify(resultJson(result)));
     } else {
       out(humanReport(result));
     }

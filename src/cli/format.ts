@@ -50,6 +50,20 @@ export function statsTable(stats: Stats): string {
   return LABELS.map(([k, label, kind]) => `${label.padEnd(width)}  ${fmt(stats[k], kind)}${why[k] ? `: ${why[k]}` : ''}`).join('\n');
 }
 
+/** What `backtest --json` prints: statistics (each null one with its reason), trades, counts and warnings. */
+export function resultJson(r: RunResult): Record<string, unknown> {
+  return {
+    stats: toJson(r.stats),
+    statsUnavailable: unavailableReasons(r.stats),
+    trades: toJson(r.trades),
+    barCount: r.barCount,
+    eventCount: r.eventCount,
+    engineVersion: r.engineVersion,
+    warnings: r.warnings,
+    ...(r.corporateActions ? { corporateActions: r.corporateActions } : {}),
+  };
+}
+
 export function humanReport(r: RunResult): string {
   const lines = [statsTable(r.stats), '', `${r.trades.length} trades, ${r.orders.length} orders (${r.orders.filter((o) => o.status === 'rejected').length} rejected), ${r.barCount} bars read`];
   for (const w of r.warnings) lines.push(`warning: ${w}`);

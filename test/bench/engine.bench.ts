@@ -102,7 +102,8 @@ const suite: BenchSuite = {
         };
       }
       rows.W2!.vsReference = w2s.fast / w2s.reference;
-      // A one-off run without a cache (the CLI): 'auto' takes the reference there (multi-asset, no shared columns).
+      // A one-off run without a cache, as the CLI runs it (no traces): 'auto' takes the fast path there too since
+      // 2026-12-05 (it took the reference before: backtest.ts FAST_MIN_BARS).
       const t3 = performance.now(), c3 = cpuMs();
       const auto = runBacktest(b.doc, b.data, { audit: false });
       rows['W2 auto, no cache'] = { engine: auto.engine ?? '?', bars: b.bars, seconds: (performance.now() - t3) / 1000, cpuSeconds: (cpuMs() - c3) / 1000, floorRatio: (performance.now() - t3) / 1000 / w2floor };

@@ -476,11 +476,12 @@ describe('fast path ≡ reference kernel', () => {
     expect(kernelOnly.engine).toBe('reference');
     expect(kernelOnly.engineNote).toMatch(/small run \(90 bars, under 10000\) that the compiled walk does not take/);
     const large = { bars: toBars(Array.from({ length: 3400 }, (_, i) => ({ gap: 1, mask: 7, moves: [i % 3 - 1, 1, 0, 1, 0, -1] }))) };
-    // Multi-asset without shared columns (a one-off CLI run): the reference; with the data set's cache (the
-    // worker service, the optimizers): the fast path.
+    // Multi-asset without shared columns (a one-off CLI run) takes the fast path too, as with the data set's
+    // cache (the worker service, the optimizers), with the reference's results.
     const oneOff = runBacktest(doc, large);
-    expect(oneOff.engine).toBe('reference');
-    expect(oneOff.engineNote).toMatch(/multi-asset run without shared indicator columns/);
+    expect(oneOff.engine).toBe('fast');
+    expect(oneOff.engineNote).toBeUndefined();
+    expect(same(withoutEngine(oneOff), withoutEngine(runBacktest(doc, large, { engine: 'reference' })))).toBeNull();
     expect(runBacktest(doc, large, { indicatorCache: new IndicatorCache() }).engine).toBe('fast');
   });
 

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backtestCli } from '../../../src/cli/backtest.ts';
+import { resultJson } from '../../../src/cli/format.ts';
+import { applyFlags, loadBars, readDocument } from '../../../src/cli/inputs.ts';
+import { runBacktest } from '../../../src/engine/index.ts';
 import { SHARED_DATA, sharedDataPath, warnIfNoSharedData } from '../../helpers/shared-data.ts';
 
 const root = join(__dirname, '..', '..', '..');
@@ -96,6 +99,43 @@ describe('backtest CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Start +2020-01-01$/m);
     expect(r.out).toMatch(/^# Trades +\d+$/m);
+  });
+
+  it('a multi-asset run prints what the reference engine with condition traces gives, bit for bit (it runs on the fast path without traces)', async () => {
+    // Three assets of 4,000 minute bars (12,000 in all, over FAST_MIN_BARS), one with a hole in its bars.
+    const folder = mkdtempSync(join(dir, 'multi-'));
+    for (const [k, sym] of ['AAA', 'BBB', 'CCC'].entries()) {
+      const lines = ['time,open,high,low,close,volume'];
+      let c = 50 + 10 * k;
+      for (let i = 0; i < 4000; i++) {
+        if (k === 2 && i >= 1500 && i < 1620) continue;
+        const t = Date.UTC(2021, 2, 1 + Math.floor(i / 390), 14, 30) + (i % 390) * 60_000;
+        const o = c;
+        c = Math.max(1, c + Math.sin(i / (7 + k)) * 0.4 + ((i * (k + 3)) % 11 - 5) * 0.03);
+        lines.push(`${new Date(t).toISOString()},${o.toFixed(2)},${(Math.max(o, c) + 0.05).toFixed(2)},${(Math.min(o, c) - 0.05).toFixed(2)},${c.toFixed(2)},${100 + (i % 37)}`);
+      }
+      writeFileSync(join(folder, `${sym}.csv`), `${lines.join('\n')}\n`);
+    }
+    const doc = join(dir, 'multi.json');
+    writeFileSync(doc, JSON.stringify({
+      version: 1, name: 'multi', settings: { universe: ['AAA', 'BBB', 'CCC'], timeframe: '1m', initialCash: 100_000, fees: { fraction: 0.0005 }, units: 'fractional' },
+      strategies: ['AAA', 'BBB', 'CCC'].flatMap((s) => [
+        { id: `in-${s}`, name: `in ${s}`, condition: { lhs: { kind: 'sma', asset: s, window: { bars: 10 } }, op: 'crossesAbove', rhs: { kind: 'sma', asset: s, window: { bars: 40 } } }, action: { type: 'setWeight', asset: s, weight: 0.2 } },
+        { id: `out-${s}`, name: `out ${s}`, condition: { lhs: { kind: 'rsi', asset: s, window: { bars: 14 } }, op: '>', rhs: 70 }, action: { type: 'sell', asset: s, amount: { unit: 'all' } } },
+      ]),
+    }));
+    const r = await cli('--strategy', doc, '--data', folder, '--json');
+    expect(r.err).toEqual([]);
+    expect(r.code).toBe(0);
+    const flags = { strategy: doc, data: folder };
+    const bars = await loadBars(folder, flags, () => undefined);
+    const run = applyFlags(readDocument(doc), flags, bars);
+    const fast = runBacktest(run, { bars }, { audit: false });
+    expect(fast.engine).toBe('fast');
+    const reference = runBacktest(run, { bars }, { engine: 'reference' });
+    expect(reference.signals.some((s) => s.trace !== undefined && s.trace.type !== 'always')).toBe(true);
+    expect(reference.trades.length).toBeGreaterThan(10);
+    expect(JSON.parse(r.out)).toEqual(JSON.parse(JSON.stringify(resultJson(reference))));
   });
 
   describe.skipIf(!SHARED_DATA)('on real data (../shared/data)', () => {
