@@ -8,7 +8,7 @@
  * W3  1,000 parameter combinations (fast 5…100 step 5 × slow 110…600 step 10) × ~1 M minute bars (1 asset,
  *     10 years of regular sessions).
  */
-import { generateMinuteBars, resample } from '../../src/data/index.ts';
+import { allocBars, generateMinuteBars, resample, sharedAllocator } from '../../src/data/index.ts';
 import { parseDocument, type BarColumns, type StrategyDocument, type StrategyDocumentInput } from '../../src/schema/index.ts';
 
 export const SEED = 20_260_101;
@@ -103,6 +103,23 @@ export function w2Doc(): StrategyDocument {
 export function w2(): Workload {
   const bars = w2Bars();
   return { doc: w2Doc(), data: { bars }, bars: bars.reduce((s, b) => s + b.length, 0) };
+}
+
+/**
+ * Bar sets as the store loads them (data/codec.ts readBars, in Node and in a cross-origin isolated page): each
+ * set's columns in one SharedArrayBuffer, and sets with the same times sharing one time column. V8 compiles
+ * typed-array access over shared memory apart from access over plain buffers, so a bench that warms the engine
+ * on one and times it on the other measures a recompile.
+ */
+export function asLoaded(bars: readonly BarColumns[]): BarColumns[] {
+  let first: Float64Array | null = null;
+  return bars.map((b) => {
+    const out = allocBars(b.symbol, b.timeframe, b.length, sharedAllocator);
+    for (const f of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) out[f].set(b[f]);
+    if (first === null) first = out.time;
+    const t = first;
+    return b.length === t.length && b.time.every((x, i) => x === t[i]) ? { ...out, time: t } : out;
+  });
 }
 
 /** W3: the SMA-cross document on ~1 M minute bars, and its 1,000 parameter combinations. */
