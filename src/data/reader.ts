@@ -183,7 +183,7 @@ async function readIntoTail(r: RandomAccessReader, bl: BlockInfo, a: number, dst
   return tail;
 }
 
-/** Whether readRows decodes this block in place (its encoded bytes read into the tail of `dst`, then decoded forward). */
+/** Whether fetchRows decodes this block in place (its encoded bytes read into the tail of `dst`, then decoded forward). */
 function inPlace(h: FileHeader, chunk: number, field: number, a: number, dst: Float64Array, cache: TimeCache): boolean {
   const bl = blockOf(h, chunk, field);
   if (bl.enc === Enc.RAW) return false;
@@ -209,27 +209,31 @@ function heads(h: FileHeader, chunk: number, fields: readonly number[], a: numbe
 }
 
 /**
- * Fills `dst` with rows [a, b) (chunk-relative) of one column. Raw blocks land straight in `dst`, the others
- * decode in place, after `ready` (a helper taking the pages of the part the encoded bytes do not land in).
+ * Reads rows [a, b) (chunk-relative) of one column: raw blocks straight into `dst`; the others' encoded bytes
+ * into its tail, returning their decode, to run once `ready` resolved (a helper taking the pages of the part
+ * the encoded bytes do not land in). Every column's bytes are read before any is decoded, so this thread
+ * takes the next column's tail pages while the helper takes this one's head.
  */
-async function readRows(r: RandomAccessReader, h: FileHeader, chunk: number, field: number, a: number, dst: Float64Array, cache: TimeCache, ready: Promise<void> | null): Promise<void> {
+async function fetchRows(r: RandomAccessReader, h: FileHeader, chunk: number, field: number, a: number, dst: Float64Array, cache: TimeCache): Promise<(() => void) | null> {
   const bl = blockOf(h, chunk, field);
   if (bl.enc === Enc.RAW) {
     await readExact(r, new Uint8Array(dst.buffer, dst.byteOffset, dst.length * 8), bl.offset + a * 8);
-  } else if (field === 0 && a === 0 && dst.length === bl.rows && !cache.has(chunk)) {
+    return null;
+  }
+  if (field === 0 && a === 0 && dst.length === bl.rows && !cache.has(chunk)) {
     // A whole chunk's delta times: running sums from the chunk's first time, decoded where they land.
     const tail = await readIntoTail(r, bl, 0, dst);
-    await ready;
-    decodeInto(bl.enc, bl.param, tail, dst, h.index[2 * chunk]!);
-  } else if (field === 0) {
-    dst.set((await chunkTimes(r, h, chunk, cache)).subarray(a, a + dst.length));
-  } else if (bl.enc === Enc.SCALED) {
-    const tail = await readIntoTail(r, bl, a, dst);
-    await ready;
-    decodeInto(bl.enc, bl.param, tail, dst, NaN);
-  } else {
-    throw new BarFormatError(r.name, `chunk ${chunk} column ${h.fields[field]}: encoding ${bl.enc} is only valid for times (corrupt header)`);
+    return () => decodeInto(bl.enc, bl.param, tail, dst, h.index[2 * chunk]!);
   }
+  if (field === 0) {
+    dst.set((await chunkTimes(r, h, chunk, cache)).subarray(a, a + dst.length));
+    return null;
+  }
+  if (bl.enc === Enc.SCALED) {
+    const tail = await readIntoTail(r, bl, a, dst);
+    return () => decodeInto(bl.enc, bl.param, tail, dst, NaN);
+  }
+  throw new BarFormatError(r.name, `chunk ${chunk} column ${h.fields[field]}: encoding ${bl.enc} is only valid for times (corrupt header)`);
 }
 
 /**
@@ -286,10 +290,17 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
     }
     const dsts = [...(time !== null ? [time] : []), ...values].map((v) => v.subarray(a - start, b - start));
     const fields = time !== null ? picked : picked.slice(1);
-    // All asked for before the chunk's first read, one column each, so the helper takes a column's head while
-    // this thread reads its tail, and the next column's while this one decodes.
+    // All asked for before the chunk's first read, one column each: the helper takes the heads in order while
+    // this thread reads every tail, then each column decodes once its head is taken.
     const ready = opts.prefault ? heads(h, c, fields, a - cFrom, dsts, cache).map((x) => (x ? opts.prefault!([x]) : null)) : null;
-    for (let k = 0; k < dsts.length; k++) await readRows(r, h, c, fields[k]!, a - cFrom, dsts[k]!, cache, ready?.[k] ?? null);
+    const decodes: ((() => void) | null)[] = [];
+    for (let k = 0; k < dsts.length; k++) decodes.push(await fetchRows(r, h, c, fields[k]!, a - cFrom, dsts[k]!, cache));
+    for (let k = 0; k < dsts.length; k++) {
+      const decode = decodes[k];
+      if (!decode) continue;
+      await ready?.[k];
+      decode();
+    }
     cache.delete(c - 1);
     const t = time ?? like!;
     if ((a === cFrom && t[a - start] !== firsts[c]) || (b === cTo && t[b - 1 - start] !== lasts[c])) {
