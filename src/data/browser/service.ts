@@ -1,5 +1,6 @@
 import type { BarColumns, BarField, StepSeries } from '../../schema/bars.ts';
-import { defaultAllocator } from '../columns.ts';
+import { canShare, defaultAllocator } from '../columns.ts';
+import { reserveNanColumn } from '../codec.ts';
 import type { ImportOptions } from '../csv/import.ts';
 import type { ProgressInfo } from '../csv/source.ts';
 import { loadEmbeddedBars, loadEmbeddedSeries } from '../embedded/browser.ts';
@@ -44,6 +45,13 @@ export interface DataServiceOptions {
   prefault?: HelperPrefault;
 }
 
+/** Rows of the longest bar set in the catalog (0 when none). */
+export function longestBars(rows: readonly DatasetInfo[]): number {
+  let n = 0;
+  for (const r of rows) if (r.kind === 'bars' && r.rows > n) n = r.rows;
+  return n;
+}
+
 export function createDataService(opts: DataServiceOptions = {}) {
   const prefault = opts.prefault;
   let store: Promise<OpfsStore> | undefined;
@@ -54,6 +62,8 @@ export function createDataService(opts: DataServiceOptions = {}) {
     // A failure here (the store closed under it) changes nothing stored: the next open carries on.
     migration = opts.migrate === false ? undefined
       : st.then((x) => x.migrate()).catch((e: unknown) => ({ migrated: [], skipped: [], failed: [{ id: '*', reason: String(e) }] }));
+    // Idle work: the NaN stand-in for fields a load does not read, as long as the longest stored bar set.
+    if (canShare()) void st.then((x) => x.list()).then((rows) => reserveNanColumn(longestBars(rows))).catch(() => undefined);
     return st;
   };
   const s = () => (store ??= begin());

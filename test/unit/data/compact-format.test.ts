@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocBars, barsEqual, sharedAllocator } from '../../../src/data/columns.ts';
-import { decodeBars, decodeSeries, encodeBars, encodeSeries, readBars, toBytes } from '../../../src/data/codec.ts';
+import { decodeBars, decodeSeries, encodeBars, encodeSeries, readBars, reserveNanColumn, toBytes } from '../../../src/data/codec.ts';
+import { longestBars } from '../../../src/data/browser/service.ts';
+import type { DatasetInfo } from '../../../src/data/store.ts';
 import { Enc } from '../../../src/data/column-codec.ts';
 import { FORMAT_V1, FORMAT_VERSION } from '../../../src/data/format.ts';
 import { memoryReader, readHeader } from '../../../src/data/reader.ts';
@@ -133,6 +135,26 @@ describe('compact bar format (version 2)', () => {
     expect([a.high.length, c.open.length]).toEqual([1000, 600]);
     expect(c.open.buffer).toBe(a.high.buffer);
     expect([a.high, a.low, a.volume, c.open, c.high].every((x) => x.every(Number.isNaN))).toBe(true);
+  });
+
+  it('a NaN column reserved ahead (the data worker, idle, for its longest bar set) is the one later loads get; a longer load grows it', async () => {
+    reserveNanColumn(5000);
+    const bytes = toBytes(encodeBars(minutes(4000), 1500));
+    const a = await readBars(memoryReader(bytes), undefined, sharedAllocator, ['close']);
+    const reserved = a.high.buffer;
+    expect(reserved.byteLength).toBeGreaterThanOrEqual(5000 * 8);
+    expect(a.high.length).toBe(4000);
+    expect(a.open.every(Number.isNaN) && a.volume.every(Number.isNaN)).toBe(true);
+    reserveNanColumn(100);
+    expect((await readBars(memoryReader(bytes), undefined, sharedAllocator, ['open'])).close.buffer).toBe(reserved);
+    const longer = await readBars(memoryReader(toBytes(encodeBars(minutes(6000), 2500))), undefined, sharedAllocator, ['close']);
+    expect(longer.open.buffer).not.toBe(reserved);
+    expect(longer.open.length).toBe(6000);
+    expect(longer.open.every(Number.isNaN)).toBe(true);
+    expect(longestBars([
+      { kind: 'series', rows: 9000 }, { kind: 'bars', rows: 4000 }, { kind: 'bars', rows: 6000 },
+    ] as DatasetInfo[])).toBe(6000);
+    expect(longestBars([])).toBe(0);
   });
 });
 
