@@ -292,22 +292,28 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
     const cTo = Math.min(h.count, cFrom + h.chunkRows);
     const a = Math.max(cFrom, start), b = Math.min(cTo, end);
     if (a >= b) continue;
+    // Each column's head asked of the helper before the chunk's first read, one request a column: it takes the
+    // heads in order while this thread reads every tail, then each column decodes once its head is taken. The
+    // price columns' are asked before the times are compared with `like` (the helper was idle meanwhile).
+    const ask = (fields: readonly number[], dsts: readonly Float64Array[]) =>
+      opts.prefault ? heads(h, c, fields, a - cFrom, dsts, cache).map((x) => (x ? opts.prefault!([x]) : null)) : dsts.map(() => null);
+    const vals = values.map((v) => v.subarray(a - start, b - start));
+    let ready = time === null ? ask(picked.slice(1), vals) : null;
     // The comparison's pieces go into the chunk's rows of the last price column read (written after it).
-    if (time === null && !(await timesMatch(r, h, c, like!.subarray(a - start, b - start), values.at(-1)?.subarray(a - start, b - start)))) {
+    if (time === null && !(await timesMatch(r, h, c, like!.subarray(a - start, b - start), vals.at(-1)))) {
       time = new Float64Array(alloc(count * 8));
       time.set(like!.subarray(0, a - start));
+      ready = [...ask([0], [time.subarray(a - start, b - start)]), ...ready!];
     }
-    const dsts = [...(time !== null ? [time] : []), ...values].map((v) => v.subarray(a - start, b - start));
+    const dsts = [...(time !== null ? [time.subarray(a - start, b - start)] : []), ...vals];
     const fields = time !== null ? picked : picked.slice(1);
-    // All asked for before the chunk's first read, one column each: the helper takes the heads in order while
-    // this thread reads every tail, then each column decodes once its head is taken.
-    const ready = opts.prefault ? heads(h, c, fields, a - cFrom, dsts, cache).map((x) => (x ? opts.prefault!([x]) : null)) : null;
+    ready ??= ask(fields, dsts);
     const decodes: ((() => void) | null)[] = [];
     for (let k = 0; k < dsts.length; k++) decodes.push(await fetchRows(r, h, c, fields[k]!, a - cFrom, dsts[k]!, cache));
     for (let k = 0; k < dsts.length; k++) {
       const decode = decodes[k];
       if (!decode) continue;
-      await ready?.[k];
+      await ready[k];
       decode();
     }
     cache.delete(c - 1);
