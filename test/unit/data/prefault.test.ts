@@ -59,6 +59,33 @@ describe('a helper taking the fresh pages of a load (data/prefault.ts)', () => {
     }
   });
 
+  it('a set compared with a kept time column asks for its price heads before comparing, and for a time head only where the times differ', async () => {
+    // Three aligned sets (another seed than above, so their times are kept by none of its reads), two chunks each.
+    const [a, b] = generateMinuteBars({ symbols: ['CCC', 'DDD'], years: 4, seed: 10, gaps: false });
+    const chunkRows = 200_000;
+    // The second chunk's heads pass PREFAULT_MIN_BYTES too: its time column's alone (6 bytes a row of two-byte steps).
+    expect((a!.length - chunkRows) * 6).toBeGreaterThan(1 << 20);
+    const kept = await readBars(memoryReader(toBytes(encodeBars(a!, chunkRows))), undefined, sharedAllocator, ['open', 'close']);
+    const h = lateHelper();
+    const matched = await readBars(memoryReader(toBytes(encodeBars(b!, chunkRows))), undefined, sharedAllocator, ['open', 'close'], h.prefault);
+    expect(matched.time).toBe(kept.time);
+    same(matched, b!);
+    expect(h.asked).toHaveLength(4); // open and close, per chunk
+    expect(h.asked.every((r) => r.buffer === matched.open.buffer)).toBe(true);
+    // Times that differ in the second chunk only: its own time column from there, whose head is asked after.
+    const time = b!.time.slice();
+    time[chunkRows + 1000] = time[chunkRows + 1000]! + 30_000; // half a minute: still two-byte steps (of 30 s)
+    const c = { ...b!, symbol: 'EEE', time };
+    const h2 = lateHelper();
+    const differs = await readBars(memoryReader(toBytes(encodeBars(c, chunkRows))), undefined, sharedAllocator, ['open', 'close'], h2.prefault);
+    expect(differs.time).not.toBe(kept.time);
+    same(differs, c);
+    same(differs, await readBars(memoryReader(toBytes(encodeBars(c, chunkRows))), undefined, sharedAllocator, ['open', 'close']));
+    expect(h2.asked).toHaveLength(5);
+    expect(h2.asked.map((r) => r.buffer === differs.time.buffer)).toEqual([false, false, false, false, true]);
+    expect([...h.untouched, ...h2.untouched].every(Boolean)).toBe(true);
+  });
+
   it('is not asked for small loads, plain memory or raw-stored columns', async () => {
     const [b] = generateMinuteBars({ symbols: ['AAA'], years: 0.2, seed: 8, gaps: false });
     const h = lateHelper();
