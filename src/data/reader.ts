@@ -131,14 +131,16 @@ const PIECE = 1 << 18;
 /**
  * Whether a whole chunk's time block decodes to exactly `like` (the same rows of another file's times),
  * read in pieces: deltas are summed as decodeInto sums them, so equal means bit-identical. The pieces land in
- * the end of `spare` when it is large enough: memory this read writes next anyway (a price column's rows), so
+ * the end of `spare` when it is twice their size: memory this read writes next anyway (a price column's rows), so
  * the comparison takes no fresh pages of its own (a scratch array per asset was ~6 ms of W2's ~15 in Chromium).
  */
 async function timesMatch(r: RandomAccessReader, h: FileHeader, chunk: number, like: Float64Array, spare: Float64Array | undefined): Promise<boolean> {
   const bl = blockOf(h, chunk, 0);
   if (like.length !== bl.rows || !(bl.enc === Enc.RAW || bl.enc >= Enc.DELTA8)) return false;
   const w = blockWidth(bl.enc), size = Math.min(bl.rows, PIECE) * w;
-  const bytes = spare && spare.byteLength >= size
+  // Only in its last half: a scaled column's tail, where its encoded bytes land, while a helper may already be
+  // writing into its head (readColumns asks for the price heads before comparing).
+  const bytes = spare && spare.byteLength >= 2 * size
     ? new Uint8Array(spare.buffer, spare.byteOffset + spare.byteLength - size, size)
     : new Uint8Array(new ArrayBuffer(size));
   // The running time after each piece; NaN once a row differs. Row 0 is the chunk's first time (its index entry).

@@ -86,6 +86,21 @@ describe('a helper taking the fresh pages of a load (data/prefault.ts)', () => {
     expect([...h.untouched, ...h2.untouched].every(Boolean)).toBe(true);
   });
 
+  it('regression: comparing raw-stored times wrote its pieces into a price column\'s head while the helper was asked for it', async () => {
+    // Non-integer times are stored raw (8 bytes a row): a piece of them is as large as a whole price column.
+    const [a0, b0] = generateMinuteBars({ symbols: ['FFF', 'GGG'], years: 1.5, seed: 11, gaps: false });
+    const time = Float64Array.from(a0!.time, (_, i) => 1.5e12 + 0.25 + i * 60_000.5);
+    const a = { ...a0!, time }, b = { ...b0!, time: time.slice() };
+    expect(a.length).toBeGreaterThan(131_072); // the price heads pass PREFAULT_MIN_BYTES
+    const kept = await readBars(memoryReader(toBytes(encodeBars(a))), undefined, sharedAllocator, ['open', 'close']);
+    const h = lateHelper();
+    const got = await readBars(memoryReader(toBytes(encodeBars(b))), undefined, sharedAllocator, ['open', 'close'], h.prefault);
+    expect(got.time).toBe(kept.time);
+    same(got, b);
+    expect(h.asked).toHaveLength(2);
+    expect(h.untouched.every(Boolean)).toBe(true);
+  });
+
   it('is not asked for small loads, plain memory or raw-stored columns', async () => {
     const [b] = generateMinuteBars({ symbols: ['AAA'], years: 0.2, seed: 8, gaps: false });
     const h = lateHelper();
