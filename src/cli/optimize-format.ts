@@ -29,8 +29,9 @@ function walkForwardJson(wf: WalkForwardResult): unknown {
 }
 
 /**
- * `where` names a queue when the candidates ran on one (`queue redis://host:port/0`). `sweep`: with --workers, how the pool held the search's shared indicator columns: budgeted groups (0 when
- * they fit the budget at once) and buffers written again instead of taken fresh (src/rpc/POOL.md).
+ * `where` names a queue when the candidates ran on one (`queue redis://host:port/0`). `sweep`: with --workers,
+ * how the pool held the search's shared indicator columns: budgeted groups (0 when they fit the budget at once)
+ * and buffers written again instead of taken fresh (src/rpc/POOL.md).
  */
 export function optimizeJson(r: OptimizeResult, workers: number, extra: Robustness = {}, where?: string, sweep?: { groups: number; buffersReused: number }): string {
   return JSON.stringify({

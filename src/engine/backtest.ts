@@ -74,8 +74,8 @@ export const CANCEL_CHECK_STEPS = 4096;
  * (the bench's "W1" and "W1 auto" rows), so small runs it takes go to it.
  *
  * Above it 'auto' takes the fast path with or without an IndicatorCache. A multi-asset run without one (a
- * one-off CLI run) went to the reference until 2026-12-05, when W2 built cold measured 1.07–1.20 fast ÷
- * reference in CPU (wave 3). Since the fused signal pass, W2 once in a fresh Node process took 0.53 s on the
+ * one-off CLI run) went to the reference until 2026-12-05, on a wave-3 measurement (W2 built cold: fast ÷
+ * reference 1.07–1.20 in CPU). Since the fused signal pass, W2 once in a fresh Node process took 0.53 s on the
  * fast path against 2.3 s on the reference without traces, and 1.9 against 2.6 with them; multi-asset runs
  * of 35,000–786,000 minute bars with traces were within ±20 % of the reference either way (one process each).
  */

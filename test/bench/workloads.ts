@@ -8,7 +8,7 @@
  * W3  1,000 parameter combinations (fast 5…100 step 5 × slow 110…600 step 10) × ~1 M minute bars (1 asset,
  *     10 years of regular sessions).
  */
-import { allocBars, generateMinuteBars, resample, sharedAllocator } from '../../src/data/index.ts';
+import { copyBars, generateMinuteBars, resample, sharedAllocator } from '../../src/data/index.ts';
 import { parseDocument, type BarColumns, type StrategyDocument, type StrategyDocumentInput } from '../../src/schema/index.ts';
 
 export const SEED = 20_260_101;
@@ -114,8 +114,7 @@ export function w2(): Workload {
 export function asLoaded(bars: readonly BarColumns[]): BarColumns[] {
   let first: Float64Array | null = null;
   return bars.map((b) => {
-    const out = allocBars(b.symbol, b.timeframe, b.length, sharedAllocator);
-    for (const f of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) out[f].set(b[f]);
+    const out = copyBars(b, sharedAllocator);
     if (first === null) first = out.time;
     const t = first;
     return b.length === t.length && b.time.every((x, i) => x === t[i]) ? { ...out, time: t } : out;
