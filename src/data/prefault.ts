@@ -23,12 +23,15 @@ export type HelperPrefault = Prefault & { readonly answered: () => number };
 
 const PAGE = 4096;
 
+/** A zero written into bytes [from, to) of `buffer` at `from` and at each 4 KiB boundary: each page taken once. */
+export function zeroPages(buffer: ArrayBufferLike, from: number, to: number): void {
+  const bytes = new Uint8Array(buffer);
+  for (let p = from; p < to; p = (Math.floor(p / PAGE) + 1) * PAGE) bytes[p] = 0;
+}
+
 /** The helper's work: a zero written into each page of each range (the memory is zero already). */
 export function touchPages(ranges: readonly PageRange[]): void {
-  for (const { buffer, from, to } of ranges) {
-    const bytes = new Uint8Array(buffer);
-    for (let p = from; p < to; p = (Math.floor(p / PAGE) + 1) * PAGE) bytes[p] = 0;
-  }
+  for (const { buffer, from, to } of ranges) zeroPages(buffer, from, to);
 }
 
 /** The worker side: answers each { id, ranges } with { id } once its pages are taken. */

@@ -2,7 +2,7 @@ import { lowerBound } from '../lib/search.ts';
 import { BarFormatError, FIXED_HEADER, blockOf, headerLength, parseHeader, type BlockInfo, type FileHeader } from './format.ts';
 import { Enc, blockWidth, decodeInto } from './column-codec.ts';
 import { plainAllocator, type BufferAllocator } from './columns.ts';
-import type { PageRange, Prefault } from './prefault.ts';
+import { zeroPages, type PageRange, type Prefault } from './prefault.ts';
 
 /** Positioned reads from one stored file (fs handle, OPFS sync handle, Blob, or memory). */
 export interface RandomAccessReader {
@@ -188,7 +188,7 @@ async function readIntoTail(r: RandomAccessReader, bl: BlockInfo, a: number, dst
   // A zero into each of its pages first: in a Chromium data worker the pages an OPFS read fills faulted again
   // when the decode wrote them (5-7 ms a W2 column, measured by touching them before decoding); written to
   // before the read, they do not, and the decode takes ~1.2 ms instead of 5-11.
-  for (let p = 0; p < tail.length; p += 4096) tail[p] = 0;
+  zeroPages(tail.buffer, tail.byteOffset, tail.byteOffset + tail.byteLength);
   await readExact(r, tail, bl.offset + a * w);
   return tail;
 }
@@ -300,16 +300,16 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
     const ask = (fields: readonly number[], dsts: readonly Float64Array[]) =>
       opts.prefault ? heads(h, c, fields, a - cFrom, dsts, cache).map((x) => (x ? opts.prefault!([x]) : null)) : dsts.map(() => null);
     const vals = values.map((v) => v.subarray(a - start, b - start));
-    let ready = time === null ? ask(picked.slice(1), vals) : null;
+    const priceReady = time === null ? ask(picked.slice(1), vals) : null;
     // The comparison's pieces go into the chunk's rows of the last price column read (written after it).
     if (time === null && !(await timesMatch(r, h, c, like!.subarray(a - start, b - start), vals.at(-1)))) {
       time = new Float64Array(alloc(count * 8));
       time.set(like!.subarray(0, a - start));
-      ready = [...ask([0], [time.subarray(a - start, b - start)]), ...ready!];
     }
-    const dsts = [...(time !== null ? [time.subarray(a - start, b - start)] : []), ...vals];
-    const fields = time !== null ? picked : picked.slice(1);
-    ready ??= ask(fields, dsts);
+    const timeDst = time?.subarray(a - start, b - start);
+    const dsts = timeDst ? [timeDst, ...vals] : vals;
+    const fields = timeDst ? picked : picked.slice(1);
+    const ready = priceReady === null ? ask(fields, dsts) : timeDst ? [...ask([0], [timeDst]), ...priceReady] : priceReady;
     const decodes: ((() => void) | null)[] = [];
     for (let k = 0; k < dsts.length; k++) decodes.push(await fetchRows(r, h, c, fields[k]!, a - cFrom, dsts[k]!, cache));
     for (let k = 0; k < dsts.length; k++) {
