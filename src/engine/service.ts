@@ -179,6 +179,25 @@ export interface EngineServiceOptions {
 
 const EXPLAIN_IDLE_MS = 5 * 60_000;
 
+/** The smallest move of a run's progress that is reported to the page: at most 50 reports a run. */
+export const PROGRESS_STEP = 1 / 50;
+
+/**
+ * `post` for the ticks that move a run's progress by PROGRESS_STEP or more since the last one it let through.
+ * A run ticks every CANCEL_CHECK_STEPS steps for its cancel check (240 ticks on W2), and each report is a
+ * Comlink call to the page: on W2's first run in a Chromium worker those 240 calls were 43 ms of postMessage
+ * in the engine worker's CPU profile (2026-12-05), and the pool shows at most 10 a second of them anyway.
+ * By fraction, not by time, so a run reports the same ticks on every machine.
+ */
+export function progressSteps(post: (fraction: number) => void): (fraction: number) => void {
+  let next = PROGRESS_STEP;
+  return (f) => {
+    if (f < next) return;
+    next = f + PROGRESS_STEP;
+    post(f);
+  };
+}
+
 /**
  * The engine API a worker exposes (workers/engine.worker.ts and its Node twin only wire it to Comlink).
  * Datasets stay loaded between tasks so a batch pays the transfer (or copy) and indicator work once.
@@ -266,7 +285,7 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
         }
       }
       void sink?.(task.id, 0);
-      const report = sink ? (f: number) => void sink?.(task.id, f) : undefined;
+      const report = sink ? progressSteps((f) => void sink?.(task.id, f)) : undefined;
       return runBacktest(task.doc, data, { plan, audit: task.audit, columns: task.columns, indicatorCache: cache, cancel: task.cancel, onProgress: report, shares: task.shares });
     },
     /** A run's signal pass, part `part` of `parts` (null: that run would not use it; see signalShare). */
