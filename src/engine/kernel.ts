@@ -123,7 +123,7 @@ export class Kernel implements StepView {
   private readonly keepLog: boolean;
   private readonly benchmark: number;
   /** Running peak of recorded equity (the drawdown input); the fast path advances it between events. */
-  peak: number;
+  peak = 0;
   private nextOrderId = 1;
   private readonly ruleMems: Map<object, Float64Array[]> = new Map();
   private readonly sizer: SignalSizer | null;

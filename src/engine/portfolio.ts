@@ -8,7 +8,7 @@ import { TradeLog } from './trade-log.ts';
  * Entry fees are carried with the position and charged to trades pro rata.
  */
 export class Portfolio {
-  cash: number;
+  cash = 0;
   readonly qty: Float64Array;
   readonly avgPrice: Float64Array;
   readonly openTime: Float64Array;

@@ -39,7 +39,7 @@ export class Ring {
   values: Float64Array;
   head = 0;
   size = 0;
-  mask: number;
+  mask = 0;
 
   constructor(capacity: number) {
     const c = pow2AtLeast(capacity);

@@ -330,7 +330,7 @@ class Walk implements QuietState {
   private readonly conds: FastCondition[];
   private readonly ev: Merged;
   private ei = 0;
-  private nextFill: number;
+  private nextFill = 0;
   /** The strategies' position gates (position-gate.ts), and whether each is open (1) now (gates.open). */
   private readonly gates: GateSet;
   /** Scratch for kernel.only: the strategies with a candidate event at the step. */
