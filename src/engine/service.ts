@@ -1,3 +1,4 @@
+import { writeProgress } from '../lib/progress.ts';
 import type { BarColumns, BarField, CorporateAction, RunResult, Stats, StrategyDocument } from '../schema/index.ts';
 import { barFields } from './fields.ts';
 import { compile, type ParamValues, type Plan } from '../strategy/index.ts';
@@ -29,6 +30,11 @@ export interface EngineTask {
   cancel?: Int32Array;
   /** Parts of this run's signal pass computed on other workers (signalShare; RunOptions.shares). */
   shares?: readonly SignalShare[];
+  /**
+   * Shared mode: the run's progress goes here (lib/progress.ts) for the pool to read, instead of a message per
+   * report (ProgressSink); only its first report, 0, is still sent.
+   */
+  progress?: Int32Array;
 }
 
 /** Part `part` of `parts` of a run's signal pass (the pool computes the parts on as many workers at once). */
@@ -187,7 +193,9 @@ export const PROGRESS_STEP = 1 / 50;
  * A run ticks every CANCEL_CHECK_STEPS steps for its cancel check (240 ticks on W2), and each report is a
  * Comlink call to the page: on W2's first run in a Chromium worker those 240 calls were 43 ms of postMessage
  * in the engine worker's CPU profile (2026-12-05), and the pool shows at most 10 a second of them anyway.
- * By fraction, not by time, so a run reports the same ticks on every machine.
+ * By fraction, not by time, so a run reports the same ticks on every machine. The pool's shared mode sends
+ * none of them: it gives the run a progress cell (EngineTask.progress) and reads that, since each message
+ * from a busy worker was 0.2-0.5 ms in Chromium (48 of them: 23 ms of W2's first run, 12-16 ms of the next).
  */
 export function progressSteps(post: (fraction: number) => void): (fraction: number) => void {
   let next = PROGRESS_STEP;
@@ -285,7 +293,9 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
         }
       }
       void sink?.(task.id, 0);
-      const report = sink ? progressSteps((f) => void sink?.(task.id, f)) : undefined;
+      const cell = task.progress;
+      const report = cell ? (f: number) => writeProgress(cell, f)
+        : sink ? progressSteps((f) => void sink?.(task.id, f)) : undefined;
       return runBacktest(task.doc, data, { plan, audit: task.audit, columns: task.columns, indicatorCache: cache, cancel: task.cancel, onProgress: report, shares: task.shares });
     },
     /** A run's signal pass, part `part` of `parts` (null: that run would not use it; see signalShare). */

@@ -12,6 +12,8 @@ import { decodeResult } from './result-columns.ts';
 import { shareTransferables } from './transfer.ts';
 import { canShareMemory, prepareData } from './pool-data.ts';
 import { throttle } from './throttle.ts';
+import { newProgressCell, readProgress } from '../lib/progress.ts';
+import { timer, type Schedule } from '../lib/timer.ts';
 import { columnBytes, sweepGroups } from './sweep-groups.ts';
 
 export interface PoolOptions {
@@ -25,6 +27,11 @@ export interface PoolOptions {
   clock?: Clock;
   /** Minimum ms between two progress events of one task (default 100: at most 10 per second). */
   progressIntervalMs?: number;
+  /**
+   * Runs the wait between two reads of a run's progress cell (shared mode: the worker writes its progress
+   * into shared memory, lib/progress.ts, and the pool reads it every progressIntervalMs). Default setTimeout.
+   */
+  schedule?: Schedule;
   /** Data sets a worker keeps loaded (with their indicator columns) before dropping the least recent. */
   datasetsPerWorker?: number;
   /**
@@ -170,6 +177,12 @@ interface Task {
   signal?: AbortSignal;
   /** Shared cancel flag (shared mode only). */
   flag?: Int32Array;
+  /** A run's progress cell (shared mode, when someone listens): read every interval once the run is running. */
+  cell?: Int32Array;
+  /** What gets the cell's readings (they are spaced by the polling, so not throttled again). */
+  onPolled?: (fraction: number) => void;
+  /** Stops the cell's polling. */
+  stopPolling?: () => void;
   slot: Slot | null;
   done: boolean;
   onPhase?: (phase: PoolPhase) => void;
@@ -227,6 +240,7 @@ export class EnginePool {
   private readonly spawnFn: SpawnEngine;
   private readonly clock: Clock;
   private readonly interval: number;
+  private readonly schedule: Schedule;
   private readonly keep: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
@@ -249,6 +263,7 @@ export class EnginePool {
     this.shared = (opts.share ?? true) && canShareMemory();
     this.clock = opts.clock ?? monotonicClock;
     this.interval = opts.progressIntervalMs ?? 100;
+    this.schedule = opts.schedule ?? timer;
     this.keep = Math.max(1, opts.datasetsPerWorker ?? 4);
     this.spreadFrom = opts.spreadColumnsFrom ?? 100_000;
     this.sweepBudget = opts.sweepBudgetBytes ?? SWEEP_BUDGET;
@@ -345,10 +360,10 @@ export class EnginePool {
       if (columns?.length) await slot.api.seedColumns(data.id, req.doc, req.params, columns);
       // A run ends the worker's explain session (engine service).
       slot.explaining = null;
-      const t = { id: task.id, dataId: data.id, doc: req.doc, params: req.params, cancel: task.flag };
+      const t = { id: task.id, dataId: data.id, doc: req.doc, params: req.params, cancel: task.flag, progress: task.cell };
       if (req.audit === true) return slot.api.run({ ...t, audit: true });
       return decodeResult(await slot.api.runColumns(shares ? transfer({ ...t, shares }, shareTransferables(shares)) : t));
-    }, ev, group);
+    }, ev, group, this.shared && ev.onProgress ? { cell: newProgressCell(), onPolled: ev.onProgress } : {});
   }
 
   /**
@@ -729,7 +744,7 @@ export class EnginePool {
 
   private submit<T>(
     exec: (slot: Slot, task: Task) => Promise<T>, ev: RunEvents, group: Partial<Group> = {},
-    extra: Pick<Task, 'pipelined' | 'dataId' | 'prefer'> = {},
+    extra: Pick<Task, 'pipelined' | 'dataId' | 'prefer' | 'cell' | 'onPolled'> = {},
   ): Promise<T> {
     const signal = group.signal ?? ev.signal;
     if (this.closed) return Promise.reject(abortError('engine pool closed'));
@@ -795,6 +810,7 @@ export class EnginePool {
 
   private requeue(task: Task): void {
     if (task.done) return;
+    task.stopPolling?.();
     task.slot = null;
     task.running = false;
     this.queue.unshift(task);
@@ -820,6 +836,7 @@ export class EnginePool {
   private settle(task: Task, ok: boolean, value: unknown): void {
     if (task.done) return;
     task.done = true;
+    task.stopPolling?.();
     this.byId.delete(task.id);
     const tasks = task.slot?.tasks;
     if (tasks?.includes(task)) tasks.splice(tasks.indexOf(task), 1);
@@ -833,8 +850,24 @@ export class EnginePool {
     if (!task.running) {
       task.running = true;
       task.onPhase?.('running');
+      if (task.cell) this.poll(task, task.cell);
     }
     task.onProgress?.(fraction);
+  }
+
+  /** Reads a running task's progress cell every interval until it settles; reports each advance. */
+  private poll(task: Task, cell: Int32Array): void {
+    let last = 0;
+    const read = () => {
+      if (task.done) return;
+      const f = readProgress(cell);
+      if (f > last) {
+        last = f;
+        task.onPolled?.(f);
+      }
+      task.stopPolling = this.schedule(read, this.interval);
+    };
+    task.stopPolling = this.schedule(read, this.interval);
   }
 
   private startWorker(): Slot {

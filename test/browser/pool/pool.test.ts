@@ -111,7 +111,8 @@ describe('engine pool in Chromium workers', () => {
   it('cancels a long run in shared mode (flag) and in copy mode (worker replaced), then runs again', async () => {
     const { doc, bars } = longMinuteRun(2);
     for (const share of [true, false]) {
-      const p = pool({ size: 1, share });
+      // Shared mode reads the run's progress cell every 10 ms (the first advance asks for the cancel).
+      const p = pool({ size: 1, share, progressIntervalMs: 10 });
       const ctl = new AbortController();
       let asked = 0;
       const run = p.run({ doc, data: { bars } }, {
@@ -127,14 +128,14 @@ describe('engine pool in Chromium workers', () => {
     }
   });
 
-  it('reports phases in order and throttles progress to 10 per second', async () => {
+  it('reports phases in order and throttles progress to 10 per second (copy mode: progress comes as messages)', async () => {
     const { doc, bars } = longMinuteRun(1);
     // A clock that moves 30 ms at each reading, and each event's reading: the throttle must let through every
     // fourth update the worker sends, whatever the machine's speed. Timing the events with the wall clock failed
     // once in CI (81 ms between two events the pool's clock then, Date.now, had seen 100 ms apart: the VM's
     // wall clock was stepped; the pool now throttles on a monotonic clock).
     let reading = 0;
-    const p = pool({ size: 1, clock: { now: () => (reading += 30) } });
+    const p = pool({ size: 1, share: false, clock: { now: () => (reading += 30) } });
     const events: string[] = [];
     const at: number[] = [];
     await p.run({ doc, data: { bars } }, {
@@ -144,6 +145,37 @@ describe('engine pool in Chromium workers', () => {
     expect(events.slice(0, 3)).toEqual(['warmingUp', 'running', 'progress']);
     expect(at.length).toBeGreaterThan(1);
     for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBe(120);
+  });
+
+  it('shared mode: a run\'s progress is read from its shared cell on the pool\'s schedule, after the one message that says it runs', async () => {
+    const { doc, bars } = longMinuteRun(2);
+    // The schedule is the test's: it reads the cell when the test says, while the worker runs on its own.
+    const pending: { read: (() => void) | null } = { read: null };
+    const waits: number[] = [];
+    const p = pool({ size: 1, progressIntervalMs: 25, schedule: (fn, ms) => { pending.read = fn; waits.push(ms); return () => { pending.read = null; }; } });
+    expect(p.shared).toBe(true);
+    const events: string[] = [];
+    const fractions: number[] = [];
+    let settled = false;
+    const run = p.run({ doc, data: { bars } }, {
+      onPhase: (ph) => events.push(ph),
+      onProgress: (f) => { events.push('progress'); fractions.push(f); },
+    }).finally(() => { settled = true; });
+    while (!settled) {
+      await new Promise((r) => setTimeout(r, 5));
+      pending.read?.();
+    }
+    const r = await run;
+    expect(r.barCount).toBe(bars.reduce((n, b) => n + b.length, 0));
+    expect(events.slice(0, 3)).toEqual(['warmingUp', 'running', 'progress']);
+    // The message at the start (0), then readings of the cell: each an advance, none past the whole run.
+    expect(fractions[0]).toBe(0);
+    expect(fractions.length).toBeGreaterThan(2);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThan(fractions[i - 1]!);
+    expect(fractions.at(-1)).toBeLessThanOrEqual(1);
+    expect(new Set(waits)).toEqual(new Set([25]));
+    // Settled: the polling stopped.
+    expect(pending.read).toBeNull();
   });
 
   it('queued tasks wait for a worker and a queued cancel never reaches one', async () => {

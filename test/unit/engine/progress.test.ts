@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineService, PROGRESS_STEP, progressSteps } from '../../../src/engine/service.ts';
 import { CANCEL_CHECK_STEPS } from '../../../src/engine/backtest.ts';
 import { longMinuteRun } from '../pool/fixture.ts';
+import { newProgressCell, readProgress } from '../../../src/lib/progress.ts';
 
 /** Fractions a sink received are each PROGRESS_STEP or more past the one before. */
 function expectSpaced(fractions: readonly number[]): void {
@@ -39,5 +40,18 @@ describe('run progress (a worker reports it to the page)', () => {
     expect(got.length).toBeLessThan(ticks);
     expect(got.length).toBeLessThanOrEqual(1 / PROGRESS_STEP + 1);
     expectSpaced(got);
+  });
+
+  it('with a progress cell (the pool\'s shared mode) a run sends only its first report and writes the rest to the cell', () => {
+    const { doc, bars } = longMinuteRun(3);
+    const service = createEngineService();
+    const got: number[] = [];
+    service.setProgressSink((_, f) => { got.push(f); });
+    service.load('d', { bars });
+    const cell = newProgressCell();
+    service.run({ id: 7, dataId: 'd', doc, audit: false, progress: cell });
+    expect(got).toEqual([0]);
+    // The run's last report (runBacktest's, at its end) is the whole run.
+    expect(readProgress(cell)).toBe(1);
   });
 });
