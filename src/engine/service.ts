@@ -11,7 +11,7 @@ import { runData } from './corporate.ts';
 import type { MarketData } from './market.ts';
 import type { Schedule } from '../lib/timer.ts';
 import { chartOverlays, type AssetOverlay } from './overlays.ts';
-import { primeData, primeDocument } from './prime.ts';
+import { primeData, primeDocument, primeLogs } from './prime.ts';
 
 export type { AssetOverlay, OverlayLine } from './overlays.ts';
 
@@ -487,8 +487,9 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
     /**
      * One run of the engine's prime (prime.ts) on a data set of its own, let go of afterwards: the pool asks
      * for it when it starts its workers at idle time (EnginePool.warm), so the first user's run starts on
-     * compiled code. Its result comes back as runColumns gives one, so the caller can read it the same way.
-     * No progress is reported (the pool knows no task of this id).
+     * compiled code, and writes into logs already touched (prime.ts primeLogs). Its result comes back as
+     * runColumns gives one, so the caller can read it the same way. No progress is reported (the pool knows no
+     * task of this id).
      */
     prime(): RunResult {
       const quiet = sink;
@@ -499,6 +500,7 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
       } finally {
         sink = quiet;
         service.drop(PRIME_DATA_ID);
+        primeLogs();
       }
     },
   };

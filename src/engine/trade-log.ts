@@ -110,6 +110,11 @@ export class TradeLog implements TradeColumnsView, TradeRows {
     if (this.length === 0 && r > this.pnl.length) this.use(KINDS.map((K) => new K(r)) as unknown as Columns);
   }
 
+  /** Writes every page of the columns once (primeTradeLog): a run writing them later faults none. */
+  touch(): void {
+    for (const c of this.columns()) c.fill(0);
+  }
+
   /** The columns in KINDS' order. */
   private columns(): Columns {
     return [
@@ -233,6 +238,14 @@ function plain(a: Float64Array | Int32Array | Uint8Array, n: number): number[] {
 }
 
 /** Statistics' view of trades given as objects (a stitched walk-forward, hand-made test trades). */
+/** Leaves this thread's spare trade columns with room for `rows` trades, each page already written (engine prime.ts). */
+export function primeTradeLog(rows: number): void {
+  const log = new TradeLog([]);
+  log.reserve(rows);
+  log.touch();
+  log.release();
+}
+
 export function tradeColumns(trades: readonly Trade[]): TradeColumnsView {
   return {
     length: trades.length,

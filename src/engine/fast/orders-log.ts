@@ -253,6 +253,11 @@ export class OrdersLog {
     return c;
   }
 
+  /** Writes every page of the columns once (primeOrdersLog): a run writing them later faults none. */
+  touch(): void {
+    for (const c of this.columns()) c.fill(0);
+  }
+
   /** Empties the log for another run; the columns keep their capacity and stale rows (add and signal write every field). */
   reset(): void {
     this.length = 0;
@@ -321,4 +326,12 @@ export function acquireOrdersLog(): OrdersLog {
 /** Hands a finished run's log back (after its records were made; the log must not be read again). */
 export function releaseOrdersLog(log: OrdersLog): void {
   spare = log;
+}
+
+/** Leaves this thread's spare log with room for `rows` orders and signals, each page already written (engine prime.ts). */
+export function primeOrdersLog(rows: number): void {
+  const log = acquireOrdersLog();
+  log.reserve(rows);
+  log.touch();
+  releaseOrdersLog(log);
 }

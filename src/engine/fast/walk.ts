@@ -217,7 +217,10 @@ export class CompiledWalk implements QuietState, HeldFolder, ResultSource {
     this.ev = mergedEvents(x.events, tl.steps);
     const room = logRoom(plan, x.events);
     this.log.reserve(room);
-    this.portfolio.tradeLog.reserve(room);
+    // A round trip takes two orders (a reversal's one order closes one trade and opens the next): half the
+    // room, which is half the memory the prime leaves touched for trades (prime.ts primeLogs). W2: 49,804
+    // trades of 105,087 orders. More trades than that grow the log by doubling.
+    this.portfolio.tradeLog.reserve(Math.ceil(room / 2));
     const needsView = x.passes.some((q) => !q.dataOnly) || plan.strategies.some((q) => q.action.type === 'rebalance' && q.action.rule !== null);
     this.view = needsView ? new SlotView(plan, x.passes, x.data) : null;
     const gates = plan.strategies.map((q) => positionGate(plan, q));

@@ -3,6 +3,9 @@ import { createEngineService } from '../../../src/engine/service.ts';
 import { primeData, primeDocument } from '../../../src/engine/prime.ts';
 import { IndicatorCache, runBacktest } from '../../../src/engine/index.ts';
 import { crossDoc, dailyBars } from '../pool/fixture.ts';
+import { acquireOrdersLog, releaseOrdersLog } from '../../../src/engine/fast/orders-log.ts';
+import { TradeLog } from '../../../src/engine/trade-log.ts';
+import { MAX_ROOM } from '../../../src/lib/grow.ts';
 
 describe('the engine prime (what a worker runs at idle time before the first run)', () => {
   it('runs every kind of strategy it has on the compiled walk: crosses, oversold buys, overbought sells and the monthly rebalance all trade', () => {
@@ -46,5 +49,22 @@ describe('the engine prime (what a worker runs at idle time before the first run
     }
     expect(reported.length).toBeGreaterThan(0);
     expect(reported.every((id) => id === 1)).toBe(true);
+  });
+
+  it('leaves the thread\'s logs with room for a large run (orders and signals at the reservation cap, trades at half), which the next run takes', () => {
+    createEngineService().prime();
+    const log = acquireOrdersLog();
+    expect([log.status.length, log.signalTime.length]).toEqual([MAX_ROOM, MAX_ROOM]);
+    releaseOrdersLog(log);
+    const trades = new TradeLog(['X']);
+    expect(trades.pnl.length).toBe(MAX_ROOM / 2);
+    trades.release();
+    // A worker's run after it (columns, as runColumns asks) writes into those same columns and hands them back:
+    // its result equals a run's on fresh ones (the test above).
+    const r = runBacktest(crossDoc(), { bars: dailyBars() }, { audit: false, columns: true, indicatorCache: new IndicatorCache() });
+    expect(r.engine).toBe('fast');
+    const again = acquireOrdersLog();
+    expect(again.status.length).toBe(MAX_ROOM);
+    releaseOrdersLog(again);
   });
 });
