@@ -12,7 +12,7 @@ import { decodeResult } from './result-columns.ts';
 import { shareTransferables } from './transfer.ts';
 import { canShareMemory, prepareData } from './pool-data.ts';
 import { throttle } from './throttle.ts';
-import { newProgressCell, readProgress } from '../lib/progress.ts';
+import { newProgressCell, readProgress, writeProgress } from '../lib/progress.ts';
 import { timer, type Schedule } from '../lib/timer.ts';
 import { columnBytes, sweepGroups } from './sweep-groups.ts';
 
@@ -811,6 +811,8 @@ export class EnginePool {
   private requeue(task: Task): void {
     if (task.done) return;
     task.stopPolling?.();
+    // The worker that ran it is gone; the next one reports from 0 again, and a stale reading would hold it back.
+    if (task.cell) writeProgress(task.cell, 0);
     task.slot = null;
     task.running = false;
     this.queue.unshift(task);
