@@ -165,11 +165,21 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
   });
 
   it('a load that fails part-way cancels the indicator columns it already sent ahead', async () => {
-    const sent = vi.spyOn(EnginePool.prototype, 'assetColumns');
+    const original = EnginePool.prototype.assetColumns;
+    let onSent = () => {};
+    const whenSent = new Promise<void>((ok) => { onSent = ok; });
+    const sent = vi.spyOn(EnginePool.prototype, 'assetColumns').mockImplementation(function (this: EnginePool, ...args) {
+      onSent();
+      return original.apply(this, args);
+    });
     cleanup.push(() => sent.mockRestore());
     const { source } = await dataWorker();
-    // ZZZ is not stored, and its answer comes after AAA's: AAA's columns are on their way when the load fails.
-    const slow: typeof source = { ...source, get: async (...a) => (await source.get(...a)) ?? new Promise((ok) => setTimeout(() => ok(null), 100)) };
+    // ZZZ is not stored, and its answer waits until AAA's columns are on their way (at most 5 s: then the count
+    // below fails), so the load fails after they were sent. A fixed 100 ms wait lost that race in a loaded CI run.
+    const slow: typeof source = {
+      ...source,
+      get: async (...a) => (await source.get(...a)) ?? Promise.race([whenSent, new Promise((ok) => setTimeout(ok, 5000))]).then(() => null),
+    };
     const doc = parse({ ...crossDoc(), settings: { ...crossDoc().settings, universe: ['AAA', 'ZZZ'] }, strategies: [crossDoc().strategies[0]!] });
     await expect(runner(slow).run(doc)).rejects.toThrow(/no 1d bars stored for ZZZ/);
     expect(sent).toHaveBeenCalledTimes(1);
