@@ -309,7 +309,8 @@ export async function readColumns(r: RandomAccessReader, range: TimeRange = {}, 
     const timeDst = time?.subarray(a - start, b - start);
     const dsts = timeDst ? [timeDst, ...vals] : vals;
     const fields = timeDst ? picked : picked.slice(1);
-    const ready = priceReady === null ? ask(fields, dsts) : timeDst ? [...ask([0], [timeDst]), ...priceReady] : priceReady;
+    // Price heads asked already: only a time column made after a mismatch still needs its head asked.
+    const ready = priceReady === null ? ask(fields, dsts) : [...(timeDst ? ask(picked.slice(0, 1), [timeDst]) : []), ...priceReady];
     const decodes: ((() => void) | null)[] = [];
     for (let k = 0; k < dsts.length; k++) decodes.push(await fetchRows(r, h, c, fields[k]!, a - cFrom, dsts[k]!, cache));
     for (let k = 0; k < dsts.length; k++) {

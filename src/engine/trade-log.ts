@@ -237,7 +237,6 @@ function plain(a: Float64Array | Int32Array | Uint8Array, n: number): number[] {
   return out;
 }
 
-/** Statistics' view of trades given as objects (a stitched walk-forward, hand-made test trades). */
 /** Leaves this thread's spare trade columns with room for `rows` trades, each page already written (engine prime.ts). */
 export function primeTradeLog(rows: number): void {
   const log = new TradeLog([]);
@@ -246,6 +245,7 @@ export function primeTradeLog(rows: number): void {
   log.release();
 }
 
+/** Statistics' view of trades given as objects (a stitched walk-forward, hand-made test trades). */
 export function tradeColumns(trades: readonly Trade[]): TradeColumnsView {
   return {
     length: trades.length,

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
  * V8 keeps an object field that first held undefined (a class field declared without a value: this project
  * compiles class fields with define semantics, ES2022) as a tagged value, and then allocates a heap number
  * at every store of a fraction to it; a field that starts as a number is written in place. Portfolio.cash and
- * the walks' running peak were such fields: 25 of the 74 MB the engine worker allocated on W2's first run in
- * Chromium (sampling heap profile, 2026-12-05), each MB a share of the worker's young-generation collections.
+ * the walks' running peak were such fields: with them and the compiled walk's scratch record (null fill
+ * fields, walk.ts ScratchRecord) fixed together, the engine worker allocated 48.6 MB on W2's first run in
+ * Chromium instead of 73.7 (sampling heap profile, 2026-12-05), each MB a share of its young-generation collections.
  */
 function unsetNumberFields(file: string, text: string): string[] {
   const src = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
