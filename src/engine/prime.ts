@@ -115,9 +115,10 @@ export function primeDocument(): StrategyDocument {
  * The logs a large run writes, left on this thread (each thread keeps one of each for its next run) with every
  * page written once: orders and signals at the engine's reservation cap (MAX_ROOM rows, lib/grow.ts), trades at
  * half of it (a walk reserves half its room for trades). On W2 in a Chromium worker a walk writing fresh log
- * memory took ~130 ms more than one writing memory a run before it had touched (398 against 260 ms, 105,087
- * orders and 49,804 trades). ~19 MB a worker, held from idle time on, as a worker holds them after any run that
- * large. Nothing is read from them: a run writes every field of each row it adds.
+ * memory took ~130 ms more than one writing memory a run before it had touched (398 against 260 ms: a rerun's
+ * walk with a build that gave the logs' columns to each result, and without; 105,087 orders, 49,804 trades).
+ * ~19 MB a worker, held from idle time on, as a worker holds them after any run that large. Nothing is read
+ * from them: a run writes every field of each row it adds.
  */
 export function primeLogs(): void {
   primeOrdersLog(MAX_ROOM);
