@@ -52,7 +52,7 @@ function nanColumn(n: number): Float64Array {
  * of NaN, ~20 ms in Chromium before the second asset's read could start).
  */
 export function reserveNanColumn(n: number): void {
-  if (!sharedNaN || sharedNaN.length < n) sharedNaN = new Float64Array(sharedAllocator(Math.max(1, n) * 8)).fill(NaN);
+  if (!sharedNaN || sharedNaN.length < n) sharedNaN = new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8)).fill(NaN);
 }
 
 /**
@@ -84,6 +84,11 @@ class SharedTimes {
     };
   }
 
+  /** Whether a live time column is kept for `key` (a read of that key then allocates no time column when they match). */
+  holds(key: string): boolean {
+    return this.kept.get(key)?.deref() !== undefined;
+  }
+
   private keep(key: string, time: Float64Array): void {
     for (const [k, ref] of this.kept) if (!ref.deref()) this.kept.delete(k);
     this.kept.set(key, new WeakRef(time));
@@ -91,6 +96,16 @@ class SharedTimes {
 }
 
 const sharedTimes = new SharedTimes();
+
+/** SharedTimes' key of a whole bar file: rows, first and last time (the first and last of the header's index). */
+export function timeKey(rows: number, first: number, last: number): string {
+  return `${rows}|${first}|${last}`;
+}
+
+/** Whether a whole-file load of a set with this key would find a kept time column to compare with (load-sizes.ts). */
+export function holdsTimes(key: string): boolean {
+  return sharedTimes.holds(key);
+}
 
 /** BarColumns.timeId of each time column read into shared memory: one id per column object. */
 const timeIds = new WeakMap<Float64Array, number>();
@@ -116,7 +131,7 @@ export async function readBars(
   // A whole file in shared memory may share its times with a set read before (SharedTimes).
   const whole = kept && range?.from === undefined && range?.to === undefined;
   const head = whole ? await readHeader(r) : undefined;
-  const turn = head && head.count > 0 ? await sharedTimes.take(`${head.count}|${head.index[0]}|${head.index[2 * head.chunkCount - 1]}`) : null;
+  const turn = head && head.count > 0 ? await sharedTimes.take(timeKey(head.count, head.index[0]!, head.index[2 * head.chunkCount - 1]!)) : null;
   let read: ReadResult | null = null;
   try {
     read = await readColumns(r, range, alloc, head, turn ? { ...opts, timeApart: true, ...(turn.like ? { sameTimeAs: turn.like } : {}) } : opts);

@@ -1,4 +1,5 @@
 import type { BarColumns } from '../schema/bars.ts';
+import { takeTouched } from './touched.ts';
 
 /** The six stored columns of a bar set, in on-disk order. */
 export const BAR_COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
@@ -8,7 +9,8 @@ export type BarColumnName = (typeof BAR_COLUMNS)[number];
 export type BufferAllocator = (byteLength: number) => ArrayBufferLike;
 
 export const plainAllocator: BufferAllocator = (n) => new ArrayBuffer(n);
-export const sharedAllocator: BufferAllocator = (n) => new SharedArrayBuffer(n);
+/** Shared memory; a buffer the data worker touched while idle when one of exactly `n` bytes is reserved (touched.ts). */
+export const sharedAllocator: BufferAllocator = (n) => takeTouched(n) ?? new SharedArrayBuffer(n);
 
 /**
  * SharedArrayBuffer is only usable across workers when the page is cross-origin isolated; Node always

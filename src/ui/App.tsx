@@ -4,6 +4,7 @@ import type { DataClient } from './data/client.ts';
 import { useCatalog } from './data/useCatalog.ts';
 import { useValidation } from './doc/useValidation.ts';
 import { useBacktest } from './hooks/useBacktest.ts';
+import { usePrepareRun } from './hooks/usePrepareRun.ts';
 import { useDefaultDocument } from './hooks/useDefaultDocument.ts';
 import { useDocumentHistory } from './hooks/useDocumentHistory.ts';
 import { useFirstRun } from './hooks/useFirstRun.ts';
@@ -100,6 +101,7 @@ function Shell({ runner, data, autoRun, ensureData }: ShellProps) {
   }, [runBacktest]);
   first.current = useFirstRun(firstVisit, history.doc, validation?.doc ?? null, runDoc);
   const validDoc = validation?.doc ?? null;
+  usePrepareRun(runner, validDoc);
   useRunKeys(useMemo(() => (runner && validDoc ? () => runByUser(validDoc) : null), [runner, validDoc, runByUser]));
   const { set: setDoc } = history;
   const reopen = useCallback((r: StoredRun) => {

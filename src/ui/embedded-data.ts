@@ -48,6 +48,8 @@ export function embeddedData(source: EmbeddedSource): { ready: () => Promise<voi
       return source.getSeries(name, symbol);
     },
     listActions: () => source.listActions(),
+    // (An arrow, not bind: on the data worker's Comlink proxy `bind` would be a remote call.)
+    ...(source.reserve ? { reserve: (loads, fields) => source.reserve!(loads, fields) } : {}),
   };
   return { ready, source: wrapped };
 }

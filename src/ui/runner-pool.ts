@@ -18,6 +18,8 @@ export interface BarSource {
   getSeries(name: string, symbol: string | null): Promise<StepSeries | null>;
   /** The stored corporate actions (Data page): every run gets those of its symbols, as the CLI's --actions gives them. */
   listActions(): Promise<StoredActions[]>;
+  /** Touches the shared memory whole loads of these sets will take (the data worker's reserve); [] drops it. Optional. */
+  reserve?(loads: readonly { symbol: string; timeframe: string }[], fields?: readonly BarField[]): Promise<unknown>;
 }
 
 const PHASE: Partial<Record<JobState, RunPhase>> = { QUEUED: 'queued', WARMING_UP: 'warmingUp', RUNNING: 'running' };
@@ -140,11 +142,10 @@ export class PoolRunner implements Runner, Optimizer {
   }
 
   /**
-   * The bars and series a document reads. A finerData document also gets, per asset, the finest stored
-   * timeframe below the run's (the bar magnifier's finer bars), only over the document's range; an asset
-   * without one is left to the pessimistic rule and the run's warnings say so.
+   * What a load of `needs` reads and whether the kept data set serves it: its key, the catalog's files (and the
+   * symbols' corporate actions) it must still match, and the price fields to read.
    */
-  private async load(needs: DataNeeds, settings: Settings, run?: { doc: StrategyDocument; signal?: AbortSignal | undefined }): Promise<MarketData> {
+  private async plan(needs: DataNeeds, settings: Settings) {
     const { assets, timeframe, series } = needs;
     const rows = await this.source.list();
     const catalog = new Map(rows.map((d) => [d.id, d.file]));
@@ -162,9 +163,34 @@ export class PoolRunner implements Runner, Optimizer {
     const actions: CorporateAction[] = (await this.source.listActions()).filter((r) => assets.includes(r.symbol)).flatMap((r) => r.actions);
     const files = `${ids.map((id) => catalog.get(id) ?? '').join('|')}|${JSON.stringify(actions)}`;
     const same = this.cached?.key === key && this.cached.files === files ? this.cached : null;
-    if (same && needs.fields.every((f) => same.fields.includes(f))) return same.data;
     // A document reading a field the kept set lacks loads again with both sets' fields (the next edit back reuses it).
     const fields = BAR_FIELDS.filter((f) => needs.fields.includes(f) || same?.fields.includes(f));
+    return { key, files, fields, same, actions, finerTf, range };
+  }
+
+  /**
+   * Readies a Run of `doc` while the page is idle (the app calls it a moment after an edit): the data worker
+   * touches the shared memory its bars will load into (src/data/touched.ts), so the load does not wait for
+   * page faults. Nothing when the kept data set serves the document, when the page cannot share memory, or
+   * when the source cannot reserve. The reserve is replaced by the next call and dropped after the next load.
+   */
+  async prepare(doc: StrategyDocument): Promise<void> {
+    if (!this.pool.shared || !this.source.reserve) return;
+    const needs = await this.pool.needs(doc);
+    const { same, fields } = await this.plan(needs, doc.settings);
+    const served = same !== null && needs.fields.every((f) => same.fields.includes(f));
+    await this.source.reserve(served ? [] : needs.assets.map((symbol) => ({ symbol, timeframe: needs.timeframe })), fields);
+  }
+
+  /**
+   * The bars and series a document reads. A finerData document also gets, per asset, the finest stored
+   * timeframe below the run's (the bar magnifier's finer bars), only over the document's range; an asset
+   * without one is left to the pessimistic rule and the run's warnings say so.
+   */
+  private async load(needs: DataNeeds, settings: Settings, run?: { doc: StrategyDocument; signal?: AbortSignal | undefined }): Promise<MarketData> {
+    const { assets, timeframe, series } = needs;
+    const { key, files, fields, same, actions, finerTf, range } = await this.plan(needs, settings);
+    if (same && needs.fields.every((f) => same.fields.includes(f))) return same.data;
     // A run on shared memory has each asset's indicator columns computed by the pool as the asset arrives,
     // while the data worker reads the next (pool.provideColumns); the run then only seeds them. They are
     // cancelled with the run, or when any part of the load fails: no worker computes columns nobody reads.
@@ -193,6 +219,9 @@ export class PoolRunner implements Runner, Optimizer {
     } catch (e) {
       early?.ahead.abort();
       throw e;
+    } finally {
+      // What a reserve made for this load and it did not take (sets aligned otherwise than planned) is let go.
+      if (this.source.reserve) void this.source.reserve([]).catch(() => undefined);
     }
     if (this.cached) this.releaseCached(this.cached);
     bars = oneTimeView(bars);

@@ -27,6 +27,8 @@ export interface Runner {
   explain?(doc: StrategyDocument, time: number, signal?: AbortSignal): Promise<Explanation[]>;
   /** Price and indicator series of the document's assets, sampled to at most `points` per asset. Optional: without it no price charts. */
   overlays?(doc: StrategyDocument, points: number, signal?: AbortSignal): Promise<AssetOverlay[]>;
+  /** Readies a run of the document while the page is idle (e.g. touches the memory its bars will load into). Optional. */
+  prepare?(doc: StrategyDocument): Promise<void>;
   /** The external series the document reads, exactly as its runs read them (times = when each value became known). Optional. */
   series?(doc: StrategyDocument, signal?: AbortSignal): Promise<readonly StepSeries[]>;
 }

@@ -71,7 +71,9 @@ async function settle(): Promise<void> {
  * W2 as the app runs it: the Results page's PoolRunner (needs → load from the store through the data worker
  * → a job on the queue → the pool → results decoded on the page), timed from pressing Run to the RunResult.
  */
-async function w2Runner(api: Remote<DataService>, size: number, bars: number, years: number, rows: Record<string, BenchRow>, row: string, floorSeconds: () => Promise<number>): Promise<void> {
+async function w2Runner(
+  api: Remote<DataService>, size: number, bars: number, years: number, rows: Record<string, BenchRow>, row: string, floorSeconds: () => Promise<number>, prepare: boolean,
+): Promise<void> {
   const doc = w2Doc();
   const pool = new EnginePool({ spawn, size });
   const queue = JobQueue.open({ pool, dbName: W2_JOBS });
@@ -81,12 +83,17 @@ async function w2Runner(api: Remote<DataService>, size: number, bars: number, ye
     await pool.warm(); // every worker up and primed, as the app starts them when the page is idle
     const warmMs = Math.round(performance.now() - tWarm);
     await pool.needs(doc); // a worker has compiled the document, as when the user presses Run
+    // The app readies a run of the edited document when the page is idle (usePrepareRun): the data worker
+    // touches the memory the bars will load into (src/data/touched.ts). Without it: Run pressed at once.
+    if (prepare) await runner.prepare(doc);
+    const reserve = await api.reserved();
     await settle();
     console.log(`[mem] begin ${row}`);
     const t0 = performance.now();
     let tRunning = NaN;
     const result = await runner.run(doc, { onProgress: (p) => { if (p.phase === 'running' && Number.isNaN(tRunning)) tRunning = performance.now(); } });
     const t1 = performance.now();
+    const reserveTaken = (await api.reserved()).taken - reserve.taken;
     // Whether the first run's signal pass was split over the workers (the pool's idle workers that were up).
     const splitFirst = pool.counters.splitRuns;
     console.log(`[mem] end ${row}`);
@@ -99,6 +106,7 @@ async function w2Runner(api: Remote<DataService>, size: number, bars: number, ye
       bars, years, workers: size, seconds: +seconds.toFixed(3), barsPerSecond: Math.round(bars / seconds), floorRatio: +(seconds / await floorSeconds()).toFixed(1),
       ms: Math.round(t1 - t0), warmMs, primed: pool.counters.primed, untilRunningMs: Math.round(tRunning - t0), afterRunningMs: Math.round(t1 - tRunning), rerunMs, shared: pool.shared,
       splitSignalPass: splitFirst > 0, splitRerun: pool.counters.splitRuns > splitFirst,
+      reservedMB: +(reserve.bytes / 2 ** 20).toFixed(1), reserveTaken,
       engine: result.engine ?? 'unknown', trades: result.trades.length, orders: result.orders.length, signals: result.signals.length, goalMs: 1000,
     };
   } finally {
@@ -203,9 +211,12 @@ async function w2Rows(quick: boolean, rows: Record<string, BenchRow>): Promise<v
     // What fresh memory costs this renderer: W2 writes hundreds of MiB of new columns (see harness.ts).
     rows['floor: fresh memory in the page (first write of a new 64 MiB array, and again)'] = freshMemory();
     await settle();
-    await w2Runner(api, 1, bars, years, rows, 'W2 store → results (app runner, 1 worker)', floorSeconds);
+    await w2Runner(api, 1, bars, years, rows, 'W2 store → results (app runner, 1 worker; prepared while idle)', floorSeconds, true);
+    await settle();
+    await w2Runner(api, 1, bars, years, rows, 'W2 store → results, Run pressed with no idle moment before it (1 worker, no reserve)', floorSeconds, false);
     const size = navigator.hardwareConcurrency;
-    if (size >= 2) await w2Runner(api, size, bars, years, rows, `W2 store → results (app runner, ${size} workers, columns spread by asset)`, floorSeconds);
+    await settle();
+    if (size >= 2) await w2Runner(api, size, bars, years, rows, `W2 store → results (app runner, ${size} workers, columns spread by asset; prepared while idle)`, floorSeconds, true);
     await settle();
     await w2Breakdown(api, rows);
   } finally {

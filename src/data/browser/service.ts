@@ -15,6 +15,8 @@ import type { MigrationProgress, MigrationReport } from '../dataset-store.ts';
 import { generateMinuteBars, type SyntheticOptions } from '../synthetic.ts';
 import { createOpfsStore, type OpfsStore, type OpfsStoreOptions } from './opfs-store.ts';
 import type { HelperPrefault } from '../prefault.ts';
+import { loadSizes, type PlannedLoad } from '../load-sizes.ts';
+import { reserveTouched, touchedState, type ReserveReport } from '../touched.ts';
 
 /** Files no catalog row names and untouched this long are left by a kill or crash; removed at start-up. */
 export const STARTUP_GC_AGE_MS = 10 * 60_000;
@@ -140,6 +142,19 @@ export function createDataService(opts: DataServiceOptions = {}) {
     },
     async list(): Promise<DatasetInfo[]> {
       return (await s()).list();
+    },
+    /**
+     * Touches, now, the shared memory that whole loads of these sets (with these fields) will take, so the loads
+     * do not wait for its page faults (touched.ts); replaces the previous reserve, and an empty list drops it.
+     * Resolves once touched (or replaced). Nothing is reserved when the page cannot share memory.
+     */
+    async reserve(loads: readonly PlannedLoad[], fields?: readonly BarField[]): Promise<ReserveReport> {
+      if (!canShare() || loads.length === 0) return reserveTouched([]);
+      return reserveTouched(loadSizes(await (await s()).list(), loads, fields));
+    },
+    /** What the reserve holds, and how many reserved buffers loads took (tests and the bench read it). */
+    reserved(): { buffers: number; bytes: number; made: number; taken: number } {
+      return touchedState();
     },
     /** `fields`: only these price fields (time always); the rest are one NaN column (see GetOptions.fields). */
     async get(symbol: string, timeframe: string, range?: TimeRange, fields?: readonly BarField[]): Promise<BarColumns | null> {

@@ -107,6 +107,28 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     expect(data.bars[1]!.time).toBe(data.bars[0]!.time);
   });
 
+  it('prepare touches the memory the run\'s loads then take: each reserved buffer taken, the run unchanged, nothing left held', async () => {
+    const { source, api, asked } = await dataWorker();
+    const doc = crossDoc();
+    const r = runner({ ...source, reserve: (loads, fields) => api.reserve(loads, fields) });
+    await r.prepare(doc);
+    const held = await api.reserved();
+    // Open and close of AAA and BBB, and a time column for each distinct (rows, first, last).
+    const rows = (await api.list()).filter((d) => d.kind === 'bars');
+    const times = new Set(rows.map((d) => `${d.rows}|${d.first}|${d.last}`));
+    const timeBytes = [...times].reduce((n, k) => n + Number(k.split('|')[0]) * 8, 0);
+    expect(held.bytes).toBe(rows.reduce((n, d) => n + 2 * d.rows * 8, 0) + timeBytes);
+    expect(held.buffers).toBe(rows.length + times.size);
+    expect(asked).toEqual([]); // preparing reads no bars
+    expect(asPoolRun(await r.run(doc))).toEqual(asPoolRun(runBacktest(doc, { bars: dailyBars() })));
+    const after = await api.reserved();
+    expect(after.taken - held.taken).toBe(held.buffers);
+    expect(after.bytes).toBe(0);
+    // The kept data set serves the document now: preparing it again reserves nothing.
+    await r.prepare(doc);
+    expect((await api.reserved()).bytes).toBe(0);
+  });
+
   it('loads only the price fields the document reads; the price chart reads the others once, beside them', async () => {
     const { source, asked } = await dataWorker();
     const doc = crossDoc();

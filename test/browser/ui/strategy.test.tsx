@@ -55,6 +55,23 @@ describe('first-visit run', () => {
   });
 });
 
+describe('readying the edited document for Run', () => {
+  it('the runner prepares the last valid document once edits pause (an edit burst prepares once), never an invalid one', async () => {
+    const prepared: string[] = [];
+    const runner: Runner = { run: () => new Promise(() => undefined), prepare: async (d) => { prepared.push(d.strategies[0]!.name); } };
+    await open(runner);
+    await vi.waitFor(() => expect(prepared).toEqual(['Go long on golden cross']), { timeout: 10_000 });
+    const name = page.getByRole('textbox', { name: 'Strategy 1 name' });
+    await userEvent.fill(name, 'First edit');
+    await userEvent.fill(name, 'Second edit');
+    await vi.waitFor(() => expect(prepared).toEqual(['Go long on golden cross', 'Second edit']), { timeout: 10_000 });
+    // An invalid draft (no name) is not prepared: the last valid one stays readied.
+    await userEvent.fill(name, '');
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(prepared).toEqual(['Go long on golden cross', 'Second edit']);
+  });
+});
+
 describe('Strategy page', () => {
   it('opens the SMA crossover template on the embedded S&P 500 series on a first visit', async () => {
     await open();

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { allocBars, barsEqual, sharedAllocator } from '../../../src/data/columns.ts';
+import { encodeBars, readBars, toBytes } from '../../../src/data/codec.ts';
+import { loadSizes } from '../../../src/data/load-sizes.ts';
+import { memoryReader } from '../../../src/data/reader.ts';
+import { barsId, type DatasetInfo } from '../../../src/data/store.ts';
+import { reserveTouched, takeTouched, touchedState } from '../../../src/data/touched.ts';
+import type { BarColumns, BarField } from '../../../src/schema/bars.ts';
+
+/**
+ * The data worker's reserve (src/data/touched.ts): shared memory touched while idle, handed to loads of exactly
+ * its sizes. A load that takes it must return the same bars as one that does not, and the sizes the catalog
+ * predicts must be the sizes readBars asks for, or the reserve would sit unused while the load faults.
+ */
+
+function bars(symbol: string, n: number, start: number, gap = 60_000): BarColumns {
+  const b = allocBars(symbol, '1m', n);
+  for (let i = 0; i < n; i++) {
+    b.time[i] = start + i * gap;
+    const p = 100 + ((i * (symbol.charCodeAt(0) + 3)) % 997) / 100;
+    b.open[i] = p;
+    b.high[i] = p + 0.1;
+    b.low[i] = p - 0.1;
+    b.close[i] = p + 0.02;
+    b.volume[i] = 10 * (i % 77);
+  }
+  return b;
+}
+
+function row(b: BarColumns): DatasetInfo {
+  return {
+    id: barsId(b.symbol, b.timeframe), kind: 'bars', symbol: b.symbol, key: b.timeframe, first: b.time[0]!, last: b.time[b.length - 1]!,
+    rows: b.length, bytes: 0, source: 'test', importedAt: 0, adjusted: false, file: `${b.symbol}.bin`,
+  };
+}
+
+afterEach(async () => {
+  await reserveTouched([]);
+});
+
+describe('the touched-memory reserve', () => {
+  it('hands a reserved buffer to the first allocation of exactly its size, once; other sizes are new memory', async () => {
+    const report = await reserveTouched([3 * 4096, 5000]);
+    expect(report).toEqual({ buffers: 2, bytes: 3 * 4096 + 5000, skipped: 0 });
+    const { taken } = touchedState();
+    const a = sharedAllocator(3 * 4096);
+    expect(touchedState()).toMatchObject({ buffers: 1, bytes: 5000, taken: taken + 1 });
+    expect(new Uint8Array(a).every((x) => x === 0)).toBe(true);
+    expect(sharedAllocator(3 * 4096)).not.toBe(a);
+    expect(sharedAllocator(4999).byteLength).toBe(4999);
+    expect(touchedState().buffers).toBe(1);
+    expect(takeTouched(5000)?.byteLength).toBe(5000);
+    expect(takeTouched(5000)).toBeUndefined();
+  });
+
+  it('a reserve asked again keeps the buffers of sizes it asks again, untouched again, and lets the others go', async () => {
+    await reserveTouched([8192, 4096]);
+    const m0 = touchedState().made;
+    await reserveTouched([8192, 16384]);
+    expect(touchedState()).toMatchObject({ buffers: 2, bytes: 8192 + 16384, made: m0 + 1 });
+    await reserveTouched([8192, 16384]);
+    expect(touchedState().made).toBe(m0 + 1);
+    expect(takeTouched(4096)).toBeUndefined();
+    // A size asked twice needs two buffers: the one kept and one made.
+    await reserveTouched([8192, 8192]);
+    expect(touchedState()).toMatchObject({ buffers: 2, bytes: 2 * 8192, made: m0 + 2 });
+    await reserveTouched([]);
+    expect(touchedState()).toMatchObject({ buffers: 0, bytes: 0 });
+  });
+
+  it('stops at the cap (what is past it loads into fresh memory) and resolves early when replaced', async () => {
+    expect(await reserveTouched([4096, 8192, 4096], 10_000)).toEqual({ buffers: 2, bytes: 8192, skipped: 1 });
+    const big = reserveTouched([64 * 2 ** 20]);
+    const next = reserveTouched([4096]);
+    expect((await big).buffers).toBe(0);
+    expect((await next).buffers).toBe(1);
+    expect(touchedState()).toMatchObject({ buffers: 1, bytes: 4096 });
+  });
+});
+
+describe('the sizes a catalog predicts are the sizes the loads ask for', () => {
+  async function loadBoth(sets: BarColumns[], fields?: readonly BarField[]) {
+    const files = sets.map((b) => toBytes(encodeBars(b, 1000)));
+    const sizes = loadSizes(sets.map(row), sets.map((b) => ({ symbol: b.symbol, timeframe: b.timeframe })), fields);
+    await reserveTouched(sizes);
+    const before = touchedState();
+    const got = await Promise.all(files.map((f) => readBars(memoryReader(f), undefined, sharedAllocator, fields)));
+    const after = touchedState();
+    return { sizes, got, tookAll: after.taken - before.taken === sizes.length && after.buffers === 0 };
+  }
+
+  it('aligned sets, the plan fields only: one time column and one price buffer a set, all taken, bars unchanged', async () => {
+    const start = Date.UTC(2021, 2, 3, 14, 30);
+    const sets = ['AAA', 'BBB', 'CCC'].map((s) => bars(s, 2500, start));
+    const { sizes, got, tookAll } = await loadBoth(sets, ['open', 'close']);
+    expect(sizes).toEqual([2 * 2500 * 8, 2500 * 8, 2 * 2500 * 8, 2 * 2500 * 8]);
+    expect(tookAll).toBe(true);
+    for (let k = 0; k < sets.length; k++) {
+      expect(Array.from(got[k]!.close)).toEqual(Array.from(sets[k]!.close));
+      expect(Array.from(got[k]!.open)).toEqual(Array.from(sets[k]!.open));
+      expect(Array.from(got[k]!.time)).toEqual(Array.from(sets[k]!.time));
+      expect(Number.isNaN(got[k]!.high[0]!)).toBe(true);
+    }
+    expect(got[1]!.time).toBe(got[0]!.time);
+  });
+
+  it('sets with other times and every field: a time column each, all taken, bars bit for bit', async () => {
+    const sets = [bars('DDD', 1800, Date.UTC(2021, 4, 3, 14, 30)), bars('EEE', 2100, Date.UTC(2021, 4, 3, 14, 30), 120_000)];
+    const { sizes, got, tookAll } = await loadBoth(sets);
+    expect(sizes).toEqual([5 * 1800 * 8, 1800 * 8, 5 * 2100 * 8, 2100 * 8]);
+    expect(tookAll).toBe(true);
+    expect(got.every((g, k) => barsEqual(g, sets[k]!))).toBe(true);
+  });
+
+  it('a set whose times are kept from an earlier load needs no time column; unknown sets are left out', async () => {
+    const start = Date.UTC(2021, 6, 6, 14, 30);
+    const first = bars('FFF', 1500, start);
+    const kept = await readBars(memoryReader(toBytes(encodeBars(first, 1000))), undefined, sharedAllocator);
+    const second = bars('GGG', 1500, start);
+    const sizes = loadSizes([row(first), row(second)], [{ symbol: 'GGG', timeframe: '1m' }, { symbol: 'ZZZ', timeframe: '1m' }]);
+    expect(sizes).toEqual([5 * 1500 * 8]);
+    const { got, tookAll } = await loadBoth([second]);
+    expect(tookAll).toBe(true);
+    expect(got[0]!.time).toBe(kept.time);
+  });
+});
