@@ -6,6 +6,7 @@ import { CancelledError, Explainer, explainWalks, runBacktest, signalShare } fro
 import type { SignalShare } from './fast/signals.ts';
 import { computeColumns, IndicatorCache } from './indicator-cache.ts';
 import { columnsTransient } from './fast/transient.ts';
+import { prepareTimes } from './fast/columns.ts';
 import type { Explanation } from './kernel.ts';
 import { runData } from './corporate.ts';
 import type { MarketData } from './market.ts';
@@ -440,6 +441,8 @@ export function createEngineService(opts: EngineServiceOptions = {}) {
       const plan = planFor(doc, params);
       const asset = plan.assets.indexOf(bars.symbol);
       if (asset < 0) throw new Error(`${bars.symbol} is not an asset of this document (${plan.assets.join(', ')})`);
+      // The run's timeline and calendar, from this asset's times, while the others load (fast/columns.ts).
+      if (bars.time.buffer instanceof SharedArrayBuffer) prepareTimes(bars, doc.settings, plan);
       // None wanted (entriesOf): no adjusted copy of the asset's prices made for nothing.
       if (columnsTransient(plan, false)) return [];
       const own = runData({ bars: [bars], ...(actions ? { actions } : {}) }, [bars.symbol], doc.settings).cols[0]!;

@@ -3,7 +3,7 @@ import type { Plan } from '../../strategy/index.ts';
 import { CalendarState } from '../calendar.ts';
 import { dayKeyOf } from '../result.ts';
 import { daySpanFor } from './day-span.ts';
-import type { Timeline } from './timeline.ts';
+import { prepareTimeline, type Timeline } from './timeline.ts';
 
 /** Where the value of a slot comes from, when it depends only on the data (never on the portfolio). */
 export type SlotSource =
@@ -14,17 +14,22 @@ export type SlotSource =
   /** Output `output` of plan indicator `indicator`, computed by the signal pass and kept by no one (transient.ts). */
   | { readonly kind: 'transient'; readonly asset: number; readonly indicator: number; readonly output: number };
 
-const dayCache = new WeakMap<Timeline, Map<string, Float64Array>>();
+/*
+ * Day and calendar columns are functions of a timeline's step times only, so they are kept by its time column
+ * (the view object): a timeline built on a prepared one (timeline.ts prepareTimeline) has that one's time
+ * column, and finds what was computed for it before the run.
+ */
+const dayCache = new WeakMap<Float64Array, Map<string, Float64Array>>();
 const dayColumnKey = (settings: Settings) => `${exchangeZone(settings)}|${settings.timeframe}`;
 
 /** The day columns kept for a timeline, by dayColumnKey (made on first use). */
 function daysOf(tl: Timeline): Map<string, Float64Array> {
-  let byKey = dayCache.get(tl);
-  if (!byKey) dayCache.set(tl, (byKey = new Map()));
+  let byKey = dayCache.get(tl.time);
+  if (!byKey) dayCache.set(tl.time, (byKey = new Map()));
   return byKey;
 }
 
-const calendarCache = new WeakMap<Timeline, Map<string, Map<CalendarField, Float64Array>>>();
+const calendarCache = new WeakMap<Float64Array, Map<string, Map<CalendarField, Float64Array>>>();
 
 const CALENDAR_FIELDS = ['dayOfWeek', 'dayOfMonth', 'month', 'minuteOfDay', 'firstBarOfWeek', 'firstBarOfMonth'] as const;
 
@@ -38,10 +43,10 @@ export function calendarColumns(tl: Timeline, settings: Settings, fields: Readon
   if (fields.size === 0) return out;
   const wanted = CALENDAR_FIELDS.filter((f) => fields.has(f));
   const zone = exchangeZone(settings);
-  // A timeline (one per data set and range end) gets its calendar columns once: sweeps and repeated runs share them.
+  // A time column (one per data set and range end) gets its calendar columns once: sweeps and repeated runs share them.
   const key = `${zone}|${settings.timeframe}|${wanted.join(',')}`;
-  let byKey = calendarCache.get(tl);
-  if (!byKey) calendarCache.set(tl, (byKey = new Map()));
+  let byKey = calendarCache.get(tl.time);
+  if (!byKey) calendarCache.set(tl.time, (byKey = new Map()));
   const hit = byKey.get(key);
   if (hit) return hit;
   for (const f of wanted) out.set(f, new Float64Array(tl.steps));
@@ -175,4 +180,27 @@ export function slotSources(
     }
   }
   return out;
+}
+
+/**
+ * What a run on `bars`' times will compute from the times alone, computed now: the timeline (timeline.ts
+ * prepareTimeline), its day column and the calendar columns `plan` reads. A worker does it when the first
+ * asset of a load arrives ahead of its run (EngineService.assetColumns) while the data worker reads the rest:
+ * a run whose assets all have these times then finds them made (W2's first run: its timeline, day column and
+ * first-bar-of-month column, ~55-80 ms of it in a Chromium worker). Not for a run cut at a range end (its
+ * timeline is shorter). Nothing when the times do not increase: the run reports that itself.
+ */
+export function prepareTimes(bars: BarColumns, settings: Settings, plan: Plan): void {
+  if (settings.range?.to !== undefined) return;
+  let tl: Timeline | null;
+  try {
+    tl = prepareTimeline(bars);
+  } catch {
+    return;
+  }
+  if (!tl) return;
+  const fields = new Set<CalendarField>();
+  for (const input of plan.inputs) if (input.kind === 'calendar') fields.add(input.field);
+  calendarColumns(tl, settings, fields);
+  dayColumn(tl, settings);
 }

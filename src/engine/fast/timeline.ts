@@ -78,12 +78,66 @@ function sameTimes(cols: readonly BarColumns[], count: Int32Array): boolean {
 
 function shared(t: Float64Array, count: Int32Array, bars: number): Timeline {
   const c = count[0]!;
+  const ready = c > 0 ? takePrepared(t, c) : null;
+  if (ready) return { steps: c, time: ready.time, count, stepOf: Array.from(count, () => ready.stepOf[0]!), bars, dense: denseOf(count, c) };
   const identity = new Int32Array(c);
   for (let i = 0; i < c; i++) {
     if (i > 0 && !(t[i]! > t[i - 1]!)) throw new RangeError(`time went backwards or repeated: ${t[i]} after ${t[i - 1]}`);
     identity[i] = i;
   }
   return { steps: c, time: t.subarray(0, c), count, stepOf: Array.from(count, () => identity), bars, dense: denseOf(count, c) };
+}
+
+/**
+ * Single-asset timelines built ahead of a run (prepareTimeline), by length, first and last time: at most one
+ * per time column, and few (a worker prepares the first asset of each load it is sent while the rest load).
+ */
+const prepared = new Map<string, Timeline>();
+const PREPARED_MAX = 2;
+const preparedKey = (t: Float64Array, n: number) => `${n}|${t[0]}|${t[n - 1]}`;
+
+/**
+ * The timeline of `bars` alone, built now and kept for the first run whose assets all have these times: that
+ * run's timeline takes its time column and step index instead of building them (and, through the time column,
+ * the day and calendar columns computed for it: fast/columns.ts). A worker calls it when an asset arrives
+ * ahead of its run (EngineService.assetColumns), while the data worker still reads the others. Throws as
+ * buildTimeline does on times that do not increase.
+ */
+export function prepareTimeline(bars: BarColumns): Timeline | null {
+  const n = bars.length;
+  if (n === 0) return null;
+  const key = preparedKey(bars.time, n);
+  const hit = prepared.get(key);
+  if (hit) return hit;
+  const tl = shared(bars.time, Int32Array.of(n), n);
+  if (prepared.size >= PREPARED_MAX) prepared.delete(prepared.keys().next().value!);
+  prepared.set(key, tl);
+  return tl;
+}
+
+/**
+ * The prepared timeline with exactly the first `c` times of `t`, let go of by the map (the run's timeline
+ * holds it from then on), or null. Compared value by value (~1 ms for a million steps): equal length and ends
+ * are not proof of equal times.
+ */
+function takePrepared(t: Float64Array, c: number): Timeline | null {
+  const key = preparedKey(t, c);
+  const p = prepared.get(key);
+  if (!p || p.steps !== c) return null;
+  const pt = p.time;
+  for (let i = 0; i < c; i++) if (pt[i] !== t[i]) return null;
+  prepared.delete(key);
+  return p;
+}
+
+/** Drops the prepared timelines (tests). */
+export function dropPrepared(): void {
+  prepared.clear();
+}
+
+/** How many prepared timelines are kept (tests). */
+export function preparedCount(): number {
+  return prepared.size;
 }
 
 /**
