@@ -106,7 +106,7 @@ async function w2Runner(
       bars, years, workers: size, seconds: +seconds.toFixed(3), barsPerSecond: Math.round(bars / seconds), floorRatio: +(seconds / await floorSeconds()).toFixed(1),
       ms: Math.round(t1 - t0), warmMs, primed: pool.counters.primed, untilRunningMs: Math.round(tRunning - t0), afterRunningMs: Math.round(t1 - tRunning), rerunMs, shared: pool.shared,
       splitSignalPass: splitFirst > 0, splitRerun: pool.counters.splitRuns > splitFirst,
-      reservedMB: +(reserve.bytes / 2 ** 20).toFixed(1), reserveTaken,
+      preparedWhileIdle: prepare, reservedMB: +(reserve.bytes / 2 ** 20).toFixed(1), reserveTaken,
       engine: result.engine ?? 'unknown', trades: result.trades.length, orders: result.orders.length, signals: result.signals.length, goalMs: 1000,
     };
   } finally {
