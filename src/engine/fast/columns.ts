@@ -199,8 +199,13 @@ export function prepareTimes(bars: BarColumns, settings: Settings, plan: Plan): 
     return;
   }
   if (!tl) return;
+  calendarColumns(tl, settings, calendarFieldsOf(plan));
+  dayColumn(tl, settings);
+}
+
+/** The calendar fields `plan` reads (what calendarColumns computes for its runs). */
+export function calendarFieldsOf(plan: Plan): Set<CalendarField> {
   const fields = new Set<CalendarField>();
   for (const input of plan.inputs) if (input.kind === 'calendar') fields.add(input.field);
-  calendarColumns(tl, settings, fields);
-  dayColumn(tl, settings);
+  return fields;
 }

@@ -8,7 +8,7 @@ import type { Portfolio } from '../portfolio.ts';
 import { releaseRecorder, type Recorder } from '../recorder.ts';
 import { bucketOf, buildResult, samplingMode } from '../result.ts';
 import type { Venue } from '../venue.ts';
-import { calendarColumns, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
+import { calendarColumns, calendarFieldsOf, ColumnCalendar, dayColumn, slotSources, type SlotSource } from './columns.ts';
 import { CurveSampler } from './curve-sampler.ts';
 import { mergedEvents, releaseMerge, type Merged } from './merge.ts';
 import { GateSet, positionGate } from './position-gate.ts';
@@ -125,8 +125,7 @@ function passSetup(x: FastInput): PassSetup | string {
   const lazy = x.record === 'full' && columnsTransient(plan, traces);
   const precomputed = plan.indicators.map((pi) => (lazy && !cache.has(pi, cols[pi.asset]!) ? null : cache.get(pi, cols[pi.asset]!)));
   const transient = precomputed.includes(null) ? new TransientColumns(plan, cols) : null;
-  const calFields = new Set<CalendarField>();
-  for (const input of plan.inputs) if (input.kind === 'calendar') calFields.add(input.field);
+  const calFields = calendarFieldsOf(plan);
   const calCols = calendarColumns(tl, doc.settings, calFields);
   const data = slotSources(plan, cols, precomputed, tl, calCols, x.series);
   let passes;
