@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { allocBars, barsEqual, sharedAllocator } from '../../../src/data/columns.ts';
+import { barsEqual, sharedAllocator } from '../../../src/data/columns.ts';
 import { encodeBars, readBars, toBytes } from '../../../src/data/codec.ts';
 import { loadSizes } from '../../../src/data/load-sizes.ts';
 import { memoryReader } from '../../../src/data/reader.ts';
 import { barsId, type DatasetInfo } from '../../../src/data/store.ts';
+import { generateMinuteBars } from '../../../src/data/synthetic.ts';
 import { reserveTouched, takeTouched, touchedState } from '../../../src/data/touched.ts';
 import type { BarColumns, BarField } from '../../../src/schema/bars.ts';
 
@@ -13,19 +14,9 @@ import type { BarColumns, BarField } from '../../../src/schema/bars.ts';
  * predicts must be the sizes readBars asks for, or the reserve would sit unused while the load faults.
  */
 
-function bars(symbol: string, n: number, start: number, gap = 60_000): BarColumns {
-  const b = allocBars(symbol, '1m', n);
-  for (let i = 0; i < n; i++) {
-    b.time[i] = start + i * gap;
-    const p = 100 + ((i * (symbol.charCodeAt(0) + 3)) % 997) / 100;
-    b.open[i] = p;
-    b.high[i] = p + 0.1;
-    b.low[i] = p - 0.1;
-    b.close[i] = p + 0.02;
-    b.volume[i] = 10 * (i % 77);
-  }
-  return b;
-}
+/** Seeded minute bars of `symbols` on one time grid: `sessions` sessions of 390 minutes from `start` (synthetic.ts). */
+const minuteSets = (symbols: string[], sessions: number, start: string): BarColumns[] =>
+  generateMinuteBars({ symbols, years: 1, sessionsPerYear: sessions, start, seed: 3, gaps: false });
 
 function row(b: BarColumns): DatasetInfo {
   return {
@@ -90,10 +81,10 @@ describe('the sizes a catalog predicts are the sizes the loads ask for', () => {
   }
 
   it('aligned sets, the plan fields only: one time column and one price buffer a set, all taken, bars unchanged', async () => {
-    const start = Date.UTC(2021, 2, 3, 14, 30);
-    const sets = ['AAA', 'BBB', 'CCC'].map((s) => bars(s, 2500, start));
+    const sets = minuteSets(['AAA', 'BBB', 'CCC'], 6, '2021-03-03');
+    const n = sets[0]!.length;
     const { sizes, got, tookAll } = await loadBoth(sets, ['open', 'close']);
-    expect(sizes).toEqual([2 * 2500 * 8, 2500 * 8, 2 * 2500 * 8, 2 * 2500 * 8]);
+    expect(sizes).toEqual([2 * n * 8, n * 8, 2 * n * 8, 2 * n * 8]);
     expect(tookAll).toBe(true);
     for (let k = 0; k < sets.length; k++) {
       expect(Array.from(got[k]!.close)).toEqual(Array.from(sets[k]!.close));
@@ -105,20 +96,19 @@ describe('the sizes a catalog predicts are the sizes the loads ask for', () => {
   });
 
   it('sets with other times and every field: a time column each, all taken, bars bit for bit', async () => {
-    const sets = [bars('DDD', 1800, Date.UTC(2021, 4, 3, 14, 30)), bars('EEE', 2100, Date.UTC(2021, 4, 3, 14, 30), 120_000)];
+    const sets = [...minuteSets(['DDD'], 4, '2021-05-03'), ...minuteSets(['EEE'], 5, '2021-05-03')];
+    const [n1, n2] = sets.map((b) => b.length);
     const { sizes, got, tookAll } = await loadBoth(sets);
-    expect(sizes).toEqual([5 * 1800 * 8, 1800 * 8, 5 * 2100 * 8, 2100 * 8]);
+    expect(sizes).toEqual([5 * n1! * 8, n1! * 8, 5 * n2! * 8, n2! * 8]);
     expect(tookAll).toBe(true);
     expect(got.every((g, k) => barsEqual(g, sets[k]!))).toBe(true);
   });
 
   it('a set whose times are kept from an earlier load needs no time column; unknown sets are left out', async () => {
-    const start = Date.UTC(2021, 6, 6, 14, 30);
-    const first = bars('FFF', 1500, start);
+    const [first, second] = minuteSets(['FFF', 'GGG'], 4, '2021-07-06') as [BarColumns, BarColumns];
     const kept = await readBars(memoryReader(toBytes(encodeBars(first, 1000))), undefined, sharedAllocator);
-    const second = bars('GGG', 1500, start);
     const sizes = loadSizes([row(first), row(second)], [{ symbol: 'GGG', timeframe: '1m' }, { symbol: 'ZZZ', timeframe: '1m' }]);
-    expect(sizes).toEqual([5 * 1500 * 8]);
+    expect(sizes).toEqual([5 * second.length * 8]);
     const { got, tookAll } = await loadBoth([second]);
     expect(tookAll).toBe(true);
     expect(got[0]!.time).toBe(kept.time);
