@@ -46,6 +46,8 @@ interface Loaded {
  */
 export class PoolRunner implements Runner, Optimizer {
   private cached: Loaded | null = null;
+  /** The key (plan) of the load the data worker's reserve was last asked for, until that load ends. */
+  private reservedFor: string | null = null;
 
   constructor(private readonly pool: EnginePool, private readonly queue: () => Promise<JobQueue>, private readonly source: BarSource) {}
 
@@ -177,8 +179,9 @@ export class PoolRunner implements Runner, Optimizer {
   async prepare(doc: StrategyDocument): Promise<void> {
     if (!this.pool.shared || !this.source.reserve) return;
     const needs = await this.pool.needs(doc);
-    const { same, fields } = await this.plan(needs, doc.settings);
+    const { key, same, fields } = await this.plan(needs, doc.settings);
     const served = same !== null && needs.fields.every((f) => same.fields.includes(f));
+    this.reservedFor = served ? null : key;
     await this.source.reserve(served ? [] : needs.assets.map((symbol) => ({ symbol, timeframe: needs.timeframe })), fields);
   }
 
@@ -220,8 +223,12 @@ export class PoolRunner implements Runner, Optimizer {
       early?.ahead.abort();
       throw e;
     } finally {
-      // What a reserve made for this load and it did not take (sets aligned otherwise than planned) is let go.
-      if (this.source.reserve) void this.source.reserve([]).catch(() => undefined);
+      // What the reserve made for this load and it did not take (sets aligned otherwise than planned) is let go;
+      // a reserve made meanwhile for another document's load is left for it.
+      if (this.reservedFor === key && this.source.reserve) {
+        this.reservedFor = null;
+        void this.source.reserve([]).catch(() => undefined);
+      }
     }
     if (this.cached) this.releaseCached(this.cached);
     bars = oneTimeView(bars);

@@ -129,6 +129,27 @@ describe('PoolRunner: the UI Runner on stored bars and the engine pool', () => {
     expect((await api.reserved()).bytes).toBe(0);
   });
 
+  it('a reserve made for one document is left to it when another document\'s load ends meanwhile, and its run takes it', async () => {
+    const { source, api } = await dataWorker();
+    const both = crossDoc();
+    const bbbOnly = parse({
+      ...both, name: 'BBB only', settings: { ...both.settings, universe: ['BBB'] },
+      // It reads BBB's high too: a price buffer of a size the other document's load does not ask for.
+      strategies: [{ id: 'b', name: 'b', condition: { lhs: { kind: 'price', asset: 'BBB', field: 'high' }, op: '>', rhs: 0 }, action: { type: 'setWeight', asset: 'BBB', weight: 0.5 } }],
+    });
+    const r = runner({ ...source, reserve: (loads, fields) => api.reserve(loads, fields) });
+    await r.prepare(bbbOnly);
+    const held = await api.reserved();
+    expect(held.bytes).toBeGreaterThan(0);
+    await r.run(both); // its load was not the one the reserve was made for (and takes what matches its sizes)
+    const between = await api.reserved();
+    expect(between.bytes).toBeGreaterThan(0);
+    expect(asPoolRun(await r.run(bbbOnly))).toEqual(asPoolRun(runBacktest(bbbOnly, { bars: dailyBars() })));
+    const after = await api.reserved();
+    expect(after.taken).toBeGreaterThan(between.taken);
+    expect(after.bytes).toBe(0);
+  });
+
   it('loads only the price fields the document reads; the price chart reads the others once, beside them', async () => {
     const { source, asked } = await dataWorker();
     const doc = crossDoc();
