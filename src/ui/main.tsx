@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { createDataClient } from './data/worker-client.ts';
 import { embeddedData } from './embedded-data.ts';
+import { whenIdle } from './idle.ts';
 import { createBrowserRunner } from './runner-browser.ts';
 import { UpdatePrompt } from './shell/UpdatePrompt.tsx';
 import { registerServiceWorker } from './sw/register.ts';
@@ -15,8 +16,7 @@ const data = createDataClient().client;
 const embedded = embeddedData(data);
 const runner = createBrowserRunner({ data: embedded.source });
 // Engine workers start while the page is idle, not inside the first backtest (see EnginePool.warm).
-const whenIdle = (globalThis as { requestIdleCallback?: (f: () => void) => unknown }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1000));
-whenIdle(() => void runner.warm().catch((e: unknown) => console.warn('engine workers did not start:', e)));
+whenIdle(() => void runner.warm().catch((e: unknown) => console.warn('engine workers did not start:', e)), 1000);
 
 // Offline shell and header-less cross-origin isolation; never in the dev server, where it would cache stale modules.
 let updates: UpdateSignal | undefined;

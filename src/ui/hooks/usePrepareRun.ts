@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { StrategyDocument } from '../../schema/index.ts';
+import { whenIdle } from '../idle.ts';
 import type { Runner } from '../runner.ts';
 
 /** Quiet time after the last edit before a run of the document is readied (an edit burst prepares once). */
@@ -16,11 +17,7 @@ export interface PrepareScheduler {
 const browserScheduler: PrepareScheduler = {
   setTimer: (f, ms) => setTimeout(f, ms),
   clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-  idle: (f) => {
-    const ric = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => unknown }).requestIdleCallback;
-    if (ric) ric(f, { timeout: 5000 });
-    else setTimeout(f, 0);
-  },
+  idle: (f) => whenIdle(f, 0, 5000),
 };
 
 /**
