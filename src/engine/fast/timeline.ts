@@ -117,7 +117,7 @@ export function prepareTimeline(bars: BarColumns): Timeline | null {
 
 /**
  * The prepared timeline with exactly the first `c` times of `t`, let go of by the map (the run's timeline
- * holds it from then on), or null. Compared value by value (~1 ms for a million steps): equal length and ends
+ * holds it from then on), or null. Compared value by value (1.0–3.3 ms for 982,800 steps in Node): equal length and ends
  * are not proof of equal times.
  */
 function takePrepared(t: Float64Array, c: number): Timeline | null {

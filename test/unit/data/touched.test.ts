@@ -38,6 +38,7 @@ describe('the touched-memory reserve', () => {
     expect(touchedState()).toMatchObject({ buffers: 1, bytes: 5000, taken: taken + 1 });
     expect(new Uint8Array(a).every((x) => x === 0)).toBe(true);
     expect(sharedAllocator(3 * 4096)).not.toBe(a);
+    expect(touchedState().taken).toBe(taken + 1); // that one was new memory, not the reserve's
     expect(sharedAllocator(4999).byteLength).toBe(4999);
     expect(touchedState().buffers).toBe(1);
     expect(takeTouched(5000)?.byteLength).toBe(5000);
